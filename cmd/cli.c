@@ -1,0 +1,176 @@
+/* cli.c: shared start-up, error printing and resource finding. */
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+#include "util.h"
+#include "version.h"
+#include "xmalloc.h"
+
+void
+cli_init(struct cli *c, const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+
+	memset(c, 0, sizeof *c);
+	c->prog = slash != NULL ? slash + 1 : argv0;
+	setlocale(LC_ALL, "");
+	/* Numbers in output and JSON always use a dot. */
+	setlocale(LC_NUMERIC, "C");
+	jmx_log_open(c->prog);
+}
+
+int
+cli_option(struct cli *c, int ch, const char *arg, void (*usage)(void))
+{
+	switch (ch) {
+	case 'c':
+		c->config_path = arg;
+		return -1;
+	case 'h':
+		usage();
+		return JMX_EXIT_OK;
+	case 'H':
+		c->home = arg;
+		return -1;
+	case 'v':
+		c->verbose++;
+		cli_verbosity(c);
+		return -1;
+	case 'V':
+		return cli_version(c);
+	case CLI_OPT_COLOR:
+		if (strcmp(arg, "auto") != 0 && strcmp(arg, "always") != 0 &&
+		    strcmp(arg, "never") != 0)
+			return cli_usage(c, "--color takes auto, always or "
+			    "never, not '%s'", arg);
+		c->color = arg;
+		return -1;
+	case CLI_OPT_JSON:
+		c->json = 1;
+		return -1;
+	default:
+		/* getopt has already said what was wrong. */
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+		    c->prog);
+		return JMX_EXIT_USAGE;
+	}
+}
+
+void
+cli_free(struct cli *c)
+{
+	jmx_store_close(c->store);
+	jmx_config_free(c->cfg);
+	free(c->home_dir);
+	jmx_log_close();
+	memset(c, 0, sizeof *c);
+}
+
+void
+cli_warnx(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", c->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_fail(struct cli *c, const struct jmx_err *err)
+{
+	cli_warnx(c, "%s", err->msg[0] != '\0' ? err->msg :
+	    jmx_strerror(err->code));
+	return jmx_code_exit(err->code);
+}
+
+int
+cli_usage(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", c->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", c->prog);
+	return JMX_EXIT_USAGE;
+}
+
+int
+cli_version(struct cli *c)
+{
+	struct jmx_buf b = { 0 };
+
+	printf("%s %s\n", c->prog, jmx_version());
+	if (c->verbose > 0) {
+		jmx_version_libs(&b);
+		printf("%s\n", b.data);
+		jmx_buf_free(&b);
+	}
+	return JMX_EXIT_OK;
+}
+
+void
+cli_verbosity(struct cli *c)
+{
+	if (c->verbose >= 2)
+		jmx_log_set_level(JMX_LOG_DEBUG);
+	else if (c->verbose == 1)
+		jmx_log_set_level(JMX_LOG_INFO);
+}
+
+enum jmx_code
+cli_load_config(struct cli *c, struct jmx_err *err)
+{
+	char *path;
+	enum jmx_code code;
+
+	if (c->cfg != NULL)
+		return JMX_OK;
+	path = c->config_path != NULL ? xstrdup(c->config_path) :
+	    jmx_config_default_path();
+	if (path == NULL) {
+		c->cfg = jmx_config_new();
+		return JMX_OK;
+	}
+	code = jmx_config_load(path, &c->cfg, err);
+	free(path);
+	/* A config file that cannot be read is the operator's to fix. */
+	if (code == JMX_ERR_IO)
+		err->code = code = JMX_ERR_CONFIG;
+	return code;
+}
+
+enum jmx_code
+cli_open_store(struct cli *c, struct jmx_err *err)
+{
+	char *db;
+	enum jmx_code code;
+
+	if (c->store != NULL)
+		return JMX_OK;
+	if (c->home_dir == NULL)
+		c->home_dir = c->home != NULL ? xstrdup(c->home) :
+		    jmx_store_home(c->cfg != NULL ? c->cfg->settings.home : NULL);
+	if (jmx_mkdirs(c->home_dir, 0700, err) != JMX_OK)
+		return err->code;
+	xasprintf(&db, "%s/jmx.db", c->home_dir);
+	code = jmx_store_open(db, &c->store, err);
+	free(db);
+	return code;
+}
+
+int
+cli_unimplemented(struct cli *c, const char *what)
+{
+	cli_warnx(c, "'%s' is not implemented yet", what);
+	return JMX_EXIT_USAGE;
+}

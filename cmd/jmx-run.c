@@ -1,0 +1,683 @@
+/*
+ * jmx-run: run a JMeter test across agents now, and look at or control
+ * runs.  Options and printing live here; the work is in lib/runner.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "plan.h"
+#include "runner.h"
+#include "split.h"
+#include "stats.h"
+#include "store.h"
+#include "util.h"
+#include "xmalloc.h"
+
+enum {
+	OPT_AGENTS = CLI_OPT_FIRST_PROGRAM,
+	OPT_CHECK,
+	OPT_COUNT,
+	OPT_DATA,
+	OPT_DETACH,
+	OPT_DRY_RUN,
+	OPT_DURATION,
+	OPT_KEEP,
+	OPT_LABEL,
+	OPT_RAMP,
+	OPT_TAG,
+	OPT_THREADS
+};
+
+static const struct option longopts[] = {
+	CLI_LONGOPTS,
+	{ "agents",	required_argument,	NULL, OPT_AGENTS },
+	{ "check",	no_argument,		NULL, OPT_CHECK },
+	{ "count",	required_argument,	NULL, OPT_COUNT },
+	{ "data",	required_argument,	NULL, OPT_DATA },
+	{ "detach",	no_argument,		NULL, OPT_DETACH },
+	{ "dry-run",	no_argument,		NULL, OPT_DRY_RUN },
+	{ "duration",	required_argument,	NULL, OPT_DURATION },
+	{ "keep",	no_argument,		NULL, OPT_KEEP },
+	{ "label",	required_argument,	NULL, OPT_LABEL },
+	{ "property",	required_argument,	NULL, 'J' },
+	{ "ramp",	required_argument,	NULL, OPT_RAMP },
+	{ "tag",	required_argument,	NULL, OPT_TAG },
+	{ "threads",	required_argument,	NULL, OPT_THREADS },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	printf("usage: jmx-run [options] TEST-CASE|PLAN.jmx\n"
+	    "       jmx-run [options] status [RUN]\n"
+	    "       jmx-run [options] --check\n"
+	    "\n"
+	    "Run a JMeter test across agents: validate them, divide the load by\n"
+	    "their capability, start them together, stream results into the\n"
+	    "database and print one aggregated result.\n"
+	    "\n"
+	    "Choosing agents (default: the test case's, else all non-spare):\n"
+	    "      --agents NAMES  comma-separated agent names\n"
+	    "      --tag TAG       agents carrying TAG\n"
+	    "      --count N       at most N of the chosen agents\n"
+	    "\n"
+	    "Shaping the load:\n"
+	    "      --threads N|xF  each thread group's total, or a scale factor\n"
+	    "      --duration D    run length, e.g. 90s, 10m, 1h\n"
+	    "      --ramp D        ramp-up of every thread group\n"
+	    "  -J, --property NAME=VALUE\n"
+	    "                      JMeter property (repeatable)\n"
+	    "      --data FILE[:split]\n"
+	    "                      ship a data file; :split gives each agent\n"
+	    "                      its own slice of the rows (repeatable)\n"
+	    "      --label TEXT    a note stored with the run\n"
+	    "\n"
+	    "Running:\n"
+	    "      --dry-run       validate and show the split; start nothing\n"
+	    "      --detach        run in the background, print the run id\n"
+	    "      --keep          keep the agents' work directories\n"
+	    "      --check         only check the configuration file\n"
+	    "\n"
+	    "Commands:\n"
+	    "  status [RUN]        state and progress of a run (default: latest)\n"
+	    "\n"
+	    "Options:\n" CLI_HELP);
+}
+
+/* "a,b,c" appended to a NULL-terminated list. */
+static void
+add_list(char ***list, int *n, const char *csv)
+{
+	char *copy = xstrdup(csv), *p, *save = NULL;
+
+	for (p = strtok_r(copy, ",", &save); p != NULL;
+	    p = strtok_r(NULL, ",", &save)) {
+		*list = xreallocarray(*list, (size_t)*n + 2, sizeof **list);
+		(*list)[(*n)++] = xstrdup(p);
+		(*list)[*n] = NULL;
+	}
+	free(copy);
+}
+
+static int
+parse_option(struct cli *c, struct jmx_run_request *req, int ch,
+    const char *arg)
+{
+	char *eq;
+
+	switch (ch) {
+	case OPT_AGENTS:
+		add_list(&req->agents, &req->nagents, arg);
+		return -1;
+	case OPT_CHECK:
+		req->check_only = 1;
+		return -1;
+	case OPT_COUNT:
+		if ((req->count = jmx_parse_count(arg)) <= 0)
+			return cli_usage(c, "--count takes a positive number, "
+			    "not '%s'", arg);
+		return -1;
+	case OPT_DATA:
+		req->data = xreallocarray(req->data, (size_t)req->ndata + 1,
+		    sizeof *req->data);
+		req->data[req->ndata].file = xstrdup(arg);
+		req->data[req->ndata].split = 0;
+		eq = strrchr(req->data[req->ndata].file, ':');
+		if (eq != NULL && strcmp(eq, ":split") == 0) {
+			*eq = '\0';
+			req->data[req->ndata].split = 1;
+		}
+		req->ndata++;
+		return -1;
+	case OPT_DETACH:
+		req->detach = 1;
+		return -1;
+	case OPT_DRY_RUN:
+		req->dry_run = 1;
+		return -1;
+	case OPT_DURATION:
+		if ((req->duration_ms = jmx_parse_duration_ms(arg)) <= 0)
+			return cli_usage(c, "--duration takes a duration such "
+			    "as 90s or 10m, not '%s'", arg);
+		return -1;
+	case OPT_KEEP:
+		req->keep = 1;
+		return -1;
+	case OPT_LABEL:
+		req->label = arg;
+		return -1;
+	case 'J':
+		if ((eq = strchr(arg, '=')) == NULL || eq == arg)
+			return cli_usage(c, "-J takes NAME=VALUE, not '%s'",
+			    arg);
+		req->props = xreallocarray(req->props, (size_t)req->nprops + 1,
+		    sizeof *req->props);
+		req->props[req->nprops].name = xstrndup(arg, (size_t)(eq - arg));
+		req->props[req->nprops].value = xstrdup(eq + 1);
+		req->nprops++;
+		return -1;
+	case OPT_RAMP:
+		if ((req->ramp_ms = jmx_parse_duration_ms(arg)) < 0)
+			return cli_usage(c, "--ramp takes a duration such as "
+			    "30s, not '%s'", arg);
+		return -1;
+	case OPT_TAG:
+		req->tag = arg;
+		return -1;
+	case OPT_THREADS:
+		if (jmx_runner_parse_threads(arg, NULL, NULL) != 0)
+			return cli_usage(c, "--threads takes a count or a "
+			    "scale factor such as x2, not '%s'", arg);
+		req->threads = arg;
+		return -1;
+	default:
+		return cli_option(c, ch, arg, usage);
+	}
+}
+
+/* The run being controlled, for the SIGINT handler. */
+static struct jmx_runner *active_runner;
+static volatile sig_atomic_t interrupts;
+
+/* First Ctrl-C: stop gracefully and collect; second: stop at once. */
+static void
+on_interrupt(int sig)
+{
+	interrupts++;
+	if (active_runner != NULL)
+		jmx_runner_stop(active_runner, interrupts >= 2 ? 2 : 1);
+}
+
+static void
+print_agents(struct cli *c, struct jmx_runner *r, FILE *fp)
+{
+	struct jmx_runner_agent a;
+	int i, n = jmx_runner_nagents(r);
+
+	fprintf(fp, "%-10s %-15s %-8s %-7s %5s %8s %5s %8s %6s %5s  %s\n",
+	    "AGENT", "HOST", "JAVA", "JMETER", "CORES", "MEM", "LOAD", "DISK",
+	    "WEIGHT", "MAX", "STATUS");
+	for (i = 0; i < n; i++) {
+		char java[16] = "-", *q;
+
+		jmx_runner_agent(r, i, &a);
+		/* "openjdk version "17.0.15" ..." -> 17.0.15 */
+		if ((q = strchr(a.java_version, '"')) != NULL) {
+			snprintf(java, sizeof java, "%s", q + 1);
+			java[strcspn(java, "\"")] = '\0';
+		}
+		fprintf(fp, "%-10s %-15s %-8s %-7s %5d %7.1fG %5.2f %7.1fG "
+		    "%6.2f %5d  %s\n", a.name, a.host, java,
+		    a.jmeter_version[0] ? a.jmeter_version : "-", a.cores,
+		    a.mem_avail_mb / 1024.0, a.load1, a.disk_free_mb / 1024.0,
+		    a.weight, a.max_threads, a.problem != NULL ? a.problem :
+		    "ok");
+	}
+}
+
+static void
+agents_json(struct jmx_runner *r, struct jmx_buf *b)
+{
+	struct jmx_runner_agent a;
+	int i, n = jmx_runner_nagents(r);
+
+	jmx_buf_adds(b, "[");
+	for (i = 0; i < n; i++) {
+		jmx_runner_agent(r, i, &a);
+		jmx_buf_adds(b, i > 0 ? ",{\"name\":" : "{\"name\":");
+		jmx_json_str(b, a.name);
+		jmx_buf_adds(b, ",\"host\":");
+		jmx_json_str(b, a.host);
+		jmx_buf_addf(b, ",\"cores\":%d,\"mem_avail_mb\":%lld,"
+		    "\"load\":%.2f,\"disk_free_mb\":%lld,\"clock_offset_ms\":"
+		    "%lld,\"weight\":", a.cores, (long long)a.mem_avail_mb,
+		    a.load1, (long long)a.disk_free_mb,
+		    (long long)a.clock_offset_ms);
+		jmx_json_num(b, a.weight);
+		jmx_buf_addf(b, ",\"max_threads\":%d,\"threads\":%d,"
+		    "\"samples\":%lld,\"skew_ms\":", a.max_threads, a.threads,
+		    (long long)a.samples);
+		if (a.skew_ms >= 0 || a.skew_ms < -1)
+			jmx_buf_addf(b, "%lld", (long long)a.skew_ms);
+		else
+			jmx_buf_adds(b, "null");
+		jmx_buf_adds(b, ",\"java\":");
+		jmx_json_str(b, a.java_version);
+		jmx_buf_adds(b, ",\"jmeter\":");
+		jmx_json_str(b, a.jmeter_version);
+		jmx_buf_adds(b, ",\"problem\":");
+		jmx_json_str(b, a.problem);
+		jmx_buf_adds(b, "}");
+	}
+	jmx_buf_adds(b, "]");
+}
+
+/* The split: per agent, its weight and each thread group's threads. */
+static void
+print_split(struct jmx_runner *r)
+{
+	const struct jmx_split *sp = jmx_runner_the_split(r);
+	const struct jmx_plan *plan = jmx_runner_plan(r);
+	int i, g;
+
+	printf("%-10s %6s %7s", "AGENT", "WEIGHT", "THREADS");
+	for (g = 0; g < plan->ngroups; g++)
+		if (plan->groups[g].enabled)
+			printf("  %s", plan->groups[g].name);
+	printf("\n");
+	for (i = 0; i < sp->nagents; i++) {
+		printf("%-10s %6.2f %7d", sp->agents[i].name,
+		    sp->agents[i].weight, sp->agents[i].peak_threads);
+		for (g = 0; g < plan->ngroups; g++)
+			if (plan->groups[g].enabled)
+				printf("  %*d", (int)strlen(plan->groups[g].name),
+				    sp->agents[i].groups[g].threads);
+		printf("\n");
+	}
+}
+
+static void
+print_progress(struct cli *c, const struct jmx_runner_progress *p, int tty)
+{
+	char el[32], rem[32] = "-", p95[32] = "-";
+
+	jmx_format_duration(el, sizeof el, p->elapsed_ms > 0 ? p->elapsed_ms :
+	    0);
+	if (p->remaining_ms >= 0)
+		jmx_format_duration(rem, sizeof rem, p->remaining_ms);
+	if (p->p95_ms >= 0)
+		snprintf(p95, sizeof p95, "%lldms", (long long)p->p95_ms);
+	fprintf(stderr, "%s%s, %s elapsed, %s left, agents %d/%d, %lld samples"
+	    ", %.1f/s, p95 %s, %lld errors%s", tty ? "\r\033[K" : "",
+	    p->elapsed_ms < 0 ? "starting" : jmx_run_state_name(p->state),
+	    el, rem, p->agents_up, p->agents_total, (long long)p->samples,
+	    p->rate, p95, (long long)p->errors, tty ? "" : "\n");
+}
+
+static void
+print_summary(struct jmx_summary *sum)
+{
+	const struct jmx_summary_row *row;
+	size_t i, n = jmx_summary_nlabels(sum), w = 5;
+
+	for (i = 0; i < n; i++)
+		if (strlen(jmx_summary_label(sum, i)->label) > w)
+			w = strlen(jmx_summary_label(sum, i)->label);
+	if (w > 40)
+		w = 40;
+	printf("%-*s %9s %8s %7s %7s %7s %7s %7s %7s %9s %7s\n", (int)w,
+	    "LABEL", "SAMPLES", "AVG", "MIN", "MAX", "P50", "P90", "P95",
+	    "P99", "TPUT/S", "ERR%");
+	for (i = 0; i <= n; i++) {
+		row = i < n ? jmx_summary_label(sum, i) :
+		    jmx_summary_total(sum);
+		if (row->count == 0)
+			continue;
+		printf("%-*.*s %9llu %8.1f %7lld %7lld %7lld %7lld %7lld %7lld "
+		    "%9.2f %7.2f\n", (int)w, (int)w,
+		    row->label != NULL ? row->label : "TOTAL",
+		    (unsigned long long)row->count, row->avg,
+		    (long long)row->min, (long long)row->max,
+		    (long long)row->p50, (long long)row->p90,
+		    (long long)row->p95, (long long)row->p99, row->throughput,
+		    row->error_pct);
+	}
+}
+
+/* Leave the parent at once; the child goes on as the controller. */
+static int
+detach(struct cli *c, int64_t run_id, const char *run_dir)
+{
+	char *log;
+	pid_t pid;
+	int fd;
+
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		cli_warnx(c, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0) {
+		if (c->json)
+			printf("{\"run_id\":%lld}\n", (long long)run_id);
+		else
+			printf("%lld\n", (long long)run_id);
+		fflush(stdout);
+		/* The child owns the database connection now. */
+		_exit(0);
+	}
+	setsid();
+	xasprintf(&log, "%s/controller.log", run_dir);
+	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	free(log);
+	if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+	}
+	return 0;
+}
+
+/* Watch the run until every JMeter has ended. */
+static enum jmx_code
+follow(struct cli *c, struct jmx_runner *r, struct jmx_err *err)
+{
+	struct jmx_runner_progress p;
+	struct timespec half = { 0, 500000000L };
+	int tty = !c->json && isatty(STDERR_FILENO);
+	int64_t last_line = 0;
+
+	for (;;) {
+		if (jmx_runner_poll(r, &p, err) != JMX_OK)
+			return err->code;
+		if (p.done)
+			break;
+		if (tty || jmx_mono_ms() - last_line >= 10000) {
+			if (!c->json)
+				print_progress(c, &p, tty);
+			last_line = jmx_mono_ms();
+		}
+		nanosleep(&half, NULL);
+	}
+	if (tty)
+		fputc('\n', stderr);
+	return JMX_OK;
+}
+
+static int
+run_exit(enum jmx_run_state state)
+{
+	switch (state) {
+	case JMX_RUN_COMPLETED:
+	case JMX_RUN_STOPPED:
+		return JMX_EXIT_OK;
+	case JMX_RUN_PARTIAL:
+		return JMX_EXIT_PARTIAL;
+	default:
+		return JMX_EXIT_ENV;
+	}
+}
+
+static int
+report_result(struct cli *c, struct jmx_runner *r,
+    const struct jmx_runner_result *res)
+{
+	struct jmx_summary *sum = jmx_summary_new();
+	struct jmx_buf b = { 0 };
+	struct jmx_err err = { 0 };
+	int rc = run_exit(res->state);
+
+	if (jmx_store_summary(c->store, res->run_id, NULL, sum, &err) !=
+	    JMX_OK) {
+		jmx_summary_free(sum);
+		return cli_fail(c, &err);
+	}
+	if (c->json) {
+		jmx_buf_addf(&b, "{\"run_id\":%lld,\"state\":\"%s\","
+		    "\"test_case\":", (long long)res->run_id,
+		    jmx_run_state_name(res->state));
+		jmx_json_str(&b, jmx_runner_test_name(r));
+		jmx_buf_addf(&b, ",\"samples\":%lld,\"jtl_records\":%lld,"
+		    "\"skew_ms\":%lld,\"delivered_pct\":",
+		    (long long)res->samples, (long long)res->jtl_records,
+		    (long long)res->skew_ms);
+		jmx_json_num(&b, res->delivered_pct);
+		jmx_buf_adds(&b, ",\"run_dir\":");
+		jmx_json_str(&b, res->run_dir);
+		jmx_buf_adds(&b, ",\"archive\":");
+		jmx_json_str(&b, res->archive);
+		jmx_buf_adds(&b, ",\"agents\":");
+		agents_json(r, &b);
+		jmx_buf_addc(&b, ',');
+		{
+			struct jmx_buf s = { 0 };
+
+			jmx_summary_json(sum, &s);
+			/* Splice the summary's keys into this object. */
+			jmx_buf_add(&b, s.data + 1, s.len - 1);
+			jmx_buf_free(&s);
+		}
+		printf("%s\n", b.data);
+		jmx_buf_free(&b);
+	} else {
+		printf("\nrun %lld %s: %s\n", (long long)res->run_id,
+		    jmx_run_state_name(res->state), jmx_runner_test_name(r));
+		print_summary(sum);
+		printf("\nstart skew %lld ms across agents; %lld samples "
+		    "ingested, %lld records in the agents' JTLs\n",
+		    (long long)res->skew_ms, (long long)res->samples,
+		    (long long)res->jtl_records);
+		if (res->archive != NULL)
+			printf("results: %s\n", res->archive);
+	}
+	jmx_summary_free(sum);
+	return rc;
+}
+
+static int
+cli_run(struct cli *c, struct jmx_run_request *req)
+{
+	struct jmx_runner_result res;
+	struct jmx_runner *r;
+	struct jmx_err err = { 0 };
+	struct jmx_buf b = { 0 };
+	struct sigaction sa;
+	int64_t run_id;
+	int rc;
+
+	if (cli_load_config(c, &err) != JMX_OK ||
+	    cli_open_store(c, &err) != JMX_OK)
+		return cli_fail(c, &err);
+	r = jmx_runner_new(c->cfg, req, c->store, c->home_dir);
+	if (jmx_runner_resolve(r, &err) != JMX_OK) {
+		jmx_runner_free(r);
+		return cli_fail(c, &err);
+	}
+	if (!c->json)
+		fprintf(stderr, "validating %d agents...\n",
+		    jmx_runner_nagents(r));
+	if (jmx_runner_validate(r, &err) == JMX_OK)
+		jmx_runner_split(r, &err);
+	if (err.code != JMX_OK) {
+		if (c->json) {
+			jmx_buf_adds(&b, "{\"error\":");
+			jmx_json_str(&b, err.msg);
+			jmx_buf_adds(&b, ",\"agents\":");
+			agents_json(r, &b);
+			printf("%s}\n", b.data);
+			jmx_buf_free(&b);
+		} else
+			print_agents(c, r, stderr);
+		rc = cli_fail(c, &err);
+		jmx_runner_free(r);
+		return rc;
+	}
+	if (req->dry_run) {
+		if (c->json) {
+			jmx_runner_split_json(r, &b);
+			printf("%s\n", b.data);
+			jmx_buf_free(&b);
+		} else {
+			print_agents(c, r, stdout);
+			printf("\n");
+			print_split(r);
+		}
+		jmx_runner_free(r);
+		return JMX_EXIT_OK;
+	}
+	if (!c->json) {
+		print_agents(c, r, stderr);
+		fflush(stderr);
+	}
+	if (jmx_runner_create(r, &run_id, &err) != JMX_OK) {
+		jmx_runner_free(r);
+		return cli_fail(c, &err);
+	}
+	if (req->detach && detach(c, run_id, c->home_dir) != 0) {
+		jmx_runner_free(r);
+		return JMX_EXIT_ENV;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	active_runner = r;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (!c->json)
+		fprintf(stderr, "run %lld: starting %d agents\n",
+		    (long long)run_id, jmx_runner_nagents(r));
+	if (jmx_runner_start(r, &err) != JMX_OK)
+		cli_warnx(c, "%s", err.msg);
+	jmx_err_clear(&err);
+	if (follow(c, r, &err) != JMX_OK)
+		cli_warnx(c, "%s", err.msg);
+	jmx_err_clear(&err);
+	if (jmx_runner_finish(r, &res, &err) != JMX_OK) {
+		active_runner = NULL;
+		jmx_runner_free(r);
+		return cli_fail(c, &err);
+	}
+	rc = report_result(c, r, &res);
+	active_runner = NULL;
+	jmx_runner_free(r);
+	return rc;
+}
+
+static int
+cli_run_status(struct cli *c, const char *arg)
+{
+	struct jmx_run_rec rec;
+	struct jmx_run_agent_rec *agents = NULL;
+	struct jmx_err err = { 0 };
+	struct jmx_buf b = { 0 };
+	int64_t id;
+	int i, n = 0;
+	char t0[32] = "-";
+
+	if (cli_load_config(c, &err) != JMX_OK ||
+	    cli_open_store(c, &err) != JMX_OK)
+		return cli_fail(c, &err);
+	if (arg != NULL) {
+		if ((id = jmx_parse_count(arg)) <= 0)
+			return cli_usage(c, "'%s' is not a run id", arg);
+	} else if (jmx_store_run_latest(c->store, &id, &err) != JMX_OK)
+		return cli_fail(c, &err);
+	if (jmx_store_run_get(c->store, id, &rec, &err) != JMX_OK ||
+	    jmx_store_run_agents(c->store, id, &agents, &n, &err) != JMX_OK) {
+		jmx_run_rec_free(&rec);
+		return cli_fail(c, &err);
+	}
+	if (rec.start_ms > 0)
+		jmx_format_time(t0, sizeof t0, rec.start_ms);
+	if (c->json) {
+		jmx_buf_addf(&b, "{\"run_id\":%lld,\"state\":\"%s\","
+		    "\"test_case\":", (long long)rec.id,
+		    jmx_run_state_name(rec.state));
+		jmx_json_str(&b, rec.test_case);
+		jmx_buf_adds(&b, ",\"label\":");
+		jmx_json_str(&b, rec.label);
+		jmx_buf_adds(&b, ",\"start\":");
+		jmx_json_str(&b, rec.start_ms > 0 ? t0 : NULL);
+		jmx_buf_addf(&b, ",\"duration_ms\":%lld,\"threads\":%lld,"
+		    "\"samples\":%lld,\"jtl_records\":%lld,\"skew_ms\":%lld,"
+		    "\"agents\":[", (long long)rec.duration_ms,
+		    (long long)rec.threads, (long long)rec.samples,
+		    (long long)rec.jtl_records, (long long)rec.skew_ms);
+		for (i = 0; i < n; i++) {
+			jmx_buf_adds(&b, i > 0 ? ",{\"name\":" : "{\"name\":");
+			jmx_json_str(&b, agents[i].agent);
+			jmx_buf_adds(&b, ",\"weight\":");
+			jmx_json_num(&b, agents[i].weight);
+			jmx_buf_addf(&b, ",\"threads\":%lld,\"skew_ms\":%lld,"
+			    "\"state\":", (long long)agents[i].threads,
+			    (long long)agents[i].skew_ms);
+			jmx_json_str(&b, agents[i].state);
+			jmx_buf_adds(&b, "}");
+		}
+		printf("%s]}\n", b.data);
+		jmx_buf_free(&b);
+	} else {
+		printf("run %lld: %s\ntest case: %s%s%s\nstarted: %s\n"
+		    "threads: %lld\nsamples: %lld\n", (long long)rec.id,
+		    jmx_run_state_name(rec.state), rec.test_case,
+		    rec.label != NULL ? "  label: " : "",
+		    rec.label != NULL ? rec.label : "", t0,
+		    (long long)rec.threads, (long long)rec.samples);
+		if (rec.skew_ms >= 0)
+			printf("start skew: %lld ms\n", (long long)rec.skew_ms);
+		for (i = 0; i < n; i++)
+			printf("agent %-10s weight %.2f threads %lld %s\n",
+			    agents[i].agent, agents[i].weight,
+			    (long long)agents[i].threads,
+			    agents[i].state != NULL ? agents[i].state : "");
+	}
+	jmx_run_agent_recs_free(agents, n);
+	jmx_run_rec_free(&rec);
+	return JMX_EXIT_OK;
+}
+
+static int
+check_config(struct cli *c)
+{
+	struct jmx_err err = { 0 };
+
+	if (cli_load_config(c, &err) != JMX_OK)
+		return cli_fail(c, &err);
+	if (c->json)
+		printf("{\"config\":\"%s\",\"agents\":%d,\"tests\":%d}\n",
+		    c->cfg->path != NULL ? c->cfg->path : "",
+		    c->cfg->nagents, c->cfg->ntests);
+	else
+		printf("%s: %d agents, %d test cases\n",
+		    c->cfg->path != NULL ? c->cfg->path : "(no config)",
+		    c->cfg->nagents, c->cfg->ntests);
+	return JMX_EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct jmx_run_request req;
+	struct cli c;
+	int ch, rc = -1;
+	const char *word;
+
+	cli_init(&c, argv[0]);
+	jmx_run_request_init(&req);
+	while (rc == -1 && (ch = getopt_long(argc, argv, CLI_SHORTOPTS "J:",
+	    longopts, NULL)) != -1)
+		rc = parse_option(&c, &req, ch, optarg);
+	if (rc == -1 && req.check_only)
+		rc = optind < argc ? cli_usage(&c, "--check takes no test") :
+		    check_config(&c);
+	if (rc == -1 && optind >= argc)
+		rc = cli_usage(&c, "missing test case or plan");
+	if (rc == -1) {
+		word = argv[optind];
+		if (strcmp(word, "status") == 0)
+			rc = cli_run_status(&c, optind + 1 < argc ?
+			    argv[optind + 1] : NULL);
+		else if (optind + 1 < argc)
+			rc = cli_usage(&c, "unexpected argument '%s'",
+			    argv[optind + 1]);
+		else {
+			req.test = word;
+			rc = cli_run(&c, &req);
+		}
+	}
+	jmx_run_request_free(&req);
+	cli_free(&c);
+	return rc;
+}

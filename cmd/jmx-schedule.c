@@ -1,0 +1,57 @@
+/*
+ * jmx-schedule: queue test runs for later, one-off or recurring, driven by
+ * cron ("jmx-schedule tick" every minute).  The scheduler is a later
+ * issue: until then every command says so and exits 2, never pretends.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct option longopts[] = {
+	CLI_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	printf("usage: jmx-schedule [options] add TEST-CASE --at TIME [--every INTERVAL]\n"
+	    "       jmx-schedule [options] list | remove TASK | tick\n"
+	    "\n"
+	    "Queue distributed JMeter runs for a later time.\n"
+	    "\n"
+	    "Commands:\n"
+	    "  add TEST-CASE   queue a run of TEST-CASE (not implemented yet)\n"
+	    "  list            show queued tasks (not implemented yet)\n"
+	    "  remove TASK     drop a queued task (not implemented yet)\n"
+	    "  tick            start due tasks and send notices, from cron\n"
+	    "                  (not implemented yet)\n"
+	    "\n"
+	    "Options:\n" CLI_HELP);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const commands[] = { "add", "list", "remove",
+	    "tick" };
+	struct cli c;
+	size_t i;
+	int ch, rc = -1;
+
+	cli_init(&c, argv[0]);
+	while (rc == -1 &&
+	    (ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
+		rc = cli_option(&c, ch, optarg, usage);
+	if (rc == -1 && optind >= argc)
+		rc = cli_usage(&c, "missing command");
+	for (i = 0; rc == -1 && i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[optind], commands[i]) == 0)
+			rc = cli_unimplemented(&c, commands[i]);
+	if (rc == -1)
+		rc = cli_usage(&c, "unknown command '%s'", argv[optind]);
+	cli_free(&c);
+	return rc;
+}

@@ -1,0 +1,465 @@
+/*
+ * agent.c: remote operations on one agent.  Commands are composed with
+ * every variable part passed through jmx_shquote(); the agent needs only
+ * a POSIX shell, coreutils (timeout, setsid, mktemp, df), tar and bash
+ * (for JMeter's UDP control port).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "ssh.h"
+#include "xmalloc.h"
+
+/*
+ * The launcher shipped in every bundle.  It runs under setsid, so JMeter
+ * is detached from the SSH session; timeout(1) enforces the hard deadline
+ * on the agent itself and puts JMeter in a process group of its own whose
+ * id is written to ./pid; the exit status lands in ./exit_code.
+ */
+static const char run_script[] =
+	"#!/bin/sh\n"
+	"# run.sh DEADLINE_S JMETER_HOME JAVA HEAP [JMeter arguments...]\n"
+	"cd \"$(dirname \"$0\")\" || exit 1\n"
+	"deadline=$1 home=$2 java=$3 heap=$4\n"
+	"shift 4\n"
+	"case $java in */*) PATH=$(dirname \"$java\"):$PATH; export PATH;; esac\n"
+	"[ -n \"$heap\" ] && { HEAP=$heap; export HEAP; }\n"
+	"timeout -k 15 \"$deadline\" \"$home/bin/jmeter\" -n -t plan.jmx \\\n"
+	"    -l results.jtl -j jmeter.log \"$@\" >jmeter.out 2>&1 </dev/null &\n"
+	"echo $! >pid.tmp && mv pid.tmp pid\n"
+	"wait $!\n"
+	"echo $? >exit_code.tmp && mv exit_code.tmp exit_code\n";
+
+const char *
+jmx_agent_run_script(void)
+{
+	return run_script;
+}
+
+static const char *
+agent_java(const struct jmx_agent *a)
+{
+	return a->conf->java != NULL ? a->conf->java : "java";
+}
+
+static const char *
+agent_work_dir(const struct jmx_agent *a)
+{
+	return a->conf->work_dir != NULL ? a->conf->work_dir : "/tmp";
+}
+
+/* Run cmd; a non-zero exit becomes JMX_ERR_REMOTE with its stderr. */
+static enum jmx_code
+remote(struct jmx_agent *a, const char *cmd, const void *in, size_t inlen,
+    struct jmx_buf *out, struct jmx_err *err)
+{
+	struct jmx_buf errout = { 0 };
+	enum jmx_code code;
+	int status = -1;
+	size_t n;
+
+	if (a->ssh == NULL)
+		return jmx_err_set(err, JMX_ERR_SSH, "agent '%s': not connected",
+		    a->conf->name);
+	code = jmx_ssh_exec(a->ssh, cmd, in, inlen, out, &errout, &status,
+	    err);
+	if (code == JMX_OK && status != 0) {
+		/* First line of stderr is the useful part. */
+		n = errout.data != NULL ? strcspn(errout.data, "\n") : 0;
+		code = jmx_err_set(err, JMX_ERR_REMOTE,
+		    "agent '%s': remote command failed (exit %d)%s%.*s",
+		    a->conf->name, status, n > 0 ? ": " : "", (int)n,
+		    n > 0 ? errout.data : "");
+	} else if (code != JMX_OK)
+		jmx_err_prefix(err, "agent '%s'", a->conf->name);
+	jmx_buf_free(&errout);
+	return code;
+}
+
+enum jmx_code
+jmx_agent_connect(struct jmx_agent *a, int connect_timeout_ms,
+    struct jmx_err *err)
+{
+	struct jmx_ssh_opts o;
+	enum jmx_code code;
+
+	if (a->ssh != NULL)
+		return JMX_OK;
+	memset(&o, 0, sizeof o);
+	o.host = a->conf->host;
+	o.port = a->conf->port;
+	o.user = a->conf->user;
+	o.key = a->conf->key;
+	o.known_hosts = a->conf->known_hosts;
+	o.connect_timeout_ms = connect_timeout_ms;
+	o.io_timeout_ms = a->io_timeout_ms > 0 ? a->io_timeout_ms : 30000;
+	o.keepalive_s = 2;
+	code = jmx_ssh_connect(&o, &a->ssh, err);
+	if (code != JMX_OK)
+		a->ssh = NULL;
+	return code;
+}
+
+void
+jmx_agent_disconnect(struct jmx_agent *a)
+{
+	jmx_ssh_close(a->ssh);
+	a->ssh = NULL;
+}
+
+/* Parse "key=value" lines of the probe into the agent. */
+static void
+parse_probe(struct jmx_agent *a, char *text, int *have_jar, int *have_tools)
+{
+	char *line, *save = NULL, *eq;
+
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if ((eq = strchr(line, '=')) == NULL)
+			continue;
+		*eq++ = '\0';
+		if (strcmp(line, "cores") == 0)
+			a->cores = atoi(eq);
+		else if (strcmp(line, "mem_kb") == 0)
+			a->mem_avail_mb = strtoll(eq, NULL, 10) / 1024;
+		else if (strcmp(line, "load") == 0)
+			a->load1 = strtod(eq, NULL);
+		else if (strcmp(line, "disk_kb") == 0)
+			a->disk_free_mb = strtoll(eq, NULL, 10) / 1024;
+		else if (strcmp(line, "java") == 0)
+			snprintf(a->java_version, sizeof a->java_version, "%s",
+			    eq);
+		else if (strcmp(line, "jmeter") == 0)
+			snprintf(a->jmeter_version, sizeof a->jmeter_version,
+			    "%s", eq);
+		else if (strcmp(line, "jar") == 0)
+			*have_jar = 1;
+		else if (strcmp(line, "tools") == 0)
+			*have_tools = atoi(eq);
+	}
+}
+
+/* Measure the clock offset: the best of a few round trips. */
+static enum jmx_code
+probe_clock(struct jmx_agent *a, struct jmx_err *err)
+{
+	struct jmx_buf out = { 0 };
+	int64_t t1, t2, remote_ms;
+	int i;
+
+	a->rtt_ms = -1;
+	for (i = 0; i < 3; i++) {
+		jmx_buf_reset(&out);
+		t1 = jmx_now_ms();
+		if (remote(a, "date +%s%3N", NULL, 0, &out, err) != JMX_OK) {
+			jmx_buf_free(&out);
+			return err->code;
+		}
+		t2 = jmx_now_ms();
+		remote_ms = strtoll(out.data != NULL ? out.data : "0", NULL, 10);
+		if (a->rtt_ms < 0 || t2 - t1 < a->rtt_ms) {
+			a->rtt_ms = t2 - t1;
+			a->clock_offset_ms = remote_ms - (t1 + t2) / 2;
+		}
+	}
+	jmx_buf_free(&out);
+	return JMX_OK;
+}
+
+/* JMeter's version when the install has no stamp: ask JMeter itself. */
+static void
+probe_jmeter_version(struct jmx_agent *a)
+{
+	struct jmx_buf cmd = { 0 }, out = { 0 };
+	const char *p;
+
+	jmx_buf_adds(&cmd, "timeout 60 ");
+	jmx_shquote(&cmd, agent_java(a));
+	jmx_buf_adds(&cmd, " -jar ");
+	jmx_shquote(&cmd, a->conf->jmeter_home);
+	jmx_buf_adds(&cmd, "/bin/ApacheJMeter.jar --version 2>&1 | "
+	    "grep -oE '[0-9]+\\.[0-9]+(\\.[0-9]+)?' | head -1");
+	if (remote(a, cmd.data, NULL, 0, &out, NULL) == JMX_OK &&
+	    out.data != NULL && (p = strtok(out.data, "\n")) != NULL)
+		snprintf(a->jmeter_version, sizeof a->jmeter_version, "%s", p);
+	jmx_buf_free(&cmd);
+	jmx_buf_free(&out);
+}
+
+enum jmx_code
+jmx_agent_probe(struct jmx_agent *a, int64_t min_free_disk_mb,
+    struct jmx_err *err)
+{
+	struct jmx_buf cmd = { 0 }, out = { 0 };
+	const char *home = a->conf->jmeter_home;
+	int have_jar = 0, have_tools = 0;
+	enum jmx_code code;
+
+	jmx_buf_adds(&cmd, "home=");
+	jmx_shquote(&cmd, home != NULL ? home : "");
+	jmx_buf_adds(&cmd, "; java=");
+	jmx_shquote(&cmd, agent_java(a));
+	jmx_buf_adds(&cmd, "; wd=");
+	jmx_shquote(&cmd, agent_work_dir(a));
+	jmx_buf_adds(&cmd, "\n"
+	    "echo cores=$(nproc)\n"
+	    "awk '/^MemAvailable:/ {print \"mem_kb=\" $2}' /proc/meminfo\n"
+	    "echo load=$(cut -d' ' -f1 /proc/loadavg)\n"
+	    "mkdir -p \"$wd\" && echo disk_kb=$(df -Pk \"$wd\" | "
+	    "awk 'NR==2 {print $4}')\n"
+	    "echo java=$(\"$java\" -version 2>&1 | head -1)\n"
+	    "[ -f \"$home/bin/ApacheJMeter.jar\" ] && "
+	    "[ -f \"$home/bin/jmeter.properties\" ] && echo jar=1\n"
+	    "[ -f \"$home/.jmx-installed\" ] && "
+	    "echo jmeter=$(cat \"$home/.jmx-installed\")\n"
+	    "n=0; for t in timeout setsid tar bash mktemp; do "
+	    "command -v $t >/dev/null && n=$((n+1)); done; echo tools=$n\n"
+	    "exit 0\n");
+	code = remote(a, cmd.data, NULL, 0, &out, err);
+	jmx_buf_free(&cmd);
+	if (code != JMX_OK) {
+		jmx_buf_free(&out);
+		return code;
+	}
+	parse_probe(a, out.data != NULL ? out.data : xstrdup(""), &have_jar,
+	    &have_tools);
+	jmx_buf_free(&out);
+	if (strstr(a->java_version, "version") == NULL)
+		return jmx_err_set(err, JMX_ERR_AGENT, "no Java: '%s' does not "
+		    "run%s%s", agent_java(a), a->java_version[0] ? ": " : "",
+		    a->java_version);
+	if (home == NULL || !have_jar)
+		return jmx_err_set(err, JMX_ERR_AGENT, "no JMeter in '%s' "
+		    "(bin/ApacheJMeter.jar and bin/jmeter.properties missing)",
+		    home != NULL ? home : "(jmeter_home not set)");
+	if (have_tools < 5)
+		return jmx_err_set(err, JMX_ERR_AGENT, "missing one of "
+		    "timeout, setsid, tar, bash, mktemp");
+	if (a->jmeter_version[0] == '\0')
+		probe_jmeter_version(a);
+	if (a->disk_free_mb < min_free_disk_mb)
+		return jmx_err_set(err, JMX_ERR_AGENT, "only %lld MB free in "
+		    "'%s', %lld MB needed", (long long)a->disk_free_mb,
+		    agent_work_dir(a), (long long)min_free_disk_mb);
+	if ((code = probe_clock(a, err)) != JMX_OK)
+		return code;
+	a->probed = 1;
+	return JMX_OK;
+}
+
+double
+jmx_agent_probed_weight(const struct jmx_agent *a)
+{
+	double w = a->cores > 0 ? a->cores : 1;
+
+	/* A JMeter wants about 1 GB of heap per core's worth of threads. */
+	if (a->mem_avail_mb > 0 && a->mem_avail_mb / 1024.0 < w)
+		w = a->mem_avail_mb / 1024.0;
+	return w > 0.1 ? w : 0.1;
+}
+
+enum jmx_code
+jmx_agent_unpack(struct jmx_agent *a, int64_t run_id, const void *bundle,
+    size_t len, char **work_dir, struct jmx_err *err)
+{
+	struct jmx_buf cmd = { 0 }, out = { 0 }, tmpl = { 0 };
+	enum jmx_code code;
+
+	jmx_buf_addf(&tmpl, "%s/jmx-run-%lld.XXXXXX", agent_work_dir(a),
+	    (long long)run_id);
+	/* mktemp -d makes the directory 0700: private to the SSH user. */
+	jmx_buf_adds(&cmd, "umask 077 && mkdir -p ");
+	jmx_shquote(&cmd, agent_work_dir(a));
+	jmx_buf_adds(&cmd, " && d=$(mktemp -d ");
+	jmx_shquote(&cmd, tmpl.data);
+	jmx_buf_adds(&cmd, ") && cd \"$d\" && tar -xzf - && echo \"$d\"");
+	code = remote(a, cmd.data, bundle, len, &out, err);
+	if (code == JMX_OK) {
+		if (out.data == NULL || out.data[0] != '/') {
+			code = jmx_err_set(err, JMX_ERR_REMOTE, "agent '%s': "
+			    "no work directory made", a->conf->name);
+		} else {
+			out.data[strcspn(out.data, "\n")] = '\0';
+			*work_dir = xstrdup(out.data);
+		}
+	}
+	jmx_buf_free(&cmd);
+	jmx_buf_free(&out);
+	jmx_buf_free(&tmpl);
+	return code;
+}
+
+enum jmx_code
+jmx_agent_launch(struct jmx_agent *a, const char *work_dir,
+    const struct jmx_launch *l, int64_t *pid, struct jmx_err *err)
+{
+	struct jmx_buf cmd = { 0 }, out = { 0 };
+	const char *const *arg;
+	enum jmx_code code;
+
+	jmx_buf_adds(&cmd, "cd ");
+	jmx_shquote(&cmd, work_dir);
+	jmx_buf_addf(&cmd, " || exit 1\nsetsid sh run.sh %lld ",
+	    (long long)l->deadline_s);
+	jmx_shquote(&cmd, a->conf->jmeter_home);
+	jmx_buf_addc(&cmd, ' ');
+	jmx_shquote(&cmd, agent_java(a));
+	jmx_buf_addc(&cmd, ' ');
+	jmx_shquote(&cmd, l->heap != NULL ? l->heap : "");
+	for (arg = l->args; arg != NULL && *arg != NULL; arg++) {
+		jmx_buf_addc(&cmd, ' ');
+		jmx_shquote(&cmd, *arg);
+	}
+	/* Wait (briefly) for run.sh to record the process group. */
+	jmx_buf_adds(&cmd, " </dev/null >/dev/null 2>&1 &\n"
+	    "i=0; while [ ! -s pid ] && [ $i -lt 100 ]; do sleep 0.05; "
+	    "i=$((i+1)); done; cat pid");
+	code = remote(a, cmd.data, NULL, 0, &out, err);
+	if (code == JMX_OK && (out.data == NULL ||
+	    (*pid = strtoll(out.data, NULL, 10)) <= 0))
+		code = jmx_err_set(err, JMX_ERR_REMOTE, "agent '%s': JMeter "
+		    "did not start", a->conf->name);
+	jmx_buf_free(&cmd);
+	jmx_buf_free(&out);
+	return code;
+}
+
+enum jmx_code
+jmx_agent_status(struct jmx_agent *a, const char *work_dir,
+    struct jmx_agent_status *st, struct jmx_err *err)
+{
+	struct jmx_buf cmd = { 0 }, out = { 0 };
+	char *line, *save = NULL, *eq;
+	enum jmx_code code;
+
+	memset(st, 0, sizeof *st);
+	st->jtl_size = -1;
+	jmx_buf_adds(&cmd, "cd ");
+	jmx_shquote(&cmd, work_dir);
+	jmx_buf_adds(&cmd, " || exit 3\n"
+	    "pid=$(cat pid 2>/dev/null)\n"
+	    "[ -n \"$pid\" ] && kill -0 -- \"-$pid\" 2>/dev/null && "
+	    "echo running=1\n"
+	    "[ -f exit_code ] && echo exit=$(cat exit_code)\n"
+	    "sed -n 's/.*Waiting for possible .* on port \\([0-9]*\\).*/"
+	    "port=\\1/p' jmeter.out 2>/dev/null | head -1\n"
+	    "grep -q 'Starting standalone test' jmeter.out 2>/dev/null && "
+	    "echo started=1\n"
+	    "[ -f results.jtl ] && echo jtl=$(stat -c %s results.jtl)\n"
+	    "exit 0");
+	code = remote(a, cmd.data, NULL, 0, &out, err);
+	if (code == JMX_OK && out.data != NULL) {
+		for (line = strtok_r(out.data, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			if ((eq = strchr(line, '=')) == NULL)
+				continue;
+			*eq++ = '\0';
+			if (strcmp(line, "running") == 0)
+				st->running = 1;
+			else if (strcmp(line, "exit") == 0) {
+				st->exited = 1;
+				st->exit_code = atoi(eq);
+			} else if (strcmp(line, "port") == 0)
+				st->udp_port = atoi(eq);
+			else if (strcmp(line, "started") == 0)
+				st->started = 1;
+			else if (strcmp(line, "jtl") == 0)
+				st->jtl_size = strtoll(eq, NULL, 10);
+		}
+	}
+	jmx_buf_free(&cmd);
+	jmx_buf_free(&out);
+	return code;
+}
+
+enum jmx_code
+jmx_agent_signal(struct jmx_agent *a, int udp_port, const char *message,
+    struct jmx_err *err)
+{
+	struct jmx_buf cmd = { 0 };
+	enum jmx_code code;
+
+	if (udp_port <= 0)
+		return jmx_err_set(err, JMX_ERR_STATE, "agent '%s': JMeter's "
+		    "control port is not known yet", a->conf->name);
+	/* The datagram must be exactly the word: no newline. */
+	jmx_buf_adds(&cmd, "bash -c 'printf %s \"$1\" >/dev/udp/127.0.0.1/$2' "
+	    "jmx ");
+	jmx_shquote(&cmd, message);
+	jmx_buf_addf(&cmd, " %d", udp_port);
+	code = remote(a, cmd.data, NULL, 0, NULL, err);
+	jmx_buf_free(&cmd);
+	return code;
+}
+
+enum jmx_code
+jmx_agent_kill(struct jmx_agent *a, const char *work_dir, int hard,
+    struct jmx_err *err)
+{
+	struct jmx_buf cmd = { 0 };
+	enum jmx_code code;
+
+	jmx_buf_adds(&cmd, "cd ");
+	jmx_shquote(&cmd, work_dir);
+	jmx_buf_addf(&cmd, " && pid=$(cat pid) && "
+	    "{ kill -%s -- \"-$pid\" 2>/dev/null; true; }",
+	    hard ? "KILL" : "TERM");
+	code = remote(a, cmd.data, NULL, 0, NULL, err);
+	jmx_buf_free(&cmd);
+	return code;
+}
+
+static char *
+work_path(const char *work_dir, const char *name)
+{
+	char *p;
+
+	xasprintf(&p, "%s/%s", work_dir, name);
+	return p;
+}
+
+enum jmx_code
+jmx_agent_read(struct jmx_agent *a, const char *work_dir, const char *name,
+    int64_t offset, size_t max, struct jmx_buf *out, struct jmx_err *err)
+{
+	char *path = work_path(work_dir, name);
+	uint64_t size = 0;
+	enum jmx_code code;
+
+	code = jmx_ssh_read_at(a->ssh, path, (uint64_t)offset, max, out,
+	    &size, err);
+	free(path);
+	return code;
+}
+
+enum jmx_code
+jmx_agent_fetch(struct jmx_agent *a, const char *work_dir, const char *name,
+    struct jmx_buf *out, struct jmx_err *err)
+{
+	char *path = work_path(work_dir, name);
+	enum jmx_code code;
+
+	code = jmx_ssh_download(a->ssh, path, out, err);
+	free(path);
+	return code;
+}
+
+enum jmx_code
+jmx_agent_cleanup(struct jmx_agent *a, const char *work_dir,
+    struct jmx_err *err)
+{
+	struct jmx_buf cmd = { 0 };
+	enum jmx_code code;
+
+	/* Only ever a directory this module made. */
+	if (strstr(work_dir, "/jmx-run-") == NULL)
+		return jmx_err_set(err, JMX_ERR_STATE, "refusing to remove "
+		    "'%s'", work_dir);
+	jmx_buf_adds(&cmd, "rm -rf -- ");
+	jmx_shquote(&cmd, work_dir);
+	code = remote(a, cmd.data, NULL, 0, NULL, err);
+	jmx_buf_free(&cmd);
+	return code;
+}

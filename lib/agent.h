@@ -1,0 +1,108 @@
+/*
+ * agent.h: what the controller does on one agent host, over SSH: probe
+ * its capabilities, ship a bundle into a private work directory, start
+ * JMeter detached with a hard deadline, watch it, signal it, fetch its
+ * files and clean up.  Every remote argument is shell-quoted here.
+ */
+#ifndef JMX_AGENT_H
+#define JMX_AGENT_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+#include "util.h"
+
+struct jmx_ssh;
+
+/* One agent as the controller sees it during a run. */
+struct jmx_agent {
+	const struct jmx_agent_conf	*conf;	/* borrowed from the config */
+	struct jmx_ssh			*ssh;	/* NULL until connected */
+	int				 io_timeout_ms;
+
+	/* Filled by jmx_agent_probe(). */
+	char		 java_version[96];	/* "openjdk version \"17.0.15\"" */
+	char		 jmeter_version[32];	/* "5.6.3" */
+	int		 cores;
+	int64_t		 mem_avail_mb;
+	double		 load1;
+	int64_t		 disk_free_mb;		/* in work_dir */
+	int64_t		 clock_offset_ms;	/* agent clock minus ours */
+	int64_t		 rtt_ms;		/* best round trip measured */
+	int		 probed;
+};
+
+/* Connect with strict host key checking; JMX_ERR_SSH says why not. */
+enum jmx_code	jmx_agent_connect(struct jmx_agent *, int connect_timeout_ms,
+		    struct jmx_err *);
+void		jmx_agent_disconnect(struct jmx_agent *);
+
+/*
+ * Probe Java, JMeter, cores, memory, load, disk and the clock.  Returns
+ * JMX_ERR_AGENT with the reason when the agent cannot run a test
+ * (no Java, no JMeter, too little disk), JMX_ERR_SSH/REMOTE on failure.
+ */
+enum jmx_code	jmx_agent_probe(struct jmx_agent *, int64_t min_free_disk_mb,
+		    struct jmx_err *);
+
+/* The weight a probe suggests: cores, fewer when memory is short. */
+double		jmx_agent_probed_weight(const struct jmx_agent *);
+
+/*
+ * Make a private work directory (mode 0700) under the agent's work_dir
+ * and unpack the gzip tarball bundle into it.  *work_dir is allocated.
+ */
+enum jmx_code	jmx_agent_unpack(struct jmx_agent *, int64_t run_id,
+		    const void *bundle, size_t len, char **work_dir,
+		    struct jmx_err *);
+
+/* The launcher script that jmx_agent_unpack'ed bundles carry (run.sh). */
+const char	*jmx_agent_run_script(void);
+
+/* How to start one JMeter. */
+struct jmx_launch {
+	int64_t		 deadline_s;	/* hard limit enforced on the agent */
+	const char	*heap;		/* JVM heap flags, NULL = default */
+	const char	*const *args;	/* extra JMeter args (-Jx=y), NULL-ended */
+};
+
+/*
+ * Start JMeter in work_dir detached from the SSH session (its own
+ * session, pid and exit status written there), so that losing the
+ * connection does not stop the test.  *pid is the process group.
+ */
+enum jmx_code	jmx_agent_launch(struct jmx_agent *, const char *work_dir,
+		    const struct jmx_launch *, int64_t *pid, struct jmx_err *);
+
+/* The state of a launched JMeter. */
+struct jmx_agent_status {
+	int	running;	/* its process group still exists */
+	int	exited;		/* exit_code written */
+	int	exit_code;	/* JMeter's (or timeout's 124) status */
+	int	udp_port;	/* JMeter's control port, 0 if not yet known */
+	int	started;	/* JMeter said "Starting standalone test" */
+	int64_t	jtl_size;	/* bytes in results.jtl, -1 if none */
+};
+enum jmx_code	jmx_agent_status(struct jmx_agent *, const char *work_dir,
+		    struct jmx_agent_status *, struct jmx_err *);
+
+/* Send JMeter's "Shutdown" (graceful) or "StopTestNow" to its port. */
+enum jmx_code	jmx_agent_signal(struct jmx_agent *, int udp_port,
+		    const char *message, struct jmx_err *);
+/* Kill the process group of a launched JMeter (TERM, or KILL if hard). */
+enum jmx_code	jmx_agent_kill(struct jmx_agent *, const char *work_dir,
+		    int hard, struct jmx_err *);
+
+/* Read up to max bytes of work_dir/name from offset (for tailing). */
+enum jmx_code	jmx_agent_read(struct jmx_agent *, const char *work_dir,
+		    const char *name, int64_t offset, size_t max,
+		    struct jmx_buf *out, struct jmx_err *);
+/* Fetch a whole file of the work dir. */
+enum jmx_code	jmx_agent_fetch(struct jmx_agent *, const char *work_dir,
+		    const char *name, struct jmx_buf *out, struct jmx_err *);
+/* Remove the work directory. */
+enum jmx_code	jmx_agent_cleanup(struct jmx_agent *, const char *work_dir,
+		    struct jmx_err *);
+
+#endif

@@ -1,0 +1,481 @@
+/*
+ * hist.c: exact millisecond histograms.
+ *
+ * Two parts.  The sparse part is an open-addressing hash (linear probing,
+ * load <= 1/2) of value -> count; it is all a histogram has while it is
+ * small, which keeps a per-second bucket with a few hundred samples at a
+ * few kilobytes.  When the hash passes PROMOTE distinct values, a flat
+ * array for 0..JMX_HIST_DENSE-1 is allocated and the small values move
+ * there; from then on the sparse part holds only values >= JMX_HIST_DENSE
+ * (the long tail).  Queries that need order sort the sparse part once and
+ * keep the sorted copy until the next change.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define PROMOTE		1024	/* distinct values before the dense part */
+#define EMPTY_KEY	0	/* keys are value + 1 */
+
+struct slot {
+	uint64_t	key;	/* value + 1, or EMPTY_KEY */
+	uint64_t	cnt;
+};
+
+struct pair {
+	int64_t		v;
+	uint64_t	c;
+};
+
+struct jmx_hist {
+	uint64_t	 n;		/* samples */
+	int64_t		 min, max;	/* valid when n > 0 */
+	uint64_t	*dense;		/* JMX_HIST_DENSE counts, or NULL */
+	uint64_t	 dlim;		/* 0, or JMX_HIST_DENSE with dense */
+	size_t		 ndense;	/* distinct values in dense */
+	struct slot	*tab;		/* sparse part */
+	size_t		 cap;		/* slots, a power of two, or 0 */
+	size_t		 used;
+	int		 shift;		/* 64 - log2(cap) */
+	struct pair	*sorted;	/* sparse part sorted by value */
+	size_t		 nsorted;
+	size_t		 sorted_cap;
+	int		 sorted_ok;
+};
+
+static inline size_t
+slot_of(const struct jmx_hist *h, uint64_t key)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> h->shift);
+}
+
+static void sparse_add(struct jmx_hist *, uint64_t, uint64_t);
+
+static void
+grow(struct jmx_hist *h)
+{
+	struct slot *old = h->tab;
+	size_t i, oldcap = h->cap;
+
+	h->cap = oldcap == 0 ? 16 : oldcap * 2;
+	h->shift = 64;
+	for (i = h->cap; i > 1; i >>= 1)
+		h->shift--;
+	h->tab = xcalloc(h->cap, sizeof *h->tab);
+	h->used = 0;
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].key != EMPTY_KEY)
+			sparse_add(h, old[i].key, old[i].cnt);
+	}
+	free(old);
+}
+
+/* Move the small values of the sparse part into a new dense array. */
+static void
+promote(struct jmx_hist *h)
+{
+	struct slot *old = h->tab;
+	size_t i, oldcap = h->cap;
+
+	h->dense = xcalloc(JMX_HIST_DENSE, sizeof *h->dense);
+	h->dlim = JMX_HIST_DENSE;
+	h->tab = xcalloc(oldcap, sizeof *h->tab);
+	h->used = 0;
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].key == EMPTY_KEY)
+			continue;
+		if (old[i].key - 1 < JMX_HIST_DENSE) {
+			h->dense[old[i].key - 1] = old[i].cnt;
+			h->ndense++;
+		} else
+			sparse_add(h, old[i].key, old[i].cnt);
+	}
+	free(old);
+}
+
+static void
+sparse_add(struct jmx_hist *h, uint64_t key, uint64_t n)
+{
+	size_t i, mask;
+
+	h->sorted_ok = 0;
+	if ((h->used + 1) * 2 > h->cap)
+		grow(h);
+	mask = h->cap - 1;
+	for (i = slot_of(h, key);; i = (i + 1) & mask) {
+		if (h->tab[i].key == key) {
+			h->tab[i].cnt += n;
+			return;
+		}
+		if (h->tab[i].key == EMPTY_KEY)
+			break;
+	}
+	h->tab[i].key = key;
+	h->tab[i].cnt = n;
+	h->used++;
+	if (h->used > PROMOTE && h->dense == NULL)
+		promote(h);
+}
+
+struct jmx_hist *
+jmx_hist_new(void)
+{
+	struct jmx_hist *h;
+
+	h = xcalloc(1, sizeof *h);
+	return h;
+}
+
+void
+jmx_hist_free(struct jmx_hist *h)
+{
+	if (h == NULL)
+		return;
+	free(h->dense);
+	free(h->tab);
+	free(h->sorted);
+	free(h);
+}
+
+void
+jmx_hist_reset(struct jmx_hist *h)
+{
+	if (h->dense != NULL && h->ndense > 0)
+		memset(h->dense, 0, JMX_HIST_DENSE * sizeof *h->dense);
+	if (h->used > 0)
+		memset(h->tab, 0, h->cap * sizeof *h->tab);
+	h->ndense = 0;
+	h->used = 0;
+	h->n = 0;
+	h->nsorted = 0;
+	h->sorted_ok = 0;
+}
+
+void
+jmx_hist_add(struct jmx_hist *h, int64_t v, uint64_t n)
+{
+	if (n == 0)
+		return;
+	if (v < 0)
+		v = 0;
+	if (h->n == 0)
+		h->min = h->max = v;
+	else if (v < h->min)
+		h->min = v;
+	else if (v > h->max)
+		h->max = v;
+	h->n += n;
+	if ((uint64_t)v < h->dlim) {
+		if (h->dense[v] == 0)
+			h->ndense++;
+		h->dense[v] += n;
+		return;
+	}
+	sparse_add(h, (uint64_t)v + 1, n);
+}
+
+void
+jmx_hist_merge(struct jmx_hist *dst, const struct jmx_hist *src)
+{
+	size_t i;
+
+	if (src->n == 0)
+		return;
+	if (src->dense != NULL && src->ndense > 0) {
+		for (i = 0; i < JMX_HIST_DENSE; i++) {
+			if (src->dense[i] != 0)
+				jmx_hist_add(dst, (int64_t)i, src->dense[i]);
+		}
+	}
+	for (i = 0; i < src->cap; i++) {
+		if (src->tab[i].key != EMPTY_KEY)
+			jmx_hist_add(dst, (int64_t)(src->tab[i].key - 1),
+			    src->tab[i].cnt);
+	}
+}
+
+uint64_t
+jmx_hist_count(const struct jmx_hist *h)
+{
+	return h->n;
+}
+
+size_t
+jmx_hist_distinct(const struct jmx_hist *h)
+{
+	return h->ndense + h->used;
+}
+
+int64_t
+jmx_hist_min(const struct jmx_hist *h)
+{
+	return h->n == 0 ? -1 : h->min;
+}
+
+int64_t
+jmx_hist_max(const struct jmx_hist *h)
+{
+	return h->n == 0 ? -1 : h->max;
+}
+
+uint64_t
+jmx_hist_count_le(const struct jmx_hist *h, int64_t v)
+{
+	uint64_t total = 0;
+	size_t i, lim;
+
+	if (v < 0 || h->n == 0)
+		return 0;
+	if (v >= h->max)
+		return h->n;
+	if (h->dense != NULL && h->ndense > 0) {
+		lim = (uint64_t)v < JMX_HIST_DENSE ? (size_t)v + 1 :
+		    JMX_HIST_DENSE;
+		for (i = 0; i < lim; i++)
+			total += h->dense[i];
+	}
+	for (i = 0; i < h->cap; i++) {
+		if (h->tab[i].key != EMPTY_KEY && h->tab[i].key - 1 <=
+		    (uint64_t)v)
+			total += h->tab[i].cnt;
+	}
+	return total;
+}
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+/* Build the sorted copy of the sparse part if a change made it stale. */
+static void
+sort_sparse(struct jmx_hist *h)
+{
+	size_t i, k = 0;
+
+	if (h->sorted_ok)
+		return;
+	if (h->used > h->sorted_cap) {
+		h->sorted_cap = h->used;
+		h->sorted = xreallocarray(h->sorted, h->sorted_cap,
+		    sizeof *h->sorted);
+	}
+	for (i = 0; i < h->cap; i++) {
+		if (h->tab[i].key != EMPTY_KEY) {
+			h->sorted[k].v = (int64_t)(h->tab[i].key - 1);
+			h->sorted[k].c = h->tab[i].cnt;
+			k++;
+		}
+	}
+	if (k > 1)
+		qsort(h->sorted, k, sizeof *h->sorted, pair_cmp);
+	h->nsorted = k;
+	h->sorted_ok = 1;
+}
+
+void
+jmx_hist_iter_init(struct jmx_hist_iter *it, struct jmx_hist *h)
+{
+	sort_sparse(h);
+	it->h = h;
+	it->i = 0;
+	it->part = (h->dense != NULL && h->ndense > 0) ? 0 : 1;
+}
+
+int
+jmx_hist_iter_next(struct jmx_hist_iter *it, int64_t *v, uint64_t *c)
+{
+	const struct jmx_hist *h = it->h;
+
+	if (it->part == 0) {
+		while (it->i < JMX_HIST_DENSE && h->dense[it->i] == 0)
+			it->i++;
+		if (it->i < JMX_HIST_DENSE) {
+			*v = (int64_t)it->i;
+			*c = h->dense[it->i];
+			it->i++;
+			return 1;
+		}
+		it->part = 1;
+		it->i = 0;
+	}
+	if (it->i < h->nsorted) {
+		*v = h->sorted[it->i].v;
+		*c = h->sorted[it->i].c;
+		it->i++;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The nearest rank of percentile p among n samples: ceil(p / 100 * n),
+ * clamped to 1..n.  p * n is computed before dividing and a relative
+ * epsilon absorbs rounding, so that p = 90, n = 10 gives 9, not 10.
+ */
+static uint64_t
+rank_of(double p, uint64_t n)
+{
+	double x, r;
+
+	if (!(p > 0))
+		return 1;
+	if (p >= 100)
+		return n;
+	x = p * (double)n / 100.0;
+	x -= x * 1e-13;
+	r = (double)(uint64_t)x;
+	if (r < x)
+		r += 1;
+	if (r < 1)
+		return 1;
+	if (r >= (double)n)
+		return n;
+	return (uint64_t)r;
+}
+
+void
+jmx_hist_percentiles(struct jmx_hist *h, const double *ps, int n,
+    int64_t *out)
+{
+	struct jmx_hist_iter it;
+	uint64_t ranks[32], *rk, c, cum = 0;
+	int64_t v;
+	int i, done = 0;
+
+	if (n <= 0)
+		return;
+	if (h->n == 0) {
+		for (i = 0; i < n; i++)
+			out[i] = -1;
+		return;
+	}
+	rk = n <= 32 ? ranks : xreallocarray(NULL, (size_t)n, sizeof *rk);
+	for (i = 0; i < n; i++) {
+		rk[i] = rank_of(ps[i], h->n);
+		out[i] = -1;
+	}
+	/* n is small: check every pending rank at each value. */
+	jmx_hist_iter_init(&it, h);
+	while (done < n && jmx_hist_iter_next(&it, &v, &c)) {
+		cum += c;
+		for (i = 0; i < n; i++) {
+			if (out[i] == -1 && rk[i] <= cum) {
+				out[i] = v;
+				done++;
+			}
+		}
+	}
+	if (rk != ranks)
+		free(rk);
+}
+
+int64_t
+jmx_hist_percentile(struct jmx_hist *h, double p)
+{
+	int64_t v;
+
+	if (h->n == 0)
+		return -1;
+	if (!(p > 0))
+		return h->min;
+	if (p >= 100)
+		return h->max;
+	jmx_hist_percentiles(h, &p, 1, &v);
+	return v;
+}
+
+static void
+put_varint(struct jmx_buf *b, uint64_t x)
+{
+	unsigned char tmp[10];
+	size_t n = 0;
+
+	while (x >= 0x80) {
+		tmp[n++] = (unsigned char)(x | 0x80);
+		x >>= 7;
+	}
+	tmp[n++] = (unsigned char)x;
+	jmx_buf_add(b, tmp, n);
+}
+
+/* Read one LEB128 varint; 0 on truncation or overflow. */
+static int
+get_varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
+{
+	const unsigned char *p = *pp;
+	uint64_t x = 0;
+	int shift = 0;
+
+	for (;;) {
+		if (p == end || shift > 63)
+			return 0;
+		if (shift == 63 && (*p & 0x7e) != 0)
+			return 0;
+		x |= (uint64_t)(*p & 0x7f) << shift;
+		if ((*p++ & 0x80) == 0)
+			break;
+		shift += 7;
+	}
+	*pp = p;
+	*out = x;
+	return 1;
+}
+
+void
+jmx_hist_encode(struct jmx_hist *h, struct jmx_buf *b)
+{
+	struct jmx_hist_iter it;
+	int64_t v, prev = 0;
+	uint64_t c;
+
+	jmx_buf_addc(b, 1);
+	put_varint(b, jmx_hist_distinct(h));
+	jmx_hist_iter_init(&it, h);
+	while (jmx_hist_iter_next(&it, &v, &c)) {
+		put_varint(b, (uint64_t)(v - prev));
+		put_varint(b, c);
+		prev = v;
+	}
+}
+
+enum jmx_code
+jmx_hist_decode(const void *blob, size_t len, struct jmx_hist *h,
+    struct jmx_err *err)
+{
+	const unsigned char *p = blob, *end = p + len;
+	uint64_t npairs, i, delta, c, v = 0, total = 0;
+
+	jmx_hist_reset(h);
+	if (len < 2 || p[0] != 1)
+		return jmx_err_set(err, JMX_ERR_DATA,
+		    "histogram blob: bad version or length %zu", len);
+	p++;
+	if (!get_varint(&p, end, &npairs) ||
+	    npairs > (uint64_t)(end - p) / 2)
+		goto bad;
+	for (i = 0; i < npairs; i++) {
+		if (!get_varint(&p, end, &delta) || !get_varint(&p, end, &c))
+			goto bad;
+		if ((i > 0 && delta == 0) || c == 0 ||
+		    delta > (uint64_t)INT64_MAX - v || total + c < total)
+			goto bad;
+		v += delta;
+		total += c;
+		jmx_hist_add(h, (int64_t)v, c);
+	}
+	if (p != end)
+		goto bad;
+	return JMX_OK;
+bad:
+	jmx_hist_reset(h);
+	return jmx_err_set(err, JMX_ERR_DATA,
+	    "histogram blob: corrupt at byte %zu of %zu",
+	    (size_t)(p - (const unsigned char *)blob), len);
+}

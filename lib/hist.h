@@ -1,0 +1,95 @@
+/*
+ * hist.h: exact histograms of non-negative integer milliseconds.
+ *
+ * A histogram counts how many times each value occurred, with no
+ * bucketing: percentiles computed from it are the same as from the raw
+ * samples.  Histograms merge (a run's summary is the sum of its per-second
+ * buckets) and serialise to a compact, portable blob for the store.
+ *
+ * Small histograms are an open-addressing hash of value -> count; once a
+ * histogram holds many distinct values, values below JMX_HIST_DENSE move
+ * to a directly indexed array.  Neither choice changes any result.
+ *
+ * Percentiles use the nearest-rank definition: for N samples, the p-th
+ * percentile (0 < p <= 100) is the smallest value v such that at least
+ * ceil(p / 100 * N) samples are <= v.  p <= 0 gives the minimum, p > 100
+ * the maximum.  It is always one of the recorded values, never an
+ * interpolation.  An empty histogram has no percentiles: -1.
+ */
+#ifndef JMX_HIST_H
+#define JMX_HIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct jmx_buf;
+struct jmx_hist;
+
+/* Values below this are counted in a flat array once a histogram is big. */
+#define JMX_HIST_DENSE	8192
+
+/* A cursor over (value, count) pairs in ascending value order. */
+struct jmx_hist_iter {
+	struct jmx_hist	*h;
+	size_t		 i;	/* position in the dense part, then sorted part */
+	int		 part;
+};
+
+/* A new, empty histogram; free it with jmx_hist_free(). */
+struct jmx_hist	*jmx_hist_new(void);
+void		 jmx_hist_free(struct jmx_hist *);
+/* Empty the histogram, keeping its memory for reuse. */
+void		 jmx_hist_reset(struct jmx_hist *);
+
+/* Count value (negative values count as 0) n more times. */
+void		 jmx_hist_add(struct jmx_hist *, int64_t value, uint64_t n);
+/* Add every count of src to dst. */
+void		 jmx_hist_merge(struct jmx_hist *dst, const struct jmx_hist *src);
+
+/* Total number of samples counted. */
+uint64_t	 jmx_hist_count(const struct jmx_hist *);
+/* Number of distinct values. */
+size_t		 jmx_hist_distinct(const struct jmx_hist *);
+/* Smallest and largest value, -1 when empty. */
+int64_t		 jmx_hist_min(const struct jmx_hist *);
+int64_t		 jmx_hist_max(const struct jmx_hist *);
+/* Number of samples whose value is <= v (APDEX counts). */
+uint64_t	 jmx_hist_count_le(const struct jmx_hist *, int64_t v);
+
+/*
+ * The nearest-rank p-th percentile (see above), -1 when empty.  Not const:
+ * the first query after a change sorts the sparse part once.
+ */
+int64_t		 jmx_hist_percentile(struct jmx_hist *, double p);
+/* n percentiles ps[0..n-1] (any order) into out[0..n-1], in one pass. */
+void		 jmx_hist_percentiles(struct jmx_hist *, const double *ps,
+		    int n, int64_t *out);
+
+/*
+ * Iterate (value, count) ascending:
+ *	jmx_hist_iter_init(&it, h);
+ *	while (jmx_hist_iter_next(&it, &v, &c)) ...
+ * The histogram must not change while iterating.
+ */
+void		 jmx_hist_iter_init(struct jmx_hist_iter *, struct jmx_hist *);
+int		 jmx_hist_iter_next(struct jmx_hist_iter *, int64_t *value,
+		    uint64_t *count);
+
+/*
+ * Append the histogram to buf as a portable blob: a version byte (1), a
+ * varint number of pairs, then per pair a varint value delta (from the
+ * previous value, the first from 0) and a varint count.  Varints are
+ * unsigned LEB128.  An empty histogram is two bytes.
+ */
+void		 jmx_hist_encode(struct jmx_hist *, struct jmx_buf *);
+/*
+ * Replace h's contents with the blob's.  Corrupt or truncated input
+ * (bad version, overlong varint, values out of order or overflowing,
+ * zero counts, trailing bytes) fails with JMX_ERR_DATA and leaves h empty.
+ */
+enum jmx_code	 jmx_hist_decode(const void *blob, size_t len,
+		    struct jmx_hist *h, struct jmx_err *);
+
+#endif

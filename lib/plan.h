@@ -1,0 +1,171 @@
+/*
+ * plan.h: read a JMeter test plan (.jmx) and write one agent's share of it.
+ *
+ * jmx_plan_load() parses the plan, resolves the numbers that decide the
+ * load (thread counts, ramp-up, durations, throughput targets) and lists
+ * the thread groups, throughput elements and CSV Data Sets in document
+ * order.  jmx_plan_write_share() writes a copy of the plan for one agent:
+ * its thread counts, scaled throughput targets, renamed data files and
+ * an optional synchronized start.  Only plan.c sees libxml2.
+ *
+ * Numeric fields may be plain numbers or use ${__P(name,default)},
+ * ${__property(name,,default)} and ${var} where var is a User Defined
+ * Variable of the Test Plan or of an Arguments element; properties come
+ * from the caller (-J and the test case's properties).  Stricter than
+ * JMeter: ${__P(name)} with no such property is an error, not "1", and
+ * a value that is not a number is an error, not a silent 0.
+ */
+#ifndef JMX_PLAN_H
+#define JMX_PLAN_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+struct jmx_prop;		/* config.h: name/value pair */
+struct jmx_plan_xml;		/* plan.c: the parsed document */
+
+enum jmx_plan_kind {
+	JMX_PLAN_THREADS = 0,	/* ThreadGroup */
+	JMX_PLAN_SETUP,		/* SetupThreadGroup (setUp) */
+	JMX_PLAN_TEARDOWN,	/* PostThreadGroup (tearDown) */
+	JMX_PLAN_OPEN_MODEL	/* OpenModelThreadGroup: rates, no thread count */
+};
+
+/* The element name of a kind ("ThreadGroup", "SetupThreadGroup", ...). */
+const char	*jmx_plan_kind_name(enum jmx_plan_kind);
+
+struct jmx_plan_group {
+	enum jmx_plan_kind kind;
+	char		*name;		/* testname */
+	int		 enabled;	/* 0: enabled="false"; nothing resolved */
+	int		 line;		/* of the element */
+	int		 threads;	/* ThreadGroup.num_threads; 0 for open model */
+	int		 ramp_s;	/* ThreadGroup.ramp_time */
+	int		 scheduler;	/* ThreadGroup.scheduler */
+	int64_t		 duration_s;	/* ThreadGroup.duration; 0 if unset */
+	int64_t		 delay_s;	/* ThreadGroup.delay; 0 if unset */
+	int64_t		 loops;		/* LoopController.loops; -1 = forever */
+	char		*schedule;	/* OpenModelThreadGroup.schedule, resolved */
+};
+
+enum jmx_plan_tput_kind {
+	JMX_PLAN_CONSTANT_TIMER = 0,	/* ConstantThroughputTimer */
+	JMX_PLAN_PRECISE_TIMER,		/* PreciseThroughputTimer */
+	JMX_PLAN_OPEN_RATE		/* a rate() of an OpenModelThreadGroup */
+};
+
+/* A throughput target; jmx_plan_write_share() scales it. */
+struct jmx_plan_tput {
+	enum jmx_plan_tput_kind kind;
+	char		*name;		/* testname (the group's, for a rate) */
+	int		 group;		/* index in groups; -1 = plan level */
+	int		 line;
+	/*
+	 * Constant: samples per minute (throughput).  Precise: samples per
+	 * period_s (throughput, throughputPeriod).  Open rate: per second.
+	 */
+	double		 throughput;
+	double		 period_s;	/* Precise: throughputPeriod; else 60 or 1 */
+	int		 calc_mode;	/* Constant: calcMode 0..4; else -1 */
+	/*
+	 * Constant with calcMode 0 ("this thread only") sets a rate per
+	 * thread: dividing the threads already divides it, so it is never
+	 * scaled.  Every other target is shared by threads and is scaled.
+	 */
+	int		 per_thread;
+};
+
+/* An enabled CSV Data Set. */
+struct jmx_plan_csv {
+	char		*name;		/* testname */
+	int		 group;		/* index in groups; -1 = plan level */
+	int		 line;
+	char		*filename;	/* filename, resolved when possible */
+	char		*share_mode;	/* shareMode: "shareMode.all", ... */
+	int		 ignore_first_line; /* ignoreFirstLine */
+	char		*variable_names; /* variableNames; "" = from line 1 */
+	int		 quoted;	/* quotedData */
+	char		*delimiter;	/* delimiter as written ("," "\t" ...) */
+	/* Is line 1 not data (ignoreFirstLine, or names read from it)? */
+	int		 has_header;
+};
+
+struct jmx_plan {
+	char			*path;		/* as given to jmx_plan_load */
+	char			*name;		/* the Test Plan's testname */
+	int			 serialize;	/* TestPlan.serialize_threadgroups */
+	struct jmx_plan_group	*groups;	/* all thread groups, document order */
+	int			 ngroups;
+	struct jmx_plan_tput	*tputs;		/* enabled throughput targets */
+	int			 ntputs;
+	struct jmx_plan_csv	*csvs;		/* enabled CSV Data Sets */
+	int			 ncsvs;
+	struct jmx_plan_xml	*xml;		/* private */
+};
+
+/*
+ * Load path.  props (may be NULL) are name/value pairs for ${__P()};
+ * with a name given twice the later one wins, so pass -J values last.
+ * On success *out is the caller's (jmx_plan_free).  Errors:
+ * JMX_ERR_IO (unreadable), JMX_ERR_PLAN ("plan 'P': line N: ThreadGroup
+ * 'Users': num_threads '${x}' cannot be resolved (...)"), and
+ * JMX_ERR_UNSUPPORTED for an enabled plugin thread group.
+ */
+enum jmx_code	jmx_plan_load(const char *path, const struct jmx_prop *props,
+		    int nprops, struct jmx_plan **out, struct jmx_err *err);
+void		jmx_plan_free(struct jmx_plan *);
+
+/* One thread group's share on one agent. */
+struct jmx_plan_gshare {
+	/*
+	 * Threads on this agent; 0 disables the group here.  An open model
+	 * group has no thread count: it is disabled when scale is 0.
+	 */
+	int		 threads;
+	double		 scale;		/* factor for the targets inside it */
+};
+
+/* A data file renamed in the bundle: CSVDataSet filename from -> to. */
+struct jmx_plan_rename {
+	const char	*from;		/* as in jmx_plan_csv.filename */
+	const char	*to;		/* e.g. "data/users.csv" */
+};
+
+/* What one agent runs; every pointer is borrowed for the call. */
+struct jmx_plan_share {
+	const struct jmx_plan_gshare *groups; /* one per plan group, by index */
+	int		 ngroups;	/* must equal plan->ngroups */
+	double		 scale;		/* factor for plan-level targets */
+	int64_t		 duration_s;	/* > 0: every main group runs this long */
+	int		 ramp_set;	/* override every main group's ramp: */
+	int64_t		 ramp_s;	/* ... with this (seconds) */
+	const struct jmx_plan_rename *renames;
+	int		 nrenames;
+	/*
+	 * Inject the setUp group "jmx-sync-start" that holds the main groups
+	 * until the epoch milliseconds in property jmx.t0 (-Jjmx.t0=...).
+	 */
+	int		 sync_start;
+};
+
+/* The name of the injected setUp group. */
+#define JMX_PLAN_SYNC_GROUP	"jmx-sync-start"
+/* The property the injected group waits for (epoch milliseconds). */
+#define JMX_PLAN_SYNC_PROP	"jmx.t0"
+
+/*
+ * Write the plan rewritten for one agent to path (atomically), in the
+ * plan's encoding.  Main groups (ThreadGroup, OpenModelThreadGroup) get
+ * the overrides; setUp/tearDown groups keep their own timing.  Resolved
+ * numbers replace the expressions they came from.  The plan is unchanged
+ * and can be written again for the next agent.
+ */
+enum jmx_code	jmx_plan_write_share(const struct jmx_plan *,
+		    const struct jmx_plan_share *, const char *path,
+		    struct jmx_err *err);
+
+/* "libxml2 2.9.14": the XML library in use, for --version -v. */
+const char	*jmx_plan_libversion(void);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * runner.h: the controller of one run.  The program drives it phase by
+ * phase and prints between phases; the runner never prints:
+ *
+ *	jmx_runner_new()	what was asked, the configuration, the store
+ *	jmx_runner_resolve()	test case, plan, agents chosen
+ *	jmx_runner_validate()	every agent probed in parallel
+ *	jmx_runner_split()	the load divided by weight, capacity checked
+ *	jmx_runner_start()	run recorded, agents reserved, bundles
+ *				shipped, every JMeter launched for T0
+ *	jmx_runner_poll()	results ingested, progress; until done
+ *	jmx_runner_finish()	results collected, reconciled, archived;
+ *				agents released; the final state
+ */
+#ifndef JMX_RUNNER_H
+#define JMX_RUNNER_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+#include "store.h"
+#include "util.h"
+
+struct jmx_runner;
+struct jmx_split;
+struct jmx_plan;
+
+/* What the operator asked for (jmx-run's command line). */
+struct jmx_run_request {
+	const char		 *test;		/* test case name or .jmx path */
+	char			**agents;	/* --agents, NULL-terminated */
+	int			  nagents;
+	const char		 *tag;		/* --tag */
+	int64_t			  count;	/* --count; 0 = all chosen */
+	const char		 *threads;	/* --threads N or xF */
+	int64_t			  duration_ms;	/* --duration; 0 = test's */
+	int64_t			  ramp_ms;	/* --ramp; -1 = test's */
+	struct jmx_prop		 *props;	/* -J */
+	int			  nprops;
+	struct jmx_data_conf	 *data;		/* --data */
+	int			  ndata;
+	const char		 *label;	/* --label */
+	int			  dry_run;	/* --dry-run */
+	int			  detach;	/* --detach */
+	int			  keep;		/* --keep */
+	int			  check_only;	/* --check */
+};
+
+void	jmx_run_request_init(struct jmx_run_request *);
+void	jmx_run_request_free(struct jmx_run_request *);
+
+/*
+ * Parse "--threads": "N" sets each thread group's total, "xF" scales it.
+ * Returns 0 and fills *count or *scale (either may be NULL), -1 if bad.
+ */
+int	jmx_runner_parse_threads(const char *, int64_t *count, double *scale);
+
+/* One agent as the program shows it: borrowed from the runner. */
+struct jmx_runner_agent {
+	const char	*name;
+	const char	*host;
+	const char	*java_version;
+	const char	*jmeter_version;
+	int		 cores;
+	int64_t		 mem_avail_mb;
+	double		 load1;
+	int64_t		 disk_free_mb;
+	int64_t		 clock_offset_ms;
+	double		 weight;
+	int		 max_threads;	/* capacity */
+	int		 threads;	/* its share: threads at peak */
+	const char	*problem;	/* why it is unusable, NULL if usable */
+	const char	*state;		/* during a run: starting, running, ... */
+	int64_t		 samples;	/* ingested so far */
+	int64_t		 skew_ms;	/* its first sample minus T0; -1 */
+};
+
+/* Progress of a running run. */
+struct jmx_runner_progress {
+	enum jmx_run_state state;
+	int64_t		 elapsed_ms;	/* since T0; negative before it */
+	int64_t		 remaining_ms;	/* -1 when the plan has no end */
+	int		 agents_up;
+	int		 agents_total;
+	int64_t		 samples;
+	int64_t		 errors;
+	double		 rate;		/* samples per second, last window */
+	int64_t		 p95_ms;	/* last window; -1 if none */
+	int		 done;		/* every JMeter has ended */
+};
+
+/* What the run came to, for the summary. */
+struct jmx_runner_result {
+	int64_t		 run_id;
+	enum jmx_run_state state;
+	int64_t		 samples;	/* ingested */
+	int64_t		 jtl_records;	/* counted again in the JTLs */
+	int64_t		 skew_ms;	/* start skew across agents; -1 */
+	double		 delivered_pct;
+	char		*run_dir;	/* borrowed */
+	char		*archive;	/* borrowed; NULL if none */
+};
+
+/* Everything borrowed must outlive the runner. */
+struct jmx_runner *jmx_runner_new(const struct jmx_config *,
+		    const struct jmx_run_request *, struct jmx_store *,
+		    const char *home_dir);
+void		jmx_runner_free(struct jmx_runner *);
+
+enum jmx_code	jmx_runner_resolve(struct jmx_runner *, struct jmx_err *);
+/* JMX_ERR_AGENT if any chosen agent is unusable (see the agents). */
+enum jmx_code	jmx_runner_validate(struct jmx_runner *, struct jmx_err *);
+enum jmx_code	jmx_runner_split(struct jmx_runner *, struct jmx_err *);
+/* The dry-run document of the split. */
+void		jmx_runner_split_json(struct jmx_runner *, struct jmx_buf *);
+int		jmx_runner_nagents(struct jmx_runner *);
+void		jmx_runner_agent(struct jmx_runner *, int,
+		    struct jmx_runner_agent *);
+/* The test case name, plan path and planned totals. */
+const char	*jmx_runner_test_name(struct jmx_runner *);
+const struct jmx_plan *jmx_runner_plan(struct jmx_runner *);
+const struct jmx_split *jmx_runner_the_split(struct jmx_runner *);
+/* Record the run (state validating); its id, for --detach. */
+enum jmx_code	jmx_runner_create(struct jmx_runner *, int64_t *run_id,
+		    struct jmx_err *);
+enum jmx_code	jmx_runner_start(struct jmx_runner *, struct jmx_err *);
+/* Ingest what arrived and report progress; call about twice a second. */
+enum jmx_code	jmx_runner_poll(struct jmx_runner *,
+		    struct jmx_runner_progress *, struct jmx_err *);
+/*
+ * Ask for a stop: 1 graceful (JMeter Shutdown: in-flight samples end and
+ * are recorded), 2 at once (StopTestNow, then kill).  Async-signal-safe.
+ */
+void		jmx_runner_stop(struct jmx_runner *, int level);
+enum jmx_code	jmx_runner_finish(struct jmx_runner *,
+		    struct jmx_runner_result *, struct jmx_err *);
+
+#endif

@@ -1,0 +1,605 @@
+/*
+ * split.c: shares of a plan per agent, and slices of CSV data files.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "split.h"
+#include "util.h"
+#include "xmalloc.h"
+
+/* Remainders closer than this are equal (weights like 0.1 + 0.2). */
+#define EPS	1e-9
+
+static enum jmx_code
+check_weights(const double *w, int n, struct jmx_err *err)
+{
+	int i;
+
+	if (n < 1)
+		return jmx_err_set(err, JMX_ERR_USAGE, "no agents to split for");
+	for (i = 0; i < n; i++)
+		if (!isfinite(w[i]) || w[i] <= 0)
+			return jmx_err_set(err, JMX_ERR_USAGE,
+			    "weight %g of agent %d is not a number > 0", w[i],
+			    i + 1);
+	return JMX_OK;
+}
+
+/*
+ * Largest remainder.  Among equal remainders the lower prio wins (prio
+ * may be NULL), then the lower index.  Floating point can only put a
+ * floor one below its true value, and then its remainder is near 1, so
+ * the leftover loop repairs it; the sum is exact whatever happens.
+ */
+static void
+lr_split(const double *w, int n, int64_t total, const double *prio,
+    int64_t *out)
+{
+	double sum = 0, q, f, *rem;
+	int64_t left = total;
+	char *taken;
+	int i, best, round;
+
+	rem = xcalloc((size_t)n, sizeof *rem);
+	taken = xcalloc((size_t)n, 1);
+	for (i = 0; i < n; i++)
+		sum += w[i];
+	for (i = 0; i < n; i++) {
+		q = (double)total * w[i] / sum;
+		f = floor(q);
+		if (q - f > 1 - EPS)
+			f += 1;
+		out[i] = (int64_t)f;
+		rem[i] = q - f < EPS ? 0 : q - f;
+		left -= out[i];
+	}
+	for (round = 0; left > 0; round++) {
+		best = -1;
+		for (i = 0; i < n; i++) {
+			if (taken[i])
+				continue;
+			if (best == -1 || rem[i] > rem[best] + EPS ||
+			    (rem[i] > rem[best] - EPS && prio != NULL &&
+			    prio[i] < prio[best] - EPS))
+				best = i;
+		}
+		if (best == -1) {		/* all taken: start over */
+			memset(taken, 0, (size_t)n);
+			continue;
+		}
+		taken[best] = 1;
+		out[best]++;
+		left--;
+	}
+	while (left < 0) {			/* a floor rounded up too far */
+		best = -1;
+		for (i = 0; i < n; i++)
+			if (out[i] > 0 && (best == -1 || rem[i] < rem[best]))
+				best = i;
+		out[best]--;
+		left++;
+	}
+	free(taken);
+	free(rem);
+}
+
+enum jmx_code
+jmx_split_weights(const double *weights, int n, int64_t total, int64_t *out,
+    struct jmx_err *err)
+{
+	enum jmx_code rc;
+
+	if ((rc = check_weights(weights, n, err)) != JMX_OK)
+		return rc;
+	if (total < 0)
+		return jmx_err_set(err, JMX_ERR_USAGE,
+		    "cannot split a negative total %lld", (long long)total);
+	lr_split(weights, n, total, NULL, out);
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_split_parse_threads(const char *s, struct jmx_split_opts *opts,
+    struct jmx_err *err)
+{
+	char *end;
+	double f;
+	int64_t n;
+
+	if (s != NULL && (*s == 'x' || *s == 'X') &&
+	    (isdigit((unsigned char)s[1]) || s[1] == '.')) {
+		errno = 0;
+		f = strtod(s + 1, &end);
+		if (errno == 0 && *end == '\0' && isfinite(f) && f > 0) {
+			opts->mode = JMX_SPLIT_FACTOR;
+			opts->factor = f;
+			return JMX_OK;
+		}
+	} else if (s != NULL && (n = jmx_parse_count(s)) >= 1 &&
+	    n <= 10000000) {
+		opts->mode = JMX_SPLIT_EACH;
+		opts->threads = (int)n;
+		return JMX_OK;
+	}
+	return jmx_err_set(err, JMX_ERR_USAGE,
+	    "threads '%s': expected a count such as 100 or a factor such as "
+	    "x1.5", s != NULL ? s : "");
+}
+
+/* A main group's total after --threads. */
+static int64_t
+group_total(const struct jmx_plan_group *g, const struct jmx_split_opts *o)
+{
+	double v;
+
+	switch (o != NULL ? o->mode : JMX_SPLIT_PLAN) {
+	case JMX_SPLIT_EACH:
+		return o->threads;
+	case JMX_SPLIT_FACTOR:
+		v = floor((double)g->threads * o->factor + 0.5 + EPS);
+		return v > 2e9 ? 2000000000 : (int64_t)v;
+	case JMX_SPLIT_PLAN:
+		break;
+	}
+	return g->threads;
+}
+
+void
+jmx_split_free(struct jmx_split *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nagents; i++) {
+		free(s->agents[i].name);
+		free(s->agents[i].groups);
+	}
+	free(s->agents);
+	free(s->totals);
+	free(s);
+}
+
+/* Threads alive at once at worst on one agent (see split.h). */
+static int
+peak(const struct jmx_plan *plan, const struct jmx_split_share *a)
+{
+	int64_t setup = 0, mains = 0, mainmax = 0, teardown = 0, p;
+	int g, t;
+
+	for (g = 0; g < plan->ngroups; g++) {
+		t = a->groups[g].threads;
+		switch (plan->groups[g].kind) {
+		case JMX_PLAN_SETUP:
+			setup += t;
+			break;
+		case JMX_PLAN_TEARDOWN:
+			teardown += t;
+			break;
+		case JMX_PLAN_THREADS:
+			mains += t;
+			if (t > mainmax)
+				mainmax = t;
+			break;
+		case JMX_PLAN_OPEN_MODEL:
+			break;
+		}
+	}
+	p = plan->serialize ? mainmax : mains;
+	if (setup > p)
+		p = setup;
+	if (teardown > p)
+		p = teardown;
+	return p > 2000000000 ? 2000000000 : (int)p;
+}
+
+enum jmx_code
+jmx_split_plan(const struct jmx_plan *plan,
+    const struct jmx_split_agent *agents, int nagents,
+    const struct jmx_split_opts *opts, struct jmx_split **out,
+    struct jmx_err *err)
+{
+	struct jmx_split *s;
+	struct jmx_split_share *a;
+	const struct jmx_plan_group *g;
+	double *w, *surplus, wsum = 0, wrun;
+	int64_t *t, total, sum = 0;
+	int i, gi;
+
+	*out = NULL;
+	if (nagents < 1)
+		return jmx_err_set(err, JMX_ERR_USAGE, "no agents to split for");
+	for (i = 0; i < nagents; i++)
+		if (!isfinite(agents[i].weight) || agents[i].weight <= 0)
+			return jmx_err_set(err, JMX_ERR_USAGE,
+			    "agent '%s': weight %g is not a number > 0",
+			    agents[i].name != NULL ? agents[i].name : "",
+			    agents[i].weight);
+	w = xcalloc((size_t)nagents, sizeof *w);
+	for (i = 0; i < nagents; i++)
+		w[i] = agents[i].weight;
+	for (i = 0; i < nagents; i++)
+		wsum += w[i];
+	surplus = xcalloc((size_t)nagents, sizeof *surplus);
+	t = xcalloc((size_t)nagents, sizeof *t);
+
+	s = xcalloc(1, sizeof *s);
+	s->nagents = nagents;
+	s->ngroups = plan->ngroups;
+	s->agents = xcalloc((size_t)nagents, sizeof *s->agents);
+	s->totals = xcalloc((size_t)plan->ngroups + 1, sizeof *s->totals);
+	for (i = 0; i < nagents; i++) {
+		a = &s->agents[i];
+		a->name = xstrdup(agents[i].name != NULL ? agents[i].name : "");
+		a->weight = w[i];
+		a->fraction = w[i] / wsum;
+		a->groups = xcalloc((size_t)plan->ngroups + 1,
+		    sizeof *a->groups);
+		a->share.groups = a->groups;
+		a->share.ngroups = plan->ngroups;
+		a->share.scale = a->fraction;
+		if (opts != NULL) {
+			a->share.duration_s = opts->duration_s;
+			a->share.ramp_set = opts->ramp_set;
+			a->share.ramp_s = opts->ramp_s;
+		}
+	}
+
+	for (gi = 0; gi < plan->ngroups; gi++) {
+		g = &plan->groups[gi];
+		if (!g->enabled)
+			continue;	/* zero threads, zero scale everywhere */
+		switch (g->kind) {
+		case JMX_PLAN_SETUP:
+		case JMX_PLAN_TEARDOWN:
+			s->totals[gi] = g->threads;
+			for (i = 0; i < nagents; i++) {
+				if (i > 0 && (opts == NULL ||
+				    !opts->setup_on_all))
+					break;
+				s->agents[i].groups[gi].threads = g->threads;
+				s->agents[i].groups[gi].scale = 1;
+			}
+			break;
+		case JMX_PLAN_OPEN_MODEL:
+			for (i = 0; i < nagents; i++)
+				s->agents[i].groups[gi].scale =
+				    s->agents[i].fraction;
+			break;
+		case JMX_PLAN_THREADS:
+			total = group_total(g, opts);
+			s->totals[gi] = (int)total;
+			lr_split(w, nagents, total, surplus, t);
+			wrun = 0;
+			for (i = 0; i < nagents; i++) {
+				surplus[i] += (double)t[i] -
+				    (double)total * w[i] / wsum;
+				if (t[i] > 0)
+					wrun += w[i];
+			}
+			for (i = 0; i < nagents; i++) {
+				s->agents[i].groups[gi].threads = (int)t[i];
+				s->agents[i].groups[gi].scale = t[i] > 0 ?
+				    w[i] / wrun : 0;
+			}
+			break;
+		}
+	}
+	free(surplus);
+	free(t);
+	free(w);
+
+	for (i = 0; i < nagents; i++) {
+		a = &s->agents[i];
+		a->peak_threads = peak(plan, a);
+		sum += a->peak_threads;
+		a->idle = 1;
+		for (gi = 0; gi < plan->ngroups; gi++)
+			if ((plan->groups[gi].kind == JMX_PLAN_THREADS &&
+			    a->groups[gi].threads > 0) ||
+			    (plan->groups[gi].kind == JMX_PLAN_OPEN_MODEL &&
+			    a->groups[gi].scale > 0))
+				a->idle = 0;
+	}
+	for (i = 0; i < nagents; i++) {
+		a = &s->agents[i];
+		if (agents[i].max_threads > 0 &&
+		    a->peak_threads > agents[i].max_threads) {
+			jmx_err_set(err, JMX_ERR_PLAN,
+			    "agent '%s' would run %d threads, more than its "
+			    "max_threads %d (%lld threads over %d agents)",
+			    a->name, a->peak_threads, agents[i].max_threads,
+			    (long long)sum, nagents);
+			jmx_split_free(s);
+			return JMX_ERR_PLAN;
+		}
+	}
+	*out = s;
+	return JMX_OK;
+}
+
+void
+jmx_split_json(struct jmx_buf *out, const struct jmx_split *s,
+    const struct jmx_plan *plan)
+{
+	const struct jmx_split_share *a;
+	int i, gi, first;
+
+	jmx_buf_adds(out, "{\"agents\":[");
+	for (i = 0; i < s->nagents; i++) {
+		a = &s->agents[i];
+		if (i > 0)
+			jmx_buf_addc(out, ',');
+		jmx_buf_adds(out, "{\"name\":");
+		jmx_json_str(out, a->name);
+		jmx_buf_adds(out, ",\"weight\":");
+		jmx_json_num(out, a->weight);
+		jmx_buf_adds(out, ",\"thread_groups\":[");
+		first = 1;
+		for (gi = 0; gi < plan->ngroups && gi < s->ngroups; gi++) {
+			if (!plan->groups[gi].enabled)
+				continue;
+			if (!first)
+				jmx_buf_addc(out, ',');
+			first = 0;
+			jmx_buf_adds(out, "{\"name\":");
+			jmx_json_str(out, plan->groups[gi].name);
+			if (plan->groups[gi].kind == JMX_PLAN_OPEN_MODEL)
+				jmx_buf_adds(out, ",\"threads\":null}");
+			else
+				jmx_buf_addf(out, ",\"threads\":%d}",
+				    a->groups[gi].threads);
+		}
+		jmx_buf_adds(out, "]}");
+	}
+	jmx_buf_adds(out, "]}");
+}
+
+/* ---- CSV slices ---- */
+
+/*
+ * Why contiguous slices and not round-robin: the per-agent row counts are
+ * then exactly the largest-remainder split of the row count (the same
+ * rule as threads), every slice keeps the file's order, and a slice is
+ * described by two numbers (first row, count) should a failed agent's
+ * data have to move.  A file sorted by something that matters (region,
+ * account age) gives each agent a different mix; shuffle it first if that
+ * is a problem.
+ */
+
+void
+jmx_split_csvfmt(struct jmx_split_csvfmt *fmt, const struct jmx_plan_csv *c)
+{
+	fmt->header = c->has_header;
+	fmt->quoted = c->quoted;
+	if (c->delimiter == NULL || c->delimiter[0] == '\0')
+		fmt->delim = ',';
+	else if (strcmp(c->delimiter, "\\t") == 0)
+		fmt->delim = '\t';
+	else
+		fmt->delim = c->delimiter[0];
+}
+
+enum csv_state { INITIAL, PLAIN, QUOTED, EMBEDDED };
+
+struct csvr {
+	FILE		*f;
+	const char	*path;
+	int		 quoted;
+	int		 delim;
+	int64_t		 line;		/* physical line being read, from 1 */
+};
+
+/*
+ * Read one record, copying its bytes (line end included) to out if not
+ * NULL.  Returns 1, 0 at end of file, -1 with err set.  The rules are
+ * those of JMeter's CSV Data Set: without quotedData a record is a line
+ * (BufferedReader.readLine); with it, a quote opens a field only at its
+ * start, "" is a quote inside one, and a quote anywhere else is an error.
+ */
+static int
+next_record(struct csvr *r, FILE *out, struct jmx_err *err)
+{
+	enum csv_state st = INITIAL;
+	int64_t opened = 0;
+	int c, any = 0, eol;
+
+	for (;;) {
+		if ((c = getc(r->f)) == EOF) {
+			if (ferror(r->f)) {
+				jmx_err_sys(err, JMX_ERR_IO, "data file '%s'",
+				    r->path);
+				return -1;
+			}
+			if (r->quoted && st == QUOTED) {
+				jmx_err_set(err, JMX_ERR_DATA,
+				    "data file '%s': line %lld: quoted field "
+				    "has no closing quote", r->path,
+				    (long long)opened);
+				return -1;
+			}
+			return any;
+		}
+		any = 1;
+		if (out != NULL)
+			putc(c, out);
+		eol = c == '\n' || c == '\r';
+		if (r->quoted && !eol) {
+			switch (st) {
+			case INITIAL:
+				if (c == '"') {
+					st = QUOTED;
+					opened = r->line;
+				} else if (c != r->delim)
+					st = PLAIN;
+				break;
+			case PLAIN:
+				if (c == '"') {
+					jmx_err_set(err, JMX_ERR_DATA,
+					    "data file '%s': line %lld: quote "
+					    "inside an unquoted field", r->path,
+					    (long long)r->line);
+					return -1;
+				}
+				if (c == r->delim)
+					st = INITIAL;
+				break;
+			case QUOTED:
+				if (c == '"')
+					st = EMBEDDED;
+				break;
+			case EMBEDDED:
+				if (c == '"')
+					st = QUOTED;
+				else if (c == r->delim)
+					st = INITIAL;
+				else {
+					jmx_err_set(err, JMX_ERR_DATA,
+					    "data file '%s': line %lld: "
+					    "text after a closing quote",
+					    r->path, (long long)r->line);
+					return -1;
+				}
+				break;
+			}
+			continue;
+		}
+		if (!eol)
+			continue;
+		if (c == '\r') {
+			if ((c = getc(r->f)) == '\n') {
+				if (out != NULL)
+					putc(c, out);
+			} else if (c != EOF)
+				ungetc(c, r->f);
+		}
+		r->line++;
+		if (r->quoted && st == QUOTED)
+			continue;	/* a line end inside quotes */
+		return 1;
+	}
+}
+
+static void
+remove_outputs(const char *const *outs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		unlink(outs[i]);
+}
+
+enum jmx_code
+jmx_split_csv(const char *in, const struct jmx_split_csvfmt *fmt, int nparts,
+    const double *weights, const char *const *outs, int64_t *rows,
+    struct jmx_err *err)
+{
+	struct csvr r;
+	FILE *hf, *of;
+	char *header = NULL;
+	size_t hlen = 0;
+	double *w;
+	int64_t *count, nrows = 0, k;
+	int i, got, nopen = 0;
+	enum jmx_code rc = JMX_OK;
+
+	if (nparts < 1)
+		return jmx_err_set(err, JMX_ERR_USAGE,
+		    "data file '%s': no agents to split for", in);
+	w = xcalloc((size_t)nparts, sizeof *w);
+	for (i = 0; i < nparts; i++)
+		w[i] = weights != NULL ? weights[i] : 1;
+	if ((rc = check_weights(w, nparts, err)) != JMX_OK) {
+		free(w);
+		return rc;
+	}
+	memset(&r, 0, sizeof r);
+	r.path = in;
+	r.quoted = fmt != NULL && fmt->quoted;
+	r.delim = fmt != NULL && fmt->delim != '\0' ? fmt->delim : ',';
+	r.line = 1;
+	if ((r.f = fopen(in, "rb")) == NULL) {
+		free(w);
+		return jmx_err_sys(err, JMX_ERR_IO, "data file '%s'", in);
+	}
+	count = xcalloc((size_t)nparts, sizeof *count);
+
+	/* Pass 1: keep the header, count the rows. */
+	if (fmt != NULL && fmt->header) {
+		if ((hf = open_memstream(&header, &hlen)) == NULL) {
+			rc = jmx_err_sys(err, JMX_ERR_IO, "memory stream");
+			goto out;
+		}
+		got = next_record(&r, hf, err);
+		fclose(hf);
+		if (got == -1) {
+			rc = err != NULL ? err->code : JMX_ERR_DATA;
+			goto out;
+		}
+	}
+	while ((got = next_record(&r, NULL, err)) == 1)
+		nrows++;
+	if (got == -1) {
+		rc = err != NULL ? err->code : JMX_ERR_DATA;
+		goto out;
+	}
+	lr_split(w, nparts, nrows, NULL, count);
+	for (i = 0; i < nparts; i++)
+		if (count[i] == 0) {
+			rc = jmx_err_set(err, JMX_ERR_DATA,
+			    "data file '%s': %lld data row%s cannot be split "
+			    "%d ways: part %d would get none and hit end of "
+			    "file at once (copy the file instead of splitting "
+			    "it, or add rows)", in, (long long)nrows,
+			    nrows == 1 ? "" : "s", nparts, i + 1);
+			goto out;
+		}
+
+	/* Pass 2: copy. */
+	rewind(r.f);
+	r.line = 1;
+	if (fmt != NULL && fmt->header && next_record(&r, NULL, err) == -1) {
+		rc = err != NULL ? err->code : JMX_ERR_DATA;
+		goto out;
+	}
+	for (i = 0; i < nparts; i++) {
+		if ((of = fopen(outs[i], "wb")) == NULL) {
+			rc = jmx_err_sys(err, JMX_ERR_IO, "data slice '%s'",
+			    outs[i]);
+			goto out;
+		}
+		nopen = i + 1;
+		if (hlen > 0)
+			fwrite(header, 1, hlen, of);
+		for (k = 0; k < count[i]; k++)
+			if (next_record(&r, of, err) != 1) {
+				fclose(of);
+				rc = jmx_err_set(err, JMX_ERR_DATA,
+				    "data file '%s' changed while being split",
+				    in);
+				goto out;
+			}
+		got = ferror(of);
+		if (fclose(of) != 0 || got) {
+			rc = jmx_err_sys(err, JMX_ERR_IO, "data slice '%s'",
+			    outs[i]);
+			goto out;
+		}
+	}
+	if (rows != NULL)
+		memcpy(rows, count, (size_t)nparts * sizeof *rows);
+out:
+	if (rc != JMX_OK)
+		remove_outputs(outs, nopen);
+	fclose(r.f);
+	free(header);
+	free(count);
+	free(w);
+	return rc;
+}

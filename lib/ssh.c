@@ -1,0 +1,1377 @@
+/*
+ * ssh.c: the SSH client over libssh2 (the only file that includes it).
+ *
+ * Sessions run in libssh2's non-blocking mode and every call waits in
+ * ssh_wait() below, with poll() on the socket, instead of using
+ * libssh2's blocking mode with libssh2_session_set_timeout().  That is a
+ * deliberate departure: in libssh2 1.10 a blocking call that waits longer
+ * than the keepalive interval fails with LIBSSH2_ERROR_TIMEOUT at the
+ * next keepalive tick (_libssh2_wait_socket polls until the next
+ * keepalive and treats that as the timeout), its timeout counts whole
+ * seconds and bounds a whole call (a large upload on a slow but healthy
+ * link would fail).  Here the rule is simple: a call fails with
+ * JMX_ERR_TIMEOUT when the socket stays silent for io_timeout_ms, and
+ * while a call waits, keepalives that want a reply go out every
+ * keepalive_s, so a long silent command on a healthy link keeps hearing
+ * from the server and only a dead link times out.
+ *
+ * libssh2 keeps at most one half-sent packet; while one is pending,
+ * sending anything else fails with LIBSSH2_ERROR_BAD_USE.  So after a
+ * call would block on writing, the same call is repeated before any
+ * other (see jmx_ssh_exec), and keepalives are only sent while libssh2
+ * waits for input.
+ *
+ * After a timeout or a transport error the socket is shut down
+ * (kill_link): every later libssh2 call then fails at once instead of
+ * waiting, which lets jmx_ssh_close() free everything without delay.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libssh2.h>
+#include <libssh2_sftp.h>
+
+#include "log.h"
+#include "ssh.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define DEFAULT_PORT		22
+#define DEFAULT_CONNECT_MS	10000
+#define DEFAULT_IO_MS		30000
+#define DEFAULT_KEEPALIVE_S	10
+#define CLOSE_MS		3000	/* most a polite close may wait */
+#define NAP_MS			10	/* poll when libssh2 blocks on nothing */
+#define NTAIL			4	/* files kept open by jmx_ssh_read_at */
+#define EXEC_BUF		16384
+
+/* Any direction: ask libssh2 what it is blocked on. */
+#define DIRS_LIBSSH2		(-1)
+
+/* A remote file kept open between jmx_ssh_read_at() calls. */
+struct tail {
+	char			*path;	/* NULL: slot free */
+	LIBSSH2_SFTP_HANDLE	*h;
+	uint64_t		 used;	/* for least-recently-used eviction */
+};
+
+struct jmx_ssh {
+	LIBSSH2_SESSION	*s;
+	LIBSSH2_SFTP	*sftp;		/* started on first use */
+	int		 fd;
+	int		 io_ms;		/* io_timeout_ms */
+	int		 keepalive;	/* keepalives configured */
+	int		 dead;		/* link shut down; see kill_link() */
+	char		*name;		/* "user@host:port" */
+	struct tail	 tails[NTAIL];
+	uint64_t	 stamp;
+	char		*rbuf;		/* read_at/download scratch */
+	size_t		 rcap;
+};
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static int init_rc;			/* written once, under init_once */
+
+static void
+ssh_init(void)
+{
+	init_rc = libssh2_init(0);
+}
+
+const char *
+jmx_ssh_libversion(void)
+{
+	return libssh2_version(0);
+}
+
+const char *
+jmx_ssh_host(const struct jmx_ssh *ssh)
+{
+	return ssh != NULL ? ssh->name : "(not connected)";
+}
+
+/*
+ * Shut the socket down: the connection is dead.  Later libssh2 calls on
+ * it fail at once (send gets EPIPE, recv end of file) instead of waiting.
+ */
+static void
+kill_link(struct jmx_ssh *ssh)
+{
+	if (!ssh->dead && ssh->fd != -1)
+		shutdown(ssh->fd, SHUT_RDWR);
+	ssh->dead = 1;
+}
+
+/* libssh2's text for the last error of the session. */
+static const char *
+last_error(struct jmx_ssh *ssh)
+{
+	char *msg = NULL;
+	int len = 0;
+
+	if (ssh->s != NULL)
+		libssh2_session_last_error(ssh->s, &msg, &len, 0);
+	return msg != NULL && *msg != '\0' ? msg : "unknown libssh2 error";
+}
+
+/* strerror(e) with a lowercase first letter, for "ssh x: connection refused". */
+static const char *
+errtext(int e, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", strerror(e));
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
+}
+
+/* A transport failure: report it and mark the connection dead. */
+static enum jmx_code
+lost(struct jmx_ssh *ssh, const char *what, struct jmx_err *err)
+{
+	enum jmx_code code;
+
+	code = jmx_err_set(err, JMX_ERR_SSH, "ssh %s: %s: %s", ssh->name, what,
+	    last_error(ssh));
+	kill_link(ssh);
+	return code;
+}
+
+static enum jmx_code
+timed_out(struct jmx_ssh *ssh, const char *what, struct jmx_err *err)
+{
+	kill_link(ssh);
+	return jmx_err_set(err, JMX_ERR_TIMEOUT,
+	    "ssh %s: %s: timed out after %d ms", ssh->name, what, ssh->io_ms);
+}
+
+/*
+ * A channel-level failure: the server refused a channel or a request
+ * (too many sessions, no sftp subsystem).  The link itself is fine.
+ */
+static enum jmx_code
+channel_failed(struct jmx_ssh *ssh, int rc, const char *what,
+    struct jmx_err *err)
+{
+	if (rc == LIBSSH2_ERROR_CHANNEL_FAILURE ||
+	    rc == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED)
+		return jmx_err_set(err, JMX_ERR_REMOTE, "ssh %s: %s: %s",
+		    ssh->name, what, last_error(ssh));
+	return lost(ssh, what, err);
+}
+
+/* An SFTP failure: a status from the server, or else a transport error. */
+static enum jmx_code
+sftp_failed(struct jmx_ssh *ssh, int rc, const char *what,
+    struct jmx_err *err)
+{
+	unsigned long st;
+	const char *text;
+
+	if (rc != LIBSSH2_ERROR_SFTP_PROTOCOL || ssh->sftp == NULL)
+		return channel_failed(ssh, rc, what, err);
+	st = libssh2_sftp_last_error(ssh->sftp);
+	switch (st) {
+	case LIBSSH2_FX_NO_SUCH_FILE:
+	case LIBSSH2_FX_NO_SUCH_PATH:
+		return jmx_err_set(err, JMX_ERR_NOTFOUND,
+		    "ssh %s: %s: no such file", ssh->name, what);
+	case LIBSSH2_FX_PERMISSION_DENIED:
+		text = "permission denied";
+		break;
+	case LIBSSH2_FX_NO_SPACE_ON_FILESYSTEM:
+	case LIBSSH2_FX_QUOTA_EXCEEDED:
+		text = "no space left on device";
+		break;
+	case LIBSSH2_FX_FILE_ALREADY_EXISTS:
+		text = "file exists";
+		break;
+	case LIBSSH2_FX_NOT_A_DIRECTORY:
+		text = "not a directory";
+		break;
+	case LIBSSH2_FX_FAILURE:
+		text = "failure (a directory, or a full disk?)";
+		break;
+	default:
+		return jmx_err_set(err, JMX_ERR_REMOTE,
+		    "ssh %s: %s: %s (sftp status %lu)", ssh->name, what,
+		    last_error(ssh), st);
+	}
+	return jmx_err_set(err, JMX_ERR_REMOTE, "ssh %s: %s: %s", ssh->name,
+	    what, text);
+}
+
+/*
+ * Wait until the socket is ready for what libssh2 is blocked on (dirs is
+ * DIRS_LIBSSH2, or LIBSSH2_SESSION_BLOCK_* bits, 0 for nothing in
+ * particular: a short nap).  Readiness proves the server alive and moves
+ * *deadline io_ms ahead; silence until *deadline is a timeout and kills
+ * the link.  While only input is awaited, keepalives wanting a reply go
+ * out every keepalive interval so a healthy server is never silent long.
+ */
+static enum jmx_code
+ssh_wait(struct jmx_ssh *ssh, int dirs, int64_t *deadline, const char *what,
+    struct jmx_err *err)
+{
+	struct pollfd pfd;
+	int64_t now, left;
+	int n, next, rc;
+
+	if (dirs == DIRS_LIBSSH2)
+		dirs = libssh2_session_block_directions(ssh->s);
+	for (;;) {
+		now = jmx_mono_ms();
+		if (now >= *deadline)
+			return timed_out(ssh, what, err);
+		left = *deadline - now;
+		next = 0;
+		if (ssh->keepalive && !ssh->dead &&
+		    !(dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)) {
+			rc = libssh2_keepalive_send(ssh->s, &next);
+			/* BAD_USE: a packet is half sent; it goes first. */
+			if (rc != 0 && rc != LIBSSH2_ERROR_EAGAIN &&
+			    rc != LIBSSH2_ERROR_BAD_USE)
+				return lost(ssh, what, err);
+		}
+		if (next > 0 && (int64_t)next * 1000 < left)
+			left = (int64_t)next * 1000;
+		if (dirs == 0 && left > NAP_MS)
+			left = NAP_MS;
+		pfd.fd = ssh->fd;
+		pfd.events = 0;
+		pfd.revents = 0;
+		if (dirs == 0 || (dirs & LIBSSH2_SESSION_BLOCK_INBOUND))
+			pfd.events |= POLLIN;
+		if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+			pfd.events |= POLLOUT;
+		n = poll(&pfd, 1, (int)left);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			kill_link(ssh);
+			return jmx_err_sys(err, JMX_ERR_SSH, "ssh %s: %s: poll",
+			    ssh->name, what);
+		}
+		if (n > 0) {
+			*deadline = jmx_mono_ms() + ssh->io_ms;
+			return JMX_OK;
+		}
+		if (dirs == 0)
+			return JMX_OK;
+		/* A keepalive tick, or the deadline: look again. */
+	}
+}
+
+static enum jmx_code
+usable(struct jmx_ssh *ssh, struct jmx_err *err)
+{
+	if (ssh == NULL)
+		return jmx_err_set(err, JMX_ERR_USAGE, "ssh: not connected");
+	if (ssh->dead)
+		return jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: connection lost earlier; reconnect", ssh->name);
+	return JMX_OK;
+}
+
+/* Make sure ssh->rbuf holds n bytes. */
+static void
+rbuf_need(struct jmx_ssh *ssh, size_t n)
+{
+	if (n <= ssh->rcap)
+		return;
+	ssh->rbuf = xrealloc(ssh->rbuf, n);
+	ssh->rcap = n;
+}
+
+/* --- connecting ---------------------------------------------------- */
+
+/* Wait for a non-blocking connect(); 0 or the errno it ended with. */
+static int
+connect_wait(int fd, int64_t deadline)
+{
+	struct pollfd pfd;
+	socklen_t len;
+	int64_t left;
+	int n, e;
+
+	for (;;) {
+		left = deadline - jmx_mono_ms();
+		if (left <= 0)
+			return ETIMEDOUT;
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		pfd.revents = 0;
+		n = poll(&pfd, 1, (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		if (n == 0)
+			return ETIMEDOUT;
+		e = 0;
+		len = sizeof e;
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
+			return errno;
+		return e;
+	}
+}
+
+/* TCP connect to host:port trying each address, all within timeout_ms. */
+static enum jmx_code
+tcp_connect(struct jmx_ssh *ssh, const char *host, int port, int timeout_ms,
+    struct jmx_err *err)
+{
+	struct addrinfo hints, *res, *ai;
+	char serv[16], ebuf[128];
+	int64_t deadline;
+	int fd = -1, e = ECONNREFUSED, rc, one = 1;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(serv, sizeof serv, "%d", port);
+	rc = getaddrinfo(host, serv, &hints, &res);
+	if (rc != 0) {
+		snprintf(ebuf, sizeof ebuf, "%s", rc == EAI_SYSTEM ?
+		    strerror(errno) : gai_strerror(rc));
+		ebuf[0] = (char)tolower((unsigned char)ebuf[0]);
+		return jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: cannot resolve '%s': %s", ssh->name, host, ebuf);
+	}
+	deadline = jmx_mono_ms() + timeout_ms;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd == -1) {
+			e = errno;
+			continue;
+		}
+		if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
+		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1)
+			e = errno;
+		else if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			e = 0;
+		else if (errno == EINPROGRESS)
+			e = connect_wait(fd, deadline);
+		else
+			e = errno;
+		if (e == 0)
+			break;
+		close(fd);
+		fd = -1;
+		if (e == ETIMEDOUT)
+			break;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		if (e == ETIMEDOUT)
+			return jmx_err_set(err, JMX_ERR_TIMEOUT,
+			    "ssh %s: connection timed out after %d ms",
+			    ssh->name, timeout_ms);
+		return jmx_err_set(err, JMX_ERR_SSH, "ssh %s: %s", ssh->name,
+		    errtext(e, ebuf, sizeof ebuf));
+	}
+	/* Request and reply: never let Nagle hold a small packet back. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	ssh->fd = fd;
+	return JMX_OK;
+}
+
+/* libssh2 host key type -> known_hosts key type bits. */
+static int
+knownhost_type(int type)
+{
+	switch (type) {
+	case LIBSSH2_HOSTKEY_TYPE_RSA:
+		return LIBSSH2_KNOWNHOST_KEY_SSHRSA;
+	case LIBSSH2_HOSTKEY_TYPE_DSS:
+		return LIBSSH2_KNOWNHOST_KEY_SSHDSS;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_256:
+		return LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_384:
+		return LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_521:
+		return LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
+	case LIBSSH2_HOSTKEY_TYPE_ED25519:
+		return LIBSSH2_KNOWNHOST_KEY_ED25519;
+	default:
+		return LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
+	}
+}
+
+/* known_hosts key type bits -> host key algorithm names, best first. */
+static const char *
+knownhost_algs(int bits)
+{
+	switch (bits) {
+	case LIBSSH2_KNOWNHOST_KEY_SSHRSA:
+		return "rsa-sha2-512,rsa-sha2-256,ssh-rsa";
+	case LIBSSH2_KNOWNHOST_KEY_SSHDSS:
+		return "ssh-dss";
+	case LIBSSH2_KNOWNHOST_KEY_ECDSA_256:
+		return "ecdsa-sha2-nistp256";
+	case LIBSSH2_KNOWNHOST_KEY_ECDSA_384:
+		return "ecdsa-sha2-nistp384";
+	case LIBSSH2_KNOWNHOST_KEY_ECDSA_521:
+		return "ecdsa-sha2-nistp521";
+	case LIBSSH2_KNOWNHOST_KEY_ED25519:
+		return "ssh-ed25519";
+	default:
+		return NULL;
+	}
+}
+
+static const char *
+hostkey_name(int type)
+{
+	const char *s = knownhost_algs(knownhost_type(type));
+	const char *comma;
+
+	if (s == NULL)
+		return "unknown key type";
+	/* "rsa-sha2-512,...,ssh-rsa": name the key type, the last one. */
+	while ((comma = strchr(s, ',')) != NULL)
+		s = comma + 1;
+	return s;
+}
+
+/* Is name (n bytes) in the comma-separated list? */
+static int
+has_alg(const char *list, const char *name, size_t n)
+{
+	const char *p;
+
+	for (p = list; p != NULL; p = strchr(p, ',') != NULL ?
+	    strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* Append each name of the comma-separated list algs not yet in b. */
+static void
+add_algs(struct jmx_buf *b, const char *algs)
+{
+	const char *p, *q;
+	size_t n;
+
+	for (p = algs; *p != '\0'; p = *q == ',' ? q + 1 : q) {
+		q = p + strcspn(p, ",");
+		n = (size_t)(q - p);
+		if (n == 0 || (b->len > 0 && has_alg(b->data, p, n)))
+			continue;
+		if (b->len > 0)
+			jmx_buf_addc(b, ',');
+		jmx_buf_add(b, p, n);
+	}
+}
+
+/*
+ * Offer first the host key algorithms that known_hosts has for this host
+ * (plain entries only; hashed names cannot be listed), as OpenSSH does:
+ * a server with both an ECDSA and an Ed25519 key, known by its Ed25519
+ * key, must not be refused for showing the ECDSA one.
+ */
+static void
+hostkey_prefs(struct jmx_ssh *ssh, LIBSSH2_KNOWNHOSTS *kh, const char *host,
+    int port)
+{
+	struct libssh2_knownhost *k = NULL, *prev = NULL;
+	struct jmx_buf b = { 0 };
+	const char **algs = NULL;
+	const char *a;
+	char bracket[300];
+	int i, n;
+
+	snprintf(bracket, sizeof bracket, "[%s]:%d", host, port);
+	while (libssh2_knownhost_get(kh, &k, prev) == 0) {
+		prev = k;
+		if ((k->typemask & LIBSSH2_KNOWNHOST_TYPE_MASK) !=
+		    LIBSSH2_KNOWNHOST_TYPE_PLAIN || k->name == NULL)
+			continue;
+		if (strcmp(k->name, host) != 0 && strcmp(k->name, bracket) != 0)
+			continue;
+		a = knownhost_algs(k->typemask & LIBSSH2_KNOWNHOST_KEY_MASK);
+		if (a != NULL)
+			add_algs(&b, a);
+	}
+	if (b.len > 0) {
+		n = libssh2_session_supported_algs(ssh->s,
+		    LIBSSH2_METHOD_HOSTKEY, &algs);
+		for (i = 0; i < n; i++)
+			add_algs(&b, algs[i]);
+		if (n > 0)
+			libssh2_free(ssh->s, (void *)algs);
+		/* Best effort: unsupported names are dropped by libssh2. */
+		libssh2_session_method_pref(ssh->s, LIBSSH2_METHOD_HOSTKEY,
+		    b.data);
+	}
+	jmx_buf_free(&b);
+}
+
+/* "SHA256:base64" of the server's host key, as ssh-keygen -l shows it. */
+static void
+fingerprint(struct jmx_ssh *ssh, char *out, size_t len)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *h;
+	char buf[48];
+	size_t i, o = 0;
+	unsigned v;
+	int bits = 0;
+
+	h = (const unsigned char *)libssh2_hostkey_hash(ssh->s,
+	    LIBSSH2_HOSTKEY_HASH_SHA256);
+	if (h == NULL) {
+		snprintf(out, len, "(no fingerprint)");
+		return;
+	}
+	/* 32 bytes, unpadded: 43 characters. */
+	for (i = 0, v = 0; i < 32; i++) {
+		v = (v << 8) | h[i];
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			buf[o++] = b64[(v >> bits) & 63];
+		}
+	}
+	if (bits > 0)
+		buf[o++] = b64[(v << (6 - bits)) & 63];
+	buf[o] = '\0';
+	snprintf(out, len, "SHA256:%s", buf);
+}
+
+static enum jmx_code
+check_hostkey(struct jmx_ssh *ssh, LIBSSH2_KNOWNHOSTS *kh, const char *host,
+    int port, const char *khpath, struct jmx_err *err)
+{
+	const char *key;
+	char fp[64];
+	size_t len;
+	int type, rc;
+
+	key = libssh2_session_hostkey(ssh->s, &len, &type);
+	if (key == NULL)
+		return lost(ssh, "host key", err);
+	fingerprint(ssh, fp, sizeof fp);
+	/* With a port, "[host]:port" is looked up, then plain "host". */
+	rc = libssh2_knownhost_checkp(kh, host, port, key, len,
+	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
+	    knownhost_type(type), NULL);
+	switch (rc) {
+	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+		log_debug("%s: host key %s %s matches", ssh->name,
+		    hostkey_name(type), fp);
+		return JMX_OK;
+	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
+		return jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: host key for '%s' is not in known_hosts '%s' "
+		    "(server offered %s %s)", ssh->name, host, khpath,
+		    hostkey_name(type), fp);
+	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
+		return jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: host key for '%s' does not match known_hosts '%s' "
+		    "(possible man-in-the-middle; server offered %s %s)",
+		    ssh->name, host, khpath, hostkey_name(type), fp);
+	default:
+		return jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: cannot check host key: %s", ssh->name,
+		    last_error(ssh));
+	}
+}
+
+static enum jmx_code
+authenticate(struct jmx_ssh *ssh, const char *user, const char *key,
+    struct jmx_err *err)
+{
+	enum jmx_code code;
+	int64_t dl;
+	char *pub;
+	int rc;
+
+	xasprintf(&pub, "%s.pub", key);
+	if (access(pub, R_OK) == -1) {
+		/* libssh2 derives the public key from the private one. */
+		free(pub);
+		pub = NULL;
+	}
+	dl = jmx_mono_ms() + ssh->io_ms;
+	while ((rc = libssh2_userauth_publickey_fromfile_ex(ssh->s, user,
+	    (unsigned int)strlen(user), pub, key, NULL)) ==
+	    LIBSSH2_ERROR_EAGAIN) {
+		code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, "authentication", err);
+		if (code != JMX_OK) {
+			free(pub);
+			return code;
+		}
+	}
+	free(pub);
+	if (rc == 0)
+		return JMX_OK;
+	if (rc == LIBSSH2_ERROR_SOCKET_SEND || rc == LIBSSH2_ERROR_SOCKET_RECV ||
+	    rc == LIBSSH2_ERROR_SOCKET_DISCONNECT)
+		return lost(ssh, "authentication", err);
+	return jmx_err_set(err, JMX_ERR_SSH,
+	    "ssh %s: authentication failed for key '%s': %s", ssh->name, key,
+	    last_error(ssh));
+}
+
+enum jmx_code
+jmx_ssh_connect(const struct jmx_ssh_opts *o, struct jmx_ssh **sshp,
+    struct jmx_err *err)
+{
+	LIBSSH2_KNOWNHOSTS *kh = NULL;
+	struct jmx_ssh *ssh;
+	enum jmx_code code;
+	const char *home;
+	char *khpath = NULL, ebuf[128];
+	int64_t dl;
+	int port, rc, ka, connect_ms;
+
+	*sshp = NULL;
+	if (o->host == NULL || *o->host == '\0')
+		return jmx_err_set(err, JMX_ERR_USAGE, "ssh: no host given");
+	port = o->port > 0 ? o->port : DEFAULT_PORT;
+	ssh = xcalloc(1, sizeof *ssh);
+	ssh->fd = -1;
+	ssh->io_ms = o->io_timeout_ms > 0 ? o->io_timeout_ms : DEFAULT_IO_MS;
+	connect_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms :
+	    DEFAULT_CONNECT_MS;
+	xasprintf(&ssh->name, strchr(o->host, ':') != NULL ? "%s@[%s]:%d" :
+	    "%s@%s:%d", o->user != NULL ? o->user : "", o->host, port);
+	if (o->user == NULL || *o->user == '\0') {
+		code = jmx_err_set(err, JMX_ERR_USAGE, "ssh %s: no user given",
+		    ssh->name);
+		goto fail;
+	}
+	if (o->key == NULL || *o->key == '\0') {
+		code = jmx_err_set(err, JMX_ERR_USAGE, "ssh %s: no key given",
+		    ssh->name);
+		goto fail;
+	}
+	if (access(o->key, R_OK) == -1) {
+		code = jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: cannot read key '%s': %s", ssh->name, o->key,
+		    errtext(errno, ebuf, sizeof ebuf));
+		goto fail;
+	}
+	if (o->known_hosts != NULL)
+		khpath = xstrdup(o->known_hosts);
+	else if ((home = getenv("HOME")) != NULL)
+		xasprintf(&khpath, "%s/.ssh/known_hosts", home);
+	else {
+		code = jmx_err_set(err, JMX_ERR_USAGE,
+		    "ssh %s: no known_hosts file given and HOME is not set",
+		    ssh->name);
+		goto fail;
+	}
+
+	pthread_once(&init_once, ssh_init);
+	if (init_rc != 0) {
+		code = jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: libssh2_init failed (%d)", ssh->name, init_rc);
+		goto fail;
+	}
+	ssh->s = libssh2_session_init_ex(NULL, NULL, NULL, ssh);
+	if (ssh->s == NULL) {
+		code = jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: cannot create a libssh2 session", ssh->name);
+		goto fail;
+	}
+	libssh2_session_set_blocking(ssh->s, 0);
+
+	/* Read known_hosts first: a missing file fails before any traffic. */
+	kh = libssh2_knownhost_init(ssh->s);
+	if (kh == NULL) {
+		code = jmx_err_set(err, JMX_ERR_SSH, "ssh %s: %s", ssh->name,
+		    last_error(ssh));
+		goto fail;
+	}
+	rc = libssh2_knownhost_readfile(kh, khpath,
+	    LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+	if (rc < 0) {
+		code = jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: cannot read known_hosts '%s': %s", ssh->name,
+		    khpath, access(khpath, R_OK) == -1 ?
+		    errtext(errno, ebuf, sizeof ebuf) : last_error(ssh));
+		goto fail;
+	}
+	hostkey_prefs(ssh, kh, o->host, port);
+
+	if ((code = tcp_connect(ssh, o->host, port, connect_ms, err)) !=
+	    JMX_OK)
+		goto fail;
+	dl = jmx_mono_ms() + ssh->io_ms;
+	while ((rc = libssh2_session_handshake(ssh->s, ssh->fd)) ==
+	    LIBSSH2_ERROR_EAGAIN)
+		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, "handshake",
+		    err)) != JMX_OK)
+			goto fail;
+	if (rc != 0) {
+		code = lost(ssh, "handshake", err);
+		goto fail;
+	}
+	if ((code = check_hostkey(ssh, kh, o->host, port, khpath, err)) !=
+	    JMX_OK)
+		goto fail;
+	libssh2_knownhost_free(kh);
+	kh = NULL;
+	if ((code = authenticate(ssh, o->user, o->key, err)) != JMX_OK)
+		goto fail;
+
+	/*
+	 * Keepalives only now: a global request in the middle of the key
+	 * exchange would break the protocol.  They go out from ssh_wait()
+	 * only, so keep the interval well below io_timeout_ms.
+	 */
+	ka = o->keepalive_s > 0 ? o->keepalive_s : DEFAULT_KEEPALIVE_S;
+	if (ka > ssh->io_ms / 3000)
+		ka = ssh->io_ms / 3000 > 1 ? ssh->io_ms / 3000 : 1;
+	libssh2_keepalive_config(ssh->s, 1, (unsigned int)ka);
+	ssh->keepalive = 1;
+	log_debug("%s: connected", ssh->name);
+	free(khpath);
+	*sshp = ssh;
+	return JMX_OK;
+
+fail:
+	if (kh != NULL)
+		libssh2_knownhost_free(kh);
+	free(khpath);
+	kill_link(ssh);
+	jmx_ssh_close(ssh);
+	return code;
+}
+
+/* --- closing ------------------------------------------------------- */
+
+/*
+ * Wait once more while cleaning up.  Once the link is dead libssh2 fails
+ * at once rather than asking again; the count is only a safety net.
+ */
+static int
+cleanup_wait(struct jmx_ssh *ssh, int64_t *dl, int *spins)
+{
+	ssh_wait(ssh, DIRS_LIBSSH2, dl, "close", NULL);
+	return !ssh->dead || ++*spins < 100;
+}
+
+/* Free a channel; if the server does not confirm in time, the link dies. */
+static void
+channel_free(struct jmx_ssh *ssh, LIBSSH2_CHANNEL *ch)
+{
+	int64_t dl = jmx_mono_ms() + ssh->io_ms;
+	int spins = 0;
+
+	while (libssh2_channel_free(ch) == LIBSSH2_ERROR_EAGAIN)
+		if (!cleanup_wait(ssh, &dl, &spins))
+			break;
+}
+
+/* Close an SFTP handle; the result is the close's libssh2 code. */
+static int
+handle_close(struct jmx_ssh *ssh, LIBSSH2_SFTP_HANDLE *h)
+{
+	int64_t dl = jmx_mono_ms() + ssh->io_ms;
+	int rc, spins = 0;
+
+	while ((rc = libssh2_sftp_close_handle(h)) == LIBSSH2_ERROR_EAGAIN)
+		if (!cleanup_wait(ssh, &dl, &spins))
+			break;
+	return rc;
+}
+
+static void
+tail_drop(struct jmx_ssh *ssh, struct tail *t)
+{
+	if (t->h != NULL)
+		handle_close(ssh, t->h);
+	free(t->path);
+	t->path = NULL;
+	t->h = NULL;
+}
+
+void
+jmx_ssh_close(struct jmx_ssh *ssh)
+{
+	int64_t dl;
+	int i, spins;
+
+	if (ssh == NULL)
+		return;
+	if (ssh->s != NULL) {
+		/* A polite close of a live link, but never a long one. */
+		if (ssh->io_ms > CLOSE_MS)
+			ssh->io_ms = CLOSE_MS;
+		for (i = 0; i < NTAIL; i++)
+			tail_drop(ssh, &ssh->tails[i]);
+		if (ssh->sftp != NULL) {
+			dl = jmx_mono_ms() + ssh->io_ms;
+			spins = 0;
+			while (libssh2_sftp_shutdown(ssh->sftp) ==
+			    LIBSSH2_ERROR_EAGAIN)
+				if (!cleanup_wait(ssh, &dl, &spins))
+					break;
+			ssh->sftp = NULL;
+		}
+		if (!ssh->dead) {
+			dl = jmx_mono_ms() + ssh->io_ms;
+			spins = 0;
+			while (libssh2_session_disconnect_ex(ssh->s,
+			    SSH_DISCONNECT_BY_APPLICATION, "bye", "") ==
+			    LIBSSH2_ERROR_EAGAIN)
+				if (!cleanup_wait(ssh, &dl, &spins))
+					break;
+		}
+		/* With the socket shut, freeing cannot wait on the network. */
+		kill_link(ssh);
+		for (i = 0; i < 100; i++)
+			if (libssh2_session_free(ssh->s) != LIBSSH2_ERROR_EAGAIN)
+				break;
+	}
+	if (ssh->fd != -1)
+		close(ssh->fd);
+	free(ssh->rbuf);
+	free(ssh->name);
+	free(ssh);
+}
+
+/* --- commands ------------------------------------------------------ */
+
+static enum jmx_code
+channel_open(struct jmx_ssh *ssh, LIBSSH2_CHANNEL **chp, int64_t *dl,
+    struct jmx_err *err)
+{
+	enum jmx_code code;
+	int rc;
+
+	while ((*chp = libssh2_channel_open_session(ssh->s)) == NULL) {
+		rc = libssh2_session_last_errno(ssh->s);
+		if (rc != LIBSSH2_ERROR_EAGAIN)
+			return channel_failed(ssh, rc, "open channel", err);
+		code = ssh_wait(ssh, DIRS_LIBSSH2, dl, "open channel", err);
+		if (code != JMX_OK)
+			return code;
+	}
+	return JMX_OK;
+}
+
+/*
+ * The exec loop's steps, taken in turn each round: write stdin, send EOF
+ * after it, read stdout, read stderr.
+ */
+enum exec_step { STEP_STDIN, STEP_EOF, STEP_STDOUT, STEP_STDERR, NSTEPS };
+
+enum jmx_code
+jmx_ssh_exec(struct jmx_ssh *ssh, const char *cmd, const void *in,
+    size_t inlen, struct jmx_buf *out, struct jmx_buf *errout,
+    int *exit_status, struct jmx_err *err)
+{
+	LIBSSH2_CHANNEL *ch = NULL;
+	enum jmx_code code;
+	const char *inp = in;
+	char buf[EXEC_BUF], *sig = NULL;
+	size_t sent = 0, siglen = 0;
+	ssize_t n;
+	int64_t dl;
+	int step, pending = -1, in_done, eof_sent = 0, progress, dirs;
+	int rc;
+
+	*exit_status = -1;
+	if ((code = usable(ssh, err)) != JMX_OK)
+		return code;
+	dl = jmx_mono_ms() + ssh->io_ms;
+	if ((code = channel_open(ssh, &ch, &dl, err)) != JMX_OK)
+		return code;
+	while ((rc = libssh2_channel_exec(ch, cmd)) == LIBSSH2_ERROR_EAGAIN)
+		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, "exec", err)) !=
+		    JMX_OK)
+			goto done;
+	if (rc != 0) {
+		code = channel_failed(ssh, rc, "exec", err);
+		goto done;
+	}
+
+	in_done = in == NULL || inlen == 0;
+	for (;;) {
+		progress = 0;
+		dirs = 0;
+		step = pending >= 0 ? pending : STEP_STDIN;
+		for (pending = -1; step < NSTEPS; step++) {
+			n = 0;
+			switch (step) {
+			case STEP_STDIN:
+				if (in_done)
+					continue;
+				n = libssh2_channel_write(ch, inp + sent,
+				    inlen - sent);
+				if (n > 0) {
+					sent += (size_t)n;
+					in_done = sent == inlen;
+					progress = 1;
+				} else if (n == LIBSSH2_ERROR_CHANNEL_CLOSED ||
+				    n == LIBSSH2_ERROR_CHANNEL_EOF_SENT) {
+					/* The command stopped reading. */
+					in_done = 1;
+					n = 0;
+				} else if (n == 0)
+					n = LIBSSH2_ERROR_EAGAIN;
+				break;
+			case STEP_EOF:
+				if (!in_done || eof_sent)
+					continue;
+				n = libssh2_channel_send_eof(ch);
+				if (n == 0 || n == LIBSSH2_ERROR_CHANNEL_CLOSED) {
+					eof_sent = 1;
+					progress = 1;
+					n = 0;
+				}
+				break;
+			case STEP_STDOUT:
+			case STEP_STDERR:
+				/* Drain what has come. */
+				while ((n = libssh2_channel_read_ex(ch,
+				    step == STEP_STDOUT ? 0 :
+				    SSH_EXTENDED_DATA_STDERR, buf,
+				    sizeof buf)) > 0) {
+					progress = 1;
+					if (step == STEP_STDOUT && out != NULL)
+						jmx_buf_add(out, buf, (size_t)n);
+					else if (step == STEP_STDERR &&
+					    errout != NULL)
+						jmx_buf_add(errout, buf,
+						    (size_t)n);
+				}
+				break;
+			}
+			if (n == LIBSSH2_ERROR_EAGAIN) {
+				dirs |= libssh2_session_block_directions(ssh->s);
+				if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND) {
+					/* Half a packet is out: this step
+					 * must be repeated before any other. */
+					pending = step;
+					break;
+				}
+			} else if (n < 0) {
+				code = lost(ssh, "exec", err);
+				goto done;
+			}
+		}
+		if (pending >= 0) {
+			code = ssh_wait(ssh, LIBSSH2_SESSION_BLOCK_INBOUND |
+			    LIBSSH2_SESSION_BLOCK_OUTBOUND, &dl, "exec", err);
+			if (code != JMX_OK)
+				goto done;
+			continue;
+		}
+		if (progress) {
+			dl = jmx_mono_ms() + ssh->io_ms;
+			continue;
+		}
+		if (libssh2_channel_eof(ch) == 1)
+			break;
+		if ((code = ssh_wait(ssh, dirs, &dl, "exec", err)) != JMX_OK)
+			goto done;
+	}
+
+	/* The exit status comes before the server's close, maybe after EOF. */
+	while ((rc = libssh2_channel_wait_closed(ch)) == LIBSSH2_ERROR_EAGAIN)
+		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, "exec", err)) !=
+		    JMX_OK)
+			goto done;
+	if (rc != 0) {
+		code = lost(ssh, "exec", err);
+		goto done;
+	}
+	if (libssh2_channel_get_exit_signal(ch, &sig, &siglen, NULL, NULL,
+	    NULL, NULL) == 0 && sig != NULL) {
+		jmx_err_set(err, JMX_OK, "ssh %s: exec: killed by signal %.*s",
+		    ssh->name, (int)siglen, sig);
+		libssh2_free(ssh->s, sig);
+	} else
+		*exit_status = libssh2_channel_get_exit_status(ch);
+	code = JMX_OK;
+
+done:
+	channel_free(ssh, ch);
+	return code;
+}
+
+/*
+ * One round trip to prove the link: an SFTP stat if SFTP is running, else
+ * a channel opened and closed.  libssh2_keepalive_send() alone cannot
+ * tell: it only queues a packet and the reply is never waited for.
+ */
+enum jmx_code
+jmx_ssh_keepalive(struct jmx_ssh *ssh, struct jmx_err *err)
+{
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	LIBSSH2_CHANNEL *ch;
+	enum jmx_code code;
+	int64_t dl;
+	int rc;
+
+	if ((code = usable(ssh, err)) != JMX_OK)
+		return code;
+	rc = libssh2_keepalive_send(ssh->s, NULL);
+	if (rc != 0 && rc != LIBSSH2_ERROR_EAGAIN &&
+	    rc != LIBSSH2_ERROR_BAD_USE)
+		return lost(ssh, "keepalive", err);
+	dl = jmx_mono_ms() + ssh->io_ms;
+	if (ssh->sftp != NULL) {
+		while ((rc = libssh2_sftp_stat_ex(ssh->sftp, "/", 1,
+		    LIBSSH2_SFTP_STAT, &a)) == LIBSSH2_ERROR_EAGAIN)
+			if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl,
+			    "keepalive", err)) != JMX_OK)
+				return code;
+		/* Any answer, even an error status, is a live server. */
+		if (rc != 0 && rc != LIBSSH2_ERROR_SFTP_PROTOCOL)
+			return lost(ssh, "keepalive", err);
+		return JMX_OK;
+	}
+	code = channel_open(ssh, &ch, &dl, err);
+	if (code == JMX_ERR_REMOTE)
+		return JMX_OK;	/* refused, but it answered */
+	if (code != JMX_OK)
+		return code;
+	channel_free(ssh, ch);
+	return usable(ssh, err);
+}
+
+/* --- files --------------------------------------------------------- */
+
+static enum jmx_code
+sftp_start(struct jmx_ssh *ssh, int64_t *dl, struct jmx_err *err)
+{
+	enum jmx_code code;
+	int rc;
+
+	while (ssh->sftp == NULL) {
+		ssh->sftp = libssh2_sftp_init(ssh->s);
+		if (ssh->sftp != NULL)
+			break;
+		rc = libssh2_session_last_errno(ssh->s);
+		if (rc != LIBSSH2_ERROR_EAGAIN)
+			return channel_failed(ssh, rc, "start sftp", err);
+		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, dl, "start sftp",
+		    err)) != JMX_OK)
+			return code;
+	}
+	return JMX_OK;
+}
+
+static enum jmx_code
+sftp_open(struct jmx_ssh *ssh, const char *path, unsigned long flags,
+    long mode, LIBSSH2_SFTP_HANDLE **hp, int64_t *dl, const char *what,
+    struct jmx_err *err)
+{
+	enum jmx_code code;
+	int rc;
+
+	while ((*hp = libssh2_sftp_open_ex(ssh->sftp, path,
+	    (unsigned int)strlen(path), flags, mode, LIBSSH2_SFTP_OPENFILE)) ==
+	    NULL) {
+		rc = libssh2_session_last_errno(ssh->s);
+		if (rc != LIBSSH2_ERROR_EAGAIN)
+			return sftp_failed(ssh, rc, what, err);
+		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, dl, what, err)) !=
+		    JMX_OK)
+			return code;
+	}
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_ssh_upload(struct jmx_ssh *ssh, const void *data, size_t len,
+    const char *path, int mode, struct jmx_err *err)
+{
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	LIBSSH2_SFTP_HANDLE *h;
+	enum jmx_code code;
+	const char *p = data;
+	char what[256];
+	size_t off = 0;
+	ssize_t n;
+	int64_t dl;
+	int rc;
+
+	snprintf(what, sizeof what, "upload '%s'", path);
+	if ((code = usable(ssh, err)) != JMX_OK)
+		return code;
+	dl = jmx_mono_ms() + ssh->io_ms;
+	if ((code = sftp_start(ssh, &dl, err)) != JMX_OK)
+		return code;
+	code = sftp_open(ssh, path, LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT |
+	    LIBSSH2_FXF_TRUNC, mode & 07777, &h, &dl, what, err);
+	if (code != JMX_OK)
+		return code;
+
+	/* The mode exactly, whatever the server's umask or an old file's. */
+	memset(&a, 0, sizeof a);
+	a.flags = LIBSSH2_SFTP_ATTR_PERMISSIONS;
+	a.permissions = (unsigned long)(mode & 07777);
+	while ((rc = libssh2_sftp_fsetstat(h, &a)) == LIBSSH2_ERROR_EAGAIN)
+		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, what, err)) !=
+		    JMX_OK)
+			goto out;
+	if (rc != 0) {
+		code = sftp_failed(ssh, rc, what, err);
+		goto out;
+	}
+	while (off < len) {
+		n = libssh2_sftp_write(h, p + off, len - off);
+		if (n == LIBSSH2_ERROR_EAGAIN) {
+			if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, what,
+			    err)) != JMX_OK)
+				goto out;
+		} else if (n < 0) {
+			code = sftp_failed(ssh, (int)n, what, err);
+			goto out;
+		} else
+			off += (size_t)n;
+	}
+	/* The close reports write errors the server noticed late. */
+	while ((rc = libssh2_sftp_close_handle(h)) == LIBSSH2_ERROR_EAGAIN)
+		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, what, err)) !=
+		    JMX_OK) {
+			handle_close(ssh, h);	/* dead now: frees at once */
+			return code;
+		}
+	if (rc != 0)
+		return sftp_failed(ssh, rc, what, err);
+	log_debug("%s: uploaded %zu bytes to '%s'", ssh->name, len, path);
+	return JMX_OK;
+
+out:
+	handle_close(ssh, h);
+	return code;
+}
+
+enum jmx_code
+jmx_ssh_download(struct jmx_ssh *ssh, const char *path, struct jmx_buf *out,
+    struct jmx_err *err)
+{
+	LIBSSH2_SFTP_HANDLE *h;
+	enum jmx_code code;
+	char what[256];
+	ssize_t n;
+	int64_t dl;
+
+	snprintf(what, sizeof what, "download '%s'", path);
+	if ((code = usable(ssh, err)) != JMX_OK)
+		return code;
+	dl = jmx_mono_ms() + ssh->io_ms;
+	if ((code = sftp_start(ssh, &dl, err)) != JMX_OK)
+		return code;
+	if ((code = sftp_open(ssh, path, LIBSSH2_FXF_READ, 0, &h, &dl, what,
+	    err)) != JMX_OK)
+		return code;
+	rbuf_need(ssh, 65536);
+	for (;;) {
+		n = libssh2_sftp_read(h, ssh->rbuf, 65536);
+		if (n == 0)
+			break;
+		if (n == LIBSSH2_ERROR_EAGAIN) {
+			if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, what,
+			    err)) != JMX_OK)
+				break;
+		} else if (n < 0) {
+			code = sftp_failed(ssh, (int)n, what, err);
+			break;
+		} else
+			jmx_buf_add(out, ssh->rbuf, (size_t)n);
+	}
+	handle_close(ssh, h);
+	return code;
+}
+
+/* The kept-open file for path, or NULL. */
+static struct tail *
+tail_find(struct jmx_ssh *ssh, const char *path)
+{
+	int i;
+
+	for (i = 0; i < NTAIL; i++)
+		if (ssh->tails[i].path != NULL &&
+		    strcmp(ssh->tails[i].path, path) == 0)
+			return &ssh->tails[i];
+	return NULL;
+}
+
+/* A free slot, made by closing the least recently used file if need be. */
+static struct tail *
+tail_slot(struct jmx_ssh *ssh)
+{
+	struct tail *t = &ssh->tails[0];
+	int i;
+
+	for (i = 0; i < NTAIL; i++) {
+		if (ssh->tails[i].path == NULL)
+			return &ssh->tails[i];
+		if (ssh->tails[i].used < t->used)
+			t = &ssh->tails[i];
+	}
+	tail_drop(ssh, t);
+	return t;
+}
+
+/* Do two sets of attributes describe the same, unchanged file? */
+static int
+same_file(const LIBSSH2_SFTP_ATTRIBUTES *a, const LIBSSH2_SFTP_ATTRIBUTES *b)
+{
+	if ((a->flags & LIBSSH2_SFTP_ATTR_SIZE) !=
+	    (b->flags & LIBSSH2_SFTP_ATTR_SIZE) || a->filesize != b->filesize)
+		return 0;
+	if ((a->flags & b->flags & LIBSSH2_SFTP_ATTR_ACMODTIME) &&
+	    a->mtime != b->mtime)
+		return 0;
+	if ((a->flags & b->flags & LIBSSH2_SFTP_ATTR_UIDGID) &&
+	    (a->uid != b->uid || a->gid != b->gid))
+		return 0;
+	if ((a->flags & b->flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) &&
+	    a->permissions != b->permissions)
+		return 0;
+	return 1;
+}
+
+/*
+ * Read n bytes at offset through the kept-open handle.  libssh2 1.10
+ * pipelines reads by asking for 4 times the buffer given, past what we
+ * want: the server would send (and we would throw away) up to three times
+ * too much while a backlog is read.  So the first call asks for n/4
+ * (rounded up; its read-ahead covers the n bytes) and the later ones for a
+ * quarter of the rest, which asks for nothing new.
+ */
+static ssize_t
+tail_read(struct jmx_ssh *ssh, struct tail *t, uint64_t offset, size_t n,
+    int64_t *dl, const char *what, struct jmx_err *err, enum jmx_code *codep)
+{
+	size_t got = 0, want;
+	ssize_t r;
+
+	rbuf_need(ssh, n);
+	libssh2_sftp_seek64(t->h, offset);
+	want = (n + 3) / 4;
+	while (got < n) {
+		r = libssh2_sftp_read(t->h, ssh->rbuf + got, want);
+		if (r == LIBSSH2_ERROR_EAGAIN) {
+			/* Same arguments again, as libssh2 wants. */
+			*codep = ssh_wait(ssh, DIRS_LIBSSH2, dl, what, err);
+			if (*codep != JMX_OK)
+				return -1;
+			continue;
+		}
+		if (r < 0) {
+			*codep = sftp_failed(ssh, (int)r, what, err);
+			return -1;
+		}
+		if (r == 0)
+			break;		/* shrank under us */
+		got += (size_t)r;
+		want = (n - got) / 4;
+		if (want == 0)
+			want = n - got;
+	}
+	return (ssize_t)got;
+}
+
+enum jmx_code
+jmx_ssh_read_at(struct jmx_ssh *ssh, const char *path, uint64_t offset,
+    size_t max, struct jmx_buf *out, uint64_t *file_size, struct jmx_err *err)
+{
+	LIBSSH2_SFTP_ATTRIBUTES fa, pa;
+	struct tail *t;
+	enum jmx_code code;
+	char what[256];
+	uint64_t size;
+	ssize_t got;
+	size_t n;
+	int64_t dl;
+	int rc, fresh = 0;
+
+	snprintf(what, sizeof what, "read '%s'", path);
+	if ((code = usable(ssh, err)) != JMX_OK)
+		return code;
+	dl = jmx_mono_ms() + ssh->io_ms;
+	if ((code = sftp_start(ssh, &dl, err)) != JMX_OK)
+		return code;
+	t = tail_find(ssh, path);
+	for (;;) {
+		if (t == NULL) {
+			t = tail_slot(ssh);
+			code = sftp_open(ssh, path, LIBSSH2_FXF_READ, 0, &t->h,
+			    &dl, what, err);
+			if (code != JMX_OK) {
+				t->h = NULL;
+				return code;
+			}
+			t->path = xstrdup(path);
+			fresh = 1;
+		}
+		t->used = ++ssh->stamp;
+		while ((rc = libssh2_sftp_fstat(t->h, &fa)) ==
+		    LIBSSH2_ERROR_EAGAIN)
+			if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, what,
+			    err)) != JMX_OK)
+				return code;
+		if (rc != 0)
+			goto fail;
+		if (!(fa.flags & LIBSSH2_SFTP_ATTR_SIZE)) {
+			code = jmx_err_set(err, JMX_ERR_REMOTE,
+			    "ssh %s: %s: the server gives no file size",
+			    ssh->name, what);
+			tail_drop(ssh, t);
+			return code;
+		}
+		if (fresh || fa.filesize > offset)
+			break;
+		/*
+		 * Nothing new through the open file: has the path got a new
+		 * file meanwhile (a new run, a rotated log)?  The old one
+		 * stays open while it has unread bytes.
+		 */
+		while ((rc = libssh2_sftp_stat_ex(ssh->sftp, path,
+		    (unsigned int)strlen(path), LIBSSH2_SFTP_STAT, &pa)) ==
+		    LIBSSH2_ERROR_EAGAIN)
+			if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, what,
+			    err)) != JMX_OK)
+				return code;
+		if (rc != 0)
+			goto fail;
+		if (same_file(&fa, &pa))
+			break;
+		tail_drop(ssh, t);
+		t = NULL;
+	}
+	size = fa.filesize;
+	if (file_size != NULL)
+		*file_size = size;
+	if (size <= offset || max == 0)
+		return JMX_OK;
+	n = size - offset > max ? max : (size_t)(size - offset);
+	got = tail_read(ssh, t, offset, n, &dl, what, err, &code);
+	if (got < 0) {
+		if (code != JMX_ERR_TIMEOUT && code != JMX_ERR_SSH)
+			tail_drop(ssh, t);
+		return code;
+	}
+	jmx_buf_add(out, ssh->rbuf, (size_t)got);
+	return JMX_OK;
+
+fail:
+	code = sftp_failed(ssh, rc, what, err);
+	tail_drop(ssh, t);
+	return code;
+}

@@ -1,0 +1,100 @@
+/*
+ * ssh.h: an SSH client over libssh2: connect with strict host key
+ * checking and public key authentication, run commands, move small files
+ * and tail a growing remote file by byte offset over SFTP.
+ *
+ * A struct jmx_ssh is one connection, used by one thread at a time (the
+ * controller runs one worker thread per agent); different connections may
+ * be used from different threads at once.  Every call blocks, but never
+ * for longer than io_timeout_ms without hearing from the server, so a
+ * partitioned host yields JMX_ERR_TIMEOUT instead of a hang.
+ *
+ * Errors name the connection: "ssh root@198.18.0.11:22: connection
+ * refused".  JMX_ERR_TIMEOUT or JMX_ERR_SSH from a call on an open
+ * connection means the connection is dead: every later call fails
+ * quickly, so close it and connect again.  JMX_ERR_NOTFOUND and
+ * JMX_ERR_REMOTE (no such file, permission denied, channel refused) leave
+ * it usable.
+ */
+#ifndef JMX_SSH_H
+#define JMX_SSH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct jmx_buf;
+struct jmx_ssh;
+
+/* How to reach one host; the strings are only read during connect. */
+struct jmx_ssh_opts {
+	const char	*host;		/* agent address or name */
+	int		 port;		/* port; <= 0 means 22 */
+	const char	*user;		/* user */
+	const char	*key;		/* private key path; key + ".pub" is
+					   used when present, else libssh2
+					   derives the public key */
+	const char	*known_hosts;	/* known_hosts file; NULL means
+					   $HOME/.ssh/known_hosts */
+	int		 connect_timeout_ms; /* TCP connect; <= 0: 10000 */
+	int		 io_timeout_ms;	/* longest silence from the server
+					   during any call; <= 0: 30000 */
+	int		 keepalive_s;	/* keepalive interval; <= 0: 10 */
+};
+
+/*
+ * Connect, check the host key against known_hosts (an unknown or a
+ * different key is refused, never added) and authenticate with the key.
+ * On success *sshp is a connection the caller frees with jmx_ssh_close().
+ */
+enum jmx_code	jmx_ssh_connect(const struct jmx_ssh_opts *,
+		    struct jmx_ssh **sshp, struct jmx_err *);
+/* Disconnect politely if the link is alive, and free.  NULL is a no-op. */
+void		jmx_ssh_close(struct jmx_ssh *);
+/* "user@host:port" for messages; borrowed until jmx_ssh_close(). */
+const char	*jmx_ssh_host(const struct jmx_ssh *);
+
+/*
+ * Run cmd (one shell string; quote arguments with jmx_shquote()).  in
+ * (may be NULL) is fed to its stdin, then EOF.  Its stdout is appended to
+ * out and its stderr to errout (NULL discards it); both are read as they
+ * come, so neither pipe can fill up and block the command.  *exit_status
+ * is its exit status, or -1 if it was killed by a signal, in which case
+ * the call still returns JMX_OK and err->msg says "killed by signal TERM".
+ * A long silent command is fine: keepalives keep the link proven alive.
+ */
+enum jmx_code	jmx_ssh_exec(struct jmx_ssh *, const char *cmd,
+		    const void *in, size_t inlen, struct jmx_buf *out,
+		    struct jmx_buf *errout, int *exit_status, struct jmx_err *);
+
+/* Write data to remote_path over SFTP (created or truncated) with mode. */
+enum jmx_code	jmx_ssh_upload(struct jmx_ssh *, const void *data, size_t len,
+		    const char *remote_path, int mode, struct jmx_err *);
+/* Append the whole of remote_path to out (meant for small files). */
+enum jmx_code	jmx_ssh_download(struct jmx_ssh *, const char *remote_path,
+		    struct jmx_buf *out, struct jmx_err *);
+
+/*
+ * Tail a growing file: append to out the bytes of remote_path from offset
+ * on, at most max, and set *file_size (may be NULL) to its current size.
+ * Nothing new appends nothing.  A missing file is JMX_ERR_NOTFOUND.
+ * Costs two round trips: the SFTP session and the open file are kept
+ * across calls (for a few paths), and the file is reopened when it was
+ * replaced.  A size below offset means it was truncated or replaced.
+ */
+enum jmx_code	jmx_ssh_read_at(struct jmx_ssh *, const char *remote_path,
+		    uint64_t offset, size_t max, struct jmx_buf *out,
+		    uint64_t *file_size, struct jmx_err *);
+
+/*
+ * Prove the link alive now: send a keepalive and wait for one reply (an
+ * SFTP stat, or a channel opened and closed).  A dead link gives
+ * JMX_ERR_TIMEOUT within io_timeout_ms.
+ */
+enum jmx_code	jmx_ssh_keepalive(struct jmx_ssh *, struct jmx_err *);
+
+/* The libssh2 version in use, "1.10.0". */
+const char	*jmx_ssh_libversion(void);
+
+#endif

@@ -1,0 +1,771 @@
+/*
+ * stats.c: per-second buckets and summaries.
+ *
+ * jmx_agg_add() is on the ingestion hot path, so: labels are interned by
+ * a 64-bit hash read a word at a time; each label remembers the bucket it
+ * last went to, which is the right one for nearly every sample (samples
+ * of a label arrive roughly in time order); only on a miss is the
+ * (second, label, slot) hash consulted.  Buckets live in one array, the
+ * hash and the per-label cache hold indices into it, and histograms of
+ * cleared buckets are kept for reuse.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+#include "jtl.h"
+#include "stats.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define NONE		UINT32_MAX
+#define MIX		0xff51afd7ed558ccdULL
+
+/* Label interning shared by aggs and summaries. */
+struct label {
+	char		*name;
+	size_t		 len;
+	uint64_t	 hash;
+};
+
+struct ltab {
+	struct label	*v;
+	uint32_t	 n;
+	uint32_t	 cap;
+	uint32_t	*slot;		/* id + 1, 0 empty */
+	size_t		 scap;		/* power of two */
+};
+
+/* The bucket a label last used. */
+struct lcache {
+	int64_t		 second;
+	int		 slot;
+	uint32_t	 idx;
+};
+
+struct jmx_agg {
+	struct ltab	  labels;
+	struct lcache	 *cache;	/* per label id */
+	uint32_t	  ccap;
+	struct jmx_bucket *b;		/* buckets in creation order */
+	uint32_t	  nb;
+	uint32_t	  bcap;
+	uint32_t	 *bslot;	/* bucket index + 1, 0 empty */
+	size_t		  bscap;	/* power of two */
+	struct jmx_hist	**pool;		/* spare histograms */
+	uint32_t	  npool;
+};
+
+static inline uint64_t
+hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, w;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&w, p + i, 8);
+			h = (h ^ w) * MIX;
+			h ^= h >> 32;
+		}
+		if (i < n) {
+			/* the last 8 bytes, overlapping the word before */
+			memcpy(&w, p + n - 8, 8);
+			h = (h ^ w) * MIX;
+			h ^= h >> 32;
+		}
+	} else if (n > 0) {
+		const unsigned char *u = (const unsigned char *)p;
+
+		w = 0;
+		if (n & 4) {
+			uint32_t x;
+
+			memcpy(&x, u, 4);
+			w = x;
+			u += 4;
+		}
+		if (n & 2) {
+			w = (w << 16) | ((uint64_t)u[0] << 8) | u[1];
+			u += 2;
+		}
+		if (n & 1)
+			w = (w << 8) | u[0];
+		h = (h ^ w) * MIX;
+		h ^= h >> 32;
+	}
+	return h * MIX;
+}
+
+static void
+ltab_rehash(struct ltab *t)
+{
+	size_t i, j, mask;
+
+	free(t->slot);
+	t->scap = t->scap == 0 ? 64 : t->scap * 2;
+	t->slot = xcalloc(t->scap, sizeof *t->slot);
+	mask = t->scap - 1;
+	for (i = 0; i < t->n; i++) {
+		for (j = t->v[i].hash & mask; t->slot[j] != 0; j = (j + 1) & mask)
+			;
+		t->slot[j] = (uint32_t)i + 1;
+	}
+}
+
+static inline uint32_t
+ltab_intern(struct ltab *t, const char *p, size_t n)
+{
+	uint64_t h = hash_bytes(p, n);
+	size_t j, mask = t->scap - 1;
+	struct label *l;
+	uint32_t id;
+
+	if (t->scap != 0) {
+		for (j = h & mask; (id = t->slot[j]) != 0; j = (j + 1) & mask) {
+			l = &t->v[id - 1];
+			if (l->hash == h && l->len == n &&
+			    memcmp(l->name, p, n) == 0)
+				return id - 1;
+		}
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap == 0 ? 16 : t->cap * 2;
+		t->v = xreallocarray(t->v, t->cap, sizeof *t->v);
+	}
+	l = &t->v[t->n];
+	l->name = xstrndup(p, n);
+	l->len = n;
+	l->hash = h;
+	t->n++;
+	if ((size_t)t->n * 2 > t->scap)
+		ltab_rehash(t);
+	else {
+		for (j = h & mask; t->slot[j] != 0; j = (j + 1) & mask)
+			;
+		t->slot[j] = t->n;
+	}
+	return t->n - 1;
+}
+
+static void
+ltab_free(struct ltab *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->v[i].name);
+	free(t->v);
+	free(t->slot);
+}
+
+struct jmx_agg *
+jmx_agg_new(void)
+{
+	return xcalloc(1, sizeof (struct jmx_agg));
+}
+
+void
+jmx_agg_free(struct jmx_agg *a)
+{
+	uint32_t i;
+
+	if (a == NULL)
+		return;
+	jmx_agg_clear(a);
+	for (i = 0; i < a->npool; i++)
+		jmx_hist_free(a->pool[i]);
+	free(a->pool);
+	free(a->b);
+	free(a->bslot);
+	free(a->cache);
+	ltab_free(&a->labels);
+	free(a);
+}
+
+uint32_t
+jmx_agg_intern(struct jmx_agg *a, const char *p, size_t n)
+{
+	uint32_t id = ltab_intern(&a->labels, p, n), i;
+
+	if (id >= a->ccap) {
+		i = a->ccap;
+		a->ccap = a->ccap == 0 ? 16 : a->ccap * 2;
+		a->cache = xreallocarray(a->cache, a->ccap, sizeof *a->cache);
+		for (; i < a->ccap; i++)
+			a->cache[i].idx = NONE;
+	}
+	return id;
+}
+
+const char *
+jmx_agg_label(const struct jmx_agg *a, uint32_t id)
+{
+	return id < a->labels.n ? a->labels.v[id].name : NULL;
+}
+
+size_t
+jmx_agg_nlabels(const struct jmx_agg *a)
+{
+	return a->labels.n;
+}
+
+size_t
+jmx_agg_nbuckets(const struct jmx_agg *a)
+{
+	return a->nb;
+}
+
+static inline size_t
+bkey(int64_t sec, uint32_t label, int slot)
+{
+	uint64_t h = (uint64_t)sec * MIX ^ ((uint64_t)label << 20) ^
+	    (uint64_t)(unsigned)slot;
+
+	h *= 0x9E3779B97F4A7C15ULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static void
+bslot_rehash(struct jmx_agg *a)
+{
+	const struct jmx_bucket *b;
+	size_t j, mask;
+	uint32_t i;
+
+	free(a->bslot);
+	a->bscap = a->bscap == 0 ? 256 : a->bscap * 2;
+	a->bslot = xcalloc(a->bscap, sizeof *a->bslot);
+	mask = a->bscap - 1;
+	for (i = 0; i < a->nb; i++) {
+		b = &a->b[i];
+		j = bkey(b->second, b->label, b->slot) & mask;
+		while (a->bslot[j] != 0)
+			j = (j + 1) & mask;
+		a->bslot[j] = i + 1;
+	}
+}
+
+/* Find or make the bucket (sec, label, slot); returns its index. */
+static uint32_t
+bucket_get(struct jmx_agg *a, int64_t sec, uint32_t label, int slot)
+{
+	struct jmx_bucket *b;
+	size_t j, mask;
+	uint32_t i;
+
+	if (a->bscap != 0) {
+		mask = a->bscap - 1;
+		for (j = bkey(sec, label, slot) & mask; (i = a->bslot[j]) != 0;
+		    j = (j + 1) & mask) {
+			b = &a->b[i - 1];
+			if (b->second == sec && b->label == label &&
+			    b->slot == slot)
+				return i - 1;
+		}
+	}
+	if (a->nb == a->bcap) {
+		a->bcap = a->bcap == 0 ? 64 : a->bcap * 2;
+		a->b = xreallocarray(a->b, a->bcap, sizeof *a->b);
+	}
+	b = &a->b[a->nb];
+	memset(b, 0, sizeof *b);
+	b->second = sec;
+	b->label = label;
+	b->slot = slot;
+	b->elapsed_min = INT64_MAX;
+	b->elapsed_max = INT64_MIN;
+	b->first_start = INT64_MAX;
+	b->last_end = INT64_MIN;
+	b->hist = a->npool > 0 ? a->pool[--a->npool] : jmx_hist_new();
+	a->nb++;
+	if ((size_t)a->nb * 2 > a->bscap)
+		bslot_rehash(a);
+	else {
+		mask = a->bscap - 1;
+		for (j = bkey(sec, label, slot) & mask; a->bslot[j] != 0;
+		    j = (j + 1) & mask)
+			;
+		a->bslot[j] = a->nb;
+	}
+	return a->nb - 1;
+}
+
+void
+jmx_agg_add_slot(struct jmx_agg *a, const struct jmx_sample *s, int slot,
+    int64_t off)
+{
+	struct jmx_bucket *b;
+	struct lcache *c;
+	int64_t start = s->ts - off, end, sec, el = s->elapsed;
+	uint64_t n;
+	uint32_t id;
+
+	id = jmx_agg_intern(a, s->label.p, s->label.len);
+	sec = start >= 0 ? start / 1000 : -((999 - start) / 1000);
+	c = &a->cache[id];
+	if (c->idx == NONE || c->second != sec || c->slot != slot) {
+		c->idx = bucket_get(a, sec, id, slot);
+		c->second = sec;
+		c->slot = slot;
+	}
+	b = &a->b[c->idx];
+	n = s->sample_count > 1 ? (uint64_t)s->sample_count : 1;
+	b->count += n;
+	if (s->error_count > 0)
+		b->errors += (uint64_t)s->error_count;
+	b->elapsed_sum += el;
+	if (el < b->elapsed_min)
+		b->elapsed_min = el;
+	if (el > b->elapsed_max)
+		b->elapsed_max = el;
+	b->latency_sum += s->latency;
+	b->connect_sum += s->connect;
+	b->bytes += s->bytes;
+	b->sent_bytes += s->sent_bytes;
+	if (s->grp_threads > b->max_grp_threads)
+		b->max_grp_threads = s->grp_threads;
+	if (s->all_threads > b->max_all_threads)
+		b->max_all_threads = s->all_threads;
+	if (start < b->first_start)
+		b->first_start = start;
+	end = start + el;
+	if (end > b->last_end)
+		b->last_end = end;
+	if (n == 1)
+		jmx_hist_add(b->hist, el, 1);
+	else {
+		el /= (int64_t)n;
+		jmx_hist_add(b->hist, el, n);
+	}
+	if (s->error_count > 0) {
+		if (b->err_hist == NULL)
+			b->err_hist = a->npool > 0 ? a->pool[--a->npool] :
+			    jmx_hist_new();
+		jmx_hist_add(b->err_hist, el, (uint64_t)s->error_count < n ?
+		    (uint64_t)s->error_count : n);
+	}
+}
+
+void
+jmx_agg_add(struct jmx_agg *a, const struct jmx_sample *s, int64_t off)
+{
+	jmx_agg_add_slot(a, s, 0, off);
+}
+
+enum jmx_code
+jmx_agg_foreach(const struct jmx_agg *a,
+    enum jmx_code (*cb)(const struct jmx_bucket *, void *), void *arg)
+{
+	enum jmx_code rc;
+	uint32_t i;
+
+	for (i = 0; i < a->nb; i++) {
+		if ((rc = cb(&a->b[i], arg)) != JMX_OK)
+			return rc;
+	}
+	return JMX_OK;
+}
+
+void
+jmx_agg_clear(struct jmx_agg *a)
+{
+	uint32_t i;
+
+	if (a->nb > 0) {
+		a->pool = xreallocarray(a->pool, (size_t)a->npool + 2 * a->nb,
+		    sizeof *a->pool);
+		for (i = 0; i < a->nb; i++) {
+			jmx_hist_reset(a->b[i].hist);
+			a->pool[a->npool++] = a->b[i].hist;
+			if (a->b[i].err_hist != NULL) {
+				jmx_hist_reset(a->b[i].err_hist);
+				a->pool[a->npool++] = a->b[i].err_hist;
+			}
+		}
+		memset(a->bslot, 0, a->bscap * sizeof *a->bslot);
+	}
+	a->nb = 0;
+	for (i = 0; i < a->ccap; i++)
+		a->cache[i].idx = NONE;
+}
+
+/* Summaries. */
+
+struct acc {
+	uint64_t	 count, errors;
+	int64_t		 esum, emin, emax, lsum, csum, bytes, sent;
+	int64_t		 grp, all, first, last;
+	struct jmx_hist	*h;
+	struct jmx_hist	*eh;		/* failed samples, or NULL */
+};
+
+struct jmx_summary {
+	int64_t			 apdex_t;
+	int64_t			 apdex_f;
+	struct ltab		 labels;
+	struct acc		*acc;		/* per label id */
+	uint32_t		 acap;
+	struct acc		 tacc;		/* total, at compute time */
+	int			 dirty;
+	struct jmx_summary_row	*rows;		/* sorted labels */
+	struct jmx_summary_row	 total;
+};
+
+struct jmx_summary *
+jmx_summary_new(void)
+{
+	struct jmx_summary *s;
+
+	s = xcalloc(1, sizeof *s);
+	s->apdex_t = 500;
+	s->tacc.h = jmx_hist_new();
+	s->tacc.eh = jmx_hist_new();
+	s->dirty = 1;
+	return s;
+}
+
+void
+jmx_summary_free(struct jmx_summary *s)
+{
+	uint32_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->labels.n; i++) {
+		jmx_hist_free(s->acc[i].h);
+		jmx_hist_free(s->acc[i].eh);
+	}
+	free(s->acc);
+	jmx_hist_free(s->tacc.h);
+	jmx_hist_free(s->tacc.eh);
+	free(s->rows);
+	ltab_free(&s->labels);
+	free(s);
+}
+
+void
+jmx_summary_set_apdex(struct jmx_summary *s, int64_t t, int64_t f)
+{
+	s->apdex_t = t;
+	s->apdex_f = f;
+	s->dirty = 1;
+}
+
+static void
+acc_init(struct acc *x)
+{
+	struct jmx_hist *h = x->h, *eh = x->eh;
+
+	memset(x, 0, sizeof *x);
+	x->h = h;
+	x->eh = eh;
+	x->emin = INT64_MAX;
+	x->emax = INT64_MIN;
+	x->first = INT64_MAX;
+	x->last = INT64_MIN;
+}
+
+/* Add the sums of a bucket-like record (no histogram) to x. */
+static void
+acc_add(struct acc *x, uint64_t count, uint64_t errors, int64_t esum,
+    int64_t emin, int64_t emax, int64_t lsum, int64_t csum, int64_t bytes,
+    int64_t sent, int64_t grp, int64_t all, int64_t first, int64_t last)
+{
+	if (count == 0)
+		return;
+	x->count += count;
+	x->errors += errors;
+	x->esum += esum;
+	x->lsum += lsum;
+	x->csum += csum;
+	x->bytes += bytes;
+	x->sent += sent;
+	if (emin < x->emin)
+		x->emin = emin;
+	if (emax > x->emax)
+		x->emax = emax;
+	if (grp > x->grp)
+		x->grp = grp;
+	if (all > x->all)
+		x->all = all;
+	if (first < x->first)
+		x->first = first;
+	if (last > x->last)
+		x->last = last;
+}
+
+void
+jmx_summary_add_bucket(struct jmx_summary *s, const char *label,
+    const struct jmx_bucket *b)
+{
+	struct acc *x;
+	uint32_t id, i;
+
+	id = ltab_intern(&s->labels, label, strlen(label));
+	if (id >= s->acap) {
+		i = s->acap;
+		s->acap = s->acap == 0 ? 16 : s->acap * 2;
+		s->acc = xreallocarray(s->acc, s->acap, sizeof *s->acc);
+		for (; i < s->acap; i++) {
+			s->acc[i].h = s->acc[i].eh = NULL;
+			acc_init(&s->acc[i]);
+		}
+	}
+	x = &s->acc[id];
+	if (x->h == NULL)
+		x->h = jmx_hist_new();
+	acc_add(x, b->count, b->errors, b->elapsed_sum, b->elapsed_min,
+	    b->elapsed_max, b->latency_sum, b->connect_sum, b->bytes,
+	    b->sent_bytes, b->max_grp_threads, b->max_all_threads,
+	    b->first_start, b->last_end);
+	if (b->hist != NULL)
+		jmx_hist_merge(x->h, b->hist);
+	if (b->err_hist != NULL && jmx_hist_count(b->err_hist) > 0) {
+		if (x->eh == NULL)
+			x->eh = jmx_hist_new();
+		jmx_hist_merge(x->eh, b->err_hist);
+	}
+	s->dirty = 1;
+}
+
+void
+jmx_summary_add_agg(struct jmx_summary *s, const struct jmx_agg *a)
+{
+	uint32_t i;
+
+	for (i = 0; i < a->nb; i++)
+		jmx_summary_add_bucket(s, a->labels.v[a->b[i].label].name,
+		    &a->b[i]);
+}
+
+/* Successful samples of x at most v ms. */
+static uint64_t
+ok_le(const struct acc *x, int64_t v)
+{
+	uint64_t n = jmx_hist_count_le(x->h, v);
+
+	if (x->eh != NULL)
+		n -= jmx_hist_count_le(x->eh, v);
+	return n;
+}
+
+static void
+fill_row(struct jmx_summary_row *r, const char *label, const struct acc *x,
+    int64_t apdex_t, int64_t apdex_f)
+{
+	static const double ps[] = { 50, 90, 95, 99 };
+	int64_t pv[4];
+	double win, n = (double)x->count;
+	uint64_t hn;
+
+	memset(r, 0, sizeof *r);
+	r->label = label;
+	r->hist = x->h;
+	r->count = x->count;
+	r->errors = x->errors;
+	r->elapsed_sum = x->esum;
+	r->latency_sum = x->lsum;
+	r->connect_sum = x->csum;
+	r->bytes = x->bytes;
+	r->sent_bytes = x->sent;
+	r->max_grp_threads = x->grp;
+	r->max_all_threads = x->all;
+	if (x->count == 0) {
+		r->avg = r->error_pct = r->latency_avg = r->connect_avg = NAN;
+		r->apdex = NAN;
+		r->min = r->max = r->p50 = r->p90 = r->p95 = r->p99 = -1;
+		r->first_start = r->last_end = -1;
+		return;
+	}
+	r->first_start = x->first;
+	r->last_end = x->last;
+	r->error_pct = 100.0 * (double)x->errors / n;
+	r->avg = (double)x->esum / n;
+	r->latency_avg = (double)x->lsum / n;
+	r->connect_avg = (double)x->csum / n;
+	r->min = x->emin;
+	r->max = x->emax;
+	jmx_hist_percentiles(x->h, ps, 4, pv);
+	r->p50 = pv[0];
+	r->p90 = pv[1];
+	r->p95 = pv[2];
+	r->p99 = pv[3];
+	win = (double)(x->last - x->first) / 1000.0;
+	if (win > 0) {
+		r->throughput = n / win;
+		r->received_kbps = (double)x->bytes / 1024.0 / win;
+		r->sent_kbps = (double)x->sent / 1024.0 / win;
+	}
+	hn = jmx_hist_count(x->h);
+	if (hn > 0) {
+		if (apdex_f <= 0)
+			apdex_f = 4 * apdex_t;
+		r->apdex_satisfied = ok_le(x, apdex_t);
+		r->apdex_tolerating = ok_le(x, apdex_f) - r->apdex_satisfied;
+		r->apdex = ((double)r->apdex_satisfied +
+		    (double)r->apdex_tolerating / 2.0) / (double)hn;
+	} else
+		r->apdex = NAN;
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct jmx_summary_row *x = a, *y = b;
+
+	return strcmp(x->label, y->label);
+}
+
+static void
+compute(struct jmx_summary *s)
+{
+	struct acc *x;
+	uint32_t i;
+
+	if (!s->dirty)
+		return;
+	acc_init(&s->tacc);
+	jmx_hist_reset(s->tacc.h);
+	jmx_hist_reset(s->tacc.eh);
+	free(s->rows);
+	s->rows = xreallocarray(NULL, s->labels.n + 1, sizeof *s->rows);
+	for (i = 0; i < s->labels.n; i++) {
+		x = &s->acc[i];
+		fill_row(&s->rows[i], s->labels.v[i].name, x, s->apdex_t,
+		    s->apdex_f);
+		acc_add(&s->tacc, x->count, x->errors, x->esum, x->emin,
+		    x->emax, x->lsum, x->csum, x->bytes, x->sent, x->grp,
+		    x->all, x->first, x->last);
+		jmx_hist_merge(s->tacc.h, x->h);
+		if (x->eh != NULL)
+			jmx_hist_merge(s->tacc.eh, x->eh);
+	}
+	if (s->labels.n > 1)
+		qsort(s->rows, s->labels.n, sizeof *s->rows, row_cmp);
+	fill_row(&s->total, NULL, &s->tacc, s->apdex_t, s->apdex_f);
+	s->dirty = 0;
+}
+
+size_t
+jmx_summary_nlabels(struct jmx_summary *s)
+{
+	return s->labels.n;
+}
+
+const struct jmx_summary_row *
+jmx_summary_label(struct jmx_summary *s, size_t i)
+{
+	compute(s);
+	return i < s->labels.n ? &s->rows[i] : NULL;
+}
+
+const struct jmx_summary_row *
+jmx_summary_find(struct jmx_summary *s, const char *label)
+{
+	size_t lo = 0, hi, mid;
+	int c;
+
+	compute(s);
+	hi = s->labels.n;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(label, s->rows[mid].label)) == 0)
+			return &s->rows[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+const struct jmx_summary_row *
+jmx_summary_total(struct jmx_summary *s)
+{
+	compute(s);
+	return &s->total;
+}
+
+/* A JSON number with at most 3 decimals; NaN is null. */
+static void
+json_dec(struct jmx_buf *b, double v)
+{
+	char tmp[64];
+	size_t n;
+
+	if (!isfinite(v)) {
+		jmx_buf_adds(b, "null");
+		return;
+	}
+	n = (size_t)snprintf(tmp, sizeof tmp, "%.3f", v);
+	if (n >= sizeof tmp)
+		n = sizeof tmp - 1;
+	while (tmp[n - 1] == '0')
+		n--;
+	if (tmp[n - 1] == '.')
+		n--;
+	if (n == 2 && tmp[0] == '-' && tmp[1] == '0')
+		jmx_buf_adds(b, "0");
+	else
+		jmx_buf_add(b, tmp, n);
+}
+
+static void
+json_ms(struct jmx_buf *b, const char *key, int64_t v, int defined)
+{
+	if (defined)
+		jmx_buf_addf(b, ",\"%s\":%lld", key, (long long)v);
+	else
+		jmx_buf_addf(b, ",\"%s\":null", key);
+}
+
+void
+jmx_summary_row_json(const struct jmx_summary_row *r, struct jmx_buf *b)
+{
+	int def = r->count > 0;
+
+	jmx_buf_addc(b, '{');
+	if (r->label != NULL) {
+		jmx_buf_adds(b, "\"label\":");
+		jmx_json_str(b, r->label);
+		jmx_buf_addc(b, ',');
+	}
+	jmx_buf_addf(b, "\"count\":%llu,\"errors\":%llu,\"error_pct\":",
+	    (unsigned long long)r->count, (unsigned long long)r->errors);
+	json_dec(b, def ? r->error_pct : 0);
+	jmx_buf_adds(b, ",\"avg\":");
+	json_dec(b, r->avg);
+	json_ms(b, "min", r->min, def);
+	json_ms(b, "max", r->max, def);
+	json_ms(b, "p50", r->p50, def);
+	json_ms(b, "p90", r->p90, def);
+	json_ms(b, "p95", r->p95, def);
+	json_ms(b, "p99", r->p99, def);
+	jmx_buf_adds(b, ",\"throughput\":");
+	json_dec(b, r->throughput);
+	jmx_buf_adds(b, ",\"received_kbps\":");
+	json_dec(b, r->received_kbps);
+	jmx_buf_adds(b, ",\"sent_kbps\":");
+	json_dec(b, r->sent_kbps);
+	jmx_buf_addc(b, '}');
+}
+
+void
+jmx_summary_json(struct jmx_summary *s, struct jmx_buf *b)
+{
+	size_t i;
+
+	compute(s);
+	jmx_buf_adds(b, "{\"labels\":[");
+	for (i = 0; i < s->labels.n; i++) {
+		if (i > 0)
+			jmx_buf_addc(b, ',');
+		jmx_summary_row_json(&s->rows[i], b);
+	}
+	jmx_buf_adds(b, "],\"total\":");
+	jmx_summary_row_json(&s->total, b);
+	jmx_buf_addc(b, '}');
+}

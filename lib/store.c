@@ -1,0 +1,1116 @@
+/*
+ * store.c: the SQLite database.  The only file that includes sqlite3.h.
+ *
+ * Every value reaches SQL through a bound parameter, never through the
+ * query text.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "hist.h"
+#include "stats.h"
+#include "store.h"
+#include "xmalloc.h"
+
+struct jmx_store {
+	sqlite3	*db;
+	char	*path;
+};
+
+/*
+ * Migrations, applied in order; PRAGMA user_version is the number done.
+ * Never edit one that has shipped: add the next.
+ */
+static const char *const migrations[] = {
+	/* 1: runs, their agents, segments, results, timeline, control. */
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  test_case TEXT NOT NULL,"
+	"  plan TEXT NOT NULL,"
+	"  label TEXT,"
+	"  state TEXT NOT NULL,"
+	"  created_ms INTEGER NOT NULL,"
+	"  start_ms INTEGER NOT NULL DEFAULT 0,"
+	"  end_ms INTEGER NOT NULL DEFAULT 0,"
+	"  duration_ms INTEGER NOT NULL DEFAULT 0,"
+	"  ramp_ms INTEGER NOT NULL DEFAULT 0,"
+	"  threads INTEGER NOT NULL DEFAULT 0,"
+	"  controller_pid INTEGER NOT NULL DEFAULT 0,"
+	"  controller_host TEXT,"
+	"  heartbeat_ms INTEGER NOT NULL DEFAULT 0,"
+	"  skew_ms INTEGER NOT NULL DEFAULT -1,"
+	"  delivered_pct REAL NOT NULL DEFAULT 0,"
+	"  run_dir TEXT,"
+	"  options_json TEXT,"
+	"  samples INTEGER NOT NULL DEFAULT 0,"
+	"  jtl_records INTEGER NOT NULL DEFAULT -1);"
+	"CREATE TABLE run_agents ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  seq INTEGER NOT NULL,"
+	"  agent TEXT NOT NULL,"
+	"  host TEXT,"
+	"  weight REAL NOT NULL DEFAULT 0,"
+	"  threads INTEGER NOT NULL DEFAULT 0,"
+	"  clock_offset_ms INTEGER NOT NULL DEFAULT 0,"
+	"  skew_ms INTEGER NOT NULL DEFAULT -1,"
+	"  java_version TEXT,"
+	"  jmeter_version TEXT,"
+	"  cores INTEGER NOT NULL DEFAULT 0,"
+	"  mem_mb INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT,"
+	"  PRIMARY KEY (run_id, agent));"
+	"CREATE TABLE shares ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  agent TEXT NOT NULL,"
+	"  grp INTEGER NOT NULL,"
+	"  grp_name TEXT NOT NULL,"
+	"  threads INTEGER NOT NULL,"
+	"  PRIMARY KEY (run_id, agent, grp));"
+	"CREATE TABLE segments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  agent TEXT NOT NULL,"
+	"  work_dir TEXT,"
+	"  state TEXT NOT NULL,"
+	"  pid INTEGER NOT NULL DEFAULT 0,"
+	"  udp_port INTEGER NOT NULL DEFAULT 0,"
+	"  start_ms INTEGER NOT NULL DEFAULT 0,"
+	"  end_ms INTEGER NOT NULL DEFAULT 0,"
+	"  deadline_ms INTEGER NOT NULL DEFAULT 0,"
+	"  jtl_offset INTEGER NOT NULL DEFAULT 0,"
+	"  jtl_header TEXT,"
+	"  records INTEGER NOT NULL DEFAULT 0,"
+	"  jtl_records INTEGER NOT NULL DEFAULT -1,"
+	"  clock_offset_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX segments_run ON segments(run_id);"
+	"CREATE TABLE labels ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  name TEXT NOT NULL,"
+	"  UNIQUE (run_id, name));"
+	/* Several rows may share (segment, sec, label): readers sum them. */
+	"CREATE TABLE buckets ("
+	"  run_id INTEGER NOT NULL,"
+	"  segment_id INTEGER NOT NULL,"
+	"  sec INTEGER NOT NULL,"
+	"  label_id INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  errors INTEGER NOT NULL,"
+	"  elapsed_sum INTEGER NOT NULL,"
+	"  elapsed_min INTEGER NOT NULL,"
+	"  elapsed_max INTEGER NOT NULL,"
+	"  latency_sum INTEGER NOT NULL,"
+	"  connect_sum INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  sent_bytes INTEGER NOT NULL,"
+	"  grp_threads INTEGER NOT NULL,"
+	"  all_threads INTEGER NOT NULL,"
+	"  first_start INTEGER NOT NULL,"
+	"  last_end INTEGER NOT NULL,"
+	"  hist BLOB);"
+	"CREATE INDEX buckets_run_sec ON buckets(run_id, sec);"
+	"CREATE TABLE errors ("
+	"  run_id INTEGER NOT NULL,"
+	"  label_id INTEGER NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY (run_id, label_id, code, message));"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL,"
+	"  time_ms INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  agent TEXT,"
+	"  detail TEXT,"
+	"  actor TEXT);"
+	"CREATE INDEX events_run ON events(run_id, time_ms);"
+	"CREATE TABLE commands ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL,"
+	"  verb TEXT NOT NULL,"
+	"  actor TEXT,"
+	"  requested_ms INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  result TEXT,"
+	"  done_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE reservations ("
+	"  agent TEXT PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL,"
+	"  since_ms INTEGER NOT NULL);",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+static const char *const state_names[] = {
+	"validating", "starting", "running", "pausing", "paused", "resuming",
+	"stopping", "completed", "partial", "stopped", "failed"
+};
+
+const char *
+jmx_run_state_name(enum jmx_run_state s)
+{
+	if ((unsigned)s >= sizeof state_names / sizeof state_names[0])
+		return "unknown";
+	return state_names[s];
+}
+
+int
+jmx_run_state_parse(const char *name, enum jmx_run_state *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof state_names / sizeof state_names[0]; i++) {
+		if (strcmp(name, state_names[i]) == 0) {
+			*out = (enum jmx_run_state)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+jmx_run_state_final(enum jmx_run_state s)
+{
+	return s == JMX_RUN_COMPLETED || s == JMX_RUN_PARTIAL ||
+	    s == JMX_RUN_STOPPED || s == JMX_RUN_FAILED;
+}
+
+const char *
+jmx_store_libversion(void)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof buf, "SQLite %s", sqlite3_libversion());
+	return buf;
+}
+
+static enum jmx_code
+db_error(struct jmx_store *st, struct jmx_err *err, const char *what)
+{
+	return jmx_err_set(err, JMX_ERR_STORE, "database '%s': %s: %s",
+	    st->path, what, sqlite3_errmsg(st->db));
+}
+
+static enum jmx_code
+exec_sql(struct jmx_store *st, const char *sql, struct jmx_err *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		jmx_err_set(err, JMX_ERR_STORE, "database '%s': %s", st->path,
+		    msg != NULL ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return JMX_ERR_STORE;
+	}
+	return JMX_OK;
+}
+
+/*
+ * Prepare sql and bind its parameters from a format string: 'i' int64,
+ * 'd' double, 's' string (NULL binds NULL), 'b' blob (pointer, int len).
+ */
+static sqlite3_stmt *
+prepare(struct jmx_store *st, struct jmx_err *err, const char *sql,
+    const char *types, ...)
+{
+	sqlite3_stmt *stmt;
+	va_list ap;
+	int i, rc = SQLITE_OK;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		db_error(st, err, "prepare");
+		return NULL;
+	}
+	va_start(ap, types);
+	for (i = 0; types[i] != '\0' && rc == SQLITE_OK; i++) {
+		switch (types[i]) {
+		case 'i':
+			rc = sqlite3_bind_int64(stmt, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			rc = sqlite3_bind_double(stmt, i + 1, va_arg(ap, double));
+			break;
+		case 's':
+			rc = sqlite3_bind_text(stmt, i + 1, va_arg(ap, const char *),
+			    -1, SQLITE_TRANSIENT);
+			break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			int len = va_arg(ap, int);
+
+			rc = sqlite3_bind_blob(stmt, i + 1, p, len,
+			    SQLITE_TRANSIENT);
+			break;
+		}
+		}
+	}
+	va_end(ap);
+	if (rc != SQLITE_OK) {
+		db_error(st, err, "bind");
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
+	return stmt;
+}
+
+/* Run a prepared statement that returns no rows, then finalize it. */
+static enum jmx_code
+step_done(struct jmx_store *st, sqlite3_stmt *stmt, struct jmx_err *err)
+{
+	int rc;
+
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_error(st, err, "write");
+	return JMX_OK;
+}
+
+static char *
+col_str(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+
+	return s != NULL ? xstrdup((const char *)s) : NULL;
+}
+
+static enum jmx_code
+migrate(struct jmx_store *st, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int version, i;
+	char pragma[64];
+
+	if (jmx_store_begin(st, err) != JMX_OK)
+		return JMX_ERR_STORE;
+	version = jmx_store_schema_version(st);
+	if (version > NMIGRATIONS) {
+		jmx_store_rollback(st);
+		return jmx_err_set(err, JMX_ERR_STORE,
+		    "database '%s': schema version %d is newer than this "
+		    "program knows (%d)", st->path, version, NMIGRATIONS);
+	}
+	for (i = version; i < NMIGRATIONS; i++) {
+		if (exec_sql(st, migrations[i], err) != JMX_OK) {
+			jmx_err_prefix(err, "migration %d", i + 1);
+			jmx_store_rollback(st);
+			return JMX_ERR_STORE;
+		}
+	}
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
+	    NMIGRATIONS);
+	if (sqlite3_prepare_v2(st->db, pragma, -1, &stmt, NULL) != SQLITE_OK ||
+	    step_done(st, stmt, err) != JMX_OK) {
+		jmx_store_rollback(st);
+		return db_error(st, err, "user_version");
+	}
+	return jmx_store_commit(st, err);
+}
+
+enum jmx_code
+jmx_store_open(const char *path, struct jmx_store **out, struct jmx_err *err)
+{
+	struct jmx_store *st = xcalloc(1, sizeof *st);
+	int rc;
+
+	st->path = xstrdup(path);
+	rc = sqlite3_open_v2(path, &st->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		jmx_err_set(err, JMX_ERR_STORE, "database '%s': %s", path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) : "cannot open");
+		jmx_store_close(st);
+		return JMX_ERR_STORE;
+	}
+	/* Readers (jmx-watch, jmx-report) run beside the one writer. */
+	sqlite3_busy_timeout(st->db, 10000);
+	if (exec_sql(st, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA foreign_keys = ON;", err) != JMX_OK ||
+	    migrate(st, err) != JMX_OK) {
+		jmx_store_close(st);
+		return JMX_ERR_STORE;
+	}
+	*out = st;
+	return JMX_OK;
+}
+
+void
+jmx_store_close(struct jmx_store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+int
+jmx_store_schema_version(struct jmx_store *st)
+{
+	sqlite3_stmt *stmt;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+enum jmx_code
+jmx_store_begin(struct jmx_store *st, struct jmx_err *err)
+{
+	return exec_sql(st, "BEGIN IMMEDIATE", err);
+}
+
+enum jmx_code
+jmx_store_commit(struct jmx_store *st, struct jmx_err *err)
+{
+	if (exec_sql(st, "COMMIT", err) != JMX_OK) {
+		jmx_store_rollback(st);
+		return JMX_ERR_STORE;
+	}
+	return JMX_OK;
+}
+
+void
+jmx_store_rollback(struct jmx_store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+enum jmx_code
+jmx_store_run_create(struct jmx_store *st, struct jmx_run_rec *r,
+    struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	stmt = prepare(st, err,
+	    "INSERT INTO runs (test_case, plan, label, state, created_ms,"
+	    " duration_ms, ramp_ms, threads, controller_pid, controller_host,"
+	    " heartbeat_ms, run_dir, options_json)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", "ssssiiiiiiiss",
+	    r->test_case, r->plan, r->label, jmx_run_state_name(r->state),
+	    r->created_ms, r->duration_ms, r->ramp_ms, r->threads,
+	    r->controller_pid, r->controller_host, r->heartbeat_ms,
+	    r->run_dir, r->options_json);
+	if (step_done(st, stmt, err) != JMX_OK)
+		return JMX_ERR_STORE;
+	r->id = sqlite3_last_insert_rowid(st->db);
+	return JMX_OK;
+}
+
+#define RUN_COLUMNS "id, test_case, plan, label, state, created_ms,"	\
+	" start_ms, end_ms, duration_ms, ramp_ms, threads, controller_pid,"	\
+	" controller_host, heartbeat_ms, skew_ms, delivered_pct, run_dir,"	\
+	" options_json, samples, jtl_records"
+
+static void
+run_from_row(sqlite3_stmt *stmt, struct jmx_run_rec *r)
+{
+	const char *state = (const char *)sqlite3_column_text(stmt, 4);
+
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(stmt, 0);
+	r->test_case = col_str(stmt, 1);
+	r->plan = col_str(stmt, 2);
+	r->label = col_str(stmt, 3);
+	if (state == NULL || jmx_run_state_parse(state, &r->state) != 0)
+		r->state = JMX_RUN_FAILED;
+	r->created_ms = sqlite3_column_int64(stmt, 5);
+	r->start_ms = sqlite3_column_int64(stmt, 6);
+	r->end_ms = sqlite3_column_int64(stmt, 7);
+	r->duration_ms = sqlite3_column_int64(stmt, 8);
+	r->ramp_ms = sqlite3_column_int64(stmt, 9);
+	r->threads = sqlite3_column_int64(stmt, 10);
+	r->controller_pid = sqlite3_column_int64(stmt, 11);
+	r->controller_host = col_str(stmt, 12);
+	r->heartbeat_ms = sqlite3_column_int64(stmt, 13);
+	r->skew_ms = sqlite3_column_int64(stmt, 14);
+	r->delivered_pct = sqlite3_column_double(stmt, 15);
+	r->run_dir = col_str(stmt, 16);
+	r->options_json = col_str(stmt, 17);
+	r->samples = sqlite3_column_int64(stmt, 18);
+	r->jtl_records = sqlite3_column_int64(stmt, 19);
+}
+
+enum jmx_code
+jmx_store_run_get(struct jmx_store *st, int64_t id, struct jmx_run_rec *r,
+    struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = prepare(st, err, "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?",
+	    "i", id);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		run_from_row(stmt, r);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return JMX_OK;
+	if (rc == SQLITE_DONE)
+		return jmx_err_set(err, JMX_ERR_NOTFOUND, "no run %lld",
+		    (long long)id);
+	return db_error(st, err, "read run");
+}
+
+enum jmx_code
+jmx_store_run_latest(struct jmx_store *st, int64_t *id, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = prepare(st, err, "SELECT max(id) FROM runs", "");
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	rc = sqlite3_step(stmt);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	if (*id == 0)
+		return jmx_err_set(err, JMX_ERR_NOTFOUND, "no runs yet");
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_run_update(struct jmx_store *st, const struct jmx_run_rec *r,
+    struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "UPDATE runs SET label = ?, state = ?, start_ms = ?, end_ms = ?,"
+	    " duration_ms = ?, ramp_ms = ?, threads = ?, controller_pid = ?,"
+	    " controller_host = ?, heartbeat_ms = ?, skew_ms = ?,"
+	    " delivered_pct = ?, run_dir = ?, options_json = ?, samples = ?,"
+	    " jtl_records = ? WHERE id = ?", "ssiiiiiisiidssiii",
+	    r->label, jmx_run_state_name(r->state), r->start_ms, r->end_ms,
+	    r->duration_ms, r->ramp_ms, r->threads, r->controller_pid,
+	    r->controller_host, r->heartbeat_ms, r->skew_ms, r->delivered_pct,
+	    r->run_dir, r->options_json, r->samples, r->jtl_records, r->id),
+	    err);
+}
+
+enum jmx_code
+jmx_store_run_set_state(struct jmx_store *st, int64_t id,
+    enum jmx_run_state state, struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "UPDATE runs SET state = ? WHERE id = ?", "si",
+	    jmx_run_state_name(state), id), err);
+}
+
+enum jmx_code
+jmx_store_run_heartbeat(struct jmx_store *st, int64_t id, int64_t now_ms,
+    struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "UPDATE runs SET heartbeat_ms = ? WHERE id = ?", "ii", now_ms, id),
+	    err);
+}
+
+void
+jmx_run_rec_free(struct jmx_run_rec *r)
+{
+	if (r == NULL)
+		return;
+	free(r->test_case);
+	free(r->plan);
+	free(r->label);
+	free(r->controller_host);
+	free(r->run_dir);
+	free(r->options_json);
+	memset(r, 0, sizeof *r);
+}
+
+enum jmx_code
+jmx_store_run_agent_put(struct jmx_store *st, int64_t run,
+    const struct jmx_run_agent_rec *a, struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "INSERT INTO run_agents (run_id, seq, agent, host, weight, threads,"
+	    " clock_offset_ms, skew_ms, java_version, jmeter_version, cores,"
+	    " mem_mb, state) VALUES (?1, (SELECT count(*) FROM run_agents"
+	    " WHERE run_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+	    " ON CONFLICT (run_id, agent) DO UPDATE SET host = excluded.host,"
+	    " weight = excluded.weight, threads = excluded.threads,"
+	    " clock_offset_ms = excluded.clock_offset_ms,"
+	    " skew_ms = excluded.skew_ms, java_version = excluded.java_version,"
+	    " jmeter_version = excluded.jmeter_version, cores = excluded.cores,"
+	    " mem_mb = excluded.mem_mb, state = excluded.state",
+	    "issdiiissiis", run, a->agent, a->host, a->weight, a->threads,
+	    a->clock_offset_ms, a->skew_ms, a->java_version, a->jmeter_version,
+	    (int64_t)a->cores, a->mem_mb, a->state), err);
+}
+
+enum jmx_code
+jmx_store_run_agents(struct jmx_store *st, int64_t run,
+    struct jmx_run_agent_rec **out, int *n, struct jmx_err *err)
+{
+	struct jmx_run_agent_rec *v = NULL, *a;
+	sqlite3_stmt *stmt;
+	int rc, count = 0;
+
+	stmt = prepare(st, err, "SELECT agent, host, weight, threads,"
+	    " clock_offset_ms, skew_ms, java_version, jmeter_version, cores,"
+	    " mem_mb, state FROM run_agents WHERE run_id = ? ORDER BY seq",
+	    "i", run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		v = xreallocarray(v, (size_t)count + 1, sizeof *v);
+		a = &v[count++];
+		a->agent = col_str(stmt, 0);
+		a->host = col_str(stmt, 1);
+		a->weight = sqlite3_column_double(stmt, 2);
+		a->threads = sqlite3_column_int64(stmt, 3);
+		a->clock_offset_ms = sqlite3_column_int64(stmt, 4);
+		a->skew_ms = sqlite3_column_int64(stmt, 5);
+		a->java_version = col_str(stmt, 6);
+		a->jmeter_version = col_str(stmt, 7);
+		a->cores = sqlite3_column_int(stmt, 8);
+		a->mem_mb = sqlite3_column_int64(stmt, 9);
+		a->state = col_str(stmt, 10);
+	}
+	sqlite3_finalize(stmt);
+	*out = v;
+	*n = count;
+	if (rc != SQLITE_DONE) {
+		jmx_run_agent_recs_free(v, count);
+		*out = NULL;
+		*n = 0;
+		return db_error(st, err, "read agents");
+	}
+	return JMX_OK;
+}
+
+void
+jmx_run_agent_recs_free(struct jmx_run_agent_rec *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].agent);
+		free(v[i].host);
+		free(v[i].java_version);
+		free(v[i].jmeter_version);
+		free(v[i].state);
+	}
+	free(v);
+}
+
+enum jmx_code
+jmx_store_share_put(struct jmx_store *st, int64_t run, const char *agent,
+    int group, const char *group_name, int64_t threads, struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "INSERT OR REPLACE INTO shares (run_id, agent, grp, grp_name,"
+	    " threads) VALUES (?,?,?,?,?)", "isisi", run, agent,
+	    (int64_t)group, group_name, threads), err);
+}
+
+enum jmx_code
+jmx_store_segment_create(struct jmx_store *st, struct jmx_segment_rec *s,
+    struct jmx_err *err)
+{
+	if (step_done(st, prepare(st, err,
+	    "INSERT INTO segments (run_id, agent, work_dir, state, pid,"
+	    " udp_port, start_ms, end_ms, deadline_ms, jtl_offset, jtl_header,"
+	    " records, jtl_records, clock_offset_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", "isssiiiiiisiii",
+	    s->run_id, s->agent, s->work_dir, s->state, s->pid,
+	    (int64_t)s->udp_port, s->start_ms, s->end_ms, s->deadline_ms,
+	    s->jtl_offset, s->jtl_header, s->records, s->jtl_records,
+	    s->clock_offset_ms), err) != JMX_OK)
+		return JMX_ERR_STORE;
+	s->id = sqlite3_last_insert_rowid(st->db);
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_segment_update(struct jmx_store *st,
+    const struct jmx_segment_rec *s, struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "UPDATE segments SET work_dir = ?, state = ?, pid = ?,"
+	    " udp_port = ?, start_ms = ?, end_ms = ?, deadline_ms = ?,"
+	    " jtl_header = ?, jtl_records = ?, clock_offset_ms = ?"
+	    " WHERE id = ?", "ssiiiiisiii", s->work_dir, s->state, s->pid,
+	    (int64_t)s->udp_port, s->start_ms, s->end_ms, s->deadline_ms,
+	    s->jtl_header, s->jtl_records, s->clock_offset_ms, s->id), err);
+}
+
+enum jmx_code
+jmx_store_segment_advance(struct jmx_store *st, int64_t seg, int64_t offset,
+    int64_t records, struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "UPDATE segments SET jtl_offset = ?, records = ? WHERE id = ?",
+	    "iii", offset, records, seg), err);
+}
+
+enum jmx_code
+jmx_store_segments(struct jmx_store *st, int64_t run,
+    struct jmx_segment_rec **out, int *n, struct jmx_err *err)
+{
+	struct jmx_segment_rec *v = NULL, *s;
+	sqlite3_stmt *stmt;
+	int rc, count = 0;
+
+	stmt = prepare(st, err, "SELECT id, run_id, agent, work_dir, state,"
+	    " pid, udp_port, start_ms, end_ms, deadline_ms, jtl_offset,"
+	    " jtl_header, records, jtl_records, clock_offset_ms FROM segments"
+	    " WHERE run_id = ? ORDER BY id", "i", run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		v = xreallocarray(v, (size_t)count + 1, sizeof *v);
+		s = &v[count++];
+		s->id = sqlite3_column_int64(stmt, 0);
+		s->run_id = sqlite3_column_int64(stmt, 1);
+		s->agent = col_str(stmt, 2);
+		s->work_dir = col_str(stmt, 3);
+		s->state = col_str(stmt, 4);
+		s->pid = sqlite3_column_int64(stmt, 5);
+		s->udp_port = sqlite3_column_int(stmt, 6);
+		s->start_ms = sqlite3_column_int64(stmt, 7);
+		s->end_ms = sqlite3_column_int64(stmt, 8);
+		s->deadline_ms = sqlite3_column_int64(stmt, 9);
+		s->jtl_offset = sqlite3_column_int64(stmt, 10);
+		s->jtl_header = col_str(stmt, 11);
+		s->records = sqlite3_column_int64(stmt, 12);
+		s->jtl_records = sqlite3_column_int64(stmt, 13);
+		s->clock_offset_ms = sqlite3_column_int64(stmt, 14);
+	}
+	sqlite3_finalize(stmt);
+	*out = v;
+	*n = count;
+	if (rc != SQLITE_DONE) {
+		jmx_segment_recs_free(v, count);
+		*out = NULL;
+		*n = 0;
+		return db_error(st, err, "read segments");
+	}
+	return JMX_OK;
+}
+
+void
+jmx_segment_recs_free(struct jmx_segment_rec *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].agent);
+		free(v[i].work_dir);
+		free(v[i].state);
+		free(v[i].jtl_header);
+	}
+	free(v);
+}
+
+enum jmx_code
+jmx_store_event(struct jmx_store *st, int64_t run, int64_t time_ms,
+    const char *kind, const char *agent, const char *detail,
+    const char *actor, struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "INSERT INTO events (run_id, time_ms, kind, agent, detail, actor)"
+	    " VALUES (?,?,?,?,?,?)", "iissss", run, time_ms, kind, agent,
+	    detail, actor), err);
+}
+
+enum jmx_code
+jmx_store_events(struct jmx_store *st, int64_t run,
+    struct jmx_event_rec **out, int *n, struct jmx_err *err)
+{
+	struct jmx_event_rec *v = NULL, *e;
+	sqlite3_stmt *stmt;
+	int rc, count = 0;
+
+	stmt = prepare(st, err, "SELECT id, time_ms, kind, agent, detail,"
+	    " actor FROM events WHERE run_id = ? ORDER BY time_ms, id", "i",
+	    run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		v = xreallocarray(v, (size_t)count + 1, sizeof *v);
+		e = &v[count++];
+		e->id = sqlite3_column_int64(stmt, 0);
+		e->time_ms = sqlite3_column_int64(stmt, 1);
+		e->kind = col_str(stmt, 2);
+		e->agent = col_str(stmt, 3);
+		e->detail = col_str(stmt, 4);
+		e->actor = col_str(stmt, 5);
+	}
+	sqlite3_finalize(stmt);
+	*out = v;
+	*n = count;
+	if (rc != SQLITE_DONE) {
+		jmx_event_recs_free(v, count);
+		*out = NULL;
+		*n = 0;
+		return db_error(st, err, "read events");
+	}
+	return JMX_OK;
+}
+
+void
+jmx_event_recs_free(struct jmx_event_rec *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].kind);
+		free(v[i].agent);
+		free(v[i].detail);
+		free(v[i].actor);
+	}
+	free(v);
+}
+
+/*
+ * Is the run that holds a reservation still alive?  Not when it is final,
+ * nor when its controller has been silent for stale_ms, nor when its
+ * controller was on this host and its pid is gone.
+ */
+static int
+holder_alive(struct jmx_store *st, int64_t run, int64_t now_ms,
+    int64_t stale_ms)
+{
+	struct jmx_run_rec r;
+	char host[256];
+	int alive;
+
+	if (jmx_store_run_get(st, run, &r, NULL) != JMX_OK)
+		return 0;
+	alive = !jmx_run_state_final(r.state) &&
+	    now_ms - r.heartbeat_ms <= stale_ms;
+	if (alive && r.controller_pid > 0 && r.controller_host != NULL &&
+	    gethostname(host, sizeof host) == 0 &&
+	    strcmp(host, r.controller_host) == 0 &&
+	    kill((pid_t)r.controller_pid, 0) == -1 && errno == ESRCH)
+		alive = 0;
+	jmx_run_rec_free(&r);
+	return alive;
+}
+
+int64_t
+jmx_store_reserved_by(struct jmx_store *st, const char *agent,
+    int64_t now_ms, int64_t stale_ms)
+{
+	sqlite3_stmt *stmt;
+	int64_t run = 0;
+
+	stmt = prepare(st, NULL, "SELECT run_id FROM reservations"
+	    " WHERE agent = ?", "s", agent);
+	if (stmt == NULL)
+		return 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		run = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (run != 0 && !holder_alive(st, run, now_ms, stale_ms))
+		run = 0;
+	return run;
+}
+
+enum jmx_code
+jmx_store_reserve(struct jmx_store *st, int64_t run,
+    const char *const *agents, int n, int64_t now_ms, int64_t stale_ms,
+    struct jmx_err *err)
+{
+	int64_t holder;
+	int i;
+
+	if (jmx_store_begin(st, err) != JMX_OK)
+		return JMX_ERR_STORE;
+	for (i = 0; i < n; i++) {
+		holder = jmx_store_reserved_by(st, agents[i], now_ms, stale_ms);
+		if (holder != 0 && holder != run) {
+			jmx_store_rollback(st);
+			return jmx_err_set(err, JMX_ERR_AGENT,
+			    "agent '%s' is reserved by run %lld", agents[i],
+			    (long long)holder);
+		}
+		if (step_done(st, prepare(st, err,
+		    "INSERT OR REPLACE INTO reservations (agent, run_id,"
+		    " since_ms) VALUES (?,?,?)", "sii", agents[i], run, now_ms),
+		    err) != JMX_OK) {
+			jmx_store_rollback(st);
+			return JMX_ERR_STORE;
+		}
+	}
+	return jmx_store_commit(st, err);
+}
+
+enum jmx_code
+jmx_store_release(struct jmx_store *st, int64_t run, struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "DELETE FROM reservations WHERE run_id = ?", "i", run), err);
+}
+
+enum jmx_code
+jmx_store_command_add(struct jmx_store *st, int64_t run, const char *verb,
+    const char *actor, int64_t *id, struct jmx_err *err)
+{
+	if (step_done(st, prepare(st, err,
+	    "INSERT INTO commands (run_id, verb, actor, requested_ms)"
+	    " VALUES (?,?,?,?)", "issi", run, verb, actor, jmx_now_ms()),
+	    err) != JMX_OK)
+		return JMX_ERR_STORE;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_command_next(struct jmx_store *st, int64_t run, int64_t *id,
+    char **verb, char **actor, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*id = 0;
+	*verb = *actor = NULL;
+	stmt = prepare(st, err, "SELECT id, verb, actor FROM commands"
+	    " WHERE run_id = ? AND state = 'pending' ORDER BY id LIMIT 1",
+	    "i", run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(stmt, 0);
+		*verb = col_str(stmt, 1);
+		*actor = col_str(stmt, 2);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, "read commands");
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_command_done(struct jmx_store *st, int64_t id, int ok,
+    const char *result, struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "UPDATE commands SET state = ?, result = ?, done_ms = ?"
+	    " WHERE id = ?", "ssii", ok ? "done" : "failed", result,
+	    jmx_now_ms(), id), err);
+}
+
+enum jmx_code
+jmx_store_command_get(struct jmx_store *st, int64_t id, char **state,
+    char **result, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = prepare(st, err, "SELECT state, result FROM commands"
+	    " WHERE id = ?", "i", id);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*state = col_str(stmt, 0);
+		*result = col_str(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return jmx_err_set(err, JMX_ERR_NOTFOUND, "no command %lld",
+		    (long long)id);
+	return JMX_OK;
+}
+
+char *
+jmx_store_home(const char *configured)
+{
+	const char *env = getenv("JMX_HOME"), *xdg, *home;
+	char *p;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if (configured != NULL && *configured != '\0')
+		return xstrdup(configured);
+	if ((xdg = getenv("XDG_DATA_HOME")) != NULL && *xdg != '\0') {
+		xasprintf(&p, "%s/jmx", xdg);
+		return p;
+	}
+	home = getenv("HOME");
+	xasprintf(&p, "%s/.local/share/jmx", home != NULL ? home : "/tmp");
+	return p;
+}
+
+/* State of one jmx_store_put_agg() call. */
+struct put_ctx {
+	struct jmx_store	*st;
+	const struct jmx_agg	*agg;
+	int64_t			 run;
+	int64_t			 segment;
+	sqlite3_stmt		*label_ins;
+	sqlite3_stmt		*label_get;
+	sqlite3_stmt		*bucket_ins;
+	struct jmx_buf		 blob;
+	struct jmx_err		*err;
+};
+
+static int64_t
+label_id(struct put_ctx *c, const char *name)
+{
+	int64_t id = -1;
+
+	sqlite3_reset(c->label_ins);
+	sqlite3_bind_int64(c->label_ins, 1, c->run);
+	sqlite3_bind_text(c->label_ins, 2, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(c->label_ins) != SQLITE_DONE)
+		return -1;
+	sqlite3_reset(c->label_get);
+	sqlite3_bind_int64(c->label_get, 1, c->run);
+	sqlite3_bind_text(c->label_get, 2, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(c->label_get) == SQLITE_ROW)
+		id = sqlite3_column_int64(c->label_get, 0);
+	return id;
+}
+
+static enum jmx_code
+put_bucket(const struct jmx_bucket *b, void *arg)
+{
+	struct put_ctx *c = arg;
+	sqlite3_stmt *s = c->bucket_ins;
+	const char *name = jmx_agg_label(c->agg, b->label);
+	int64_t id;
+	int i = 1;
+
+	if (name == NULL || (id = label_id(c, name)) < 0)
+		return db_error(c->st, c->err, "store label");
+	jmx_buf_reset(&c->blob);
+	jmx_hist_encode(b->hist, &c->blob);
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, i++, c->run);
+	sqlite3_bind_int64(s, i++, c->segment);
+	sqlite3_bind_int64(s, i++, b->second);
+	sqlite3_bind_int64(s, i++, id);
+	sqlite3_bind_int64(s, i++, (int64_t)b->count);
+	sqlite3_bind_int64(s, i++, (int64_t)b->errors);
+	sqlite3_bind_int64(s, i++, b->elapsed_sum);
+	sqlite3_bind_int64(s, i++, b->elapsed_min);
+	sqlite3_bind_int64(s, i++, b->elapsed_max);
+	sqlite3_bind_int64(s, i++, b->latency_sum);
+	sqlite3_bind_int64(s, i++, b->connect_sum);
+	sqlite3_bind_int64(s, i++, b->bytes);
+	sqlite3_bind_int64(s, i++, b->sent_bytes);
+	sqlite3_bind_int64(s, i++, b->max_grp_threads);
+	sqlite3_bind_int64(s, i++, b->max_all_threads);
+	sqlite3_bind_int64(s, i++, b->first_start);
+	sqlite3_bind_int64(s, i++, b->last_end);
+	sqlite3_bind_blob(s, i++, c->blob.data, (int)c->blob.len,
+	    SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_error(c->st, c->err, "store bucket");
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_put_agg(struct jmx_store *st, int64_t run, int64_t segment,
+    const struct jmx_agg *agg, struct jmx_err *err)
+{
+	struct put_ctx c;
+	enum jmx_code code;
+
+	memset(&c, 0, sizeof c);
+	c.st = st;
+	c.agg = agg;
+	c.run = run;
+	c.segment = segment;
+	c.err = err;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO labels (run_id, name)"
+	    " VALUES (?,?) ON CONFLICT DO NOTHING", -1, &c.label_ins,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "SELECT id FROM labels"
+	    " WHERE run_id = ? AND name = ?", -1, &c.label_get,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "INSERT INTO buckets (run_id,"
+	    " segment_id, sec, label_id, count, errors, elapsed_sum,"
+	    " elapsed_min, elapsed_max, latency_sum, connect_sum, bytes,"
+	    " sent_bytes, grp_threads, all_threads, first_start, last_end,"
+	    " hist) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+	    &c.bucket_ins, NULL) != SQLITE_OK)
+		code = db_error(st, err, "prepare buckets");
+	else
+		code = jmx_agg_foreach(agg, put_bucket, &c);
+	sqlite3_finalize(c.label_ins);
+	sqlite3_finalize(c.label_get);
+	sqlite3_finalize(c.bucket_ins);
+	jmx_buf_free(&c.blob);
+	return code;
+}
+
+enum jmx_code
+jmx_store_summary(struct jmx_store *st, int64_t run, const char *agent,
+    struct jmx_summary *sum, struct jmx_err *err)
+{
+	struct jmx_bucket b;
+	sqlite3_stmt *stmt;
+	enum jmx_code code = JMX_OK;
+	int rc;
+
+	stmt = prepare(st, err, "SELECT l.name, b.sec, b.count, b.errors,"
+	    " b.elapsed_sum, b.elapsed_min, b.elapsed_max, b.latency_sum,"
+	    " b.connect_sum, b.bytes, b.sent_bytes, b.grp_threads,"
+	    " b.all_threads, b.first_start, b.last_end, b.hist"
+	    " FROM buckets b JOIN labels l ON l.id = b.label_id"
+	    " JOIN segments s ON s.id = b.segment_id"
+	    " WHERE b.run_id = ?1 AND (?2 IS NULL OR s.agent = ?2)", "is",
+	    run, agent);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	memset(&b, 0, sizeof b);
+	b.hist = jmx_hist_new();
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		b.second = sqlite3_column_int64(stmt, 1);
+		b.count = (uint64_t)sqlite3_column_int64(stmt, 2);
+		b.errors = (uint64_t)sqlite3_column_int64(stmt, 3);
+		b.elapsed_sum = sqlite3_column_int64(stmt, 4);
+		b.elapsed_min = sqlite3_column_int64(stmt, 5);
+		b.elapsed_max = sqlite3_column_int64(stmt, 6);
+		b.latency_sum = sqlite3_column_int64(stmt, 7);
+		b.connect_sum = sqlite3_column_int64(stmt, 8);
+		b.bytes = sqlite3_column_int64(stmt, 9);
+		b.sent_bytes = sqlite3_column_int64(stmt, 10);
+		b.max_grp_threads = sqlite3_column_int64(stmt, 11);
+		b.max_all_threads = sqlite3_column_int64(stmt, 12);
+		b.first_start = sqlite3_column_int64(stmt, 13);
+		b.last_end = sqlite3_column_int64(stmt, 14);
+		code = jmx_hist_decode(sqlite3_column_blob(stmt, 15),
+		    (size_t)sqlite3_column_bytes(stmt, 15), b.hist, err);
+		if (code != JMX_OK) {
+			jmx_err_prefix(err, "run %lld: stored histogram",
+			    (long long)run);
+			break;
+		}
+		jmx_summary_add_bucket(sum,
+		    (const char *)sqlite3_column_text(stmt, 0), &b);
+	}
+	if (code == JMX_OK && rc != SQLITE_DONE)
+		code = db_error(st, err, "read buckets");
+	sqlite3_finalize(stmt);
+	jmx_hist_free(b.hist);
+	return code;
+}

@@ -1,0 +1,214 @@
+/*
+ * store.h: the SQLite database every program shares (jmx.db).
+ *
+ * The controller of a run is its only writer; jmx-watch and jmx-report
+ * read concurrently (WAL mode, busy timeout).  Writes go through
+ * BEGIN IMMEDIATE so a writer waits for the lock up front instead of
+ * failing half-way.  The schema is versioned: migrations in store.c run
+ * in order and PRAGMA user_version records how far a file has come.
+ */
+#ifndef JMX_STORE_H
+#define JMX_STORE_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "util.h"
+
+struct jmx_store;
+
+/* Run states, in the order a run moves through them (DESIGN.md). */
+enum jmx_run_state {
+	JMX_RUN_VALIDATING = 0,
+	JMX_RUN_STARTING,
+	JMX_RUN_RUNNING,
+	JMX_RUN_PAUSING,
+	JMX_RUN_PAUSED,
+	JMX_RUN_RESUMING,
+	JMX_RUN_STOPPING,
+	JMX_RUN_COMPLETED,
+	JMX_RUN_PARTIAL,
+	JMX_RUN_STOPPED,
+	JMX_RUN_FAILED
+};
+
+/* One row of the runs table.  Strings are owned by the record. */
+struct jmx_run_rec {
+	int64_t			 id;
+	char			*test_case;	/* config test name or plan path */
+	char			*plan;		/* plan file as given */
+	char			*label;		/* --label */
+	enum jmx_run_state	 state;
+	int64_t			 created_ms;
+	int64_t			 start_ms;	/* T0: planned start instant */
+	int64_t			 end_ms;
+	int64_t			 duration_ms;	/* planned active duration */
+	int64_t			 ramp_ms;
+	int64_t			 threads;	/* planned total threads */
+	int64_t			 controller_pid;
+	char			*controller_host;
+	int64_t			 heartbeat_ms;	/* controller's last sign of life */
+	int64_t			 skew_ms;	/* measured start skew; -1 unknown */
+	double			 delivered_pct;	/* share of planned load run */
+	char			*run_dir;
+	char			*options_json;	/* the request, for attach/resume */
+	int64_t			 samples;	/* ingested */
+	int64_t			 jtl_records;	/* counted in the agents' JTLs; -1 */
+};
+
+/* One row of the segments table: one JMeter process on one agent. */
+struct jmx_segment_rec {
+	int64_t	 id;
+	int64_t	 run_id;
+	char	*agent;
+	char	*work_dir;	/* private dir on the agent */
+	char	*state;		/* starting, running, ended, lost, fenced */
+	int64_t	 pid;
+	int	 udp_port;
+	int64_t	 start_ms;
+	int64_t	 end_ms;
+	int64_t	 deadline_ms;
+	int64_t	 jtl_offset;	/* bytes of results.jtl ingested */
+	char	*jtl_header;	/* header line, to resume parsing mid-file */
+	int64_t	 records;	/* records ingested */
+	int64_t	 jtl_records;	/* records in the JTL at collection; -1 */
+	int64_t	 clock_offset_ms;
+};
+
+/* A row of events: the run's timeline. */
+struct jmx_event_rec {
+	int64_t	 id;
+	int64_t	 time_ms;
+	char	*kind;
+	char	*agent;
+	char	*detail;
+	char	*actor;
+};
+
+const char	*jmx_run_state_name(enum jmx_run_state);
+int		 jmx_run_state_parse(const char *, enum jmx_run_state *);
+/* completed, partial, stopped or failed. */
+int		 jmx_run_state_final(enum jmx_run_state);
+
+/*
+ * Open (creating if needed) the database at path and bring its schema up
+ * to date.  The handle is owned by the caller: jmx_store_close().
+ */
+enum jmx_code	jmx_store_open(const char *path, struct jmx_store **,
+		    struct jmx_err *);
+void		jmx_store_close(struct jmx_store *);
+int		jmx_store_schema_version(struct jmx_store *);
+const char	*jmx_store_libversion(void);
+
+/* Transactions: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK. */
+enum jmx_code	jmx_store_begin(struct jmx_store *, struct jmx_err *);
+enum jmx_code	jmx_store_commit(struct jmx_store *, struct jmx_err *);
+void		jmx_store_rollback(struct jmx_store *);
+
+/* Runs. */
+enum jmx_code	jmx_store_run_create(struct jmx_store *, struct jmx_run_rec *,
+		    struct jmx_err *);
+enum jmx_code	jmx_store_run_get(struct jmx_store *, int64_t id,
+		    struct jmx_run_rec *, struct jmx_err *);
+/* The newest run, or JMX_ERR_NOTFOUND. */
+enum jmx_code	jmx_store_run_latest(struct jmx_store *, int64_t *,
+		    struct jmx_err *);
+enum jmx_code	jmx_store_run_update(struct jmx_store *,
+		    const struct jmx_run_rec *, struct jmx_err *);
+enum jmx_code	jmx_store_run_set_state(struct jmx_store *, int64_t,
+		    enum jmx_run_state, struct jmx_err *);
+enum jmx_code	jmx_store_run_heartbeat(struct jmx_store *, int64_t,
+		    int64_t now_ms, struct jmx_err *);
+void		jmx_run_rec_free(struct jmx_run_rec *);
+
+/* The agents of a run and their shares. */
+struct jmx_run_agent_rec {
+	char	*agent;
+	char	*host;
+	double	 weight;
+	int64_t	 threads;
+	int64_t	 clock_offset_ms;
+	int64_t	 skew_ms;		/* first sample minus T0; -1 */
+	char	*java_version;
+	char	*jmeter_version;
+	int	 cores;
+	int64_t	 mem_mb;
+	char	*state;			/* ok, lost, ... */
+};
+enum jmx_code	jmx_store_run_agent_put(struct jmx_store *, int64_t run,
+		    const struct jmx_run_agent_rec *, struct jmx_err *);
+/* All agents of a run, in insertion order; *out owned by the caller. */
+enum jmx_code	jmx_store_run_agents(struct jmx_store *, int64_t run,
+		    struct jmx_run_agent_rec **out, int *n, struct jmx_err *);
+void		jmx_run_agent_recs_free(struct jmx_run_agent_rec *, int);
+/* Per agent and thread group thread counts (the split). */
+enum jmx_code	jmx_store_share_put(struct jmx_store *, int64_t run,
+		    const char *agent, int group, const char *group_name,
+		    int64_t threads, struct jmx_err *);
+
+/* Segments. */
+enum jmx_code	jmx_store_segment_create(struct jmx_store *,
+		    struct jmx_segment_rec *, struct jmx_err *);
+enum jmx_code	jmx_store_segment_update(struct jmx_store *,
+		    const struct jmx_segment_rec *, struct jmx_err *);
+/* Record ingestion progress; call inside the transaction that stored the
+ * aggregates of those bytes, so both commit or neither does. */
+enum jmx_code	jmx_store_segment_advance(struct jmx_store *, int64_t seg,
+		    int64_t offset, int64_t records, struct jmx_err *);
+enum jmx_code	jmx_store_segments(struct jmx_store *, int64_t run,
+		    struct jmx_segment_rec **out, int *n, struct jmx_err *);
+void		jmx_segment_recs_free(struct jmx_segment_rec *, int);
+
+/* Events: the timeline. */
+enum jmx_code	jmx_store_event(struct jmx_store *, int64_t run,
+		    int64_t time_ms, const char *kind, const char *agent,
+		    const char *detail, const char *actor, struct jmx_err *);
+enum jmx_code	jmx_store_events(struct jmx_store *, int64_t run,
+		    struct jmx_event_rec **out, int *n, struct jmx_err *);
+void		jmx_event_recs_free(struct jmx_event_rec *, int);
+
+/*
+ * Agent reservations.  Reserving fails with JMX_ERR_AGENT naming the
+ * holder if another live run holds one of the agents; reservations of
+ * runs that are final, or whose controller stopped sending heartbeats
+ * for stale_ms, are taken over.
+ */
+enum jmx_code	jmx_store_reserve(struct jmx_store *, int64_t run,
+		    const char *const *agents, int n, int64_t now_ms,
+		    int64_t stale_ms, struct jmx_err *);
+/* Which live run holds agent, or 0. */
+int64_t		jmx_store_reserved_by(struct jmx_store *, const char *agent,
+		    int64_t now_ms, int64_t stale_ms);
+enum jmx_code	jmx_store_release(struct jmx_store *, int64_t run,
+		    struct jmx_err *);
+
+/* Commands from other processes to a run's controller. */
+enum jmx_code	jmx_store_command_add(struct jmx_store *, int64_t run,
+		    const char *verb, const char *actor, int64_t *id,
+		    struct jmx_err *);
+/* The oldest pending command of a run: *id = 0 if none; verb owned. */
+enum jmx_code	jmx_store_command_next(struct jmx_store *, int64_t run,
+		    int64_t *id, char **verb, char **actor, struct jmx_err *);
+enum jmx_code	jmx_store_command_done(struct jmx_store *, int64_t id,
+		    int ok, const char *result, struct jmx_err *);
+/* State ("pending", "done", "failed") and result of a command. */
+enum jmx_code	jmx_store_command_get(struct jmx_store *, int64_t id,
+		    char **state, char **result, struct jmx_err *);
+
+/*
+ * Results.  jmx_store_put_agg() appends the agg's buckets for a segment
+ * (call it inside the transaction that advances the segment's offset);
+ * jmx_store_summary() merges a run's stored buckets into summary, exact
+ * to the millisecond (agent NULL = all agents).
+ */
+struct jmx_agg;
+struct jmx_summary;
+enum jmx_code	jmx_store_put_agg(struct jmx_store *, int64_t run,
+		    int64_t segment, const struct jmx_agg *, struct jmx_err *);
+enum jmx_code	jmx_store_summary(struct jmx_store *, int64_t run,
+		    const char *agent, struct jmx_summary *, struct jmx_err *);
+
+/* The data directory: $JMX_HOME, else configured, else XDG; allocated. */
+char		*jmx_store_home(const char *configured);
+
+#endif

@@ -1,0 +1,69 @@
+#!/bin/sh
+# Command-line contracts every program keeps: --help, --version, usage
+# errors, exit codes, man pages that document every option.
+. "$(dirname "$0")/lib.sh"
+
+for p in jmx-run jmx-schedule jmx-watch jmx-report; do
+	bin=$JMX_BUILDDIR/$p
+	run "$bin" --help
+	is "$RC" 0 "$p --help exits 0"
+	like "$OUT" "^usage: $p" "$p --help prints usage on stdout"
+	like "$OUT" "Exit status" "$p --help documents exit codes"
+
+	run "$bin" --version
+	is "$RC" 0 "$p --version exits 0"
+	like "$OUT" "^$p [0-9]+\.[0-9]+\.[0-9]+$" "$p --version prints name and version"
+
+	run "$bin" -v --version
+	like "$OUT" "libssh2 .*SQLite .*libyaml" "$p -v --version names the libraries"
+
+	run "$bin" --no-such-flag
+	is "$RC" 2 "$p: unknown option exits 2"
+	like "$ERR" "Try '$p --help'" "$p: unknown option points to --help"
+	is "$OUT" "" "$p: usage error prints nothing on stdout"
+
+	run "$bin" --color=sometimes --help
+	is "$RC" 2 "$p: bad --color value exits 2"
+
+	man=$JMX_SRCDIR/man/$p.1
+	ok "$([ -f "$man" ]; echo $?)" "$p has a man page"
+	if command -v mandoc >/dev/null; then
+		run mandoc -Tlint -W warning "$man"
+		is "$OUT$ERR" "" "$p.1 is mandoc -Tlint clean"
+	fi
+	# Every long option in --help appears in the man page.
+	missing=
+	for opt in $("$bin" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+		grep -q -- "Fl ${opt#--}" "$man" || missing="$missing $opt"
+	done
+	is "$missing" "" "$p.1 documents every option of --help"
+	for code in 0 1 2 3 4; do
+		grep -q "^\.It $code\$" "$man" || missing="$missing exit-$code"
+	done
+	is "$missing" "" "$p.1 lists exit statuses 0-4"
+done
+
+for page in jmx.7 jmx.conf.5; do
+	run mandoc -Tlint -W warning "$JMX_SRCDIR/man/$page"
+	is "$OUT$ERR" "" "$page is mandoc -Tlint clean"
+done
+
+# Not-yet-built commands say so and exit 2; they are never faked.
+run "$JMX_SCHEDULE" tick
+is "$RC" 2 "jmx-schedule tick: not implemented exits 2"
+like "$ERR" "not implemented" "jmx-schedule tick says it is not implemented"
+
+run "$JMX_RUN"
+is "$RC" 2 "jmx-run without a test exits 2"
+
+run "$JMX_RUN" --duration soon x
+is "$RC" 2 "jmx-run: bad --duration exits 2"
+like "$ERR" "--duration takes a duration" "jmx-run: bad --duration is explained"
+
+run "$JMX_RUN" --threads x0 x
+is "$RC" 2 "jmx-run: bad --threads exits 2"
+
+run "$JMX_RUN" -J novalue x
+is "$RC" 2 "jmx-run: -J without = exits 2"
+
+done_testing

@@ -1,0 +1,119 @@
+# tests/lib.sh: shared helpers for the shell tests, which speak TAP.
+# Sourced by each test; make check passes JMX_SRCDIR and JMX_BUILDDIR.
+
+: "${JMX_SRCDIR:=$(cd "$(dirname "$0")/.." 2>/dev/null && pwd)}"
+while [ ! -f "$JMX_SRCDIR/configure.ac" ] && [ "$JMX_SRCDIR" != / ]; do
+	JMX_SRCDIR=$(dirname "$JMX_SRCDIR")
+done
+: "${JMX_BUILDDIR:=$JMX_SRCDIR}"
+: "${JMX_SHARE:=$JMX_SRCDIR/share}"
+: "${JMETER_HOME:=/opt/jmx/jmeter-5.6.3}"
+export JMX_SRCDIR JMX_BUILDDIR JMX_SHARE JMETER_HOME
+
+JMX_RUN=$JMX_BUILDDIR/jmx-run
+JMX_SCHEDULE=$JMX_BUILDDIR/jmx-schedule
+JMX_WATCH=$JMX_BUILDDIR/jmx-watch
+JMX_REPORT=$JMX_BUILDDIR/jmx-report
+BED=$JMX_SRCDIR/tests/bed/testbed.sh
+
+_tap_n=0
+_tap_failed=0
+
+# A private directory per test, removed on success, kept on failure.
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/jmx-test.XXXXXX")
+export JMX_HOME=$TEST_DIR/home
+unset JMX_CONFIG
+
+ok() {	# ok CONDITION-STATUS DESCRIPTION
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+is() {	# is GOT WANT DESCRIPTION
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "got:  '$1'"
+		diag "want: '$2'"
+	fi
+}
+
+like() {	# like TEXT PATTERN DESCRIPTION (grep -E)
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "text: $(printf '%s' "$1" | head -c 600)"
+		diag "does not match: $2"
+	fi
+}
+
+diag() {
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	rm -rf "$TEST_DIR"
+	exit 0
+}
+
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+done_testing() {
+	echo "1..$_tap_n"
+	if [ "$_tap_failed" -eq 0 ]; then
+		rm -rf "$TEST_DIR"
+		exit 0
+	fi
+	diag "kept $TEST_DIR"
+	exit 1
+}
+
+# Run a command, keeping its stdout, stderr and status in OUT, ERR, RC.
+run() {
+	"$@" >"$TEST_DIR/out" 2>"$TEST_DIR/err"
+	RC=$?
+	OUT=$(cat "$TEST_DIR/out")
+	ERR=$(cat "$TEST_DIR/err")
+}
+
+# Bring the namespace test bed up with N agents and load its variables.
+bed_up() {
+	[ "$(id -u)" -eq 0 ] || skip_all "the test bed needs root"
+	"$BED" up "$1" >"$TEST_DIR/bed.log" 2>&1 ||
+	    bail "test bed did not come up: $(tail -5 "$TEST_DIR/bed.log")"
+	eval "$("$BED" env)"
+}
+
+# Write a jmx.yaml for the bed's agents: bed_config FILE [WEIGHTS...]
+bed_config() {
+	_f=$1
+	shift
+	{
+		echo "defaults:"
+		echo "  user: root"
+		echo "  key: $JMX_BED_KEY"
+		echo "  known_hosts: $JMX_BED_KNOWN_HOSTS"
+		echo "  jmeter_home: $JMETER_HOME"
+		echo "agents:"
+		for _a in $JMX_BED_AGENTS; do
+			eval "_addr=\$JMX_BED_ADDR_$_a"
+			echo "  - name: $_a"
+			echo "    host: $_addr"
+			if [ $# -gt 0 ]; then
+				echo "    weight: $1"
+				shift
+			fi
+		done
+	} >"$_f"
+}

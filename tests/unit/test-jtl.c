@@ -1,0 +1,616 @@
+/*
+ * test-jtl.c: the streaming JTL parser: quoting, column sets, delimiters,
+ * pieces of any size, offsets, resuming, bad and truncated records.
+ * Fixtures are in tests/data/jtl/; their byte offsets were counted by hand
+ * (and checked with a few lines of Python).
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "jtl.h"
+#include "util.h"
+#include "xmalloc.h"
+#include "tap.h"
+
+/* What the callback saw, one line per sample. */
+struct seen {
+	struct jmx_buf	 out;
+	int		 n;
+	int		 stop_at;	/* refuse the record numbered so (1-) */
+	int		 refused;
+	int64_t		 ts[16];
+	struct jmx_buf	 last_fmsg;
+	size_t		 fmsg_len[16];
+	uint64_t	 off_after[16];	/* offset as the callback saw it */
+	struct jmx_jtl	*p;
+};
+
+static void
+span(struct jmx_buf *b, const struct jmx_span *s)
+{
+	jmx_buf_add(b, s->p, s->len);
+	jmx_buf_addc(b, '|');
+}
+
+static enum jmx_code
+collect(const struct jmx_sample *s, void *arg, struct jmx_err *err)
+{
+	struct seen *g = arg;
+	struct jmx_buf *b = &g->out;
+	int i;
+
+	if (g->stop_at > 0 && g->n + 1 == g->stop_at && !g->refused) {
+		g->refused = 1;
+		return jmx_err_set(err, JMX_ERR_STORE, "refused");
+	}
+	if (g->n < 16) {
+		g->ts[g->n] = s->ts;
+		g->fmsg_len[g->n] = s->failure_message.len;
+	}
+	g->n++;
+	jmx_buf_addf(b, "%lld|%lld|", (long long)s->ts, (long long)s->elapsed);
+	span(b, &s->label);
+	span(b, &s->response_code);
+	span(b, &s->response_message);
+	span(b, &s->thread_name);
+	span(b, &s->data_type);
+	jmx_buf_addf(b, "%d|", s->success);
+	span(b, &s->failure_message);
+	jmx_buf_addf(b, "%lld|%lld|%lld|%lld|", (long long)s->bytes,
+	    (long long)s->sent_bytes, (long long)s->grp_threads,
+	    (long long)s->all_threads);
+	span(b, &s->url);
+	jmx_buf_addf(b, "%lld|%lld|%lld|", (long long)s->latency,
+	    (long long)s->idle, (long long)s->connect);
+	span(b, &s->hostname);
+	jmx_buf_addf(b, "%lld|%lld|", (long long)s->sample_count,
+	    (long long)s->error_count);
+	for (i = 0; i < s->nvars; i++) {
+		span(b, &s->var_names[i]);
+		span(b, &s->var_values[i]);
+	}
+	jmx_buf_addf(b, "@%llu:%llu\n", (unsigned long long)s->line,
+	    (unsigned long long)s->offset);
+	jmx_buf_reset(&g->last_fmsg);
+	jmx_buf_add(&g->last_fmsg, s->failure_message.p,
+	    s->failure_message.len);
+	return JMX_OK;
+}
+
+static char *
+slurp(const char *name, size_t *len)
+{
+	char path[1024];
+	const char *dir = getenv("JMX_SRCDIR");
+	char *data;
+	struct jmx_err err;
+
+	snprintf(path, sizeof path, "%s/tests/data/jtl/%s",
+	    dir != NULL ? dir : ".", name);
+	if (jmx_read_file(path, &data, len, &err) != JMX_OK) {
+		printf("Bail out! %s\n", err.msg);
+		exit(1);
+	}
+	return data;
+}
+
+static void
+seen_free(struct seen *g)
+{
+	jmx_buf_free(&g->out);
+	jmx_buf_free(&g->last_fmsg);
+}
+
+/* Parse data in pieces of step bytes (0: whole); returns feed's result. */
+static enum jmx_code
+parse(const char *data, size_t len, size_t step, struct seen *g,
+    struct jmx_jtl **pp)
+{
+	struct jmx_jtl *p = jmx_jtl_new(collect, g);
+	struct jmx_err err;
+	enum jmx_code rc = JMX_OK;
+	size_t i, n;
+
+	if (step == 0)
+		step = len;
+	for (i = 0; i < len && rc == JMX_OK; i += n) {
+		n = len - i < step ? len - i : step;
+		rc = jmx_jtl_feed(p, data + i, n, &err);
+	}
+	if (rc == JMX_OK)
+		rc = jmx_jtl_finish(p, &err);
+	if (pp != NULL)
+		*pp = p;
+	else
+		jmx_jtl_free(p);
+	return rc;
+}
+
+static const char basic_want[] =
+    "1700000000000|120|Home|200|OK|Users 1-1|text|1||1500|200|2|2|"
+    "http://sut/|100|0|20||1|0|@2:163\n"
+    "1700000000050|250|Search, results|200|OK|Users 1-2|text|1||3000|250|"
+    "2|2|http://sut/search?q=a|200|0|30||1|0|@3:248\n"
+    "1700000000100|1000|Login|500|Internal Server Error|Users 1-1|text|0|"
+    "Response code was 500, expected \"200\"\nsecond line of the message|"
+    "512|180|2|2|http://sut/login|900|0|25||1|1|@4:356\n"
+    "1700000000200|15|Txn|200|Number of samples in transaction : 2, "
+    "number of failing samples : 0|Users 1-2||1||4500|450|2|2||0|0|0||1|0|"
+    "@6:535\n"
+    "1700000000300|30|Home|Non HTTP response code: "
+    "java.net.ConnectException|Non HTTP response message: Connection "
+    "refused|Users 1-1|text|0|Connection refused|0|0|2|2|http://sut/|0|0|"
+    "30||1|1|@7:671\n";
+
+static void
+test_basic(void)
+{
+	static const size_t steps[] = { 0, 1, 2, 3, 7, 16, 17, 64, 100 };
+	static const uint64_t ends[] = { 163, 248, 356, 535, 671, 858 };
+	struct seen g = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_err err;
+	char *data;
+	size_t len, i, k, fed;
+	int same = 1, offs = 1;
+	uint64_t want;
+
+	data = slurp("basic.jtl", &len);
+	is_int(len, 858, "basic.jtl: 858 bytes");
+	is_int(parse(data, len, 0, &g, &p), JMX_OK, "basic: parses");
+	is_int(g.n, 5, "basic: 5 records");
+	is_str(g.out.data, basic_want, "basic: every field as expected");
+	is_int(jmx_jtl_records(p), 5, "basic: records()");
+	is_int(jmx_jtl_offset(p), 858, "basic: offset at end");
+	is_int(jmx_jtl_lines(p), 7, "basic: 7 physical lines");
+	is_int(jmx_jtl_columns(p), 17, "basic: 17 columns");
+	ok(jmx_jtl_delimiter(p) == ',', "basic: comma detected");
+	is_str(jmx_jtl_header(p), "timeStamp,elapsed,label,responseCode,"
+	    "responseMessage,threadName,dataType,success,failureMessage,bytes,"
+	    "sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect",
+	    "basic: header kept");
+	jmx_jtl_free(p);
+
+	/* the same in pieces of every size, byte by byte included */
+	for (i = 1; i < sizeof steps / sizeof steps[0]; i++) {
+		seen_free(&g);
+		memset(&g, 0, sizeof g);
+		parse(data, len, steps[i], &g, NULL);
+		if (g.out.data == NULL || strcmp(g.out.data, basic_want) != 0) {
+			same = 0;
+			printf("# step %zu differs\n", steps[i]);
+		}
+	}
+	ok(same, "basic: pieces of 1, 2, 3, 7, 16, 17, 64, 100 bytes agree");
+
+	/* after each piece the offset is the end of the last full record */
+	for (k = 1; k <= 13; k += 4) {
+		p = jmx_jtl_new(NULL, NULL);
+		for (fed = 0; fed < len; ) {
+			size_t n = len - fed < k ? len - fed : k;
+
+			jmx_jtl_feed(p, data + fed, n, &err);
+			fed += n;
+			want = 0;
+			for (i = 0; i < 6; i++)
+				if (ends[i] <= fed)
+					want = ends[i];
+			if (jmx_jtl_offset(p) != want ||
+			    jmx_jtl_pending(p) != fed - want) {
+				offs = 0;
+				printf("# step %zu fed %zu: offset %llu want "
+				    "%llu\n", k, fed, (unsigned long long)
+				    jmx_jtl_offset(p), (unsigned long long)want);
+				break;
+			}
+		}
+		jmx_jtl_free(p);
+	}
+	ok(offs, "basic: offset and pending right after every piece");
+	seen_free(&g);
+	free(data);
+}
+
+/* CRLF line ends: CR dropped at record ends, kept inside quoted fields. */
+static void
+test_crlf(void)
+{
+	struct seen g = { 0 }, h = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_buf crlf = { 0 };
+	char *data;
+	size_t len, i;
+
+	data = slurp("basic.jtl", &len);
+	for (i = 0; i < len; i++) {
+		if (data[i] == '\n')
+			jmx_buf_addc(&crlf, '\r');
+		jmx_buf_addc(&crlf, data[i]);
+	}
+	is_int(parse(crlf.data, crlf.len, 0, &g, &p), JMX_OK, "crlf: parses");
+	is_int(g.n, 5, "crlf: 5 records");
+	is_int(jmx_jtl_offset(p), 858 + 7, "crlf: offset counts the CRs");
+	ok(strstr(g.out.data, "|Home|200|OK|Users 1-1|text|1||1500|") != NULL,
+	    "crlf: fields clean");
+	ok(strstr(g.out.data, "|30||1|1|@7:677\n") != NULL,
+	    "crlf: last field has no CR");
+	ok(strstr(g.out.data, "expected \"200\"\r\nsecond line") != NULL,
+	    "crlf: CRLF inside a quoted field kept");
+	jmx_jtl_free(p);
+	/* split between CR and LF, and everywhere else */
+	parse(crlf.data, crlf.len, 1, &h, NULL);
+	is_str(h.out.data, g.out.data, "crlf: byte by byte agrees");
+	seen_free(&g);
+	seen_free(&h);
+	jmx_buf_free(&crlf);
+	free(data);
+}
+
+static void
+test_custom(void)
+{
+	struct seen g = { 0 }, h = { 0 };
+	struct jmx_jtl *p;
+	char *data;
+	size_t len;
+
+	data = slurp("custom.jtl", &len);
+	is_int(parse(data, len, 0, &g, &p), JMX_OK, "custom: parses");
+	is_int(g.n, 2, "custom: 2 records");
+	is_str(g.out.data,
+	    "1700000001000|42|Buy|||||1||0|0|0|0||0|0|0|agent-1|3|1|"
+	    "user|alice|item id|7|@2:81\n"
+	    "1700000001500|17|Sell \"fast\"|||||0||0|0|0|0||0|0|0|agent-2|1|1|"
+	    "user|bob, jr|item id||@3:127\n",
+	    "custom: reordered subset, Hostname, counts, variables");
+	is_int(jmx_jtl_columns(p), 9, "custom: 9 columns");
+	jmx_jtl_free(p);
+	parse(data, len, 1, &h, NULL);
+	is_str(h.out.data, g.out.data, "custom: byte by byte agrees");
+	seen_free(&g);
+	seen_free(&h);
+	free(data);
+}
+
+static enum jmx_code
+check_have(const struct jmx_sample *s, void *arg, struct jmx_err *err)
+{
+	*(uint32_t *)arg = s->have;
+	return JMX_OK;
+}
+
+static void
+test_have(void)
+{
+	static const char csv[] = "label,elapsed,Hostname\nA,1,h\n";
+	struct jmx_jtl *p;
+	uint32_t have = 0;
+
+	p = jmx_jtl_new(check_have, &have);
+	jmx_jtl_feed(p, csv, sizeof csv - 1, NULL);
+	is_int(have, JMX_JTL_LABEL | JMX_JTL_ELAPSED | JMX_JTL_HOSTNAME,
+	    "have: bits of the columns present");
+	jmx_jtl_free(p);
+}
+
+static void
+test_delimiters(void)
+{
+	static const char semi[] = "timeStamp;elapsed;label\n1;2;a,b\n";
+	static const char pipe[] = "timeStamp|elapsed|label\n1|2|\"a|b\"\n";
+	static const char forced[] = "timeStamp,elapsed,label\n1,2,a;b\n";
+	struct seen g = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_err err;
+	char *data;
+	size_t len;
+
+	data = slurp("tab.jtl", &len);
+	is_int(parse(data, len, 0, &g, &p), JMX_OK, "tab: parses");
+	ok(jmx_jtl_delimiter(p) == '\t', "tab: detected");
+	is_str(g.out.data,
+	    "1700000002000|5|A, B|200||||1||10|0|0|0||0|0|0||1|0|@2:51\n"
+	    "1700000002010|6|tab\there|200||||1||20|0|0|0||0|0|0||1|0|@3:84\n",
+	    "tab: commas plain, a quoted tab");
+	jmx_jtl_free(p);
+	seen_free(&g);
+	free(data);
+
+	memset(&g, 0, sizeof g);
+	parse(semi, sizeof semi - 1, 0, &g, NULL);
+	ok(g.n == 1 && strncmp(g.out.data, "1|2|a,b|", 8) == 0,
+	    "semicolon detected");
+	seen_free(&g);
+	memset(&g, 0, sizeof g);
+	parse(pipe, sizeof pipe - 1, 0, &g, NULL);
+	ok(g.n == 1 && strncmp(g.out.data, "1|2|a|b|", 8) == 0,
+	    "pipe detected, quoted pipe kept");
+	seen_free(&g);
+
+	/* a set delimiter wins over detection */
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect, &g);
+	jmx_jtl_set_delimiter(p, ',');
+	is_int(jmx_jtl_feed(p, forced, sizeof forced - 1, &err), JMX_OK,
+	    "set delimiter: parses");
+	ok(g.n == 1 && strncmp(g.out.data, "1|2|a;b|", 8) == 0,
+	    "set delimiter: semicolon is data");
+	jmx_jtl_free(p);
+	seen_free(&g);
+}
+
+static void
+test_dates(void)
+{
+	struct seen g = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_err err;
+	char *data;
+	size_t len;
+
+	data = slurp("dates.jtl", &len);
+	p = jmx_jtl_new(collect, &g);
+	is_int(jmx_jtl_feed(p, data, len, &err), JMX_ERR_DATA,
+	    "dates: unknown pattern is an error");
+	is_int(g.n, 2, "dates: two parsed first");
+	is_int(g.ts[0], 1795668726123LL, "dates: 2026/11/26 04:52:06.123 UTC");
+	is_int(g.ts[1], 1795668727000LL, "dates: 2026/11/26 04:52:07.000 UTC");
+	is_str(err.msg, "line 4 (byte 102): timeStamp '26/11/2026 04:52:08' "
+	    "is neither epoch milliseconds nor yyyy/MM/dd HH:mm:ss.SSS",
+	    "dates: error names line and value");
+	is_int(jmx_jtl_bad(p), 1, "dates: counted bad");
+	jmx_jtl_free(p);
+	seen_free(&g);
+
+	/* a JVM at UTC+02:00 wrote local time */
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect, &g);
+	jmx_jtl_set_utc_offset(p, 120);
+	jmx_jtl_feed(p, data, len, &err);
+	is_int(g.ts[0], 1795668726123LL - 7200000, "dates: utc offset");
+	jmx_jtl_free(p);
+	seen_free(&g);
+	free(data);
+}
+
+static void
+test_bad(void)
+{
+	static const char *const want[] = {
+		"line 3 (byte 56): 3 fields, the header has 4",
+		"line 4 (byte 75): elapsed 'abc' is not a number",
+		"line 5 (byte 100): 5 fields, the header has 4",
+		"line 8 (byte 162): success 'maybe' is not true or false",
+	};
+	static const uint64_t offs[] = { 75, 100, 130, 187 };
+	struct seen g = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_err err;
+	char *data;
+	size_t len;
+	int i;
+
+	data = slurp("bad.jtl", &len);
+	/* stop at each, then go on */
+	p = jmx_jtl_new(collect, &g);
+	is_int(jmx_jtl_feed(p, data, len, &err), JMX_ERR_DATA,
+	    "bad: first bad record stops");
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			is_int(jmx_jtl_feed(p, NULL, 0, &err), JMX_ERR_DATA,
+			    "bad: continuing stops at the next");
+		is_str(err.msg, want[i], "bad: message");
+		is_int(jmx_jtl_offset(p), offs[i], "bad: consumed up to it");
+	}
+	is_int(jmx_jtl_feed(p, NULL, 0, &err), JMX_OK, "bad: rest is good");
+	is_int(jmx_jtl_finish(p, &err), JMX_OK, "bad: finish");
+	is_int(g.n, 3, "bad: 3 good records");
+	is_int(jmx_jtl_bad(p), 4, "bad: 4 bad counted");
+	is_int(jmx_jtl_offset(p), 211, "bad: offset at end");
+	ok(strstr(g.out.data, "|14|E\nmulti|") != NULL &&
+	    strstr(g.out.data, "@6:130\n") != NULL,
+	    "bad: multi-line record after them on line 6");
+	ok(strstr(g.out.data, "|16|G|") != NULL &&
+	    strstr(g.out.data, "@9:187\n") != NULL,
+	    "bad: last record on line 9");
+	jmx_jtl_free(p);
+	seen_free(&g);
+
+	/* skipping, fed byte by byte */
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect, &g);
+	jmx_jtl_set_skip_bad(p, 1);
+	for (i = 0; i < (int)len; i++)
+		if (jmx_jtl_feed(p, data + i, 1, &err) != JMX_OK)
+			break;
+	is_int(i, len, "skip: never stops");
+	is_int(g.n, 3, "skip: 3 good records");
+	is_int(jmx_jtl_bad(p), 4, "skip: 4 skipped");
+	is_str(jmx_jtl_last_error(p)->msg, want[3], "skip: last error kept");
+	jmx_jtl_free(p);
+	seen_free(&g);
+	free(data);
+}
+
+static void
+test_resume(void)
+{
+	struct seen g = { 0 }, h = { 0 }, r = { 0 };
+	struct jmx_jtl *p, *q;
+	struct jmx_err err;
+	char *data, *hdr;
+	size_t len, i;
+
+	data = slurp("basic.jtl", &len);
+	p = jmx_jtl_new(collect, &g);
+	/* the first record and a half of the second */
+	jmx_jtl_feed(p, data, 300, &err);
+	is_int(g.n, 1, "resume: 1 record before");
+	is_int(jmx_jtl_offset(p), 248, "resume: committed offset 248");
+	hdr = xstrdup(jmx_jtl_header(p));
+	jmx_jtl_free(p);
+
+	/* a new parser from the committed offset, header given */
+	q = jmx_jtl_new(collect, &h);
+	is_int(jmx_jtl_set_header(q, hdr, strlen(hdr), &err), JMX_OK,
+	    "resume: set_header");
+	jmx_jtl_set_offset(q, 248);
+	jmx_jtl_set_line(q, 2);
+	for (i = 248; i < len; i += 50)
+		jmx_jtl_feed(q, data + i, len - i < 50 ? len - i : 50, &err);
+	is_int(jmx_jtl_finish(q, &err), JMX_OK, "resume: finish");
+	is_int(h.n, 4, "resume: the other 4 records");
+	is_int(jmx_jtl_offset(q), 858, "resume: offset absolute");
+	parse(data, len, 0, &r, NULL);
+	is_str(h.out.data, strstr(r.out.data, "1700000000050|"),
+	    "resume: same records, lines and offsets as one pass");
+	jmx_jtl_free(q);
+
+	/* header with its LF also accepted; no header: error later */
+	q = jmx_jtl_new(NULL, NULL);
+	is_int(jmx_jtl_set_header(q, "label,foo\n", 10, &err), JMX_ERR_DATA,
+	    "set_header: needs elapsed");
+	ok(strstr(err.msg, "no 'elapsed' column") != NULL, "set_header: %s",
+	    err.msg);
+	is_int(jmx_jtl_set_header(q, "elapsed,label\r\n", 15, &err), JMX_OK,
+	    "set_header: CRLF trimmed");
+	is_str(jmx_jtl_header(q), "elapsed,label", "set_header: kept");
+	jmx_jtl_free(q);
+	seen_free(&g);
+	seen_free(&h);
+	seen_free(&r);
+	free(hdr);
+	free(data);
+}
+
+static void
+test_finish(void)
+{
+	static const char full[] = "elapsed,label\n5,A\n6,B";
+	static const char cut[] = "elapsed,label\n5,A\n6,\"B\nstill";
+	static const char crlf[] = "elapsed,label\r\n5,A\r\n\r\n";
+	struct seen g = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_err err;
+
+	p = jmx_jtl_new(collect, &g);
+	jmx_jtl_feed(p, full, sizeof full - 1, &err);
+	is_int(g.n, 1, "finish: unterminated line waits");
+	is_int(jmx_jtl_pending(p), 3, "finish: 3 bytes pending");
+	is_int(jmx_jtl_offset(p), 18, "finish: offset before it");
+	is_int(jmx_jtl_finish(p, &err), JMX_OK, "finish: accepted");
+	is_int(g.n, 2, "finish: last line delivered");
+	is_int(jmx_jtl_offset(p), sizeof full - 1, "finish: offset at end");
+	is_int(jmx_jtl_truncated(p), 0, "finish: nothing truncated");
+	jmx_jtl_free(p);
+	seen_free(&g);
+
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect, &g);
+	jmx_jtl_feed(p, cut, sizeof cut - 1, &err);
+	is_int(jmx_jtl_finish(p, &err), JMX_ERR_DATA, "cut: reported");
+	is_str(err.msg, "line 3 (byte 18): last record cut short in a quoted "
+	    "field (10 bytes dropped)", "cut: message");
+	is_int(g.n, 1, "cut: dropped");
+	is_int(jmx_jtl_truncated(p), 1, "cut: counted");
+	is_int(jmx_jtl_offset(p), sizeof cut - 1, "cut: offset at end");
+	is_int(jmx_jtl_lines(p), 3, "cut: lines");
+	jmx_jtl_free(p);
+	seen_free(&g);
+
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect, &g);
+	jmx_jtl_feed(p, crlf, sizeof crlf - 1, &err);
+	is_int(jmx_jtl_finish(p, &err), JMX_OK, "blank CRLF line: skipped");
+	ok(g.n == 1 && strncmp(g.out.data, "0|5|A|", 6) == 0,
+	    "blank CRLF line: one record");
+	is_int(jmx_jtl_offset(p), sizeof crlf - 1, "blank CRLF: offset");
+	jmx_jtl_free(p);
+	seen_free(&g);
+}
+
+static void
+test_stop(void)
+{
+	struct seen g = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_err err;
+	char *data;
+	size_t len;
+
+	data = slurp("basic.jtl", &len);
+	g.stop_at = 2;
+	p = jmx_jtl_new(collect, &g);
+	is_int(jmx_jtl_feed(p, data, len, &err), JMX_ERR_STORE,
+	    "stop: callback's code returned");
+	is_str(err.msg, "refused", "stop: callback's message");
+	is_int(g.n, 1, "stop: one delivered");
+	is_int(jmx_jtl_offset(p), 248, "stop: refused record not consumed");
+	is_int(jmx_jtl_feed(p, NULL, 0, &err), JMX_OK, "stop: go on");
+	is_int(jmx_jtl_finish(p, &err), JMX_OK, "stop: finish");
+	is_str(g.out.data, basic_want, "stop: all records, each once");
+	jmx_jtl_free(p);
+	seen_free(&g);
+	free(data);
+}
+
+static void
+test_headerless(void)
+{
+	static const char csv[] = "1700000000000,7,A,200,OK,T 1-1,text,true,,"
+	    "1,2,3,4,null,5,6,8\n";
+	struct seen g = { 0 };
+
+	is_int(parse(csv, sizeof csv - 1, 0, &g, NULL), JMX_OK,
+	    "headerless: parses");
+	is_str(g.out.data, "1700000000000|7|A|200|OK|T 1-1|text|1||1|2|3|4||"
+	    "5|6|8||1|0|@1:0\n", "headerless: default columns");
+	seen_free(&g);
+}
+
+/* One record with a 200 KB quoted message, fed in 8 KB pieces. */
+static void
+test_big_field(void)
+{
+	struct seen g = { 0 };
+	struct jmx_buf b = { 0 };
+	size_t i;
+
+	/* the '"' in the body must be doubled to be valid CSV */
+	jmx_buf_reset(&b);
+	jmx_buf_adds(&b, "elapsed,label,failureMessage\n1,A,\"");
+	for (i = 0; i < 200000; i++) {
+		if (i % 500 == 0)
+			jmx_buf_adds(&b, "\"\"");
+		else
+			jmx_buf_addc(&b, i % 1000 == 999 ? '\n' : 'x');
+	}
+	jmx_buf_adds(&b, "\"\n2,B,\n");
+	is_int(parse(b.data, b.len, 8192, &g, NULL), JMX_OK,
+	    "big field: parses in 8 KB pieces");
+	is_int(g.n, 2, "big field: 2 records");
+	is_int(g.fmsg_len[0], 200000, "big field: message undoubled");
+	is_int(g.last_fmsg.len, 0, "big field: last message empty");
+	ok(strstr(g.out.data, "@203:") != NULL, "big field: B on line 203");
+	seen_free(&g);
+	jmx_buf_free(&b);
+}
+
+int
+main(void)
+{
+	(void)tap_tmpdir;	/* unused here */
+	test_basic();
+	test_crlf();
+	test_custom();
+	test_have();
+	test_delimiters();
+	test_dates();
+	test_bad();
+	test_resume();
+	test_finish();
+	test_stop();
+	test_headerless();
+	test_big_field();
+	return done_testing();
+}
