@@ -61,7 +61,7 @@ gauss(void)
 }
 
 struct thread {
-	int64_t	 end;		/* when its current sample completes */
+	int64_t	 end;		/* its sample's end */
 	int64_t	 start;
 	int64_t	 elapsed;
 	int	 step;
@@ -75,7 +75,8 @@ begin(struct thread *t, int64_t now)
 
 	if (uniform() < 0.01)
 		e *= 5 + 20 * uniform();	/* the long tail */
-	t->start = now + (int64_t)(200 + 800 * uniform());	/* think time */
+	/* think time 200..1000 ms */
+	t->start = now + (int64_t)(200 + 800 * uniform());
 	t->elapsed = (int64_t)e + 1;
 	t->end = t->start + t->elapsed;
 }
@@ -113,7 +114,8 @@ main(int argc, char **argv)
 		printf("%lld,%lld,%s,", (long long)th[best].start,
 		    (long long)th[best].elapsed, labels[l]);
 		if (!fail)
-			printf("200,OK,Thread Group 1-%d,text,true,,", best + 1);
+			printf("200,OK,Thread Group 1-%d,text,true,,",
+			    best + 1);
 		else if (next() % 3 == 0)
 			printf("Non HTTP response code: java.net."
 			    "SocketTimeoutException,Non HTTP response message: "
@@ -128,7 +130,8 @@ main(int argc, char **argv)
 			printf("500,Internal Server Error,Thread Group 1-%d,"
 			    "text,false,Test failed: code expected to equal /"
 			    "200/,", best + 1);
-		printf("%lld,%lld,%d,%d,https://shop.example.com%s,%lld,0,%lld\n",
+		printf("%lld,%lld,%d,%d,https://shop.example.com%s,"
+		    "%lld,0,%lld\n",
 		    (long long)(500 + next() % 60000),
 		    (long long)(120 + next() % 900), NTHREADS, NTHREADS,
 		    paths[l], (long long)lat, (long long)conn);

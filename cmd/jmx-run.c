@@ -333,15 +333,23 @@ print_summary(struct jmx_summary *sum)
 	}
 }
 
-/* Leave the parent at once; the child goes on as the controller. */
+/*
+ * Leave the parent at once; the child goes on as the controller, logging
+ * to runs/<id>/controller.log.  The database is closed across the fork
+ * and opened again in the child: an SQLite connection must not be used
+ * by two processes.
+ */
 static int
-detach(struct cli *c, int64_t run_id, const char *run_dir)
+detach(struct cli *c, struct jmx_runner *r, int64_t run_id)
 {
+	struct jmx_err err = { 0 };
 	char *log;
 	pid_t pid;
 	int fd;
 
 	fflush(NULL);
+	jmx_store_close(c->store);
+	c->store = NULL;
 	if ((pid = fork()) == -1) {
 		cli_warnx(c, "fork: %s", strerror(errno));
 		return -1;
@@ -352,11 +360,11 @@ detach(struct cli *c, int64_t run_id, const char *run_dir)
 		else
 			printf("%lld\n", (long long)run_id);
 		fflush(stdout);
-		/* The child owns the database connection now. */
 		_exit(0);
 	}
 	setsid();
-	xasprintf(&log, "%s/controller.log", run_dir);
+	xasprintf(&log, "%s/runs/%lld/controller.log", c->home_dir,
+	    (long long)run_id);
 	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1) {
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
@@ -366,6 +374,11 @@ detach(struct cli *c, int64_t run_id, const char *run_dir)
 	if ((fd = open("/dev/null", O_RDONLY)) != -1) {
 		dup2(fd, STDIN_FILENO);
 		close(fd);
+	}
+	if (cli_open_store(c, &err) != JMX_OK ||
+	    jmx_runner_adopt(r, c->store, &err) != JMX_OK) {
+		cli_fail(c, &err);
+		return -1;
 	}
 	return 0;
 }
@@ -525,7 +538,7 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 		jmx_runner_free(r);
 		return cli_fail(c, &err);
 	}
-	if (req->detach && detach(c, run_id, c->home_dir) != 0) {
+	if (req->detach && detach(c, r, run_id) != 0) {
 		jmx_runner_free(r);
 		return JMX_EXIT_ENV;
 	}

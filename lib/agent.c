@@ -141,15 +141,29 @@ parse_probe(struct jmx_agent *a, char *text, int *have_jar, int *have_tools)
 	}
 }
 
-/* Measure the clock offset: the best of a few round trips. */
+/*
+ * Measure the clock offset.  An exec is lopsided: opening the channel
+ * and starting a shell come before `date` runs (tens of ms), while only
+ * the output's trip back comes after it.  So the agent's reading is
+ * matched to the moment the answer arrived, less half a bare network
+ * round trip (a keepalive's), not to the middle of the exec.
+ */
 static enum jmx_code
 probe_clock(struct jmx_agent *a, struct jmx_err *err)
 {
 	struct jmx_buf out = { 0 };
-	int64_t t1, t2, remote_ms;
+	int64_t t1, t2, remote_ms, net = -1, best = -1;
 	int i;
 
-	a->rtt_ms = -1;
+	for (i = 0; i < 3; i++) {
+		t1 = jmx_mono_ms();
+		if (jmx_ssh_keepalive(a->ssh, err) != JMX_OK)
+			return err->code;
+		t2 = jmx_mono_ms();
+		if (net < 0 || t2 - t1 < net)
+			net = t2 - t1;
+	}
+	a->rtt_ms = net;
 	for (i = 0; i < 3; i++) {
 		jmx_buf_reset(&out);
 		t1 = jmx_now_ms();
@@ -159,9 +173,9 @@ probe_clock(struct jmx_agent *a, struct jmx_err *err)
 		}
 		t2 = jmx_now_ms();
 		remote_ms = strtoll(out.data != NULL ? out.data : "0", NULL, 10);
-		if (a->rtt_ms < 0 || t2 - t1 < a->rtt_ms) {
-			a->rtt_ms = t2 - t1;
-			a->clock_offset_ms = remote_ms - (t1 + t2) / 2;
+		if (best < 0 || t2 - t1 < best) {
+			best = t2 - t1;
+			a->clock_offset_ms = remote_ms - (t2 - net / 2);
 		}
 	}
 	jmx_buf_free(&out);
@@ -347,6 +361,7 @@ jmx_agent_status(struct jmx_agent *a, const char *work_dir,
 	    "port=\\1/p' jmeter.out 2>/dev/null | head -1\n"
 	    "grep -q 'Starting standalone test' jmeter.out 2>/dev/null && "
 	    "echo started=1\n"
+	    "[ -f jmx.ready ] && echo ready=1\n"
 	    "[ -f results.jtl ] && echo jtl=$(stat -c %s results.jtl)\n"
 	    "exit 0");
 	code = remote(a, cmd.data, NULL, 0, &out, err);
@@ -365,6 +380,8 @@ jmx_agent_status(struct jmx_agent *a, const char *work_dir,
 				st->udp_port = atoi(eq);
 			else if (strcmp(line, "started") == 0)
 				st->started = 1;
+			else if (strcmp(line, "ready") == 0)
+				st->ready = 1;
 			else if (strcmp(line, "jtl") == 0)
 				st->jtl_size = strtoll(eq, NULL, 10);
 		}
@@ -443,6 +460,26 @@ jmx_agent_fetch(struct jmx_agent *a, const char *work_dir, const char *name,
 
 	code = jmx_ssh_download(a->ssh, path, out, err);
 	free(path);
+	return code;
+}
+
+enum jmx_code
+jmx_agent_put(struct jmx_agent *a, const char *work_dir, const char *name,
+    const char *content, struct jmx_err *err)
+{
+	struct jmx_buf cmd = { 0 };
+	enum jmx_code code;
+
+	jmx_buf_adds(&cmd, "cd ");
+	jmx_shquote(&cmd, work_dir);
+	jmx_buf_adds(&cmd, " && cat >");
+	jmx_shquote(&cmd, name);
+	jmx_buf_adds(&cmd, ".tmp && mv ");
+	jmx_shquote(&cmd, name);
+	jmx_buf_adds(&cmd, ".tmp ");
+	jmx_shquote(&cmd, name);
+	code = remote(a, cmd.data, content, strlen(content), NULL, err);
+	jmx_buf_free(&cmd);
 	return code;
 }
 

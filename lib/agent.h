@@ -82,6 +82,7 @@ struct jmx_agent_status {
 	int	exit_code;	/* JMeter's (or timeout's 124) status */
 	int	udp_port;	/* JMeter's control port, 0 if not yet known */
 	int	started;	/* JMeter said "Starting standalone test" */
+	int	ready;		/* the sync group waits for T0 (jmx.ready) */
 	int64_t	jtl_size;	/* bytes in results.jtl, -1 if none */
 };
 enum jmx_code	jmx_agent_status(struct jmx_agent *, const char *work_dir,
@@ -101,6 +102,9 @@ enum jmx_code	jmx_agent_read(struct jmx_agent *, const char *work_dir,
 /* Fetch a whole file of the work dir. */
 enum jmx_code	jmx_agent_fetch(struct jmx_agent *, const char *work_dir,
 		    const char *name, struct jmx_buf *out, struct jmx_err *);
+/* Write a small file into the work dir atomically (temp + rename). */
+enum jmx_code	jmx_agent_put(struct jmx_agent *, const char *work_dir,
+		    const char *name, const char *content, struct jmx_err *);
 /* Remove the work directory. */
 enum jmx_code	jmx_agent_cleanup(struct jmx_agent *, const char *work_dir,
 		    struct jmx_err *);

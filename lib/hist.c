@@ -17,7 +17,7 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#define PROMOTE		1024	/* distinct values before the dense part */
+#define PROMOTE		1024	/* distinct values before dense */
 #define EMPTY_KEY	0	/* keys are value + 1 */
 
 struct slot {
@@ -33,11 +33,11 @@ struct pair {
 struct jmx_hist {
 	uint64_t	 n;		/* samples */
 	int64_t		 min, max;	/* valid when n > 0 */
-	uint64_t	*dense;		/* JMX_HIST_DENSE counts, or NULL */
-	uint64_t	 dlim;		/* 0, or JMX_HIST_DENSE with dense */
+	uint64_t	*dense;		/* JMX_HIST_DENSE counts */
+	uint64_t	 dlim;		/* JMX_HIST_DENSE with dense */
 	size_t		 ndense;	/* distinct values in dense */
 	struct slot	*tab;		/* sparse part */
-	size_t		 cap;		/* slots, a power of two, or 0 */
+	size_t		 cap;		/* 0 or a power of 2 */
 	size_t		 used;
 	int		 shift;		/* 64 - log2(cap) */
 	struct pair	*sorted;	/* sparse part sorted by value */
@@ -157,6 +157,9 @@ jmx_hist_reset(struct jmx_hist *h)
 void
 jmx_hist_add(struct jmx_hist *h, int64_t v, uint64_t n)
 {
+	uint64_t key;
+	size_t i, mask;
+
 	if (n == 0)
 		return;
 	if (v < 0)
@@ -174,7 +177,26 @@ jmx_hist_add(struct jmx_hist *h, int64_t v, uint64_t n)
 		h->dense[v] += n;
 		return;
 	}
-	sparse_add(h, (uint64_t)v + 1, n);
+	/* the common cases inline: the value is there, or there is room */
+	key = (uint64_t)v + 1;
+	h->sorted_ok = 0;
+	if (h->cap != 0) {
+		mask = h->cap - 1;
+		for (i = slot_of(h, key); h->tab[i].key != EMPTY_KEY;
+		    i = (i + 1) & mask) {
+			if (h->tab[i].key == key) {
+				h->tab[i].cnt += n;
+				return;
+			}
+		}
+		if ((h->used + 1) * 2 <= h->cap && h->used < PROMOTE) {
+			h->tab[i].key = key;
+			h->tab[i].cnt = n;
+			h->used++;
+			return;
+		}
+	}
+	sparse_add(h, key, n);
 }
 
 void

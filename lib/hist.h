@@ -33,7 +33,7 @@ struct jmx_hist;
 /* A cursor over (value, count) pairs in ascending value order. */
 struct jmx_hist_iter {
 	struct jmx_hist	*h;
-	size_t		 i;	/* position in the dense part, then sorted part */
+	size_t		 i;	/* dense part, then sorted */
 	int		 part;
 };
 
@@ -46,7 +46,8 @@ void		 jmx_hist_reset(struct jmx_hist *);
 /* Count value (negative values count as 0) n more times. */
 void		 jmx_hist_add(struct jmx_hist *, int64_t value, uint64_t n);
 /* Add every count of src to dst. */
-void		 jmx_hist_merge(struct jmx_hist *dst, const struct jmx_hist *src);
+void		 jmx_hist_merge(struct jmx_hist *dst,
+		    const struct jmx_hist *src);
 
 /* Total number of samples counted. */
 uint64_t	 jmx_hist_count(const struct jmx_hist *);
@@ -73,7 +74,8 @@ void		 jmx_hist_percentiles(struct jmx_hist *, const double *ps,
  *	while (jmx_hist_iter_next(&it, &v, &c)) ...
  * The histogram must not change while iterating.
  */
-void		 jmx_hist_iter_init(struct jmx_hist_iter *, struct jmx_hist *);
+void		 jmx_hist_iter_init(struct jmx_hist_iter *,
+		    struct jmx_hist *);
 int		 jmx_hist_iter_next(struct jmx_hist_iter *, int64_t *value,
 		    uint64_t *count);
 

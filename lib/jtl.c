@@ -1,21 +1,21 @@
 /*
  * jtl.c: the streaming JTL parser.
  *
- * Records are split in place, in the caller's buffer when a record lies
- * wholly inside one piece of input, else in the parser's tail buffer
- * holding the unfinished record carried over from the previous piece.
+ * Records are split in place: in the caller's buffer when a record lies
+ * wholly inside one piece of input, else in the parser's tail buffer,
+ * which holds the unfinished record carried over from the previous piece.
  * Nothing is allocated per record.
  *
- * Two ways to split a record.  The fast one handles the common record: no
- * '"' anywhere before its LF.  It looks at 16 bytes at a time (SSE2 where
- * available) for the delimiter, LF and '"', and takes field boundaries
- * from the bit masks.  Anything else - a quote, a wrong field count, a
- * record running past the end of the buffer - goes to the slow path, which
- * first finds the record's end by quote parity and then splits it field by
- * field, undoing doubled quotes into a scratch buffer.  Both agree on where
- * a record ends: at the first LF after an even number of quotes.
- *
- * Numbers are read eight digits at a time (SWAR) on little-endian hosts.
+ * The tokenizer looks at 64 bytes at a time (SSE2 where available, plain
+ * C otherwise) and builds three bit masks: delimiters, LFs and quotes.  A
+ * prefix XOR of the quote mask gives the bytes inside quotes; delimiters
+ * and LFs outside them end fields and records.  So a record ends at the
+ * first LF after an even number of quotes - the same rule find_end() uses
+ * to find the end of a record carried over between pieces.  Field ends are
+ * kept as offsets from the record's start; a record with quotes in it is
+ * then turned into spans with the quoting undone (doubled quotes into a
+ * scratch buffer).  Numbers are read eight digits at a time (SWAR) on
+ * little-endian hosts.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +24,10 @@
 #include <strings.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(JMX_NO_AVX2)
+#include <immintrin.h>
+#define HAVE_AVX2 1		/* chosen at run time, see run() */
 #endif
 
 #include "jtl.h"
@@ -56,12 +60,16 @@ static const char default_header[] = "timeStamp,elapsed,label,responseCode,"
     "responseMessage,threadName,dataType,success,failureMessage,bytes,"
     "sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect";
 
-/* What deliver() found. */
+/* What record() found. */
 enum {
 	REC_OK,
 	REC_BAD,		/* malformed: message in p->last */
-	REC_STOP		/* the callback refused it: code in p->cbrc */
+	REC_STOP,		/* the callback refused it: code in p->cbrc */
+	REC_BLANK		/* an empty line */
 };
+
+/* The field index of a column the file does not have. */
+#define MISSING		(-2)
 
 struct jmx_jtl {
 	jmx_jtl_cb	 cb;
@@ -69,12 +77,12 @@ struct jmx_jtl {
 	char		 delim;
 	int		 delim_fixed;	/* jmx_jtl_set_delimiter() */
 	int		 skip_bad;	/* jmx_jtl_set_skip_bad() */
-	int64_t		 utc_off_ms;	/* jmx_jtl_set_utc_offset() */
+	int64_t		 utc_off_ms;	/* set_utc_offset() */
 
 	int		 have_header;
 	char		*header;	/* header line, NUL-terminated */
 	int		 ncols;
-	int		 idx[NCOL];	/* field of each column, or ncols */
+	int		 idx[NCOL];	/* field per column or MISSING */
 	uint32_t	 have;		/* JMX_JTL_* bits */
 	int		 nvars;
 	int		*var_idx;
@@ -82,17 +90,25 @@ struct jmx_jtl {
 	struct jmx_span	*var_values;
 	char		*var_store;
 
-	struct jmx_span	*f;		/* fields of the record; f[ncols] "" */
-	unsigned char	*fq;		/* was field i quoted (header) */
-	int		 fcap;
-	char		*esc;		/* fields with doubled quotes undone */
+	int64_t		*eb;		/* field ends, from e - 3 */
+	int64_t		*e;		/* e[i]: end of field i */
+	struct jmx_span	*fb;		/* quoted record fields */
+	struct jmx_span	*f;		/* fb + 2; f[-2] is "" */
+	struct jmx_span	*hf;		/* fields of the header */
+	unsigned char	*hfq;		/* header field i quoted? */
+	int		 hfcap;
+	char		*esc;		/* fields with "" undone */
 	size_t		 esc_cap;
-	const char	*lim;		/* end of the buffer being split */
+	const char	*lim;		/* end of the buffer split */
 
 	struct jmx_buf	 tail;		/* input not yet consumed */
-	int		 tail_open;	/* tail is one unfinished record */
+	int		 tail_open;	/* tail: 1 unfinished record */
 	int		 tail_q;	/* its quote parity so far */
-	int		 run_q;		/* parity where run() stopped */
+	int		 run_q;		/* parity where run() ended */
+
+	int		 avx2;		/* the CPU has AVX2 */
+	uint64_t	 ts_key;	/* 5 first bytes, timeStamp */
+	int64_t		 ts_hi;		/* their value * 1e8 */
 
 	uint64_t	 offset;	/* absolute, end of last consumed */
 	uint64_t	 line;		/* LFs consumed */
@@ -115,6 +131,10 @@ jmx_jtl_new(jmx_jtl_cb cb, void *arg)
 	p->cb = cb;
 	p->arg = arg;
 	p->delim = ',';
+#ifdef HAVE_AVX2
+	p->avx2 = __builtin_cpu_supports("avx2") &&
+	    __builtin_cpu_supports("bmi");
+#endif
 	return p;
 }
 
@@ -128,8 +148,10 @@ jmx_jtl_free(struct jmx_jtl *p)
 	free(p->var_names);
 	free(p->var_values);
 	free(p->var_store);
-	free(p->f);
-	free(p->fq);
+	free(p->eb);
+	free(p->fb);
+	free(p->hf);
+	free(p->hfq);
 	free(p->esc);
 	jmx_buf_free(&p->tail);
 	free(p);
@@ -292,24 +314,24 @@ count_lf(const char *s, const char *end)
 	return n;
 }
 
+/* Room for n bytes (and 8 more, for reading words) in the scratch. */
 static void
-fields_reserve(struct jmx_jtl *p, int n)
+esc_reserve(struct jmx_jtl *p, size_t n)
 {
-	if (n < p->fcap)
+	if (n + 8 <= p->esc_cap)
 		return;
-	p->fcap = n + 16;
-	p->f = xreallocarray(p->f, (size_t)p->fcap, sizeof *p->f);
-	p->fq = xrealloc(p->fq, (size_t)p->fcap);
+	p->esc_cap = n + 8 + 256;
+	free(p->esc);
+	p->esc = xmalloc(p->esc_cap);
 }
 
 /*
- * Split the complete record [s, e) (e at its LF, or the end of input;
- * the CR of a CRLF already off) into p->f, storing at most max fields
- * (max < 0: grow as needed).  Returns the number of fields, or -1 for bad
- * quoting with *why saying what.
+ * Split the header record [s, e) (e at its LF, or the end of input; the
+ * CR of a CRLF already off) into p->hf and p->hfq.  Returns the number of
+ * fields, or -1 for bad quoting with *why saying what.
  */
 static int
-split_slow(struct jmx_jtl *p, const char *s, const char *e, int max,
+split_header(struct jmx_jtl *p, const char *s, const char *e,
     const char **why)
 {
 	const char *fs = s, *c, *q;
@@ -318,11 +340,7 @@ split_slow(struct jmx_jtl *p, const char *s, const char *e, int max,
 	int n = 0, quoted, doubled;
 	struct jmx_span sp;
 
-	if (need > p->esc_cap) {
-		p->esc_cap = need + 256;
-		free(p->esc);
-		p->esc = xmalloc(p->esc_cap);
-	}
+	esc_reserve(p, need);
 	w = p->esc;
 	for (;;) {
 		quoted = doubled = 0;
@@ -364,12 +382,14 @@ split_slow(struct jmx_jtl *p, const char *s, const char *e, int max,
 			sp.len = (size_t)(q - fs);
 			fs = q;
 		}
-		if (max < 0)
-			fields_reserve(p, n + 1);
-		if (max < 0 || n < max) {
-			p->f[n] = sp;
-			p->fq[n] = (unsigned char)quoted;
+		if (n == p->hfcap) {
+			p->hfcap = p->hfcap == 0 ? 32 : p->hfcap * 2;
+			p->hf = xreallocarray(p->hf, (size_t)p->hfcap,
+			    sizeof *p->hf);
+			p->hfq = xrealloc(p->hfq, (size_t)p->hfcap);
 		}
+		p->hf[n] = sp;
+		p->hfq[n] = (unsigned char)quoted;
 		n++;
 		if (fs >= e)
 			break;
@@ -378,80 +398,105 @@ split_slow(struct jmx_jtl *p, const char *s, const char *e, int max,
 	return n;
 }
 
-/*
- * The fast path: split a record with no '"' before its LF and exactly
- * ncols fields.  Returns its LF, or NULL to take the slow path.
- */
-static const char *
-split_fast(struct jmx_jtl *p, const char *s, const char *end)
+/* Bit i set where byte i of a 64-byte block is the delimiter, LF, '"'. */
+struct masks {
+	uint64_t	d;
+	uint64_t	n;
+	uint64_t	q;
+};
+
+static inline void
+block_masks(const char *b, char delim, struct masks *m)
 {
-	struct jmx_span *f = p->f;
-	const char *fs = s, *b;
-	const int max = p->ncols;
-	int n = 0;
-
 #if defined(__SSE2__)
-	const __m128i vd = _mm_set1_epi8(p->delim);
+	const __m128i vd = _mm_set1_epi8(delim);
 	const __m128i vn = _mm_set1_epi8('\n'), vq = _mm_set1_epi8('"');
-	char tmp[16];
+	__m128i x0, x1, x2, x3;
 
-	for (b = s;; b += 16) {
-		__m128i x;
-		unsigned md, mn, mq, lim;
-
-		if (end - b >= 16)
-			x = _mm_loadu_si128((const void *)b);
-		else {
-			if (b >= end)
-				return NULL;
-			memset(tmp, 0, sizeof tmp);
-			memcpy(tmp, b, (size_t)(end - b));
-			x = _mm_loadu_si128((const void *)tmp);
-		}
-		md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
-		mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn));
-		mq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq));
-		mn &= -mn;		/* the first LF only */
-		lim = mn != 0 ? (mn << 1) - 1 : 0xffff;
-		if (mq & lim)
-			return NULL;
-		for (md = (md & lim) | mn; md != 0; md &= md - 1) {
-			const char *fe = b + __builtin_ctz(md);
-
-			if (n == max)
-				return NULL;
-			f[n].p = fs;
-			f[n].len = (size_t)(fe - fs);
-			n++;
-			fs = fe + 1;
-		}
-		if (mn != 0)
-			break;
-	}
+	x0 = _mm_loadu_si128((const void *)b);
+	x1 = _mm_loadu_si128((const void *)(b + 16));
+	x2 = _mm_loadu_si128((const void *)(b + 32));
+	x3 = _mm_loadu_si128((const void *)(b + 48));
+#define MM(x, v)	\
+	((uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v)))
+#define MASK(v)	\
+	(MM(x0, v) | MM(x1, v) << 16 | MM(x2, v) << 32 | MM(x3, v) << 48)
+	m->d = MASK(vd);
+	m->n = MASK(vn);
+	/* most blocks have no quote: one test instead of four masks */
+	if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x0, vq),
+	    _mm_cmpeq_epi8(x1, vq)), _mm_or_si128(_mm_cmpeq_epi8(x2, vq),
+	    _mm_cmpeq_epi8(x3, vq)))) == 0)
+		m->q = 0;
+	else
+		m->q = MASK(vq);
+#undef MASK
+#undef MM
 #else
-	const char delim = p->delim;
+	int i;
 
-	for (b = s;; b++) {
-		if (b >= end || *b == '"')
-			return NULL;
-		if (*b == delim || *b == '\n') {
-			if (n == max)
-				return NULL;
-			f[n].p = fs;
-			f[n].len = (size_t)(b - fs);
-			n++;
-			fs = b + 1;
-			if (*b == '\n')
-				break;
-		}
+	m->d = m->n = m->q = 0;
+	for (i = 0; i < 64; i++) {
+		if (b[i] == delim)
+			m->d |= 1ULL << i;
+		else if (b[i] == '\n')
+			m->n |= 1ULL << i;
+		else if (b[i] == '"')
+			m->q |= 1ULL << i;
 	}
 #endif
-	if (n != max)
-		return NULL;
-	if (f[n - 1].len > 0 && fs[-2] == '\r')
-		f[n - 1].len--;
-	return fs - 1;
 }
+
+#ifdef HAVE_AVX2
+/* The same with two 32-byte compares per mask. */
+__attribute__((target("avx2,bmi"))) static inline void
+block_masks_avx2(const char *b, char delim, struct masks *m)
+{
+	const __m256i vd = _mm256_set1_epi8(delim);
+	const __m256i vn = _mm256_set1_epi8('\n'), vq = _mm256_set1_epi8('"');
+	__m256i lo, hi;
+
+	lo = _mm256_loadu_si256((const void *)b);
+	hi = _mm256_loadu_si256((const void *)(b + 32));
+#define MASK(v) ((uint64_t)(uint32_t)_mm256_movemask_epi8(		\
+	_mm256_cmpeq_epi8(lo, v)) | ((uint64_t)(uint32_t)		\
+	_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, v)) << 32))
+	m->d = MASK(vd);
+	m->n = MASK(vn);
+	m->q = MASK(vq);
+#undef MASK
+}
+#endif
+
+/* Bit i of the result is the XOR of bits 0..i of x: "inside quotes". */
+static inline uint64_t
+prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+static inline uint64_t
+ctz64(uint64_t x)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctzll(x);
+#else
+	uint64_t n = 0;
+
+	while (!(x & 1)) {
+		x >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
 
 #ifdef SWAR_DIGITS
 /*
@@ -504,45 +549,70 @@ parse_int_slow(const char *s, size_t n, int64_t *out)
 	return 0;
 }
 
-/* The integer in [s, s + n); -1 if empty or not a number. */
-static inline int
-parse_int(const struct jmx_jtl *p, const char *s, size_t n, int64_t *out)
+#if defined(__GNUC__)
+#define ALWAYS_INLINE	inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE	inline
+#endif
+
+/*
+ * The integer in [s, s + n); -1 if empty or not a number.  lim is the end
+ * of the buffer s is in (NULL: unknown), for reading 8 bytes at once.
+ */
+static ALWAYS_INLINE int
+parse_int(const char *s, size_t n, const char *lim, int64_t *out)
 {
-#ifdef SWAR_DIGITS
-	int64_t hi, lo;
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned d0, d1, d2;
 
-	if (n - 1 < 2) {
-		/* one or two digits: plain is cheaper */
-		unsigned d0 = (unsigned char)s[0] - '0', d1;
-
-		if (d0 > 9)
-			return parse_int_slow(s, n, out);
-		if (n == 1) {
-			*out = d0;
-			return 0;
-		}
-		d1 = (unsigned char)s[1] - '0';
-		if (d1 > 9)
-			return parse_int_slow(s, n, out);
+	/* Short numbers are the most common: unrolled. */
+	switch (n) {
+	case 0:
+		return -1;
+	case 1:
+		if ((d0 = u[0] - '0') > 9)
+			break;
+		*out = d0;
+		return 0;
+	case 2:
+		d0 = u[0] - '0';
+		d1 = u[1] - '0';
+		if (d0 > 9 || d1 > 9)
+			break;
 		*out = d0 * 10 + d1;
 		return 0;
-	}
-	if (n - 1 < 8 && p->lim - s >= 8) {
-		if ((lo = swar8(s, n)) < 0)
-			return parse_int_slow(s, n, out);
-		*out = lo;
+	case 3:
+		d0 = u[0] - '0';
+		d1 = u[1] - '0';
+		d2 = u[2] - '0';
+		if (d0 > 9 || d1 > 9 || d2 > 9)
+			break;
+		*out = d0 * 100 + d1 * 10 + d2;
 		return 0;
-	}
-	if (n > 8 && n <= 16) {
-		if ((hi = swar8(s, n - 8)) < 0 ||
-		    (lo = swar8(s + n - 8, 8)) < 0)
-			return parse_int_slow(s, n, out);
-		*out = hi * 100000000 + lo;
-		return 0;
-	}
+	default:
+#ifdef SWAR_DIGITS
+		if (n <= 8 && lim != NULL && lim - s >= 8) {
+			int64_t v;
+
+			if ((v = swar8(s, n)) < 0)
+				break;
+			*out = v;
+			return 0;
+		}
+		if (n > 8 && n <= 16) {
+			int64_t hi, lo;
+
+			if ((hi = swar8(s, n - 8)) < 0 ||
+			    (lo = swar8(s + n - 8, 8)) < 0)
+				break;
+			*out = hi * 100000000 + lo;
+			return 0;
+		}
 #else
-	(void)p;
+		(void)lim;
 #endif
+		break;
+	}
 	return parse_int_slow(s, n, out);
 }
 
@@ -641,14 +711,13 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 		e--;
 	if (!p->delim_fixed)
 		p->delim = detect_delim(s, e);
-	if ((n = split_slow(p, s, e, -1, &why)) < 0)
+	if ((n = split_header(p, s, e, &why)) < 0)
 		return jmx_err_set(err, JMX_ERR_DATA, "header: %s", why);
-	fields_reserve(p, n + 1);
 	p->ncols = n;
 	p->have = 0;
 	p->nvars = 0;
 	for (c = 0; c < NCOL; c++)
-		p->idx[c] = n;
+		p->idx[c] = MISSING;
 	free(p->var_idx);
 	free(p->var_names);
 	free(p->var_values);
@@ -658,23 +727,23 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 	p->var_values = xreallocarray(NULL, (size_t)n,
 	    sizeof *p->var_values);
 	for (i = 0; i < n; i++)
-		namelen += p->f[i].len;
+		namelen += p->hf[i].len;
 	p->var_store = w = xmalloc(namelen + 1);
 	for (i = 0; i < n; i++) {
-		len = p->f[i].len;
-		for (c = 0; !p->fq[i] && c < NCOL; c++) {
+		len = p->hf[i].len;
+		for (c = 0; !p->hfq[i] && c < NCOL; c++) {
 			if (strlen(colnames[c]) == len &&
-			    memcmp(colnames[c], p->f[i].p, len) == 0)
+			    memcmp(colnames[c], p->hf[i].p, len) == 0)
 				break;
 		}
-		if (!p->fq[i] && c < NCOL) {
-			if (p->idx[c] == n)
+		if (!p->hfq[i] && c < NCOL) {
+			if (p->idx[c] == MISSING)
 				p->idx[c] = i;
 			p->have |= 1U << c;
 			continue;
 		}
 		/* a sample variable: quoted, or a name we do not know */
-		memcpy(w, p->f[i].p, len);
+		memcpy(w, p->hf[i].p, len);
 		p->var_idx[p->nvars] = i;
 		p->var_names[p->nvars].p = w;
 		p->var_names[p->nvars].len = len;
@@ -696,8 +765,23 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 	p->s.var_names = p->var_names;
 	p->s.var_values = p->var_values;
 	p->s.sample_count = 1;
-	p->f[n].p = "";
-	p->f[n].len = 0;
+
+	/*
+	 * Field ends, relative to the record's start: e[-1] = -1 starts
+	 * field 0; e[-3], e[-2] make an empty field MISSING for absent
+	 * columns.  A block can add 64 fields past a full record.
+	 */
+	free(p->eb);
+	p->eb = xreallocarray(NULL, (size_t)n + 70, sizeof *p->eb);
+	p->e = p->eb + 3;
+	p->e[-3] = -1;
+	p->e[-2] = 0;
+	p->e[-1] = -1;
+	free(p->fb);
+	p->fb = xreallocarray(NULL, (size_t)n + 2, sizeof *p->fb);
+	p->f = p->fb + 2;
+	p->f[MISSING].p = "";
+	p->f[MISSING].len = 0;
 	return JMX_OK;
 }
 
@@ -738,230 +822,378 @@ bad(struct jmx_jtl *p, const char *fmt, ...)
 }
 
 /* Shorten a field for a message. */
-#define SHOW(sp)	(int)((sp)->len > 64 ? 64 : (sp)->len), (sp)->p
+#define SHOW(l, s)	(int)((l) > 64 ? 64 : (l)), (s)
 
-/* An optional numeric column: empty or missing is 0. */
-static inline int
-num(struct jmx_jtl *p, int c, int64_t *out)
+/*
+ * Build the sample from the fields of the record at s and hand it over.
+ * Fields are s + e[i - 1] + 1 .. s + e[i], or with quoted, the spans f[i]
+ * (the compiler makes one copy of each kind).
+ */
+static ALWAYS_INLINE int
+deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
+    const int quoted, struct jmx_err *err)
 {
-	const struct jmx_span *sp = &p->f[p->idx[c]];
-
-	if (sp->len == 0) {
-		*out = 0;
-		return 0;
-	}
-	if (parse_int(p, sp->p, sp->len, out) == 0)
-		return 0;
-	return bad(p, "%s '%.*s' is not a number", colnames[c], SHOW(sp));
-}
-
-/* Build the sample from the fields of a record and hand it over. */
-static int
-deliver(struct jmx_jtl *p, struct jmx_err *err)
-{
-	const struct jmx_span *f = p->f, *sp;
-	const int *ix = p->idx;
-	struct jmx_sample *sm = &p->s;
+	/* restrict: stores to the sample do not change fields or columns */
+	const struct jmx_span *restrict f = p->f;
+	const int *restrict ix = p->idx;
+	const char *lim = quoted ? NULL : p->lim, *fp;
+	struct jmx_sample *restrict sm = &p->s;
+	size_t fl;
 	int i;
 
-	sp = &f[ix[C_TS]];
-	if (parse_int(p, sp->p, sp->len, &sm->ts) != 0) {
+#define FP(i)	(quoted ? f[i].p : s + e[(i) - 1] + 1)
+#define FL(i)	(quoted ? f[i].len : (size_t)(e[i] - e[(i) - 1] - 1))
+#define SPAN(dst, i) do {						\
+	(dst).p = FP(i);						\
+	(dst).len = FL(i);						\
+} while (0)
+#define NUM(c, dst) do {						\
+	fp = FP(ix[c]);							\
+	fl = FL(ix[c]);							\
+	if (fl == 0)							\
+		(dst) = 0;						\
+	else if (parse_int(fp, fl, lim, &(dst)) != 0)			\
+		return bad(p, "%s '%.*s' is not a number", colnames[c],	\
+		    SHOW(fl, fp));					\
+} while (0)
+
+	fp = FP(ix[C_TS]);
+	fl = FL(ix[C_TS]);
+#ifdef SWAR_DIGITS
+	/*
+	 * Epoch ms have 13 digits, and the first 5 change once a day: keep
+	 * their value and read only the last 8.
+	 */
+	if (fl == 13) {
+		uint64_t k;
+		int64_t lo;
+
+		memcpy(&k, fp, 8);
+		k &= 0xFFFFFFFFFFULL;
+		if (k != p->ts_key && (lo = swar8(fp, 5)) >= 0) {
+			p->ts_key = k;
+			p->ts_hi = lo * 100000000;
+		}
+		if (k == p->ts_key && (lo = swar8(fp + 5, 8)) >= 0) {
+			sm->ts = p->ts_hi + lo;
+			goto ts_done;
+		}
+	}
+#endif
+	if (parse_int(fp, fl, lim, &sm->ts) != 0) {
 		if (!(p->have & JMX_JTL_TIMESTAMP))
 			sm->ts = 0;
-		else if (parse_date(sp->p, sp->len, p->utc_off_ms,
-		    &sm->ts) != 0)
+		else if (parse_date(fp, fl, p->utc_off_ms, &sm->ts) != 0)
 			return bad(p, "timeStamp '%.*s' is neither epoch "
 			    "milliseconds nor yyyy/MM/dd HH:mm:ss.SSS",
-			    SHOW(sp));
+			    SHOW(fl, fp));
 	}
-	sp = &f[ix[C_ELAPSED]];
-	if (parse_int(p, sp->p, sp->len, &sm->elapsed) != 0)
-		return bad(p, "elapsed '%.*s' is not a number", SHOW(sp));
-	sm->label = f[ix[C_LABEL]];
-	sm->response_code = f[ix[C_RCODE]];
-	sm->response_message = f[ix[C_RMSG]];
-	sm->thread_name = f[ix[C_THREAD]];
-	sm->data_type = f[ix[C_DTYPE]];
-	sp = &f[ix[C_SUCCESS]];
-	if (sp->len == 4 && memcmp(sp->p, "true", 4) == 0)
+#ifdef SWAR_DIGITS
+ts_done:
+#endif
+	fp = FP(ix[C_ELAPSED]);
+	fl = FL(ix[C_ELAPSED]);
+	if (parse_int(fp, fl, lim, &sm->elapsed) != 0)
+		return bad(p, "elapsed '%.*s' is not a number", SHOW(fl, fp));
+	SPAN(sm->label, ix[C_LABEL]);
+	SPAN(sm->response_code, ix[C_RCODE]);
+	SPAN(sm->response_message, ix[C_RMSG]);
+	SPAN(sm->thread_name, ix[C_THREAD]);
+	SPAN(sm->data_type, ix[C_DTYPE]);
+	fp = FP(ix[C_SUCCESS]);
+	fl = FL(ix[C_SUCCESS]);
+	if (fl == 4 && memcmp(fp, "true", 4) == 0)
 		sm->success = 1;
-	else if (sp->len == 5 && memcmp(sp->p, "false", 5) == 0)
+	else if (fl == 5 && memcmp(fp, "false", 5) == 0)
 		sm->success = 0;
 	else if (!(p->have & JMX_JTL_SUCCESS))
 		sm->success = 1;
-	else if (sp->len == 4 && strncasecmp(sp->p, "true", 4) == 0)
+	else if (fl == 4 && strncasecmp(fp, "true", 4) == 0)
 		sm->success = 1;
-	else if (sp->len == 5 && strncasecmp(sp->p, "false", 5) == 0)
+	else if (fl == 5 && strncasecmp(fp, "false", 5) == 0)
 		sm->success = 0;
 	else
 		return bad(p, "success '%.*s' is not true or false",
-		    SHOW(sp));
-	sm->failure_message = f[ix[C_FMSG]];
-	if (num(p, C_BYTES, &sm->bytes) || num(p, C_SENT, &sm->sent_bytes) ||
-	    num(p, C_GRP, &sm->grp_threads) ||
-	    num(p, C_ALL, &sm->all_threads) ||
-	    num(p, C_LATENCY, &sm->latency) || num(p, C_IDLE, &sm->idle) ||
-	    num(p, C_CONNECT, &sm->connect))
-		return REC_BAD;
-	sm->url = f[ix[C_URL]];
+		    SHOW(fl, fp));
+	SPAN(sm->failure_message, ix[C_FMSG]);
+	NUM(C_BYTES, sm->bytes);
+	NUM(C_SENT, sm->sent_bytes);
+	NUM(C_GRP, sm->grp_threads);
+	NUM(C_ALL, sm->all_threads);
+	NUM(C_LATENCY, sm->latency);
+	NUM(C_IDLE, sm->idle);
+	NUM(C_CONNECT, sm->connect);
+	SPAN(sm->url, ix[C_URL]);
 	if (sm->url.len == 4 && memcmp(sm->url.p, "null", 4) == 0)
 		sm->url.len = 0;
 	if (p->have & (JMX_JTL_FILENAME | JMX_JTL_ENCODING | JMX_JTL_HOSTNAME |
 	    JMX_JTL_SAMPLECOUNT)) {
-		sm->filename = f[ix[C_FILENAME]];
-		sm->encoding = f[ix[C_ENCODING]];
-		sm->hostname = f[ix[C_HOST]];
-		if (p->have & JMX_JTL_SAMPLECOUNT) {
-			if (num(p, C_SCOUNT, &sm->sample_count))
-				return REC_BAD;
-		}
+		SPAN(sm->filename, ix[C_FILENAME]);
+		SPAN(sm->encoding, ix[C_ENCODING]);
+		SPAN(sm->hostname, ix[C_HOST]);
+		if (p->have & JMX_JTL_SAMPLECOUNT)
+			NUM(C_SCOUNT, sm->sample_count);
 	}
-	if (p->have & JMX_JTL_ERRORCOUNT) {
-		if (num(p, C_ECOUNT, &sm->error_count))
-			return REC_BAD;
-	} else
+	if (p->have & JMX_JTL_ERRORCOUNT)
+		NUM(C_ECOUNT, sm->error_count);
+	else
 		sm->error_count = !sm->success;
 	for (i = 0; i < p->nvars; i++)
-		p->var_values[i] = f[p->var_idx[i]];
+		SPAN(p->var_values[i], p->var_idx[i]);
 	sm->line = p->line + 1;
 	sm->offset = p->offset;
 	if (p->cb != NULL &&
 	    (p->cbrc = p->cb(sm, p->arg, err)) != JMX_OK)
 		return REC_STOP;
 	return REC_OK;
+#undef FP
+#undef FL
+#undef SPAN
+#undef NUM
+}
+
+/*
+ * The fields of a record with quotes in it as spans in p->f, quotes
+ * removed and doubled quotes undone.  A quote inside a field that does not
+ * start with one is kept as it is.  Returns 0, or bad()'s REC_BAD.
+ */
+static int
+unquote(struct jmx_jtl *p, const char *s, const int64_t *e, int n)
+{
+	const char *a, *z, *c;
+	char *w;
+	int i;
+
+	esc_reserve(p, (size_t)e[n - 1]);
+	w = p->esc;
+	for (i = 0; i < n; i++) {
+		a = s + e[i - 1] + 1;
+		z = s + e[i];
+		if (a == z || *a != '"') {
+			p->f[i].p = a;
+			p->f[i].len = (size_t)(z - a);
+			continue;
+		}
+		if (z - a < 2 || z[-1] != '"')
+			return bad(p, "field %d: text after a closing quote",
+			    i + 1);
+		a++;
+		z--;
+		if ((c = memchr(a, '"', (size_t)(z - a))) == NULL) {
+			p->f[i].p = a;
+			p->f[i].len = (size_t)(z - a);
+			continue;
+		}
+		p->f[i].p = w;
+		for (c = a; c < z; c++) {
+			if (*c == '"' && (++c == z || *c != '"'))
+				return bad(p, "field %d: text after a closing "
+				    "quote", i + 1);
+			*w++ = *c;
+		}
+		p->f[i].len = (size_t)(w - p->f[i].p);
+	}
+	return REC_OK;
+}
+
+/*
+ * One record at s, its n fields ending at s + e[i] (the last at its LF,
+ * or at the end of input), nx more fields not stored, hasq if it may hold
+ * quotes.  Delivers it and accounts for it; *adv gets its length.
+ */
+static ALWAYS_INLINE int
+record(struct jmx_jtl *p, const char *s, int n, int nx, int hasq,
+    size_t *adv, struct jmx_err *err)
+{
+	int64_t *e = p->e;
+	const char *nl = s + e[n - 1];
+	size_t len = nl < p->lim ? (size_t)e[n - 1] + 1 : (size_t)e[n - 1];
+	uint64_t lines;
+	int r;
+
+	*adv = len;
+	if (n == 1 && (e[0] == 0 || (e[0] == 1 && s[0] == '\r'))) {
+		p->offset += len;
+		p->line += nl < p->lim;
+		return REC_BLANK;
+	}
+	if (e[n - 1] - e[n - 2] > 1 && nl[-1] == '\r')
+		e[n - 1]--;
+	lines = hasq ? count_lf(s, s + len) : nl < p->lim;
+	if (n + nx != p->ncols)
+		r = bad(p, "%d fields, the header has %d", n + nx, p->ncols);
+	else if (hasq) {
+		if ((r = unquote(p, s, e, n)) == REC_OK)
+			r = deliver(p, s, e, 1, err);
+	} else
+		r = deliver(p, s, e, 0, err);
+	if (r == REC_STOP)
+		return r;
+	p->offset += len;
+	p->line += lines;
+	if (r == REC_OK)
+		p->records++;
+	else
+		p->bad++;
+	return r;
 }
 
 /*
  * Consume complete records from buf[0..len).  With eof, the end of buf
  * ends the last record too.  *used gets the bytes consumed; on JMX_OK the
- * rest is one unfinished record whose quote parity is in p->run_q.
+ * rest is one unfinished record whose quote parity is in p->run_q.  One
+ * copy per way of making the block masks (avx2).
  */
-static enum jmx_code
-run(struct jmx_jtl *p, const char *buf, size_t len, int eof, size_t *used,
-    struct jmx_err *err)
+static ALWAYS_INLINE enum jmx_code
+run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
+    size_t *used, struct jmx_err *err, const int avx2)
 {
-	const char *s = buf, *end = buf + len, *nl, *next, *e;
-	const char *why;
-	uint64_t nlines;
-	int q, n, r;
+	const char *s = buf, *end = buf + len, *nl, *next, *b, *src;
+	char tmp[64];
+	struct masks m;
+	uint64_t carry = 0, inq, st, lf, lb, upto, qr, hasq = 0;
+	ptrdiff_t base;
+	size_t adv;
+	int64_t *e, *ep;
+	int q, n = 0, nx = 0, r;
 
 	p->lim = end;
 	p->run_q = 0;
-	while (s < end) {
-		if (!p->have_header) {
-			if (p->offset == 0 && s == buf && len >= 3 &&
-			    memcmp(s, "\xef\xbb\xbf", 3) == 0) {
-				s += 3;		/* a UTF-8 BOM */
-				p->offset = 3;
-				continue;
+	while (!p->have_header && s < end) {
+		if (p->offset == 0 && s == buf && len >= 3 &&
+		    memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+			s += 3;		/* a UTF-8 BOM */
+			p->offset = 3;
+			continue;
+		}
+		q = 0;
+		if ((nl = find_end(s, end, &q)) == NULL) {
+			if (!eof) {
+				p->run_q = q;
+				goto out;
 			}
-			q = 0;
-			if ((nl = find_end(s, end, &q)) == NULL) {
-				if (!eof) {
-					p->run_q = q;
-					break;
-				}
-				nl = end;
-			}
-			next = nl < end ? nl + 1 : end;
-			if (*s >= '0' && *s <= '9') {
-				/*
-				 * Data first (no header name starts with a
-				 * digit): no header, JMeter's default columns.
-				 */
-				char hdr[sizeof default_header];
-				size_t i;
+			nl = end;
+		}
+		next = nl < end ? nl + 1 : end;
+		if (*s >= '0' && *s <= '9') {
+			/*
+			 * Data first (no header name starts with a digit):
+			 * no header, JMeter's default columns.
+			 */
+			char hdr[sizeof default_header];
+			size_t i;
 
-				if (!p->delim_fixed)
-					p->delim = detect_delim(s, nl);
-				for (i = 0; i < sizeof hdr; i++)
-					hdr[i] = default_header[i] == ',' ?
-					    p->delim : default_header[i];
-				if (set_columns(p, hdr, hdr + sizeof hdr - 1,
-				    &p->fatal) != JMX_OK)
-					goto fatal;
-				continue;
-			}
-			if (set_columns(p, s, nl, &p->fatal) != JMX_OK)
+			if (!p->delim_fixed)
+				p->delim = detect_delim(s, nl);
+			for (i = 0; i < sizeof hdr; i++)
+				hdr[i] = default_header[i] == ',' ?
+				    p->delim : default_header[i];
+			if (set_columns(p, hdr, hdr + sizeof hdr - 1,
+			    &p->fatal) != JMX_OK)
 				goto fatal;
-			p->offset += (uint64_t)(next - s);
-			p->line += count_lf(s, next);
-			s = next;
-			continue;
+			break;
 		}
-		if (*s == '\n' || (*s == '\r' && end - s >= 2 && s[1] == '\n') ||
-		    (*s == '\r' && eof && end - s == 1)) {
-			/* a blank line */
-			next = s + (*s == '\r' ? 2 : 1);
-			if (next > end)
-				next = end;
-			p->offset += (uint64_t)(next - s);
-			p->line++;
-			s = next;
-			continue;
-		}
-		if ((nl = split_fast(p, s, end)) != NULL) {
-			next = nl + 1;
-			nlines = 1;
-			r = deliver(p, err);
-		} else {
-			q = 0;
-			if ((nl = find_end(s, end, &q)) == NULL) {
-				if (!eof) {
-					p->run_q = q;
-					break;
-				}
-				if (q) {
-					p->truncated++;
-					bad(p, "last record cut short in a "
-					    "quoted field (%zu bytes dropped)",
-					    (size_t)(end - s));
-					p->offset += (uint64_t)(end - s);
-					p->line += count_lf(s, end);
-					s = end;
-					if (p->skip_bad)
-						continue;
-					if (err != NULL)
-						*err = p->last;
-					*used = len;
-					return JMX_ERR_DATA;
-				}
-				nl = end;
-			}
-			next = nl < end ? nl + 1 : end;
-			nlines = count_lf(s, next);
-			e = nl > s && nl[-1] == '\r' ? nl - 1 : nl;
-			why = NULL;
-			n = split_slow(p, s, e, p->ncols, &why);
-			if (n < 0)
-				r = bad(p, "%s", why);
-			else if (n != p->ncols)
-				r = bad(p, "%d fields, the header has %d", n,
-				    p->ncols);
-			else
-				r = deliver(p, err);
-		}
-		if (r == REC_STOP) {
-			*used = (size_t)(s - buf);
-			return p->cbrc;
-		}
+		if (set_columns(p, s, nl, &p->fatal) != JMX_OK)
+			goto fatal;
 		p->offset += (uint64_t)(next - s);
-		p->line += nlines;
+		p->line += count_lf(s, next);
 		s = next;
-		if (r == REC_OK)
-			p->records++;
-		else {
-			p->bad++;
-			if (!p->skip_bad) {
-				if (err != NULL)
-					*err = p->last;
-				*used = (size_t)(s - buf);
-				return JMX_ERR_DATA;
+	}
+	if (!p->have_header)
+		goto out;
+
+	e = ep = p->e;
+	for (b = s; b < end; b += 64) {
+		src = b;
+		if (end - b < 64) {
+			memset(tmp, 0, sizeof tmp);
+			memcpy(tmp, b, (size_t)(end - b));
+			src = tmp;
+		}
+#ifdef HAVE_AVX2
+		if (avx2)
+			block_masks_avx2(src, p->delim, &m);
+		else
+#endif
+			block_masks(src, p->delim, &m);
+		inq = m.q != 0 ? prefix_xor(m.q) ^ carry : carry;
+		carry = (uint64_t)((int64_t)inq >> 63);
+		st = (m.d | m.n) & ~inq;
+		lf = m.n & ~inq;
+		qr = m.q;
+		base = b - s;
+		for (;;) {
+			/* the field ends up to the next record end */
+			lb = lf & -lf;
+			upto = lf != 0 ? st & (lb | (lb - 1)) : st;
+			while (upto != 0) {
+				*ep++ = base + (ptrdiff_t)ctz64(upto);
+				upto &= upto - 1;
 			}
+			if (lf == 0) {
+				hasq |= qr;
+				break;
+			}
+			hasq |= qr & (lb | (lb - 1));
+			qr &= ~(lb | (lb - 1));
+			st &= ~(lb | (lb - 1));
+			lf &= lf - 1;
+			r = record(p, s, (int)(ep - e), nx, hasq != 0, &adv,
+			    err);
+			hasq = 0;
+			if (r == REC_STOP)
+				goto stop;
+			s += adv;
+			ep = e;
+			nx = 0;
+			base = b - s;
+			if (r == REC_BAD && !p->skip_bad)
+				goto bad;
+		}
+		if (ep - e > p->ncols) {
+			/* too many fields: count them, keep no more */
+			nx += (int)(ep - e) - p->ncols;
+			ep = e + p->ncols;
 		}
 	}
+	n = (int)(ep - e);
+	if (s < end) {
+		if (!eof) {
+			p->run_q = (int)(carry & 1);
+			goto out;
+		}
+		if (carry) {
+			p->truncated++;
+			bad(p, "last record cut short in a quoted field "
+			    "(%zu bytes dropped)", (size_t)(end - s));
+			p->offset += (uint64_t)(end - s);
+			p->line += count_lf(s, end);
+			s = end;
+			if (p->skip_bad)
+				goto out;
+			goto bad;
+		}
+		e[n++] = end - s;
+		r = record(p, s, n, nx, hasq != 0, &adv, err);
+		if (r == REC_STOP)
+			goto stop;
+		s += adv;
+		if (r == REC_BAD && !p->skip_bad)
+			goto bad;
+	}
+out:
 	*used = (size_t)(s - buf);
 	return JMX_OK;
+
+stop:
+	*used = (size_t)(s - buf);
+	return p->cbrc;
+
+bad:
+	if (err != NULL)
+		*err = p->last;
+	*used = (size_t)(s - buf);
+	return JMX_ERR_DATA;
 
 fatal:
 	p->broken = 1;
@@ -971,6 +1203,34 @@ fatal:
 		*err = p->fatal;
 	*used = (size_t)(s - buf);
 	return JMX_ERR_DATA;
+}
+
+static enum jmx_code
+run_plain(struct jmx_jtl *p, const char *buf, size_t len, int eof,
+    size_t *used, struct jmx_err *err)
+{
+	return run_body(p, buf, len, eof, used, err, 0);
+}
+
+#ifdef HAVE_AVX2
+/* Haswell and later: AVX2 for the masks, BMI1 for the bit loops. */
+__attribute__((target("avx2,bmi"))) static enum jmx_code
+run_avx2(struct jmx_jtl *p, const char *buf, size_t len, int eof,
+    size_t *used, struct jmx_err *err)
+{
+	return run_body(p, buf, len, eof, used, err, 1);
+}
+#endif
+
+static enum jmx_code
+run(struct jmx_jtl *p, const char *buf, size_t len, int eof, size_t *used,
+    struct jmx_err *err)
+{
+#ifdef HAVE_AVX2
+	if (p->avx2)
+		return run_avx2(p, buf, len, eof, used, err);
+#endif
+	return run_plain(p, buf, len, eof, used, err);
 }
 
 /* Keep data as the (not yet parsed) end of the tail. */

@@ -8,14 +8,17 @@
  * quoted only when it holds the delimiter, '"', CR or LF, quotes inside
  * are doubled, so one record may span several physical lines.  A record
  * ends at the first LF outside quotes (an LF after an even number of '"'
- * since the record began); a CR before it is dropped.
+ * since the record began); a CR before it is dropped; empty lines are
+ * skipped.  A field that starts with '"' must end with one ("text after a
+ * closing quote" otherwise); a '"' inside a field that does not start with
+ * one is kept as it is.
  *
  * The first record is the header and decides which column is which (any
  * subset, any order; see JMETER.md).  Quoted or unknown header names are
- * sample variables (sample_variables).  When the first field of the first
- * record is a number the file has no header and JMeter's default 17
- * columns are assumed.  The delimiter is ',' unless set, or seen in the
- * header: the most frequent of ',' '\t' ';' '|' outside quotes.
+ * sample variables (sample_variables).  When the first record starts with
+ * a digit the file has no header and JMeter's default 17 columns are
+ * assumed.  The delimiter is ',' unless set, or seen in the header: the
+ * most frequent of ',' '\t' ';' '|' outside quotes.
  *
  * Exactly-once ingestion: jmx_jtl_offset() is the absolute byte offset
  * just past the last record consumed (delivered, skipped as bad, or the
@@ -72,7 +75,7 @@ struct jmx_span {
  * there).  An URL written as "null" is empty.
  */
 struct jmx_sample {
-	int64_t		 ts;		/* timeStamp: start, epoch ms */
+	int64_t		 ts;		/* timeStamp: start, ms */
 	int64_t		 elapsed;	/* elapsed, ms */
 	struct jmx_span	 label;
 	struct jmx_span	 response_code;
@@ -98,7 +101,7 @@ struct jmx_sample {
 	const struct jmx_span *var_names;	/* header names, unquoted */
 	const struct jmx_span *var_values;
 	uint32_t	 have;		/* JMX_JTL_* columns present */
-	uint64_t	 line;		/* physical line the record starts on */
+	uint64_t	 line;		/* physical line it starts on */
 	uint64_t	 offset;	/* byte offset of its first byte */
 };
 
@@ -150,8 +153,8 @@ void		 jmx_jtl_set_line(struct jmx_jtl *, uint64_t);
  * JMX_ERR_DATA for a bad header or record (message: "line N (byte B):
  * ..."), or a callback's code.
  */
-enum jmx_code	 jmx_jtl_feed(struct jmx_jtl *, const void *data, size_t len,
-		    struct jmx_err *);
+enum jmx_code	 jmx_jtl_feed(struct jmx_jtl *, const void *data,
+		    size_t len, struct jmx_err *);
 /*
  * The input is closed: a last record without its LF is accepted if it is
  * complete (quotes balanced) and then parsed like any other; one cut in a

@@ -313,8 +313,8 @@ find_close(const char *s, const char *end)
 	return NULL;
 }
 
-static int	expand(struct resolver *, const char *, size_t, struct jmx_buf *,
-		    int);
+static int	expand(struct resolver *, const char *, size_t,
+		    struct jmx_buf *, int);
 
 static const char *
 lookup_prop(const struct resolver *r, const char *name)
@@ -591,7 +591,7 @@ int_field(struct loader *l, const struct elinfo *e, xmlNodePtr el,
 			return JMX_OK;
 		}
 		return jmx_err_set(l->err, JMX_ERR_PLAN,
-		    "plan '%s': line %d: %s '%s': %s is missing",
+		    "plan '%s': line %d: %s '%s': %s is missing or empty",
 		    l->plan->path, line, e->cls, e->name, prop_label(pname));
 	}
 	raw = prop_text(el, pname, NULL);
@@ -911,8 +911,9 @@ scan_schedule(const char *s, double scale, struct jmx_buf *out,
 				q = skip_blank(q + 3);
 			else
 				return -1;
-			for (u = q; isalnum((unsigned char)*u) || *u == '_'; u++)
-				;
+			u = q;
+			while (isalnum((unsigned char)*u) || *u == '_')
+				u++;
 			ulen = (size_t)(u - q);
 			if ((secs = unit_seconds(q, ulen)) == 0)
 				return -1;
@@ -1435,10 +1436,31 @@ write_timer(const struct jmx_plan_tput *t, double scale, xmlNodePtr el)
 }
 
 /*
- * The injected setUp group: one thread, one loop, a Flow Control Action
- * (which records no sample) whose JSR223 timer sleeps until jmx.t0.
- * JMeter starts the main groups only when every setUp group is done.
+ * The injected setUp group: one thread, one loop, one Flow Control Action
+ * (TestAction: it records no sample) pausing until T0.  JMeter starts the
+ * main groups only when every setUp group is done.
+ *
+ * The pause is a __groovy function in the action's duration, so it is
+ * computed when the action runs, after every timer in scope: plan-level
+ * timers apply to this sampler too, and with the wait in a JSR223 Timer
+ * their delays were added to it (verified with JMeter 5.6.3: a plan-level
+ * Precise Throughput Timer made agents start up to 1.4 s after T0; with
+ * this form they start within a few milliseconds of it).
+ *
+ * The handshake (agent.c): write jmx.ready in the working directory on
+ * reaching the wait, then take T0 from property jmx.t0 or, failing that,
+ * wait for the file jmx.t0 to hold a number.  No commas: they would split
+ * the function's arguments.
  */
+#define SYNC_WAIT \
+	"${__groovy(new File('jmx.ready').text = 'ready'; " \
+	"def f = new File('" JMX_PLAN_SYNC_PROP "'); " \
+	"def p = props.get('" JMX_PLAN_SYNC_PROP "'); " \
+	"while (p == null &amp;&amp; !(f.exists() &amp;&amp; " \
+	"f.text.trim().isLong())) Thread.sleep(10); " \
+	"long d = Long.parseLong((p ?: f.text).trim()) - " \
+	"System.currentTimeMillis(); d &gt; 0 ? d : 0)}"
+
 static const char *sync_lines[] = {
 	"<SetupThreadGroup guiclass=\"SetupThreadGroupGui\" "
 	    "testclass=\"SetupThreadGroup\" testname=\"" JMX_PLAN_SYNC_GROUP
@@ -1463,21 +1485,10 @@ static const char *sync_lines[] = {
 	    "testname=\"jmx-sync-wait\">",
 	"    <intProp name=\"ActionProcessor.action\">1</intProp>",
 	"    <intProp name=\"ActionProcessor.target\">0</intProp>",
-	"    <stringProp name=\"ActionProcessor.duration\">0</stringProp>",
+	"    <stringProp name=\"ActionProcessor.duration\">" SYNC_WAIT
+	    "</stringProp>",
 	"  </TestAction>",
-	"  <hashTree>",
-	"    <JSR223Timer guiclass=\"TestBeanGUI\" testclass=\"JSR223Timer\" "
-	    "testname=\"jmx-sync-until-t0\">",
-	"      <stringProp name=\"scriptLanguage\">groovy</stringProp>",
-	"      <stringProp name=\"parameters\"></stringProp>",
-	"      <stringProp name=\"filename\"></stringProp>",
-	"      <stringProp name=\"cacheKey\">true</stringProp>",
-	"      <stringProp name=\"script\">Math.max(0L, Long.parseLong("
-	    "props.get(&quot;" JMX_PLAN_SYNC_PROP "&quot;) ?: &quot;0&quot;)"
-	    " - System.currentTimeMillis())</stringProp>",
-	"    </JSR223Timer>",
-	"    <hashTree/>",
-	"  </hashTree>",
+	"  <hashTree/>",
 	"</hashTree>",
 	NULL
 };

@@ -29,7 +29,7 @@ enum jmx_plan_kind {
 	JMX_PLAN_THREADS = 0,	/* ThreadGroup */
 	JMX_PLAN_SETUP,		/* SetupThreadGroup (setUp) */
 	JMX_PLAN_TEARDOWN,	/* PostThreadGroup (tearDown) */
-	JMX_PLAN_OPEN_MODEL	/* OpenModelThreadGroup: rates, no thread count */
+	JMX_PLAN_OPEN_MODEL	/* OpenModelThreadGroup: rates, no threads */
 };
 
 /* The element name of a kind ("ThreadGroup", "SetupThreadGroup", ...). */
@@ -38,21 +38,21 @@ const char	*jmx_plan_kind_name(enum jmx_plan_kind);
 struct jmx_plan_group {
 	enum jmx_plan_kind kind;
 	char		*name;		/* testname */
-	int		 enabled;	/* 0: enabled="false"; nothing resolved */
+	int		 enabled;	/* 0: enabled="false", not resolved */
 	int		 line;		/* of the element */
-	int		 threads;	/* ThreadGroup.num_threads; 0 for open model */
+	int		 threads;	/* ThreadGroup.num_threads (open: 0) */
 	int		 ramp_s;	/* ThreadGroup.ramp_time */
 	int		 scheduler;	/* ThreadGroup.scheduler */
 	int64_t		 duration_s;	/* ThreadGroup.duration; 0 if unset */
 	int64_t		 delay_s;	/* ThreadGroup.delay; 0 if unset */
 	int64_t		 loops;		/* LoopController.loops; -1 = forever */
-	char		*schedule;	/* OpenModelThreadGroup.schedule, resolved */
+	char		*schedule;	/* OpenModelThreadGroup.schedule */
 };
 
 enum jmx_plan_tput_kind {
 	JMX_PLAN_CONSTANT_TIMER = 0,	/* ConstantThroughputTimer */
 	JMX_PLAN_PRECISE_TIMER,		/* PreciseThroughputTimer */
-	JMX_PLAN_OPEN_RATE		/* a rate() of an OpenModelThreadGroup */
+	JMX_PLAN_OPEN_RATE		/* a rate() of an open model group */
 };
 
 /* A throughput target; jmx_plan_write_share() scales it. */
@@ -66,7 +66,7 @@ struct jmx_plan_tput {
 	 * period_s (throughput, throughputPeriod).  Open rate: per second.
 	 */
 	double		 throughput;
-	double		 period_s;	/* Precise: throughputPeriod; else 60 or 1 */
+	double		 period_s;	/* throughputPeriod; else 60 or 1 */
 	int		 calc_mode;	/* Constant: calcMode 0..4; else -1 */
 	/*
 	 * Constant with calcMode 0 ("this thread only") sets a rate per
@@ -86,7 +86,7 @@ struct jmx_plan_csv {
 	int		 ignore_first_line; /* ignoreFirstLine */
 	char		*variable_names; /* variableNames; "" = from line 1 */
 	int		 quoted;	/* quotedData */
-	char		*delimiter;	/* delimiter as written ("," "\t" ...) */
+	char		*delimiter;	/* delimiter as written: ",", "\t" */
 	/* Is line 1 not data (ignoreFirstLine, or names read from it)? */
 	int		 has_header;
 };
@@ -94,8 +94,8 @@ struct jmx_plan_csv {
 struct jmx_plan {
 	char			*path;		/* as given to jmx_plan_load */
 	char			*name;		/* the Test Plan's testname */
-	int			 serialize;	/* TestPlan.serialize_threadgroups */
-	struct jmx_plan_group	*groups;	/* all thread groups, document order */
+	int			 serialize;	/* serialize_threadgroups */
+	struct jmx_plan_group	*groups;	/* all, in document order */
 	int			 ngroups;
 	struct jmx_plan_tput	*tputs;		/* enabled throughput targets */
 	int			 ntputs;
@@ -137,29 +137,34 @@ struct jmx_plan_share {
 	const struct jmx_plan_gshare *groups; /* one per plan group, by index */
 	int		 ngroups;	/* must equal plan->ngroups */
 	double		 scale;		/* factor for plan-level targets */
-	int64_t		 duration_s;	/* > 0: every main group runs this long */
+	int64_t		 duration_s;	/* > 0: main groups run this long */
 	int		 ramp_set;	/* override every main group's ramp: */
 	int64_t		 ramp_s;	/* ... with this (seconds) */
 	const struct jmx_plan_rename *renames;
 	int		 nrenames;
 	/*
 	 * Inject the setUp group "jmx-sync-start" that holds the main groups
-	 * until the epoch milliseconds in property jmx.t0 (-Jjmx.t0=...).
+	 * until T0 (epoch milliseconds on the agent's clock): property
+	 * jmx.t0 (-Jjmx.t0=...) if set, else the contents of the file jmx.t0
+	 * in JMeter's working directory, waited for (write it atomically).
+	 * On reaching the wait it writes the file jmx.ready there.  Its one
+	 * Flow Control Action records no sample.
 	 */
 	int		 sync_start;
 };
 
 /* The name of the injected setUp group. */
 #define JMX_PLAN_SYNC_GROUP	"jmx-sync-start"
-/* The property the injected group waits for (epoch milliseconds). */
+/* The property, and file, the injected group waits for (epoch ms). */
 #define JMX_PLAN_SYNC_PROP	"jmx.t0"
 
 /*
  * Write the plan rewritten for one agent to path (atomically), in the
  * plan's encoding.  Main groups (ThreadGroup, OpenModelThreadGroup) get
- * the overrides; setUp/tearDown groups keep their own timing.  Resolved
- * numbers replace the expressions they came from.  The plan is unchanged
- * and can be written again for the next agent.
+ * the overrides; setUp/tearDown groups keep their own timing; groups
+ * disabled in the plan stay disabled.  Resolved numbers replace the
+ * expressions they came from.  The plan is unchanged and can be written
+ * again for the next agent.
  */
 enum jmx_code	jmx_plan_write_share(const struct jmx_plan *,
 		    const struct jmx_plan_share *, const char *path,

@@ -33,8 +33,10 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/* How long JMeters get to start before T0 (JVM start, plan load). */
-#define START_LEAD_MS		10000
+/* How long JMeters get to reach the sync point (JVM start, plan load). */
+#define READY_TIMEOUT_MS	120000
+/* T0 is this far after the last agent is ready, plus the slowest RTT. */
+#define START_MARGIN_MS		500
 /* Longest run when neither the request nor the plan sets a duration. */
 #define UNBOUNDED_DEADLINE_S	(24 * 3600)
 /* A tail read takes at most this much of a JTL at once. */
@@ -110,6 +112,7 @@ struct jmx_runner {
 	pthread_mutex_t			 lock;
 	volatile sig_atomic_t		 stop_level;
 	int				 stop_seen;
+	int				 start_failed;
 	int64_t				 stop_ms;
 
 	/* Progress over a short window. */
@@ -654,6 +657,16 @@ jmx_runner_create(struct jmx_runner *r, int64_t *run_id, struct jmx_err *err)
 	return JMX_OK;
 }
 
+enum jmx_code
+jmx_runner_adopt(struct jmx_runner *r, struct jmx_store *store,
+    struct jmx_err *err)
+{
+	r->store = store;
+	r->rec.controller_pid = getpid();
+	r->rec.heartbeat_ms = jmx_now_ms();
+	return jmx_store_run_update(store, &r->rec, err);
+}
+
 /* The local file a data file name resolves to, for the bundle. */
 static const char *
 base_name(const char *path)
@@ -861,19 +874,68 @@ unpack_one(void *arg)
 	return NULL;
 }
 
-/* The JMeter arguments of one agent: properties, then T0 on its clock. */
+/* The JMeter arguments of one agent: the run's properties. */
 static char **
 launch_args(struct jmx_runner *r, struct ragent *ra)
 {
-	char **args = xcalloc((size_t)r->nprops + 2, sizeof *args);
+	char **args = xcalloc((size_t)r->nprops + 1, sizeof *args);
 	int i;
 
 	for (i = 0; i < r->nprops; i++)
 		xasprintf(&args[i], "-J%s=%s", r->props[i].name,
 		    r->props[i].value);
-	xasprintf(&args[i], "-J%s=%lld", JMX_PLAN_SYNC_PROP,
-	    (long long)(r->t0 + ra->a.clock_offset_ms));
 	return args;
+}
+
+/* Wait until this agent's JMeter holds at the sync point. */
+static void *
+ready_one(void *arg)
+{
+	struct ragent *ra = arg;
+	struct jmx_agent_status st;
+	struct timespec pause = { 0, 100 * 1000000L };
+	int64_t until = jmx_mono_ms() + READY_TIMEOUT_MS;
+
+	if (ra->wstate == W_FAILED)
+		return NULL;
+	while (jmx_mono_ms() < until && ra->r->stop_level == 0) {
+		if (jmx_agent_status(&ra->a, ra->seg.work_dir, &st,
+		    &ra->werr) != JMX_OK)
+			break;
+		if (st.ready)
+			return NULL;
+		if (st.exited || (!st.running && st.started)) {
+			jmx_err_set(&ra->werr, JMX_ERR_REMOTE, "agent '%s': "
+			    "JMeter ended before the test began (exit %d); "
+			    "see jmeter.log in %s", ra->a.conf->name,
+			    st.exit_code, ra->seg.work_dir);
+			break;
+		}
+		nanosleep(&pause, NULL);
+	}
+	if (ra->werr.code == JMX_OK)
+		jmx_err_set(&ra->werr, JMX_ERR_TIMEOUT, "agent '%s': JMeter "
+		    "not ready after %d s", ra->a.conf->name,
+		    READY_TIMEOUT_MS / 1000);
+	ra->wstate = W_FAILED;
+	return NULL;
+}
+
+/* Give this agent T0, on its own clock. */
+static void *
+go_one(void *arg)
+{
+	struct ragent *ra = arg;
+	char t0[32];
+
+	if (ra->wstate == W_FAILED)
+		return NULL;
+	snprintf(t0, sizeof t0, "%lld\n",
+	    (long long)(ra->r->t0 + ra->a.clock_offset_ms));
+	if (jmx_agent_put(&ra->a, ra->seg.work_dir, JMX_PLAN_SYNC_PROP, t0,
+	    &ra->werr) != JMX_OK)
+		ra->wstate = W_FAILED;
+	return NULL;
 }
 
 static void *
@@ -1061,6 +1123,32 @@ lost:
 	return NULL;
 }
 
+/* The first agent failure, copied to err; JMX_OK if none. */
+static enum jmx_code
+first_failure(struct jmx_runner *r, struct jmx_err *err)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->agents[i].wstate == W_FAILED) {
+			*err = r->agents[i].werr;
+			return err->code;
+		}
+	return JMX_OK;
+}
+
+static int64_t
+max_rtt(struct jmx_runner *r)
+{
+	int64_t m = 0;
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->agents[i].a.rtt_ms > m)
+			m = r->agents[i].a.rtt_ms;
+	return m;
+}
+
 /* Prepare everywhere, then launch everywhere for one instant T0. */
 enum jmx_code
 jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
@@ -1100,24 +1188,28 @@ jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 	if (build_bundles(r, err) != JMX_OK)
 		return err->code;
 	for_each_agent(r, unpack_one);
-	for (i = 0; i < r->n; i++)
-		if (r->agents[i].wstate == W_FAILED) {
-			*err = r->agents[i].werr;
-			return err->code;
-		}
+	if (first_failure(r, err) != JMX_OK)
+		return err->code;
 
-	r->t0 = jmx_now_ms() + START_LEAD_MS;
-	r->deadline_s = (START_LEAD_MS + r->ramp_ms + s->deadline_grace_ms) /
-	    1000 + (r->duration_ms > 0 ? r->duration_ms / 1000 :
-	    UNBOUNDED_DEADLINE_S);
+	r->deadline_s = (READY_TIMEOUT_MS + r->ramp_ms +
+	    s->deadline_grace_ms) / 1000 + (r->duration_ms > 0 ?
+	    r->duration_ms / 1000 : UNBOUNDED_DEADLINE_S);
 	for_each_agent(r, launch_one);
-	for (i = 0; i < r->n; i++)
-		if (r->agents[i].wstate == W_FAILED) {
-			*err = r->agents[i].werr;
-			jmx_runner_stop(r, 2);
-			/* The others are cleaned up by their workers. */
-			break;
-		}
+	/* Everyone at the sync point first, then one instant for all. */
+	if (first_failure(r, err) == JMX_OK)
+		for_each_agent(r, ready_one);
+	if (first_failure(r, err) == JMX_OK) {
+		r->t0 = jmx_now_ms() + START_MARGIN_MS + max_rtt(r);
+		for_each_agent(r, go_one);
+		first_failure(r, err);
+	}
+	if (err->code != JMX_OK) {
+		/* The workers end every JMeter that did start. */
+		jmx_runner_stop(r, 2);
+		r->start_failed = 1;
+		if (r->t0 == 0)
+			r->t0 = jmx_now_ms();
+	}
 
 	r->rec.start_ms = r->t0;
 	r->rec.state = JMX_RUN_RUNNING;
@@ -1131,8 +1223,7 @@ jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 		ra->seg.state = xstrdup("running");
 		ra->seg.pid = ra->pid;
 		ra->seg.start_ms = r->t0;
-		ra->seg.deadline_ms = r->t0 - START_LEAD_MS +
-		    r->deadline_s * 1000;
+		ra->seg.deadline_ms = r->t0 + r->deadline_s * 1000;
 		ra->seg.jtl_records = -1;
 		ra->seg.clock_offset_ms = ra->a.clock_offset_ms;
 		jmx_store_segment_create(r->store, &ra->seg, NULL);
@@ -1151,8 +1242,7 @@ jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 		}
 	}
 	jmx_store_run_update(r->store, &r->rec, NULL);
-	snprintf(detail, sizeof detail, "%d agents, T0 in %d s", r->n,
-	    START_LEAD_MS / 1000);
+	snprintf(detail, sizeof detail, "%d agents", r->n);
 	event(r, "started", NULL, detail);
 	return err->code != JMX_OK ? err->code : JMX_OK;
 }
@@ -1383,7 +1473,7 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	r->rec.skew_ms = first != INT64_MAX ? last - first : -1;
 	r->rec.end_ms = jmx_now_ms();
 	r->rec.delivered_pct = r->n > 0 ? 100.0 * (r->n - lost) / r->n : 0;
-	if (lost == r->n)
+	if (lost == r->n || r->start_failed)
 		r->rec.state = JMX_RUN_FAILED;
 	else if (lost > 0)
 		r->rec.state = JMX_RUN_PARTIAL;

@@ -124,6 +124,12 @@ const struct jmx_split *jmx_runner_the_split(struct jmx_runner *);
 /* Record the run (state validating); its id, for --detach. */
 enum jmx_code	jmx_runner_create(struct jmx_runner *, int64_t *run_id,
 		    struct jmx_err *);
+/*
+ * After fork() (--detach): this process is now the controller and uses
+ * this store (SQLite connections must not cross a fork).
+ */
+enum jmx_code	jmx_runner_adopt(struct jmx_runner *, struct jmx_store *,
+		    struct jmx_err *);
 enum jmx_code	jmx_runner_start(struct jmx_runner *, struct jmx_err *);
 /* Ingest what arrived and report progress; call about twice a second. */
 enum jmx_code	jmx_runner_poll(struct jmx_runner *,

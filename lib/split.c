@@ -22,7 +22,8 @@ check_weights(const double *w, int n, struct jmx_err *err)
 	int i;
 
 	if (n < 1)
-		return jmx_err_set(err, JMX_ERR_USAGE, "no agents to split for");
+		return jmx_err_set(err, JMX_ERR_USAGE,
+		    "no agents to split for");
 	for (i = 0; i < n; i++)
 		if (!isfinite(w[i]) || w[i] <= 0)
 			return jmx_err_set(err, JMX_ERR_USAGE,
@@ -214,7 +215,8 @@ jmx_split_plan(const struct jmx_plan *plan,
 
 	*out = NULL;
 	if (nagents < 1)
-		return jmx_err_set(err, JMX_ERR_USAGE, "no agents to split for");
+		return jmx_err_set(err, JMX_ERR_USAGE,
+		    "no agents to split for");
 	for (i = 0; i < nagents; i++)
 		if (!isfinite(agents[i].weight) || agents[i].weight <= 0)
 			return jmx_err_set(err, JMX_ERR_USAGE,
@@ -254,7 +256,7 @@ jmx_split_plan(const struct jmx_plan *plan,
 	for (gi = 0; gi < plan->ngroups; gi++) {
 		g = &plan->groups[gi];
 		if (!g->enabled)
-			continue;	/* zero threads, zero scale everywhere */
+			continue;	/* no threads, scale 0 */
 		switch (g->kind) {
 		case JMX_PLAN_SETUP:
 		case JMX_PLAN_TEARDOWN:

@@ -44,8 +44,9 @@ struct jmx_split_opts {
 	int		 threads;	/* JMX_SPLIT_EACH */
 	double		 factor;	/* JMX_SPLIT_FACTOR */
 	int		 setup_on_all;	/* tests.X.setup_on_all */
-	int64_t		 duration_s;	/* copied to each share: > 0 overrides */
-	int		 ramp_set;	/* copied to each share: override ramp */
+	/* Copied to each share (see jmx_plan_share). */
+	int64_t		 duration_s;	/* > 0: override the duration */
+	int		 ramp_set;	/* override the ramp ... */
 	int64_t		 ramp_s;
 };
 
@@ -115,8 +116,8 @@ void		jmx_split_json(struct jmx_buf *out, const struct jmx_split *,
 
 /* How a CSV Data Set reads its file (see jmx_split_csvfmt). */
 struct jmx_split_csvfmt {
-	int		 header;	/* line 1 is not data: keep it on every slice */
-	int		 quoted;	/* quotedData: "..." may hold delim and EOL */
+	int		 header;	/* line 1 is no data: on every slice */
+	int		 quoted;	/* quotedData: "..." may hold EOL */
 	char		 delim;		/* field delimiter */
 };
 

@@ -54,8 +54,8 @@
 #define DEFAULT_IO_MS		30000
 #define DEFAULT_KEEPALIVE_S	10
 #define CLOSE_MS		3000	/* most a polite close may wait */
-#define NAP_MS			10	/* poll when libssh2 blocks on nothing */
-#define NTAIL			4	/* files kept open by jmx_ssh_read_at */
+#define NAP_MS			10	/* nap: blocked on nothing */
+#define NTAIL			4	/* files kept open by read_at */
 #define EXEC_BUF		16384
 
 /* Any direction: ask libssh2 what it is blocked on. */
@@ -65,7 +65,7 @@
 struct tail {
 	char			*path;	/* NULL: slot free */
 	LIBSSH2_SFTP_HANDLE	*h;
-	uint64_t		 used;	/* for least-recently-used eviction */
+	uint64_t		 used;	/* the oldest is evicted */
 };
 
 struct jmx_ssh {
@@ -74,7 +74,7 @@ struct jmx_ssh {
 	int		 fd;
 	int		 io_ms;		/* io_timeout_ms */
 	int		 keepalive;	/* keepalives configured */
-	int		 dead;		/* link shut down; see kill_link() */
+	int		 dead;		/* see kill_link() */
 	char		*name;		/* "user@host:port" */
 	struct tail	 tails[NTAIL];
 	uint64_t	 stamp;
@@ -127,7 +127,7 @@ last_error(struct jmx_ssh *ssh)
 	return msg != NULL && *msg != '\0' ? msg : "unknown libssh2 error";
 }
 
-/* strerror(e) with a lowercase first letter, for "ssh x: connection refused". */
+/* strerror(e) with a lowercase first letter: "connection refused". */
 static const char *
 errtext(int e, char *buf, size_t len)
 {
@@ -213,6 +213,32 @@ sftp_failed(struct jmx_ssh *ssh, int rc, const char *what,
 }
 
 /*
+ * Send a keepalive wanting a reply if one is due; *next is the seconds to
+ * the next one (0: unknown).  Only when the socket has room: libssh2 1.10
+ * forgets a keepalive it could only half send, and with that half packet
+ * pending nothing else can ever be sent (LIBSSH2_ERROR_BAD_USE).
+ */
+static int
+keepalive_send(struct jmx_ssh *ssh, int *next)
+{
+	struct pollfd pfd;
+	int rc;
+
+	*next = 0;
+	pfd.fd = ssh->fd;
+	pfd.events = POLLOUT;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) != 1 ||
+	    (pfd.revents & (POLLOUT | POLLERR | POLLHUP)) != POLLOUT)
+		return 0;
+	rc = libssh2_keepalive_send(ssh->s, next);
+	/* BAD_USE: another packet is half sent; it goes first. */
+	if (rc == LIBSSH2_ERROR_EAGAIN || rc == LIBSSH2_ERROR_BAD_USE)
+		rc = 0;
+	return rc;
+}
+
+/*
  * Wait until the socket is ready for what libssh2 is blocked on (dirs is
  * DIRS_LIBSSH2, or LIBSSH2_SESSION_BLOCK_* bits, 0 for nothing in
  * particular: a short nap).  Readiness proves the server alive and moves
@@ -226,7 +252,7 @@ ssh_wait(struct jmx_ssh *ssh, int dirs, int64_t *deadline, const char *what,
 {
 	struct pollfd pfd;
 	int64_t now, left;
-	int n, next, rc;
+	int n, next;
 
 	if (dirs == DIRS_LIBSSH2)
 		dirs = libssh2_session_block_directions(ssh->s);
@@ -237,13 +263,9 @@ ssh_wait(struct jmx_ssh *ssh, int dirs, int64_t *deadline, const char *what,
 		left = *deadline - now;
 		next = 0;
 		if (ssh->keepalive && !ssh->dead &&
-		    !(dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)) {
-			rc = libssh2_keepalive_send(ssh->s, &next);
-			/* BAD_USE: a packet is half sent; it goes first. */
-			if (rc != 0 && rc != LIBSSH2_ERROR_EAGAIN &&
-			    rc != LIBSSH2_ERROR_BAD_USE)
-				return lost(ssh, what, err);
-		}
+		    !(dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND) &&
+		    keepalive_send(ssh, &next) != 0)
+			return lost(ssh, what, err);
 		if (next > 0 && (int64_t)next * 1000 < left)
 			left = (int64_t)next * 1000;
 		if (dirs == 0 && left > NAP_MS)
@@ -620,7 +642,8 @@ authenticate(struct jmx_ssh *ssh, const char *user, const char *key,
 	free(pub);
 	if (rc == 0)
 		return JMX_OK;
-	if (rc == LIBSSH2_ERROR_SOCKET_SEND || rc == LIBSSH2_ERROR_SOCKET_RECV ||
+	if (rc == LIBSSH2_ERROR_SOCKET_SEND ||
+	    rc == LIBSSH2_ERROR_SOCKET_RECV ||
 	    rc == LIBSSH2_ERROR_SOCKET_DISCONNECT)
 		return lost(ssh, "authentication", err);
 	return jmx_err_set(err, JMX_ERR_SSH,
@@ -838,7 +861,8 @@ jmx_ssh_close(struct jmx_ssh *ssh)
 		/* With the socket shut, freeing cannot wait on the network. */
 		kill_link(ssh);
 		for (i = 0; i < 100; i++)
-			if (libssh2_session_free(ssh->s) != LIBSSH2_ERROR_EAGAIN)
+			if (libssh2_session_free(ssh->s) !=
+			    LIBSSH2_ERROR_EAGAIN)
 				break;
 	}
 	if (ssh->fd != -1)
@@ -869,33 +893,99 @@ channel_open(struct jmx_ssh *ssh, LIBSSH2_CHANNEL **chp, int64_t *dl,
 }
 
 /*
- * The exec loop's steps, taken in turn each round: write stdin, send EOF
- * after it, read stdout, read stderr.
+ * A command's I/O.  Each round takes the steps in turn: write stdin, send
+ * EOF after it, read stdout, read stderr.
  */
 enum exec_step { STEP_STDIN, STEP_EOF, STEP_STDOUT, STEP_STDERR, NSTEPS };
+
+struct exec {
+	LIBSSH2_CHANNEL	*ch;
+	const char	*in;		/* stdin, or NULL */
+	size_t		 inlen;
+	size_t		 sent;
+	int		 in_done;	/* all of stdin sent, or refused */
+	int		 eof_sent;
+	int		 progress;	/* bytes moved this round */
+	struct jmx_buf	*out;
+	struct jmx_buf	*errout;	/* NULL: discard */
+	char		 buf[EXEC_BUF];
+};
+
+/* Take one step: 0, LIBSSH2_ERROR_EAGAIN, or another libssh2 error. */
+static int
+exec_step(struct exec *x, int step)
+{
+	struct jmx_buf *dst;
+	ssize_t n;
+
+	switch (step) {
+	case STEP_STDIN:
+		if (x->in_done)
+			return 0;
+		n = libssh2_channel_write(x->ch, x->in + x->sent,
+		    x->inlen - x->sent);
+		if (n == LIBSSH2_ERROR_CHANNEL_CLOSED ||
+		    n == LIBSSH2_ERROR_CHANNEL_EOF_SENT) {
+			x->in_done = 1;	/* the command stopped reading */
+			return 0;
+		}
+		if (n == 0)
+			return LIBSSH2_ERROR_EAGAIN;	/* window full */
+		if (n < 0)
+			return (int)n;
+		x->sent += (size_t)n;
+		x->in_done = x->sent == x->inlen;
+		x->progress = 1;
+		return 0;
+	case STEP_EOF:
+		if (!x->in_done || x->eof_sent)
+			return 0;
+		n = libssh2_channel_send_eof(x->ch);
+		if (n != 0 && n != LIBSSH2_ERROR_CHANNEL_CLOSED)
+			return (int)n;
+		x->eof_sent = 1;
+		x->progress = 1;
+		return 0;
+	default:
+		/* Drain what has come. */
+		dst = step == STEP_STDOUT ? x->out : x->errout;
+		while ((n = libssh2_channel_read_ex(x->ch, step == STEP_STDOUT ?
+		    0 : SSH_EXTENDED_DATA_STDERR, x->buf, sizeof x->buf)) > 0) {
+			if (dst != NULL)
+				jmx_buf_add(dst, x->buf, (size_t)n);
+			x->progress = 1;
+		}
+		return (int)n;
+	}
+}
 
 enum jmx_code
 jmx_ssh_exec(struct jmx_ssh *ssh, const char *cmd, const void *in,
     size_t inlen, struct jmx_buf *out, struct jmx_buf *errout,
     int *exit_status, struct jmx_err *err)
 {
-	LIBSSH2_CHANNEL *ch = NULL;
+	struct exec *x;
 	enum jmx_code code;
-	const char *inp = in;
-	char buf[EXEC_BUF], *sig = NULL;
-	size_t sent = 0, siglen = 0;
-	ssize_t n;
+	char *sig = NULL;
+	size_t siglen = 0;
 	int64_t dl;
-	int step, pending = -1, in_done, eof_sent = 0, progress, dirs;
-	int rc;
+	int step, pending = -1, dirs, rc;
 
 	*exit_status = -1;
 	if ((code = usable(ssh, err)) != JMX_OK)
 		return code;
+	x = xcalloc(1, sizeof *x);
+	x->in = in;
+	x->inlen = inlen;
+	x->in_done = in == NULL || inlen == 0;
+	x->out = out;
+	x->errout = errout;
 	dl = jmx_mono_ms() + ssh->io_ms;
-	if ((code = channel_open(ssh, &ch, &dl, err)) != JMX_OK)
+	if ((code = channel_open(ssh, &x->ch, &dl, err)) != JMX_OK) {
+		free(x);
 		return code;
-	while ((rc = libssh2_channel_exec(ch, cmd)) == LIBSSH2_ERROR_EAGAIN)
+	}
+	while ((rc = libssh2_channel_exec(x->ch, cmd)) == LIBSSH2_ERROR_EAGAIN)
 		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, "exec", err)) !=
 		    JMX_OK)
 			goto done;
@@ -904,90 +994,37 @@ jmx_ssh_exec(struct jmx_ssh *ssh, const char *cmd, const void *in,
 		goto done;
 	}
 
-	in_done = in == NULL || inlen == 0;
 	for (;;) {
-		progress = 0;
+		x->progress = 0;
 		dirs = 0;
 		step = pending >= 0 ? pending : STEP_STDIN;
-		for (pending = -1; step < NSTEPS; step++) {
-			n = 0;
-			switch (step) {
-			case STEP_STDIN:
-				if (in_done)
-					continue;
-				n = libssh2_channel_write(ch, inp + sent,
-				    inlen - sent);
-				if (n > 0) {
-					sent += (size_t)n;
-					in_done = sent == inlen;
-					progress = 1;
-				} else if (n == LIBSSH2_ERROR_CHANNEL_CLOSED ||
-				    n == LIBSSH2_ERROR_CHANNEL_EOF_SENT) {
-					/* The command stopped reading. */
-					in_done = 1;
-					n = 0;
-				} else if (n == 0)
-					n = LIBSSH2_ERROR_EAGAIN;
-				break;
-			case STEP_EOF:
-				if (!in_done || eof_sent)
-					continue;
-				n = libssh2_channel_send_eof(ch);
-				if (n == 0 || n == LIBSSH2_ERROR_CHANNEL_CLOSED) {
-					eof_sent = 1;
-					progress = 1;
-					n = 0;
-				}
-				break;
-			case STEP_STDOUT:
-			case STEP_STDERR:
-				/* Drain what has come. */
-				while ((n = libssh2_channel_read_ex(ch,
-				    step == STEP_STDOUT ? 0 :
-				    SSH_EXTENDED_DATA_STDERR, buf,
-				    sizeof buf)) > 0) {
-					progress = 1;
-					if (step == STEP_STDOUT && out != NULL)
-						jmx_buf_add(out, buf, (size_t)n);
-					else if (step == STEP_STDERR &&
-					    errout != NULL)
-						jmx_buf_add(errout, buf,
-						    (size_t)n);
-				}
-				break;
-			}
-			if (n == LIBSSH2_ERROR_EAGAIN) {
-				dirs |= libssh2_session_block_directions(ssh->s);
-				if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND) {
-					/* Half a packet is out: this step
-					 * must be repeated before any other. */
+		for (pending = -1; step < NSTEPS && pending < 0; step++) {
+			rc = exec_step(x, step);
+			if (rc == LIBSSH2_ERROR_EAGAIN) {
+				dirs |= libssh2_session_block_directions(
+				    ssh->s);
+				/* Half a packet is out: this step must be
+				 * repeated before any other. */
+				if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
 					pending = step;
-					break;
-				}
-			} else if (n < 0) {
+			} else if (rc < 0) {
 				code = lost(ssh, "exec", err);
 				goto done;
 			}
 		}
-		if (pending >= 0) {
-			code = ssh_wait(ssh, LIBSSH2_SESSION_BLOCK_INBOUND |
-			    LIBSSH2_SESSION_BLOCK_OUTBOUND, &dl, "exec", err);
-			if (code != JMX_OK)
-				goto done;
-			continue;
-		}
-		if (progress) {
+		if (pending < 0 && x->progress) {
 			dl = jmx_mono_ms() + ssh->io_ms;
 			continue;
 		}
-		if (libssh2_channel_eof(ch) == 1)
+		if (pending < 0 && libssh2_channel_eof(x->ch) == 1)
 			break;
 		if ((code = ssh_wait(ssh, dirs, &dl, "exec", err)) != JMX_OK)
 			goto done;
 	}
 
 	/* The exit status comes before the server's close, maybe after EOF. */
-	while ((rc = libssh2_channel_wait_closed(ch)) == LIBSSH2_ERROR_EAGAIN)
+	while ((rc = libssh2_channel_wait_closed(x->ch)) ==
+	    LIBSSH2_ERROR_EAGAIN)
 		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, "exec", err)) !=
 		    JMX_OK)
 			goto done;
@@ -995,17 +1032,18 @@ jmx_ssh_exec(struct jmx_ssh *ssh, const char *cmd, const void *in,
 		code = lost(ssh, "exec", err);
 		goto done;
 	}
-	if (libssh2_channel_get_exit_signal(ch, &sig, &siglen, NULL, NULL,
+	if (libssh2_channel_get_exit_signal(x->ch, &sig, &siglen, NULL, NULL,
 	    NULL, NULL) == 0 && sig != NULL) {
 		jmx_err_set(err, JMX_OK, "ssh %s: exec: killed by signal %.*s",
 		    ssh->name, (int)siglen, sig);
 		libssh2_free(ssh->s, sig);
 	} else
-		*exit_status = libssh2_channel_get_exit_status(ch);
+		*exit_status = libssh2_channel_get_exit_status(x->ch);
 	code = JMX_OK;
 
 done:
-	channel_free(ssh, ch);
+	channel_free(ssh, x->ch);
+	free(x);
 	return code;
 }
 
@@ -1025,9 +1063,7 @@ jmx_ssh_keepalive(struct jmx_ssh *ssh, struct jmx_err *err)
 
 	if ((code = usable(ssh, err)) != JMX_OK)
 		return code;
-	rc = libssh2_keepalive_send(ssh->s, NULL);
-	if (rc != 0 && rc != LIBSSH2_ERROR_EAGAIN &&
-	    rc != LIBSSH2_ERROR_BAD_USE)
+	if (keepalive_send(ssh, &rc) != 0)
 		return lost(ssh, "keepalive", err);
 	dl = jmx_mono_ms() + ssh->io_ms;
 	if (ssh->sftp != NULL) {
@@ -1146,7 +1182,7 @@ jmx_ssh_upload(struct jmx_ssh *ssh, const void *data, size_t len,
 	while ((rc = libssh2_sftp_close_handle(h)) == LIBSSH2_ERROR_EAGAIN)
 		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, what, err)) !=
 		    JMX_OK) {
-			handle_close(ssh, h);	/* dead now: frees at once */
+			handle_close(ssh, h);	/* dead: frees at once */
 			return code;
 		}
 	if (rc != 0)
@@ -1247,25 +1283,44 @@ same_file(const LIBSSH2_SFTP_ATTRIBUTES *a, const LIBSSH2_SFTP_ATTRIBUTES *b)
 }
 
 /*
- * Read n bytes at offset through the kept-open handle.  libssh2 1.10
- * pipelines reads by asking for 4 times the buffer given, past what we
- * want: the server would send (and we would throw away) up to three times
- * too much while a backlog is read.  So the first call asks for n/4
- * (rounded up; its read-ahead covers the n bytes) and the later ones for a
- * quarter of the rest, which asks for nothing new.
+ * Read n bytes at offset through the kept-open handle, asking the server
+ * for those bytes and no more.  libssh2 1.10's sftp_read() requests up to
+ * 4 times the buffer it is given minus what is outstanding, in chunks of
+ * 30000 bytes but none smaller than the buffer: given n at once it would
+ * ask for 3n more, and while a backlog is read the server would send (and
+ * we would throw away) up to three times too much.  So each batch is
+ * whole chunks (or one chunk for a short rest), asked for by a buffer of
+ * a quarter of it, and is consumed with buffers no bigger than a quarter
+ * of what is outstanding, for which libssh2 asks nothing new.  Modelled
+ * on libssh2's code, this asks for at most 3 bytes too many.
  */
+#define SFTP_CHUNK	30000		/* libssh2 MAX_SFTP_READ_SIZE */
+#define SFTP_BATCH	(140 * SFTP_CHUNK) /* below libssh2's 8 MB cap */
+
 static ssize_t
 tail_read(struct jmx_ssh *ssh, struct tail *t, uint64_t offset, size_t n,
     int64_t *dl, const char *what, struct jmx_err *err, enum jmx_code *codep)
 {
-	size_t got = 0, want;
+	size_t got = 0, asked = 0, rem, bs = 0;
 	ssize_t r;
 
 	rbuf_need(ssh, n);
 	libssh2_sftp_seek64(t->h, offset);
-	want = (n + 3) / 4;
 	while (got < n) {
-		r = libssh2_sftp_read(t->h, ssh->rbuf + got, want);
+		if (bs == 0) {
+			rem = n - got;
+			if (asked <= got) {
+				if (rem > SFTP_BATCH)
+					rem = SFTP_BATCH;
+				if (rem > SFTP_CHUNK)
+					bs = (rem - rem % SFTP_CHUNK) / 4;
+				else
+					bs = (rem + 3) / 4;
+				asked = got + 4 * bs;
+			} else if ((bs = (asked - got) / 4) == 0)
+				bs = 1;
+		}
+		r = libssh2_sftp_read(t->h, ssh->rbuf + got, bs);
 		if (r == LIBSSH2_ERROR_EAGAIN) {
 			/* Same arguments again, as libssh2 wants. */
 			*codep = ssh_wait(ssh, DIRS_LIBSSH2, dl, what, err);
@@ -1280,9 +1335,7 @@ tail_read(struct jmx_ssh *ssh, struct tail *t, uint64_t offset, size_t n,
 		if (r == 0)
 			break;		/* shrank under us */
 		got += (size_t)r;
-		want = (n - got) / 4;
-		if (want == 0)
-			want = n - got;
+		bs = 0;
 	}
 	return (ssize_t)got;
 }

@@ -32,15 +32,18 @@ struct jmx_ssh_opts {
 	const char	*host;		/* agent address or name */
 	int		 port;		/* port; <= 0 means 22 */
 	const char	*user;		/* user */
-	const char	*key;		/* private key path; key + ".pub" is
-					   used when present, else libssh2
+	const char	*key;		/* private key path; key.pub is
+					   used if present, else libssh2
 					   derives the public key */
-	const char	*known_hosts;	/* known_hosts file; NULL means
+	const char	*known_hosts;	/* known_hosts path; NULL means
 					   $HOME/.ssh/known_hosts */
 	int		 connect_timeout_ms; /* TCP connect; <= 0: 10000 */
-	int		 io_timeout_ms;	/* longest silence from the server
-					   during any call; <= 0: 30000 */
-	int		 keepalive_s;	/* keepalive interval; <= 0: 10 */
+	int		 io_timeout_ms;	/* longest silence of the
+					   server in any call;
+					   <= 0: 30000 */
+	int		 keepalive_s;	/* keepalive interval while a
+					   call waits; <= 0: 10; at
+					   most io_timeout_ms / 3 */
 };
 
 /*
@@ -69,8 +72,9 @@ enum jmx_code	jmx_ssh_exec(struct jmx_ssh *, const char *cmd,
 		    struct jmx_buf *errout, int *exit_status, struct jmx_err *);
 
 /* Write data to remote_path over SFTP (created or truncated) with mode. */
-enum jmx_code	jmx_ssh_upload(struct jmx_ssh *, const void *data, size_t len,
-		    const char *remote_path, int mode, struct jmx_err *);
+enum jmx_code	jmx_ssh_upload(struct jmx_ssh *, const void *data,
+		    size_t len, const char *remote_path, int mode,
+		    struct jmx_err *);
 /* Append the whole of remote_path to out (meant for small files). */
 enum jmx_code	jmx_ssh_download(struct jmx_ssh *, const char *remote_path,
 		    struct jmx_buf *out, struct jmx_err *);

@@ -109,28 +109,43 @@ ltab_rehash(struct ltab *t)
 	t->slot = xcalloc(t->scap, sizeof *t->slot);
 	mask = t->scap - 1;
 	for (i = 0; i < t->n; i++) {
-		for (j = t->v[i].hash & mask; t->slot[j] != 0; j = (j + 1) & mask)
-			;
+		j = t->v[i].hash & mask;
+		while (t->slot[j] != 0)
+			j = (j + 1) & mask;
 		t->slot[j] = (uint32_t)i + 1;
 	}
 }
 
-static inline uint32_t
-ltab_intern(struct ltab *t, const char *p, size_t n)
+/* Are the n bytes at a and b equal?  Labels are short: a word at a time. */
+static inline int
+same_bytes(const char *a, const char *b, size_t n)
 {
-	uint64_t h = hash_bytes(p, n);
-	size_t j, mask = t->scap - 1;
-	struct label *l;
-	uint32_t id;
+	uint64_t x, y;
+	size_t i;
 
-	if (t->scap != 0) {
-		for (j = h & mask; (id = t->slot[j]) != 0; j = (j + 1) & mask) {
-			l = &t->v[id - 1];
-			if (l->hash == h && l->len == n &&
-			    memcmp(l->name, p, n) == 0)
-				return id - 1;
+	if (n >= 8) {
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
 		}
+		if (i < n) {
+			memcpy(&x, a + n - 8, 8);
+			memcpy(&y, b + n - 8, 8);
+			return x == y;
+		}
+		return 1;
 	}
+	return memcmp(a, b, n) == 0;
+}
+
+static uint32_t
+ltab_add(struct ltab *t, const char *p, size_t n, uint64_t h)
+{
+	struct label *l;
+	size_t j, mask;
+
 	if (t->n == t->cap) {
 		t->cap = t->cap == 0 ? 16 : t->cap * 2;
 		t->v = xreallocarray(t->v, t->cap, sizeof *t->v);
@@ -143,11 +158,34 @@ ltab_intern(struct ltab *t, const char *p, size_t n)
 	if ((size_t)t->n * 2 > t->scap)
 		ltab_rehash(t);
 	else {
+		mask = t->scap - 1;
 		for (j = h & mask; t->slot[j] != 0; j = (j + 1) & mask)
 			;
 		t->slot[j] = t->n;
 	}
 	return t->n - 1;
+}
+
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline uint32_t
+ltab_intern(struct ltab *t, const char *p, size_t n)
+{
+	uint64_t h = hash_bytes(p, n);
+	size_t j, mask = t->scap - 1;
+	const struct label *l;
+	uint32_t id;
+
+	if (t->scap != 0) {
+		for (j = h & mask; (id = t->slot[j]) != 0; j = (j + 1) & mask) {
+			l = &t->v[id - 1];
+			if (l->hash == h && l->len == n &&
+			    same_bytes(l->name, p, n))
+				return id - 1;
+		}
+	}
+	return ltab_add(t, p, n, h);
 }
 
 static void
@@ -185,18 +223,26 @@ jmx_agg_free(struct jmx_agg *a)
 	free(a);
 }
 
+/* Make room in the per-label cache for a new label id. */
+static void
+cache_grow(struct jmx_agg *a, uint32_t id)
+{
+	uint32_t i = a->ccap;
+
+	while (a->ccap <= id)
+		a->ccap = a->ccap == 0 ? 16 : a->ccap * 2;
+	a->cache = xreallocarray(a->cache, a->ccap, sizeof *a->cache);
+	for (; i < a->ccap; i++)
+		a->cache[i].idx = NONE;
+}
+
 uint32_t
 jmx_agg_intern(struct jmx_agg *a, const char *p, size_t n)
 {
-	uint32_t id = ltab_intern(&a->labels, p, n), i;
+	uint32_t id = ltab_intern(&a->labels, p, n);
 
-	if (id >= a->ccap) {
-		i = a->ccap;
-		a->ccap = a->ccap == 0 ? 16 : a->ccap * 2;
-		a->cache = xreallocarray(a->cache, a->ccap, sizeof *a->cache);
-		for (; i < a->ccap; i++)
-			a->cache[i].idx = NONE;
-	}
+	if (id >= a->ccap)
+		cache_grow(a, id);
 	return id;
 }
 
@@ -303,7 +349,9 @@ jmx_agg_add_slot(struct jmx_agg *a, const struct jmx_sample *s, int slot,
 	uint64_t n;
 	uint32_t id;
 
-	id = jmx_agg_intern(a, s->label.p, s->label.len);
+	id = ltab_intern(&a->labels, s->label.p, s->label.len);
+	if (id >= a->ccap)
+		cache_grow(a, id);
 	sec = start >= 0 ? start / 1000 : -((999 - start) / 1000);
 	c = &a->cache[id];
 	if (c->idx == NONE || c->second != sec || c->slot != slot) {
@@ -408,7 +456,7 @@ struct jmx_summary {
 	struct ltab		 labels;
 	struct acc		*acc;		/* per label id */
 	uint32_t		 acap;
-	struct acc		 tacc;		/* total, at compute time */
+	struct acc		 tacc;		/* the total */
 	int			 dirty;
 	struct jmx_summary_row	*rows;		/* sorted labels */
 	struct jmx_summary_row	 total;

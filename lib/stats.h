@@ -35,7 +35,7 @@ struct jmx_summary;
  */
 struct jmx_bucket {
 	int64_t		 second;	/* floor(start / 1000) */
-	uint32_t	 label;		/* label id, see jmx_agg_label() */
+	uint32_t	 label;		/* id: jmx_agg_label() */
 	int		 slot;		/* agent slot */
 	uint64_t	 count;		/* samples */
 	uint64_t	 errors;
@@ -50,7 +50,7 @@ struct jmx_bucket {
 	int64_t		 max_all_threads;
 	int64_t		 first_start;	/* earliest start */
 	int64_t		 last_end;	/* latest start + elapsed */
-	struct jmx_hist	*hist;		/* of elapsed; owned by the agg */
+	struct jmx_hist	*hist;		/* of elapsed (agg's) */
 	struct jmx_hist	*err_hist;	/* failed ones only, or NULL */
 };
 
@@ -60,8 +60,9 @@ void		 jmx_agg_free(struct jmx_agg *);
 /* Add a sample of agent slot 0 / of the given slot. */
 void		 jmx_agg_add(struct jmx_agg *, const struct jmx_sample *,
 		    int64_t clock_offset_ms);
-void		 jmx_agg_add_slot(struct jmx_agg *, const struct jmx_sample *,
-		    int slot, int64_t clock_offset_ms);
+void		 jmx_agg_add_slot(struct jmx_agg *,
+		    const struct jmx_sample *, int slot,
+		    int64_t clock_offset_ms);
 /* The id of a label (len bytes), adding it if new.  Ids are 0, 1, ... */
 uint32_t	 jmx_agg_intern(struct jmx_agg *, const char *, size_t);
 /* A label's name, NUL-terminated, owned by the agg; NULL if no such id. */
@@ -94,7 +95,7 @@ struct jmx_summary_row {
 	double		 error_pct;	/* 100 * errors / count */
 	double		 avg;		/* elapsed_sum / count, ms */
 	int64_t		 min, max;
-	int64_t		 p50, p90, p95, p99;	/* nearest rank, hist.h */
+	int64_t		 p50, p90, p95, p99;	/* nearest rank */
 	double		 throughput;	/* samples per second */
 	double		 received_kbps;	/* KiB per second */
 	double		 sent_kbps;
@@ -125,8 +126,8 @@ void		 jmx_summary_free(struct jmx_summary *);
 void		 jmx_summary_set_apdex(struct jmx_summary *, int64_t t_ms,
 		    int64_t f_ms);
 /* Merge a bucket (its label and slot fields are ignored) into label's. */
-void		 jmx_summary_add_bucket(struct jmx_summary *, const char *label,
-		    const struct jmx_bucket *);
+void		 jmx_summary_add_bucket(struct jmx_summary *,
+		    const char *label, const struct jmx_bucket *);
 /* Merge every bucket of an agg. */
 void		 jmx_summary_add_agg(struct jmx_summary *,
 		    const struct jmx_agg *);

@@ -117,7 +117,8 @@ static const char *const migrations[] = {
 	"  all_threads INTEGER NOT NULL,"
 	"  first_start INTEGER NOT NULL,"
 	"  last_end INTEGER NOT NULL,"
-	"  hist BLOB);"
+	"  hist BLOB,"
+	"  err_hist BLOB);"
 	"CREATE INDEX buckets_run_sec ON buckets(run_id, sec);"
 	"CREATE TABLE errors ("
 	"  run_id INTEGER NOT NULL,"
@@ -406,7 +407,7 @@ jmx_store_run_create(struct jmx_store *st, struct jmx_run_rec *r,
 	    "INSERT INTO runs (test_case, plan, label, state, created_ms,"
 	    " duration_ms, ramp_ms, threads, controller_pid, controller_host,"
 	    " heartbeat_ms, run_dir, options_json)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", "ssssiiiiiiiss",
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", "ssssiiiiisiss",
 	    r->test_case, r->plan, r->label, jmx_run_state_name(r->state),
 	    r->created_ms, r->duration_ms, r->ramp_ms, r->threads,
 	    r->controller_pid, r->controller_host, r->heartbeat_ms,
@@ -968,6 +969,7 @@ struct put_ctx {
 	sqlite3_stmt		*label_get;
 	sqlite3_stmt		*bucket_ins;
 	struct jmx_buf		 blob;
+	struct jmx_buf		 eblob;
 	struct jmx_err		*err;
 };
 
@@ -1022,6 +1024,14 @@ put_bucket(const struct jmx_bucket *b, void *arg)
 	sqlite3_bind_int64(s, i++, b->last_end);
 	sqlite3_bind_blob(s, i++, c->blob.data, (int)c->blob.len,
 	    SQLITE_STATIC);
+	/* Failed samples' times too: APDEX counts them as frustrated. */
+	jmx_buf_reset(&c->eblob);
+	if (b->err_hist != NULL) {
+		jmx_hist_encode(b->err_hist, &c->eblob);
+		sqlite3_bind_blob(s, i++, c->eblob.data, (int)c->eblob.len,
+		    SQLITE_STATIC);
+	} else
+		sqlite3_bind_null(s, i++);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return db_error(c->st, c->err, "store bucket");
 	return JMX_OK;
@@ -1050,7 +1060,8 @@ jmx_store_put_agg(struct jmx_store *st, int64_t run, int64_t segment,
 	    " segment_id, sec, label_id, count, errors, elapsed_sum,"
 	    " elapsed_min, elapsed_max, latency_sum, connect_sum, bytes,"
 	    " sent_bytes, grp_threads, all_threads, first_start, last_end,"
-	    " hist) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+	    " hist, err_hist)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
 	    &c.bucket_ins, NULL) != SQLITE_OK)
 		code = db_error(st, err, "prepare buckets");
 	else
@@ -1059,6 +1070,7 @@ jmx_store_put_agg(struct jmx_store *st, int64_t run, int64_t segment,
 	sqlite3_finalize(c.label_get);
 	sqlite3_finalize(c.bucket_ins);
 	jmx_buf_free(&c.blob);
+	jmx_buf_free(&c.eblob);
 	return code;
 }
 
@@ -1067,6 +1079,7 @@ jmx_store_summary(struct jmx_store *st, int64_t run, const char *agent,
     struct jmx_summary *sum, struct jmx_err *err)
 {
 	struct jmx_bucket b;
+	struct jmx_hist *ehist;
 	sqlite3_stmt *stmt;
 	enum jmx_code code = JMX_OK;
 	int rc;
@@ -1074,7 +1087,7 @@ jmx_store_summary(struct jmx_store *st, int64_t run, const char *agent,
 	stmt = prepare(st, err, "SELECT l.name, b.sec, b.count, b.errors,"
 	    " b.elapsed_sum, b.elapsed_min, b.elapsed_max, b.latency_sum,"
 	    " b.connect_sum, b.bytes, b.sent_bytes, b.grp_threads,"
-	    " b.all_threads, b.first_start, b.last_end, b.hist"
+	    " b.all_threads, b.first_start, b.last_end, b.hist, b.err_hist"
 	    " FROM buckets b JOIN labels l ON l.id = b.label_id"
 	    " JOIN segments s ON s.id = b.segment_id"
 	    " WHERE b.run_id = ?1 AND (?2 IS NULL OR s.agent = ?2)", "is",
@@ -1083,6 +1096,7 @@ jmx_store_summary(struct jmx_store *st, int64_t run, const char *agent,
 		return JMX_ERR_STORE;
 	memset(&b, 0, sizeof b);
 	b.hist = jmx_hist_new();
+	ehist = jmx_hist_new();
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		b.second = sqlite3_column_int64(stmt, 1);
 		b.count = (uint64_t)sqlite3_column_int64(stmt, 2);
@@ -1100,6 +1114,13 @@ jmx_store_summary(struct jmx_store *st, int64_t run, const char *agent,
 		b.last_end = sqlite3_column_int64(stmt, 14);
 		code = jmx_hist_decode(sqlite3_column_blob(stmt, 15),
 		    (size_t)sqlite3_column_bytes(stmt, 15), b.hist, err);
+		b.err_hist = NULL;
+		if (code == JMX_OK && sqlite3_column_type(stmt, 16) !=
+		    SQLITE_NULL) {
+			code = jmx_hist_decode(sqlite3_column_blob(stmt, 16),
+			    (size_t)sqlite3_column_bytes(stmt, 16), ehist, err);
+			b.err_hist = ehist;
+		}
 		if (code != JMX_OK) {
 			jmx_err_prefix(err, "run %lld: stored histogram",
 			    (long long)run);
@@ -1112,5 +1133,6 @@ jmx_store_summary(struct jmx_store *st, int64_t run, const char *agent,
 		code = db_error(st, err, "read buckets");
 	sqlite3_finalize(stmt);
 	jmx_hist_free(b.hist);
+	jmx_hist_free(ehist);
 	return code;
 }

@@ -169,13 +169,13 @@ jmx_json_num(struct jmx_buf *b, double v)
 	else if (v == floor(v) && fabs(v) < 1e15)
 		jmx_buf_addf(b, "%.0f", v);
 	else
-		jmx_buf_addf(b, "%.6g", v);
+		jmx_buf_addf(b, "%.15g", v);
 }
 
 int64_t
 jmx_parse_duration_ms(const char *s)
 {
-	int64_t total = 0, n;
+	int64_t total = 0, n, unit;
 	int any = 0;
 
 	if (s == NULL || *s == '\0')
@@ -190,23 +190,27 @@ jmx_parse_duration_ms(const char *s)
 			n = n * 10 + (*s++ - '0');
 		}
 		if (strncmp(s, "ms", 2) == 0) {
+			unit = 1;
 			s += 2;
 		} else if (*s == 's' || *s == '\0') {
-			n *= 1000;
+			unit = 1000;
 			if (*s == 's')
 				s++;
 		} else if (*s == 'm') {
-			n *= 60 * 1000;
+			unit = 60 * 1000;
 			s++;
 		} else if (*s == 'h') {
-			n *= 3600 * 1000;
+			unit = 3600 * 1000;
 			s++;
 		} else if (*s == 'd') {
-			n *= 86400 * 1000;
+			unit = 86400 * 1000;
 			s++;
 		} else
 			return -1;
-		total += n;
+		/* Too large to count in milliseconds is malformed too. */
+		if (n > (INT64_MAX - total) / unit)
+			return -1;
+		total += n * unit;
 		any = 1;
 	}
 	return any ? total : -1;
@@ -347,14 +351,22 @@ fail:
 enum jmx_code
 jmx_mkdirs(const char *path, int mode, struct jmx_err *err)
 {
-	char *copy = xstrdup(path), *p;
+	char *copy, *p;
+	struct stat st;
 
+	if (*path == '\0')
+		return jmx_err_set(err, JMX_ERR_IO, "mkdir: empty path");
+	copy = xstrdup(path);
 	for (p = copy + 1; ; p++) {
 		if (*p == '/' || *p == '\0') {
 			char saved = *p;
 
 			*p = '\0';
-			if (mkdir(copy, (mode_t)mode) == -1 && errno != EEXIST) {
+			if (mkdir(copy, (mode_t)mode) == -1 &&
+			    (errno != EEXIST || stat(copy, &st) == -1 ||
+			    !S_ISDIR(st.st_mode))) {
+				if (errno == EEXIST)
+					errno = ENOTDIR;
 				jmx_err_sys(err, JMX_ERR_IO, "mkdir '%s'", copy);
 				free(copy);
 				return JMX_ERR_IO;

@@ -117,3 +117,27 @@ bed_config() {
 		done
 	} >"$_f"
 }
+
+# A JSON field of a document: json_get FILE PYTHON-EXPRESSION (on d).
+json_get() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# Unpack a run's archive of agent results into DIR: run_archive RUN DIR
+run_archive() {
+	mkdir -p "$2"
+	tar -xJf "$JMX_HOME/runs/$1/agents.tar.xz" -C "$2"
+}
+
+# SQL against the test's database.
+db() {
+	sqlite3 "$JMX_HOME/jmx.db" "$@"
+}
+
+# Work directories jmx left on the agents (should be none after a run).
+leftovers() {
+	for _a in $JMX_BED_AGENTS; do
+		eval "_addr=\$JMX_BED_ADDR_$_a"
+		ssh $JMX_BED_SSH_OPTS "root@$_addr" 'ls -d /tmp/jmx-run-* 2>/dev/null'
+	done
+}

@@ -22,7 +22,8 @@ esac
 PACKAGES="build-essential autoconf automake pkg-config
 libssh2-1-dev libsqlite3-dev libyaml-dev libncurses-dev libarchive-dev
 libxml2-dev sqlite3 gnuplot-nox mandoc openssh-server openssh-client nginx
-iproute2 curl tmux xz-utils procps psmisc default-jre-headless maven"
+iproute2 curl tmux xz-utils procps psmisc default-jre-headless maven
+python3"
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 

@@ -16,12 +16,11 @@
 struct seen {
 	struct jmx_buf	 out;
 	int		 n;
-	int		 stop_at;	/* refuse the record numbered so (1-) */
+	int		 stop_at;	/* refuse record n (1-) */
 	int		 refused;
 	int64_t		 ts[16];
 	struct jmx_buf	 last_fmsg;
 	size_t		 fmsg_len[16];
-	uint64_t	 off_after[16];	/* offset as the callback saw it */
 	struct jmx_jtl	*p;
 };
 
@@ -200,7 +199,8 @@ test_basic(void)
 				offs = 0;
 				printf("# step %zu fed %zu: offset %llu want "
 				    "%llu\n", k, fed, (unsigned long long)
-				    jmx_jtl_offset(p), (unsigned long long)want);
+				    jmx_jtl_offset(p),
+				    (unsigned long long)want);
 				break;
 			}
 		}
@@ -596,6 +596,160 @@ test_big_field(void)
 	jmx_buf_free(&b);
 }
 
+
+/* Random fields with every awkward byte, any piece sizes, any position. */
+static uint64_t rnd = 88172645463325252ULL;
+
+static unsigned
+next_rnd(unsigned n)
+{
+	rnd ^= rnd << 13;
+	rnd ^= rnd >> 7;
+	rnd ^= rnd << 17;
+	return (unsigned)(rnd % n);
+}
+
+#define NREC	300
+#define NFLD	4
+
+struct fuzz {
+	struct jmx_buf	 want[NREC][NFLD];
+	int		 n;
+	int		 bad;
+	int64_t		 elapsed[NREC];
+};
+
+static enum jmx_code
+fuzz_cb(const struct jmx_sample *s, void *arg, struct jmx_err *err)
+{
+	struct fuzz *z = arg;
+	const struct jmx_span *got[NFLD];
+	int i;
+
+	got[0] = &s->label;
+	got[1] = &s->failure_message;
+	got[2] = &s->var_values[0];
+	got[3] = &s->var_values[1];
+	if (z->n >= NREC || s->elapsed != z->elapsed[z->n] || s->nvars != 2) {
+		z->bad++;
+		return JMX_OK;
+	}
+	for (i = 0; i < NFLD; i++) {
+		if (got[i]->len != z->want[z->n][i].len || (got[i]->len > 0 &&
+		    memcmp(got[i]->p, z->want[z->n][i].data, got[i]->len) != 0))
+			z->bad++;
+	}
+	z->n++;
+	return JMX_OK;
+}
+
+static void
+test_fuzz(void)
+{
+	static const char alphabet[] = "ab,,\"\"\n\r ;\t|x";
+	struct fuzz *z = calloc(1, sizeof *z);
+	struct jmx_buf csv = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_err err;
+	size_t i, k, len, step;
+	int r, f, round, failed = 0, quote;
+	char c;
+
+	jmx_buf_adds(&csv, "elapsed,label,failureMessage,\"v1\",\"v2\"\n");
+	for (r = 0; r < NREC; r++) {
+		z->elapsed[r] = next_rnd(100000);
+		jmx_buf_addf(&csv, "%lld", (long long)z->elapsed[r]);
+		for (f = 0; f < NFLD; f++) {
+			struct jmx_buf *w = &z->want[r][f];
+
+			jmx_buf_reset(w);
+			len = next_rnd(4) == 0 ? next_rnd(200) : next_rnd(12);
+			for (k = 0; k < len; k++) {
+				c = next_rnd(3) == 0 ?
+				    alphabet[next_rnd(sizeof alphabet - 1)] :
+				    (char)('a' + next_rnd(26));
+				jmx_buf_addc(w, c);
+			}
+			/* a last field ending in CR would lose it: JMeter
+			 * quotes it, so do we */
+			quote = w->len > 0 && (strpbrk(w->data, ",\"\n\r") !=
+			    NULL || next_rnd(10) == 0);
+			jmx_buf_addc(&csv, ',');
+			if (!quote) {
+				jmx_buf_add(&csv, w->data, w->len);
+				continue;
+			}
+			jmx_buf_addc(&csv, '"');
+			for (k = 0; k < w->len; k++) {
+				if (w->data[k] == '"')
+					jmx_buf_addc(&csv, '"');
+				jmx_buf_addc(&csv, w->data[k]);
+			}
+			jmx_buf_addc(&csv, '"');
+		}
+		jmx_buf_adds(&csv, next_rnd(2) ? "\r\n" : "\n");
+	}
+	for (round = 0; round < 40; round++) {
+		z->n = z->bad = 0;
+		p = jmx_jtl_new(fuzz_cb, z);
+		for (i = 0; i < csv.len; i += step) {
+			step = round == 0 ? csv.len : round == 1 ? 1 :
+			    1 + next_rnd(round < 20 ? 80 : 5000);
+			if (step > csv.len - i)
+				step = csv.len - i;
+			if (jmx_jtl_feed(p, csv.data + i, step, &err) != JMX_OK)
+				z->bad++;
+		}
+		if (jmx_jtl_finish(p, &err) != JMX_OK)
+			z->bad++;
+		if (z->n != NREC || z->bad != 0 ||
+		    jmx_jtl_offset(p) != csv.len) {
+			printf("# round %d: %d records, %d wrong\n", round,
+			    z->n, z->bad);
+			failed++;
+		}
+		jmx_jtl_free(p);
+	}
+	ok(failed == 0, "fuzz: %d records of random quoted fields, "
+	    "40 ways of cutting them", NREC);
+	for (r = 0; r < NREC; r++)
+		for (f = 0; f < NFLD; f++)
+			jmx_buf_free(&z->want[r][f]);
+	free(z);
+	jmx_buf_free(&csv);
+}
+
+static void
+test_odd_records(void)
+{
+	struct seen g = { 0 };
+	struct jmx_buf many = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_err err;
+	int i;
+
+	/* 3 fields, then 196 (3 blocks of 64 bytes), then bad quoting */
+	jmx_buf_adds(&many, "elapsed,label,success\n1,a,true\n2,b,true");
+	for (i = 0; i < 193; i++)
+		jmx_buf_addc(&many, ',');
+	jmx_buf_adds(&many, "\n3,\"c\"x,true\n4,d\"e\"f,true\n");
+	p = jmx_jtl_new(collect, &g);
+	is_int(jmx_jtl_feed(p, many.data, many.len, &err), JMX_ERR_DATA,
+	    "196 fields: bad");
+	is_str(err.msg, "line 3 (byte 31): 196 fields, the header has 3",
+	    "196 fields: counted right past 64 per block");
+	is_int(jmx_jtl_feed(p, NULL, 0, &err), JMX_ERR_DATA,
+	    "text after closing quote: bad");
+	is_str(err.msg, "line 4 (byte 233): field 2: text after a closing "
+	    "quote", "text after closing quote: message");
+	is_int(jmx_jtl_feed(p, NULL, 0, &err), JMX_OK, "rest parses");
+	ok(g.n == 2 && strstr(g.out.data, "0|4|d\"e\"f|") != NULL,
+	    "a balanced quote inside an unquoted field is kept");
+	jmx_jtl_free(p);
+	seen_free(&g);
+	jmx_buf_free(&many);
+}
+
 int
 main(void)
 {
@@ -612,5 +766,7 @@ main(void)
 	test_stop();
 	test_headerless();
 	test_big_field();
+	test_fuzz();
+	test_odd_records();
 	return done_testing();
 }

@@ -99,7 +99,7 @@ test_weights_grid(void)
 					s += out[i];
 					if (fabs((double)out[i] - q) >= 1)
 						bad_quota++;
-					/* equal weights: never more than 1 apart */
+					/* equal weights: 1 apart at most */
 					if (i > 0 && w[i] == w[i - 1] &&
 					    llabs(out[i] - out[i - 1]) > 1)
 						bad_mono++;
@@ -208,7 +208,8 @@ test_plan_split(void)
 		    a[i].share.ramp_s == 30, "overrides copied to the share");
 		is_int(a[i].idle, 0, "nobody idle");
 	}
-	is_int(a[0].peak_threads, 6, "eu1 peak: main 4+2 (setUp 1, tearDown 2)");
+	is_int(a[0].peak_threads, 6,
+	    "eu1 peak: main 4+2 (setUp 1, tearDown 2)");
 	is_int(a[1].peak_threads, 6, "eu2 peak 3+3");
 	is_int(a[2].peak_threads, 5, "eu3 peak 3+2");
 	is_int(s->totals[1], 10, "Browse total 10");

@@ -158,6 +158,14 @@ test_exec(struct jmx_ssh *ssh)
 		nx += errout.data[i] == 'x';
 	ok(errout.len == 5000000 && nx == 5000000, "exec: 5 MB of stderr");
 
+	/* A command that never reads its 3 MB of stdin: no hang. */
+	jmx_buf_reset(&out);
+	code = jmx_ssh_exec(ssh, "sleep 0.2; echo ignored", in.data, in.len,
+	    &out, NULL, &status, &err);
+	ok(code == JMX_OK && status == 0 && out.data != NULL &&
+	    strcmp(out.data, "ignored\n") == 0,
+	    "exec: unread stdin is dropped");
+
 	/* stderr discarded (NULL) still drains: no hang. */
 	jmx_buf_reset(&out);
 	code = jmx_ssh_exec(ssh, "head -c 4000000 /dev/zero >&2; echo done",
@@ -492,7 +500,8 @@ test_refusals(void)
 		t0 = jmx_mono_ms();
 		code = try_connect(NULL, NULL, bhport, "127.0.0.1", 1000, &err);
 		dt = jmx_mono_ms() - t0;
-		is_int(code, JMX_ERR_TIMEOUT, "connect to a black hole times out");
+		is_int(code, JMX_ERR_TIMEOUT,
+		    "connect to a black hole times out");
 		ok(dt >= 950 && dt < 2000 &&
 		    strstr(err.msg, "timed out after 1000 ms") != NULL,
 		    "  after %lld ms: %s", (long long)dt, err.msg);
@@ -533,13 +542,15 @@ test_dead_link(struct jmx_ssh *ctl)
 		exit(1);
 	}
 	jmx_buf_addf(&cmd, "kill -STOP %ld %ld", pa, pb);
-	is_int(run(ctl, cmd.data, NULL), 0, "dead link: sshd processes stopped");
+	is_int(run(ctl, cmd.data, NULL), 0,
+	    "dead link: sshd processes stopped");
 
 	t0 = jmx_mono_ms();
 	code = jmx_ssh_exec(a, "true", NULL, 0, NULL, NULL, &status, &err);
 	dt = jmx_mono_ms() - t0;
 	is_int(code, JMX_ERR_TIMEOUT, "dead link: exec times out");
-	ok(dt >= 1400 && dt < 3000 && strstr(err.msg, "timed out after 1500 ms"),
+	ok(dt >= 1400 && dt < 3000 &&
+	    strstr(err.msg, "timed out after 1500 ms") != NULL,
 	    "  within io_timeout (%lld ms): %s", (long long)dt, err.msg);
 	t0 = jmx_mono_ms();
 	code = jmx_ssh_exec(a, "true", NULL, 0, NULL, NULL, &status, &err);
