@@ -19,6 +19,7 @@
 #include "stats.h"
 #include "store.h"
 #include "util.h"
+#include "verdict.h"
 #include "xmalloc.h"
 
 enum {
@@ -423,25 +424,90 @@ run_exit(enum jmx_run_state state)
 	}
 }
 
+/* "p95 < 500 on 'GET /'" */
+static void
+threshold_text(struct jmx_buf *b, const struct jmx_threshold *t)
+{
+	jmx_buf_addf(b, "%s %s %g", t->metric, t->op, t->value);
+	if (t->label != NULL)
+		jmx_buf_addf(b, " on '%s'", t->label);
+}
+
+static void
+verdict_json(struct jmx_buf *b, const struct jmx_verdict *v, int n)
+{
+	int i;
+
+	jmx_buf_adds(b, "[");
+	for (i = 0; i < n; i++) {
+		const struct jmx_threshold *t = v[i].threshold;
+
+		jmx_buf_adds(b, i > 0 ? ",{\"label\":" : "{\"label\":");
+		jmx_json_str(b, t->label);
+		jmx_buf_adds(b, ",\"metric\":");
+		jmx_json_str(b, t->metric);
+		jmx_buf_adds(b, ",\"op\":");
+		jmx_json_str(b, t->op);
+		jmx_buf_adds(b, ",\"value\":");
+		jmx_json_num(b, t->value);
+		jmx_buf_adds(b, ",\"actual\":");
+		if (v[i].measured)
+			jmx_json_num(b, v[i].actual);
+		else
+			jmx_buf_adds(b, "null");
+		jmx_buf_addf(b, ",\"pass\":%s}", v[i].pass ? "true" : "false");
+	}
+	jmx_buf_adds(b, "]");
+}
+
+static void
+print_verdict(const struct jmx_verdict *v, int n)
+{
+	struct jmx_buf b = { 0 };
+	int i;
+
+	for (i = 0; i < n; i++) {
+		jmx_buf_reset(&b);
+		threshold_text(&b, v[i].threshold);
+		if (v[i].measured)
+			printf("threshold %s: %s (measured %g)\n", b.data,
+			    v[i].pass ? "ok" : "FAILED", v[i].actual);
+		else
+			printf("threshold %s: FAILED (no samples)\n", b.data);
+	}
+	jmx_buf_free(&b);
+}
+
 static int
 report_result(struct cli *c, struct jmx_runner *r,
     const struct jmx_runner_result *res)
 {
+	const struct jmx_test_conf *test = jmx_runner_test(r);
 	struct jmx_summary *sum = jmx_summary_new();
+	struct jmx_verdict *verdict;
 	struct jmx_buf b = { 0 };
 	struct jmx_err err = { 0 };
-	int rc = run_exit(res->state);
+	int rc = run_exit(res->state), failed;
 
 	if (jmx_store_summary(c->store, res->run_id, NULL, sum, &err) !=
 	    JMX_OK) {
 		jmx_summary_free(sum);
 		return cli_fail(c, &err);
 	}
+	verdict = xcalloc((size_t)test->nthresholds + 1, sizeof *verdict);
+	failed = jmx_verdict_check(sum, test->thresholds, test->nthresholds,
+	    verdict);
+	/* A completed run whose thresholds failed: the verdict fails. */
+	if (failed > 0 && rc == JMX_EXIT_OK)
+		rc = JMX_EXIT_VERDICT;
 	if (c->json) {
 		jmx_buf_addf(&b, "{\"run_id\":%lld,\"state\":\"%s\","
 		    "\"test_case\":", (long long)res->run_id,
 		    jmx_run_state_name(res->state));
 		jmx_json_str(&b, jmx_runner_test_name(r));
+		jmx_buf_addf(&b, ",\"verdict\":\"%s\",\"thresholds\":",
+		    failed > 0 ? "failed" : "passed");
+		verdict_json(&b, verdict, test->nthresholds);
 		jmx_buf_addf(&b, ",\"samples\":%lld,\"jtl_records\":%lld,"
 		    "\"skew_ms\":%lld,\"delivered_pct\":",
 		    (long long)res->samples, (long long)res->jtl_records,
@@ -474,7 +540,9 @@ report_result(struct cli *c, struct jmx_runner *r,
 		    (long long)res->jtl_records);
 		if (res->archive != NULL)
 			printf("results: %s\n", res->archive);
+		print_verdict(verdict, test->nthresholds);
 	}
+	free(verdict);
 	jmx_summary_free(sum);
 	return rc;
 }

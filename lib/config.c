@@ -22,6 +22,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "verdict.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -54,10 +55,6 @@ static const char *const threshold_keys[] = {
 static const char *const settings_keys[] = {
 	"failure_timeout", "on_agent_failure", "stop_grace", "deadline_grace",
 	"min_free_disk_mb", "threads_per_core", "home", "resume_ramp", NULL
-};
-static const char *const metrics[] = {
-	"avg", "min", "max", "median", "stddev", "error_pct", "errors",
-	"samples", "throughput", "apdex", NULL
 };
 
 static int fail(struct ctx *, const yaml_node_t *, const char *, ...)
@@ -655,20 +652,6 @@ check_notify(struct ctx *c, yaml_node_t *v, const char *s, void *arg)
 	    "exec:COMMAND or syslog, got %s", GOT(v));
 }
 
-static int
-valid_metric(const char *s)
-{
-	double d;
-	int i;
-
-	for (i = 0; metrics[i] != NULL; i++)
-		if (strcmp(s, metrics[i]) == 0)
-			return 1;
-	/* Percentiles: p50, p95, p99.9. */
-	return s[0] == 'p' && isdigit((unsigned char)s[1]) &&
-	    parse_num(s + 1, &d) == 0 && strpbrk(s, "eE+-") == NULL &&
-	    d > 0 && d < 100;
-}
 
 static int
 load_threshold(struct ctx *c, yaml_node_t *map, struct jmx_threshold *th)
@@ -687,7 +670,7 @@ load_threshold(struct ctx *c, yaml_node_t *map, struct jmx_threshold *th)
 	if ((v = lookup(c, map, "metric")) != NULL) {
 		if (get_str(c, "metric", v, &th->metric) == -1)
 			return -1;
-		if (th->metric != NULL && !valid_metric(th->metric))
+		if (th->metric != NULL && !jmx_verdict_known_metric(th->metric))
 			return fail(c, v, "'metric' must be pNN or one of "
 			    "avg, min, max, median, stddev, error_pct, errors, "
 			    "samples, throughput, apdex, got %s", GOT(v));

@@ -84,6 +84,11 @@ struct jmx_jtl {
 	int		 ncols;
 	int		 idx[NCOL];	/* field per column or MISSING */
 	uint32_t	 have;		/* JMX_JTL_* bits */
+	uint32_t	 want;		/* jmx_jtl_set_fields() */
+	uint32_t	 use;		/* have & want: columns delivered */
+	int		 uidx[NCOL];	/* idx, or MISSING when not used */
+	int		*wf;		/* used fields, ascending */
+	int		 nwf;
 	int		 nvars;
 	int		*var_idx;
 	struct jmx_span	*var_names;
@@ -122,6 +127,8 @@ struct jmx_jtl {
 	struct jmx_sample s;
 };
 
+static void	plan(struct jmx_jtl *);
+
 struct jmx_jtl *
 jmx_jtl_new(jmx_jtl_cb cb, void *arg)
 {
@@ -131,9 +138,11 @@ jmx_jtl_new(jmx_jtl_cb cb, void *arg)
 	p->cb = cb;
 	p->arg = arg;
 	p->delim = ',';
+	p->want = JMX_JTL_ALL;
 #ifdef HAVE_AVX2
 	p->avx2 = __builtin_cpu_supports("avx2") &&
-	    __builtin_cpu_supports("bmi");
+	    __builtin_cpu_supports("bmi") &&
+	    __builtin_cpu_supports("popcnt");
 #endif
 	return p;
 }
@@ -148,6 +157,7 @@ jmx_jtl_free(struct jmx_jtl *p)
 	free(p->var_names);
 	free(p->var_values);
 	free(p->var_store);
+	free(p->wf);
 	free(p->eb);
 	free(p->fb);
 	free(p->hf);
@@ -166,6 +176,14 @@ jmx_jtl_set_delimiter(struct jmx_jtl *p, char c)
 	}
 	p->delim = c;
 	p->delim_fixed = 1;
+}
+
+void
+jmx_jtl_set_fields(struct jmx_jtl *p, uint32_t mask)
+{
+	p->want = mask;
+	if (p->have_header)
+		plan(p);
 }
 
 void
@@ -468,6 +486,21 @@ block_masks_avx2(const char *b, char delim, struct masks *m)
 }
 #endif
 
+/* Number of set bits (POPCNT in run_avx2(), else libgcc's or a loop). */
+static inline int
+popcount64(uint64_t x)
+{
+#if defined(__GNUC__)
+	return __builtin_popcountll(x);
+#else
+	int n = 0;
+
+	for (; x != 0; x &= x - 1)
+		n++;
+	return n;
+#endif
+}
+
 /* Bit i of the result is the XOR of bits 0..i of x: "inside quotes". */
 static inline uint64_t
 prefix_xor(uint64_t x)
@@ -758,21 +791,14 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 	p->header = xstrndup(s, (size_t)(e - s));
 	p->have_header = 1;
 
-	/* constant parts of every sample */
-	memset(&p->s, 0, sizeof p->s);
-	p->s.have = p->have;
-	p->s.nvars = p->nvars;
-	p->s.var_names = p->var_names;
-	p->s.var_values = p->var_values;
-	p->s.sample_count = 1;
-
 	/*
 	 * Field ends, relative to the record's start: e[-1] = -1 starts
 	 * field 0; e[-3], e[-2] make an empty field MISSING for absent
-	 * columns.  A block can add 64 fields past a full record.
+	 * columns.  A block can add 64 fields past a full record, and
+	 * put_ends() stores up to 3 more.
 	 */
 	free(p->eb);
-	p->eb = xreallocarray(NULL, (size_t)n + 70, sizeof *p->eb);
+	p->eb = xreallocarray(NULL, (size_t)n + 72, sizeof *p->eb);
 	p->e = p->eb + 3;
 	p->e[-3] = -1;
 	p->e[-2] = 0;
@@ -782,7 +808,60 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 	p->f = p->fb + 2;
 	p->f[MISSING].p = "";
 	p->f[MISSING].len = 0;
+	free(p->wf);
+	p->wf = xreallocarray(NULL, (size_t)n, sizeof *p->wf);
+	plan(p);
 	return JMX_OK;
+}
+
+/*
+ * Decide, from the header and jmx_jtl_set_fields(), what deliver() fills
+ * in and which fields unquote() looks at; reset the sample so that the
+ * columns not delivered read as absent.
+ */
+static void
+plan(struct jmx_jtl *p)
+{
+	struct jmx_span *sp[10];
+	unsigned char *used;
+	size_t k;
+	int c, i;
+
+	p->use = p->have & p->want;
+	used = xcalloc((size_t)p->ncols, 1);
+	for (c = 0; c < NCOL; c++) {
+		p->uidx[c] = (p->use & (1U << c)) ? p->idx[c] : MISSING;
+		if (p->uidx[c] >= 0)
+			used[p->uidx[c]] = 1;
+	}
+	for (i = 0; (p->want & JMX_JTL_VARS) && i < p->nvars; i++)
+		used[p->var_idx[i]] = 1;
+	p->nwf = 0;
+	for (i = 0; i < p->ncols; i++)
+		if (used[i])
+			p->wf[p->nwf++] = i;
+	free(used);
+
+	/* constant parts of every sample; absent columns as documented */
+	memset(&p->s, 0, sizeof p->s);
+	p->s.have = p->have;
+	p->s.nvars = (p->want & JMX_JTL_VARS) ? p->nvars : 0;
+	p->s.var_names = p->var_names;
+	p->s.var_values = p->var_values;
+	p->s.sample_count = 1;
+	p->s.success = 1;
+	sp[0] = &p->s.label;
+	sp[1] = &p->s.response_code;
+	sp[2] = &p->s.response_message;
+	sp[3] = &p->s.thread_name;
+	sp[4] = &p->s.data_type;
+	sp[5] = &p->s.failure_message;
+	sp[6] = &p->s.url;
+	sp[7] = &p->s.filename;
+	sp[8] = &p->s.encoding;
+	sp[9] = &p->s.hostname;
+	for (k = 0; k < sizeof sp / sizeof sp[0]; k++)
+		sp[k]->p = "";
 }
 
 enum jmx_code
@@ -827,7 +906,8 @@ bad(struct jmx_jtl *p, const char *fmt, ...)
 /*
  * Build the sample from the fields of the record at s and hand it over.
  * Fields are s + e[i - 1] + 1 .. s + e[i], or with quoted, the spans f[i]
- * (the compiler makes one copy of each kind).
+ * (the compiler makes one copy of each kind).  Only the columns in
+ * p->use are touched; plan() left the others as absent.
  */
 static ALWAYS_INLINE int
 deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
@@ -835,26 +915,31 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 {
 	/* restrict: stores to the sample do not change fields or columns */
 	const struct jmx_span *restrict f = p->f;
-	const int *restrict ix = p->idx;
+	const int *restrict ix = p->uidx;
 	const char *lim = quoted ? NULL : p->lim, *fp;
 	struct jmx_sample *restrict sm = &p->s;
+	const uint32_t use = p->use;
 	size_t fl;
 	int i;
 
 #define FP(i)	(quoted ? f[i].p : s + e[(i) - 1] + 1)
 #define FL(i)	(quoted ? f[i].len : (size_t)(e[i] - e[(i) - 1] - 1))
-#define SPAN(dst, i) do {						\
-	(dst).p = FP(i);						\
-	(dst).len = FL(i);						\
+#define SPAN(c, dst) do {						\
+	if (use & (1U << (c))) {					\
+		(dst).p = FP(ix[c]);					\
+		(dst).len = FL(ix[c]);					\
+	}								\
 } while (0)
 #define NUM(c, dst) do {						\
-	fp = FP(ix[c]);							\
-	fl = FL(ix[c]);							\
-	if (fl == 0)							\
-		(dst) = 0;						\
-	else if (parse_int(fp, fl, lim, &(dst)) != 0)			\
-		return bad(p, "%s '%.*s' is not a number", colnames[c],	\
-		    SHOW(fl, fp));					\
+	if (use & (1U << (c))) {					\
+		fp = FP(ix[c]);						\
+		fl = FL(ix[c]);						\
+		if (fl == 0)						\
+			(dst) = 0;					\
+		else if (parse_int(fp, fl, lim, &(dst)) != 0)		\
+			return bad(p, "%s '%.*s' is not a number",	\
+			    colnames[c], SHOW(fl, fp));			\
+	}								\
 } while (0)
 
 	fp = FP(ix[C_TS]);
@@ -881,7 +966,7 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 	}
 #endif
 	if (parse_int(fp, fl, lim, &sm->ts) != 0) {
-		if (!(p->have & JMX_JTL_TIMESTAMP))
+		if (!(use & JMX_JTL_TIMESTAMP))
 			sm->ts = 0;
 		else if (parse_date(fp, fl, p->utc_off_ms, &sm->ts) != 0)
 			return bad(p, "timeStamp '%.*s' is neither epoch "
@@ -891,31 +976,34 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 #ifdef SWAR_DIGITS
 ts_done:
 #endif
-	fp = FP(ix[C_ELAPSED]);
-	fl = FL(ix[C_ELAPSED]);
-	if (parse_int(fp, fl, lim, &sm->elapsed) != 0)
-		return bad(p, "elapsed '%.*s' is not a number", SHOW(fl, fp));
-	SPAN(sm->label, ix[C_LABEL]);
-	SPAN(sm->response_code, ix[C_RCODE]);
-	SPAN(sm->response_message, ix[C_RMSG]);
-	SPAN(sm->thread_name, ix[C_THREAD]);
-	SPAN(sm->data_type, ix[C_DTYPE]);
-	fp = FP(ix[C_SUCCESS]);
-	fl = FL(ix[C_SUCCESS]);
-	if (fl == 4 && memcmp(fp, "true", 4) == 0)
-		sm->success = 1;
-	else if (fl == 5 && memcmp(fp, "false", 5) == 0)
-		sm->success = 0;
-	else if (!(p->have & JMX_JTL_SUCCESS))
-		sm->success = 1;
-	else if (fl == 4 && strncasecmp(fp, "true", 4) == 0)
-		sm->success = 1;
-	else if (fl == 5 && strncasecmp(fp, "false", 5) == 0)
-		sm->success = 0;
-	else
-		return bad(p, "success '%.*s' is not true or false",
-		    SHOW(fl, fp));
-	SPAN(sm->failure_message, ix[C_FMSG]);
+	if (use & JMX_JTL_ELAPSED) {
+		fp = FP(ix[C_ELAPSED]);
+		fl = FL(ix[C_ELAPSED]);
+		if (parse_int(fp, fl, lim, &sm->elapsed) != 0)
+			return bad(p, "elapsed '%.*s' is not a number",
+			    SHOW(fl, fp));
+	}
+	SPAN(C_LABEL, sm->label);
+	SPAN(C_RCODE, sm->response_code);
+	SPAN(C_RMSG, sm->response_message);
+	SPAN(C_THREAD, sm->thread_name);
+	SPAN(C_DTYPE, sm->data_type);
+	if (use & JMX_JTL_SUCCESS) {
+		fp = FP(ix[C_SUCCESS]);
+		fl = FL(ix[C_SUCCESS]);
+		if (fl == 4 && memcmp(fp, "true", 4) == 0)
+			sm->success = 1;
+		else if (fl == 5 && memcmp(fp, "false", 5) == 0)
+			sm->success = 0;
+		else if (fl == 4 && strncasecmp(fp, "true", 4) == 0)
+			sm->success = 1;
+		else if (fl == 5 && strncasecmp(fp, "false", 5) == 0)
+			sm->success = 0;
+		else
+			return bad(p, "success '%.*s' is not true or false",
+			    SHOW(fl, fp));
+	}
+	SPAN(C_FMSG, sm->failure_message);
 	NUM(C_BYTES, sm->bytes);
 	NUM(C_SENT, sm->sent_bytes);
 	NUM(C_GRP, sm->grp_threads);
@@ -923,23 +1011,26 @@ ts_done:
 	NUM(C_LATENCY, sm->latency);
 	NUM(C_IDLE, sm->idle);
 	NUM(C_CONNECT, sm->connect);
-	SPAN(sm->url, ix[C_URL]);
-	if (sm->url.len == 4 && memcmp(sm->url.p, "null", 4) == 0)
-		sm->url.len = 0;
-	if (p->have & (JMX_JTL_FILENAME | JMX_JTL_ENCODING | JMX_JTL_HOSTNAME |
-	    JMX_JTL_SAMPLECOUNT)) {
-		SPAN(sm->filename, ix[C_FILENAME]);
-		SPAN(sm->encoding, ix[C_ENCODING]);
-		SPAN(sm->hostname, ix[C_HOST]);
-		if (p->have & JMX_JTL_SAMPLECOUNT)
-			NUM(C_SCOUNT, sm->sample_count);
+	if (use & JMX_JTL_URL) {
+		SPAN(C_URL, sm->url);
+		if (sm->url.len == 4 && memcmp(sm->url.p, "null", 4) == 0)
+			sm->url.len = 0;
 	}
-	if (p->have & JMX_JTL_ERRORCOUNT)
+	if (use & (JMX_JTL_FILENAME | JMX_JTL_ENCODING | JMX_JTL_HOSTNAME |
+	    JMX_JTL_SAMPLECOUNT)) {
+		SPAN(C_FILENAME, sm->filename);
+		SPAN(C_ENCODING, sm->encoding);
+		SPAN(C_HOST, sm->hostname);
+		NUM(C_SCOUNT, sm->sample_count);
+	}
+	if (use & JMX_JTL_ERRORCOUNT)
 		NUM(C_ECOUNT, sm->error_count);
 	else
 		sm->error_count = !sm->success;
-	for (i = 0; i < p->nvars; i++)
-		SPAN(p->var_values[i], p->var_idx[i]);
+	for (i = 0; i < sm->nvars; i++) {
+		p->var_values[i].p = FP(p->var_idx[i]);
+		p->var_values[i].len = FL(p->var_idx[i]);
+	}
 	sm->line = p->line + 1;
 	sm->offset = p->offset;
 	if (p->cb != NULL &&
@@ -953,20 +1044,22 @@ ts_done:
 }
 
 /*
- * The fields of a record with quotes in it as spans in p->f, quotes
- * removed and doubled quotes undone.  A quote inside a field that does not
- * start with one is kept as it is.  Returns 0, or bad()'s REC_BAD.
+ * The used fields (p->wf) of a record with quotes in it as spans in p->f,
+ * quotes removed and doubled quotes undone; the others are not looked at.
+ * A quote inside a field that does not start with one is kept as it is.
+ * Returns 0, or bad()'s REC_BAD.
  */
 static int
 unquote(struct jmx_jtl *p, const char *s, const int64_t *e, int n)
 {
 	const char *a, *z, *c;
 	char *w;
-	int i;
+	int i, k;
 
 	esc_reserve(p, (size_t)e[n - 1]);
 	w = p->esc;
-	for (i = 0; i < n; i++) {
+	for (k = 0; k < p->nwf; k++) {
+		i = p->wf[k];
 		a = s + e[i - 1] + 1;
 		z = s + e[i];
 		if (a == z || *a != '"') {
@@ -994,6 +1087,32 @@ unquote(struct jmx_jtl *p, const char *s, const int64_t *e, int n)
 		p->f[i].len = (size_t)(w - p->f[i].p);
 	}
 	return REC_OK;
+}
+
+/*
+ * Store base + the index of each set bit of m at ep, ascending; returns
+ * the new end.  Four per turn with no branch per field: the stores past
+ * the last bit (at most 3) land in the slack set_columns() gave e.
+ * ctz64(m | top bit) is ctz64(m) for m != 0, and defined for 0.
+ */
+static ALWAYS_INLINE int64_t *
+put_ends(int64_t *ep, int64_t base, uint64_t m)
+{
+	const uint64_t top = 1ULL << 63;
+	int64_t *end = ep + popcount64(m);
+
+	while (ep < end) {
+		ep[0] = base + (int64_t)ctz64(m | top);
+		m &= m - 1;
+		ep[1] = base + (int64_t)ctz64(m | top);
+		m &= m - 1;
+		ep[2] = base + (int64_t)ctz64(m | top);
+		m &= m - 1;
+		ep[3] = base + (int64_t)ctz64(m | top);
+		m &= m - 1;
+		ep += 4;
+	}
+	return end;
 }
 
 /*
@@ -1126,10 +1245,7 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 			/* the field ends up to the next record end */
 			lb = lf & -lf;
 			upto = lf != 0 ? st & (lb | (lb - 1)) : st;
-			while (upto != 0) {
-				*ep++ = base + (ptrdiff_t)ctz64(upto);
-				upto &= upto - 1;
-			}
+			ep = put_ends(ep, base, upto);
 			if (lf == 0) {
 				hasq |= qr;
 				break;
@@ -1213,8 +1329,11 @@ run_plain(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 }
 
 #ifdef HAVE_AVX2
-/* Haswell and later: AVX2 for the masks, BMI1 for the bit loops. */
-__attribute__((target("avx2,bmi"))) static enum jmx_code
+/*
+ * Haswell and later: AVX2 for the masks, BMI1 and POPCNT for the bit
+ * loops.
+ */
+__attribute__((target("avx2,bmi,popcnt"))) static enum jmx_code
 run_avx2(struct jmx_jtl *p, const char *buf, size_t len, int eof,
     size_t *used, struct jmx_err *err)
 {

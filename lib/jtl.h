@@ -66,6 +66,10 @@ struct jmx_span {
 #define JMX_JTL_HOSTNAME	0x080000
 #define JMX_JTL_IDLETIME	0x100000
 #define JMX_JTL_CONNECT		0x200000
+/* For jmx_jtl_set_fields() only: the sample variables. */
+#define JMX_JTL_VARS		0x80000000U
+/* Every column and the sample variables (the default). */
+#define JMX_JTL_ALL		(0x3FFFFFU | JMX_JTL_VARS)
 
 /*
  * One parsed record, valid only during the callback: its strings point
@@ -118,6 +122,14 @@ typedef enum jmx_code (*jmx_jtl_cb)(const struct jmx_sample *, void *arg,
 struct jmx_jtl	*jmx_jtl_new(jmx_jtl_cb cb, void *arg);
 void		 jmx_jtl_free(struct jmx_jtl *);
 
+/*
+ * Deliver only the columns in mask (JMX_JTL_* bits; JMX_JTL_ALL by
+ * default).  The others are located, to count fields, but neither parsed
+ * nor checked: they read as if the file lacked them, and a bad value in
+ * one does not make the record bad.  have still tells what the file has.
+ * Asking for less is faster, mostly for quoted records.
+ */
+void		 jmx_jtl_set_fields(struct jmx_jtl *, uint32_t mask);
 /* Use this delimiter instead of detecting it (0: detect, the default). */
 void		 jmx_jtl_set_delimiter(struct jmx_jtl *, char);
 /*

@@ -348,6 +348,12 @@ jmx_runner_test_name(struct jmx_runner *r)
 	return r->test->name;
 }
 
+const struct jmx_test_conf *
+jmx_runner_test(struct jmx_runner *r)
+{
+	return r->test;
+}
+
 const struct jmx_plan *
 jmx_runner_plan(struct jmx_runner *r)
 {
@@ -1070,6 +1076,34 @@ collect(struct ragent *ra)
 }
 
 /*
+ * The SSH connection failed: JMeter goes on by itself on the agent, so
+ * try to reconnect until settings.failure_timeout has passed.  Reading
+ * then resumes at the same byte offset.
+ */
+static int
+reconnect(struct ragent *ra)
+{
+	int64_t until = jmx_mono_ms() + ra->r->cfg->settings.failure_timeout_ms;
+	struct timespec pause = { 1, 0 };
+	struct jmx_err err = { 0 };
+
+	set_state(ra, "reconnecting");
+	log_warn("agent '%s': %s; reconnecting", ra->a.conf->name,
+	    ra->werr.msg);
+	jmx_agent_disconnect(&ra->a);
+	while (jmx_mono_ms() < until) {
+		if (jmx_agent_connect(&ra->a, CONNECT_TIMEOUT_MS, &err) ==
+		    JMX_OK) {
+			set_state(ra, ra->udp_port > 0 ? "running" : "starting");
+			jmx_err_clear(&ra->werr);
+			return 0;
+		}
+		nanosleep(&pause, NULL);
+	}
+	return -1;
+}
+
+/*
  * The worker: tail the JTL, watch JMeter, forward stops, and at the end
  * drain, collect and clean up.
  */
@@ -1079,7 +1113,7 @@ worker(void *arg)
 	struct ragent *ra = arg;
 	struct jmx_runner *r = ra->r;
 	struct jmx_agent_status st = { 0 };
-	int64_t fed = 0, last_status = 0, sent_ms = 0, n;
+	int64_t fed = 0, last_status = 0, sent_ms = 0, n = 0;
 	int sent = 0, exited = 0;
 	struct timespec pause = { 0, POLL_MS * 1000000L };
 
@@ -1088,8 +1122,11 @@ worker(void *arg)
 		forward_stop(ra, &sent, &sent_ms);
 		if (jmx_mono_ms() - last_status >= 1000) {
 			if (jmx_agent_status(&ra->a, ra->seg.work_dir, &st,
-			    &ra->werr) != JMX_OK)
-				goto lost;
+			    &ra->werr) != JMX_OK) {
+				if (reconnect(ra) != 0)
+					goto lost;
+				continue;
+			}
 			last_status = jmx_mono_ms();
 			if (st.udp_port > 0 && ra->udp_port == 0) {
 				ra->udp_port = st.udp_port;
@@ -1100,8 +1137,14 @@ worker(void *arg)
 		/* After the exit is seen, read on until the file is drained. */
 		do {
 			if ((n = tail_once(ra, &fed, &ra->werr)) < 0)
-				goto lost;
+				break;
 		} while (exited && n > 0);
+		if (n < 0) {
+			if (reconnect(ra) != 0)
+				goto lost;
+			exited = 0;
+			continue;
+		}
 		if (!exited && n == 0)
 			nanosleep(&pause, NULL);
 	}

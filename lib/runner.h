@@ -119,6 +119,8 @@ void		jmx_runner_agent(struct jmx_runner *, int,
 		    struct jmx_runner_agent *);
 /* The test case name, plan path and planned totals. */
 const char	*jmx_runner_test_name(struct jmx_runner *);
+/* The test case run (an ad-hoc one for a bare .jmx path). */
+const struct jmx_test_conf *jmx_runner_test(struct jmx_runner *);
 const struct jmx_plan *jmx_runner_plan(struct jmx_runner *);
 const struct jmx_split *jmx_runner_the_split(struct jmx_runner *);
 /* Record the run (state validating); its id, for --detach. */

@@ -2,7 +2,10 @@
  * stats.c: per-second buckets and summaries.
  *
  * jmx_agg_add() is on the ingestion hot path, so: labels are interned by
- * a 64-bit hash read a word at a time; each label remembers the bucket it
+ * a 64-bit hash read a word at a time, behind a small direct-mapped memo
+ * that recognises a label by its length and three words (all of it up to
+ * 24 bytes) without hashing it; each label remembers the
+ * bucket it
  * last went to, which is the right one for nearly every sample (samples
  * of a label arrive roughly in time order); only on a miss is the
  * (second, label, slot) hash consulted.  Buckets live in one array, the
@@ -45,8 +48,18 @@ struct lcache {
 	uint32_t	 idx;
 };
 
+/* A memo entry: a label's length, label_words() and id + 1 (0: empty). */
+struct lmemo {
+	uint64_t	 w[3];
+	size_t		 len;
+	uint32_t	 id1;
+};
+
+#define MEMO_BITS	8
+
 struct jmx_agg {
 	struct ltab	  labels;
+	struct lmemo	  memo[1 << MEMO_BITS];
 	struct lcache	 *cache;	/* per label id */
 	uint32_t	  ccap;
 	struct jmx_bucket *b;		/* buckets in creation order */
@@ -236,14 +249,66 @@ cache_grow(struct jmx_agg *a, uint32_t id)
 		a->cache[i].idx = NONE;
 }
 
+/*
+ * Words that, with n, determine the n bytes at p when n <= 24: the first,
+ * the middle and the last 8 (overlapping), or below 8 two overlapping
+ * 4-byte halves.  Longer labels also need a compare of the whole.
+ */
+static inline void
+label_words(const char *p, size_t n, uint64_t w[3])
+{
+	const unsigned char *u = (const unsigned char *)p;
+	uint32_t x, y;
+	size_t i;
+
+	if (n >= 8) {
+		memcpy(&w[0], p, 8);
+		memcpy(&w[1], p + (n - 8) / 2, 8);
+		memcpy(&w[2], p + n - 8, 8);
+		return;
+	}
+	w[1] = w[2] = 0;
+	if (n >= 4) {
+		memcpy(&x, p, 4);
+		memcpy(&y, p + n - 4, 4);
+		w[0] = x | (uint64_t)y << 32;
+		return;
+	}
+	for (w[0] = 0, i = 0; i < n; i++)
+		w[0] |= (uint64_t)u[i] << (8 * i);
+}
+
+/*
+ * The id of label p (n bytes), through the memo: equal length and words
+ * prove equality up to 24 bytes, longer labels are compared to the
+ * interned name.  On a miss, intern by hash and remember it.
+ */
+static inline __attribute__((always_inline)) uint32_t
+intern(struct jmx_agg *a, const char *p, size_t n)
+{
+	struct lmemo *m;
+	uint64_t w[3];
+	uint32_t id;
+
+	label_words(p, n, w);
+	m = &a->memo[((w[0] ^ (w[2] << 7) ^ n) * MIX) >> (64 - MEMO_BITS)];
+	if (m->id1 != 0 && m->len == n && m->w[0] == w[0] &&
+	    m->w[1] == w[1] && m->w[2] == w[2] &&
+	    (n <= 24 || same_bytes(a->labels.v[m->id1 - 1].name, p, n)))
+		return m->id1 - 1;
+	id = ltab_intern(&a->labels, p, n);
+	if (id >= a->ccap)
+		cache_grow(a, id);
+	memcpy(m->w, w, sizeof m->w);
+	m->len = n;
+	m->id1 = id + 1;
+	return id;
+}
+
 uint32_t
 jmx_agg_intern(struct jmx_agg *a, const char *p, size_t n)
 {
-	uint32_t id = ltab_intern(&a->labels, p, n);
-
-	if (id >= a->ccap)
-		cache_grow(a, id);
-	return id;
+	return intern(a, p, n);
 }
 
 const char *
@@ -349,9 +414,7 @@ jmx_agg_add_slot(struct jmx_agg *a, const struct jmx_sample *s, int slot,
 	uint64_t n;
 	uint32_t id;
 
-	id = ltab_intern(&a->labels, s->label.p, s->label.len);
-	if (id >= a->ccap)
-		cache_grow(a, id);
+	id = intern(a, s->label.p, s->label.len);
 	sec = start >= 0 ? start / 1000 : -((999 - start) / 1000);
 	c = &a->cache[id];
 	if (c->idx == NONE || c->second != sec || c->slot != slot) {

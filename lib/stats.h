@@ -54,6 +54,16 @@ struct jmx_bucket {
 	struct jmx_hist	*err_hist;	/* failed ones only, or NULL */
 };
 
+/*
+ * The columns jmx_agg_add() reads (JMX_JTL_* bits: include jtl.h), for
+ * jmx_jtl_set_fields(): a parser feeding only an agg can skip the rest.
+ */
+#define JMX_AGG_FIELDS	(JMX_JTL_TIMESTAMP | JMX_JTL_ELAPSED |		\
+	JMX_JTL_LABEL | JMX_JTL_SUCCESS | JMX_JTL_BYTES |		\
+	JMX_JTL_SENTBYTES | JMX_JTL_GRPTHREADS | JMX_JTL_ALLTHREADS |	\
+	JMX_JTL_LATENCY | JMX_JTL_CONNECT | JMX_JTL_SAMPLECOUNT |	\
+	JMX_JTL_ERRORCOUNT)
+
 /* An empty aggregate; jmx_agg_free() it. */
 struct jmx_agg	*jmx_agg_new(void);
 void		 jmx_agg_free(struct jmx_agg *);

@@ -66,4 +66,20 @@ is "$RC" 2 "jmx-run: bad --threads exits 2"
 run "$JMX_RUN" -J novalue x
 is "$RC" 2 "jmx-run: -J without = exits 2"
 
+# A plan whose thread count cannot be resolved: exit 2 naming the element,
+# before any agent is contacted.
+printf 'agents:\n  - {name: far, host: 198.18.0.250}\n' >"$TEST_DIR/jmx.yaml"
+run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" --dry-run \
+    "$JMX_SRCDIR/tests/data/plans/unresolved.jmx"
+is "$RC" 2 "unresolvable plan: exit 2"
+like "$ERR" "line 14: ThreadGroup 'Users': num_threads '\\$\\{__P\\(x\\)\\}' cannot be resolved" \
+    "the unresolvable element is named with its line"
+run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" --dry-run --agents nosuch \
+    "$JMX_SRCDIR/share/plans/http-get.jmx"
+is "$RC" 2 "unknown agent: exit 2"
+like "$ERR" "no agent 'nosuch'" "the unknown agent is named"
+run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" nosuchtest
+is "$RC" 2 "unknown test case: exit 2"
+like "$ERR" "'nosuchtest' is neither a test case" "the unknown test case is named"
+
 done_testing

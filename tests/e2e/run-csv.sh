@@ -16,15 +16,27 @@ cp "$JMX_SRCDIR/tests/data/plans/csv-echo.jmx" "$TEST_DIR/plan.jmx"
 		i=$((i + 1))
 	done
 } >"$TEST_DIR/users.csv"
+cat >>"$conf" <<YAML
+tests:
+  rows:
+    plan: $TEST_DIR/plan.jmx
+    thresholds:
+      - {metric: error_pct, op: "<=", value: 0}
+      - {metric: samples, op: ">=", value: 1000}
+YAML
 export JMX_AGENT_HEAP="-Xms128m -Xmx256m"
 
 "$BED" clear-log >/dev/null
 # 4 threads split 2/1/1; loops without end: threads stop at end of file.
 run "$JMX_RUN" --config "$conf" --json --threads 4 --data "$TEST_DIR/users.csv:split" \
-    -J host="$JMX_BED_TARGET" -J loops=-1 -J think=0 -J ramp=0 "$TEST_DIR/plan.jmx"
-is "$RC" 0 "the run exits 0"
-[ "$RC" -eq 0 ] || diag "$ERR"
+    -J host="$JMX_BED_TARGET" -J loops=-1 -J think=0 -J ramp=0 rows
+is "$RC" 1 "the run completed but a threshold failed: exit 1"
+[ "$RC" -eq 1 ] || diag "$ERR"
 echo "$OUT" >"$TEST_DIR/run.json"
+is "$(json_get "$TEST_DIR/run.json" 'd["state"]')" completed "state completed"
+is "$(json_get "$TEST_DIR/run.json" 'd["verdict"]')" failed "verdict failed"
+is "$(json_get "$TEST_DIR/run.json" '[(t["metric"], t["actual"], t["pass"]) for t in d["thresholds"]]')" \
+    "[('error_pct', 0, True), ('samples', 40, False)]" "each threshold with what was measured"
 id=$(json_get "$TEST_DIR/run.json" 'd["run_id"]')
 
 # Which rows each agent used, from the echo URLs in its own JTL.

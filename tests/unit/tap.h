@@ -17,7 +17,7 @@
 static int tap_n, tap_failed;
 static char tap_dir[256];
 
-static int
+static int __attribute__((unused))
 tap_ok(int cond, const char *fmt, ...)
 {
 	va_list ap;
@@ -58,7 +58,7 @@ tap_ok(int cond, const char *fmt, ...)
 } while (0)
 
 /* A fresh private directory for this test program. */
-static const char *
+static const char * __attribute__((unused))
 tap_tmpdir(void)
 {
 	const char *base = getenv("TMPDIR");
@@ -75,7 +75,7 @@ tap_tmpdir(void)
 }
 
 /* Print the plan; remove the temp dir unless something failed. */
-static int
+static int __attribute__((unused))
 done_testing(void)
 {
 	char cmd[300];

@@ -6,6 +6,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "jtl.h"
 #include "util.h"
@@ -750,6 +751,76 @@ test_odd_records(void)
 	jmx_buf_free(&many);
 }
 
+/*
+ * jmx_jtl_set_fields(): the columns asked for come out as with every
+ * column, the others as absent and unchecked; asked before or after the
+ * header.
+ */
+static void
+test_fields(void)
+{
+	static const char csv[] = "timeStamp,elapsed,label,responseCode,"
+	    "threadName,success,failureMessage,bytes,Latency,IdleTime,"
+	    "\"v\"\n"
+	    "1700000000123,15,\"a, \"\"b\"\"\",200,T 1-1,true,,1234,9,x,vv\n"
+	    "1700000000200,7,plain,500,\"T,1\",false,\"bad \"\"x\"\"\",12,"
+	    "3,0,\"w\"\n";
+	static const char want[] =
+	    "1700000000123|15|a, \"b\"|||||1||0|0|0|0||9|0|0||1|0|@2:98\n"
+	    "1700000000200|7|plain|||||0||0|0|0|0||3|0|0||1|1|@3:154\n";
+	struct seen g;
+	struct jmx_jtl *p;
+	size_t i;
+
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect, &g);
+	jmx_jtl_set_fields(p, JMX_JTL_TIMESTAMP | JMX_JTL_ELAPSED |
+	    JMX_JTL_LABEL | JMX_JTL_SUCCESS | JMX_JTL_LATENCY);
+	is_int(jmx_jtl_feed(p, csv, sizeof csv - 1, NULL), JMX_OK,
+	    "fields: IdleTime 'x' not asked for, not checked");
+	jmx_buf_addc(&g.out, 0);
+	is_str(g.out.data, want, "fields: only those asked for");
+	jmx_jtl_free(p);
+	jmx_buf_free(&g.out);
+	jmx_buf_free(&g.last_fmsg);
+
+	/* Every mask, in pieces, against the full parse of the same data. */
+	for (i = 0; i < 2; i++) {
+		struct seen a, b;
+		struct jmx_jtl *pa, *pb;
+		size_t k;
+
+		memset(&a, 0, sizeof a);
+		memset(&b, 0, sizeof b);
+		pa = jmx_jtl_new(collect, &a);
+		pb = jmx_jtl_new(collect, &b);
+		jmx_jtl_set_skip_bad(pa, 1);
+		jmx_jtl_set_skip_bad(pb, 1);
+		if (i == 0)
+			jmx_jtl_set_fields(pb, JMX_JTL_ALL &
+			    ~JMX_JTL_IDLETIME);
+		jmx_jtl_feed(pa, csv, sizeof csv - 1, NULL);
+		for (k = 0; k < sizeof csv - 1; k++) {
+			jmx_jtl_feed(pb, csv + k, 1, NULL);
+			if (i == 1 && k == 120)	/* after the header */
+				jmx_jtl_set_fields(pb, JMX_JTL_ALL &
+				    ~JMX_JTL_IDLETIME);
+		}
+		jmx_buf_addc(&a.out, 0);
+		jmx_buf_addc(&b.out, 0);
+		is_int(jmx_jtl_bad(pa), 1, "fields: full parse: 'x' bad");
+		ok(jmx_jtl_records(pb) == 2, "fields %zu: both records", i);
+		ok(b.out.len > a.out.len && strstr(b.out.data,
+		    a.out.data) != NULL, "fields %zu: common record same", i);
+		jmx_jtl_free(pa);
+		jmx_jtl_free(pb);
+		jmx_buf_free(&a.out);
+		jmx_buf_free(&a.last_fmsg);
+		jmx_buf_free(&b.out);
+		jmx_buf_free(&b.last_fmsg);
+	}
+}
+
 int
 main(void)
 {
@@ -768,5 +839,6 @@ main(void)
 	test_big_field();
 	test_fuzz();
 	test_odd_records();
+	test_fields();
 	return done_testing();
 }

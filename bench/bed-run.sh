@@ -1,0 +1,34 @@
+# bench/bed-run.sh: shared set-up for the benchmarks that run real
+# JMeters on the namespace test bed.  Sourced; needs root, a build in
+# the tree and JMeter (tools/bootstrap.sh check gives all three).
+top=$(cd "$(dirname "$0")/.." && pwd)
+JMETER_HOME=${JMETER_HOME:-/opt/jmx/jmeter-5.6.3}
+JMX_RUN=$top/jmx-run
+BENCH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/jmx-bench.XXXXXX")
+export JMX_HOME=$BENCH_DIR/home
+export JMX_AGENT_HEAP="-Xms128m -Xmx256m"
+trap 'rm -rf "$BENCH_DIR"' EXIT
+
+"$top/tests/bed/testbed.sh" up 3 >/dev/null || exit 1
+eval "$("$top/tests/bed/testbed.sh" env)"
+CONF=$BENCH_DIR/jmx.yaml
+cat >"$CONF" <<YAML
+defaults:
+  user: root
+  key: $JMX_BED_KEY
+  known_hosts: $JMX_BED_KNOWN_HOSTS
+  jmeter_home: $JMETER_HOME
+agents:
+  - {name: a1, host: $JMX_BED_ADDR_a1}
+  - {name: a2, host: $JMX_BED_ADDR_a2}
+  - {name: a3, host: $JMX_BED_ADDR_a3}
+tests:
+  bench:
+    plan: $top/share/plans/http-get.jmx
+    properties: {host: $JMX_BED_TARGET, think: 0}
+YAML
+
+# The value of a key in a jmx-run --json document on stdin.
+json_key() {
+	python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
