@@ -5,9 +5,11 @@
 # flags (-g -O2) from the library sources they need (so a broken module
 # elsewhere does not stop it), generates a 1M-record JTL, and reports:
 #   - instructions per record: callgrind's total Ir on a 200k-record file
-#     divided by its records;
-#   - records/s, and the time against `wc -l` on the same 1M-record file
-#     (best of 3 each).
+#     divided by its records, for parse + jmx_agg_add, parse only, and
+#     parse only of every column (the parser's default; the others ask
+#     only for JMX_AGG_FIELDS);
+#   - records/s, and the time as a ratio to `wc -l` on the same
+#     1M-record file (best of 3 each).
 #
 # usage: bench/run-jtl.sh [workdir]   (default: a fresh mktemp -d)
 # env: CC, CFLAGS, N (1000000), NCG (200000)
@@ -36,23 +38,25 @@ $CC $CFLAGS -o "$work/jtl-gen" "$top/bench/jtl-gen.c" -lm
 echo "# $N records: $(wc -c < "$work/big.jtl") bytes," \
     "$(wc -l < "$work/big.jtl") lines"
 
-# Instructions per record under callgrind.
-if command -v valgrind > /dev/null 2>&1; then
+# Instructions per record under callgrind: $1 names it, the rest are
+# bench-jtl's options.
+ipr() {
+	what=$1
+	shift
 	valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
-	    "$work/bench-jtl" "$work/small.jtl" > "$work/cg.txt" 2> /dev/null
+	    "$work/bench-jtl" "$@" "$work/small.jtl" > "$work/cg.txt" \
+	    2> /dev/null
 	ir=$(sed -n 's/^summary: *//p; s/^totals: *//p' "$work/cg.out" |
 	    head -n 1 | awk '{ print $1 }')
-	recs=$(awk '{ print $2 }' "$work/cg.txt")
+	recs=$(awk 'NR == 1 { print $2 }' "$work/cg.txt")
 	echo "callgrind: $ir Ir / $recs records =" \
 	    "$(awk -v i="$ir" -v r="$recs" 'BEGIN { printf "%.0f", i / r }')" \
-	    "instructions per record (parse + jmx_agg_add)"
-	valgrind --tool=callgrind --callgrind-out-file="$work/cgp.out" \
-	    "$work/bench-jtl" -p "$work/small.jtl" > /dev/null 2>&1
-	irp=$(sed -n 's/^summary: *//p; s/^totals: *//p' "$work/cgp.out" |
-	    head -n 1 | awk '{ print $1 }')
-	echo "callgrind: $irp Ir / $recs records =" \
-	    "$(awk -v i="$irp" -v r="$recs" 'BEGIN { printf "%.0f", i / r }')" \
-	    "instructions per record (parse only)"
+	    "instructions per record ($what)"
+}
+if command -v valgrind > /dev/null 2>&1; then
+	ipr "parse + jmx_agg_add"
+	ipr "parse only" -p
+	ipr "parse only, every column" -p -a
 else
 	echo "callgrind: valgrind not found, skipped"
 fi

@@ -1272,6 +1272,8 @@ jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 		jmx_store_segment_create(r->store, &ra->seg, NULL);
 		ra->jtl = jmx_jtl_new(on_sample, ra);
 		jmx_jtl_set_skip_bad(ra->jtl, 1);
+		/* Parse only what the aggregate reads: the hot path. */
+		jmx_jtl_set_fields(ra->jtl, JMX_AGG_FIELDS);
 		ra->agg = jmx_agg_new();
 		if (ra->wstate == W_FAILED)
 			continue;

@@ -21,6 +21,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hist.h"
 #include "jtl.h"
@@ -426,6 +427,46 @@ test_counts_slots(void)
 	jmx_agg_free(agg);
 }
 
+/*
+ * Interning: labels of every length up to 40 that differ in one byte
+ * only (first, middle or last) get distinct ids, and the same id again.
+ */
+static void
+test_intern(void)
+{
+	struct jmx_agg *agg = jmx_agg_new();
+	char name[41];
+	uint32_t ids[41][3];
+	size_t n, k, pos[3];
+	int bad = 0;
+
+	for (n = 1; n <= 40; n++) {
+		pos[0] = 0;
+		pos[1] = n / 2;
+		pos[2] = n - 1;
+		for (k = 0; k < 3; k++) {
+			memset(name, 'x', n);
+			name[pos[k]] = (char)('a' + k);
+			ids[n][k] = jmx_agg_intern(agg, name, n);
+		}
+	}
+	for (n = 1; n <= 40; n++) {
+		for (k = 0; k < 3; k++) {
+			memset(name, 'x', n);
+			name[pos[k] = k == 0 ? 0 : k == 1 ? n / 2 : n - 1] =
+			    (char)('a' + k);
+			if (jmx_agg_intern(agg, name, n) != ids[n][k] ||
+			    strlen(jmx_agg_label(agg, ids[n][k])) != n ||
+			    memcmp(jmx_agg_label(agg, ids[n][k]), name, n) != 0)
+				bad++;
+		}
+	}
+	is_int(bad, 0, "intern: same label, same id");
+	/* each variant has its own letter: all distinct, even for n = 1 */
+	is_int(jmx_agg_nlabels(agg), 40 * 3, "intern: distinct ids");
+	jmx_agg_free(agg);
+}
+
 int
 main(void)
 {
@@ -433,5 +474,6 @@ main(void)
 	test_buckets();
 	test_summary();
 	test_counts_slots();
+	test_intern();
 	return done_testing();
 }
