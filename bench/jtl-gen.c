@@ -8,14 +8,20 @@
  * or a line break (quoted); lines in completion order, as JMeter writes
  * them.  Deterministic for a given seed.
  *
- * usage: jtl-gen N [seed] > file.jtl
+ * Each thread makes about 1.3 samples/s, so the rate is set by -t: the
+ * default 50 threads give ~67 samples/s, ~7 per (second, label) bucket,
+ * the worst case for the aggregation; a load test at hundreds of
+ * samples/s (-t 400: ~530/s, ~53 per bucket) is more typical.
+ *
+ * usage: jtl-gen [-t threads] N [seed] > file.jtl
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define NTHREADS	50
+#define MAXTHREADS	10000
 
 static const char *const labels[] = {
 	"01 Home", "\"02 Search, products\"", "03 Product page",
@@ -84,13 +90,20 @@ begin(struct thread *t, int64_t now)
 int
 main(int argc, char **argv)
 {
-	struct thread th[NTHREADS];
+	static struct thread th[MAXTHREADS];
 	long long n, i;
+	int nthreads = 50;
 	int k, best, l, fail;
 	int64_t lat, conn;
 
-	if (argc < 2 || (n = atoll(argv[1])) < 0) {
-		fprintf(stderr, "usage: jtl-gen N [seed]\n");
+	if (argc > 2 && strcmp(argv[1], "-t") == 0) {
+		nthreads = atoi(argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 2 || (n = atoll(argv[1])) < 0 || nthreads < 1 ||
+	    nthreads > MAXTHREADS) {
+		fprintf(stderr, "usage: jtl-gen [-t threads] N [seed]\n");
 		return 2;
 	}
 	if (argc > 2)
@@ -98,13 +111,13 @@ main(int argc, char **argv)
 	printf("timeStamp,elapsed,label,responseCode,responseMessage,"
 	    "threadName,dataType,success,failureMessage,bytes,sentBytes,"
 	    "grpThreads,allThreads,URL,Latency,IdleTime,Connect\n");
-	for (k = 0; k < NTHREADS; k++) {
+	for (k = 0; k < nthreads; k++) {
 		th[k].step = k;
-		begin(&th[k], 1764132726000LL + k * 100);
+		begin(&th[k], 1764132726000LL + k * 5000 / nthreads);
 	}
 	for (i = 0; i < n; i++) {
 		best = 0;
-		for (k = 1; k < NTHREADS; k++)
+		for (k = 1; k < nthreads; k++)
 			if (th[k].end < th[best].end)
 				best = k;
 		l = th[best].step % NLABELS;
@@ -133,7 +146,7 @@ main(int argc, char **argv)
 		printf("%lld,%lld,%d,%d,https://shop.example.com%s,"
 		    "%lld,0,%lld\n",
 		    (long long)(500 + next() % 60000),
-		    (long long)(120 + next() % 900), NTHREADS, NTHREADS,
+		    (long long)(120 + next() % 900), nthreads, nthreads,
 		    paths[l], (long long)lat, (long long)conn);
 		th[best].step++;
 		begin(&th[best], th[best].end);

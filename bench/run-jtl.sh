@@ -7,12 +7,14 @@
 #   - instructions per record: callgrind's total Ir on a 200k-record file
 #     divided by its records, for parse + jmx_agg_add, parse only, and
 #     parse only of every column (the parser's default; the others ask
-#     only for JMX_AGG_FIELDS);
+#     only for JMX_AGG_FIELDS); then parse + jmx_agg_add and parse only
+#     again on a file at a typical load-test rate (jtl-gen -t $THREADS:
+#     ~53 samples per (second, label) bucket instead of ~7);
 #   - records/s, and the time as a ratio to `wc -l` on the same
 #     1M-record file (best of 3 each).
 #
 # usage: bench/run-jtl.sh [workdir]   (default: a fresh mktemp -d)
-# env: CC, CFLAGS, N (1000000), NCG (200000)
+# env: CC, CFLAGS, N (1000000), NCG (200000), THREADS (400)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +24,7 @@ CC=${CC:-cc}
 CFLAGS=${CFLAGS:--g -O2}
 N=${N:-1000000}
 NCG=${NCG:-200000}
+THREADS=${THREADS:-400}
 
 echo "# workdir $work"
 for f in err log xmalloc util hist jtl stats; do
@@ -35,16 +38,18 @@ $CC $CFLAGS -o "$work/jtl-gen" "$top/bench/jtl-gen.c" -lm
 
 "$work/jtl-gen" "$N" > "$work/big.jtl"
 "$work/jtl-gen" "$NCG" > "$work/small.jtl"
+"$work/jtl-gen" -t "$THREADS" "$NCG" > "$work/rate.jtl"
 echo "# $N records: $(wc -c < "$work/big.jtl") bytes," \
     "$(wc -l < "$work/big.jtl") lines"
 
-# Instructions per record under callgrind: $1 names it, the rest are
-# bench-jtl's options.
+# Instructions per record under callgrind: $1 names it, $2 is the file
+# in $work, the rest are bench-jtl's options.
 ipr() {
 	what=$1
-	shift
+	file=$2
+	shift 2
 	valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
-	    "$work/bench-jtl" "$@" "$work/small.jtl" > "$work/cg.txt" \
+	    "$work/bench-jtl" "$@" "$work/$file" > "$work/cg.txt" \
 	    2> /dev/null
 	ir=$(sed -n 's/^summary: *//p; s/^totals: *//p' "$work/cg.out" |
 	    head -n 1 | awk '{ print $1 }')
@@ -54,9 +59,11 @@ ipr() {
 	    "instructions per record ($what)"
 }
 if command -v valgrind > /dev/null 2>&1; then
-	ipr "parse + jmx_agg_add"
-	ipr "parse only" -p
-	ipr "parse only, every column" -p -a
+	ipr "parse + jmx_agg_add" small.jtl
+	ipr "parse only" small.jtl -p
+	ipr "parse only, every column" small.jtl -p -a
+	ipr "parse + jmx_agg_add, -t $THREADS" rate.jtl
+	ipr "parse only, -t $THREADS" rate.jtl -p
 else
 	echo "callgrind: valgrind not found, skipped"
 fi

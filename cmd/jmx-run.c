@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,7 @@ usage(void)
 {
 	printf("usage: jmx-run [options] TEST-CASE|PLAN.jmx\n"
 	    "       jmx-run [options] status [RUN]\n"
+	    "       jmx-run [options] pause|resume|stop|attach RUN\n"
 	    "       jmx-run [options] --check\n"
 	    "\n"
 	    "Run a JMeter test across agents: validate them, divide the load by\n"
@@ -90,6 +92,10 @@ usage(void)
 	    "\n"
 	    "Commands:\n"
 	    "  status [RUN]        state and progress of a run (default: latest)\n"
+	    "  pause RUN           pause gracefully: in-flight samples finish\n"
+	    "  resume RUN          go on for the rest of the planned duration\n"
+	    "  stop RUN            stop at once and collect the results\n"
+	    "  attach RUN          take over a run whose controller is gone\n"
 	    "\n"
 	    "Options:\n" CLI_HELP);
 }
@@ -547,14 +553,44 @@ report_result(struct cli *c, struct jmx_runner *r,
 	return rc;
 }
 
+/*
+ * Does the run still have its controller?  Its heartbeat is recent and,
+ * when it runs on this host, its process exists.
+ */
+static int
+controller_alive(const struct jmx_run_rec *rec)
+{
+	char host[256] = "", path[64], stat[256], *paren;
+	FILE *fp;
+	int alive = 1;
+
+	if (jmx_now_ms() - rec->heartbeat_ms > 15000)
+		return 0;
+	gethostname(host, sizeof host - 1);
+	if (rec->controller_host == NULL ||
+	    strcmp(rec->controller_host, host) != 0)
+		return 1;
+	/* Gone, or a zombie not yet reaped ("pid (comm) Z ..."). */
+	snprintf(path, sizeof path, "/proc/%lld/stat",
+	    (long long)rec->controller_pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(stat, sizeof stat, fp) != NULL &&
+	    (paren = strrchr(stat, ')')) != NULL && paren[1] == ' ' &&
+	    paren[2] == 'Z')
+		alive = 0;
+	fclose(fp);
+	return alive;
+}
+
+static int	control(struct cli *, struct jmx_runner *, int);
+
 static int
 cli_run(struct cli *c, struct jmx_run_request *req)
 {
-	struct jmx_runner_result res;
 	struct jmx_runner *r;
 	struct jmx_err err = { 0 };
 	struct jmx_buf b = { 0 };
-	struct sigaction sa;
 	int64_t run_id;
 	int rc;
 
@@ -610,16 +646,31 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 		jmx_runner_free(r);
 		return JMX_EXIT_ENV;
 	}
+	if (!c->json)
+		fprintf(stderr, "run %lld: starting %d agents\n",
+		    (long long)run_id, jmx_runner_nagents(r));
+	return control(c, r, 1);
+}
+
+/*
+ * Be the run's controller until it ends: start it (or go on with it
+ * after attach), follow it, finish it and report.  Frees r.
+ */
+static int
+control(struct cli *c, struct jmx_runner *r, int start)
+{
+	struct jmx_runner_result res;
+	struct jmx_err err = { 0 };
+	struct sigaction sa;
+	int rc;
+
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_interrupt;
 	sigemptyset(&sa.sa_mask);
 	active_runner = r;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (!c->json)
-		fprintf(stderr, "run %lld: starting %d agents\n",
-		    (long long)run_id, jmx_runner_nagents(r));
-	if (jmx_runner_start(r, &err) != JMX_OK)
+	if (start && jmx_runner_start(r, &err) != JMX_OK)
 		cli_warnx(c, "%s", err.msg);
 	jmx_err_clear(&err);
 	if (follow(c, r, &err) != JMX_OK)
@@ -633,6 +684,69 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 	rc = report_result(c, r, &res);
 	active_runner = NULL;
 	jmx_runner_free(r);
+	return rc;
+}
+
+/* Take over a run whose controller is gone, and see it to its end. */
+static int
+cli_run_attach(struct cli *c, const char *arg)
+{
+	struct jmx_run_request req;
+	struct jmx_run_rec rec;
+	struct jmx_runner *r;
+	struct jmx_prop *opts = NULL;
+	struct jmx_err err = { 0 };
+	const char *config;
+	int64_t id;
+	int i, nopts = 0, rc = -1;
+
+	if (arg == NULL)
+		return cli_usage(c, "attach needs a run id");
+	if ((id = jmx_parse_count(arg)) <= 0)
+		return cli_usage(c, "'%s' is not a run id", arg);
+	if ((c->config_path != NULL && cli_load_config(c, &err) != JMX_OK) ||
+	    cli_open_store(c, &err) != JMX_OK)
+		return cli_fail(c, &err);
+	if (jmx_store_run_get(c->store, id, &rec, &err) != JMX_OK)
+		return cli_fail(c, &err);
+	if (jmx_run_state_final(rec.state))
+		rc = cli_usage(c, "run %lld has ended (%s): nothing to attach "
+		    "to", (long long)id, jmx_run_state_name(rec.state));
+	else if (controller_alive(&rec))
+		rc = cli_usage(c, "run %lld still has its controller (pid "
+		    "%lld on %s)", (long long)id, (long long)rec.controller_pid,
+		    rec.controller_host != NULL ? rec.controller_host : "?");
+	jmx_run_rec_free(&rec);
+	if (rc != -1)
+		return rc;
+	if (jmx_store_run_options(c->store, id, &opts, &nopts, &err) !=
+	    JMX_OK)
+		return cli_fail(c, &err);
+	jmx_run_request_from_options(&req, opts, nopts, &config);
+	if (c->config_path == NULL)
+		c->config_path = config;
+	if (req.test == NULL)
+		err.code = jmx_err_set(&err, JMX_ERR_STATE, "run %lld was not "
+		    "recorded with its request", (long long)id);
+	else if (cli_load_config(c, &err) == JMX_OK) {
+		r = jmx_runner_new(c->cfg, &req, c->store, c->home_dir);
+		if (jmx_runner_resolve(r, &err) == JMX_OK &&
+		    jmx_runner_attach(r, id, &err) == JMX_OK) {
+			if (!c->json)
+				fprintf(stderr, "run %lld: attached\n",
+				    (long long)id);
+			rc = control(c, r, 0);
+		} else
+			jmx_runner_free(r);
+	}
+	if (rc == -1)
+		rc = cli_fail(c, &err);
+	jmx_run_request_free(&req);
+	for (i = 0; i < nopts; i++) {
+		free(opts[i].name);
+		free(opts[i].value);
+	}
+	free(opts);
 	return rc;
 }
 
@@ -709,6 +823,105 @@ cli_run_status(struct cli *c, const char *arg)
 	return JMX_EXIT_OK;
 }
 
+/* "root@host (pid 123)": who asked, for the run's timeline. */
+static void
+actor_name(char *out, size_t len)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	const char *user = pw != NULL ? pw->pw_name : getenv("USER");
+	char host[128] = "";
+
+	gethostname(host, sizeof host - 1);
+	snprintf(out, len, "%s@%s (pid %ld)", user != NULL ? user : "?", host,
+	    (long)getpid());
+}
+
+/*
+ * pause, resume, stop: ask the run's controller through the commands
+ * table and wait until it says the action is done or failed.
+ */
+static int
+cli_run_command(struct cli *c, const char *verb, const char *arg)
+{
+	struct jmx_run_rec rec;
+	struct jmx_err err = { 0 };
+	struct timespec pause = { 0, 200000000L };
+	char actor[256], *state = NULL, *result = NULL;
+	int64_t id, cmd, until;
+	int rc;
+
+	if (arg == NULL)
+		return cli_usage(c, "%s needs a run id", verb);
+	if ((id = jmx_parse_count(arg)) <= 0)
+		return cli_usage(c, "'%s' is not a run id", arg);
+	if (cli_load_config(c, &err) != JMX_OK ||
+	    cli_open_store(c, &err) != JMX_OK)
+		return cli_fail(c, &err);
+	if (jmx_store_run_get(c->store, id, &rec, &err) != JMX_OK)
+		return cli_fail(c, &err);
+	rc = -1;
+	if (jmx_run_state_final(rec.state))
+		rc = cli_usage(c, "run %lld has ended (%s): nothing to %s",
+		    (long long)id, jmx_run_state_name(rec.state), verb);
+	else if (strcmp(verb, "pause") == 0 && rec.state == JMX_RUN_PAUSED)
+		rc = cli_usage(c, "run %lld is already paused", (long long)id);
+	else if (strcmp(verb, "resume") == 0 && rec.state != JMX_RUN_PAUSED)
+		rc = cli_usage(c, "run %lld is %s, not paused: nothing to "
+		    "resume", (long long)id, jmx_run_state_name(rec.state));
+	else if (!controller_alive(&rec)) {
+		cli_warnx(c, "run %lld has no live controller; take it over "
+		    "with 'jmx-run attach %lld'", (long long)id, (long long)id);
+		rc = JMX_EXIT_ENV;
+	}
+	jmx_run_rec_free(&rec);
+	if (rc != -1)
+		return rc;
+	actor_name(actor, sizeof actor);
+	if (jmx_store_command_add(c->store, id, verb, actor, &cmd, &err) !=
+	    JMX_OK)
+		return cli_fail(c, &err);
+	until = jmx_mono_ms() + 300000;
+	while (jmx_mono_ms() < until) {
+		free(state);
+		free(result);
+		state = result = NULL;
+		if (jmx_store_command_get(c->store, cmd, &state, &result,
+		    &err) != JMX_OK)
+			return cli_fail(c, &err);
+		if (strcmp(state, "pending") != 0)
+			break;
+		/* The controller may die while we wait: do not wait on. */
+		if (jmx_store_run_get(c->store, id, &rec, &err) != JMX_OK)
+			return cli_fail(c, &err);
+		rc = controller_alive(&rec);
+		jmx_run_rec_free(&rec);
+		if (!rc)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	if (strcmp(state, "done") == 0) {
+		if (c->json)
+			printf("{\"run_id\":%lld,\"command\":\"%s\","
+			    "\"ok\":true}\n", (long long)id, verb);
+		else
+			printf("run %lld: %s\n", (long long)id,
+			    result != NULL ? result : verb);
+		rc = JMX_EXIT_OK;
+	} else if (strcmp(state, "failed") == 0) {
+		cli_warnx(c, "run %lld: %s", (long long)id,
+		    result != NULL ? result : "failed");
+		rc = JMX_EXIT_USAGE;
+	} else {
+		cli_warnx(c, "run %lld: no answer from its controller; take "
+		    "the run over with 'jmx-run attach %lld'", (long long)id,
+		    (long long)id);
+		rc = JMX_EXIT_ENV;
+	}
+	free(state);
+	free(result);
+	return rc;
+}
+
 static int
 check_config(struct cli *c)
 {
@@ -749,6 +962,13 @@ main(int argc, char **argv)
 		word = argv[optind];
 		if (strcmp(word, "status") == 0)
 			rc = cli_run_status(&c, optind + 1 < argc ?
+			    argv[optind + 1] : NULL);
+		else if (strcmp(word, "attach") == 0)
+			rc = cli_run_attach(&c, optind + 1 < argc ?
+			    argv[optind + 1] : NULL);
+		else if (strcmp(word, "pause") == 0 ||
+		    strcmp(word, "resume") == 0 || strcmp(word, "stop") == 0)
+			rc = cli_run_command(&c, word, optind + 1 < argc ?
 			    argv[optind + 1] : NULL);
 		else if (optind + 1 < argc)
 			rc = cli_usage(&c, "unexpected argument '%s'",

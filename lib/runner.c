@@ -1,13 +1,15 @@
 /*
  * runner.c: the controller of a run.
  *
- * Threads: one worker per agent owns that agent's SSH session and does
- * all its remote work (probe, ship, launch, tail, signal, collect).  The
- * main thread, the caller of jmx_runner_poll(), is the only one that
- * touches SQLite.  A worker parses new JTL bytes into its aggregate under
- * the runner's lock; the main thread swaps the aggregate out under that
- * lock together with the parser's byte offset, and commits both in one
- * transaction, so every record is stored exactly once.
+ * A run is a set of segments (segment.c), one JMeter on one agent each.
+ * The first start makes one per agent; a resume after a pause makes new
+ * ones for the remaining duration; a stop ends them all.  Threads: each
+ * segment has a worker that owns its SSH session; the main thread, the
+ * caller of jmx_runner_poll(), is the only one that touches SQLite.  It
+ * takes each segment's aggregate together with the JTL byte offset it
+ * covers and commits both in one transaction, so every record is stored
+ * exactly once.  Other processes steer the run through the commands
+ * table (pause, resume, stop), which poll reads.
  */
 #include <sys/stat.h>
 
@@ -28,6 +30,7 @@
 #include "log.h"
 #include "plan.h"
 #include "runner.h"
+#include "segment.h"
 #include "split.h"
 #include "stats.h"
 #include "store.h"
@@ -39,54 +42,22 @@
 #define START_MARGIN_MS		500
 /* Longest run when neither the request nor the plan sets a duration. */
 #define UNBOUNDED_DEADLINE_S	(24 * 3600)
-/* A tail read takes at most this much of a JTL at once. */
-#define READ_CHUNK		(1024 * 1024)
-#define POLL_MS			250
 /* A controller silent this long no longer holds its agents. */
 #define HEARTBEAT_STALE_MS	60000
-
-enum worker_state {
-	W_IDLE = 0,
-	W_RUNNING,
-	W_DONE,		/* JMeter ended and its results are in */
-	W_FAILED	/* the agent was lost; werr says why */
-};
+/* A TCP connect to an agent that does not answer in this time fails. */
+#define CONNECT_TIMEOUT_MS	10000
 
 struct ragent {
-	struct jmx_agent	 a;
+	struct jmx_agent	 a;		/* probed; session for probes */
 	struct jmx_err		 verr;		/* validation problem */
 	double			 weight;
 	int			 max_threads;
 	int			 peak_threads;	/* its share at peak */
 	struct jmx_runner	*r;
 	int			 idx;
-
-	/* The segment: one JMeter on this agent. */
-	struct jmx_segment_rec	 seg;
-	char			*plan_path;	/* local rewritten plan */
-	char			*data_dir;	/* local data slices */
-	struct jmx_buf		 bundle;
-	int64_t			 pid;
-	pthread_t		 tid;
-	int			 thread_started;
-
-	/* Shared with the main thread under r->lock. */
-	enum worker_state	 wstate;
-	struct jmx_err		 werr;
-	struct jmx_jtl		*jtl;
-	struct jmx_agg		*agg;		/* filled by the worker */
-	int64_t			 first_start;	/* corrected; INT64_MAX none */
-	int64_t			 samples;
-	int			 udp_port;
-	int			 exit_code;
-	const char		*state;		/* for display */
-
-	/* Collected at the end (worker), then archived (main). */
-	struct jmx_buf		 jtl_file;
-	struct jmx_buf		 log_file;
-	struct jmx_buf		 out_file;
-	int64_t			 jtl_records;	/* counted afresh; -1 */
-	int64_t			 committed_records;
+	const char		*state;		/* before its first segment */
+	struct jmx_seg		*cur;		/* its current segment */
+	int64_t			 first_start;	/* of its first segment */
 };
 
 struct jmx_runner {
@@ -102,29 +73,34 @@ struct jmx_runner {
 	struct jmx_split		*split;
 	struct ragent			*agents;
 	int				 n;
+	struct jmx_seg			**segs;	/* every segment, in order */
+	int				 nsegs;
 
 	struct jmx_run_rec		 rec;
-	int64_t				 t0;	/* controller clock */
+	int64_t				 t0;	/* first start, our clock */
+	int64_t				 gen_t0;	/* current generation's */
 	int64_t				 duration_ms;	/* planned, 0 unknown */
 	int64_t				 ramp_ms;
-	int64_t				 deadline_s;
 
-	pthread_mutex_t			 lock;
-	volatile sig_atomic_t		 stop_level;
-	int				 stop_seen;
+	volatile sig_atomic_t		 stop_level;	/* from signals */
+	int				 stop_sent;
+	int				 stopping;	/* a stop was asked */
+	int				 pausing;
+	int64_t				 pause_ms;	/* when it was asked */
 	int				 start_failed;
-	int64_t				 stop_ms;
+	int64_t				 cmd_id;	/* awaiting its end */
+	char				*cmd_actor;
 
 	/* Progress over a short window. */
 	struct jmx_hist			*window;
 	int64_t				 window_start;
 	int64_t				 window_samples;
-	int64_t				 last_rate_ms;
 	double				 rate;
 	int64_t				 p95;
 	int64_t				 samples;
 	int64_t				 errors;
 	int64_t				 last_heartbeat;
+	int64_t				 last_command;
 	char				*archive;
 };
 
@@ -180,26 +156,7 @@ jmx_runner_new(const struct jmx_config *cfg, const struct jmx_run_request *req,
 	r->store = store;
 	r->home = home;
 	r->p95 = -1;
-	pthread_mutex_init(&r->lock, NULL);
 	return r;
-}
-
-static void
-ragent_free(struct ragent *ra)
-{
-	jmx_agent_disconnect(&ra->a);
-	free(ra->seg.agent);
-	free(ra->seg.work_dir);
-	free(ra->seg.state);
-	free(ra->seg.jtl_header);
-	free(ra->plan_path);
-	free(ra->data_dir);
-	jmx_buf_free(&ra->bundle);
-	jmx_jtl_free(ra->jtl);
-	jmx_agg_free(ra->agg);
-	jmx_buf_free(&ra->jtl_file);
-	jmx_buf_free(&ra->log_file);
-	jmx_buf_free(&ra->out_file);
 }
 
 void
@@ -209,12 +166,11 @@ jmx_runner_free(struct jmx_runner *r)
 
 	if (r == NULL)
 		return;
-	jmx_runner_stop(r, 2);
-	for (i = 0; i < r->n; i++) {
-		if (r->agents[i].thread_started)
-			pthread_join(r->agents[i].tid, NULL);
-		ragent_free(&r->agents[i]);
-	}
+	for (i = 0; i < r->nsegs; i++)
+		jmx_seg_free(r->segs[i]);
+	free(r->segs);
+	for (i = 0; i < r->n; i++)
+		jmx_agent_disconnect(&r->agents[i].a);
 	free(r->agents);
 	free(r->props);
 	jmx_split_free(r->split);
@@ -222,7 +178,7 @@ jmx_runner_free(struct jmx_runner *r)
 	jmx_hist_free(r->window);
 	jmx_run_rec_free(&r->rec);
 	free(r->archive);
-	pthread_mutex_destroy(&r->lock);
+	free(r->cmd_actor);
 	free(r);
 }
 
@@ -258,7 +214,6 @@ add_agent(struct jmx_runner *r, const struct jmx_agent_conf *conf)
 	ra->r = r;
 	ra->idx = r->n++;
 	ra->first_start = INT64_MAX;
-	ra->jtl_records = -1;
 	ra->state = "chosen";
 }
 
@@ -385,9 +340,6 @@ for_each_agent(struct jmx_runner *r, void *(*fn)(void *))
 	free(tids);
 	free(started);
 }
-
-/* A TCP connect to an agent that does not answer in this time fails. */
-#define CONNECT_TIMEOUT_MS	10000
 
 static void *
 validate_one(void *arg)
@@ -545,6 +497,7 @@ void
 jmx_runner_agent(struct jmx_runner *r, int i, struct jmx_runner_agent *v)
 {
 	struct ragent *ra = &r->agents[i];
+	int j;
 
 	memset(v, 0, sizeof *v);
 	v->name = ra->a.conf->name;
@@ -560,12 +513,20 @@ jmx_runner_agent(struct jmx_runner *r, int i, struct jmx_runner_agent *v)
 	v->max_threads = ra->max_threads;
 	v->threads = ra->peak_threads;
 	v->problem = ra->verr.code != JMX_OK ? ra->verr.msg : NULL;
-	pthread_mutex_lock(&r->lock);
 	v->state = ra->state;
-	v->samples = ra->samples;
 	v->skew_ms = ra->first_start != INT64_MAX && r->t0 > 0 ?
 	    ra->first_start - r->t0 : -1;
-	pthread_mutex_unlock(&r->lock);
+	for (j = 0; j < r->nsegs; j++) {
+		struct jmx_seg *s = r->segs[j];
+
+		if (strcmp(s->rec.agent, v->name) != 0)
+			continue;
+		pthread_mutex_lock(&s->lock);
+		v->samples += s->samples;
+		if (s == ra->cur)
+			v->state = s->status;
+		pthread_mutex_unlock(&s->lock);
+	}
 }
 
 /* The request as JSON, kept with the run (no secrets: no keys). */
@@ -610,15 +571,118 @@ total_threads(struct jmx_runner *r)
 	return t;
 }
 
-static void
-event(struct jmx_runner *r, const char *kind, const char *agent,
-    const char *detail)
-{
-	struct jmx_err err = { 0 };
 
-	if (jmx_store_event(r->store, r->rec.id, jmx_now_ms(), kind, agent,
-	    detail, "controller", &err) != JMX_OK)
-		log_warn("%s", err.msg);
+static void
+opt_add(struct jmx_prop **v, int *n, const char *name, const char *value)
+{
+	*v = xreallocarray(*v, (size_t)*n + 1, sizeof **v);
+	(*v)[*n].name = xstrdup(name);
+	(*v)[*n].value = value != NULL ? xstrdup(value) : NULL;
+	(*n)++;
+}
+
+/*
+ * Keep the request with the run, resolved where it matters: the agents
+ * actually chosen, not the selectors.  Properties from the test case
+ * are not kept: they come from the configuration again.
+ */
+static enum jmx_code
+store_options(struct jmx_runner *r, struct jmx_err *err)
+{
+	const struct jmx_run_request *q = r->req;
+	struct jmx_prop *v = NULL;
+	char buf[64], *kv;
+	int i, n = 0;
+	enum jmx_code code;
+
+	opt_add(&v, &n, "config", r->cfg->path);
+	opt_add(&v, &n, "test", q->test);
+	if (q->threads != NULL)
+		opt_add(&v, &n, "threads", q->threads);
+	snprintf(buf, sizeof buf, "%lld", (long long)q->duration_ms);
+	opt_add(&v, &n, "duration_ms", buf);
+	snprintf(buf, sizeof buf, "%lld", (long long)q->ramp_ms);
+	opt_add(&v, &n, "ramp_ms", buf);
+	if (q->label != NULL)
+		opt_add(&v, &n, "label", q->label);
+	if (q->keep)
+		opt_add(&v, &n, "keep", "1");
+	for (i = 0; i < r->n; i++)
+		opt_add(&v, &n, "agent", r->agents[i].a.conf->name);
+	for (i = 0; i < q->nprops; i++) {
+		xasprintf(&kv, "%s=%s", q->props[i].name, q->props[i].value);
+		opt_add(&v, &n, "prop", kv);
+		free(kv);
+	}
+	for (i = 0; i < q->ndata; i++) {
+		xasprintf(&kv, "%s%s", q->data[i].file,
+		    q->data[i].split ? ":split" : "");
+		opt_add(&v, &n, "data", kv);
+		free(kv);
+	}
+	code = jmx_store_run_options_put(r->store, r->rec.id, v, n, err);
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].value);
+	}
+	free(v);
+	return code;
+}
+
+void
+jmx_run_request_from_options(struct jmx_run_request *q,
+    const struct jmx_prop *o, int n, const char **config)
+{
+	char *colon, *eq;
+	int i;
+
+	jmx_run_request_init(q);
+	*config = NULL;
+	for (i = 0; i < n; i++) {
+		const char *name = o[i].name, *val = o[i].value;
+
+		if (val == NULL)
+			continue;
+		if (strcmp(name, "config") == 0)
+			*config = val;
+		else if (strcmp(name, "test") == 0)
+			q->test = val;
+		else if (strcmp(name, "threads") == 0)
+			q->threads = val;
+		else if (strcmp(name, "duration_ms") == 0)
+			q->duration_ms = strtoll(val, NULL, 10);
+		else if (strcmp(name, "ramp_ms") == 0)
+			q->ramp_ms = strtoll(val, NULL, 10);
+		else if (strcmp(name, "label") == 0)
+			q->label = val;
+		else if (strcmp(name, "keep") == 0)
+			q->keep = 1;
+		else if (strcmp(name, "agent") == 0) {
+			q->agents = xreallocarray(q->agents,
+			    (size_t)q->nagents + 2, sizeof *q->agents);
+			q->agents[q->nagents++] = xstrdup(val);
+			q->agents[q->nagents] = NULL;
+		} else if (strcmp(name, "prop") == 0 &&
+		    (eq = strchr(val, '=')) != NULL) {
+			q->props = xreallocarray(q->props,
+			    (size_t)q->nprops + 1, sizeof *q->props);
+			q->props[q->nprops].name = xstrndup(val,
+			    (size_t)(eq - val));
+			q->props[q->nprops].value = xstrdup(eq + 1);
+			q->nprops++;
+		} else if (strcmp(name, "data") == 0) {
+			q->data = xreallocarray(q->data, (size_t)q->ndata + 1,
+			    sizeof *q->data);
+			q->data[q->ndata].file = xstrdup(val);
+			q->data[q->ndata].split = 0;
+			colon = strrchr(q->data[q->ndata].file, ':');
+			if (colon != NULL && strcmp(colon, ":split") == 0) {
+				*colon = '\0';
+				q->data[q->ndata].split = 1;
+			}
+			q->ndata++;
+		}
+	}
 }
 
 enum jmx_code
@@ -649,6 +713,8 @@ jmx_runner_create(struct jmx_runner *r, int64_t *run_id, struct jmx_err *err)
 	    (long long)r->rec.id);
 	if (jmx_mkdirs(r->rec.run_dir, 0700, err) != JMX_OK ||
 	    jmx_store_run_update(r->store, &r->rec, err) != JMX_OK)
+		return err->code;
+	if (store_options(r, err) != JMX_OK)
 		return err->code;
 	/* Reserve all agents at once; another run may have raced us. */
 	for (i = 0; i < r->n; i++)
@@ -811,14 +877,19 @@ split_data(struct jmx_runner *r, struct shipped *v, int n,
 	return code;
 }
 
-/* Write each agent's plan and pack its bundle. */
+/*
+ * Write each agent's plan for this generation (its share; duration_s and
+ * ramp_s override when >= 0) and pack its bundle into bundles[i].
+ */
 static enum jmx_code
-build_bundles(struct jmx_runner *r, struct jmx_err *err)
+build_bundles(struct jmx_runner *r, int gen, int64_t duration_s,
+    int64_t ramp_s, struct jmx_buf *bundles, struct jmx_err *err)
 {
 	struct shipped *data;
 	struct jmx_plan_rename *ren;
 	struct jmx_bundle *b;
 	const void *bytes;
+	char *path;
 	size_t len;
 	int i, j, ndata, nren;
 	enum jmx_code code;
@@ -843,13 +914,17 @@ build_bundles(struct jmx_runner *r, struct jmx_err *err)
 		share.renames = ren;
 		share.nrenames = nren;
 		share.sync_start = 1;
-		xasprintf(&ra->plan_path, "%s/plan-%s.jmx", r->rec.run_dir,
-		    ra->a.conf->name);
-		if ((code = jmx_plan_write_share(r->plan, &share,
-		    ra->plan_path, err)) != JMX_OK)
-			break;
+		if (duration_s > 0)
+			share.duration_s = duration_s;
+		if (ramp_s >= 0)
+			share.ramp_s = ramp_s;
+		xasprintf(&path, "%s/plan-%s-%d.jmx", r->rec.run_dir,
+		    ra->a.conf->name, gen);
+		code = jmx_plan_write_share(r->plan, &share, path, err);
 		b = jmx_bundle_new();
-		code = jmx_bundle_add_file(b, "plan.jmx", ra->plan_path, err);
+		if (code == JMX_OK)
+			code = jmx_bundle_add_file(b, "plan.jmx", path, err);
+		free(path);
 		if (code == JMX_OK)
 			code = jmx_bundle_add_data(b, "run.sh",
 			    jmx_agent_run_script(),
@@ -860,7 +935,7 @@ build_bundles(struct jmx_runner *r, struct jmx_err *err)
 			    data[j].local, err);
 		if (code == JMX_OK &&
 		    (code = jmx_bundle_finish(b, &bytes, &len, err)) == JMX_OK)
-			jmx_buf_add(&ra->bundle, bytes, len);
+			jmx_buf_add(&bundles[i], bytes, len);
 		jmx_bundle_free(b);
 	}
 	free(ren);
@@ -868,21 +943,120 @@ build_bundles(struct jmx_runner *r, struct jmx_err *err)
 	return code;
 }
 
-static void *
-unpack_one(void *arg)
+static void
+event(struct jmx_runner *r, const char *kind, const char *agent,
+    const char *detail, const char *actor)
 {
-	struct ragent *ra = arg;
+	struct jmx_err err = { 0 };
 
-	if (jmx_agent_unpack(&ra->a, ra->r->rec.id, ra->bundle.data,
-	    ra->bundle.len, &ra->seg.work_dir, &ra->werr) != JMX_OK)
-		ra->wstate = W_FAILED;
-	jmx_buf_free(&ra->bundle);
+	if (jmx_store_event(r->store, r->rec.id, jmx_now_ms(), kind, agent,
+	    detail, actor != NULL ? actor : "controller", &err) != JMX_OK)
+		log_warn("%s", err.msg);
+}
+
+/* One phase of starting a generation, for every segment in parallel. */
+struct phase {
+	struct jmx_seg		*seg;
+	volatile sig_atomic_t	 done;
+	enum jmx_code		(*fn)(struct phase *);
+	const struct jmx_buf	*bundle;
+	int64_t			 deadline_s;
+	const char *const	*args;
+	int64_t			 t0;
+};
+
+static enum jmx_code
+phase_prepare(struct phase *ph)
+{
+	return jmx_seg_prepare(ph->seg, ph->bundle->data, ph->bundle->len);
+}
+
+static enum jmx_code
+phase_launch(struct phase *ph)
+{
+	return jmx_seg_launch(ph->seg, ph->deadline_s, ph->args);
+}
+
+static enum jmx_code
+phase_ready(struct phase *ph)
+{
+	return jmx_seg_wait_ready(ph->seg, READY_TIMEOUT_MS);
+}
+
+static enum jmx_code
+phase_go(struct phase *ph)
+{
+	return jmx_seg_go(ph->seg, ph->t0);
+}
+
+static void *
+phase_thread(void *arg)
+{
+	struct phase *ph = arg;
+
+	if (jmx_seg_state(ph->seg) != JMX_SEG_FAILED)
+		ph->fn(ph);
+	ph->done = 1;
 	return NULL;
 }
 
-/* The JMeter arguments of one agent: the run's properties. */
+/* Tell the world this controller lives (jmx-run pause checks it). */
+static void
+heartbeat(struct jmx_runner *r)
+{
+	int64_t now = jmx_now_ms();
+
+	if (now - r->last_heartbeat >= 2000) {
+		/* In the record too: a later update must not turn it back. */
+		r->rec.heartbeat_ms = now;
+		jmx_store_run_heartbeat(r->store, r->rec.id, now, NULL);
+		r->last_heartbeat = now;
+	}
+}
+
+/* Run fn on every segment of phases[n] at once; the first failure. */
+static enum jmx_code
+run_phase(struct jmx_runner *r, struct phase *ph, int n,
+    enum jmx_code (*fn)(struct phase *), struct jmx_err *err)
+{
+	pthread_t *tids = xcalloc((size_t)n, sizeof *tids);
+	struct timespec pause = { 0, 100 * 1000000L };
+	int i, all, *started = xcalloc((size_t)n, sizeof *started);
+
+	for (i = 0; i < n; i++) {
+		ph[i].fn = fn;
+		ph[i].done = 0;
+		started[i] = pthread_create(&tids[i], NULL, phase_thread,
+		    &ph[i]) == 0;
+	}
+	/* A phase may take a while (JVM start): keep the heartbeat. */
+	do {
+		for (all = 1, i = 0; i < n; i++)
+			if (started[i] && !ph[i].done)
+				all = 0;
+		if (!all)
+			nanosleep(&pause, NULL);
+		heartbeat(r);
+	} while (!all);
+	for (i = 0; i < n; i++) {
+		if (started[i])
+			pthread_join(tids[i], NULL);
+		else
+			phase_thread(&ph[i]);
+	}
+	free(tids);
+	free(started);
+	for (i = 0; i < n; i++)
+		if (jmx_seg_state(ph[i].seg) == JMX_SEG_FAILED) {
+			*err = ph[i].seg->err;
+			return err->code;
+		}
+	return JMX_OK;
+}
+
+/* The JMeter arguments: the run's properties. */
 static char **
-launch_args(struct jmx_runner *r, struct ragent *ra)
+launch_args(struct jmx_runner *r)
 {
 	char **args = xcalloc((size_t)r->nprops + 1, sizeof *args);
 	int i;
@@ -891,293 +1065,6 @@ launch_args(struct jmx_runner *r, struct ragent *ra)
 		xasprintf(&args[i], "-J%s=%s", r->props[i].name,
 		    r->props[i].value);
 	return args;
-}
-
-/* Wait until this agent's JMeter holds at the sync point. */
-static void *
-ready_one(void *arg)
-{
-	struct ragent *ra = arg;
-	struct jmx_agent_status st;
-	struct timespec pause = { 0, 100 * 1000000L };
-	int64_t until = jmx_mono_ms() + READY_TIMEOUT_MS;
-
-	if (ra->wstate == W_FAILED)
-		return NULL;
-	while (jmx_mono_ms() < until && ra->r->stop_level == 0) {
-		if (jmx_agent_status(&ra->a, ra->seg.work_dir, &st,
-		    &ra->werr) != JMX_OK)
-			break;
-		if (st.ready)
-			return NULL;
-		if (st.exited || (!st.running && st.started)) {
-			jmx_err_set(&ra->werr, JMX_ERR_REMOTE, "agent '%s': "
-			    "JMeter ended before the test began (exit %d); "
-			    "see jmeter.log in %s", ra->a.conf->name,
-			    st.exit_code, ra->seg.work_dir);
-			break;
-		}
-		nanosleep(&pause, NULL);
-	}
-	if (ra->werr.code == JMX_OK)
-		jmx_err_set(&ra->werr, JMX_ERR_TIMEOUT, "agent '%s': JMeter "
-		    "not ready after %d s", ra->a.conf->name,
-		    READY_TIMEOUT_MS / 1000);
-	ra->wstate = W_FAILED;
-	return NULL;
-}
-
-/* Give this agent T0, on its own clock. */
-static void *
-go_one(void *arg)
-{
-	struct ragent *ra = arg;
-	char t0[32];
-
-	if (ra->wstate == W_FAILED)
-		return NULL;
-	snprintf(t0, sizeof t0, "%lld\n",
-	    (long long)(ra->r->t0 + ra->a.clock_offset_ms));
-	if (jmx_agent_put(&ra->a, ra->seg.work_dir, JMX_PLAN_SYNC_PROP, t0,
-	    &ra->werr) != JMX_OK)
-		ra->wstate = W_FAILED;
-	return NULL;
-}
-
-static void *
-launch_one(void *arg)
-{
-	struct ragent *ra = arg;
-	struct jmx_runner *r = ra->r;
-	struct jmx_launch l;
-	char **args;
-	int i;
-
-	if (ra->wstate == W_FAILED)
-		return NULL;
-	args = launch_args(r, ra);
-	memset(&l, 0, sizeof l);
-	l.deadline_s = r->deadline_s;
-	l.heap = getenv("JMX_AGENT_HEAP");
-	l.args = (const char *const *)args;
-	if (jmx_agent_launch(&ra->a, ra->seg.work_dir, &l, &ra->pid,
-	    &ra->werr) != JMX_OK)
-		ra->wstate = W_FAILED;
-	for (i = 0; args[i] != NULL; i++)
-		free(args[i]);
-	free(args);
-	return NULL;
-}
-
-/* Parser callback, on the worker thread, under r->lock. */
-static enum jmx_code
-on_sample(const struct jmx_sample *s, void *arg, struct jmx_err *err)
-{
-	struct ragent *ra = arg;
-	int64_t start = s->ts - ra->a.clock_offset_ms;
-
-	jmx_agg_add(ra->agg, s, ra->a.clock_offset_ms);
-	if (start < ra->first_start)
-		ra->first_start = start;
-	ra->samples++;
-	return JMX_OK;
-}
-
-/* Read what is new in results.jtl and parse it; returns bytes read. */
-static int64_t
-tail_once(struct ragent *ra, int64_t *fed, struct jmx_err *err)
-{
-	struct jmx_runner *r = ra->r;
-	struct jmx_buf chunk = { 0 };
-	enum jmx_code code;
-	int64_t n;
-
-	code = jmx_agent_read(&ra->a, ra->seg.work_dir, "results.jtl", *fed,
-	    READ_CHUNK, &chunk, err);
-	if (code == JMX_ERR_NOTFOUND) {
-		jmx_buf_free(&chunk);
-		return 0;
-	}
-	if (code != JMX_OK) {
-		jmx_buf_free(&chunk);
-		return -1;
-	}
-	n = (int64_t)chunk.len;
-	if (n > 0) {
-		pthread_mutex_lock(&r->lock);
-		/* Bad records are counted and skipped: nothing stops. */
-		jmx_jtl_feed(ra->jtl, chunk.data, chunk.len, NULL);
-		pthread_mutex_unlock(&r->lock);
-		*fed += n;
-	}
-	jmx_buf_free(&chunk);
-	return n;
-}
-
-static void
-set_state(struct ragent *ra, const char *state)
-{
-	pthread_mutex_lock(&ra->r->lock);
-	ra->state = state;
-	pthread_mutex_unlock(&ra->r->lock);
-}
-
-/* Pass a stop request on to this agent's JMeter. */
-static void
-forward_stop(struct ragent *ra, int *sent, int64_t *sent_ms)
-{
-	struct jmx_runner *r = ra->r;
-	int level = r->stop_level;
-	struct jmx_err err = { 0 };
-	int64_t grace = r->cfg->settings.stop_grace_ms;
-
-	if (level > *sent && ra->udp_port > 0) {
-		if (jmx_agent_signal(&ra->a, ra->udp_port, level >= 2 ?
-		    "StopTestNow" : "Shutdown", &err) != JMX_OK)
-			log_warn("%s", err.msg);
-		*sent = level;
-		*sent_ms = jmx_mono_ms();
-		set_state(ra, level >= 2 ? "stopping now" : "stopping");
-	} else if (level > *sent && ra->udp_port <= 0) {
-		/* Not listening yet: JMeter is still starting; end it. */
-		jmx_agent_kill(&ra->a, ra->seg.work_dir, level >= 2, &err);
-		*sent = level;
-		*sent_ms = jmx_mono_ms();
-	} else if (level >= 2 && *sent >= 2 &&
-	    jmx_mono_ms() - *sent_ms > grace) {
-		jmx_agent_kill(&ra->a, ra->seg.work_dir, 1, &err);
-		*sent_ms = jmx_mono_ms();
-	}
-}
-
-/* Fetch the JTL and logs and count the JTL's records afresh. */
-static void
-collect(struct ragent *ra)
-{
-	struct jmx_err err = { 0 };
-	struct jmx_jtl *count;
-
-	if (jmx_agent_fetch(&ra->a, ra->seg.work_dir, "results.jtl",
-	    &ra->jtl_file, &err) == JMX_OK) {
-		count = jmx_jtl_new(NULL, NULL);
-		jmx_jtl_set_skip_bad(count, 1);
-		jmx_jtl_feed(count, ra->jtl_file.data, ra->jtl_file.len, NULL);
-		jmx_jtl_finish(count, NULL);
-		ra->jtl_records = (int64_t)jmx_jtl_records(count);
-		jmx_jtl_free(count);
-	} else
-		log_warn("agent '%s': %s", ra->a.conf->name, err.msg);
-	jmx_agent_fetch(&ra->a, ra->seg.work_dir, "jmeter.log", &ra->log_file,
-	    NULL);
-	jmx_agent_fetch(&ra->a, ra->seg.work_dir, "jmeter.out", &ra->out_file,
-	    NULL);
-	if (!ra->r->req->keep)
-		jmx_agent_cleanup(&ra->a, ra->seg.work_dir, NULL);
-}
-
-/*
- * The SSH connection failed: JMeter goes on by itself on the agent, so
- * try to reconnect until settings.failure_timeout has passed.  Reading
- * then resumes at the same byte offset.
- */
-static int
-reconnect(struct ragent *ra)
-{
-	int64_t until = jmx_mono_ms() + ra->r->cfg->settings.failure_timeout_ms;
-	struct timespec pause = { 1, 0 };
-	struct jmx_err err = { 0 };
-
-	set_state(ra, "reconnecting");
-	log_warn("agent '%s': %s; reconnecting", ra->a.conf->name,
-	    ra->werr.msg);
-	jmx_agent_disconnect(&ra->a);
-	while (jmx_mono_ms() < until) {
-		if (jmx_agent_connect(&ra->a, CONNECT_TIMEOUT_MS, &err) ==
-		    JMX_OK) {
-			set_state(ra, ra->udp_port > 0 ? "running" : "starting");
-			jmx_err_clear(&ra->werr);
-			return 0;
-		}
-		nanosleep(&pause, NULL);
-	}
-	return -1;
-}
-
-/*
- * The worker: tail the JTL, watch JMeter, forward stops, and at the end
- * drain, collect and clean up.
- */
-static void *
-worker(void *arg)
-{
-	struct ragent *ra = arg;
-	struct jmx_runner *r = ra->r;
-	struct jmx_agent_status st = { 0 };
-	int64_t fed = 0, last_status = 0, sent_ms = 0, n = 0;
-	int sent = 0, exited = 0;
-	struct timespec pause = { 0, POLL_MS * 1000000L };
-
-	set_state(ra, "starting");
-	while (!exited) {
-		forward_stop(ra, &sent, &sent_ms);
-		if (jmx_mono_ms() - last_status >= 1000) {
-			if (jmx_agent_status(&ra->a, ra->seg.work_dir, &st,
-			    &ra->werr) != JMX_OK) {
-				if (reconnect(ra) != 0)
-					goto lost;
-				continue;
-			}
-			last_status = jmx_mono_ms();
-			if (st.udp_port > 0 && ra->udp_port == 0) {
-				ra->udp_port = st.udp_port;
-				set_state(ra, "running");
-			}
-			exited = st.exited || !st.running;
-		}
-		/* After the exit is seen, read on until the file is drained. */
-		do {
-			if ((n = tail_once(ra, &fed, &ra->werr)) < 0)
-				break;
-		} while (exited && n > 0);
-		if (n < 0) {
-			if (reconnect(ra) != 0)
-				goto lost;
-			exited = 0;
-			continue;
-		}
-		if (!exited && n == 0)
-			nanosleep(&pause, NULL);
-	}
-	pthread_mutex_lock(&r->lock);
-	/* SIGTERM flushes a complete last line; SIGKILL may cut it. */
-	jmx_jtl_finish(ra->jtl, NULL);
-	ra->exit_code = st.exit_code;
-	ra->wstate = W_DONE;
-	ra->state = "collecting";
-	pthread_mutex_unlock(&r->lock);
-	collect(ra);
-	set_state(ra, "done");
-	return NULL;
-lost:
-	pthread_mutex_lock(&r->lock);
-	ra->wstate = W_FAILED;
-	ra->state = "lost";
-	pthread_mutex_unlock(&r->lock);
-	return NULL;
-}
-
-/* The first agent failure, copied to err; JMX_OK if none. */
-static enum jmx_code
-first_failure(struct jmx_runner *r, struct jmx_err *err)
-{
-	int i;
-
-	for (i = 0; i < r->n; i++)
-		if (r->agents[i].wstate == W_FAILED) {
-			*err = r->agents[i].werr;
-			return err->code;
-		}
-	return JMX_OK;
 }
 
 static int64_t
@@ -1192,11 +1079,97 @@ max_rtt(struct jmx_runner *r)
 	return m;
 }
 
-/* Prepare everywhere, then launch everywhere for one instant T0. */
+static void
+add_seg(struct jmx_runner *r, struct jmx_seg *s)
+{
+	r->segs = xreallocarray(r->segs, (size_t)r->nsegs + 1,
+	    sizeof *r->segs);
+	r->segs[r->nsegs++] = s;
+}
+
+/*
+ * Start one generation of segments, one per agent, for duration_ms (0:
+ * the plan's own) with ramp_ms (-1: the run's): prepare everywhere, then
+ * launch everywhere, wait until every JMeter holds at the sync point and
+ * give them all one T0.  On failure every segment of it is stopped.
+ */
+static enum jmx_code
+start_generation(struct jmx_runner *r, int64_t duration_ms, int64_t ramp_ms,
+    struct jmx_err *err)
+{
+	const struct jmx_settings *set = &r->cfg->settings;
+	struct jmx_buf *bundles = xcalloc((size_t)r->n, sizeof *bundles);
+	struct phase *ph = xcalloc((size_t)r->n, sizeof *ph);
+	int64_t deadline_s, ramp;
+	enum jmx_code code;
+	char **args;
+	int i, gen = r->nsegs / (r->n > 0 ? r->n : 1);
+
+	ramp = ramp_ms >= 0 ? ramp_ms : r->ramp_ms;
+	code = build_bundles(r, gen, (duration_ms + 999) / 1000,
+	    ramp_ms >= 0 ? (ramp_ms + 999) / 1000 : -1, bundles, err);
+	if (code != JMX_OK)
+		goto out;
+	deadline_s = (READY_TIMEOUT_MS + ramp + set->deadline_grace_ms) / 1000 +
+	    (duration_ms > 0 ? duration_ms / 1000 : r->duration_ms > 0 ?
+	    r->duration_ms / 1000 : UNBOUNDED_DEADLINE_S);
+	args = launch_args(r);
+	for (i = 0; i < r->n; i++) {
+		struct ragent *ra = &r->agents[i];
+		struct jmx_seg *s = jmx_seg_new(&ra->a, r->rec.id, set,
+		    r->req->keep);
+
+		s->rec.deadline_ms = jmx_now_ms() + deadline_s * 1000;
+		jmx_store_segment_create(r->store, &s->rec, NULL);
+		jmx_seg_set_id(s, s->rec.id, r->rec.run_dir);
+		add_seg(r, s);
+		ra->cur = s;
+		ph[i].seg = s;
+		ph[i].bundle = &bundles[i];
+		ph[i].deadline_s = deadline_s;
+		ph[i].args = (const char *const *)args;
+	}
+	if ((code = run_phase(r, ph, r->n, phase_prepare, err)) == JMX_OK &&
+	    (code = run_phase(r, ph, r->n, phase_launch, err)) == JMX_OK &&
+	    (code = run_phase(r, ph, r->n, phase_ready, err)) == JMX_OK) {
+		r->gen_t0 = jmx_now_ms() + START_MARGIN_MS + max_rtt(r);
+		for (i = 0; i < r->n; i++)
+			ph[i].t0 = r->gen_t0;
+		code = run_phase(r, ph, r->n, phase_go, err);
+	}
+	if (r->gen_t0 == 0)
+		r->gen_t0 = jmx_now_ms();
+	if (r->t0 == 0)
+		r->t0 = r->gen_t0;
+	/* Workers for all: the failed ones end the JMeters that started. */
+	for (i = 0; i < r->n; i++) {
+		struct jmx_seg *s = ph[i].seg;
+
+		free(s->rec.state);
+		s->rec.state = xstrdup(code == JMX_OK ? "running" : "failed");
+		s->rec.start_ms = r->gen_t0;
+		jmx_store_segment_update(r->store, &s->rec, NULL);
+		if (s->rec.work_dir == NULL)
+			continue;
+		if (code != JMX_OK)
+			jmx_seg_stop(s, 2);
+		if (jmx_seg_state(s) != JMX_SEG_FAILED || s->pid > 0)
+			jmx_seg_start_worker(s);
+	}
+	for (i = 0; args[i] != NULL; i++)
+		free(args[i]);
+	free(args);
+out:
+	for (i = 0; i < r->n; i++)
+		jmx_buf_free(&bundles[i]);
+	free(bundles);
+	free(ph);
+	return code;
+}
+
 enum jmx_code
 jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 {
-	const struct jmx_settings *s = &r->cfg->settings;
 	char detail[128];
 	int i, g;
 
@@ -1226,70 +1199,21 @@ jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 				    r->plan->groups[g].name,
 				    r->split->agents[i].groups[g].threads,
 				    NULL);
+		/* The probe's session is done; segments have their own. */
+		jmx_agent_disconnect(&ra->a);
 	}
-	event(r, "validated", NULL, NULL);
-	if (build_bundles(r, err) != JMX_OK)
-		return err->code;
-	for_each_agent(r, unpack_one);
-	if (first_failure(r, err) != JMX_OK)
-		return err->code;
-
-	r->deadline_s = (READY_TIMEOUT_MS + r->ramp_ms +
-	    s->deadline_grace_ms) / 1000 + (r->duration_ms > 0 ?
-	    r->duration_ms / 1000 : UNBOUNDED_DEADLINE_S);
-	for_each_agent(r, launch_one);
-	/* Everyone at the sync point first, then one instant for all. */
-	if (first_failure(r, err) == JMX_OK)
-		for_each_agent(r, ready_one);
-	if (first_failure(r, err) == JMX_OK) {
-		r->t0 = jmx_now_ms() + START_MARGIN_MS + max_rtt(r);
-		for_each_agent(r, go_one);
-		first_failure(r, err);
-	}
-	if (err->code != JMX_OK) {
-		/* The workers end every JMeter that did start. */
-		jmx_runner_stop(r, 2);
-		r->start_failed = 1;
-		if (r->t0 == 0)
-			r->t0 = jmx_now_ms();
-	}
-
-	r->rec.start_ms = r->t0;
-	r->rec.state = JMX_RUN_RUNNING;
+	event(r, "validated", NULL, NULL, NULL);
 	r->window = jmx_hist_new();
 	r->window_start = jmx_mono_ms();
-	for (i = 0; i < r->n; i++) {
-		struct ragent *ra = &r->agents[i];
-
-		ra->seg.run_id = r->rec.id;
-		ra->seg.agent = xstrdup(ra->a.conf->name);
-		ra->seg.state = xstrdup("running");
-		ra->seg.pid = ra->pid;
-		ra->seg.start_ms = r->t0;
-		ra->seg.deadline_ms = r->t0 + r->deadline_s * 1000;
-		ra->seg.jtl_records = -1;
-		ra->seg.clock_offset_ms = ra->a.clock_offset_ms;
-		jmx_store_segment_create(r->store, &ra->seg, NULL);
-		ra->jtl = jmx_jtl_new(on_sample, ra);
-		jmx_jtl_set_skip_bad(ra->jtl, 1);
-		/* Parse only what the aggregate reads: the hot path. */
-		jmx_jtl_set_fields(ra->jtl, JMX_AGG_FIELDS);
-		ra->agg = jmx_agg_new();
-		if (ra->wstate == W_FAILED)
-			continue;
-		ra->wstate = W_RUNNING;
-		ra->thread_started = pthread_create(&ra->tid, NULL, worker,
-		    ra) == 0;
-		if (!ra->thread_started) {
-			ra->wstate = W_FAILED;
-			jmx_err_set(&ra->werr, JMX_ERR_IO, "cannot start a "
-			    "thread for agent '%s'", ra->a.conf->name);
-		}
-	}
+	if (start_generation(r, r->duration_ms, -1, err) != JMX_OK)
+		r->start_failed = 1;
+	r->rec.start_ms = r->t0;
+	r->rec.state = r->start_failed ? JMX_RUN_STOPPING : JMX_RUN_RUNNING;
 	jmx_store_run_update(r->store, &r->rec, NULL);
 	snprintf(detail, sizeof detail, "%d agents", r->n);
-	event(r, "started", NULL, detail);
-	return err->code != JMX_OK ? err->code : JMX_OK;
+	event(r, r->start_failed ? "start_failed" : "started", NULL,
+	    r->start_failed ? err->msg : detail, NULL);
+	return r->start_failed ? err->code : JMX_OK;
 }
 
 /* Progress counters from a batch of buckets. */
@@ -1305,51 +1229,478 @@ count_bucket(const struct jmx_bucket *b, void *arg)
 	return JMX_OK;
 }
 
-/* Take what a worker parsed and commit it with its offset. */
+/* Take what a segment's worker parsed and commit it with its offset. */
 static enum jmx_code
-flush_agent(struct jmx_runner *r, struct ragent *ra, struct jmx_err *err)
+flush_seg(struct jmx_runner *r, struct jmx_seg *s, struct jmx_err *err)
 {
-	struct jmx_agg *full, *fresh = jmx_agg_new();
+	struct jmx_agg *agg;
 	int64_t offset, records;
-	const char *header;
-	int need_header;
+	int header_new;
 	enum jmx_code code;
 
-	pthread_mutex_lock(&r->lock);
-	full = ra->agg;
-	ra->agg = fresh;
-	offset = (int64_t)jmx_jtl_offset(ra->jtl);
-	records = (int64_t)jmx_jtl_records(ra->jtl);
-	header = jmx_jtl_header(ra->jtl);
-	need_header = header != NULL && ra->seg.jtl_header == NULL;
-	if (need_header)
-		ra->seg.jtl_header = xstrdup(header);
-	pthread_mutex_unlock(&r->lock);
-
-	if (offset == ra->seg.jtl_offset && !need_header) {
-		jmx_agg_free(full);
+	if (!jmx_seg_take(s, &agg, &offset, &records, &header_new)) {
+		jmx_agg_free(agg);
 		return JMX_OK;
 	}
 	if ((code = jmx_store_begin(r->store, err)) != JMX_OK)
 		goto out;
-	code = jmx_store_put_agg(r->store, r->rec.id, ra->seg.id, full, err);
+	code = jmx_store_put_agg(r->store, r->rec.id, s->rec.id, agg, err);
 	if (code == JMX_OK)
-		code = jmx_store_segment_advance(r->store, ra->seg.id, offset,
+		code = jmx_store_segment_advance(r->store, s->rec.id, offset,
 		    records, err);
-	if (code == JMX_OK && need_header)
-		code = jmx_store_segment_update(r->store, &ra->seg, err);
+	if (code == JMX_OK && header_new)
+		code = jmx_store_segment_update(r->store, &s->rec, err);
 	if (code == JMX_OK)
 		code = jmx_store_commit(r->store, err);
 	else
 		jmx_store_rollback(r->store);
 	if (code == JMX_OK) {
-		ra->seg.jtl_offset = offset;
-		ra->committed_records = records;
-		jmx_agg_foreach(full, count_bucket, r);
+		s->rec.jtl_offset = offset;
+		s->rec.records = records;
+		jmx_agg_foreach(agg, count_bucket, r);
 	}
 out:
-	jmx_agg_free(full);
+	jmx_agg_free(agg);
 	return code;
+}
+
+/*
+ * Once a segment's worker is through, say so in the store at once: a
+ * controller that takes the run over must not tail it again.
+ */
+static void
+record_end(struct jmx_runner *r, struct jmx_seg *s)
+{
+	enum jmx_seg_state st = jmx_seg_state(s);
+	const char *state;
+
+	if (st != JMX_SEG_DONE && st != JMX_SEG_FAILED)
+		return;
+	state = st == JMX_SEG_FAILED ? "lost" : "ended";
+	if (s->rec.state != NULL && strcmp(s->rec.state, state) == 0)
+		return;
+	free(s->rec.state);
+	s->rec.state = xstrdup(state);
+	s->rec.jtl_records = s->jtl_records;
+	s->rec.end_ms = jmx_now_ms();
+	jmx_store_segment_update(r->store, &s->rec, NULL);
+}
+
+/* Are all segments of the current generation over? */
+static int
+generation_over(struct jmx_runner *r)
+{
+	enum jmx_seg_state st;
+	int i;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->agents[i].cur == NULL)
+			continue;
+		st = jmx_seg_state(r->agents[i].cur);
+		if (st == JMX_SEG_RUNNING || (st == JMX_SEG_NEW &&
+		    r->agents[i].cur->thread_started))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+stop_generation(struct jmx_runner *r, int level)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->agents[i].cur != NULL)
+			jmx_seg_stop(r->agents[i].cur, level);
+}
+
+static void
+set_run_state(struct jmx_runner *r, enum jmx_run_state state)
+{
+	r->rec.state = state;
+	jmx_store_run_update(r->store, &r->rec, NULL);
+}
+
+/* Finish the command a state change was waiting for. */
+static void
+command_done(struct jmx_runner *r, int ok, const char *result)
+{
+	if (r->cmd_id == 0)
+		return;
+	jmx_store_command_done(r->store, r->cmd_id, ok, result, NULL);
+	r->cmd_id = 0;
+}
+
+/* When the current generation's last sample ended; 0 if none seen. */
+static int64_t
+generation_end(struct jmx_runner *r)
+{
+	int64_t end = 0;
+	int i;
+
+	for (i = 0; i < r->n; i++) {
+		struct jmx_seg *s = r->agents[i].cur;
+
+		if (s == NULL)
+			continue;
+		pthread_mutex_lock(&s->lock);
+		if (s->last_end > end)
+			end = s->last_end;
+		pthread_mutex_unlock(&s->lock);
+	}
+	return end;
+}
+
+/*
+ * Add the current generation's time under load to active_ms: from its
+ * T0 to its last sample's end, or to fallback when it made none.
+ */
+static void
+close_generation(struct jmx_runner *r, int64_t fallback)
+{
+	int64_t end = generation_end(r);
+
+	if (end <= r->gen_t0)
+		end = fallback;
+	if (end > r->gen_t0)
+		r->rec.active_ms += end - r->gen_t0;
+}
+
+/* Active time so far: every generation's time from its T0. */
+static int64_t
+active_ms(struct jmx_runner *r, int64_t now)
+{
+	int64_t gen = r->rec.state == JMX_RUN_PAUSED ? 0 : now - r->gen_t0;
+
+	return r->rec.active_ms + (gen > 0 ? gen : 0);
+}
+
+static void
+begin_stop(struct jmx_runner *r, int level, const char *actor)
+{
+	char detail[64];
+
+	stop_generation(r, level);
+	if (!r->stopping) {
+		r->stopping = 1;
+		if (r->rec.state == JMX_RUN_RUNNING ||
+		    r->rec.state == JMX_RUN_PAUSING)
+			close_generation(r, jmx_now_ms());
+		set_run_state(r, JMX_RUN_STOPPING);
+		snprintf(detail, sizeof detail, "%s", level >= 2 ?
+		    "stop now" : "graceful stop");
+		event(r, "stopping", NULL, detail, actor);
+	}
+}
+
+/* Handle one command from another process (jmx-run pause, jmx-watch). */
+static void
+handle_command(struct jmx_runner *r, int64_t id, const char *verb,
+    const char *actor, struct jmx_err *err)
+{
+	enum jmx_run_state st = r->rec.state;
+	char msg[256];
+	int64_t remaining;
+
+	if (r->cmd_id != 0) {
+		jmx_store_command_done(r->store, id, 0, "another command is "
+		    "still in progress", NULL);
+		return;
+	}
+	free(r->cmd_actor);
+	r->cmd_actor = actor != NULL ? xstrdup(actor) : NULL;
+	if (strcmp(verb, "stop") == 0) {
+		if (r->stopping) {
+			jmx_store_command_done(r->store, id, 0,
+			    "already stopping", NULL);
+			return;
+		}
+		r->cmd_id = id;
+		begin_stop(r, 2, actor);
+		return;
+	}
+	if (strcmp(verb, "pause") == 0) {
+		if (st != JMX_RUN_RUNNING) {
+			snprintf(msg, sizeof msg, "run %lld is %s, not "
+			    "running: cannot pause", (long long)r->rec.id,
+			    jmx_run_state_name(st));
+			jmx_store_command_done(r->store, id, 0, msg, NULL);
+			return;
+		}
+		if (r->duration_ms <= 0) {
+			jmx_store_command_done(r->store, id, 0, "the run has "
+			    "no planned duration (a loop-count plan): pause "
+			    "needs one to resume from", NULL);
+			return;
+		}
+		r->cmd_id = id;
+		r->pausing = 1;
+		r->pause_ms = jmx_now_ms();
+		stop_generation(r, 1);
+		set_run_state(r, JMX_RUN_PAUSING);
+		event(r, "pausing", NULL, NULL, actor);
+		return;
+	}
+	if (strcmp(verb, "resume") == 0) {
+		if (st != JMX_RUN_PAUSED) {
+			snprintf(msg, sizeof msg, "run %lld is %s, not "
+			    "paused: cannot resume", (long long)r->rec.id,
+			    jmx_run_state_name(st));
+			jmx_store_command_done(r->store, id, 0, msg, NULL);
+			return;
+		}
+		remaining = r->duration_ms - r->rec.active_ms;
+		set_run_state(r, JMX_RUN_RESUMING);
+		event(r, "resuming", NULL, NULL, actor);
+		if (start_generation(r, remaining > 1000 ? remaining : 1000,
+		    r->cfg->settings.resume_ramp ? -1 : 0, err) != JMX_OK) {
+			snprintf(msg, sizeof msg, "resume failed: %s", err->msg);
+			jmx_store_command_done(r->store, id, 0, msg, NULL);
+			event(r, "resume_failed", NULL, err->msg, actor);
+			jmx_err_clear(err);
+			begin_stop(r, 2, "controller");
+			return;
+		}
+		set_run_state(r, JMX_RUN_RUNNING);
+		snprintf(msg, sizeof msg, "resumed: %lld s left",
+		    (long long)(remaining / 1000));
+		event(r, "resumed", NULL, msg, actor);
+		jmx_store_command_done(r->store, id, 1, msg, NULL);
+		return;
+	}
+	snprintf(msg, sizeof msg, "unknown command '%s'", verb);
+	jmx_store_command_done(r->store, id, 0, msg, NULL);
+}
+
+static void
+poll_commands(struct jmx_runner *r, struct jmx_err *err)
+{
+	char *verb, *actor;
+	int64_t id;
+
+	if (jmx_mono_ms() - r->last_command < 300)
+		return;
+	r->last_command = jmx_mono_ms();
+	/* The one in progress stays pending until done: look past it. */
+	if (jmx_store_command_next(r->store, r->rec.id, r->cmd_id, &id, &verb,
+	    &actor, NULL) != JMX_OK || id == 0)
+		return;
+	handle_command(r, id, verb, actor, err);
+	free(verb);
+	free(actor);
+}
+
+/* Move the run along: pausing -> paused, stopping -> done. */
+static int
+advance(struct jmx_runner *r)
+{
+	char detail[64];
+	int over = generation_over(r);
+
+	if (r->stop_level > r->stop_sent) {
+		r->stop_sent = r->stop_level;
+		begin_stop(r, r->stop_level, "interrupt");
+	}
+	if (r->pausing && over) {
+		r->pausing = 0;
+		close_generation(r, r->pause_ms);
+		set_run_state(r, JMX_RUN_PAUSED);
+		snprintf(detail, sizeof detail, "%lld s of %lld s run",
+		    (long long)(r->rec.active_ms / 1000),
+		    (long long)(r->duration_ms / 1000));
+		event(r, "paused", NULL, detail, r->cmd_actor);
+		command_done(r, 1, detail);
+		return 0;
+	}
+	if (r->rec.state == JMX_RUN_PAUSED)
+		return r->stopping;
+	return over && !r->pausing;
+}
+
+/* The agents' probe data and weights, as the first controller saw them. */
+static enum jmx_code
+adopt_agents(struct jmx_runner *r, struct jmx_err *err)
+{
+	struct jmx_run_agent_rec *v;
+	int i, j, n;
+
+	if (jmx_store_run_agents(r->store, r->rec.id, &v, &n, err) != JMX_OK)
+		return err->code;
+	for (i = 0; i < r->n; i++) {
+		struct ragent *ra = &r->agents[i];
+
+		for (j = 0; j < n; j++)
+			if (strcmp(v[j].agent, ra->a.conf->name) == 0)
+				break;
+		if (j == n) {
+			jmx_run_agent_recs_free(v, n);
+			return jmx_err_set(err, JMX_ERR_STATE, "run %lld has "
+			    "no agent '%s'", (long long)r->rec.id,
+			    ra->a.conf->name);
+		}
+		ra->weight = v[j].weight;
+		ra->max_threads = INT_MAX;	/* checked when it started */
+		ra->a.clock_offset_ms = v[j].clock_offset_ms;
+		ra->a.cores = v[j].cores;
+		ra->a.mem_avail_mb = v[j].mem_mb;
+		snprintf(ra->a.java_version, sizeof ra->a.java_version, "%s",
+		    v[j].java_version != NULL ? v[j].java_version : "");
+		snprintf(ra->a.jmeter_version, sizeof ra->a.jmeter_version,
+		    "%s", v[j].jmeter_version != NULL ? v[j].jmeter_version :
+		    "");
+		ra->state = "ok";
+	}
+	jmx_run_agent_recs_free(v, n);
+	return JMX_OK;
+}
+
+static struct ragent *
+agent_named(struct jmx_runner *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->agents[i].a.conf->name, name) == 0)
+			return &r->agents[i];
+	return NULL;
+}
+
+/* Segments from the store: live ones are tailed on, ended ones kept. */
+static enum jmx_code
+adopt_segments(struct jmx_runner *r, struct jmx_err *err)
+{
+	const struct jmx_settings *set = &r->cfg->settings;
+	struct jmx_segment_rec *v;
+	struct ragent *ra;
+	struct jmx_seg *s;
+	int i, n;
+
+	if (jmx_store_segments(r->store, r->rec.id, &v, &n, err) != JMX_OK)
+		return err->code;
+	for (i = 0; i < n; i++) {
+		if ((ra = agent_named(r, v[i].agent)) == NULL)
+			continue;
+		s = jmx_seg_new(&ra->a, r->rec.id, set, r->req->keep);
+		free(s->rec.agent);
+		free(s->rec.state);
+		s->rec = v[i];		/* takes over its strings */
+		memset(&v[i], 0, sizeof v[i]);
+		jmx_seg_set_id(s, s->rec.id, r->rec.run_dir);
+		add_seg(r, s);
+		ra->cur = s;
+		if (s->rec.start_ms > r->gen_t0)
+			r->gen_t0 = s->rec.start_ms;
+		if (strcmp(s->rec.state, "running") == 0 &&
+		    s->rec.work_dir != NULL) {
+			if (jmx_seg_adopt(s) != JMX_OK)
+				log_warn("%s", s->err.msg);
+		} else {
+			s->state = strcmp(s->rec.state, "ended") == 0 ?
+			    JMX_SEG_DONE : JMX_SEG_FAILED;
+			s->status = "done";
+			s->jtl_records = s->rec.jtl_records;
+		}
+	}
+	jmx_segment_recs_free(v, n);
+	return JMX_OK;
+}
+
+/*
+ * Commands sent to the controller that is gone were never answered;
+ * acting on them now, maybe minutes later, would surprise whoever sent
+ * them.  Fail them: they can ask again.
+ */
+static void
+drop_stale_commands(struct jmx_runner *r)
+{
+	char *verb, *actor;
+	int64_t id, after = 0;
+
+	while (jmx_store_command_next(r->store, r->rec.id, after, &id, &verb,
+	    &actor, NULL) == JMX_OK && id != 0) {
+		jmx_store_command_done(r->store, id, 0, "its controller was "
+		    "gone; ask again", NULL);
+		after = id;
+		free(verb);
+		free(actor);
+	}
+}
+
+/* When the pause now in progress was asked for. */
+static int64_t
+pause_asked(struct jmx_runner *r)
+{
+	struct jmx_event_rec *ev;
+	int64_t t = jmx_now_ms();
+	int i, n;
+
+	if (jmx_store_events(r->store, r->rec.id, &ev, &n, NULL) != JMX_OK)
+		return t;
+	for (i = 0; i < n; i++)
+		if (strcmp(ev[i].kind, "pausing") == 0)
+			t = ev[i].time_ms;
+	jmx_event_recs_free(ev, n);
+	return t;
+}
+
+enum jmx_code
+jmx_runner_attach(struct jmx_runner *r, int64_t run_id, struct jmx_err *err)
+{
+	struct jmx_summary *sum;
+	const struct jmx_summary_row *total;
+	char host[256] = "";
+
+	if (jmx_store_run_get(r->store, run_id, &r->rec, err) != JMX_OK)
+		return err->code;
+	if (jmx_run_state_final(r->rec.state))
+		return jmx_err_set(err, JMX_ERR_STATE, "run %lld has ended "
+		    "(%s)", (long long)run_id,
+		    jmx_run_state_name(r->rec.state));
+	if (adopt_agents(r, err) != JMX_OK || jmx_runner_split(r, err) !=
+	    JMX_OK)
+		return err->code;
+	r->duration_ms = r->rec.duration_ms;
+	r->ramp_ms = r->rec.ramp_ms;
+	r->t0 = r->rec.start_ms;
+	/* What is stored already counts towards the totals. */
+	sum = jmx_summary_new();
+	if (jmx_store_summary(r->store, run_id, NULL, sum, err) != JMX_OK) {
+		jmx_summary_free(sum);
+		return err->code;
+	}
+	total = jmx_summary_total(sum);
+	r->samples = (int64_t)total->count;
+	r->errors = (int64_t)total->errors;
+	jmx_summary_free(sum);
+	r->window = jmx_hist_new();
+	r->window_start = jmx_mono_ms();
+
+	r->rec.controller_pid = getpid();
+	gethostname(host, sizeof host - 1);
+	free(r->rec.controller_host);
+	r->rec.controller_host = xstrdup(host);
+	r->rec.heartbeat_ms = jmx_now_ms();
+	if (jmx_store_run_update(r->store, &r->rec, err) != JMX_OK)
+		return err->code;
+	event(r, "attached", NULL, "a new controller took the run over",
+	    NULL);
+	drop_stale_commands(r);
+	if (adopt_segments(r, err) != JMX_OK)
+		return err->code;
+	switch (r->rec.state) {
+	case JMX_RUN_RUNNING:
+	case JMX_RUN_PAUSED:
+		break;
+	case JMX_RUN_PAUSING:
+		r->pausing = 1;
+		r->pause_ms = pause_asked(r);
+		break;
+	default:
+		/* Caught mid-start, mid-resume or mid-stop: end it. */
+		begin_stop(r, 2, "controller");
+		break;
+	}
+	return JMX_OK;
 }
 
 enum jmx_code
@@ -1357,11 +1708,15 @@ jmx_runner_poll(struct jmx_runner *r, struct jmx_runner_progress *p,
     struct jmx_err *err)
 {
 	int64_t now = jmx_now_ms(), mono = jmx_mono_ms();
-	int i, up = 0, done = 0;
+	int i, up = 0, done;
 
-	for (i = 0; i < r->n; i++)
-		if (flush_agent(r, &r->agents[i], err) != JMX_OK)
+	for (i = 0; i < r->nsegs; i++) {
+		if (flush_seg(r, r->segs[i], err) != JMX_OK)
 			return err->code;
+		record_end(r, r->segs[i]);
+	}
+	poll_commands(r, err);
+	done = advance(r);
 	/* Rate and p95 over windows of about five seconds. */
 	if (mono - r->window_start >= 5000) {
 		r->rate = r->window_samples * 1000.0 /
@@ -1371,31 +1726,18 @@ jmx_runner_poll(struct jmx_runner *r, struct jmx_runner_progress *p,
 		r->window_samples = 0;
 		r->window_start = mono;
 	}
-	if (now - r->last_heartbeat >= 2000) {
-		jmx_store_run_heartbeat(r->store, r->rec.id, now, NULL);
-		r->last_heartbeat = now;
-	}
-	pthread_mutex_lock(&r->lock);
-	for (i = 0; i < r->n; i++) {
-		if (r->agents[i].wstate == W_RUNNING)
+	heartbeat(r);
+	for (i = 0; i < r->n; i++)
+		if (r->agents[i].cur != NULL &&
+		    jmx_seg_state(r->agents[i].cur) == JMX_SEG_RUNNING)
 			up++;
-		else
-			done++;
-	}
-	pthread_mutex_unlock(&r->lock);
-	if (r->stop_level > 0 && !r->stop_seen) {
-		r->stop_seen = 1;
-		r->rec.state = JMX_RUN_STOPPING;
-		jmx_store_run_set_state(r->store, r->rec.id, JMX_RUN_STOPPING,
-		    NULL);
-		event(r, "stopping", NULL, r->stop_level >= 2 ?
-		    "stop now (interrupt twice)" : "graceful stop (interrupt)");
-	}
 	memset(p, 0, sizeof *p);
 	p->state = r->rec.state;
-	p->elapsed_ms = now - r->t0;
+	p->elapsed_ms = active_ms(r, now);
+	if (now < r->gen_t0)
+		p->elapsed_ms = now - r->gen_t0;
 	p->remaining_ms = r->duration_ms > 0 ?
-	    r->t0 + r->duration_ms - now : -1;
+	    r->duration_ms - active_ms(r, now) : -1;
 	if (p->remaining_ms < -1)
 		p->remaining_ms = 0;
 	p->agents_up = up;
@@ -1404,7 +1746,7 @@ jmx_runner_poll(struct jmx_runner *r, struct jmx_runner_progress *p,
 	p->errors = r->errors;
 	p->rate = r->rate;
 	p->p95_ms = r->p95;
-	p->done = done == r->n;
+	p->done = done;
 	return JMX_OK;
 }
 
@@ -1415,14 +1757,21 @@ jmx_runner_stop(struct jmx_runner *r, int level)
 		r->stop_level = level;
 }
 
-/* Pack every agent's JTL and logs into runs/<id>/agents.tar.xz. */
+/*
+ * Pack every segment's collected JTL and logs (runs/<id>/segments/) into
+ * runs/<id>/agents.tar.xz as <agent>/<segment>/<file>, then drop the
+ * loose copies.
+ */
 static void
 archive_results(struct jmx_runner *r)
 {
+	static const char *const files[] = { "results.jtl", "jmeter.log",
+	    "jmeter.out" };
 	struct jmx_archive_writer *w;
 	struct jmx_err err = { 0 };
-	char name[512];
-	int i;
+	struct stat st;
+	char name[512], *path, *loose;
+	int i, f;
 
 	xasprintf(&r->archive, "%s/agents%s", r->rec.run_dir,
 	    jmx_archive_suffix());
@@ -1432,28 +1781,28 @@ archive_results(struct jmx_runner *r)
 		r->archive = NULL;
 		return;
 	}
-	for (i = 0; i < r->n; i++) {
-		struct ragent *ra = &r->agents[i];
-		const char *agent = ra->a.conf->name;
+	for (i = 0; i < r->nsegs; i++) {
+		struct jmx_seg *s = r->segs[i];
 
-		snprintf(name, sizeof name, "%s/results.jtl", agent);
-		if (ra->jtl_file.len > 0)
-			jmx_archive_add_data(w, name, ra->jtl_file.data,
-			    ra->jtl_file.len, &err);
-		snprintf(name, sizeof name, "%s/jmeter.log", agent);
-		if (ra->log_file.len > 0)
-			jmx_archive_add_data(w, name, ra->log_file.data,
-			    ra->log_file.len, &err);
-		snprintf(name, sizeof name, "%s/jmeter.out", agent);
-		if (ra->out_file.len > 0)
-			jmx_archive_add_data(w, name, ra->out_file.data,
-			    ra->out_file.len, &err);
+		for (f = 0; f < 3; f++) {
+			xasprintf(&path, "%s/%s", s->local_dir, files[f]);
+			snprintf(name, sizeof name, "%s/%lld/%s", s->rec.agent,
+			    (long long)s->rec.id, files[f]);
+			if (stat(path, &st) == 0 && jmx_archive_add_file(w,
+			    name, path, &err) != JMX_OK)
+				log_warn("%s", err.msg);
+			free(path);
+		}
 	}
 	if (jmx_archive_close(w, &err) != JMX_OK) {
 		log_warn("%s", err.msg);
 		free(r->archive);
 		r->archive = NULL;
+		return;
 	}
+	xasprintf(&loose, "%s/segments", r->rec.run_dir);
+	jmx_remove_tree(loose, NULL);
+	free(loose);
 }
 
 enum jmx_code
@@ -1465,38 +1814,37 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	int i, lost = 0, counted = 1;
 	char detail[256];
 
-	for (i = 0; i < r->n; i++)
-		if (r->agents[i].thread_started) {
-			pthread_join(r->agents[i].tid, NULL);
-			r->agents[i].thread_started = 0;
-		}
+	for (i = 0; i < r->nsegs; i++)
+		jmx_seg_join(r->segs[i]);
 	if (jmx_runner_poll(r, &p, err) != JMX_OK)
 		return err->code;
 	archive_results(r);
-	for (i = 0; i < r->n; i++) {
-		struct ragent *ra = &r->agents[i];
-		struct jmx_run_agent_rec ar;
+	for (i = 0; i < r->nsegs; i++) {
+		struct jmx_seg *s = r->segs[i];
+		int failed = jmx_seg_state(s) == JMX_SEG_FAILED;
 
-		if (ra->wstate == W_FAILED) {
+		if (failed && !r->start_failed) {
 			lost++;
-			snprintf(detail, sizeof detail, "%s", ra->werr.msg);
-			event(r, "agent_lost", ra->a.conf->name, detail);
+			event(r, "agent_lost", s->rec.agent, s->err.msg, NULL);
 		}
-		if (ra->jtl_records < 0)
+		if (s->jtl_records < 0)
 			counted = 0;
 		else
-			jtl += ra->jtl_records;
-		ra->seg.jtl_records = ra->jtl_records;
-		ra->seg.end_ms = jmx_now_ms();
-		free(ra->seg.state);
-		ra->seg.state = xstrdup(ra->wstate == W_FAILED ? "lost" :
-		    "ended");
-		jmx_store_segment_update(r->store, &ra->seg, NULL);
-		if (ra->first_start != INT64_MAX) {
-			if (ra->first_start < first)
-				first = ra->first_start;
-			if (ra->first_start > last)
-				last = ra->first_start;
+			jtl += s->jtl_records;
+		record_end(r, s);
+	}
+	/* The start skew: the first generation's first samples. */
+	for (i = 0; i < r->n && i < r->nsegs; i++) {
+		struct ragent *ra = &r->agents[i];
+		struct jmx_seg *s = r->segs[i];
+		struct jmx_run_agent_rec ar;
+
+		ra->first_start = s->first_start;
+		if (s->first_start != INT64_MAX) {
+			if (s->first_start < first)
+				first = s->first_start;
+			if (s->first_start > last)
+				last = s->first_start;
 		}
 		memset(&ar, 0, sizeof ar);
 		ar.agent = (char *)ra->a.conf->name;
@@ -1504,31 +1852,35 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 		ar.weight = ra->weight;
 		ar.threads = ra->peak_threads;
 		ar.clock_offset_ms = ra->a.clock_offset_ms;
-		ar.skew_ms = ra->first_start != INT64_MAX ?
-		    ra->first_start - r->t0 : -1;
+		ar.skew_ms = s->first_start != INT64_MAX ?
+		    s->first_start - r->t0 : -1;
 		ar.java_version = ra->a.java_version;
 		ar.jmeter_version = ra->a.jmeter_version;
 		ar.cores = ra->a.cores;
 		ar.mem_mb = ra->a.mem_avail_mb;
-		ar.state = ra->wstate == W_FAILED ? "lost" : "ok";
+		ar.state = jmx_seg_state(s) == JMX_SEG_FAILED ? "lost" : "ok";
 		jmx_store_run_agent_put(r->store, r->rec.id, &ar, NULL);
 	}
+	if (r->rec.state == JMX_RUN_RUNNING)
+		close_generation(r, jmx_now_ms());
 	r->rec.samples = r->samples;
 	r->rec.jtl_records = counted ? jtl : -1;
 	r->rec.skew_ms = first != INT64_MAX ? last - first : -1;
 	r->rec.end_ms = jmx_now_ms();
-	r->rec.delivered_pct = r->n > 0 ? 100.0 * (r->n - lost) / r->n : 0;
-	if (lost == r->n || r->start_failed)
+	r->rec.delivered_pct = r->nsegs > 0 ?
+	    100.0 * (r->nsegs - lost) / r->nsegs : 0;
+	if (r->start_failed || (r->nsegs > 0 && lost == r->nsegs))
 		r->rec.state = JMX_RUN_FAILED;
 	else if (lost > 0)
 		r->rec.state = JMX_RUN_PARTIAL;
-	else if (r->stop_level > 0)
+	else if (r->stopping)
 		r->rec.state = JMX_RUN_STOPPED;
 	else
 		r->rec.state = JMX_RUN_COMPLETED;
 	snprintf(detail, sizeof detail, "%lld samples ingested, %lld in the "
 	    "JTLs", (long long)r->rec.samples, (long long)r->rec.jtl_records);
-	event(r, jmx_run_state_name(r->rec.state), NULL, detail);
+	event(r, jmx_run_state_name(r->rec.state), NULL, detail, NULL);
+	command_done(r, 1, jmx_run_state_name(r->rec.state));
 	if (jmx_store_run_update(r->store, &r->rec, err) != JMX_OK)
 		return err->code;
 	jmx_store_release(r->store, r->rec.id, NULL);

@@ -49,6 +49,14 @@ struct jmx_run_request {
 
 void	jmx_run_request_init(struct jmx_run_request *);
 void	jmx_run_request_free(struct jmx_run_request *);
+/*
+ * Rebuild the request a run was started with from its stored options
+ * (jmx_store_run_options).  test, threads, tag and label point into
+ * opts, which must outlive req; *config is the configuration file the
+ * run used (borrowed from opts too, NULL if none).
+ */
+void	jmx_run_request_from_options(struct jmx_run_request *,
+	    const struct jmx_prop *opts, int n, const char **config);
 
 /*
  * Parse "--threads": "N" sets each thread group's total, "xF" scales it.
@@ -133,6 +141,14 @@ enum jmx_code	jmx_runner_create(struct jmx_runner *, int64_t *run_id,
 enum jmx_code	jmx_runner_adopt(struct jmx_runner *, struct jmx_store *,
 		    struct jmx_err *);
 enum jmx_code	jmx_runner_start(struct jmx_runner *, struct jmx_err *);
+/*
+ * Take over run_id from a controller that is gone (killed, crashed):
+ * after jmx_runner_resolve() with the request from its options, adopt
+ * its agents, split, segments (tailing on from the committed offsets)
+ * and state, then poll and finish as usual.
+ */
+enum jmx_code	jmx_runner_attach(struct jmx_runner *, int64_t run_id,
+		    struct jmx_err *);
 /* Ingest what arrived and report progress; call about twice a second. */
 enum jmx_code	jmx_runner_poll(struct jmx_runner *,
 		    struct jmx_runner_progress *, struct jmx_err *);

@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "config.h"
 #include "hist.h"
 #include "stats.h"
 #include "store.h"
@@ -149,6 +150,15 @@ static const char *const migrations[] = {
 	"  agent TEXT PRIMARY KEY,"
 	"  run_id INTEGER NOT NULL,"
 	"  since_ms INTEGER NOT NULL);",
+	/* 2: time under load, so a resumed run knows what is left. */
+	"ALTER TABLE runs ADD COLUMN active_ms INTEGER NOT NULL DEFAULT 0;",
+	/* 3: the request, so another controller can take a run over. */
+	"CREATE TABLE run_options ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  seq INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  value TEXT,"
+	"  PRIMARY KEY (run_id, seq));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -421,7 +431,7 @@ jmx_store_run_create(struct jmx_store *st, struct jmx_run_rec *r,
 #define RUN_COLUMNS "id, test_case, plan, label, state, created_ms,"	\
 	" start_ms, end_ms, duration_ms, ramp_ms, threads, controller_pid,"	\
 	" controller_host, heartbeat_ms, skew_ms, delivered_pct, run_dir,"	\
-	" options_json, samples, jtl_records"
+	" options_json, samples, jtl_records, active_ms"
 
 static void
 run_from_row(sqlite3_stmt *stmt, struct jmx_run_rec *r)
@@ -450,6 +460,7 @@ run_from_row(sqlite3_stmt *stmt, struct jmx_run_rec *r)
 	r->options_json = col_str(stmt, 17);
 	r->samples = sqlite3_column_int64(stmt, 18);
 	r->jtl_records = sqlite3_column_int64(stmt, 19);
+	r->active_ms = sqlite3_column_int64(stmt, 20);
 }
 
 enum jmx_code
@@ -501,11 +512,13 @@ jmx_store_run_update(struct jmx_store *st, const struct jmx_run_rec *r,
 	    " duration_ms = ?, ramp_ms = ?, threads = ?, controller_pid = ?,"
 	    " controller_host = ?, heartbeat_ms = ?, skew_ms = ?,"
 	    " delivered_pct = ?, run_dir = ?, options_json = ?, samples = ?,"
-	    " jtl_records = ? WHERE id = ?", "ssiiiiiisiidssiii",
+	    " jtl_records = ?, active_ms = ? WHERE id = ?",
+	    "ssiiiiiisiidssiiii",
 	    r->label, jmx_run_state_name(r->state), r->start_ms, r->end_ms,
 	    r->duration_ms, r->ramp_ms, r->threads, r->controller_pid,
 	    r->controller_host, r->heartbeat_ms, r->skew_ms, r->delivered_pct,
-	    r->run_dir, r->options_json, r->samples, r->jtl_records, r->id),
+	    r->run_dir, r->options_json, r->samples, r->jtl_records,
+	    r->active_ms, r->id),
 	    err);
 }
 
@@ -615,6 +628,47 @@ jmx_run_agent_recs_free(struct jmx_run_agent_rec *v, int n)
 		free(v[i].state);
 	}
 	free(v);
+}
+
+enum jmx_code
+jmx_store_run_options_put(struct jmx_store *st, int64_t run,
+    const struct jmx_prop *opts, int n, struct jmx_err *err)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (step_done(st, prepare(st, err, "INSERT INTO run_options"
+		    " (run_id, seq, name, value) VALUES (?,?,?,?)", "iiss",
+		    run, (int64_t)i, opts[i].name, opts[i].value),
+		    err) != JMX_OK)
+			return JMX_ERR_STORE;
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_run_options(struct jmx_store *st, int64_t run,
+    struct jmx_prop **out, int *n, struct jmx_err *err)
+{
+	struct jmx_prop *v = NULL;
+	sqlite3_stmt *stmt;
+	int rc, count = 0;
+
+	stmt = prepare(st, err, "SELECT name, value FROM run_options"
+	    " WHERE run_id = ? ORDER BY seq", "i", run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		v = xreallocarray(v, (size_t)count + 1, sizeof *v);
+		v[count].name = col_str(stmt, 0);
+		v[count].value = col_str(stmt, 1);
+		count++;
+	}
+	sqlite3_finalize(stmt);
+	*out = v;
+	*n = count;
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "read run options");
+	return JMX_OK;
 }
 
 enum jmx_code
@@ -882,8 +936,8 @@ jmx_store_command_add(struct jmx_store *st, int64_t run, const char *verb,
 }
 
 enum jmx_code
-jmx_store_command_next(struct jmx_store *st, int64_t run, int64_t *id,
-    char **verb, char **actor, struct jmx_err *err)
+jmx_store_command_next(struct jmx_store *st, int64_t run, int64_t after,
+    int64_t *id, char **verb, char **actor, struct jmx_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
@@ -891,8 +945,8 @@ jmx_store_command_next(struct jmx_store *st, int64_t run, int64_t *id,
 	*id = 0;
 	*verb = *actor = NULL;
 	stmt = prepare(st, err, "SELECT id, verb, actor FROM commands"
-	    " WHERE run_id = ? AND state = 'pending' ORDER BY id LIMIT 1",
-	    "i", run);
+	    " WHERE run_id = ? AND state = 'pending' AND id > ?"
+	    " ORDER BY id LIMIT 1", "ii", run, after);
 	if (stmt == NULL)
 		return JMX_ERR_STORE;
 	rc = sqlite3_step(stmt);
@@ -1074,51 +1128,80 @@ jmx_store_put_agg(struct jmx_store *st, int64_t run, int64_t segment,
 	return code;
 }
 
+/* Add a stored bucket to the summary, when its agent is wanted. */
+struct summary_ctx {
+	const char		*agent;		/* NULL: all */
+	struct jmx_summary	*sum;
+};
+
+static enum jmx_code
+summary_bucket(const char *label, const char *agent,
+    const struct jmx_bucket *b, void *arg)
+{
+	struct summary_ctx *c = arg;
+
+	if (c->agent == NULL || strcmp(agent, c->agent) == 0)
+		jmx_summary_add_bucket(c->sum, label, b);
+	return JMX_OK;
+}
+
 enum jmx_code
 jmx_store_summary(struct jmx_store *st, int64_t run, const char *agent,
     struct jmx_summary *sum, struct jmx_err *err)
+{
+	struct summary_ctx c = { agent, sum };
+
+	return jmx_store_buckets(st, run, summary_bucket, &c, err);
+}
+
+/* Report queries. */
+
+enum jmx_code
+jmx_store_buckets(struct jmx_store *st, int64_t run,
+    enum jmx_code (*cb)(const char *, const char *,
+    const struct jmx_bucket *, void *), void *arg, struct jmx_err *err)
 {
 	struct jmx_bucket b;
 	struct jmx_hist *ehist;
 	sqlite3_stmt *stmt;
 	enum jmx_code code = JMX_OK;
-	int rc;
+	int rc = SQLITE_DONE;
 
-	stmt = prepare(st, err, "SELECT l.name, b.sec, b.count, b.errors,"
-	    " b.elapsed_sum, b.elapsed_min, b.elapsed_max, b.latency_sum,"
-	    " b.connect_sum, b.bytes, b.sent_bytes, b.grp_threads,"
-	    " b.all_threads, b.first_start, b.last_end, b.hist, b.err_hist"
+	stmt = prepare(st, err, "SELECT l.name, s.agent, b.sec, b.count,"
+	    " b.errors, b.elapsed_sum, b.elapsed_min, b.elapsed_max,"
+	    " b.latency_sum, b.connect_sum, b.bytes, b.sent_bytes,"
+	    " b.grp_threads, b.all_threads, b.first_start, b.last_end,"
+	    " b.hist, b.err_hist"
 	    " FROM buckets b JOIN labels l ON l.id = b.label_id"
 	    " JOIN segments s ON s.id = b.segment_id"
-	    " WHERE b.run_id = ?1 AND (?2 IS NULL OR s.agent = ?2)", "is",
-	    run, agent);
+	    " WHERE b.run_id = ? ORDER BY b.sec", "i", run);
 	if (stmt == NULL)
 		return JMX_ERR_STORE;
 	memset(&b, 0, sizeof b);
 	b.hist = jmx_hist_new();
 	ehist = jmx_hist_new();
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		b.second = sqlite3_column_int64(stmt, 1);
-		b.count = (uint64_t)sqlite3_column_int64(stmt, 2);
-		b.errors = (uint64_t)sqlite3_column_int64(stmt, 3);
-		b.elapsed_sum = sqlite3_column_int64(stmt, 4);
-		b.elapsed_min = sqlite3_column_int64(stmt, 5);
-		b.elapsed_max = sqlite3_column_int64(stmt, 6);
-		b.latency_sum = sqlite3_column_int64(stmt, 7);
-		b.connect_sum = sqlite3_column_int64(stmt, 8);
-		b.bytes = sqlite3_column_int64(stmt, 9);
-		b.sent_bytes = sqlite3_column_int64(stmt, 10);
-		b.max_grp_threads = sqlite3_column_int64(stmt, 11);
-		b.max_all_threads = sqlite3_column_int64(stmt, 12);
-		b.first_start = sqlite3_column_int64(stmt, 13);
-		b.last_end = sqlite3_column_int64(stmt, 14);
-		code = jmx_hist_decode(sqlite3_column_blob(stmt, 15),
-		    (size_t)sqlite3_column_bytes(stmt, 15), b.hist, err);
+	while (code == JMX_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		b.second = sqlite3_column_int64(stmt, 2);
+		b.count = (uint64_t)sqlite3_column_int64(stmt, 3);
+		b.errors = (uint64_t)sqlite3_column_int64(stmt, 4);
+		b.elapsed_sum = sqlite3_column_int64(stmt, 5);
+		b.elapsed_min = sqlite3_column_int64(stmt, 6);
+		b.elapsed_max = sqlite3_column_int64(stmt, 7);
+		b.latency_sum = sqlite3_column_int64(stmt, 8);
+		b.connect_sum = sqlite3_column_int64(stmt, 9);
+		b.bytes = sqlite3_column_int64(stmt, 10);
+		b.sent_bytes = sqlite3_column_int64(stmt, 11);
+		b.max_grp_threads = sqlite3_column_int64(stmt, 12);
+		b.max_all_threads = sqlite3_column_int64(stmt, 13);
+		b.first_start = sqlite3_column_int64(stmt, 14);
+		b.last_end = sqlite3_column_int64(stmt, 15);
+		code = jmx_hist_decode(sqlite3_column_blob(stmt, 16),
+		    (size_t)sqlite3_column_bytes(stmt, 16), b.hist, err);
 		b.err_hist = NULL;
-		if (code == JMX_OK && sqlite3_column_type(stmt, 16) !=
+		if (code == JMX_OK && sqlite3_column_type(stmt, 17) !=
 		    SQLITE_NULL) {
-			code = jmx_hist_decode(sqlite3_column_blob(stmt, 16),
-			    (size_t)sqlite3_column_bytes(stmt, 16), ehist, err);
+			code = jmx_hist_decode(sqlite3_column_blob(stmt, 17),
+			    (size_t)sqlite3_column_bytes(stmt, 17), ehist, err);
 			b.err_hist = ehist;
 		}
 		if (code != JMX_OK) {
@@ -1126,13 +1209,55 @@ jmx_store_summary(struct jmx_store *st, int64_t run, const char *agent,
 			    (long long)run);
 			break;
 		}
-		jmx_summary_add_bucket(sum,
-		    (const char *)sqlite3_column_text(stmt, 0), &b);
+		code = cb((const char *)sqlite3_column_text(stmt, 0),
+		    (const char *)sqlite3_column_text(stmt, 1), &b, arg);
 	}
 	if (code == JMX_OK && rc != SQLITE_DONE)
 		code = db_error(st, err, "read buckets");
 	sqlite3_finalize(stmt);
 	jmx_hist_free(b.hist);
 	jmx_hist_free(ehist);
+	return code;
+}
+
+enum jmx_code
+jmx_store_error_add(struct jmx_store *st, int64_t run, const char *label,
+    const char *code, const char *message, int64_t count,
+    struct jmx_err *err)
+{
+	if (step_done(st, prepare(st, err, "INSERT INTO labels (run_id, name)"
+	    " VALUES (?,?) ON CONFLICT DO NOTHING", "is", run, label),
+	    err) != JMX_OK)
+		return JMX_ERR_STORE;
+	return step_done(st, prepare(st, err,
+	    "INSERT INTO errors (run_id, label_id, code, message, count)"
+	    " VALUES (?1, (SELECT id FROM labels WHERE run_id = ?1 AND"
+	    " name = ?2), ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
+	    " count = count + excluded.count", "isssi", run, label, code,
+	    message, count), err);
+}
+
+enum jmx_code
+jmx_store_errors(struct jmx_store *st, int64_t run,
+    enum jmx_code (*cb)(const char *, const char *, const char *, int64_t,
+    void *), void *arg, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	enum jmx_code code = JMX_OK;
+	int rc = SQLITE_DONE;
+
+	stmt = prepare(st, err, "SELECT l.name, e.code, e.message, e.count"
+	    " FROM errors e JOIN labels l ON l.id = e.label_id"
+	    " WHERE e.run_id = ? ORDER BY e.count DESC", "i", run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while (code == JMX_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		code = cb((const char *)sqlite3_column_text(stmt, 0),
+		    (const char *)sqlite3_column_text(stmt, 1),
+		    (const char *)sqlite3_column_text(stmt, 2),
+		    sqlite3_column_int64(stmt, 3), arg);
+	if (code == JMX_OK && rc != SQLITE_DONE)
+		code = db_error(st, err, "read errors");
+	sqlite3_finalize(stmt);
 	return code;
 }

@@ -54,6 +54,7 @@ struct jmx_run_rec {
 	char			*options_json;	/* the request, for attach/resume */
 	int64_t			 samples;	/* ingested */
 	int64_t			 jtl_records;	/* counted in the agents' JTLs; -1 */
+	int64_t			 active_ms;	/* time under load, pauses excluded */
 };
 
 /* One row of the segments table: one JMeter process on one agent. */
@@ -141,6 +142,16 @@ enum jmx_code	jmx_store_run_agent_put(struct jmx_store *, int64_t run,
 enum jmx_code	jmx_store_run_agents(struct jmx_store *, int64_t run,
 		    struct jmx_run_agent_rec **out, int *n, struct jmx_err *);
 void		jmx_run_agent_recs_free(struct jmx_run_agent_rec *, int);
+/*
+ * The request a run was started with, as name/value pairs (see
+ * runner.c), so that jmx-run attach can take the run over.
+ */
+struct jmx_prop;
+enum jmx_code	jmx_store_run_options_put(struct jmx_store *, int64_t run,
+		    const struct jmx_prop *, int n, struct jmx_err *);
+/* Both strings of each pair are the caller's to free. */
+enum jmx_code	jmx_store_run_options(struct jmx_store *, int64_t run,
+		    struct jmx_prop **out, int *n, struct jmx_err *);
 /* Per agent and thread group thread counts (the split). */
 enum jmx_code	jmx_store_share_put(struct jmx_store *, int64_t run,
 		    const char *agent, int group, const char *group_name,
@@ -186,9 +197,12 @@ enum jmx_code	jmx_store_release(struct jmx_store *, int64_t run,
 enum jmx_code	jmx_store_command_add(struct jmx_store *, int64_t run,
 		    const char *verb, const char *actor, int64_t *id,
 		    struct jmx_err *);
-/* The oldest pending command of a run: *id = 0 if none; verb owned. */
+/*
+ * The oldest pending command of a run after command `after` (0: any):
+ * *id = 0 if none; verb and actor are the caller's.
+ */
 enum jmx_code	jmx_store_command_next(struct jmx_store *, int64_t run,
-		    int64_t *id, char **verb, char **actor, struct jmx_err *);
+		    int64_t after, int64_t *id, char **verb, char **actor, struct jmx_err *);
 enum jmx_code	jmx_store_command_done(struct jmx_store *, int64_t id,
 		    int ok, const char *result, struct jmx_err *);
 /* State ("pending", "done", "failed") and result of a command. */
@@ -210,5 +224,26 @@ enum jmx_code	jmx_store_summary(struct jmx_store *, int64_t run,
 
 /* The data directory: $JMX_HOME, else configured, else XDG; allocated. */
 char		*jmx_store_home(const char *configured);
+
+/*
+ * Report queries.  jmx_store_buckets() calls cb with every stored bucket
+ * of a run in time order, with its label and agent names (borrowed, valid
+ * during the call; the bucket's histograms too), stopping at the first
+ * code that is not JMX_OK.  The errors table counts failed samples by
+ * label, response code and message: jmx_store_error_add() adds count to
+ * a row, jmx_store_errors() lists them, largest count first.
+ */
+struct jmx_bucket;
+enum jmx_code	jmx_store_buckets(struct jmx_store *, int64_t run,
+		    enum jmx_code (*cb)(const char *label, const char *agent,
+		    const struct jmx_bucket *, void *), void *arg,
+		    struct jmx_err *);
+enum jmx_code	jmx_store_error_add(struct jmx_store *, int64_t run,
+		    const char *label, const char *code, const char *message,
+		    int64_t count, struct jmx_err *);
+enum jmx_code	jmx_store_errors(struct jmx_store *, int64_t run,
+		    enum jmx_code (*cb)(const char *label, const char *code,
+		    const char *message, int64_t count, void *), void *arg,
+		    struct jmx_err *);
 
 #endif

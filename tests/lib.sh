@@ -141,3 +141,44 @@ leftovers() {
 		ssh $JMX_BED_SSH_OPTS "root@$_addr" 'ls -d /tmp/jmx-run-* 2>/dev/null'
 	done
 }
+
+# Processes (JMeter and its launcher) working in a run's agent work dirs,
+# found by their working directory, as every namespace host shares /proc.
+jmeters() {	# jmeters RUN
+	for _p in /proc/[0-9]*; do
+		case $(readlink "$_p/cwd" 2>/dev/null) in
+		*/jmx-run-"$1".*) echo "${_p#/proc/}" ;;
+		esac
+	done
+}
+
+# Append test case "steady" (6 threads, 20 s, think 50 ms) to a config.
+steady_test() {	# steady_test FILE
+	cat >>"$1" <<YAML
+tests:
+  steady:
+    plan: $JMX_SRCDIR/share/plans/http-get.jmx
+    threads: 6
+    duration: 20s
+    ramp: 0
+    properties: {host: $JMX_BED_TARGET, think: 50}
+YAML
+}
+
+# Wait (up to a minute) until an SQL value is no longer NOT-VALUE.
+wait_db() {	# wait_db SQL NOT-VALUE
+	_i=0
+	while [ "$(db "$1")" = "$2" ] && [ $_i -lt 120 ]; do
+		sleep 0.5
+		_i=$((_i + 1))
+	done
+}
+
+# Wait (up to a minute) until a process is gone.
+wait_gone() {	# wait_gone PID
+	_i=0
+	while kill -0 "$1" 2>/dev/null && [ $_i -lt 120 ]; do
+		sleep 0.5
+		_i=$((_i + 1))
+	done
+}

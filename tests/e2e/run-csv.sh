@@ -42,14 +42,14 @@ id=$(json_get "$TEST_DIR/run.json" 'd["run_id"]')
 # Which rows each agent used, from the echo URLs in its own JTL.
 run_archive "$id" "$TEST_DIR/agents"
 for a in a1 a2 a3; do
-	grep -o 'user=u[0-9]*' "$TEST_DIR/agents/$a/results.jtl" | sort >"$TEST_DIR/$a.rows"
+	cat "$TEST_DIR"/agents/$a/*/results.jtl | grep -o 'user=u[0-9]*' | sort >"$TEST_DIR/$a.rows"
 done
 is "$(wc -l <"$TEST_DIR/a1.rows")" 20 "a1 (weight 2) used 20 rows"
 is "$(wc -l <"$TEST_DIR/a2.rows")" 10 "a2 (weight 1) used 10 rows"
 is "$(wc -l <"$TEST_DIR/a3.rows")" 10 "a3 (weight 1) used 10 rows"
 is "$(cat "$TEST_DIR"/a?.rows | sort | uniq -d | wc -l)" 0 "no row used twice"
 is "$(cat "$TEST_DIR"/a?.rows | sort -u | wc -l)" 40 "every row used"
-is "$(grep -c 'user=user' "$TEST_DIR"/agents/*/results.jtl | awk -F: '{ s += $2 } END { print s }')" 0 \
+is "$(grep -c 'user=user' "$TEST_DIR"/agents/*/*/results.jtl | awk -F: '{ s += $2 } END { print s }')" 0 \
     "the header row was never sent as data"
 # The target saw the same: 40 distinct rows, each once.
 grep -o 'args="user=u[0-9]*"' "$JMX_BED_ACCESS_LOG" | sort >"$TEST_DIR/nginx.rows"

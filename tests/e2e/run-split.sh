@@ -40,7 +40,7 @@ is "$(db "select state from runs where id = $id")" completed "database says comp
 
 run_archive "$id" "$TEST_DIR/agents"
 for a in a1 a2 a3; do
-	jtl=$TEST_DIR/agents/$a/results.jtl
+	jtl=$(echo "$TEST_DIR"/agents/$a/*/results.jtl)
 	ok "$([ -s "$jtl" ]; echo $?)" "$a: its JTL is archived"
 	# grpThreads is column 12; the largest value is the group's size.
 	max=$(awk -F, 'NR > 1 && $12 > m { m = $12 } END { print m + 0 }' "$jtl")
@@ -54,7 +54,7 @@ done
 
 jtl_total=0
 for a in a1 a2 a3; do
-	n=$(($(wc -l <"$TEST_DIR/agents/$a/results.jtl") - 1))
+	n=$(($(cat "$TEST_DIR"/agents/$a/*/results.jtl | wc -l) - 1))
 	jtl_total=$((jtl_total + n))
 	is "$(db "select records from segments where run_id = $id and agent = '$a'")" \
 	    "$n" "$a: records ingested = its JTL's records ($n)"

@@ -98,7 +98,7 @@ samples=$(db "select samples from runs where id = $id")
 ok "$([ "$samples" -gt 0 ]; echo $?)" "results up to the stop were kept ($samples)"
 is "$(db "select jtl_records from runs where id = $id")" "$samples" \
     "every record in the JTL was ingested"
-is "$(pgrep -f "jmx-run-$id\." | wc -l)" 0 "no JMeter of the run is left"
+is "$(jmeters "$id" | wc -l)" 0 "no JMeter of the run is left"
 is "$(db "select count(*) from reservations")" 0 "the agent was released"
 like "$(cat "$JMX_HOME/runs/$id/controller.log")" "run $id stopped" \
     "the detached controller logged its summary"

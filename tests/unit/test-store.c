@@ -38,7 +38,7 @@
 #include "tap.h"
 
 #define T0	1700000000000LL
-#define NMIGRATIONS	1	/* entries of migrations[] in store.c */
+#define NMIGRATIONS	3	/* entries of migrations[] in store.c */
 #define INJECT	"'); DROP TABLE runs; --"
 
 /* Output of the sqlite3 tool running sql on db, trailing newline cut. */
@@ -93,11 +93,11 @@ test_open(const char *dir, const char *db)
 	ok(strncmp(jmx_store_libversion(), "SQLite 3.", 9) == 0,
 	    "libversion '%s'", jmx_store_libversion());
 	is_sql(db, "PRAGMA journal_mode", "wal", "journal mode is WAL");
-	is_sql(db, "PRAGMA user_version", "1", "user_version on disk");
+	is_sql(db, "PRAGMA user_version", "3", "user_version on disk");
 	is_sql(db, "SELECT group_concat(name, ' ') FROM (SELECT name FROM"
 	    " sqlite_master WHERE type = 'table' ORDER BY name)",
 	    "buckets commands errors events labels reservations run_agents"
-	    " runs segments shares", "all tables made");
+	    " run_options runs segments shares", "all tables made");
 
 	is_int(jmx_store_run_latest(st, &id, &err), JMX_ERR_NOTFOUND,
 	    "latest of no runs: NOTFOUND");
@@ -518,7 +518,7 @@ test_commands(struct jmx_store *st, int64_t run, int64_t other)
 	int64_t id, c1, c2, c3;
 	char *verb, *actor, *state, *result;
 
-	is_int(jmx_store_command_next(st, run, &id, &verb, &actor, &err),
+	is_int(jmx_store_command_next(st, run, 0, &id, &verb, &actor, &err),
 	    JMX_OK, "command next, none");
 	ok(id == 0 && verb == NULL && actor == NULL, "... id 0");
 	is_int(jmx_store_command_add(st, run, "pause", "alice", &c1, &err),
@@ -527,7 +527,7 @@ test_commands(struct jmx_store *st, int64_t run, int64_t other)
 	jmx_store_command_add(st, run, "stop", NULL, &c2, &err);
 	ok(c1 > 0 && c3 > c1 && c2 > c3, "command ids increase");
 
-	jmx_store_command_next(st, run, &id, &verb, &actor, &err);
+	jmx_store_command_next(st, run, 0, &id, &verb, &actor, &err);
 	is_int(id, c1, "next is the oldest");
 	is_str(verb, "pause", "next verb");
 	is_str(actor, "alice", "next actor");
@@ -549,7 +549,7 @@ test_commands(struct jmx_store *st, int64_t run, int64_t other)
 	free(state);
 	free(result);
 
-	jmx_store_command_next(st, run, &id, &verb, &actor, &err);
+	jmx_store_command_next(st, run, 0, &id, &verb, &actor, &err);
 	is_int(id, c2, "next skips done ones and other runs");
 	is_str(verb, "stop", "second verb");
 	ok(actor == NULL, "NULL actor");
@@ -561,9 +561,9 @@ test_commands(struct jmx_store *st, int64_t run, int64_t other)
 	is_str(result, "agent 'x' lost", "failed result");
 	free(state);
 	free(result);
-	jmx_store_command_next(st, run, &id, &verb, &actor, &err);
+	jmx_store_command_next(st, run, 0, &id, &verb, &actor, &err);
 	is_int(id, 0, "no pending left");
-	jmx_store_command_next(st, other, &id, &verb, &actor, &err);
+	jmx_store_command_next(st, other, 0, &id, &verb, &actor, &err);
 	is_int(id, c3, "the other run's command is still pending");
 	free(verb);
 	free(actor);

@@ -1,0 +1,32 @@
+/*
+ * render.h: a report's model written out as HTML (self-contained: inline
+ * CSS, charts embedded as data: URIs with links to the PNG and SVG
+ * files), Markdown, JSON and JUnit XML.  Every label, message and name
+ * from the data is escaped for the format it goes into.
+ */
+#ifndef JMX_RENDER_H
+#define JMX_RENDER_H
+
+#include "err.h"
+
+struct jmx_buf;
+struct jmx_rec;
+struct jmx_report;
+
+/* Append s with & < > " ' as character references. */
+void		 jmx_html_escape(struct jmx_buf *, const char *);
+/* dir: where the charts are (NULL: none embedded). */
+void		 jmx_render_html(struct jmx_report *, const struct jmx_rec *,
+		    int nrec, const char *dir, struct jmx_buf *);
+void		 jmx_render_markdown(struct jmx_report *,
+		    const struct jmx_rec *, int nrec, const char *dir,
+		    struct jmx_buf *);
+void		 jmx_render_json(struct jmx_report *, const struct jmx_rec *,
+		    int nrec, const char *dir, struct jmx_buf *);
+/* One test case per threshold and per label. */
+void		 jmx_render_junit(struct jmx_report *, struct jmx_buf *);
+/* index.html, report.md, report.json and junit.xml into dir. */
+enum jmx_code	 jmx_render_dir(struct jmx_report *, const struct jmx_rec *,
+		    int nrec, const char *dir, struct jmx_err *);
+
+#endif

@@ -1,0 +1,186 @@
+/*
+ * report.h: the model of a report, gathered once and then drawn by the
+ * charts (chart.h), judged by the recommendations (recommend.h) and
+ * written by the renderers (render.h).
+ *
+ * A model is fed buckets (stats.h), from a run's stored buckets or from
+ * JTL files parsed on the spot, plus failed samples' codes and messages,
+ * agents and events.  jmx_report_finish() then sorts everything and
+ * folds the per-second series into at most JMX_REPORT_POINTS intervals.
+ * All statistics stay exact: summaries merge the buckets' histograms.
+ */
+#ifndef JMX_REPORT_H
+#define JMX_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct jmx_bucket;
+struct jmx_hist;
+struct jmx_store;
+struct jmx_summary;
+struct jmx_verdict;
+
+/* Time-series charts never have more points than this. */
+#define JMX_REPORT_POINTS	600
+
+/* One interval of the time series. */
+struct jmx_report_point {
+	int64_t		 t;		/* interval start, s since t0_ms */
+	uint64_t	 count;
+	uint64_t	 errors;
+	int64_t		 elapsed_sum;
+	int64_t		 latency_sum;
+	int64_t		 connect_sum;
+	int64_t		 bytes;
+	int64_t		 sent_bytes;
+	int64_t		 threads;	/* active: sum over agents of max */
+	int64_t		 p50, p90, p95, p99, max;	/* -1: no samples */
+	uint64_t	*agent_count;	/* [nagents] */
+};
+
+/* An agent (or, for JTL files, a file) and what it contributed. */
+struct jmx_report_agent {
+	char			*name;
+	char			*host;		/* NULL for files */
+	double			 weight;
+	int64_t			 threads;	/* planned share; 0 unknown */
+	int64_t			 skew_ms;	/* -1 unknown */
+	char			*state;
+	int			 segments;	/* JMeter processes */
+	struct jmx_summary	*sum;		/* its samples only */
+	/* From its jmeter.log, when archived. */
+	int			 have_log;
+	uint64_t		 log_errors;	/* ERROR lines */
+	uint64_t		 log_warnings;	/* WARN lines */
+	uint64_t		 log_oom;	/* OutOfMemoryError */
+	char			*log_first_error;
+};
+
+/* Failed samples of one (label, response code, message). */
+struct jmx_report_error {
+	char		*label;
+	char		*code;
+	char		*message;
+	uint64_t	 count;
+};
+
+struct jmx_report_event {
+	int64_t		 time_ms;
+	char		*kind;
+	char		*agent;
+	char		*detail;
+};
+
+/* A per-label APDEX threshold (--apdex-label). */
+struct jmx_report_apdex {
+	char			*label;
+	int64_t			 t_ms, f_ms;
+	struct jmx_summary	*sum;
+};
+
+struct jmx_report {
+	/* Header: a stored run, or the JTL files of stats/show FILE. */
+	int64_t			 run_id;	/* 0: not stored */
+	char			*name;		/* test case or --name */
+	char			*plan;
+	char			*label;		/* run label */
+	char			*state;		/* completed, partial, ... */
+	int64_t			 start_ms, end_ms;	/* 0: unknown */
+	int64_t			 duration_ms;	/* planned, 0: unknown */
+	int64_t			 ramp_ms;
+	int64_t			 threads;	/* planned, 0: unknown */
+	int64_t			 skew_ms;	/* -1 unknown */
+	double			 delivered_pct;	/* -1 unknown */
+	int64_t			 jtl_records;	/* -1 unknown */
+	char			**sources;	/* JTL files read */
+	int			 nsources;
+	uint64_t		 bad_records;	/* skipped as malformed */
+	uint64_t		 truncated;	/* cut last records dropped */
+	int64_t			 generated_ms;
+
+	struct jmx_summary	*sum;		/* per label and total */
+	int64_t			 apdex_t_ms, apdex_f_ms;
+	struct jmx_report_apdex	*apdex;		/* per-label overrides */
+	int			 napdex;
+
+	struct jmx_report_agent	*agents;
+	int			 nagents;
+	struct jmx_report_error	*errors;	/* most frequent first */
+	int			 nerrors;
+	struct jmx_report_event	*events;	/* in time order */
+	int			 nevents;
+
+	/* The series, after jmx_report_finish(). */
+	int			 series;	/* keep one (0 for stats) */
+	struct jmx_report_point	*points;
+	int			 npoints;
+	int64_t			 interval_s;	/* width of a point */
+	int64_t			 t0_ms;		/* time axis zero */
+
+	/* Threshold verdicts (set by the program; borrowed). */
+	struct jmx_verdict	*verdicts;
+	int			 nverdicts;
+
+	struct report_priv	*priv;
+};
+
+/*
+ * An empty model; series: keep the time series (0 keeps memory flat for
+ * plain statistics).  jmx_report_free() it.
+ */
+struct jmx_report *jmx_report_new(int series);
+void		 jmx_report_free(struct jmx_report *);
+/* APDEX T and F in ms for all labels (F <= 0: 4T); before any data. */
+void		 jmx_report_set_apdex(struct jmx_report *, int64_t t_ms,
+		    int64_t f_ms);
+/* Parse "T" or "T:F" (ms, or durations such as 0.5s); -1 if bad. */
+int		 jmx_report_parse_apdex(const char *, int64_t *t_ms,
+		    int64_t *f_ms);
+/* A label's own APDEX thresholds; before any data. */
+void		 jmx_report_add_apdex(struct jmx_report *, const char *label,
+		    int64_t t_ms, int64_t f_ms);
+/* The APDEX score of a row's label (its override, if any). */
+double		 jmx_report_apdex(struct jmx_report *, const char *label);
+
+/* The index of the agent of that name, added if new. */
+int		 jmx_report_agent(struct jmx_report *, const char *name);
+/* Merge a bucket of label (its label and slot fields are ignored). */
+void		 jmx_report_add_bucket(struct jmx_report *, const char *label,
+		    int agent, const struct jmx_bucket *);
+void		 jmx_report_add_error(struct jmx_report *, const char *label,
+		    const char *code, const char *message, uint64_t n);
+void		 jmx_report_add_event(struct jmx_report *, int64_t time_ms,
+		    const char *kind, const char *agent, const char *detail);
+/* Count ERROR/WARN/OutOfMemoryError lines of an agent's jmeter.log. */
+void		 jmx_report_scan_log(struct jmx_report *, int agent,
+		    const char *text, size_t len);
+/* Sort errors and events, build the time series. */
+void		 jmx_report_finish(struct jmx_report *);
+
+/*
+ * Read JTL files into the model (each file one agent, named after it),
+ * with their failed samples.  A malformed record is skipped and counted;
+ * a file that cannot be read or has no valid header fails.
+ */
+enum jmx_code	 jmx_report_load_jtl(struct jmx_report *,
+		    const char *const *files, int n, struct jmx_err *);
+/*
+ * Read a stored run: header, agents, buckets, events, errors (from the
+ * errors table, else from the archived JTLs in runs/<id>/), agents' logs.
+ */
+enum jmx_code	 jmx_report_load_run(struct jmx_report *, struct jmx_store *,
+		    int64_t run, const char *home, struct jmx_err *);
+/*
+ * Store JTL files as a new run named name (NULL: the first file's name):
+ * one segment per file.  *run gets its id.
+ */
+enum jmx_code	 jmx_report_import(struct jmx_store *, const char *const *files,
+		    int n, const char *name, int64_t *run, struct jmx_err *);
+
+/* The run's time of a series time (s since t0_ms) and back. */
+int64_t		 jmx_report_sec(const struct jmx_report *, int64_t epoch_ms);
+
+#endif

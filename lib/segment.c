@@ -1,0 +1,490 @@
+/*
+ * segment.c: one JMeter on one agent, from unpacking to collection.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "jtl.h"
+#include "log.h"
+#include "plan.h"
+#include "segment.h"
+#include "stats.h"
+#include "xmalloc.h"
+
+/* A tail read takes at most this much of a JTL at once. */
+#define READ_CHUNK		(1024 * 1024)
+#define POLL_MS			250
+#define CONNECT_TIMEOUT_MS	10000
+
+static void
+set_status(struct jmx_seg *s, const char *status)
+{
+	pthread_mutex_lock(&s->lock);
+	s->status = status;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static enum jmx_code
+fail(struct jmx_seg *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->state = JMX_SEG_FAILED;
+	s->status = "failed";
+	pthread_mutex_unlock(&s->lock);
+	return s->err.code != JMX_OK ? s->err.code : JMX_ERR_REMOTE;
+}
+
+void
+jmx_seg_set_id(struct jmx_seg *s, int64_t id, const char *run_dir)
+{
+	s->rec.id = id;
+	free(s->local_dir);
+	xasprintf(&s->local_dir, "%s/segments/%s/%lld", run_dir,
+	    s->a.conf->name, (long long)id);
+}
+
+struct jmx_seg *
+jmx_seg_new(const struct jmx_agent *agent, int64_t run_id,
+    const struct jmx_settings *settings, int keep)
+{
+	struct jmx_seg *s = xcalloc(1, sizeof *s);
+
+	s->a = *agent;
+	s->a.ssh = NULL;
+	s->rec.run_id = run_id;
+	s->rec.agent = xstrdup(agent->conf->name);
+	s->rec.state = xstrdup("starting");
+	s->rec.jtl_records = -1;
+	s->rec.clock_offset_ms = agent->clock_offset_ms;
+	s->stop_grace_ms = settings->stop_grace_ms;
+	s->failure_timeout_ms = settings->failure_timeout_ms;
+	s->keep = keep;
+	s->status = "new";
+	s->first_start = INT64_MAX;
+	s->jtl_records = -1;
+	pthread_mutex_init(&s->lock, NULL);
+	return s;
+}
+
+void
+jmx_seg_free(struct jmx_seg *s)
+{
+	if (s == NULL)
+		return;
+	jmx_seg_stop(s, 2);
+	jmx_seg_join(s);
+	jmx_agent_disconnect(&s->a);
+	free(s->rec.agent);
+	free(s->rec.work_dir);
+	free(s->rec.state);
+	free(s->rec.jtl_header);
+	jmx_jtl_free(s->jtl);
+	jmx_agg_free(s->agg);
+	free(s->local_dir);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+enum jmx_seg_state
+jmx_seg_state(struct jmx_seg *s)
+{
+	enum jmx_seg_state st;
+
+	pthread_mutex_lock(&s->lock);
+	st = s->state;
+	pthread_mutex_unlock(&s->lock);
+	return st;
+}
+
+enum jmx_code
+jmx_seg_prepare(struct jmx_seg *s, const void *bundle, size_t len)
+{
+	set_status(s, "shipping");
+	if (jmx_agent_connect(&s->a, CONNECT_TIMEOUT_MS, &s->err) != JMX_OK ||
+	    jmx_agent_unpack(&s->a, s->rec.run_id, bundle, len,
+	    &s->rec.work_dir, &s->err) != JMX_OK)
+		return fail(s);
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_seg_launch(struct jmx_seg *s, int64_t deadline_s,
+    const char *const *args)
+{
+	struct jmx_launch l;
+
+	memset(&l, 0, sizeof l);
+	l.deadline_s = deadline_s;
+	l.heap = getenv("JMX_AGENT_HEAP");
+	l.args = args;
+	set_status(s, "launching");
+	if (jmx_agent_launch(&s->a, s->rec.work_dir, &l, &s->pid,
+	    &s->err) != JMX_OK)
+		return fail(s);
+	s->rec.pid = s->pid;
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
+{
+	struct jmx_agent_status st;
+	struct timespec pause = { 0, 100 * 1000000L };
+	int64_t until = jmx_mono_ms() + timeout_ms;
+
+	set_status(s, "starting JMeter");
+	while (jmx_mono_ms() < until && s->stop_level == 0) {
+		if (jmx_agent_status(&s->a, s->rec.work_dir, &st,
+		    &s->err) != JMX_OK)
+			return fail(s);
+		if (st.ready)
+			return JMX_OK;
+		if (st.exited || (!st.running && st.started)) {
+			jmx_err_set(&s->err, JMX_ERR_REMOTE, "agent '%s': "
+			    "JMeter ended before the test began (exit %d); "
+			    "see jmeter.log in %s", s->a.conf->name,
+			    st.exit_code, s->rec.work_dir);
+			return fail(s);
+		}
+		nanosleep(&pause, NULL);
+	}
+	if (s->stop_level != 0)
+		jmx_err_set(&s->err, JMX_ERR_STATE, "agent '%s': stopped "
+		    "before the start", s->a.conf->name);
+	else
+		jmx_err_set(&s->err, JMX_ERR_TIMEOUT, "agent '%s': JMeter "
+		    "not ready after %lld s", s->a.conf->name,
+		    (long long)(timeout_ms / 1000));
+	return fail(s);
+}
+
+enum jmx_code
+jmx_seg_go(struct jmx_seg *s, int64_t t0)
+{
+	char text[32];
+
+	/* T0 on the agent's own clock. */
+	snprintf(text, sizeof text, "%lld\n",
+	    (long long)(t0 + s->a.clock_offset_ms));
+	if (jmx_agent_put(&s->a, s->rec.work_dir, JMX_PLAN_SYNC_PROP, text,
+	    &s->err) != JMX_OK)
+		return fail(s);
+	s->rec.start_ms = t0;
+	return JMX_OK;
+}
+
+/* Parser callback, on the worker thread, under the segment's lock. */
+static enum jmx_code
+on_sample(const struct jmx_sample *sm, void *arg, struct jmx_err *err)
+{
+	struct jmx_seg *s = arg;
+	int64_t start = sm->ts - s->a.clock_offset_ms;
+
+	jmx_agg_add(s->agg, sm, s->a.clock_offset_ms);
+	if (start < s->first_start)
+		s->first_start = start;
+	if (start + sm->elapsed > s->last_end)
+		s->last_end = start + sm->elapsed;
+	s->samples++;
+	return JMX_OK;
+}
+
+/* Read what is new in results.jtl and parse it; bytes read or -1. */
+static int64_t
+tail_once(struct jmx_seg *s, int64_t *fed)
+{
+	struct jmx_buf chunk = { 0 };
+	enum jmx_code code;
+	int64_t n;
+
+	code = jmx_agent_read(&s->a, s->rec.work_dir, "results.jtl", *fed,
+	    READ_CHUNK, &chunk, &s->err);
+	if (code == JMX_ERR_NOTFOUND) {
+		jmx_buf_free(&chunk);
+		jmx_err_clear(&s->err);
+		return 0;
+	}
+	if (code != JMX_OK) {
+		jmx_buf_free(&chunk);
+		return -1;
+	}
+	n = (int64_t)chunk.len;
+	if (n > 0) {
+		pthread_mutex_lock(&s->lock);
+		/* Bad records are counted and skipped: nothing stops. */
+		jmx_jtl_feed(s->jtl, chunk.data, chunk.len, NULL);
+		pthread_mutex_unlock(&s->lock);
+		*fed += n;
+	}
+	jmx_buf_free(&chunk);
+	return n;
+}
+
+/* Pass a stop request on to JMeter; after the grace, kill it. */
+static void
+forward_stop(struct jmx_seg *s, int *sent, int64_t *sent_ms)
+{
+	int level = s->stop_level;
+	struct jmx_err err = { 0 };
+
+	if (level > *sent && s->udp_port > 0) {
+		if (jmx_agent_signal(&s->a, s->udp_port, level >= 2 ?
+		    "StopTestNow" : "Shutdown", &err) != JMX_OK)
+			log_warn("%s", err.msg);
+		*sent = level;
+		*sent_ms = jmx_mono_ms();
+		set_status(s, level >= 2 ? "stopping now" : "stopping");
+	} else if (level > *sent) {
+		/* Not listening yet: JMeter is still starting; end it. */
+		jmx_agent_kill(&s->a, s->rec.work_dir, level >= 2, &err);
+		*sent = level;
+		*sent_ms = jmx_mono_ms();
+	} else if (level >= 2 && jmx_mono_ms() - *sent_ms > s->stop_grace_ms) {
+		jmx_agent_kill(&s->a, s->rec.work_dir, 1, &err);
+		*sent_ms = jmx_mono_ms();
+	}
+}
+
+/* Fetch one file of the work dir into local_dir; 0 if it was there. */
+static int
+fetch(struct jmx_seg *s, const char *name, struct jmx_buf *into)
+{
+	struct jmx_err err = { 0 };
+	char *path;
+	int rc = -1;
+
+	if (jmx_agent_fetch(&s->a, s->rec.work_dir, name, into, &err) !=
+	    JMX_OK) {
+		if (err.code != JMX_ERR_NOTFOUND)
+			log_warn("agent '%s': %s", s->a.conf->name, err.msg);
+		return -1;
+	}
+	xasprintf(&path, "%s/%s", s->local_dir, name);
+	if (jmx_write_file(path, into->data != NULL ? into->data : "",
+	    into->len, &err) == JMX_OK)
+		rc = 0;
+	else
+		log_warn("%s", err.msg);
+	free(path);
+	return rc;
+}
+
+/*
+ * Fetch the JTL and logs into local_dir, count the JTL's records afresh
+ * (the reconciliation figure), and remove the work dir.
+ */
+static void
+collect(struct jmx_seg *s)
+{
+	struct jmx_buf jtl = { 0 }, other = { 0 };
+	struct jmx_err err = { 0 };
+	struct jmx_jtl *count;
+
+	if (jmx_mkdirs(s->local_dir, 0700, &err) != JMX_OK)
+		log_warn("%s", err.msg);
+	if (fetch(s, "results.jtl", &jtl) == 0) {
+		count = jmx_jtl_new(NULL, NULL);
+		jmx_jtl_set_skip_bad(count, 1);
+		jmx_jtl_feed(count, jtl.data, jtl.len, NULL);
+		jmx_jtl_finish(count, NULL);
+		s->jtl_records = (int64_t)jmx_jtl_records(count);
+		jmx_jtl_free(count);
+	} else
+		s->jtl_records = 0;
+	jmx_buf_free(&jtl);
+	fetch(s, "jmeter.log", &other);
+	jmx_buf_reset(&other);
+	fetch(s, "jmeter.out", &other);
+	jmx_buf_free(&other);
+	if (!s->keep)
+		jmx_agent_cleanup(&s->a, s->rec.work_dir, NULL);
+}
+
+/*
+ * A call failed.  A refused command (the work dir is gone) will not get
+ * better: the segment is lost.  A failed connection may: JMeter goes on
+ * by itself on the agent, so reconnect, until the failure timeout has
+ * passed since the trouble began.  Reading then resumes at the same byte
+ * offset.  Returns 0 to go on, -1 when the segment is lost.
+ */
+static int
+recover(struct jmx_seg *s, int64_t *trouble_since)
+{
+	struct timespec pause = { 1, 0 };
+	struct jmx_err err = { 0 };
+
+	if (s->err.code != JMX_ERR_SSH && s->err.code != JMX_ERR_TIMEOUT)
+		return -1;
+	if (*trouble_since == 0)
+		*trouble_since = jmx_mono_ms();
+	set_status(s, "reconnecting");
+	log_warn("agent '%s': %s; reconnecting", s->a.conf->name, s->err.msg);
+	jmx_agent_disconnect(&s->a);
+	while (jmx_mono_ms() - *trouble_since < s->failure_timeout_ms) {
+		if (jmx_agent_connect(&s->a, CONNECT_TIMEOUT_MS, &err) ==
+		    JMX_OK) {
+			set_status(s, s->udp_port > 0 ? "running" : "starting");
+			return 0;
+		}
+		nanosleep(&pause, NULL);
+	}
+	return -1;
+}
+
+/* Sleep up to ms, waking early when a stop is asked: pauses act fast. */
+static void
+nap(struct jmx_seg *s, int ms)
+{
+	struct timespec slice = { 0, 10 * 1000000L };
+	int sent = s->stop_level;
+
+	for (; ms > 0 && s->stop_level == sent; ms -= 10)
+		nanosleep(&slice, NULL);
+}
+
+/*
+ * The worker: tail the JTL, watch JMeter, forward stops, and at the end
+ * drain, collect and clean up.
+ */
+static void *
+worker(void *arg)
+{
+	struct jmx_seg *s = arg;
+	struct jmx_agent_status st = { 0 };
+	int64_t fed = s->rec.jtl_offset, last_status = 0, sent_ms = 0, n = 0;
+	int64_t trouble = 0;
+	int sent = 0, exited = 0;
+
+	while (!exited) {
+		forward_stop(s, &sent, &sent_ms);
+		if (jmx_mono_ms() - last_status >= 1000) {
+			if (jmx_agent_status(&s->a, s->rec.work_dir, &st,
+			    &s->err) != JMX_OK) {
+				if (recover(s, &trouble) != 0)
+					goto lost;
+				continue;
+			}
+			trouble = 0;
+			jmx_err_clear(&s->err);
+			last_status = jmx_mono_ms();
+			if (st.udp_port > 0 && s->udp_port == 0) {
+				s->udp_port = st.udp_port;
+				set_status(s, "running");
+			}
+			exited = st.exited || !st.running;
+		}
+		/* After the exit is seen, read on until the file is drained. */
+		do {
+			if ((n = tail_once(s, &fed)) < 0)
+				break;
+		} while (exited && n > 0);
+		if (n < 0) {
+			if (recover(s, &trouble) != 0)
+				goto lost;
+			exited = 0;
+			continue;
+		}
+		if (!exited && n == 0)
+			nap(s, POLL_MS);
+	}
+	pthread_mutex_lock(&s->lock);
+	/* SIGTERM flushes a complete last line; SIGKILL may cut it. */
+	jmx_jtl_finish(s->jtl, NULL);
+	s->exit_code = st.exit_code;
+	s->status = "collecting";
+	pthread_mutex_unlock(&s->lock);
+	collect(s);
+	pthread_mutex_lock(&s->lock);
+	s->state = JMX_SEG_DONE;
+	s->status = "done";
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+lost:
+	pthread_mutex_lock(&s->lock);
+	s->state = JMX_SEG_FAILED;
+	s->status = "lost";
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+enum jmx_code
+jmx_seg_start_worker(struct jmx_seg *s)
+{
+	s->jtl = jmx_jtl_new(on_sample, s);
+	jmx_jtl_set_skip_bad(s->jtl, 1);
+	/* Parse only what the aggregate reads: the hot path. */
+	jmx_jtl_set_fields(s->jtl, JMX_AGG_FIELDS);
+	s->base_records = s->rec.records;
+	if (s->rec.jtl_offset > 0 && s->rec.jtl_header != NULL) {
+		jmx_jtl_set_header(s->jtl, s->rec.jtl_header,
+		    strlen(s->rec.jtl_header), NULL);
+		jmx_jtl_set_offset(s->jtl, (uint64_t)s->rec.jtl_offset);
+	}
+	s->agg = jmx_agg_new();
+	pthread_mutex_lock(&s->lock);
+	s->state = JMX_SEG_RUNNING;
+	s->status = "running";
+	pthread_mutex_unlock(&s->lock);
+	if (pthread_create(&s->tid, NULL, worker, s) != 0) {
+		jmx_err_set(&s->err, JMX_ERR_IO, "cannot start a thread for "
+		    "agent '%s'", s->a.conf->name);
+		return fail(s);
+	}
+	s->thread_started = 1;
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_seg_adopt(struct jmx_seg *s)
+{
+	set_status(s, "reconnecting");
+	if (jmx_agent_connect(&s->a, CONNECT_TIMEOUT_MS, &s->err) != JMX_OK)
+		return fail(s);
+	s->pid = s->rec.pid;
+	return jmx_seg_start_worker(s);
+}
+
+void
+jmx_seg_stop(struct jmx_seg *s, int level)
+{
+	if (level > s->stop_level)
+		s->stop_level = level;
+}
+
+void
+jmx_seg_join(struct jmx_seg *s)
+{
+	if (s->thread_started) {
+		pthread_join(s->tid, NULL);
+		s->thread_started = 0;
+	}
+}
+
+int
+jmx_seg_take(struct jmx_seg *s, struct jmx_agg **agg, int64_t *offset,
+    int64_t *records, int *header_new)
+{
+	struct jmx_agg *fresh;
+	const char *header;
+
+	*agg = NULL;
+	*header_new = 0;
+	if (s->jtl == NULL)
+		return 0;
+	fresh = jmx_agg_new();
+	pthread_mutex_lock(&s->lock);
+	*agg = s->agg;
+	s->agg = fresh;
+	*offset = (int64_t)jmx_jtl_offset(s->jtl);
+	*records = s->base_records + (int64_t)jmx_jtl_records(s->jtl);
+	header = jmx_jtl_header(s->jtl);
+	if (header != NULL && s->rec.jtl_header == NULL) {
+		s->rec.jtl_header = xstrdup(header);
+		*header_new = 1;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return *offset != s->rec.jtl_offset || *header_new;
+}

@@ -1,0 +1,106 @@
+#!/bin/sh
+# jmx-report show on JTL files, without agents: the report directory,
+# charts as valid PNG and SVG, hostile labels rendered as text, edge
+# cases (only failures, one sample, zero samples), gnuplot missing.
+. "$(dirname "$0")/lib.sh"
+
+D=$JMX_SRCDIR/tests/data/report
+command -v gnuplot >/dev/null || skip_all "no gnuplot"
+
+png_ok() {	# the 8-byte PNG signature
+	[ "$(od -An -tx1 -N8 "$1" | tr -d ' \n')" = 89504e470d0a1a0a ]
+}
+svg_ok() {
+	if command -v xmllint >/dev/null; then
+		xmllint --noout "$1" 2>/dev/null && grep -q '<svg' "$1"
+	else
+		grep -q '</svg>' "$1"
+	fi
+}
+
+out=$TEST_DIR/hand
+run "$JMX_REPORT" show -o "$out" "$D/hand.jtl"
+is "$RC" 0 "show FILE exits 0"
+is "$OUT" "$out" "prints the report directory"
+for f in index.html report.md report.json junit.xml; do
+	ok "$([ -s "$out/$f" ]; echo $?)" "$f written"
+done
+bad=
+for c in response-times throughput threads errors rt-vs-threads \
+    distribution percentiles latency-connect agents; do
+	png_ok "$out/$c.png" || bad="$bad $c.png"
+	svg_ok "$out/$c.svg" || bad="$bad $c.svg"
+done
+is "$bad" "" "every chart is a valid PNG and SVG"
+ok "$(grep -q 'src="data:image/png;base64,' "$out/index.html"; echo $?)" \
+    "charts embedded in index.html"
+ok "$(grep -Eiq '<script|<link|@import|https?://' "$out/index.html" && echo 1 || echo 0)" \
+    "index.html loads nothing from outside and runs no script"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/report.json"
+ok $? "report.json parses"
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$out/junit.xml"
+	ok $? "junit.xml is well-formed XML"
+fi
+is "$(grep -c '<testcase classname="labels"' "$out/junit.xml")" 2 \
+    "junit.xml: one test case per label"
+like "$(cat "$out/report.md")" '\| a,b \| 4 \| 1 \| 25\.00 \| 250\.0' \
+    "report.md has the statistics table"
+
+# A hostile label and message are text, not markup.
+out=$TEST_DIR/hostile
+run "$JMX_REPORT" show -o "$out" "$D/hostile.jtl"
+is "$RC" 0 "hostile labels: show exits 0"
+html=$(cat "$out/index.html")
+ok "$(printf '%s' "$html" | grep -q '<script>' && echo 1 || echo 0)" \
+    "no <script> element in index.html"
+ok "$(printf '%s' "$html" | grep -Eq '<img src=x|<b>bad' && echo 1 || echo 0)" \
+    "no injected <img> or <b> in index.html"
+like "$html" '&lt;script&gt;alert\(1\)&lt;/script&gt;' "the label is shown escaped"
+like "$html" 'a &quot;quoted&quot; &amp; &lt;tag&gt;' "quotes and ampersands escaped"
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$out/junit.xml"
+	ok $? "junit.xml with hostile labels is well-formed"
+fi
+ok "$(grep -q '<script>' "$out/report.md" && echo 1 || echo 0)" \
+    "no raw <script> in report.md"
+
+# Edge cases give a report, or a clear error.
+run "$JMX_REPORT" show -o "$TEST_DIR/fail" "$D/failures.jtl"
+is "$RC" 0 "only failures: report written"
+like "$(cat "$TEST_DIR/fail/index.html")" 'Many samples failed' \
+    "only failures: the errors recommendation fires"
+like "$(cat "$TEST_DIR/fail/index.html")" 'java.net.SocketTimeoutException' \
+    "only failures: errors listed by code"
+run "$JMX_REPORT" show -o "$TEST_DIR/one" "$D/one.jtl"
+is "$RC" 0 "one sample: report written"
+png_ok "$TEST_DIR/one/percentiles.png"
+ok $? "one sample: charts drawn"
+run "$JMX_REPORT" show -o "$TEST_DIR/zero" "$D/zero.jtl"
+is "$RC" 0 "zero samples: report written"
+like "$(cat "$TEST_DIR/zero/index.html")" 'No samples' "zero samples: said plainly"
+ok "$([ ! -e "$TEST_DIR/zero/response-times.png" ]; echo $?)" \
+    "zero samples: no empty charts"
+run "$JMX_REPORT" show -o "$TEST_DIR/trunc" "$D/truncated.jtl"
+is "$RC" 0 "truncated last record: report written"
+like "$ERR" "truncated" "truncated last record: warned"
+
+# APDEX thresholds, overall and per label.
+run "$JMX_REPORT" --no-charts --apdex 150 --apdex-label 'a,b=300:350' \
+    show -o "$TEST_DIR/apdex" "$D/hand.jtl"
+is "$RC" 0 "--apdex and --apdex-label accepted"
+# a,b: successes 100,200,400 -> T=300: 2 satisfied, F=350: none
+# tolerating, one failure: (2 + 0) / 4.
+is "$(json_get "$TEST_DIR/apdex/report.json" '[d["apdex"]["labels"]["a,b"], d["apdex"]["t_ms"]]')" \
+    "[0.5, 150]" "per-label APDEX uses its own thresholds"
+run "$JMX_REPORT" --apdex soon show "$D/hand.jtl"
+is "$RC" 2 "bad --apdex: exit 2"
+
+# No gnuplot: exit 3 with a clear message, unless --no-charts.
+JMX_GNUPLOT=/nonexistent/gnuplot run "$JMX_REPORT" show -o "$TEST_DIR/ng" "$D/hand.jtl"
+is "$RC" 3 "gnuplot missing: exit 3"
+like "$ERR" "gnuplot not found" "gnuplot missing: said so"
+JMX_GNUPLOT=/nonexistent/gnuplot run "$JMX_REPORT" --no-charts show -o "$TEST_DIR/ng" "$D/hand.jtl"
+is "$RC" 0 "--no-charts needs no gnuplot"
+
+done_testing

@@ -1,0 +1,133 @@
+/*
+ * test-report.c: the report model from a hand-computed JTL fixture
+ * (labels with commas, quotes and line breaks), its series and errors,
+ * and the renderers' escaping.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "hist.h"
+#include "recommend.h"
+#include "render.h"
+#include "report.h"
+#include "stats.h"
+#include "tap.h"
+#include "util.h"
+
+#ifndef SRCDIR
+#define SRCDIR "."
+#endif
+
+int
+main(void)
+{
+	const char *src = getenv("JMX_SRCDIR");
+	char path[1024], path2[1024];
+	const char *files[2];
+	struct jmx_report *r;
+	const struct jmx_summary_row *row;
+	struct jmx_err err;
+	struct jmx_buf b = { 0 };
+	int64_t t, f;
+
+	snprintf(path, sizeof path, "%s/tests/data/report/hand.jtl",
+	    src != NULL ? src : ".");
+	files[0] = path;
+	r = jmx_report_new(1);
+	ok(jmx_report_load_jtl(r, files, 1, &err) == JMX_OK, "load hand.jtl");
+	jmx_report_finish(r);
+	row = jmx_summary_total(r->sum);
+	is_int(row->count, 6, "total count");
+	is_int(row->errors, 2, "total errors");
+	is_num(row->avg, 335.0, 1e-9, "total avg (2010 / 6)");
+	is_int(row->p50, 200, "total p50: 3rd of 6");
+	is_int(row->p90, 1000, "total p90: 6th of 6");
+	is_num(row->throughput, 6 / 1.4, 1e-9, "throughput: 6 in 1.4 s");
+	row = jmx_summary_find(r->sum, "q \"x\"\ny");
+	ok(row != NULL, "label with quotes and a line break found whole");
+	if (row != NULL) {
+		is_int(row->p50, 10, "its p50: 1st of 2");
+		is_num(row->avg, 505.0, 1e-9, "its avg");
+	}
+	is_int(r->nerrors, 2, "two distinct errors");
+	is_str(r->errors[0].label, "a,b", "errors sorted, label first");
+	is_str(r->errors[1].message, "not, found",
+	    "failureMessage used when set");
+	is_str(r->errors[0].message, "boom", "message of the 500");
+	is_int(r->nagents, 1, "one file, one agent");
+	is_str(r->agents[0].name, "hand.jtl", "named after the file");
+	is_int(r->interval_s, 1, "1 s points for a short run");
+	is_int(r->npoints, 1, "all samples start in one second");
+	is_int(r->points[0].count, 6, "the point holds the 6 samples");
+	is_int(r->points[0].threads, 2, "allThreads gives active threads");
+	is_int(r->points[0].p50, 200, "the point's exact p50");
+	is_int(jmx_report_sec(r, r->t0_ms + 1500), 1, "series time");
+	jmx_report_free(r);
+
+	/* Merging two files equals the one file. */
+	snprintf(path, sizeof path, "%s/tests/data/report/hand-1.jtl",
+	    src != NULL ? src : ".");
+	snprintf(path2, sizeof path2, "%s/tests/data/report/hand-2.jtl",
+	    src != NULL ? src : ".");
+	files[0] = path;
+	files[1] = path2;
+	r = jmx_report_new(0);
+	ok(jmx_report_load_jtl(r, files, 2, &err) == JMX_OK, "load 2 files");
+	jmx_report_finish(r);
+	row = jmx_summary_total(r->sum);
+	is_int(row->count, 6, "merged count");
+	is_int(row->p50, 200, "merged p50");
+	is_int(r->nagents, 2, "one agent per file");
+	is_int(r->npoints, 0, "no series when not asked");
+	jmx_report_free(r);
+
+	/* APDEX option parsing. */
+	ok(jmx_report_parse_apdex("500", &t, &f) == 0 && t == 500 && f == 0,
+	    "apdex '500'");
+	ok(jmx_report_parse_apdex("500:1500", &t, &f) == 0 && f == 1500,
+	    "apdex '500:1500'");
+	ok(jmx_report_parse_apdex("250ms:2s", &t, &f) == 0 && t == 250 &&
+	    f == 2000, "apdex with units");
+	ok(jmx_report_parse_apdex("500:100", &t, &f) != 0, "F < T refused");
+	ok(jmx_report_parse_apdex("x", &t, &f) != 0, "garbage refused");
+
+	/* Escaping. */
+	jmx_html_escape(&b, "<script>alert('x')</script> & \"q\"");
+	is_str(b.data, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; "
+	    "&amp; &quot;q&quot;", "HTML escaping");
+	jmx_buf_free(&b);
+
+	/* A hostile label never reaches any output raw. */
+	r = jmx_report_new(1);
+	{
+		struct jmx_bucket bk;
+
+		memset(&bk, 0, sizeof bk);
+		bk.second = 1700000000;
+		bk.count = 1;
+		bk.elapsed_sum = bk.elapsed_min = bk.elapsed_max = 5;
+		bk.first_start = 1700000000000LL;
+		bk.last_end = 1700000000005LL;
+		bk.hist = jmx_hist_new();
+		jmx_hist_add(bk.hist, 5, 1);
+		jmx_report_add_bucket(r, "<script>x</script>|`*",
+		    jmx_report_agent(r, "<b>a</b>"), &bk);
+		jmx_hist_free(bk.hist);
+	}
+	jmx_report_add_error(r, "<script>x</script>|`*", "<i>", "a\x01<b>", 1);
+	jmx_report_finish(r);
+	jmx_render_html(r, NULL, 0, NULL, &b);
+	ok(strstr(b.data, "<script") == NULL && strstr(b.data, "<b>") ==
+	    NULL && strstr(b.data, "<i>") == NULL, "HTML: no raw markup");
+	jmx_buf_reset(&b);
+	jmx_render_markdown(r, NULL, 0, NULL, &b);
+	ok(strstr(b.data, "<script") == NULL &&
+	    strstr(b.data, "\\|\\`\\*") != NULL, "Markdown: escaped cell");
+	jmx_buf_reset(&b);
+	jmx_render_junit(r, &b);
+	ok(strstr(b.data, "<script") == NULL && strchr(b.data, '\x01') ==
+	    NULL, "JUnit: escaped, no control characters");
+	jmx_buf_free(&b);
+	jmx_report_free(r);
+	return done_testing();
+}
