@@ -55,8 +55,9 @@ run_archive "$id" "$TEST_DIR/agents"
 cat "$TEST_DIR"/agents/*/*/results.jtl | grep -v '^timeStamp' >"$TEST_DIR/all.csv"
 pausing=$(db "select time_ms from events where run_id = $id and kind = 'pausing'")
 resumed=$(db "select max(start_ms) from segments where run_id = $id")
-# Each agent's JMeter logs when it got Shutdown; after that, and until
-# the resume's T0, no sample may start (samples already running finish).
+# Each agent's JMeter logs when it got Shutdown; from then until the
+# resume's T0 no sample may start (samples already running finish).  The
+# log line comes just before the threads hear of it: 100 ms of slack.
 late=0
 for seg in $(db "select id from segments where run_id = $id order by id limit 3"); do
 	dir=$(echo "$TEST_DIR"/agents/*/"$seg")
@@ -66,7 +67,8 @@ for l in open(sys.argv[1]):
         t = d.datetime.strptime(l[:23], "%Y-%m-%d %H:%M:%S,%f")
         print(int(t.replace(tzinfo=d.timezone.utc).timestamp() * 1000)); break' "$dir/jmeter.log")
 	[ -n "$got" ] || { late=$((late + 1000)); continue; }
-	n=$(grep -v '^timeStamp' "$dir/results.jtl" | awk -F, -v a="$got" -v b="$resumed" '$1 > a && $1 < b' | wc -l)
+	n=$(grep -v '^timeStamp' "$dir/results.jtl" |
+	    awk -F, -v a="$((got + 100))" -v b="$resumed" '$1 > a && $1 < b' | wc -l)
 	late=$((late + n))
 done
 is "$late" 0 "no sample started after each agent's Shutdown, until the resume"
