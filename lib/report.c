@@ -481,9 +481,9 @@ build_series(struct jmx_report *r)
 	size_t i, j, w;
 	int a;
 
-	qsort(p->secs, p->nsecs, sizeof *p->secs, cmp_secs);
 	if (p->nsecs == 0)
 		return;
+	qsort(p->secs, p->nsecs, sizeof *p->secs, cmp_secs);
 	if (r->t0_ms == 0)
 		r->t0_ms = p->secs[0].sec * 1000;
 	first = floor_div(p->secs[0].sec * 1000 - r->t0_ms, 1000);
