@@ -1393,6 +1393,19 @@ begin_stop(struct jmx_runner *r, int level, const char *actor)
 	}
 }
 
+/* Refuse a command the run's state does not allow. */
+static void
+refuse(struct jmx_runner *r, int64_t id, enum jmx_run_state want,
+    const char *verb)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof msg, "run %lld is %s, not %s: cannot %s",
+	    (long long)r->rec.id, jmx_run_state_name(r->rec.state),
+	    jmx_run_state_name(want), verb);
+	jmx_store_command_done(r->store, id, 0, msg, NULL);
+}
+
 /* Handle one command from another process (jmx-run pause, jmx-watch). */
 static void
 handle_command(struct jmx_runner *r, int64_t id, const char *verb,
@@ -1421,10 +1434,7 @@ handle_command(struct jmx_runner *r, int64_t id, const char *verb,
 	}
 	if (strcmp(verb, "pause") == 0) {
 		if (st != JMX_RUN_RUNNING) {
-			snprintf(msg, sizeof msg, "run %lld is %s, not "
-			    "running: cannot pause", (long long)r->rec.id,
-			    jmx_run_state_name(st));
-			jmx_store_command_done(r->store, id, 0, msg, NULL);
+			refuse(r, id, JMX_RUN_RUNNING, verb);
 			return;
 		}
 		if (r->duration_ms <= 0) {
@@ -1443,10 +1453,7 @@ handle_command(struct jmx_runner *r, int64_t id, const char *verb,
 	}
 	if (strcmp(verb, "resume") == 0) {
 		if (st != JMX_RUN_PAUSED) {
-			snprintf(msg, sizeof msg, "run %lld is %s, not "
-			    "paused: cannot resume", (long long)r->rec.id,
-			    jmx_run_state_name(st));
-			jmx_store_command_done(r->store, id, 0, msg, NULL);
+			refuse(r, id, JMX_RUN_PAUSED, verb);
 			return;
 		}
 		remaining = r->duration_ms - r->rec.active_ms;
