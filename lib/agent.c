@@ -237,8 +237,8 @@ jmx_agent_probe(struct jmx_agent *a, int64_t min_free_disk_mb,
 		jmx_buf_free(&out);
 		return code;
 	}
-	parse_probe(a, out.data != NULL ? out.data : xstrdup(""), &have_jar,
-	    &have_tools);
+	if (out.data != NULL)
+		parse_probe(a, out.data, &have_jar, &have_tools);
 	jmx_buf_free(&out);
 	if (strstr(a->java_version, "version") == NULL)
 		return jmx_err_set(err, JMX_ERR_AGENT, "no Java: '%s' does not "

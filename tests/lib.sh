@@ -152,6 +152,16 @@ jmeters() {	# jmeters RUN
 	done
 }
 
+# Three agents with a config holding test case "steady", in $conf.
+steady_bed() {
+	[ -x "$JMETER_HOME/bin/jmeter" ] || skip_all "no JMeter in $JMETER_HOME"
+	bed_up 3
+	conf=$TEST_DIR/jmx.yaml
+	bed_config "$conf"
+	steady_test "$conf"
+	export JMX_AGENT_HEAP="-Xms128m -Xmx256m"
+}
+
 # Append test case "steady" (6 threads, 20 s, think 50 ms) to a config.
 steady_test() {	# steady_test FILE
 	cat >>"$1" <<YAML

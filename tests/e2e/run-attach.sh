@@ -4,12 +4,7 @@
 # offsets, exactly once.  Also across a pause: one continuous run.
 . "$(dirname "$0")/../lib.sh"
 
-[ -x "$JMETER_HOME/bin/jmeter" ] || skip_all "no JMeter in $JMETER_HOME"
-bed_up 3
-conf=$TEST_DIR/jmx.yaml
-bed_config "$conf"
-steady_test "$conf"
-export JMX_AGENT_HEAP="-Xms128m -Xmx256m"
+steady_bed
 
 # Totals of a finished run, checked against its archived JTLs.
 check_exact() {	# check_exact RUN WHAT

@@ -3,12 +3,7 @@
 # distributed test through the database, as an operator or script would.
 . "$(dirname "$0")/../lib.sh"
 
-[ -x "$JMETER_HOME/bin/jmeter" ] || skip_all "no JMeter in $JMETER_HOME"
-bed_up 3
-conf=$TEST_DIR/jmx.yaml
-bed_config "$conf"
-steady_test "$conf"
-export JMX_AGENT_HEAP="-Xms128m -Xmx256m"
+steady_bed
 
 
 id=$("$JMX_RUN" --config "$conf" --detach steady)
