@@ -484,6 +484,82 @@ print_verdict(const struct jmx_verdict *v, int n)
 	jmx_buf_free(&b);
 }
 
+/*
+ * What agent failures did to the run: losses and moves from the
+ * timeline, and the load that did not run (shortfalls), as text or as
+ * the JSON keys "failures" and "shortfalls".
+ */
+static void
+failures(struct cli *c, const struct jmx_runner_result *res,
+    struct jmx_buf *json)
+{
+	struct jmx_shortfall_rec *f = NULL;
+	struct jmx_event_rec *ev = NULL;
+	int i, nf = 0, nev = 0, k = 0;
+	double pct;
+
+	jmx_store_events(c->store, res->run_id, &ev, &nev, NULL);
+	jmx_store_shortfalls(c->store, res->run_id, &f, &nf, NULL);
+	if (json != NULL)
+		jmx_buf_adds(json, ",\"failures\":[");
+	for (i = 0; i < nev; i++) {
+		if (strcmp(ev[i].kind, "agent_lost") != 0 &&
+		    strcmp(ev[i].kind, "share_moved") != 0 &&
+		    strcmp(ev[i].kind, "share_not_moved") != 0 &&
+		    strcmp(ev[i].kind, "move_failed") != 0 &&
+		    strcmp(ev[i].kind, "fenced") != 0)
+			continue;
+		if (json == NULL) {
+			printf("%s %s: %s\n", ev[i].kind, ev[i].agent != NULL ?
+			    ev[i].agent : "-", ev[i].detail != NULL ?
+			    ev[i].detail : "");
+			continue;
+		}
+		jmx_buf_addf(json, "%s{\"time_ms\":%lld,\"event\":",
+		    k++ > 0 ? "," : "", (long long)ev[i].time_ms);
+		jmx_json_str(json, ev[i].kind);
+		jmx_buf_adds(json, ",\"agent\":");
+		jmx_json_str(json, ev[i].agent);
+		jmx_buf_adds(json, ",\"detail\":");
+		jmx_json_str(json, ev[i].detail);
+		jmx_buf_addc(json, '}');
+	}
+	if (json != NULL)
+		jmx_buf_adds(json, "],\"shortfalls\":[");
+	for (i = 0; i < nf; i++) {
+		pct = res->threads > 0 ? 100.0 * (double)f[i].threads /
+		    (double)res->threads : 0;
+		if (json == NULL) {
+			printf("%s: %lld threads of '%s' from agent %s (%.1f %% "
+			    "of the load) for %.1f s: %s\n",
+			    strcmp(f[i].kind, "unplaced") == 0 ? "did not run" :
+			    "handover gap", (long long)f[i].threads,
+			    f[i].grp_name, f[i].agent, pct,
+			    (double)(f[i].to_ms - f[i].from_ms) / 1000,
+			    f[i].reason != NULL ? f[i].reason : "");
+			continue;
+		}
+		jmx_buf_addf(json, "%s{\"agent\":", i > 0 ? "," : "");
+		jmx_json_str(json, f[i].agent);
+		jmx_buf_adds(json, ",\"kind\":");
+		jmx_json_str(json, f[i].kind);
+		jmx_buf_adds(json, ",\"thread_group\":");
+		jmx_json_str(json, f[i].grp_name);
+		jmx_buf_addf(json, ",\"threads\":%lld,\"share_pct\":",
+		    (long long)f[i].threads);
+		jmx_json_num(json, pct);
+		jmx_buf_addf(json, ",\"from_ms\":%lld,\"to_ms\":%lld,"
+		    "\"reason\":", (long long)f[i].from_ms,
+		    (long long)f[i].to_ms);
+		jmx_json_str(json, f[i].reason);
+		jmx_buf_addc(json, '}');
+	}
+	if (json != NULL)
+		jmx_buf_addc(json, ']');
+	jmx_event_recs_free(ev, nev);
+	jmx_shortfall_recs_free(f, nf);
+}
+
 static int
 report_result(struct cli *c, struct jmx_runner *r,
     const struct jmx_runner_result *res)
@@ -519,6 +595,7 @@ report_result(struct cli *c, struct jmx_runner *r,
 		    (long long)res->samples, (long long)res->jtl_records,
 		    (long long)res->skew_ms);
 		jmx_json_num(&b, res->delivered_pct);
+		failures(c, res, &b);
 		jmx_buf_adds(&b, ",\"run_dir\":");
 		jmx_json_str(&b, res->run_dir);
 		jmx_buf_adds(&b, ",\"archive\":");
@@ -544,6 +621,9 @@ report_result(struct cli *c, struct jmx_runner *r,
 		    "ingested, %lld records in the agents' JTLs\n",
 		    (long long)res->skew_ms, (long long)res->samples,
 		    (long long)res->jtl_records);
+		failures(c, res, NULL);
+		printf("%.1f %% of the planned load delivered\n",
+		    res->delivered_pct);
 		if (res->archive != NULL)
 			printf("results: %s\n", res->archive);
 		print_verdict(verdict, test->nthresholds);

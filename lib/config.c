@@ -54,7 +54,8 @@ static const char *const threshold_keys[] = {
 };
 static const char *const settings_keys[] = {
 	"failure_timeout", "on_agent_failure", "stop_grace", "deadline_grace",
-	"min_free_disk_mb", "threads_per_core", "home", "resume_ramp", NULL
+	"min_free_disk_mb", "threads_per_core", "home", "resume_ramp",
+	"stall_timeout", NULL
 };
 
 static int fail(struct ctx *, const yaml_node_t *, const char *, ...)
@@ -924,6 +925,10 @@ load_settings(struct ctx *c, yaml_node_t *map)
 			if (get_duration(c, k, v, 1,
 			    &s->failure_timeout_ms) == -1)
 				return -1;
+		} else if (strcmp(k, "stall_timeout") == 0) {
+			if (get_duration(c, k, v, 0,
+			    &s->stall_timeout_ms) == -1)
+				return -1;
 		} else if (strcmp(k, "stop_grace") == 0) {
 			if (get_duration(c, k, v, 0, &s->stop_grace_ms) == -1)
 				return -1;
@@ -1134,6 +1139,7 @@ jmx_config_new(void)
 	cfg->settings.failure_timeout_ms = 10000;
 	cfg->settings.on_agent_failure = JMX_POLICY_REDISTRIBUTE;
 	cfg->settings.stop_grace_ms = 10000;
+	cfg->settings.stall_timeout_ms = 30000;
 	cfg->settings.deadline_grace_ms = 120000;
 	cfg->settings.min_free_disk_mb = 200;
 	cfg->settings.threads_per_core = 250;

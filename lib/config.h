@@ -77,6 +77,7 @@ struct jmx_settings {
 	int64_t			 failure_timeout_ms;	/* settings.failure_timeout, 10s */
 	enum jmx_failure_policy	 on_agent_failure;	/* settings.on_agent_failure */
 	int64_t			 stop_grace_ms;		/* settings.stop_grace, 10s */
+	int64_t			 stall_timeout_ms;	/* settings.stall_timeout, 30s; 0 off */
 	int64_t			 deadline_grace_ms;	/* settings.deadline_grace, 120s */
 	int64_t			 min_free_disk_mb;	/* settings.min_free_disk_mb, 200 */
 	int			 threads_per_core;	/* settings.threads_per_core, 250 */

@@ -28,6 +28,7 @@
 #include "hist.h"
 #include "jtl.h"
 #include "log.h"
+#include "part.h"
 #include "plan.h"
 #include "runner.h"
 #include "segment.h"
@@ -46,6 +47,8 @@
 #define HEARTBEAT_STALE_MS	60000
 /* A TCP connect to an agent that does not answer in this time fails. */
 #define CONNECT_TIMEOUT_MS	10000
+/* A lost share is not moved when less than this is left of the run. */
+#define MIN_MOVE_MS		3000
 
 struct ragent {
 	struct jmx_agent	 a;		/* probed; session for probes */
@@ -56,8 +59,10 @@ struct ragent {
 	struct jmx_runner	*r;
 	int			 idx;
 	const char		*state;		/* before its first segment */
-	struct jmx_seg		*cur;		/* its current segment */
 	int64_t			 first_start;	/* of its first segment */
+	int			 lost;		/* a segment of it was lost */
+	int			 spare;		/* joined to replace a lost one */
+	int			 joined;	/* (in spares) it did join */
 };
 
 struct jmx_runner {
@@ -71,14 +76,21 @@ struct jmx_runner {
 	int				 nprops;
 	struct jmx_plan			*plan;
 	struct jmx_split		*split;
-	struct ragent			*agents;
+	struct ragent			*agents;	/* the split's, then
+							   spares that joined */
 	int				 n;
+	int				 nsplit;	/* agents in the split */
+	struct ragent			*spares;	/* configured, not in */
+	int				 nspares;
 	struct jmx_seg			**segs;	/* every segment, in order */
 	int				 nsegs;
 
 	struct jmx_run_rec		 rec;
 	int64_t				 t0;	/* first start, our clock */
-	int64_t				 gen_t0;	/* current generation's */
+	int				 gen;	/* current generation */
+	int64_t				 gen_t0;	/* its T0 */
+	int				 aborted;	/* on_agent_failure: abort */
+	int				 finishing;	/* in jmx_runner_finish */
 	int64_t				 duration_ms;	/* planned, 0 unknown */
 	int64_t				 ramp_ms;
 
@@ -172,6 +184,9 @@ jmx_runner_free(struct jmx_runner *r)
 	for (i = 0; i < r->n; i++)
 		jmx_agent_disconnect(&r->agents[i].a);
 	free(r->agents);
+	for (i = 0; i < r->nspares; i++)
+		jmx_agent_disconnect(&r->spares[i].a);
+	free(r->spares);
 	free(r->props);
 	jmx_split_free(r->split);
 	jmx_plan_free(r->plan);
@@ -201,20 +216,50 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static void
-add_agent(struct jmx_runner *r, const struct jmx_agent_conf *conf)
+/* Append an agent to a list (the run's agents or its spares). */
+static struct ragent *
+append_agent(struct jmx_runner *r, struct ragent **v, int *n,
+    const struct jmx_agent_conf *conf)
 {
 	struct ragent *ra;
 
-	r->agents = xreallocarray(r->agents, (size_t)r->n + 1,
-	    sizeof *r->agents);
-	ra = &r->agents[r->n];
+	*v = xreallocarray(*v, (size_t)*n + 1, sizeof **v);
+	ra = &(*v)[*n];
 	memset(ra, 0, sizeof *ra);
 	ra->a.conf = conf;
 	ra->r = r;
-	ra->idx = r->n++;
+	ra->idx = (*n)++;
 	ra->first_start = INT64_MAX;
 	ra->state = "chosen";
+	return ra;
+}
+
+static void
+add_agent(struct jmx_runner *r, const struct jmx_agent_conf *conf)
+{
+	append_agent(r, &r->agents, &r->n, conf);
+}
+
+/*
+ * The configured spares that are not in the run: probed with the run's
+ * agents, used only to take over the load of a lost one.
+ */
+static void
+choose_spares(struct jmx_runner *r)
+{
+	const struct jmx_config *cfg = r->cfg;
+	int i, j;
+
+	for (i = 0; i < cfg->nagents; i++) {
+		if (!cfg->agents[i].spare)
+			continue;
+		for (j = 0; j < r->n; j++)
+			if (r->agents[j].a.conf == &cfg->agents[i])
+				break;
+		if (j == r->n)
+			append_agent(r, &r->spares, &r->nspares,
+			    &cfg->agents[i]);
+	}
 }
 
 /* The agents: --agents, else --tag, else the test's, else all non-spare. */
@@ -257,6 +302,7 @@ choose_agents(struct jmx_runner *r, struct jmx_err *err)
 		return jmx_err_set(err, JMX_ERR_USAGE, tag != NULL ?
 		    "no agent carries tag '%s'" : "no agents to run on%s",
 		    tag != NULL ? tag : " (none in the configuration)");
+	choose_spares(r);
 	return JMX_OK;
 }
 
@@ -321,21 +367,20 @@ jmx_runner_the_split(struct jmx_runner *r)
 	return r->split;
 }
 
-/* Run fn on every agent, each in its own thread, and wait for all. */
+/* Run fn on every agent of v[n], each in its own thread; wait for all. */
 static void
-for_each_agent(struct jmx_runner *r, void *(*fn)(void *))
+for_each_agent(struct ragent *v, int n, void *(*fn)(void *))
 {
-	pthread_t *tids = xcalloc((size_t)r->n, sizeof *tids);
-	int i, *started = xcalloc((size_t)r->n, sizeof *started);
+	pthread_t *tids = xcalloc((size_t)n + 1, sizeof *tids);
+	int i, *started = xcalloc((size_t)n + 1, sizeof *started);
 
-	for (i = 0; i < r->n; i++)
-		started[i] = pthread_create(&tids[i], NULL, fn,
-		    &r->agents[i]) == 0;
-	for (i = 0; i < r->n; i++) {
+	for (i = 0; i < n; i++)
+		started[i] = pthread_create(&tids[i], NULL, fn, &v[i]) == 0;
+	for (i = 0; i < n; i++) {
 		if (started[i])
 			pthread_join(tids[i], NULL);
 		else
-			fn(&r->agents[i]);
+			fn(&v[i]);
 	}
 	free(tids);
 	free(started);
@@ -355,27 +400,50 @@ validate_one(void *arg)
 	return NULL;
 }
 
+/* Weight and capacity: configured, else from the probe. */
+static void
+set_capacity(struct jmx_runner *r, struct ragent *ra)
+{
+	const struct jmx_settings *s = &r->cfg->settings;
+
+	ra->weight = ra->a.conf->weight > 0 ? ra->a.conf->weight :
+	    jmx_agent_probed_weight(&ra->a);
+	ra->max_threads = ra->a.conf->max_threads > 0 ?
+	    ra->a.conf->max_threads :
+	    (ra->a.cores > 0 ? ra->a.cores : 1) * s->threads_per_core;
+}
+
+/* Which live run holds the agent, 0 if none. */
+static int64_t
+holder(struct jmx_runner *r, const struct ragent *ra)
+{
+	if (r->store == NULL)
+		return 0;
+	return jmx_store_reserved_by(r->store, ra->a.conf->name, jmx_now_ms(),
+	    HEARTBEAT_STALE_MS);
+}
+
 enum jmx_code
 jmx_runner_validate(struct jmx_runner *r, struct jmx_err *err)
 {
-	const struct jmx_settings *s = &r->cfg->settings;
-	int64_t holder;
+	int64_t by;
 	int i, bad = 0;
 
-	for_each_agent(r, validate_one);
+	for_each_agent(r->agents, r->n, validate_one);
+	/* A spare that fails its probe is only skipped later. */
+	for_each_agent(r->spares, r->nspares, validate_one);
+	for (i = 0; i < r->nspares; i++) {
+		set_capacity(r, &r->spares[i]);
+		/* Its session would idle for the whole run. */
+		jmx_agent_disconnect(&r->spares[i].a);
+	}
 	for (i = 0; i < r->n; i++) {
 		struct ragent *ra = &r->agents[i];
 
-		if (ra->verr.code == JMX_OK && r->store != NULL &&
-		    (holder = jmx_store_reserved_by(r->store,
-		    ra->a.conf->name, jmx_now_ms(), HEARTBEAT_STALE_MS)) != 0)
+		if (ra->verr.code == JMX_OK && (by = holder(r, ra)) != 0)
 			jmx_err_set(&ra->verr, JMX_ERR_AGENT, "busy: reserved "
-			    "by run %lld", (long long)holder);
-		ra->weight = ra->a.conf->weight > 0 ? ra->a.conf->weight :
-		    jmx_agent_probed_weight(&ra->a);
-		ra->max_threads = ra->a.conf->max_threads > 0 ?
-		    ra->a.conf->max_threads :
-		    (ra->a.cores > 0 ? ra->a.cores : 1) * s->threads_per_core;
+			    "by run %lld", (long long)by);
+		set_capacity(r, ra);
 		if (ra->verr.code != JMX_OK) {
 			bad++;
 			ra->state = "unusable";
@@ -456,6 +524,7 @@ jmx_runner_split(struct jmx_runner *r, struct jmx_err *err)
 	}
 	code = jmx_split_plan(r->plan, sa, r->n, &o, &r->split, err);
 	free(sa);
+	r->nsplit = r->n;
 	if (code != JMX_OK)
 		return code;
 	if ((code = check_capacity(r, err)) != JMX_OK)
@@ -516,6 +585,7 @@ jmx_runner_agent(struct jmx_runner *r, int i, struct jmx_runner_agent *v)
 	v->state = ra->state;
 	v->skew_ms = ra->first_start != INT64_MAX && r->t0 > 0 ?
 	    ra->first_start - r->t0 : -1;
+	/* The state of its newest segment. */
 	for (j = 0; j < r->nsegs; j++) {
 		struct jmx_seg *s = r->segs[j];
 
@@ -523,8 +593,7 @@ jmx_runner_agent(struct jmx_runner *r, int i, struct jmx_runner_agent *v)
 			continue;
 		pthread_mutex_lock(&s->lock);
 		v->samples += s->samples;
-		if (s == ra->cur)
-			v->state = s->status;
+		v->state = s->status;
 		pthread_mutex_unlock(&s->lock);
 	}
 }
@@ -754,7 +823,6 @@ struct shipped {
 	char	*name;		/* "data/users.csv" */
 	int	 split;
 	const struct jmx_plan_csv *csv;	/* the CSV Data Set reading it */
-	char	**slices;	/* per agent, when split */
 };
 
 /* Resolve a CSV Data Set's file name against the plan's directory. */
@@ -830,61 +898,110 @@ collect_data(struct jmx_runner *r, struct shipped **out)
 }
 
 static void
-shipped_free(struct shipped *v, int n, int nagents)
+shipped_free(struct shipped *v, int n)
 {
-	int i, j;
+	int i;
 
 	for (i = 0; i < n; i++) {
 		free(v[i].local);
 		free(v[i].name);
-		if (v[i].slices != NULL)
-			for (j = 0; j < nagents; j++)
-				free(v[i].slices[j]);
-		free(v[i].slices);
 	}
 	free(v);
 }
 
-/* Cut every split data file into one slice per agent, by weight. */
+/*
+ * The local file of a split data file's slice: run_dir/users.csv.TAG,
+ * TAG naming the slice (an agent of the split, or a takeover's).
+ */
+static char *
+slice_path(struct jmx_runner *r, const struct shipped *d, const char *tag)
+{
+	char *p;
+
+	xasprintf(&p, "%s/%s.%s", r->rec.run_dir, base_name(d->local), tag);
+	return p;
+}
+
+/* How JMeter reads a data file. */
+static void
+data_format(const struct shipped *d, struct jmx_split_csvfmt *fmt)
+{
+	if (d->csv != NULL)
+		jmx_split_csvfmt(fmt, d->csv);
+	else {
+		memset(fmt, 0, sizeof *fmt);
+		fmt->delim = ',';
+	}
+}
+
+/*
+ * Cut a split data file (the whole file when from is NULL, else slice
+ * from) into n slices by weight, named by tags.
+ */
+static enum jmx_code
+cut_data(struct jmx_runner *r, const struct shipped *d, const char *from,
+    int n, const double *w, const char *const *tags, struct jmx_err *err)
+{
+	struct jmx_split_csvfmt fmt;
+	char **outs = xcalloc((size_t)n, sizeof *outs), *in;
+	enum jmx_code code;
+	int i;
+
+	data_format(d, &fmt);
+	in = from != NULL ? slice_path(r, d, from) : xstrdup(d->local);
+	for (i = 0; i < n; i++)
+		outs[i] = slice_path(r, d, tags[i]);
+	code = jmx_split_csv(in, &fmt, n, w, (const char *const *)outs, NULL,
+	    err);
+	for (i = 0; i < n; i++)
+		free(outs[i]);
+	free(outs);
+	free(in);
+	return code;
+}
+
+/* Cut every split data file into one slice per agent of the split. */
 static enum jmx_code
 split_data(struct jmx_runner *r, struct shipped *v, int n,
     struct jmx_err *err)
 {
-	struct jmx_split_csvfmt fmt;
-	double *w = xcalloc((size_t)r->n, sizeof *w);
-	int i, j;
+	double *w = xcalloc((size_t)r->nsplit + 1, sizeof *w);
+	const char **tags = xcalloc((size_t)r->nsplit + 1, sizeof *tags);
 	enum jmx_code code = JMX_OK;
+	int i, j;
 
-	for (j = 0; j < r->n; j++)
+	for (j = 0; j < r->nsplit; j++) {
 		w[j] = r->agents[j].weight;
-	for (i = 0; i < n && code == JMX_OK; i++) {
-		if (!v[i].split)
-			continue;
-		if (v[i].csv != NULL)
-			jmx_split_csvfmt(&fmt, v[i].csv);
-		else {
-			memset(&fmt, 0, sizeof fmt);
-			fmt.delim = ',';
-		}
-		v[i].slices = xcalloc((size_t)r->n, sizeof *v[i].slices);
-		for (j = 0; j < r->n; j++)
-			xasprintf(&v[i].slices[j], "%s/%s.%s", r->rec.run_dir,
-			    base_name(v[i].local), r->agents[j].a.conf->name);
-		code = jmx_split_csv(v[i].local, &fmt, r->n, w,
-		    (const char *const *)v[i].slices, NULL, err);
+		tags[j] = r->agents[j].a.conf->name;
 	}
+	for (i = 0; i < n && code == JMX_OK; i++)
+		if (v[i].split)
+			code = cut_data(r, &v[i], NULL, r->nsplit, w, tags,
+			    err);
 	free(w);
+	free(tags);
 	return code;
 }
 
+/* One segment to start: where, which part of the load, which data. */
+struct placement {
+	struct ragent		*ra;
+	const struct jmx_part	*part;
+	const char		*slice;		/* tag of its data slices */
+	int64_t			 replaces;	/* the lost segment, or 0 */
+};
+
 /*
- * Write each agent's plan for this generation (its share; duration_s and
- * ramp_s override when >= 0) and pack its bundle into bundles[i].
+ * Write each placement's plan (its part; duration_s and ramp_s override
+ * when >= 0) and pack its bundle into bundles[i].  The split's data
+ * slices are cut afresh (the same every time); a takeover's exist.
  */
 static enum jmx_code
-build_bundles(struct jmx_runner *r, int gen, int64_t duration_s,
-    int64_t ramp_s, struct jmx_buf *bundles, struct jmx_err *err)
+build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
+    int64_t duration_s, int64_t ramp_s, struct jmx_buf *bundles,
+    struct jmx_err *err)
 {
+	const struct jmx_plan_share *base = &r->split->agents[0].share;
 	struct shipped *data;
 	struct jmx_plan_rename *ren;
 	struct jmx_bundle *b;
@@ -896,7 +1013,7 @@ build_bundles(struct jmx_runner *r, int gen, int64_t duration_s,
 
 	ndata = collect_data(r, &data);
 	if ((code = split_data(r, data, ndata, err)) != JMX_OK) {
-		shipped_free(data, ndata, r->n);
+		shipped_free(data, ndata);
 		return code;
 	}
 	ren = xcalloc((size_t)ndata + 1, sizeof *ren);
@@ -907,19 +1024,23 @@ build_bundles(struct jmx_runner *r, int gen, int64_t duration_s,
 		ren[nren].to = data[j].name;
 		nren++;
 	}
-	for (i = 0; i < r->n && code == JMX_OK; i++) {
-		struct ragent *ra = &r->agents[i];
-		struct jmx_plan_share share = r->split->agents[i].share;
+	for (i = 0; i < n && code == JMX_OK; i++) {
+		struct jmx_plan_share share = *base;
 
+		share.groups = pl[i].part->groups;
+		share.ngroups = pl[i].part->ngroups;
+		share.scale = pl[i].part->scale;
 		share.renames = ren;
 		share.nrenames = nren;
 		share.sync_start = 1;
 		if (duration_s > 0)
 			share.duration_s = duration_s;
-		if (ramp_s >= 0)
+		if (ramp_s >= 0) {
+			share.ramp_set = 1;
 			share.ramp_s = ramp_s;
-		xasprintf(&path, "%s/plan-%s-%d.jmx", r->rec.run_dir,
-		    ra->a.conf->name, gen);
+		}
+		xasprintf(&path, "%s/plan-%s-%d-%d.jmx", r->rec.run_dir,
+		    pl[i].ra->a.conf->name, r->gen, r->nsegs + i);
 		code = jmx_plan_write_share(r->plan, &share, path, err);
 		b = jmx_bundle_new();
 		if (code == JMX_OK)
@@ -929,17 +1050,19 @@ build_bundles(struct jmx_runner *r, int gen, int64_t duration_s,
 			code = jmx_bundle_add_data(b, "run.sh",
 			    jmx_agent_run_script(),
 			    strlen(jmx_agent_run_script()), 0700, err);
-		for (j = 0; j < ndata && code == JMX_OK; j++)
-			code = jmx_bundle_add_file(b, data[j].name,
-			    data[j].slices != NULL ? data[j].slices[i] :
-			    data[j].local, err);
+		for (j = 0; j < ndata && code == JMX_OK; j++) {
+			path = data[j].split ? slice_path(r, &data[j],
+			    pl[i].slice) : xstrdup(data[j].local);
+			code = jmx_bundle_add_file(b, data[j].name, path, err);
+			free(path);
+		}
 		if (code == JMX_OK &&
 		    (code = jmx_bundle_finish(b, &bytes, &len, err)) == JMX_OK)
 			jmx_buf_add(&bundles[i], bytes, len);
 		jmx_bundle_free(b);
 	}
 	free(ren);
-	shipped_free(data, ndata, r->n);
+	shipped_free(data, ndata);
 	return code;
 }
 
@@ -952,6 +1075,28 @@ event(struct jmx_runner *r, const char *kind, const char *agent,
 	if (jmx_store_event(r->store, r->rec.id, jmx_now_ms(), kind, agent,
 	    detail, actor != NULL ? actor : "controller", &err) != JMX_OK)
 		log_warn("%s", err.msg);
+}
+
+/* The agent's row in run_agents. */
+static void
+put_run_agent(struct jmx_runner *r, const struct ragent *ra, int64_t skew,
+    const char *state)
+{
+	struct jmx_run_agent_rec ar;
+
+	memset(&ar, 0, sizeof ar);
+	ar.agent = (char *)ra->a.conf->name;
+	ar.host = (char *)ra->a.conf->host;
+	ar.weight = ra->weight;
+	ar.threads = ra->peak_threads;
+	ar.clock_offset_ms = ra->a.clock_offset_ms;
+	ar.skew_ms = skew;
+	ar.java_version = (char *)ra->a.java_version;
+	ar.jmeter_version = (char *)ra->a.jmeter_version;
+	ar.cores = ra->a.cores;
+	ar.mem_mb = ra->a.mem_avail_mb;
+	ar.state = (char *)state;
+	jmx_store_run_agent_put(r->store, r->rec.id, &ar, NULL);
 }
 
 /* One phase of starting a generation, for every segment in parallel. */
@@ -998,222 +1143,6 @@ phase_thread(void *arg)
 		ph->fn(ph);
 	ph->done = 1;
 	return NULL;
-}
-
-/* Tell the world this controller lives (jmx-run pause checks it). */
-static void
-heartbeat(struct jmx_runner *r)
-{
-	int64_t now = jmx_now_ms();
-
-	if (now - r->last_heartbeat >= 2000) {
-		/* In the record too: a later update must not turn it back. */
-		r->rec.heartbeat_ms = now;
-		jmx_store_run_heartbeat(r->store, r->rec.id, now, NULL);
-		r->last_heartbeat = now;
-	}
-}
-
-/* Run fn on every segment of phases[n] at once; the first failure. */
-static enum jmx_code
-run_phase(struct jmx_runner *r, struct phase *ph, int n,
-    enum jmx_code (*fn)(struct phase *), struct jmx_err *err)
-{
-	pthread_t *tids = xcalloc((size_t)n, sizeof *tids);
-	struct timespec pause = { 0, 100 * 1000000L };
-	int i, all, *started = xcalloc((size_t)n, sizeof *started);
-
-	for (i = 0; i < n; i++) {
-		ph[i].fn = fn;
-		ph[i].done = 0;
-		started[i] = pthread_create(&tids[i], NULL, phase_thread,
-		    &ph[i]) == 0;
-	}
-	/* A phase may take a while (JVM start): keep the heartbeat. */
-	do {
-		for (all = 1, i = 0; i < n; i++)
-			if (started[i] && !ph[i].done)
-				all = 0;
-		if (!all)
-			nanosleep(&pause, NULL);
-		heartbeat(r);
-	} while (!all);
-	for (i = 0; i < n; i++) {
-		if (started[i])
-			pthread_join(tids[i], NULL);
-		else
-			phase_thread(&ph[i]);
-	}
-	free(tids);
-	free(started);
-	for (i = 0; i < n; i++)
-		if (jmx_seg_state(ph[i].seg) == JMX_SEG_FAILED) {
-			*err = ph[i].seg->err;
-			return err->code;
-		}
-	return JMX_OK;
-}
-
-/* The JMeter arguments: the run's properties. */
-static char **
-launch_args(struct jmx_runner *r)
-{
-	char **args = xcalloc((size_t)r->nprops + 1, sizeof *args);
-	int i;
-
-	for (i = 0; i < r->nprops; i++)
-		xasprintf(&args[i], "-J%s=%s", r->props[i].name,
-		    r->props[i].value);
-	return args;
-}
-
-static int64_t
-max_rtt(struct jmx_runner *r)
-{
-	int64_t m = 0;
-	int i;
-
-	for (i = 0; i < r->n; i++)
-		if (r->agents[i].a.rtt_ms > m)
-			m = r->agents[i].a.rtt_ms;
-	return m;
-}
-
-static void
-add_seg(struct jmx_runner *r, struct jmx_seg *s)
-{
-	r->segs = xreallocarray(r->segs, (size_t)r->nsegs + 1,
-	    sizeof *r->segs);
-	r->segs[r->nsegs++] = s;
-}
-
-/*
- * Start one generation of segments, one per agent, for duration_ms (0:
- * the plan's own) with ramp_ms (-1: the run's): prepare everywhere, then
- * launch everywhere, wait until every JMeter holds at the sync point and
- * give them all one T0.  On failure every segment of it is stopped.
- */
-static enum jmx_code
-start_generation(struct jmx_runner *r, int64_t duration_ms, int64_t ramp_ms,
-    struct jmx_err *err)
-{
-	const struct jmx_settings *set = &r->cfg->settings;
-	struct jmx_buf *bundles = xcalloc((size_t)r->n, sizeof *bundles);
-	struct phase *ph = xcalloc((size_t)r->n, sizeof *ph);
-	int64_t deadline_s, ramp;
-	enum jmx_code code;
-	char **args;
-	int i, gen = r->nsegs / (r->n > 0 ? r->n : 1);
-
-	ramp = ramp_ms >= 0 ? ramp_ms : r->ramp_ms;
-	code = build_bundles(r, gen, (duration_ms + 999) / 1000,
-	    ramp_ms >= 0 ? (ramp_ms + 999) / 1000 : -1, bundles, err);
-	if (code != JMX_OK)
-		goto out;
-	deadline_s = (READY_TIMEOUT_MS + ramp + set->deadline_grace_ms) / 1000 +
-	    (duration_ms > 0 ? duration_ms / 1000 : r->duration_ms > 0 ?
-	    r->duration_ms / 1000 : UNBOUNDED_DEADLINE_S);
-	args = launch_args(r);
-	for (i = 0; i < r->n; i++) {
-		struct ragent *ra = &r->agents[i];
-		struct jmx_seg *s = jmx_seg_new(&ra->a, r->rec.id, set,
-		    r->req->keep);
-
-		s->rec.deadline_ms = jmx_now_ms() + deadline_s * 1000;
-		jmx_store_segment_create(r->store, &s->rec, NULL);
-		jmx_seg_set_id(s, s->rec.id, r->rec.run_dir);
-		add_seg(r, s);
-		ra->cur = s;
-		ph[i].seg = s;
-		ph[i].bundle = &bundles[i];
-		ph[i].deadline_s = deadline_s;
-		ph[i].args = (const char *const *)args;
-	}
-	if ((code = run_phase(r, ph, r->n, phase_prepare, err)) == JMX_OK &&
-	    (code = run_phase(r, ph, r->n, phase_launch, err)) == JMX_OK &&
-	    (code = run_phase(r, ph, r->n, phase_ready, err)) == JMX_OK) {
-		r->gen_t0 = jmx_now_ms() + START_MARGIN_MS + max_rtt(r);
-		for (i = 0; i < r->n; i++)
-			ph[i].t0 = r->gen_t0;
-		code = run_phase(r, ph, r->n, phase_go, err);
-	}
-	if (r->gen_t0 == 0)
-		r->gen_t0 = jmx_now_ms();
-	if (r->t0 == 0)
-		r->t0 = r->gen_t0;
-	/* Workers for all: the failed ones end the JMeters that started. */
-	for (i = 0; i < r->n; i++) {
-		struct jmx_seg *s = ph[i].seg;
-
-		free(s->rec.state);
-		s->rec.state = xstrdup(code == JMX_OK ? "running" : "failed");
-		s->rec.start_ms = r->gen_t0;
-		jmx_store_segment_update(r->store, &s->rec, NULL);
-		if (s->rec.work_dir == NULL)
-			continue;
-		if (code != JMX_OK)
-			jmx_seg_stop(s, 2);
-		if (jmx_seg_state(s) != JMX_SEG_FAILED || s->pid > 0)
-			jmx_seg_start_worker(s);
-	}
-	for (i = 0; args[i] != NULL; i++)
-		free(args[i]);
-	free(args);
-out:
-	for (i = 0; i < r->n; i++)
-		jmx_buf_free(&bundles[i]);
-	free(bundles);
-	free(ph);
-	return code;
-}
-
-enum jmx_code
-jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
-{
-	char detail[128];
-	int i, g;
-
-	r->rec.state = JMX_RUN_STARTING;
-	jmx_store_run_update(r->store, &r->rec, NULL);
-	for (i = 0; i < r->n; i++) {
-		struct ragent *ra = &r->agents[i];
-		struct jmx_run_agent_rec ar;
-
-		memset(&ar, 0, sizeof ar);
-		ar.agent = (char *)ra->a.conf->name;
-		ar.host = (char *)ra->a.conf->host;
-		ar.weight = ra->weight;
-		ar.threads = ra->peak_threads;
-		ar.clock_offset_ms = ra->a.clock_offset_ms;
-		ar.skew_ms = -1;
-		ar.java_version = ra->a.java_version;
-		ar.jmeter_version = ra->a.jmeter_version;
-		ar.cores = ra->a.cores;
-		ar.mem_mb = ra->a.mem_avail_mb;
-		ar.state = "ok";
-		jmx_store_run_agent_put(r->store, r->rec.id, &ar, NULL);
-		for (g = 0; g < r->plan->ngroups; g++)
-			if (r->plan->groups[g].enabled)
-				jmx_store_share_put(r->store, r->rec.id,
-				    ra->a.conf->name, g,
-				    r->plan->groups[g].name,
-				    r->split->agents[i].groups[g].threads,
-				    NULL);
-		/* The probe's session is done; segments have their own. */
-		jmx_agent_disconnect(&ra->a);
-	}
-	event(r, "validated", NULL, NULL, NULL);
-	r->window = jmx_hist_new();
-	r->window_start = jmx_mono_ms();
-	if (start_generation(r, r->duration_ms, -1, err) != JMX_OK)
-		r->start_failed = 1;
-	r->rec.start_ms = r->t0;
-	r->rec.state = r->start_failed ? JMX_RUN_STOPPING : JMX_RUN_RUNNING;
-	jmx_store_run_update(r->store, &r->rec, NULL);
-	snprintf(detail, sizeof detail, "%d agents", r->n);
-	event(r, r->start_failed ? "start_failed" : "started", NULL,
-	    r->start_failed ? err->msg : detail, NULL);
-	return r->start_failed ? err->code : JMX_OK;
 }
 
 /* Progress counters from a batch of buckets. */
@@ -1264,6 +1193,271 @@ out:
 	return code;
 }
 
+/* Tell the world this controller lives (jmx-run pause checks it). */
+static void
+heartbeat(struct jmx_runner *r)
+{
+	int64_t now = jmx_now_ms();
+
+	if (now - r->last_heartbeat >= 2000) {
+		/* In the record too: a later update must not turn it back. */
+		r->rec.heartbeat_ms = now;
+		jmx_store_run_heartbeat(r->store, r->rec.id, now, NULL);
+		r->last_heartbeat = now;
+	}
+}
+
+/*
+ * Run fn on every segment of phases[n] at once; the first failure.  A
+ * phase may take a while (JVM start): meanwhile the heartbeat goes on,
+ * and so does ingestion from segments already running.
+ */
+static enum jmx_code
+run_phase(struct jmx_runner *r, struct phase *ph, int n,
+    enum jmx_code (*fn)(struct phase *), struct jmx_err *err)
+{
+	pthread_t *tids = xcalloc((size_t)n, sizeof *tids);
+	struct timespec pause = { 0, 100 * 1000000L };
+	int i, all, *started = xcalloc((size_t)n, sizeof *started);
+
+	for (i = 0; i < n; i++) {
+		ph[i].fn = fn;
+		ph[i].done = 0;
+		started[i] = pthread_create(&tids[i], NULL, phase_thread,
+		    &ph[i]) == 0;
+	}
+	do {
+		for (all = 1, i = 0; i < n; i++)
+			if (started[i] && !ph[i].done)
+				all = 0;
+		if (!all)
+			nanosleep(&pause, NULL);
+		heartbeat(r);
+		for (i = 0; i < r->nsegs; i++)
+			flush_seg(r, r->segs[i], NULL);
+	} while (!all);
+	for (i = 0; i < n; i++) {
+		if (started[i])
+			pthread_join(tids[i], NULL);
+		else
+			phase_thread(&ph[i]);
+	}
+	free(tids);
+	free(started);
+	for (i = 0; i < n; i++)
+		if (jmx_seg_state(ph[i].seg) == JMX_SEG_FAILED) {
+			*err = ph[i].seg->err;
+			return err->code;
+		}
+	return JMX_OK;
+}
+
+/* The JMeter arguments: the run's properties. */
+static char **
+launch_args(struct jmx_runner *r)
+{
+	char **args = xcalloc((size_t)r->nprops + 2, sizeof *args);
+	int i;
+
+	/*
+	 * Every sample reaches the file at once: live figures stay fresh,
+	 * a JMeter killed with SIGKILL loses none it finished, and a quiet
+	 * file means a stalled JMeter.  A -J of the run comes after and wins.
+	 */
+	args[0] = xstrdup("-Jjmeter.save.saveservice.autoflush=true");
+	for (i = 0; i < r->nprops; i++)
+		xasprintf(&args[i + 1], "-J%s=%s", r->props[i].name,
+		    r->props[i].value);
+	return args;
+}
+
+static int64_t
+max_rtt(struct jmx_runner *r)
+{
+	int64_t m = 0;
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->agents[i].a.rtt_ms > m)
+			m = r->agents[i].a.rtt_ms;
+	return m;
+}
+
+static void
+add_seg(struct jmx_runner *r, struct jmx_seg *s)
+{
+	r->segs = xreallocarray(r->segs, (size_t)r->nsegs + 1,
+	    sizeof *r->segs);
+	r->segs[r->nsegs++] = s;
+}
+
+/*
+ * When the current generation's load is planned to end (our clock), 0
+ * if the plan has no set duration.
+ */
+static int64_t
+generation_planned_end(struct jmx_runner *r)
+{
+	if (r->duration_ms <= 0 || r->gen_t0 == 0)
+		return 0;
+	return r->gen_t0 + r->duration_ms - r->rec.active_ms;
+}
+
+/*
+ * Start a segment for each placement, all for duration_ms (0: the plan's
+ * own) with ramp_ms (-1: the run's): prepare everywhere, then launch
+ * everywhere, wait until every JMeter holds at the sync point and give
+ * them all one T0 (*t0).  They join the current generation.  On failure
+ * every one of them is stopped.
+ */
+static enum jmx_code
+start_segments(struct jmx_runner *r, const struct placement *pl, int n,
+    int64_t duration_ms, int64_t ramp_ms, int64_t *t0, struct jmx_err *err)
+{
+	const struct jmx_settings *set = &r->cfg->settings;
+	struct jmx_buf *bundles = xcalloc((size_t)n, sizeof *bundles);
+	struct phase *ph = xcalloc((size_t)n, sizeof *ph);
+	int64_t deadline_s, ramp, end;
+	enum jmx_code code;
+	char **args;
+	int i;
+
+	*t0 = 0;
+	ramp = ramp_ms >= 0 ? ramp_ms : r->ramp_ms;
+	code = build_bundles(r, pl, n, (duration_ms + 999) / 1000,
+	    ramp_ms >= 0 ? (ramp_ms + 999) / 1000 : -1, bundles, err);
+	if (code != JMX_OK)
+		goto out;
+	deadline_s = (READY_TIMEOUT_MS + ramp + set->deadline_grace_ms) / 1000 +
+	    (duration_ms > 0 ? duration_ms / 1000 : r->duration_ms > 0 ?
+	    r->duration_ms / 1000 : UNBOUNDED_DEADLINE_S);
+	args = launch_args(r);
+	for (i = 0; i < n; i++) {
+		struct jmx_seg *s = jmx_seg_new(&pl[i].ra->a, r->rec.id, set,
+		    r->req->keep);
+
+		jmx_part_set(&s->part, pl[i].part->groups,
+		    pl[i].part->ngroups, pl[i].part->scale);
+		s->rec.part = jmx_part_format(&s->part);
+		s->rec.slice = xstrdup(pl[i].slice);
+		s->rec.replaces = pl[i].replaces;
+		s->rec.gen = r->gen;
+		s->rec.deadline_ms = jmx_now_ms() + deadline_s * 1000;
+		jmx_store_segment_create(r->store, &s->rec, NULL);
+		jmx_seg_set_id(s, s->rec.id, r->rec.run_dir);
+		add_seg(r, s);
+		ph[i].seg = s;
+		ph[i].bundle = &bundles[i];
+		ph[i].deadline_s = deadline_s;
+		ph[i].args = (const char *const *)args;
+	}
+	if ((code = run_phase(r, ph, n, phase_prepare, err)) == JMX_OK &&
+	    (code = run_phase(r, ph, n, phase_launch, err)) == JMX_OK &&
+	    (code = run_phase(r, ph, n, phase_ready, err)) == JMX_OK) {
+		*t0 = jmx_now_ms() + START_MARGIN_MS + max_rtt(r);
+		for (i = 0; i < n; i++)
+			ph[i].t0 = *t0;
+		code = run_phase(r, ph, n, phase_go, err);
+	}
+	if (*t0 == 0)
+		*t0 = jmx_now_ms();
+	/* Workers for all: the failed ones end the JMeters that started. */
+	for (i = 0; i < n; i++) {
+		struct jmx_seg *s = ph[i].seg;
+
+		free(s->rec.state);
+		s->rec.state = xstrdup(code == JMX_OK ? "running" : "failed");
+		s->rec.start_ms = *t0;
+		end = duration_ms > 0 ? *t0 + duration_ms : r->duration_ms > 0 ?
+		    *t0 + r->duration_ms : 0;
+		s->planned_end_ms = end;
+		jmx_store_segment_update(r->store, &s->rec, NULL);
+		if (s->rec.work_dir == NULL)
+			continue;
+		if (code != JMX_OK)
+			jmx_seg_stop(s, 2);
+		if (jmx_seg_state(s) != JMX_SEG_FAILED || s->pid > 0)
+			jmx_seg_start_worker(s);
+	}
+	for (i = 0; args[i] != NULL; i++)
+		free(args[i]);
+	free(args);
+out:
+	for (i = 0; i < n; i++)
+		jmx_buf_free(&bundles[i]);
+	free(bundles);
+	free(ph);
+	return code;
+}
+
+/*
+ * Start a new generation: the placements, for duration_ms with ramp_ms
+ * (as start_segments); it becomes the current one, its T0 the
+ * generation's.
+ */
+static enum jmx_code
+start_generation(struct jmx_runner *r, const struct placement *pl, int n,
+    int64_t duration_ms, int64_t ramp_ms, struct jmx_err *err)
+{
+	enum jmx_code code;
+
+	if (r->nsegs > 0)
+		r->gen++;
+	code = start_segments(r, pl, n, duration_ms, ramp_ms, &r->gen_t0,
+	    err);
+	if (r->t0 == 0)
+		r->t0 = r->gen_t0;
+	return code;
+}
+
+enum jmx_code
+jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
+{
+	struct placement *pl = xcalloc((size_t)r->n, sizeof *pl);
+	struct jmx_part *parts = xcalloc((size_t)r->n, sizeof *parts);
+	char detail[128];
+	int i, g;
+
+	r->rec.state = JMX_RUN_STARTING;
+	jmx_store_run_update(r->store, &r->rec, NULL);
+	for (i = 0; i < r->n; i++) {
+		struct ragent *ra = &r->agents[i];
+		const struct jmx_split_share *sh = &r->split->agents[i];
+
+		put_run_agent(r, ra, -1, "ok");
+		for (g = 0; g < r->plan->ngroups; g++)
+			if (r->plan->groups[g].enabled)
+				jmx_store_share_put(r->store, r->rec.id,
+				    ra->a.conf->name, g,
+				    r->plan->groups[g].name,
+				    sh->groups[g].threads, NULL);
+		/* The probe's session is done; segments have their own. */
+		jmx_agent_disconnect(&ra->a);
+		jmx_part_init(&parts[i], r->plan->ngroups);
+		jmx_part_set(&parts[i], sh->groups, r->plan->ngroups,
+		    sh->share.scale);
+		pl[i].ra = ra;
+		pl[i].part = &parts[i];
+		pl[i].slice = ra->a.conf->name;
+	}
+	event(r, "validated", NULL, NULL, NULL);
+	r->window = jmx_hist_new();
+	r->window_start = jmx_mono_ms();
+	if (start_generation(r, pl, r->n, r->duration_ms, -1, err) != JMX_OK)
+		r->start_failed = 1;
+	for (i = 0; i < r->n; i++)
+		jmx_part_free(&parts[i]);
+	free(parts);
+	free(pl);
+	r->rec.start_ms = r->t0;
+	r->rec.state = r->start_failed ? JMX_RUN_STOPPING : JMX_RUN_RUNNING;
+	jmx_store_run_update(r->store, &r->rec, NULL);
+	snprintf(detail, sizeof detail, "%d agents", r->n);
+	event(r, r->start_failed ? "start_failed" : "started", NULL,
+	    r->start_failed ? err->msg : detail, NULL);
+	return r->start_failed ? err->code : JMX_OK;
+}
+
 /*
  * Once a segment's worker is through, say so in the store at once: a
  * controller that takes the run over must not tail it again.
@@ -1276,7 +1470,10 @@ record_end(struct jmx_runner *r, struct jmx_seg *s)
 
 	if (st != JMX_SEG_DONE && st != JMX_SEG_FAILED)
 		return;
-	state = st == JMX_SEG_FAILED ? "lost" : "ended";
+	if (s->lost)
+		state = s->fenced ? "fenced" : "lost";
+	else
+		state = st == JMX_SEG_FAILED ? "failed" : "ended";
 	if (s->rec.state != NULL && strcmp(s->rec.state, state) == 0)
 		return;
 	free(s->rec.state);
@@ -1284,23 +1481,20 @@ record_end(struct jmx_runner *r, struct jmx_seg *s)
 	s->rec.jtl_records = s->jtl_records;
 	s->rec.end_ms = jmx_now_ms();
 	jmx_store_segment_update(r->store, &s->rec, NULL);
+	if (s->fenced)
+		event(r, "fenced", s->rec.agent, "its old JMeter is stopped "
+		    "and its results are in", NULL);
 }
 
-/* Are all segments of the current generation over? */
+/* Does any segment of the current generation still carry load? */
 static int
 generation_over(struct jmx_runner *r)
 {
-	enum jmx_seg_state st;
 	int i;
 
-	for (i = 0; i < r->n; i++) {
-		if (r->agents[i].cur == NULL)
-			continue;
-		st = jmx_seg_state(r->agents[i].cur);
-		if (st == JMX_SEG_RUNNING || (st == JMX_SEG_NEW &&
-		    r->agents[i].cur->thread_started))
+	for (i = 0; i < r->nsegs; i++)
+		if (r->segs[i]->rec.gen == r->gen && jmx_seg_live(r->segs[i]))
 			return 0;
-	}
 	return 1;
 }
 
@@ -1309,9 +1503,9 @@ stop_generation(struct jmx_runner *r, int level)
 {
 	int i;
 
-	for (i = 0; i < r->n; i++)
-		if (r->agents[i].cur != NULL)
-			jmx_seg_stop(r->agents[i].cur, level);
+	for (i = 0; i < r->nsegs; i++)
+		if (r->segs[i]->rec.gen == r->gen)
+			jmx_seg_stop(r->segs[i], level);
 }
 
 static void
@@ -1338,10 +1532,10 @@ generation_end(struct jmx_runner *r)
 	int64_t end = 0;
 	int i;
 
-	for (i = 0; i < r->n; i++) {
-		struct jmx_seg *s = r->agents[i].cur;
+	for (i = 0; i < r->nsegs; i++) {
+		struct jmx_seg *s = r->segs[i];
 
-		if (s == NULL)
+		if (s->rec.gen != r->gen)
 			continue;
 		pthread_mutex_lock(&s->lock);
 		if (s->last_end > end)
@@ -1393,6 +1587,46 @@ begin_stop(struct jmx_runner *r, int level, const char *actor)
 	}
 }
 
+static struct ragent *
+agent_named(struct jmx_runner *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->agents[i].a.conf->name, name) == 0)
+			return &r->agents[i];
+	return NULL;
+}
+
+/*
+ * What a resume starts again: every segment of the current generation
+ * that carried load to the pause (not lost), same agent, part and data.
+ * *pl is the caller's to free.
+ */
+static int
+resume_placements(struct jmx_runner *r, struct placement **pl)
+{
+	struct ragent *ra;
+	int i, n = 0;
+
+	*pl = xcalloc((size_t)r->nsegs + 1, sizeof **pl);
+	for (i = 0; i < r->nsegs; i++) {
+		struct jmx_seg *s = r->segs[i];
+
+		if (s->rec.gen != r->gen || s->lost ||
+		    jmx_seg_state(s) != JMX_SEG_DONE ||
+		    (ra = agent_named(r, s->rec.agent)) == NULL)
+			continue;
+		(*pl)[n].ra = ra;
+		(*pl)[n].part = &s->part;
+		(*pl)[n].slice = s->rec.slice != NULL ? s->rec.slice :
+		    ra->a.conf->name;
+		(*pl)[n].replaces = s->rec.replaces;
+		n++;
+	}
+	return n;
+}
+
 /* Refuse a command the run's state does not allow. */
 static void
 refuse(struct jmx_runner *r, int64_t id, enum jmx_run_state want,
@@ -1412,8 +1646,11 @@ handle_command(struct jmx_runner *r, int64_t id, const char *verb,
     const char *actor, struct jmx_err *err)
 {
 	enum jmx_run_state st = r->rec.state;
+	struct placement *pl;
+	enum jmx_code code;
 	char msg[256];
 	int64_t remaining;
+	int n;
 
 	if (r->cmd_id != 0) {
 		jmx_store_command_done(r->store, id, 0, "another command is "
@@ -1459,8 +1696,13 @@ handle_command(struct jmx_runner *r, int64_t id, const char *verb,
 		remaining = r->duration_ms - r->rec.active_ms;
 		set_run_state(r, JMX_RUN_RESUMING);
 		event(r, "resuming", NULL, NULL, actor);
-		if (start_generation(r, remaining > 1000 ? remaining : 1000,
-		    r->cfg->settings.resume_ramp ? -1 : 0, err) != JMX_OK) {
+		n = resume_placements(r, &pl);
+		code = n == 0 ? jmx_err_set(err, JMX_ERR_STATE, "no agent "
+		    "left to resume on") : start_generation(r, pl, n,
+		    remaining > 1000 ? remaining : 1000,
+		    r->cfg->settings.resume_ramp ? -1 : 0, err);
+		free(pl);
+		if (code != JMX_OK) {
 			snprintf(msg, sizeof msg, "resume failed: %s", err->msg);
 			jmx_store_command_done(r->store, id, 0, msg, NULL);
 			event(r, "resume_failed", NULL, err->msg, actor);
@@ -1497,12 +1739,33 @@ poll_commands(struct jmx_runner *r, struct jmx_err *err)
 	free(actor);
 }
 
+/*
+ * Segments that took over a lost agent's load started late: end them
+ * with the rest of their generation, at its planned end.
+ */
+static void
+end_takeovers(struct jmx_runner *r)
+{
+	int64_t end = generation_planned_end(r);
+	int i;
+
+	if (end == 0 || r->stopping || r->pausing || jmx_now_ms() < end + 1000)
+		return;
+	for (i = 0; i < r->nsegs; i++)
+		if (r->segs[i]->rec.gen == r->gen &&
+		    r->segs[i]->rec.start_ms > r->gen_t0)
+			jmx_seg_stop(r->segs[i], 1);
+}
+
 /* Move the run along: pausing -> paused, stopping -> done. */
 static int
 advance(struct jmx_runner *r)
 {
 	char detail[64];
-	int over = generation_over(r);
+	int over;
+
+	end_takeovers(r);
+	over = generation_over(r);
 
 	if (r->stop_level > r->stop_sent) {
 		r->stop_sent = r->stop_level;
@@ -1524,18 +1787,366 @@ advance(struct jmx_runner *r)
 	return over && !r->pausing;
 }
 
-/* The agents' probe data and weights, as the first controller saw them. */
-static enum jmx_code
-adopt_agents(struct jmx_runner *r, struct jmx_err *err)
+/* Does the agent carry load now? */
+static int
+has_live(struct jmx_runner *r, const struct ragent *ra)
 {
+	int i;
+
+	for (i = 0; i < r->nsegs; i++)
+		if (strcmp(r->segs[i]->rec.agent, ra->a.conf->name) == 0 &&
+		    jmx_seg_live(r->segs[i]))
+			return 1;
+	return 0;
+}
+
+/* Threads an agent can still take: its capacity minus its live load. */
+static int
+room_on(struct jmx_runner *r, const struct ragent *ra)
+{
+	int64_t used = 0;
+	int i;
+
+	for (i = 0; i < r->nsegs; i++)
+		if (strcmp(r->segs[i]->rec.agent, ra->a.conf->name) == 0 &&
+		    jmx_seg_live(r->segs[i]))
+			used += jmx_part_peak(r->plan, r->segs[i]->part.groups);
+	return used >= ra->max_threads ? 0 : (int)(ra->max_threads - used);
+}
+
+/*
+ * Bring a spare into the run: reserved (if no other run holds it), a
+ * row in run_agents, an agent of the run.  Its index, -1 if it cannot.
+ */
+static int
+join_spare(struct jmx_runner *r, struct ragent *sp)
+{
+	const char *name = sp->a.conf->name;
+	struct jmx_err err = { 0 };
+	struct ragent *ra;
+	struct jmx_agent probe = sp->a;
+
+	if (sp->joined || sp->verr.code != JMX_OK || sp->max_threads <= 0 ||
+	    holder(r, sp) != 0)
+		return -1;
+	if (jmx_store_reserve(r->store, r->rec.id, &name, 1, jmx_now_ms(),
+	    HEARTBEAT_STALE_MS, &err) != JMX_OK) {
+		log_warn("spare '%s': %s", name, err.msg);
+		return -1;
+	}
+	sp->joined = 1;
+	ra = append_agent(r, &r->agents, &r->n, sp->a.conf);
+	ra->a = probe;
+	ra->a.ssh = NULL;
+	ra->weight = sp->weight;
+	ra->max_threads = sp->max_threads;
+	ra->spare = 1;
+	ra->state = "spare";
+	put_run_agent(r, ra, -1, "spare");
+	event(r, "spare_joined", name, "to take over a lost agent's load",
+	    NULL);
+	return ra->idx;
+}
+
+/*
+ * Who takes over a lost part needing need threads: spares first (idle,
+ * kept for this), then, if they are not enough, every agent carrying
+ * load, each with its free room (so the load spreads).  Fills idx[]
+ * (into r->agents) and cap[]; returns how many.
+ */
+static int
+takers(struct jmx_runner *r, int64_t need, int *idx, int *cap)
+{
+	int64_t got = 0;
+	int i, j, k, n = 0, spares_short;
+
+	for (i = 0; i < r->nspares && got < need; i++) {
+		if ((k = join_spare(r, &r->spares[i])) < 0)
+			continue;
+		idx[n] = k;
+		cap[n] = r->agents[k].max_threads;
+		got += cap[n++];
+	}
+	spares_short = got < need;
+	for (i = 0; i < r->n && spares_short; i++) {
+		struct ragent *ra = &r->agents[i];
+
+		for (j = 0; j < n && idx[j] != i; j++)
+			;
+		if (j < n || ra->lost || !has_live(r, ra) ||
+		    (k = room_on(r, ra)) <= 0)
+			continue;
+		idx[n] = i;
+		cap[n++] = k;
+	}
+	return n;
+}
+
+/* When the lost segment's load stopped: its last sample's end. */
+static int64_t
+loss_start(struct jmx_seg *s)
+{
+	int64_t t;
+
+	pthread_mutex_lock(&s->lock);
+	t = s->last_end > 0 ? s->last_end : s->seen_ms > 0 ? s->seen_ms :
+	    s->lost_ms;
+	pthread_mutex_unlock(&s->lock);
+	return t;
+}
+
+/* Record the main load of part as missing from from_ms to to_ms. */
+static void
+shortfall(struct jmx_runner *r, const struct jmx_seg *s,
+    const struct jmx_part *part, const char *kind, int64_t from_ms,
+    int64_t to_ms, const char *reason)
+{
+	struct jmx_shortfall_rec f;
+	int g;
+
+	for (g = 0; g < r->plan->ngroups; g++) {
+		enum jmx_plan_kind k = r->plan->groups[g].kind;
+
+		if (!((k == JMX_PLAN_THREADS && part->groups[g].threads > 0) ||
+		    (k == JMX_PLAN_OPEN_MODEL && part->groups[g].scale > 0)))
+			continue;
+		memset(&f, 0, sizeof f);
+		f.segment_id = s->rec.id;
+		f.agent = s->rec.agent;
+		f.kind = (char *)kind;
+		f.grp = g;
+		f.grp_name = r->plan->groups[g].name;
+		f.threads = part->groups[g].threads;
+		f.from_ms = from_ms;
+		f.to_ms = to_ms;
+		f.reason = (char *)reason;
+		jmx_store_shortfall_add(r->store, r->rec.id, &f, NULL);
+	}
+}
+
+/*
+ * Each taker's data: the lost segment's slice of every split data file,
+ * cut again between them by threads; too few rows to cut, each gets it
+ * whole (rows are then used twice, as said in the event).
+ */
+static int
+slice_for_takers(struct jmx_runner *r, const struct jmx_seg *lost,
+    const struct placement *pl, int n)
+{
+	struct shipped *data;
+	const char *from = lost->rec.slice != NULL ? lost->rec.slice :
+	    lost->rec.agent;
+	const char **tags = xcalloc((size_t)n, sizeof *tags);
+	double *w = xcalloc((size_t)n, sizeof *w);
+	struct jmx_err err = { 0 };
+	int i, j, ndata, whole = 0;
+
+	for (i = 0; i < n; i++) {
+		tags[i] = pl[i].slice;
+		w[i] = (double)jmx_part_main_threads(r->plan, pl[i].part) + 1;
+	}
+	ndata = collect_data(r, &data);
+	for (j = 0; j < ndata; j++) {
+		if (!data[j].split || cut_data(r, &data[j], from, n, w, tags,
+		    &err) == JMX_OK)
+			continue;
+		whole = 1;
+		for (i = 0; i < n; i++)
+			cut_data(r, &data[j], from, 1, w, &tags[i], NULL);
+	}
+	shipped_free(data, ndata);
+	free(tags);
+	free(w);
+	return whole;
+}
+
+/*
+ * Move a lost segment's load to other agents for the time left (left_ms)
+ * and record what could not be moved, and the handover gap.
+ */
+static void
+move_part(struct jmx_runner *r, struct jmx_seg *s, int64_t from,
+    int64_t left_ms)
+{
+	const struct jmx_plan *plan = r->plan;
+	int max = r->n + r->nspares + 1, *idx, *cap, n, i, k = 0, whole = 0;
+	struct jmx_part *outs, rest, placed;
+	struct placement *pl;
+	struct jmx_err err = { 0 };
+	struct jmx_buf d = { 0 };
+	int64_t t0 = 0, ramp;
+	char **tags;
+
+	idx = xcalloc((size_t)max, sizeof *idx);
+	cap = xcalloc((size_t)max, sizeof *cap);
+	n = takers(r, jmx_part_peak(plan, s->part.groups), idx, cap);
+	outs = xcalloc((size_t)n + 1, sizeof *outs);
+	pl = xcalloc((size_t)n + 1, sizeof *pl);
+	tags = xcalloc((size_t)n + 1, sizeof *tags);
+	jmx_part_init(&rest, plan->ngroups);
+	jmx_part_init(&placed, plan->ngroups);
+	for (i = 0; i < n; i++)
+		jmx_part_init(&outs[i], plan->ngroups);
+	if (n > 0)
+		jmx_part_divide(plan, &s->part, cap, n,
+		    r->test->setup_on_all, outs, &rest);
+	else
+		jmx_part_set(&rest, s->part.groups, plan->ngroups,
+		    s->part.scale);
+	for (i = 0; i < n; i++) {
+		if (!jmx_part_has_load(plan, &outs[i]))
+			continue;
+		xasprintf(&tags[k], "%lld.%d", (long long)s->rec.id, k);
+		pl[k].ra = &r->agents[idx[i]];
+		pl[k].part = &outs[i];
+		pl[k].slice = tags[k];
+		pl[k].replaces = s->rec.id;
+		k++;
+	}
+	if (k == 0)
+		jmx_err_set(&err, JMX_ERR_AGENT, "no agent has room for it");
+	else {
+		whole = slice_for_takers(r, s, pl, k);
+		ramp = r->ramp_ms - active_ms(r, jmx_now_ms());
+		start_segments(r, pl, k, left_ms, ramp > 0 ? ramp : 0, &t0,
+		    &err);
+	}
+	if (err.code != JMX_OK) {
+		shortfall(r, s, &s->part, "unplaced", from, 0, err.msg);
+		event(r, "move_failed", s->rec.agent, err.msg, NULL);
+		goto out;
+	}
+	for (i = 0; i < plan->ngroups; i++)
+		placed.groups[i].threads = s->part.groups[i].threads -
+		    rest.groups[i].threads;
+	shortfall(r, s, &placed, "handover", from, t0, "moved to other "
+	    "agents");
+	if (jmx_part_has_load(plan, &rest))
+		shortfall(r, s, &rest, "unplaced", from, 0, "no room left "
+		    "for it");
+	jmx_buf_addf(&d, "%lld of %lld threads moved to",
+	    (long long)jmx_part_main_threads(plan, &placed),
+	    (long long)jmx_part_main_threads(plan, &s->part));
+	for (i = 0; i < k; i++) {
+		pl[i].ra->peak_threads += jmx_part_peak(plan,
+		    pl[i].part->groups);
+		if (pl[i].ra->spare)
+			put_run_agent(r, pl[i].ra, -1, "ok");
+		jmx_buf_addf(&d, "%s %s (%lld)", i > 0 ? "," : "",
+		    pl[i].ra->a.conf->name,
+		    (long long)jmx_part_main_threads(plan, pl[i].part));
+	}
+	jmx_buf_addf(&d, "; load back %.1f s after it stopped (lost "
+	    "%.1f s after, takers started in %.1f s)%s",
+	    (double)(t0 - from) / 1000, (double)(s->lost_ms - from) / 1000,
+	    (double)(t0 - s->lost_ms) / 1000, whole ? "; data rows reused: "
+	    "too few to cut" : "");
+	event(r, "share_moved", s->rec.agent, d.data, NULL);
+out:
+	for (i = 0; i < n; i++)
+		jmx_part_free(&outs[i]);
+	for (i = 0; i < k; i++)
+		free(tags[i]);
+	jmx_part_free(&rest);
+	jmx_part_free(&placed);
+	jmx_buf_free(&d);
+	free(outs);
+	free(pl);
+	free(tags);
+	free(idx);
+	free(cap);
+}
+
+/*
+ * A segment was declared lost: record it, then as the policy says move
+ * its load (redistribute), go on without it (continue-partial) or stop
+ * the run (abort).
+ */
+static void
+handle_loss(struct jmx_runner *r, struct jmx_seg *s, const char *cause)
+{
+	const struct jmx_settings *set = &r->cfg->settings;
+	struct ragent *ra = agent_named(r, s->rec.agent);
+	int64_t from = loss_start(s), end = generation_planned_end(r);
+	int64_t left = end - jmx_now_ms();
+	const char *why = NULL;
+
+	free(s->rec.cause);
+	s->rec.cause = xstrdup(cause);
+	jmx_store_segment_update(r->store, &s->rec, NULL);
+	if (ra != NULL)
+		ra->lost = 1;
+	event(r, "agent_lost", s->rec.agent, cause, NULL);
+	if (!jmx_part_has_load(r->plan, &s->part))
+		return;
+	if (r->finishing || r->stopping || r->pausing ||
+	    r->rec.state != JMX_RUN_RUNNING)
+		why = "lost while the run was ending or pausing";
+	else if (set->on_agent_failure == JMX_POLICY_ABORT) {
+		why = "on_agent_failure is abort: the run is stopped";
+		r->aborted = 1;
+		begin_stop(r, 2, "controller");
+	} else if (set->on_agent_failure == JMX_POLICY_CONTINUE_PARTIAL)
+		why = "on_agent_failure is continue-partial";
+	else if (end == 0)
+		why = "the plan has no set duration to take over";
+	else if (left < MIN_MOVE_MS)
+		why = "too little of the run was left to move it";
+	if (why != NULL) {
+		shortfall(r, s, &s->part, "unplaced", from, 0, why);
+		event(r, "share_not_moved", s->rec.agent, why, NULL);
+		return;
+	}
+	move_part(r, s, from, left);
+}
+
+/* Act on segments newly declared lost. */
+static void
+check_losses(struct jmx_runner *r)
+{
+	char cause[256];
+	int i;
+
+	for (i = 0; i < r->nsegs; i++)
+		if (r->segs[i]->rec.cause == NULL &&
+		    jmx_seg_lost(r->segs[i], cause, sizeof cause))
+			handle_loss(r, r->segs[i], cause);
+}
+
+/* An agent as the first controller saw it (its run_agents row). */
+static void
+agent_from_row(struct jmx_runner *r, struct ragent *ra,
+    const struct jmx_run_agent_rec *row)
+{
+	ra->a.clock_offset_ms = row->clock_offset_ms;
+	ra->a.cores = row->cores;
+	ra->a.mem_avail_mb = row->mem_mb;
+	snprintf(ra->a.java_version, sizeof ra->a.java_version, "%s",
+	    row->java_version != NULL ? row->java_version : "");
+	snprintf(ra->a.jmeter_version, sizeof ra->a.jmeter_version, "%s",
+	    row->jmeter_version != NULL ? row->jmeter_version : "");
+	set_capacity(r, ra);
+	ra->weight = row->weight;
+	ra->peak_threads = (int)row->threads;
+	ra->state = "ok";
+}
+
+/*
+ * The run's agents as stored: those of the split (spares_too 0), or the
+ * spares that joined it (spares_too 1, after the split is made again).
+ */
+static enum jmx_code
+adopt_agents(struct jmx_runner *r, int spares_too, struct jmx_err *err)
+{
+	const struct jmx_agent_conf *conf;
 	struct jmx_run_agent_rec *v;
+	struct ragent *ra;
 	int i, j, n;
 
 	if (jmx_store_run_agents(r->store, r->rec.id, &v, &n, err) != JMX_OK)
 		return err->code;
-	for (i = 0; i < r->n; i++) {
-		struct ragent *ra = &r->agents[i];
-
+	for (i = 0; !spares_too && i < r->n; i++) {
+		ra = &r->agents[i];
 		for (j = 0; j < n; j++)
 			if (strcmp(v[j].agent, ra->a.conf->name) == 0)
 				break;
@@ -1545,34 +2156,24 @@ adopt_agents(struct jmx_runner *r, struct jmx_err *err)
 			    "no agent '%s'", (long long)r->rec.id,
 			    ra->a.conf->name);
 		}
-		ra->weight = v[j].weight;
-		ra->max_threads = INT_MAX;	/* checked when it started */
-		ra->a.clock_offset_ms = v[j].clock_offset_ms;
-		ra->a.cores = v[j].cores;
-		ra->a.mem_avail_mb = v[j].mem_mb;
-		snprintf(ra->a.java_version, sizeof ra->a.java_version, "%s",
-		    v[j].java_version != NULL ? v[j].java_version : "");
-		snprintf(ra->a.jmeter_version, sizeof ra->a.jmeter_version,
-		    "%s", v[j].jmeter_version != NULL ? v[j].jmeter_version :
-		    "");
-		ra->state = "ok";
+		agent_from_row(r, ra, &v[j]);
+	}
+	for (j = 0; spares_too && j < n; j++) {
+		if (agent_named(r, v[j].agent) != NULL ||
+		    (conf = jmx_config_agent(r->cfg, v[j].agent)) == NULL)
+			continue;
+		ra = append_agent(r, &r->agents, &r->n, conf);
+		agent_from_row(r, ra, &v[j]);
+		ra->spare = 1;
 	}
 	jmx_run_agent_recs_free(v, n);
 	return JMX_OK;
 }
 
-static struct ragent *
-agent_named(struct jmx_runner *r, const char *name)
-{
-	int i;
-
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->agents[i].a.conf->name, name) == 0)
-			return &r->agents[i];
-	return NULL;
-}
-
-/* Segments from the store: live ones are tailed on, ended ones kept. */
+/*
+ * Segments from the store: live ones are tailed on, ended ones kept.
+ * The current generation is the newest; its T0 its first start.
+ */
 static enum jmx_code
 adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 {
@@ -1584,6 +2185,13 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 
 	if (jmx_store_segments(r->store, r->rec.id, &v, &n, err) != JMX_OK)
 		return err->code;
+	for (i = 0; i < n; i++)
+		if (v[i].gen > r->gen)
+			r->gen = v[i].gen;
+	for (i = 0; i < n; i++)
+		if (v[i].gen == r->gen && v[i].start_ms > 0 &&
+		    (r->gen_t0 == 0 || v[i].start_ms < r->gen_t0))
+			r->gen_t0 = v[i].start_ms;
 	for (i = 0; i < n; i++) {
 		if ((ra = agent_named(r, v[i].agent)) == NULL)
 			continue;
@@ -1594,16 +2202,32 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 		memset(&v[i], 0, sizeof v[i]);
 		jmx_seg_set_id(s, s->rec.id, r->rec.run_dir);
 		add_seg(r, s);
-		ra->cur = s;
-		if (s->rec.start_ms > r->gen_t0)
-			r->gen_t0 = s->rec.start_ms;
+		jmx_part_init(&s->part, r->plan->ngroups);
+		if (s->rec.part == NULL || jmx_part_parse(s->rec.part,
+		    r->plan->ngroups, &s->part, err) != JMX_OK) {
+			jmx_segment_recs_free(v, n);
+			return jmx_err_set(err, JMX_ERR_STATE, "run %lld: "
+			    "segment %lld has no part of the load to take "
+			    "over", (long long)r->rec.id,
+			    (long long)s->rec.id);
+		}
+		if (s->rec.cause != NULL) {
+			s->lost = 1;
+			snprintf(s->cause, sizeof s->cause, "%s",
+			    s->rec.cause);
+			ra->lost = 1;
+		}
+		if (s->rec.gen == r->gen)
+			s->planned_end_ms = generation_planned_end(r);
 		if (strcmp(s->rec.state, "running") == 0 &&
-		    s->rec.work_dir != NULL) {
+		    s->rec.work_dir != NULL && !s->lost) {
 			if (jmx_seg_adopt(s) != JMX_OK)
 				log_warn("%s", s->err.msg);
 		} else {
-			s->state = strcmp(s->rec.state, "ended") == 0 ?
+			s->state = strcmp(s->rec.state, "ended") == 0 ||
+			    strcmp(s->rec.state, "fenced") == 0 ?
 			    JMX_SEG_DONE : JMX_SEG_FAILED;
+			s->fenced = strcmp(s->rec.state, "fenced") == 0;
 			s->status = "done";
 			s->jtl_records = s->rec.jtl_records;
 		}
@@ -1663,8 +2287,8 @@ jmx_runner_attach(struct jmx_runner *r, int64_t run_id, struct jmx_err *err)
 		return jmx_err_set(err, JMX_ERR_STATE, "run %lld has ended "
 		    "(%s)", (long long)run_id,
 		    jmx_run_state_name(r->rec.state));
-	if (adopt_agents(r, err) != JMX_OK || jmx_runner_split(r, err) !=
-	    JMX_OK)
+	if (adopt_agents(r, 0, err) != JMX_OK || jmx_runner_split(r, err) !=
+	    JMX_OK || adopt_agents(r, 1, err) != JMX_OK)
 		return err->code;
 	r->duration_ms = r->rec.duration_ms;
 	r->ramp_ms = r->rec.ramp_ms;
@@ -1722,6 +2346,7 @@ jmx_runner_poll(struct jmx_runner *r, struct jmx_runner_progress *p,
 			return err->code;
 		record_end(r, r->segs[i]);
 	}
+	check_losses(r);
 	poll_commands(r, err);
 	done = advance(r);
 	/* Rate and p95 over windows of about five seconds. */
@@ -1735,8 +2360,7 @@ jmx_runner_poll(struct jmx_runner *r, struct jmx_runner_progress *p,
 	}
 	heartbeat(r);
 	for (i = 0; i < r->n; i++)
-		if (r->agents[i].cur != NULL &&
-		    jmx_seg_state(r->agents[i].cur) == JMX_SEG_RUNNING)
+		if (has_live(r, &r->agents[i]))
 			up++;
 	memset(p, 0, sizeof *p);
 	p->state = r->rec.state;
@@ -1812,15 +2436,50 @@ archive_results(struct jmx_runner *r)
 	free(loose);
 }
 
+/*
+ * The share of the planned load that ran: planned thread-time (threads
+ * times active time) less what the shortfalls say was missing.  Sets
+ * *unplaced to the count of shortfalls that never ran elsewhere.
+ */
+static double
+delivered(struct jmx_runner *r, int *unplaced)
+{
+	struct jmx_shortfall_rec *v;
+	double planned, missing = 0, pct;
+	int i, n;
+
+	*unplaced = 0;
+	jmx_store_shortfall_close(r->store, r->rec.id, r->rec.end_ms, NULL);
+	if (jmx_store_shortfalls(r->store, r->rec.id, &v, &n, NULL) != JMX_OK)
+		return 0;
+	for (i = 0; i < n; i++) {
+		missing += (double)v[i].threads * (double)(v[i].to_ms -
+		    v[i].from_ms);
+		if (strcmp(v[i].kind, "unplaced") == 0)
+			(*unplaced)++;
+	}
+	jmx_shortfall_recs_free(v, n);
+	planned = (double)r->rec.threads * (double)r->rec.active_ms;
+	if (planned <= 0)
+		return r->samples > 0 ? 100 : 0;
+	pct = 100.0 * (1 - missing / planned);
+	return pct < 0 ? 0 : pct > 100 ? 100 : pct;
+}
+
 enum jmx_code
 jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
     struct jmx_err *err)
 {
 	struct jmx_runner_progress p;
 	int64_t first = INT64_MAX, last = INT64_MIN, jtl = 0;
-	int i, lost = 0, counted = 1;
+	int i, unplaced, counted = 1;
 	char detail[256];
 
+	/* A lost agent that has not come back by now is given up. */
+	r->finishing = 1;
+	for (i = 0; i < r->nsegs; i++)
+		if (r->segs[i]->lost)
+			jmx_seg_abandon(r->segs[i]);
 	for (i = 0; i < r->nsegs; i++)
 		jmx_seg_join(r->segs[i]);
 	if (jmx_runner_poll(r, &p, err) != JMX_OK)
@@ -1828,23 +2487,20 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	archive_results(r);
 	for (i = 0; i < r->nsegs; i++) {
 		struct jmx_seg *s = r->segs[i];
-		int failed = jmx_seg_state(s) == JMX_SEG_FAILED;
 
-		if (failed && !r->start_failed) {
-			lost++;
-			event(r, "agent_lost", s->rec.agent, s->err.msg, NULL);
-		}
-		if (s->jtl_records < 0)
+		if (s->jtl_records < 0 && s->rec.work_dir != NULL) {
 			counted = 0;
-		else
+			if (s->lost)
+				event(r, "not_reconciled", s->rec.agent,
+				    "its JTL could not be fetched", NULL);
+		} else if (s->jtl_records > 0)
 			jtl += s->jtl_records;
 		record_end(r, s);
 	}
 	/* The start skew: the first generation's first samples. */
-	for (i = 0; i < r->n && i < r->nsegs; i++) {
+	for (i = 0; i < r->nsplit && i < r->nsegs; i++) {
 		struct ragent *ra = &r->agents[i];
 		struct jmx_seg *s = r->segs[i];
-		struct jmx_run_agent_rec ar;
 
 		ra->first_start = s->first_start;
 		if (s->first_start != INT64_MAX) {
@@ -1853,20 +2509,12 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 			if (s->first_start > last)
 				last = s->first_start;
 		}
-		memset(&ar, 0, sizeof ar);
-		ar.agent = (char *)ra->a.conf->name;
-		ar.host = (char *)ra->a.conf->host;
-		ar.weight = ra->weight;
-		ar.threads = ra->peak_threads;
-		ar.clock_offset_ms = ra->a.clock_offset_ms;
-		ar.skew_ms = s->first_start != INT64_MAX ?
-		    s->first_start - r->t0 : -1;
-		ar.java_version = ra->a.java_version;
-		ar.jmeter_version = ra->a.jmeter_version;
-		ar.cores = ra->a.cores;
-		ar.mem_mb = ra->a.mem_avail_mb;
-		ar.state = jmx_seg_state(s) == JMX_SEG_FAILED ? "lost" : "ok";
-		jmx_store_run_agent_put(r->store, r->rec.id, &ar, NULL);
+	}
+	for (i = 0; i < r->n; i++) {
+		struct ragent *ra = &r->agents[i];
+
+		put_run_agent(r, ra, ra->first_start != INT64_MAX ?
+		    ra->first_start - r->t0 : -1, ra->lost ? "lost" : "ok");
 	}
 	if (r->rec.state == JMX_RUN_RUNNING)
 		close_generation(r, jmx_now_ms());
@@ -1874,18 +2522,19 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	r->rec.jtl_records = counted ? jtl : -1;
 	r->rec.skew_ms = first != INT64_MAX ? last - first : -1;
 	r->rec.end_ms = jmx_now_ms();
-	r->rec.delivered_pct = r->nsegs > 0 ?
-	    100.0 * (r->nsegs - lost) / r->nsegs : 0;
-	if (r->start_failed || (r->nsegs > 0 && lost == r->nsegs))
+	r->rec.delivered_pct = delivered(r, &unplaced);
+	if (r->start_failed || r->aborted)
 		r->rec.state = JMX_RUN_FAILED;
-	else if (lost > 0)
+	else if (unplaced > 0)
 		r->rec.state = JMX_RUN_PARTIAL;
 	else if (r->stopping)
 		r->rec.state = JMX_RUN_STOPPED;
 	else
 		r->rec.state = JMX_RUN_COMPLETED;
 	snprintf(detail, sizeof detail, "%lld samples ingested, %lld in the "
-	    "JTLs", (long long)r->rec.samples, (long long)r->rec.jtl_records);
+	    "JTLs; %.1f %% of the planned load delivered",
+	    (long long)r->rec.samples, (long long)r->rec.jtl_records,
+	    r->rec.delivered_pct);
 	event(r, jmx_run_state_name(r->rec.state), NULL, detail, NULL);
 	command_done(r, 1, jmx_run_state_name(r->rec.state));
 	if (jmx_store_run_update(r->store, &r->rec, err) != JMX_OK)
@@ -1899,6 +2548,7 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	res->jtl_records = r->rec.jtl_records;
 	res->skew_ms = r->rec.skew_ms;
 	res->delivered_pct = r->rec.delivered_pct;
+	res->threads = r->rec.threads;
 	res->run_dir = r->rec.run_dir;
 	res->archive = r->archive;
 	return JMX_OK;

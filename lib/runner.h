@@ -105,7 +105,8 @@ struct jmx_runner_result {
 	int64_t		 samples;	/* ingested */
 	int64_t		 jtl_records;	/* counted again in the JTLs */
 	int64_t		 skew_ms;	/* start skew across agents; -1 */
-	double		 delivered_pct;
+	double		 delivered_pct;	/* of planned thread-time */
+	int64_t		 threads;	/* planned total threads */
 	char		*run_dir;	/* borrowed */
 	char		*archive;	/* borrowed; NULL if none */
 };

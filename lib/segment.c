@@ -2,6 +2,7 @@
  * segment.c: one JMeter on one agent, from unpacking to collection.
  */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,10 @@ jmx_seg_new(const struct jmx_agent *agent, int64_t run_id,
 	s->rec.clock_offset_ms = agent->clock_offset_ms;
 	s->stop_grace_ms = settings->stop_grace_ms;
 	s->failure_timeout_ms = settings->failure_timeout_ms;
+	s->stall_timeout_ms = settings->stall_timeout_ms;
+	/* A hung call gives up in half the timeout: time left to redial. */
+	s->a.io_timeout_ms = (int)(s->failure_timeout_ms / 2 > 2000 ?
+	    s->failure_timeout_ms / 2 : 2000);
 	s->keep = keep;
 	s->status = "new";
 	s->first_start = INT64_MAX;
@@ -81,6 +86,10 @@ jmx_seg_free(struct jmx_seg *s)
 	free(s->rec.work_dir);
 	free(s->rec.state);
 	free(s->rec.jtl_header);
+	free(s->rec.part);
+	free(s->rec.slice);
+	free(s->rec.cause);
+	jmx_part_free(&s->part);
 	jmx_jtl_free(s->jtl);
 	jmx_agg_free(s->agg);
 	free(s->local_dir);
@@ -303,34 +312,71 @@ collect(struct jmx_seg *s)
 		jmx_agent_cleanup(&s->a, s->rec.work_dir, NULL);
 }
 
+/* The agent answered: the failure clock starts again. */
+static void
+contact(struct jmx_seg *s, int64_t *last)
+{
+	*last = jmx_mono_ms();
+	pthread_mutex_lock(&s->lock);
+	s->seen_ms = jmx_now_ms();
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Declare the segment lost, once; the runner moves its load. */
+static void
+declare_lost(struct jmx_seg *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+declare_lost(struct jmx_seg *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&s->lock);
+	if (!s->lost) {
+		va_start(ap, fmt);
+		vsnprintf(s->cause, sizeof s->cause, fmt, ap);
+		va_end(ap);
+		s->lost = 1;
+		s->lost_ms = jmx_now_ms();
+		s->status = "lost";
+	}
+	pthread_mutex_unlock(&s->lock);
+	log_warn("agent '%s': lost: %s", s->a.conf->name, s->cause);
+}
+
 /*
  * A call failed.  A refused command (the work dir is gone) will not get
- * better: the segment is lost.  A failed connection may: JMeter goes on
- * by itself on the agent, so reconnect, until the failure timeout has
- * passed since the trouble began.  Reading then resumes at the same byte
- * offset.  Returns 0 to go on, -1 when the segment is lost.
+ * better.  A failed connection may: JMeter goes on by itself on the
+ * agent, so redial until the failure timeout has passed since the last
+ * contact.  Reading then resumes at the same byte offset.  Returns 0 to
+ * go on, -1 when the segment is lost (declared so).
  */
 static int
-recover(struct jmx_seg *s, int64_t *trouble_since)
+recover(struct jmx_seg *s, int64_t last)
 {
-	struct timespec pause = { 1, 0 };
+	struct timespec pause = { 0, 500 * 1000000L };
 	struct jmx_err err = { 0 };
+	int64_t left;
 
-	if (s->err.code != JMX_ERR_SSH && s->err.code != JMX_ERR_TIMEOUT)
+	if (s->err.code != JMX_ERR_SSH && s->err.code != JMX_ERR_TIMEOUT) {
+		declare_lost(s, "%s", s->err.msg);
 		return -1;
-	if (*trouble_since == 0)
-		*trouble_since = jmx_mono_ms();
+	}
 	set_status(s, "reconnecting");
 	log_warn("agent '%s': %s; reconnecting", s->a.conf->name, s->err.msg);
 	jmx_agent_disconnect(&s->a);
-	while (jmx_mono_ms() - *trouble_since < s->failure_timeout_ms) {
-		if (jmx_agent_connect(&s->a, CONNECT_TIMEOUT_MS, &err) ==
-		    JMX_OK) {
+	while ((left = s->failure_timeout_ms - (jmx_mono_ms() - last)) > 0) {
+		if (jmx_agent_connect(&s->a, left < CONNECT_TIMEOUT_MS ?
+		    (int)left : CONNECT_TIMEOUT_MS, &err) == JMX_OK) {
 			set_status(s, s->udp_port > 0 ? "running" : "starting");
 			return 0;
 		}
 		nanosleep(&pause, NULL);
 	}
+	declare_lost(s, "no answer for %lld s (%s)",
+	    (long long)((jmx_mono_ms() - last) / 1000), err.code != JMX_OK ?
+	    err.msg : s->err.msg);
 	return -1;
 }
 
@@ -346,8 +392,135 @@ nap(struct jmx_seg *s, int ms)
 }
 
 /*
- * The worker: tail the JTL, watch JMeter, forward stops, and at the end
- * drain, collect and clean up.
+ * Has the JTL stopped growing while JMeter should be writing?  Only in
+ * the segment's window (after T0, before its planned end, no stop
+ * asked), and for the stall timeout and five times the longest quiet
+ * spell seen so far, so a slow test is not taken for a stalled one.
+ */
+static int
+stalled(struct jmx_seg *s, int64_t size, int64_t *last_size,
+    int64_t *grew, int64_t *longest)
+{
+	int64_t now = jmx_mono_ms(), wall = jmx_now_ms(), quiet;
+
+	if (size != *last_size) {
+		if (*last_size >= 0 && now - *grew > *longest)
+			*longest = now - *grew;
+		*last_size = size;
+		*grew = now;
+		return 0;
+	}
+	quiet = now - *grew;
+	return s->stall_timeout_ms > 0 && s->stop_level == 0 && size >= 0 &&
+	    wall > s->rec.start_ms && (s->planned_end_ms == 0 ||
+	    wall < s->planned_end_ms) && quiet > s->stall_timeout_ms &&
+	    quiet > 5 * *longest;
+}
+
+/*
+ * Did JMeter end by itself with an error, before its planned end and
+ * without being asked to?  Then the segment is lost, though its results
+ * are in (and still ingested).
+ */
+static void
+check_exit(struct jmx_seg *s, struct jmx_agent_status *st)
+{
+	struct jmx_err err = { 0 };
+
+	if (s->stop_level != 0 || s->lost || (s->planned_end_ms > 0 &&
+	    jmx_now_ms() >= s->planned_end_ms))
+		return;
+	if (!st->exited) {
+		/* run.sh writes the status just after JMeter's group ends. */
+		nap(s, 500);
+		if (jmx_agent_status(&s->a, s->rec.work_dir, st, &err) !=
+		    JMX_OK)
+			return;
+	}
+	if (!st->exited)
+		declare_lost(s, "JMeter vanished without an exit status");
+	else if (st->exit_code == 128 + 9)
+		declare_lost(s, "JMeter was killed (SIGKILL)");
+	else if (st->exit_code != 0)
+		declare_lost(s, "JMeter exited with status %d", st->exit_code);
+}
+
+/* Read the JTL to its end; -1 on a failed read. */
+static int
+drain(struct jmx_seg *s, int64_t *fed)
+{
+	int64_t n;
+
+	while ((n = tail_once(s, fed)) > 0)
+		;
+	return n < 0 ? -1 : 0;
+}
+
+/* The JTL is in: parse its last record, collect, done. */
+static void
+finish(struct jmx_seg *s, int exit_code, int fenced)
+{
+	pthread_mutex_lock(&s->lock);
+	/* SIGTERM flushes a complete last line; SIGKILL may cut it. */
+	jmx_jtl_finish(s->jtl, NULL);
+	s->exit_code = exit_code;
+	s->status = "collecting";
+	pthread_mutex_unlock(&s->lock);
+	collect(s);
+	pthread_mutex_lock(&s->lock);
+	s->state = JMX_SEG_DONE;
+	s->fenced = fenced;
+	s->status = fenced ? "fenced" : s->lost ? "lost" : "done";
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * A lost segment's JMeter may still run (a partition hides it, it does
+ * not stop it): as soon as the agent answers, kill it, wait until it is
+ * gone, ingest what it wrote and collect.  Until then, and until the
+ * runner abandons it, keep trying.
+ */
+static void
+fence(struct jmx_seg *s, int64_t *fed)
+{
+	struct jmx_agent_status st;
+	struct jmx_err err = { 0 };
+	int i;
+
+	while (!s->abandon) {
+		jmx_agent_disconnect(&s->a);
+		if (jmx_agent_connect(&s->a, 3000, &err) == JMX_OK &&
+		    s->rec.work_dir != NULL) {
+			set_status(s, "fencing");
+			jmx_agent_kill(&s->a, s->rec.work_dir, 1, &err);
+			for (i = 0; i < 60; i++) {
+				if (jmx_agent_status(&s->a, s->rec.work_dir,
+				    &st, &s->err) != JMX_OK || !st.running)
+					break;
+				nap(s, 250);
+			}
+			if (i < 60 && s->err.code == JMX_OK &&
+			    drain(s, fed) == 0) {
+				log_info("agent '%s': fenced: its JMeter is "
+				    "stopped and its results are in",
+				    s->a.conf->name);
+				finish(s, st.exit_code, 1);
+				return;
+			}
+			jmx_err_clear(&s->err);
+		}
+		for (i = 0; i < 100 && !s->abandon; i++)
+			nap(s, 10);
+	}
+	pthread_mutex_lock(&s->lock);
+	s->state = JMX_SEG_FAILED;
+	s->status = "lost";
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * The worker: tail the JTL, watch JMeter and the link, forward stops,
+ * and at the end drain, collect and clean up; a lost segment is fenced.
  */
 static void *
 worker(void *arg)
@@ -355,19 +528,21 @@ worker(void *arg)
 	struct jmx_seg *s = arg;
 	struct jmx_agent_status st = { 0 };
 	int64_t fed = s->rec.jtl_offset, last_status = 0, sent_ms = 0, n = 0;
-	int64_t trouble = 0;
+	int64_t last, size = -1, grew, longest = 0;
 	int sent = 0, exited = 0;
 
+	contact(s, &last);
+	grew = last;
 	while (!exited) {
 		forward_stop(s, &sent, &sent_ms);
 		if (jmx_mono_ms() - last_status >= 1000) {
 			if (jmx_agent_status(&s->a, s->rec.work_dir, &st,
 			    &s->err) != JMX_OK) {
-				if (recover(s, &trouble) != 0)
+				if (recover(s, last) != 0)
 					goto lost;
 				continue;
 			}
-			trouble = 0;
+			contact(s, &last);
 			jmx_err_clear(&s->err);
 			last_status = jmx_mono_ms();
 			if (st.udp_port > 0 && s->udp_port == 0) {
@@ -375,6 +550,13 @@ worker(void *arg)
 				set_status(s, "running");
 			}
 			exited = st.exited || !st.running;
+			if (!exited && stalled(s, st.jtl_size, &size, &grew,
+			    &longest)) {
+				declare_lost(s, "stalled: its JTL has not grown "
+				    "for %lld s", (long long)((jmx_mono_ms() -
+				    grew) / 1000));
+				goto lost;
+			}
 		}
 		/* After the exit is seen, read on until the file is drained. */
 		do {
@@ -382,7 +564,7 @@ worker(void *arg)
 				break;
 		} while (exited && n > 0);
 		if (n < 0) {
-			if (recover(s, &trouble) != 0)
+			if (recover(s, last) != 0)
 				goto lost;
 			exited = 0;
 			continue;
@@ -390,23 +572,11 @@ worker(void *arg)
 		if (!exited && n == 0)
 			nap(s, POLL_MS);
 	}
-	pthread_mutex_lock(&s->lock);
-	/* SIGTERM flushes a complete last line; SIGKILL may cut it. */
-	jmx_jtl_finish(s->jtl, NULL);
-	s->exit_code = st.exit_code;
-	s->status = "collecting";
-	pthread_mutex_unlock(&s->lock);
-	collect(s);
-	pthread_mutex_lock(&s->lock);
-	s->state = JMX_SEG_DONE;
-	s->status = "done";
-	pthread_mutex_unlock(&s->lock);
+	check_exit(s, &st);
+	finish(s, st.exit_code, 0);
 	return NULL;
 lost:
-	pthread_mutex_lock(&s->lock);
-	s->state = JMX_SEG_FAILED;
-	s->status = "lost";
-	pthread_mutex_unlock(&s->lock);
+	fence(s, &fed);
 	return NULL;
 }
 
@@ -452,6 +622,37 @@ jmx_seg_stop(struct jmx_seg *s, int level)
 {
 	if (level > s->stop_level)
 		s->stop_level = level;
+}
+
+void
+jmx_seg_abandon(struct jmx_seg *s)
+{
+	s->abandon = 1;
+}
+
+int
+jmx_seg_lost(struct jmx_seg *s, char *cause, size_t size)
+{
+	int lost;
+
+	pthread_mutex_lock(&s->lock);
+	lost = s->lost;
+	if (lost && cause != NULL)
+		snprintf(cause, size, "%s", s->cause);
+	pthread_mutex_unlock(&s->lock);
+	return lost;
+}
+
+int
+jmx_seg_live(struct jmx_seg *s)
+{
+	int live;
+
+	pthread_mutex_lock(&s->lock);
+	live = !s->lost && (s->state == JMX_SEG_RUNNING ||
+	    (s->state == JMX_SEG_NEW && s->thread_started));
+	pthread_mutex_unlock(&s->lock);
+	return live;
 }
 
 void

@@ -18,6 +18,7 @@
 
 #include "agent.h"
 #include "err.h"
+#include "part.h"
 #include "store.h"
 #include "util.h"
 
@@ -31,12 +32,25 @@ enum jmx_seg_state {
 	JMX_SEG_FAILED		/* lost or never started; err says why */
 };
 
+/*
+ * A running segment is declared lost (lost set, cause says why) when
+ * JMeter exits with an error or vanishes, when the agent cannot be
+ * reached for the failure timeout since the last contact, or when the
+ * JTL stops growing (stalled).  Its worker then fences it: it stops the
+ * old JMeter (at once if reachable, else as soon as the agent answers
+ * again), ingests what it wrote and collects; the state becomes DONE
+ * with fenced set, or FAILED when the runner abandons it first.
+ */
+
 struct jmx_seg {
 	struct jmx_agent	 a;		/* own session; conf and probe
 						   copied from the agent */
 	struct jmx_segment_rec	 rec;		/* its row in segments */
+	struct jmx_part		 part;		/* the load it carries */
 	int64_t			 stop_grace_ms;
 	int64_t			 failure_timeout_ms;
+	int64_t			 stall_timeout_ms;	/* 0: no check */
+	int64_t			 planned_end_ms;	/* our clock; 0 none */
 	int			 keep;		/* --keep: leave the work dir */
 
 	/* Under lock: shared between the worker and the main thread. */
@@ -51,8 +65,14 @@ struct jmx_seg {
 	int64_t			 samples;
 	int			 udp_port;
 	int			 exit_code;
+	int			 lost;		/* declared lost: see above */
+	char			 cause[256];	/* why */
+	int64_t			 lost_ms;	/* when declared (wall) */
+	int64_t			 seen_ms;	/* last contact before (wall) */
+	int			 fenced;	/* old JMeter stopped, results in */
 
 	volatile sig_atomic_t	 stop_level;	/* 1 Shutdown, 2 StopTestNow */
+	volatile sig_atomic_t	 abandon;	/* stop fencing: the run ends */
 	int64_t			 pid;
 	pthread_t		 tid;
 	int			 thread_started;
@@ -98,6 +118,12 @@ enum jmx_code	jmx_seg_start_worker(struct jmx_seg *);
 enum jmx_code	jmx_seg_adopt(struct jmx_seg *);
 /* Ask the worker to stop JMeter: 1 graceful, 2 at once. */
 void		 jmx_seg_stop(struct jmx_seg *, int level);
+/* Give up on a lost segment's fencing (the worker ends soon). */
+void		 jmx_seg_abandon(struct jmx_seg *);
+/* Is it lost?  Copies the cause (size bytes) when it is. */
+int		 jmx_seg_lost(struct jmx_seg *, char *cause, size_t size);
+/* Is it carrying load: started, not ended, not lost? */
+int		 jmx_seg_live(struct jmx_seg *);
 void		 jmx_seg_join(struct jmx_seg *);
 /* The state, under the lock. */
 enum jmx_seg_state jmx_seg_state(struct jmx_seg *);

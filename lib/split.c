@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "part.h"
 #include "split.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -167,38 +168,6 @@ jmx_split_free(struct jmx_split *s)
 	free(s);
 }
 
-/* Threads alive at once at worst on one agent (see split.h). */
-static int
-peak(const struct jmx_plan *plan, const struct jmx_split_share *a)
-{
-	int64_t setup = 0, mains = 0, mainmax = 0, teardown = 0, p;
-	int g, t;
-
-	for (g = 0; g < plan->ngroups; g++) {
-		t = a->groups[g].threads;
-		switch (plan->groups[g].kind) {
-		case JMX_PLAN_SETUP:
-			setup += t;
-			break;
-		case JMX_PLAN_TEARDOWN:
-			teardown += t;
-			break;
-		case JMX_PLAN_THREADS:
-			mains += t;
-			if (t > mainmax)
-				mainmax = t;
-			break;
-		case JMX_PLAN_OPEN_MODEL:
-			break;
-		}
-	}
-	p = plan->serialize ? mainmax : mains;
-	if (setup > p)
-		p = setup;
-	if (teardown > p)
-		p = teardown;
-	return p > 2000000000 ? 2000000000 : (int)p;
-}
 
 enum jmx_code
 jmx_split_plan(const struct jmx_plan *plan,
@@ -299,7 +268,7 @@ jmx_split_plan(const struct jmx_plan *plan,
 
 	for (i = 0; i < nagents; i++) {
 		a = &s->agents[i];
-		a->peak_threads = peak(plan, a);
+		a->peak_threads = jmx_part_peak(plan, a->groups);
 		sum += a->peak_threads;
 		a->idle = 1;
 		for (gi = 0; gi < plan->ngroups; gi++)

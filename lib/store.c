@@ -159,6 +159,28 @@ static const char *const migrations[] = {
 	"  name TEXT NOT NULL,"
 	"  value TEXT,"
 	"  PRIMARY KEY (run_id, seq));",
+	/*
+	 * 4: agent failures.  A segment records its generation, the part of
+	 * the load it carries (to run it again on resume or take it over),
+	 * the data slice it reads, the lost segment it replaces and why it
+	 * was lost; shortfalls, the load that did not run as planned.
+	 */
+	"ALTER TABLE segments ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE segments ADD COLUMN part TEXT;"
+	"ALTER TABLE segments ADD COLUMN slice TEXT;"
+	"ALTER TABLE segments ADD COLUMN replaces INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE segments ADD COLUMN cause TEXT;"
+	"CREATE TABLE shortfalls ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  segment_id INTEGER NOT NULL,"
+	"  agent TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  grp INTEGER NOT NULL,"
+	"  grp_name TEXT NOT NULL,"
+	"  threads INTEGER NOT NULL,"
+	"  from_ms INTEGER NOT NULL,"
+	"  to_ms INTEGER NOT NULL DEFAULT 0,"
+	"  reason TEXT);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -688,12 +710,15 @@ jmx_store_segment_create(struct jmx_store *st, struct jmx_segment_rec *s,
 	if (step_done(st, prepare(st, err,
 	    "INSERT INTO segments (run_id, agent, work_dir, state, pid,"
 	    " udp_port, start_ms, end_ms, deadline_ms, jtl_offset, jtl_header,"
-	    " records, jtl_records, clock_offset_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", "isssiiiiiisiii",
+	    " records, jtl_records, clock_offset_ms, gen, part, slice,"
+	    " replaces, cause)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    "isssiiiiiisiiiissis",
 	    s->run_id, s->agent, s->work_dir, s->state, s->pid,
 	    (int64_t)s->udp_port, s->start_ms, s->end_ms, s->deadline_ms,
 	    s->jtl_offset, s->jtl_header, s->records, s->jtl_records,
-	    s->clock_offset_ms), err) != JMX_OK)
+	    s->clock_offset_ms, (int64_t)s->gen, s->part, s->slice,
+	    s->replaces, s->cause), err) != JMX_OK)
 		return JMX_ERR_STORE;
 	s->id = sqlite3_last_insert_rowid(st->db);
 	return JMX_OK;
@@ -706,10 +731,11 @@ jmx_store_segment_update(struct jmx_store *st,
 	return step_done(st, prepare(st, err,
 	    "UPDATE segments SET work_dir = ?, state = ?, pid = ?,"
 	    " udp_port = ?, start_ms = ?, end_ms = ?, deadline_ms = ?,"
-	    " jtl_header = ?, jtl_records = ?, clock_offset_ms = ?"
-	    " WHERE id = ?", "ssiiiiisiii", s->work_dir, s->state, s->pid,
-	    (int64_t)s->udp_port, s->start_ms, s->end_ms, s->deadline_ms,
-	    s->jtl_header, s->jtl_records, s->clock_offset_ms, s->id), err);
+	    " jtl_header = ?, jtl_records = ?, clock_offset_ms = ?,"
+	    " cause = ? WHERE id = ?", "ssiiiiisiisi", s->work_dir, s->state,
+	    s->pid, (int64_t)s->udp_port, s->start_ms, s->end_ms,
+	    s->deadline_ms, s->jtl_header, s->jtl_records, s->clock_offset_ms,
+	    s->cause, s->id), err);
 }
 
 enum jmx_code
@@ -731,7 +757,8 @@ jmx_store_segments(struct jmx_store *st, int64_t run,
 
 	stmt = prepare(st, err, "SELECT id, run_id, agent, work_dir, state,"
 	    " pid, udp_port, start_ms, end_ms, deadline_ms, jtl_offset,"
-	    " jtl_header, records, jtl_records, clock_offset_ms FROM segments"
+	    " jtl_header, records, jtl_records, clock_offset_ms, gen, part,"
+	    " slice, replaces, cause FROM segments"
 	    " WHERE run_id = ? ORDER BY id", "i", run);
 	if (stmt == NULL)
 		return JMX_ERR_STORE;
@@ -753,6 +780,11 @@ jmx_store_segments(struct jmx_store *st, int64_t run,
 		s->records = sqlite3_column_int64(stmt, 12);
 		s->jtl_records = sqlite3_column_int64(stmt, 13);
 		s->clock_offset_ms = sqlite3_column_int64(stmt, 14);
+		s->gen = sqlite3_column_int(stmt, 15);
+		s->part = col_str(stmt, 16);
+		s->slice = col_str(stmt, 17);
+		s->replaces = sqlite3_column_int64(stmt, 18);
+		s->cause = col_str(stmt, 19);
 	}
 	sqlite3_finalize(stmt);
 	*out = v;
@@ -776,6 +808,82 @@ jmx_segment_recs_free(struct jmx_segment_rec *v, int n)
 		free(v[i].work_dir);
 		free(v[i].state);
 		free(v[i].jtl_header);
+		free(v[i].part);
+		free(v[i].slice);
+		free(v[i].cause);
+	}
+	free(v);
+}
+
+enum jmx_code
+jmx_store_shortfall_add(struct jmx_store *st, int64_t run,
+    const struct jmx_shortfall_rec *f, struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "INSERT INTO shortfalls (run_id, segment_id, agent, kind, grp,"
+	    " grp_name, threads, from_ms, to_ms, reason)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?)", "iissisiiis", run, f->segment_id,
+	    f->agent, f->kind, (int64_t)f->grp, f->grp_name, f->threads,
+	    f->from_ms, f->to_ms, f->reason), err);
+}
+
+enum jmx_code
+jmx_store_shortfall_close(struct jmx_store *st, int64_t run, int64_t to_ms,
+    struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "UPDATE shortfalls SET to_ms = max(?, from_ms)"
+	    " WHERE run_id = ? AND to_ms = 0", "ii", to_ms, run), err);
+}
+
+enum jmx_code
+jmx_store_shortfalls(struct jmx_store *st, int64_t run,
+    struct jmx_shortfall_rec **out, int *n, struct jmx_err *err)
+{
+	struct jmx_shortfall_rec *v = NULL, *f;
+	sqlite3_stmt *stmt;
+	int rc, count = 0;
+
+	stmt = prepare(st, err, "SELECT segment_id, agent, kind, grp,"
+	    " grp_name, threads, from_ms, to_ms, reason FROM shortfalls"
+	    " WHERE run_id = ? ORDER BY rowid", "i", run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		v = xreallocarray(v, (size_t)count + 1, sizeof *v);
+		f = &v[count++];
+		f->segment_id = sqlite3_column_int64(stmt, 0);
+		f->agent = col_str(stmt, 1);
+		f->kind = col_str(stmt, 2);
+		f->grp = sqlite3_column_int(stmt, 3);
+		f->grp_name = col_str(stmt, 4);
+		f->threads = sqlite3_column_int64(stmt, 5);
+		f->from_ms = sqlite3_column_int64(stmt, 6);
+		f->to_ms = sqlite3_column_int64(stmt, 7);
+		f->reason = col_str(stmt, 8);
+	}
+	sqlite3_finalize(stmt);
+	*out = v;
+	*n = count;
+	if (rc != SQLITE_DONE) {
+		jmx_shortfall_recs_free(v, count);
+		*out = NULL;
+		*n = 0;
+		return db_error(st, err, "read shortfalls");
+	}
+	return JMX_OK;
+}
+
+void
+jmx_shortfall_recs_free(struct jmx_shortfall_rec *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].agent);
+		free(v[i].kind);
+		free(v[i].grp_name);
+		free(v[i].reason);
 	}
 	free(v);
 }

@@ -74,6 +74,29 @@ struct jmx_segment_rec {
 	int64_t	 records;	/* records ingested */
 	int64_t	 jtl_records;	/* records in the JTL at collection; -1 */
 	int64_t	 clock_offset_ms;
+	int	 gen;		/* generation: 0, then one more per resume */
+	char	*part;		/* its load: jmx_part_format(); NULL = none */
+	char	*slice;		/* tag of the data slices it reads */
+	int64_t	 replaces;	/* the lost segment whose load it took; 0 */
+	char	*cause;		/* why it was lost; NULL if it was not */
+};
+
+/*
+ * A row of shortfalls: threads of one thread group of a lost segment
+ * that did not run from from_ms to to_ms (0 while still missing).  kind
+ * "unplaced": nowhere to run them (the run is partial); "handover": they
+ * ran again elsewhere from to_ms on.
+ */
+struct jmx_shortfall_rec {
+	int64_t	 segment_id;
+	char	*agent;
+	char	*kind;
+	int	 grp;
+	char	*grp_name;
+	int64_t	 threads;
+	int64_t	 from_ms;
+	int64_t	 to_ms;
+	char	*reason;
 };
 
 /* A row of events: the run's timeline. */
@@ -169,6 +192,15 @@ enum jmx_code	jmx_store_segment_advance(struct jmx_store *, int64_t seg,
 enum jmx_code	jmx_store_segments(struct jmx_store *, int64_t run,
 		    struct jmx_segment_rec **out, int *n, struct jmx_err *);
 void		jmx_segment_recs_free(struct jmx_segment_rec *, int);
+
+/* Shortfalls; _close() ends every open window at to_ms. */
+enum jmx_code	jmx_store_shortfall_add(struct jmx_store *, int64_t run,
+		    const struct jmx_shortfall_rec *, struct jmx_err *);
+enum jmx_code	jmx_store_shortfall_close(struct jmx_store *, int64_t run,
+		    int64_t to_ms, struct jmx_err *);
+enum jmx_code	jmx_store_shortfalls(struct jmx_store *, int64_t run,
+		    struct jmx_shortfall_rec **out, int *n, struct jmx_err *);
+void		jmx_shortfall_recs_free(struct jmx_shortfall_rec *, int);
 
 /* Events: the timeline. */
 enum jmx_code	jmx_store_event(struct jmx_store *, int64_t run,

@@ -192,3 +192,49 @@ wait_gone() {	# wait_gone PID
 		_i=$((_i + 1))
 	done
 }
+
+# Totals of a finished run against its agents' JTLs: those archived, and
+# those of lost segments never collected, up to where they were read
+# (found where the agent left them: the bed's hosts share /tmp; what an
+# agent wrote after it became unreachable is out of reach).  Nothing
+# counted twice, nothing lost.
+check_exact() {	# check_exact RUN WHAT
+	rm -rf "$TEST_DIR/agents"
+	run_archive "$1" "$TEST_DIR/agents"
+	_n=$(cat "$TEST_DIR"/agents/*/*/results.jtl | grep -vc '^timeStamp')
+	db "select work_dir, jtl_offset from segments where run_id = $1 and
+	    state = 'lost' and work_dir is not null" | tr '|' ' ' >"$TEST_DIR/lost"
+	while read -r _wd _off; do
+		[ -f "$_wd/results.jtl" ] || continue
+		_n=$((_n + $(head -c "$_off" "$_wd/results.jtl" |
+		    grep -vc '^timeStamp')))
+		diag "$2: $(($(grep -vc '^timeStamp' "$_wd/results.jtl") - \
+		    $(head -c "$_off" "$_wd/results.jtl" | grep -vc '^timeStamp'))) records written while unreachable"
+	done <"$TEST_DIR/lost"
+	ok "$([ "$_n" -gt 0 ]; echo $?)" "$2: the agents' JTLs hold $_n records"
+	is "$(db "select sum(count) from buckets where run_id = $1")" "$_n" \
+	    "$2: stored samples = JTL records, none twice, none lost"
+	is "$(db "select samples from runs where id = $1")" "$_n" "$2: run total"
+	[ "$(db "select count(*) from segments where run_id = $1
+	    and state = 'lost'")" = 0 ] &&
+	    is "$(db "select jtl_records from runs where id = $1")" "$_n" \
+	    "$2: reconciled"
+}
+
+# The pid of the JVM of a run's first segment on an agent.
+java_of() {	# java_of RUN AGENT
+	_wd=$(db "select work_dir from segments where run_id = $1 and
+	    agent = '$2' order by id limit 1")
+	for _p in /proc/[0-9]*; do
+		[ "$(readlink "$_p/cwd" 2>/dev/null)" = "$_wd" ] &&
+		    [ "$(cat "$_p/comm" 2>/dev/null)" = java ] &&
+		    echo "${_p#/proc/}"
+	done
+}
+
+# The most threads active at once in any second of a run, all agents.
+peak_threads() {	# peak_threads RUN
+	db "select max(t) from (select sum(m) t from (select sec,
+	    max(all_threads) m from buckets where run_id = $1
+	    group by sec, segment_id) group by sec)"
+}

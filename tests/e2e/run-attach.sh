@@ -6,19 +6,6 @@
 
 steady_bed
 
-# Totals of a finished run, checked against its archived JTLs.
-check_exact() {	# check_exact RUN WHAT
-	rm -rf "$TEST_DIR/agents"
-	run_archive "$1" "$TEST_DIR/agents"
-	_n=$(cat "$TEST_DIR"/agents/*/*/results.jtl | grep -vc '^timeStamp')
-	ok "$([ "$_n" -gt 0 ]; echo $?)" "$2: the agents' JTLs hold $_n records"
-	is "$(db "select sum(count) from buckets where run_id = $1")" "$_n" \
-	    "$2: stored samples = JTL records, none twice, none lost"
-	is "$(db "select samples from runs where id = $1")" "$_n" "$2: run total"
-	is "$(db "select jtl_records from runs where id = $1")" "$_n" \
-	    "$2: reconciled"
-}
-
 id=$("$JMX_RUN" --config "$conf" --detach steady 2>/dev/null)
 wait_db "select coalesce(sum(count), 0) from buckets where run_id = $id" 0
 sleep 2

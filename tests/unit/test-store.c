@@ -38,7 +38,7 @@
 #include "tap.h"
 
 #define T0	1700000000000LL
-#define NMIGRATIONS	3	/* entries of migrations[] in store.c */
+#define NMIGRATIONS	4	/* entries of migrations[] in store.c */
 #define INJECT	"'); DROP TABLE runs; --"
 
 /* Output of the sqlite3 tool running sql on db, trailing newline cut. */
@@ -93,11 +93,11 @@ test_open(const char *dir, const char *db)
 	ok(strncmp(jmx_store_libversion(), "SQLite 3.", 9) == 0,
 	    "libversion '%s'", jmx_store_libversion());
 	is_sql(db, "PRAGMA journal_mode", "wal", "journal mode is WAL");
-	is_sql(db, "PRAGMA user_version", "3", "user_version on disk");
+	is_sql(db, "PRAGMA user_version", "4", "user_version on disk");
 	is_sql(db, "SELECT group_concat(name, ' ') FROM (SELECT name FROM"
 	    " sqlite_master WHERE type = 'table' ORDER BY name)",
 	    "buckets commands errors events labels reservations run_agents"
-	    " run_options runs segments shares", "all tables made");
+	    " run_options runs segments shares shortfalls", "all tables made");
 
 	is_int(jmx_store_run_latest(st, &id, &err), JMX_ERR_NOTFOUND,
 	    "latest of no runs: NOTFOUND");
@@ -414,7 +414,15 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 	s.deadline_ms = 2000;
 	s.jtl_records = -1;
 	s.clock_offset_ms = -12;
+	s.gen = 2;
+	s.part = "0.5 3:0.5 0:0";
+	s.slice = "agent-a";
+	s.replaces = 41;
 	is_int(jmx_store_segment_create(st, &s, &err), JMX_OK, "segment a");
+	s.gen = 0;
+	s.part = NULL;
+	s.slice = NULL;
+	s.replaces = 0;
 	*seg_a = s.id;
 	s.agent = "agent-b";
 	s.udp_port = 4446;
@@ -438,6 +446,7 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 	s.jtl_header = "timeStamp,elapsed,label,\"my var\"";
 	s.jtl_records = 77;
 	s.clock_offset_ms = 5;
+	s.cause = "JMeter was killed (SIGKILL)";
 	is_int(jmx_store_segment_update(st, &s, &err), JMX_OK,
 	    "segment update");
 	is_int(jmx_store_segment_advance(st, *seg_a, 4096, 50, &err), JMX_OK,
@@ -464,6 +473,14 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 		is_str(v[0].jtl_header, s.jtl_header, "seg: jtl_header");
 		is_int(v[0].jtl_records, 77, "seg: jtl_records");
 		is_int(v[0].clock_offset_ms, 5, "seg: clock_offset_ms");
+		is_int(v[0].gen, 2, "seg: gen");
+		is_str(v[0].part, "0.5 3:0.5 0:0", "seg: part");
+		is_str(v[0].slice, "agent-a", "seg: slice");
+		is_int(v[0].replaces, 41, "seg: replaces");
+		is_str(v[0].cause, "JMeter was killed (SIGKILL)",
+		    "seg: cause by update");
+		ok(v[1].part == NULL && v[1].cause == NULL,
+		    "seg b: no part, no cause");
 		is_str(v[1].agent, "agent-b", "seg b: agent");
 		is_str(v[1].work_dir, "/tmp/jmx seg 'a'", "seg b: work_dir");
 		is_int(v[1].udp_port, 4446, "seg b: udp_port");
@@ -473,6 +490,52 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 		is_int(v[1].clock_offset_ms, -12, "seg b: clock offset");
 	}
 	jmx_segment_recs_free(v, n);
+}
+
+static void
+test_shortfalls(struct jmx_store *st, int64_t run, int64_t other)
+{
+	struct jmx_shortfall_rec f, *v;
+	struct jmx_err err = { 0 };
+	int n;
+
+	memset(&f, 0, sizeof f);
+	f.segment_id = 7;
+	f.agent = "agent-b";
+	f.kind = "unplaced";
+	f.grp = 1;
+	f.grp_name = "Users, \"quoted\"";
+	f.threads = 4;
+	f.from_ms = 5000;
+	f.reason = "no agent has room for it";
+	is_int(jmx_store_shortfall_add(st, run, &f, &err), JMX_OK,
+	    "shortfall added");
+	f.kind = "handover";
+	f.to_ms = 4000;		/* before from: kept as given */
+	jmx_store_shortfall_add(st, run, &f, &err);
+	jmx_store_shortfall_add(st, other, &f, &err);
+	f.from_ms = 9000;
+	f.to_ms = 0;
+	jmx_store_shortfall_add(st, run, &f, &err);
+	is_int(jmx_store_shortfall_close(st, run, 8000, &err), JMX_OK,
+	    "open windows closed");
+	is_int(jmx_store_shortfalls(st, run, &v, &n, &err), JMX_OK,
+	    "shortfalls read");
+	is_int(n, 3, "three for the run, in order");
+	if (n == 3) {
+		is_str(v[0].agent, "agent-b", "agent");
+		is_str(v[0].kind, "unplaced", "kind");
+		is_int(v[0].grp, 1, "group index");
+		is_str(v[0].grp_name, "Users, \"quoted\"", "group name");
+		is_int(v[0].threads, 4, "threads");
+		is_int(v[0].segment_id, 7, "segment");
+		is_int(v[0].to_ms, 8000, "an open window ends at the close");
+		is_int(v[1].to_ms, 4000, "a closed window is left alone");
+		is_int(v[2].to_ms, 9000, "a window opened after the close "
+		    "ends where it began");
+		is_str(v[0].reason, "no agent has room for it", "reason");
+	}
+	jmx_shortfall_recs_free(v, n);
 }
 
 static void
@@ -918,6 +981,7 @@ main(void)
 	(void)sa;
 	(void)sb;
 	test_events(st, run, other);
+	test_shortfalls(st, run, other);
 	test_commands(st, run, other);
 	test_reserve(st);
 	test_buckets(st, db);
