@@ -65,6 +65,9 @@ struct ragent {
 	int			 joined;	/* (in spares) it did join */
 };
 
+struct move;
+static void	cancel_standby(struct jmx_runner *, const char *);
+
 struct jmx_runner {
 	const struct jmx_config		*cfg;
 	const struct jmx_run_request	*req;
@@ -91,6 +94,7 @@ struct jmx_runner {
 	int64_t				 gen_t0;	/* its T0 */
 	int				 aborted;	/* on_agent_failure: abort */
 	int				 finishing;	/* in jmx_runner_finish */
+	struct move			*standby;	/* takers staged ahead */
 	int64_t				 duration_ms;	/* planned, 0 unknown */
 	int64_t				 ramp_ms;
 
@@ -178,6 +182,7 @@ jmx_runner_free(struct jmx_runner *r)
 
 	if (r == NULL)
 		return;
+	cancel_standby(r, "the controller is ending");
 	for (i = 0; i < r->nsegs; i++)
 		jmx_seg_free(r->segs[i]);
 	free(r->segs);
@@ -1303,35 +1308,62 @@ generation_planned_end(struct jmx_runner *r)
 	return r->gen_t0 + r->duration_ms - r->rec.active_ms;
 }
 
-/*
- * Start a segment for each placement, all for duration_ms (0: the plan's
- * own) with ramp_ms (-1: the run's): prepare everywhere, then launch
- * everywhere, wait until every JMeter holds at the sync point and give
- * them all one T0 (*t0).  They join the current generation.  On failure
- * every one of them is stopped.
- */
-static enum jmx_code
-start_segments(struct jmx_runner *r, const struct placement *pl, int n,
-    int64_t duration_ms, int64_t ramp_ms, int64_t *t0, struct jmx_err *err)
+/* Segments started together: staged to the sync point, then released. */
+struct batch {
+	struct phase	*ph;
+	int		 n;
+	char		**args;
+	struct jmx_buf	*bundles;
+	int64_t		 duration_ms;
+	enum jmx_code	 code;		/* of staging */
+	struct jmx_err	 err;
+};
+
+static void
+batch_free(struct batch *b)
 {
-	const struct jmx_settings *set = &r->cfg->settings;
-	struct jmx_buf *bundles = xcalloc((size_t)n, sizeof *bundles);
-	struct phase *ph = xcalloc((size_t)n, sizeof *ph);
-	int64_t deadline_s, ramp, end;
-	enum jmx_code code;
-	char **args;
 	int i;
 
-	*t0 = 0;
+	for (i = 0; b->args != NULL && b->args[i] != NULL; i++)
+		free(b->args[i]);
+	free(b->args);
+	for (i = 0; i < b->n; i++)
+		jmx_buf_free(&b->bundles[i]);
+	free(b->bundles);
+	free(b->ph);
+	memset(b, 0, sizeof *b);
+}
+
+/*
+ * Stage a segment for each placement, all for duration_ms (0: the plan's
+ * own) with ramp_ms (-1: the run's): prepare everywhere, then launch
+ * everywhere, and wait until every JMeter holds at the sync point.  They
+ * join the current generation.  The outcome is in b->code and b->err.
+ */
+static void
+stage(struct jmx_runner *r, const struct placement *pl, int n,
+    int64_t duration_ms, int64_t ramp_ms, struct batch *b)
+{
+	const struct jmx_settings *set = &r->cfg->settings;
+	int64_t deadline_s, ramp;
+	int i;
+
+	memset(b, 0, sizeof *b);
+	b->n = n;
+	b->duration_ms = duration_ms;
+	b->bundles = xcalloc((size_t)n + 1, sizeof *b->bundles);
+	b->ph = xcalloc((size_t)n + 1, sizeof *b->ph);
 	ramp = ramp_ms >= 0 ? ramp_ms : r->ramp_ms;
-	code = build_bundles(r, pl, n, (duration_ms + 999) / 1000,
-	    ramp_ms >= 0 ? (ramp_ms + 999) / 1000 : -1, bundles, err);
-	if (code != JMX_OK)
-		goto out;
+	b->code = build_bundles(r, pl, n, (duration_ms + 999) / 1000,
+	    ramp_ms >= 0 ? (ramp_ms + 999) / 1000 : -1, b->bundles, &b->err);
+	if (b->code != JMX_OK) {
+		b->n = 0;
+		return;
+	}
 	deadline_s = (READY_TIMEOUT_MS + ramp + set->deadline_grace_ms) / 1000 +
 	    (duration_ms > 0 ? duration_ms / 1000 : r->duration_ms > 0 ?
 	    r->duration_ms / 1000 : UNBOUNDED_DEADLINE_S);
-	args = launch_args(r);
+	b->args = launch_args(r);
 	for (i = 0; i < n; i++) {
 		struct jmx_seg *s = jmx_seg_new(&pl[i].ra->a, r->rec.id, set,
 		    r->req->keep);
@@ -1346,31 +1378,53 @@ start_segments(struct jmx_runner *r, const struct placement *pl, int n,
 		jmx_store_segment_create(r->store, &s->rec, NULL);
 		jmx_seg_set_id(s, s->rec.id, r->rec.run_dir);
 		add_seg(r, s);
-		ph[i].seg = s;
-		ph[i].bundle = &bundles[i];
-		ph[i].deadline_s = deadline_s;
-		ph[i].args = (const char *const *)args;
+		b->ph[i].seg = s;
+		b->ph[i].bundle = &b->bundles[i];
+		b->ph[i].deadline_s = deadline_s;
+		b->ph[i].args = (const char *const *)b->args;
 	}
-	if ((code = run_phase(r, ph, n, phase_prepare, err)) == JMX_OK &&
-	    (code = run_phase(r, ph, n, phase_launch, err)) == JMX_OK &&
-	    (code = run_phase(r, ph, n, phase_ready, err)) == JMX_OK) {
+	if ((b->code = run_phase(r, b->ph, n, phase_prepare, &b->err)) ==
+	    JMX_OK && (b->code = run_phase(r, b->ph, n, phase_launch,
+	    &b->err)) == JMX_OK)
+		b->code = run_phase(r, b->ph, n, phase_ready, &b->err);
+}
+
+/*
+ * Give a staged batch one T0 (*t0), or, when staging failed or cancel is
+ * set, stop it.  Either way every segment gets its worker (a stopped
+ * one ends the JMeter that started) and the batch is freed.
+ */
+static enum jmx_code
+release(struct jmx_runner *r, struct batch *b, int cancel, int64_t *t0,
+    struct jmx_err *err)
+{
+	enum jmx_code code = b->code;
+	int64_t d;
+	int i;
+
+	*t0 = 0;
+	if (code != JMX_OK)
+		*err = b->err;
+	else if (cancel)
+		code = jmx_err_set(err, JMX_ERR_STATE, "cancelled");
+	else {
 		*t0 = jmx_now_ms() + START_MARGIN_MS + max_rtt(r);
-		for (i = 0; i < n; i++)
-			ph[i].t0 = *t0;
-		code = run_phase(r, ph, n, phase_go, err);
+		for (i = 0; i < b->n; i++)
+			b->ph[i].t0 = *t0;
+		code = run_phase(r, b->ph, b->n, phase_go, err);
 	}
 	if (*t0 == 0)
 		*t0 = jmx_now_ms();
-	/* Workers for all: the failed ones end the JMeters that started. */
-	for (i = 0; i < n; i++) {
-		struct jmx_seg *s = ph[i].seg;
+	d = b->duration_ms > 0 ? b->duration_ms : r->duration_ms;
+	for (i = 0; i < b->n; i++) {
+		struct jmx_seg *s = b->ph[i].seg;
 
 		free(s->rec.state);
-		s->rec.state = xstrdup(code == JMX_OK ? "running" : "failed");
+		s->rec.state = xstrdup(code == JMX_OK ? "running" : cancel ?
+		    "cancelled" : "failed");
+		s->cancelled = cancel;
 		s->rec.start_ms = *t0;
-		end = duration_ms > 0 ? *t0 + duration_ms : r->duration_ms > 0 ?
-		    *t0 + r->duration_ms : 0;
-		s->planned_end_ms = end;
+		s->planned_end_ms = d > 0 ? *t0 + d : 0;
 		jmx_store_segment_update(r->store, &s->rec, NULL);
 		if (s->rec.work_dir == NULL)
 			continue;
@@ -1379,15 +1433,22 @@ start_segments(struct jmx_runner *r, const struct placement *pl, int n,
 		if (jmx_seg_state(s) != JMX_SEG_FAILED || s->pid > 0)
 			jmx_seg_start_worker(s);
 	}
-	for (i = 0; args[i] != NULL; i++)
-		free(args[i]);
-	free(args);
-out:
-	for (i = 0; i < n; i++)
-		jmx_buf_free(&bundles[i]);
-	free(bundles);
-	free(ph);
+	batch_free(b);
 	return code;
+}
+
+/*
+ * Start a segment for each placement (see stage) and give them all one
+ * T0 (*t0).  On failure every one of them is stopped.
+ */
+static enum jmx_code
+start_segments(struct jmx_runner *r, const struct placement *pl, int n,
+    int64_t duration_ms, int64_t ramp_ms, int64_t *t0, struct jmx_err *err)
+{
+	struct batch b;
+
+	stage(r, pl, n, duration_ms, ramp_ms, &b);
+	return release(r, &b, 0, t0, err);
 }
 
 /*
@@ -1472,6 +1533,8 @@ record_end(struct jmx_runner *r, struct jmx_seg *s)
 		return;
 	if (s->lost)
 		state = s->fenced ? "fenced" : "lost";
+	else if (s->cancelled)
+		state = "cancelled";
 	else
 		state = st == JMX_SEG_FAILED ? "failed" : "ended";
 	if (s->rec.state != NULL && strcmp(s->rec.state, state) == 0)
@@ -1613,7 +1676,7 @@ resume_placements(struct jmx_runner *r, struct placement **pl)
 	for (i = 0; i < r->nsegs; i++) {
 		struct jmx_seg *s = r->segs[i];
 
-		if (s->rec.gen != r->gen || s->lost ||
+		if (s->rec.gen != r->gen || s->lost || s->cancelled ||
 		    jmx_seg_state(s) != JMX_SEG_DONE ||
 		    (ra = agent_named(r, s->rec.agent)) == NULL)
 			continue;
@@ -1800,6 +1863,21 @@ has_live(struct jmx_runner *r, const struct ragent *ra)
 	return 0;
 }
 
+/* Is one of the agent's segments lost or silent? */
+static int
+in_doubt(struct jmx_runner *r, const struct ragent *ra)
+{
+	int i;
+
+	if (ra->lost)
+		return 1;
+	for (i = 0; i < r->nsegs; i++)
+		if (strcmp(r->segs[i]->rec.agent, ra->a.conf->name) == 0 &&
+		    (r->segs[i]->lost || jmx_seg_suspect(r->segs[i])))
+			return 1;
+	return 0;
+}
+
 /* Threads an agent can still take: its capacity minus its live load. */
 static int
 room_on(struct jmx_runner *r, const struct ragent *ra)
@@ -1873,7 +1951,7 @@ takers(struct jmx_runner *r, int64_t need, int *idx, int *cap)
 
 		for (j = 0; j < n && idx[j] != i; j++)
 			;
-		if (j < n || ra->lost || !has_live(r, ra) ||
+		if (j < n || in_doubt(r, ra) || !has_live(r, ra) ||
 		    (k = room_on(r, ra)) <= 0)
 			continue;
 		idx[n] = i;
@@ -1960,101 +2038,206 @@ slice_for_takers(struct jmx_runner *r, const struct jmx_seg *lost,
 	return whole;
 }
 
-/*
- * Move a lost segment's load to other agents for the time left (left_ms)
- * and record what could not be moved, and the handover gap.
- */
+/* A lost part's move: takers, their parts, placements, and a batch. */
+struct move {
+	struct jmx_seg		*lost;		/* whose part */
+	struct jmx_part		*outs;		/* per taker */
+	struct jmx_part		 rest;		/* what finds no room */
+	struct placement	*pl;		/* takers that got load */
+	char			**tags;		/* their data slices */
+	int			 n;		/* takers */
+	int			 k;		/* placements */
+	int			 whole;		/* data rows reused */
+	struct batch		 batch;
+	int			 staged;	/* batch staged ahead */
+};
+
 static void
-move_part(struct jmx_runner *r, struct jmx_seg *s, int64_t from,
-    int64_t left_ms)
+move_free(struct move *m)
+{
+	int i;
+
+	for (i = 0; i < m->n; i++)
+		jmx_part_free(&m->outs[i]);
+	for (i = 0; i < m->k; i++)
+		free(m->tags[i]);
+	jmx_part_free(&m->rest);
+	free(m->outs);
+	free(m->pl);
+	free(m->tags);
+	free(m);
+}
+
+/* Who takes which part of s's load, and their data slices. */
+static struct move *
+plan_move(struct jmx_runner *r, struct jmx_seg *s)
 {
 	const struct jmx_plan *plan = r->plan;
-	int max = r->n + r->nspares + 1, *idx, *cap, n, i, k = 0, whole = 0;
-	struct jmx_part *outs, rest, placed;
-	struct placement *pl;
-	struct jmx_err err = { 0 };
-	struct jmx_buf d = { 0 };
-	int64_t t0 = 0, ramp;
-	char **tags;
+	struct move *m = xcalloc(1, sizeof *m);
+	int max = r->n + r->nspares + 1, *idx, *cap, i;
 
 	idx = xcalloc((size_t)max, sizeof *idx);
 	cap = xcalloc((size_t)max, sizeof *cap);
-	n = takers(r, jmx_part_peak(plan, s->part.groups), idx, cap);
-	outs = xcalloc((size_t)n + 1, sizeof *outs);
-	pl = xcalloc((size_t)n + 1, sizeof *pl);
-	tags = xcalloc((size_t)n + 1, sizeof *tags);
-	jmx_part_init(&rest, plan->ngroups);
-	jmx_part_init(&placed, plan->ngroups);
-	for (i = 0; i < n; i++)
-		jmx_part_init(&outs[i], plan->ngroups);
-	if (n > 0)
-		jmx_part_divide(plan, &s->part, cap, n,
-		    r->test->setup_on_all, outs, &rest);
+	m->lost = s;
+	m->n = takers(r, jmx_part_peak(plan, s->part.groups), idx, cap);
+	m->outs = xcalloc((size_t)m->n + 1, sizeof *m->outs);
+	m->pl = xcalloc((size_t)m->n + 1, sizeof *m->pl);
+	m->tags = xcalloc((size_t)m->n + 1, sizeof *m->tags);
+	jmx_part_init(&m->rest, plan->ngroups);
+	for (i = 0; i < m->n; i++)
+		jmx_part_init(&m->outs[i], plan->ngroups);
+	if (m->n > 0)
+		jmx_part_divide(plan, &s->part, cap, m->n,
+		    r->test->setup_on_all, m->outs, &m->rest);
 	else
-		jmx_part_set(&rest, s->part.groups, plan->ngroups,
+		jmx_part_set(&m->rest, s->part.groups, plan->ngroups,
 		    s->part.scale);
-	for (i = 0; i < n; i++) {
-		if (!jmx_part_has_load(plan, &outs[i]))
+	for (i = 0; i < m->n; i++) {
+		if (!jmx_part_has_load(plan, &m->outs[i]))
 			continue;
-		xasprintf(&tags[k], "%lld.%d", (long long)s->rec.id, k);
-		pl[k].ra = &r->agents[idx[i]];
-		pl[k].part = &outs[i];
-		pl[k].slice = tags[k];
-		pl[k].replaces = s->rec.id;
-		k++;
+		xasprintf(&m->tags[m->k], "%lld.%d", (long long)s->rec.id,
+		    m->k);
+		m->pl[m->k].ra = &r->agents[idx[i]];
+		m->pl[m->k].part = &m->outs[i];
+		m->pl[m->k].slice = m->tags[m->k];
+		m->pl[m->k].replaces = s->rec.id;
+		m->k++;
 	}
-	if (k == 0)
+	if (m->k > 0)
+		m->whole = slice_for_takers(r, s, m->pl, m->k);
+	free(idx);
+	free(cap);
+	return m;
+}
+
+/* Stage a move's takers for the time left. */
+static void
+stage_move(struct jmx_runner *r, struct move *m)
+{
+	int64_t left = generation_planned_end(r) - jmx_now_ms();
+	int64_t ramp = r->ramp_ms - active_ms(r, jmx_now_ms());
+
+	stage(r, m->pl, m->k, left, ramp > 0 ? ramp : 0, &m->batch);
+	m->staged = 1;
+}
+
+/*
+ * Carry a move out (its takers staged ahead or now) and record it: the
+ * handover gap from from, what found no room, the event.  Frees m.
+ */
+static void
+finish_move(struct jmx_runner *r, struct move *m, int64_t from)
+{
+	const struct jmx_plan *plan = r->plan;
+	struct jmx_seg *s = m->lost;
+	struct jmx_part placed;
+	struct jmx_err err = { 0 };
+	struct jmx_buf d = { 0 };
+	int64_t t0 = 0;
+	int i, ahead = m->staged;
+
+	if (m->k == 0)
 		jmx_err_set(&err, JMX_ERR_AGENT, "no agent has room for it");
 	else {
-		whole = slice_for_takers(r, s, pl, k);
-		ramp = r->ramp_ms - active_ms(r, jmx_now_ms());
-		start_segments(r, pl, k, left_ms, ramp > 0 ? ramp : 0, &t0,
-		    &err);
+		if (!m->staged)
+			stage_move(r, m);
+		release(r, &m->batch, 0, &t0, &err);
 	}
 	if (err.code != JMX_OK) {
 		shortfall(r, s, &s->part, "unplaced", from, 0, err.msg);
 		event(r, "move_failed", s->rec.agent, err.msg, NULL);
-		goto out;
+		move_free(m);
+		return;
 	}
+	jmx_part_init(&placed, plan->ngroups);
 	for (i = 0; i < plan->ngroups; i++)
 		placed.groups[i].threads = s->part.groups[i].threads -
-		    rest.groups[i].threads;
+		    m->rest.groups[i].threads;
 	shortfall(r, s, &placed, "handover", from, t0, "moved to other "
 	    "agents");
-	if (jmx_part_has_load(plan, &rest))
-		shortfall(r, s, &rest, "unplaced", from, 0, "no room left "
+	if (jmx_part_has_load(plan, &m->rest))
+		shortfall(r, s, &m->rest, "unplaced", from, 0, "no room left "
 		    "for it");
 	jmx_buf_addf(&d, "%lld of %lld threads moved to",
 	    (long long)jmx_part_main_threads(plan, &placed),
 	    (long long)jmx_part_main_threads(plan, &s->part));
-	for (i = 0; i < k; i++) {
-		pl[i].ra->peak_threads += jmx_part_peak(plan,
-		    pl[i].part->groups);
-		if (pl[i].ra->spare)
-			put_run_agent(r, pl[i].ra, -1, "ok");
+	for (i = 0; i < m->k; i++) {
+		m->pl[i].ra->peak_threads += jmx_part_peak(plan,
+		    m->pl[i].part->groups);
+		if (m->pl[i].ra->spare)
+			put_run_agent(r, m->pl[i].ra, -1, "ok");
 		jmx_buf_addf(&d, "%s %s (%lld)", i > 0 ? "," : "",
-		    pl[i].ra->a.conf->name,
-		    (long long)jmx_part_main_threads(plan, pl[i].part));
+		    m->pl[i].ra->a.conf->name,
+		    (long long)jmx_part_main_threads(plan, m->pl[i].part));
 	}
 	jmx_buf_addf(&d, "; load back %.1f s after it stopped (lost "
-	    "%.1f s after, takers started in %.1f s)%s",
+	    "%.1f s after, takers started in %.1f s%s)%s",
 	    (double)(t0 - from) / 1000, (double)(s->lost_ms - from) / 1000,
-	    (double)(t0 - s->lost_ms) / 1000, whole ? "; data rows reused: "
-	    "too few to cut" : "");
+	    (double)(t0 - s->lost_ms) / 1000, ahead ? ", staged ahead" :
+	    "", m->whole ? "; data rows reused: too few to cut" : "");
 	event(r, "share_moved", s->rec.agent, d.data, NULL);
-out:
-	for (i = 0; i < n; i++)
-		jmx_part_free(&outs[i]);
-	for (i = 0; i < k; i++)
-		free(tags[i]);
-	jmx_part_free(&rest);
 	jmx_part_free(&placed);
 	jmx_buf_free(&d);
-	free(outs);
-	free(pl);
-	free(tags);
-	free(idx);
-	free(cap);
+	move_free(m);
+}
+
+/* Stop a standby's staged takers: its agent answered after all. */
+static void
+cancel_standby(struct jmx_runner *r, const char *why)
+{
+	struct move *m = r->standby;
+	struct jmx_err err = { 0 };
+	int64_t t0;
+
+	if (m == NULL)
+		return;
+	r->standby = NULL;
+	release(r, &m->batch, 1, &t0, &err);
+	event(r, "standby_cancelled", m->lost->rec.agent, why, NULL);
+	move_free(m);
+}
+
+/*
+ * An agent gone silent may be lost when the failure timeout runs out:
+ * stage its takers now (JVMs started, held at the sync point), so that
+ * if it is, its load moves at once.  One standby at a time; it is
+ * cancelled when the agent answers again or the run ends or pauses.
+ */
+static void
+check_suspects(struct jmx_runner *r)
+{
+	int i;
+
+	if (r->standby != NULL) {
+		if (r->finishing || r->stopping || r->pausing)
+			cancel_standby(r, "the run is ending or pausing");
+		else if (!r->standby->lost->lost &&
+		    !jmx_seg_suspect(r->standby->lost))
+			cancel_standby(r, "its agent answered again");
+		return;
+	}
+	if (r->cfg->settings.on_agent_failure != JMX_POLICY_REDISTRIBUTE ||
+	    r->finishing || r->stopping || r->pausing ||
+	    r->rec.state != JMX_RUN_RUNNING ||
+	    generation_planned_end(r) - jmx_now_ms() < MIN_MOVE_MS)
+		return;
+	for (i = 0; i < r->nsegs; i++) {
+		struct jmx_seg *s = r->segs[i];
+
+		if (s->rec.cause != NULL || !jmx_seg_suspect(s) ||
+		    !jmx_part_has_load(r->plan, &s->part))
+			continue;
+		r->standby = plan_move(r, s);
+		if (r->standby->k == 0) {
+			move_free(r->standby);
+			r->standby = NULL;
+			return;
+		}
+		event(r, "standby", s->rec.agent, "its agent is silent: "
+		    "takers staged in case it is lost", NULL);
+		stage_move(r, r->standby);
+		return;
+	}
 }
 
 /*
@@ -2070,6 +2253,7 @@ handle_loss(struct jmx_runner *r, struct jmx_seg *s, const char *cause)
 	int64_t from = loss_start(s), end = generation_planned_end(r);
 	int64_t left = end - jmx_now_ms();
 	const char *why = NULL;
+	struct move *m;
 
 	free(s->rec.cause);
 	s->rec.cause = xstrdup(cause);
@@ -2095,12 +2279,28 @@ handle_loss(struct jmx_runner *r, struct jmx_seg *s, const char *cause)
 	if (why != NULL) {
 		shortfall(r, s, &s->part, "unplaced", from, 0, why);
 		event(r, "share_not_moved", s->rec.agent, why, NULL);
+		if (r->standby != NULL && r->standby->lost == s)
+			cancel_standby(r, why);
 		return;
 	}
-	move_part(r, s, from, left);
+	m = NULL;
+	if (r->standby != NULL && r->standby->lost == s) {
+		m = r->standby;
+		r->standby = NULL;
+		/* A standby that failed to stage: try afresh. */
+		if (m->batch.code != JMX_OK) {
+			char msg[sizeof m->batch.err.msg];
+
+			snprintf(msg, sizeof msg, "%s", m->batch.err.msg);
+			r->standby = m;
+			cancel_standby(r, msg);
+			m = NULL;
+		}
+	}
+	finish_move(r, m != NULL ? m : plan_move(r, s), from);
 }
 
-/* Act on segments newly declared lost. */
+/* Act on segments newly declared lost, and on those gone silent. */
 static void
 check_losses(struct jmx_runner *r)
 {
@@ -2111,6 +2311,7 @@ check_losses(struct jmx_runner *r)
 		if (r->segs[i]->rec.cause == NULL &&
 		    jmx_seg_lost(r->segs[i], cause, sizeof cause))
 			handle_loss(r, r->segs[i], cause);
+	check_suspects(r);
 }
 
 /* An agent as the first controller saw it (its run_agents row). */
@@ -2228,6 +2429,7 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 			    strcmp(s->rec.state, "fenced") == 0 ?
 			    JMX_SEG_DONE : JMX_SEG_FAILED;
 			s->fenced = strcmp(s->rec.state, "fenced") == 0;
+			s->cancelled = strcmp(s->rec.state, "cancelled") == 0;
 			s->status = "done";
 			s->jtl_records = s->rec.jtl_records;
 		}
@@ -2477,6 +2679,7 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 
 	/* A lost agent that has not come back by now is given up. */
 	r->finishing = 1;
+	cancel_standby(r, "the run is ending");
 	for (i = 0; i < r->nsegs; i++)
 		if (r->segs[i]->lost)
 			jmx_seg_abandon(r->segs[i]);

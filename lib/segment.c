@@ -319,6 +319,7 @@ contact(struct jmx_seg *s, int64_t *last)
 	*last = jmx_mono_ms();
 	pthread_mutex_lock(&s->lock);
 	s->seen_ms = jmx_now_ms();
+	s->suspect = 0;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -363,13 +364,19 @@ recover(struct jmx_seg *s, int64_t last)
 		declare_lost(s, "%s", s->err.msg);
 		return -1;
 	}
-	set_status(s, "reconnecting");
+	pthread_mutex_lock(&s->lock);
+	s->suspect = 1;
+	s->status = "reconnecting";
+	pthread_mutex_unlock(&s->lock);
 	log_warn("agent '%s': %s; reconnecting", s->a.conf->name, s->err.msg);
 	jmx_agent_disconnect(&s->a);
 	while ((left = s->failure_timeout_ms - (jmx_mono_ms() - last)) > 0) {
 		if (jmx_agent_connect(&s->a, left < CONNECT_TIMEOUT_MS ?
 		    (int)left : CONNECT_TIMEOUT_MS, &err) == JMX_OK) {
-			set_status(s, s->udp_port > 0 ? "running" : "starting");
+			pthread_mutex_lock(&s->lock);
+			s->suspect = 0;
+			s->status = s->udp_port > 0 ? "running" : "starting";
+			pthread_mutex_unlock(&s->lock);
 			return 0;
 		}
 		nanosleep(&pause, NULL);
@@ -641,6 +648,17 @@ jmx_seg_lost(struct jmx_seg *s, char *cause, size_t size)
 		snprintf(cause, size, "%s", s->cause);
 	pthread_mutex_unlock(&s->lock);
 	return lost;
+}
+
+int
+jmx_seg_suspect(struct jmx_seg *s)
+{
+	int suspect;
+
+	pthread_mutex_lock(&s->lock);
+	suspect = s->suspect && !s->lost && s->state == JMX_SEG_RUNNING;
+	pthread_mutex_unlock(&s->lock);
+	return suspect;
 }
 
 int

@@ -70,6 +70,8 @@ struct jmx_seg {
 	int64_t			 lost_ms;	/* when declared (wall) */
 	int64_t			 seen_ms;	/* last contact before (wall) */
 	int			 fenced;	/* old JMeter stopped, results in */
+	int			 suspect;	/* silent: redialling its agent */
+	int			 cancelled;	/* a standby never released */
 
 	volatile sig_atomic_t	 stop_level;	/* 1 Shutdown, 2 StopTestNow */
 	volatile sig_atomic_t	 abandon;	/* stop fencing: the run ends */
@@ -122,6 +124,8 @@ void		 jmx_seg_stop(struct jmx_seg *, int level);
 void		 jmx_seg_abandon(struct jmx_seg *);
 /* Is it lost?  Copies the cause (size bytes) when it is. */
 int		 jmx_seg_lost(struct jmx_seg *, char *cause, size_t size);
+/* Is its agent silent (redialling) but not yet declared lost? */
+int		 jmx_seg_suspect(struct jmx_seg *);
 /* Is it carrying load: started, not ended, not lost? */
 int		 jmx_seg_live(struct jmx_seg *);
 void		 jmx_seg_join(struct jmx_seg *);

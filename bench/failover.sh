@@ -1,0 +1,58 @@
+#!/bin/bash
+# bench/failover.sh [TRIES]: how long a 3-agent run (6 threads, think
+# time $THINK ms, 50 by default: 0 saturates this 2-core box) goes
+# without a lost agent's load, with default settings (failure_timeout
+# 10s), TRIES times (3) for each of:
+#   kill:      kill -9 of the JMeter on a2;
+#   partition: a2's link down (TCP hangs silently), healed once its
+#              load has moved.
+# For each: detection (failure injected -> agent_lost event) and
+# replacement (failure injected -> the takers' T0, when load is back:
+# the handover shortfall's end).  Prints medians and maxima.
+. "$(dirname "$0")/bed-run.sh"
+tries=${1:-3}
+THINK=${THINK:-50}
+db() { sqlite3 "$JMX_HOME/jmx.db" "$@"; }
+now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
+stats() { sort -n | awk '{ v[NR] = $1 } END { printf "median %.1f s, max %.1f s", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1000, v[NR] / 1000 }'; }
+java_of() {	# java_of RUN AGENT
+	wd=$(db "select work_dir from segments where run_id = $1 and
+	    agent = '$2' order by id limit 1")
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/cwd" 2>/dev/null)" = "$wd" ] &&
+		    [ "$(cat "$p/comm" 2>/dev/null)" = java ] && echo "${p#/proc/}"
+	done
+}
+for how in kill partition; do
+	: >"$BENCH_DIR/$how"
+	for i in $(seq "$tries"); do
+		id=$("$JMX_RUN" --config "$CONF" --detach --threads 6 \
+		    -Jthink="$THINK" --duration 60s --ramp 0 bench 2>/dev/null)
+		until [ "$(db "select state from runs where id = $id")" = running ]; do
+			sleep 0.2
+		done
+		sleep 5
+		t=$(now_ms)
+		case $how in
+		kill) kill -9 $(java_of "$id" a2) ;;
+		partition) "$top/tests/bed/testbed.sh" partition a2 >/dev/null ;;
+		esac
+		until [ "$(db "select count(*) from events where run_id = $id
+		    and kind in ('share_moved', 'move_failed')")" != 0 ]; do
+			sleep 0.2
+		done
+		[ "$how" = partition ] && "$top/tests/bed/testbed.sh" heal a2 >/dev/null
+		lost=$(db "select time_ms from events where run_id = $id and
+		    kind = 'agent_lost'")
+		back=$(db "select max(to_ms) from shortfalls where run_id = $id
+		    and kind = 'handover'")
+		echo "$how $i: detected in $((lost - t)) ms, load back in" \
+		    "$((back - t)) ms ($(db "select detail from events where
+		    run_id = $id and kind = 'share_moved'"))"
+		echo "$((lost - t)) $((back - t))" >>"$BENCH_DIR/$how"
+		"$JMX_RUN" stop "$id" >/dev/null 2>&1
+		while pgrep -f "jmx-run --config $CONF" >/dev/null; do sleep 0.2; done
+	done
+	echo "$how over $tries tries: detection $(cut -d' ' -f1 "$BENCH_DIR/$how" | stats);" \
+	    "failure to replacement $(cut -d' ' -f2 "$BENCH_DIR/$how" | stats)"
+done
