@@ -289,10 +289,14 @@ jmx_report_add_bucket(struct jmx_report *r, const char *label, int agent,
 	for (i = 0; i < r->napdex; i++)
 		if (strcmp(r->apdex[i].label, label) == 0)
 			jmx_summary_add_bucket(r->apdex[i].sum, label, b);
-	if (agent >= 0 && agent < r->nagents)
-		jmx_summary_add_bucket(r->agents[agent].sum, label, b);
+	/*
+	 * Plain statistics show no agents: their summaries would only hold
+	 * a second copy of every histogram.
+	 */
 	if (!r->series)
 		return;
+	if (agent >= 0 && agent < r->nagents)
+		jmx_summary_add_bucket(r->agents[agent].sum, label, b);
 	d = sec_get(r->priv, b->second);
 	d->count += b->count;
 	d->errors += b->errors;
