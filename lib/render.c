@@ -812,8 +812,11 @@ events_table(struct jmx_report *r, struct table *t)
 		e = &r->events[k];
 		when(&t->b, e->time_ms);
 		cell_end(t, 0);
-		jmx_buf_addf(&t->b, "%+.1f s",
-		    (double)(e->time_ms - r->t0_ms) / 1000.0);
+		if (jmx_report_event_timed(e))
+			jmx_buf_addf(&t->b, "%+.1f s",
+			    (double)(e->time_ms - r->t0_ms) / 1000.0);
+		else
+			jmx_buf_adds(&t->b, "-");
 		cell_end(t, 0);
 		cell_str(t, e->kind, 0);
 		cell_str(t, e->agent, 0);

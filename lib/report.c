@@ -470,6 +470,13 @@ jmx_report_sec(const struct jmx_report *r, int64_t epoch_ms)
 	return floor_div(epoch_ms - r->t0_ms, 1000);
 }
 
+int
+jmx_report_event_timed(const struct jmx_report_event *e)
+{
+	return strcmp(e->kind, "validated") != 0 &&
+	    strcmp(e->kind, "imported") != 0;
+}
+
 /* Fold the seconds into intervals of a round width. */
 static void
 build_series(struct jmx_report *r)
