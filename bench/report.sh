@@ -56,14 +56,37 @@ fail() {
 "$TIME" -f %M true > /dev/null 2>&1 || fail "GNU time is not $TIME"
 command -v gnuplot > /dev/null 2>&1 || fail "gnuplot not found"
 
-# measure NAME CMD...: run CMD, its output in $work/NAME.out and .err,
-# "wall user sys maxrss_kb" in $work/NAME.time.
+# measure NAME [DIR...] -- CMD...: remove the DIRs (CMD's output), run
+# CMD, its output in $work/NAME.out and .err, "wall user sys maxrss_kb"
+# in $work/NAME.time.  A run killed by a signal is said and made again,
+# twice at most: on a machine shared with a test bed, its clean-up may
+# kill every JVM, this one too.
 measure() {
 	name=$1
 	shift
-	if ! "$TIME" -f '%e %U %S %M' -o "$work/$name.time" "$@" \
-	    > "$work/$name.out" 2> "$work/$name.err"; then
+	dirs=
+	while [ "$1" != -- ]; do
+		dirs="$dirs$1
+"
+		shift
+	done
+	shift
+	try=1
+	while :; do
+		printf %s "$dirs" | while IFS= read -r d; do
+			rm -rf "$d"
+		done
+		rc=0
+		"$TIME" -f '%e %U %S %M' -o "$work/$name.time" "$@" \
+		    > "$work/$name.out" 2> "$work/$name.err" || rc=$?
+		[ "$rc" -gt 128 ] && [ "$try" -lt 3 ] || break
+		echo "# $name: killed by signal $((rc - 128)), once more"
+		try=$((try + 1))
+	done
+	if [ "$rc" -ne 0 ]; then
 		tail -n 5 "$work/$name.out" "$work/$name.err" >&2
+		log=$work/jmeter.${name#jm.}.log
+		[ ! -f "$log" ] || grep -E 'ERROR|Exception' "$log" | tail -n 5 >&2
 		fail "$name failed: $*"
 	fi
 }
@@ -93,10 +116,11 @@ cat "$jtl" > /dev/null
 
 i=1
 while [ "$i" -le "$REPS" ]; do
-	rm -rf "$work/jmx-out" "$work/jm-out" "$work/jm-temp"
-	measure "jmx.$i" "$JMX_REPORT" show "$jtl" -o "$work/jmx-out"
+	measure "jmx.$i" "$work/jmx-out" -- \
+	    "$JMX_REPORT" show "$jtl" -o "$work/jmx-out"
 	# Its temporary files go in the work directory, not in ./temp.
-	measure "jm.$i" env -u HEAP -u GC_ALGO -u JVM_ARGS -u JMETER_OPTS \
+	measure "jm.$i" "$work/jm-out" "$work/jm-temp" -- \
+	    env -u HEAP -u GC_ALGO -u JVM_ARGS -u JMETER_OPTS \
 	    "$JMETER_HOME/bin/jmeter" -g "$jtl" -o "$work/jm-out" \
 	    -j "$work/jmeter.$i.log" \
 	    -Jjmeter.reportgenerator.temp_dir="$work/jm-temp"
@@ -150,7 +174,7 @@ for n in "$SMALL" "$LARGE"; do
 	"$work/jtl-gen" -t "$THREADS" "$n" > "$work/s.jtl"
 	i=1
 	while [ "$i" -le "$REPS" ]; do
-		measure "stats$n.$i" "$JMX_REPORT" stats "$work/s.jtl"
+		measure "stats$n.$i" -- "$JMX_REPORT" stats "$work/s.jtl"
 		i=$((i + 1))
 	done
 	grep -q '^TOTAL ' "$work/stats$n.1.out" ||
