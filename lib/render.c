@@ -132,21 +132,9 @@ ms(struct jmx_buf *b, int64_t v)
 		jmx_buf_addf(b, "%lld", (long long)v);
 }
 
+/* v as fmt writes it, "-" when not positive (unknown). */
 static void
-when(struct jmx_buf *b, int64_t epoch_ms)
-{
-	char t[64];
-
-	if (epoch_ms <= 0) {
-		jmx_buf_adds(b, "-");
-		return;
-	}
-	jmx_format_time(t, sizeof t, epoch_ms);
-	jmx_buf_adds(b, t);
-}
-
-static void
-dur(struct jmx_buf *b, int64_t v)
+formatted(struct jmx_buf *b, int64_t v, void (*fmt)(char *, size_t, int64_t))
 {
 	char t[64];
 
@@ -154,8 +142,20 @@ dur(struct jmx_buf *b, int64_t v)
 		jmx_buf_adds(b, "-");
 		return;
 	}
-	jmx_format_duration(t, sizeof t, v);
+	fmt(t, sizeof t, v);
 	jmx_buf_adds(b, t);
+}
+
+static void
+when(struct jmx_buf *b, int64_t epoch_ms)
+{
+	formatted(b, epoch_ms, jmx_format_time);
+}
+
+static void
+dur(struct jmx_buf *b, int64_t v)
+{
+	formatted(b, v, jmx_format_duration);
 }
 
 static int
