@@ -239,8 +239,7 @@ mark_events(const struct jmx_report *r, struct jmx_buf *b)
 
 	for (i = 0; i < r->nevents; i++) {
 		e = &r->events[i];
-		if (strcmp(e->kind, "validated") == 0 ||
-		    strcmp(e->kind, "imported") == 0)
+		if (!jmx_report_event_timed(e))
 			continue;
 		x = xval(r, (e->time_ms - r->t0_ms) / 1000);
 		jmx_buf_addf(b, "set arrow from %.3f, graph 0 to %.3f, graph 1"

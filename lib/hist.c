@@ -78,11 +78,20 @@ static void
 promote(struct jmx_hist *h)
 {
 	struct slot *old = h->tab;
-	size_t i, oldcap = h->cap;
+	size_t i, oldcap = h->cap, tail = 0;
 
+	/* The table keeps only the tail: size it for that, not for all. */
+	for (i = 0; i < oldcap; i++)
+		if (old[i].key != EMPTY_KEY && old[i].key - 1 >= JMX_HIST_DENSE)
+			tail++;
+	for (h->cap = 16; h->cap < 2 * (tail + 1); h->cap *= 2)
+		;
+	h->shift = 64;
+	for (i = h->cap; i > 1; i >>= 1)
+		h->shift--;
 	h->dense = xcalloc(JMX_HIST_DENSE, sizeof *h->dense);
 	h->dlim = JMX_HIST_DENSE;
-	h->tab = xcalloc(oldcap, sizeof *h->tab);
+	h->tab = xcalloc(h->cap, sizeof *h->tab);
 	h->used = 0;
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].key == EMPTY_KEY)
@@ -143,6 +152,24 @@ jmx_hist_free(struct jmx_hist *h)
 void
 jmx_hist_reset(struct jmx_hist *h)
 {
+	/*
+	 * Memory much larger than what the histogram held goes, so that
+	 * one reused over and over (jmx_agg's pool) does not keep the
+	 * largest size it ever had: with the table at most half full, a
+	 * table eight times the values is oversized.
+	 */
+	if (h->dense != NULL && h->ndense * 8 < PROMOTE) {
+		free(h->dense);
+		h->dense = NULL;
+		h->dlim = 0;
+		h->ndense = 0;
+	}
+	if (h->cap > 16 && h->used * 8 < h->cap) {
+		free(h->tab);
+		h->tab = NULL;
+		h->cap = 0;
+		h->used = 0;
+	}
 	if (h->dense != NULL && h->ndense > 0)
 		memset(h->dense, 0, JMX_HIST_DENSE * sizeof *h->dense);
 	if (h->used > 0)

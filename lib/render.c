@@ -5,6 +5,7 @@
  * recommendations, statistics, errors, agents, charts, events.  Data
  * strings pass through the escaper of their format and nowhere else.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,12 @@ xml_escape(struct jmx_buf *b, const char *s)
 	}
 }
 
-/* Markdown table cell: no pipes, no line breaks, no raw HTML. */
+/*
+ * Markdown table cell: no pipes, no line breaks, no raw HTML.  A '<' is
+ * escaped where it could open a tag, a comment or an autolink, a '&'
+ * where it could start a character reference, and only there, so that
+ * "p95 < 500" still reads well in a terminal.
+ */
 static void
 md_cell(struct jmx_buf *b, const char *s)
 {
@@ -82,13 +88,17 @@ md_cell(struct jmx_buf *b, const char *s)
 			jmx_buf_addc(b, ' ');
 			break;
 		case '<':
-			jmx_buf_adds(b, "&lt;");
-			break;
-		case '>':
-			jmx_buf_adds(b, "&gt;");
+			if (isalpha((unsigned char)s[1]) ||
+			    strchr("/!?", s[1]) != NULL)
+				jmx_buf_adds(b, "&lt;");
+			else
+				jmx_buf_addc(b, '<');
 			break;
 		case '&':
-			jmx_buf_adds(b, "&amp;");
+			if (isalnum((unsigned char)s[1]) || s[1] == '#')
+				jmx_buf_adds(b, "&amp;");
+			else
+				jmx_buf_addc(b, '&');
 			break;
 		case '`':
 		case '*':
@@ -122,21 +132,9 @@ ms(struct jmx_buf *b, int64_t v)
 		jmx_buf_addf(b, "%lld", (long long)v);
 }
 
+/* v as fmt writes it, "-" when not positive (unknown). */
 static void
-when(struct jmx_buf *b, int64_t epoch_ms)
-{
-	char t[64];
-
-	if (epoch_ms <= 0) {
-		jmx_buf_adds(b, "-");
-		return;
-	}
-	jmx_format_time(t, sizeof t, epoch_ms);
-	jmx_buf_adds(b, t);
-}
-
-static void
-dur(struct jmx_buf *b, int64_t v)
+formatted(struct jmx_buf *b, int64_t v, void (*fmt)(char *, size_t, int64_t))
 {
 	char t[64];
 
@@ -144,8 +142,20 @@ dur(struct jmx_buf *b, int64_t v)
 		jmx_buf_adds(b, "-");
 		return;
 	}
-	jmx_format_duration(t, sizeof t, v);
+	fmt(t, sizeof t, v);
 	jmx_buf_adds(b, t);
+}
+
+static void
+when(struct jmx_buf *b, int64_t epoch_ms)
+{
+	formatted(b, epoch_ms, jmx_format_time);
+}
+
+static void
+dur(struct jmx_buf *b, int64_t v)
+{
+	formatted(b, v, jmx_format_duration);
 }
 
 static int
@@ -388,48 +398,600 @@ static const char css[] =
 "footer{color:#7a8494;font-size:12px;margin:30px 0 10px}"
 "a{color:#1f5fbf}";
 
+/*
+ * Tables.  A table is built once, as rows of plain-text cells, and
+ * written by html_table() or md_table(): the emitters escape every cell
+ * and heading for their format, so no builder has to.
+ */
+#define T_NUM		0x01	/* column: numbers, right-aligned */
+#define T_PRE		0x02	/* column: text that may span lines */
+#define T_RUN		0x04	/* column: only in the report of a stored run */
+#define T_BAD		0x08	/* cell: a problem (errors, failed threshold) */
+#define T_GOOD		0x10	/* cell: a passed threshold */
+#define T_TOTAL		0x20	/* cell: the first of the total row */
+#define MAXCOLS		16
+
+struct col {
+	const char	*head;
+	int		 flags;		/* T_NUM, T_PRE, T_RUN */
+};
+
+struct cell {
+	size_t		 off;		/* its text in the table's b */
+	int		 flags;		/* T_BAD, T_GOOD, T_TOTAL */
+};
+
+struct table {
+	struct col	 cols[MAXCOLS];	/* those kept */
+	int		 ncols;
+	uint32_t	 kept;		/* bit i: the i-th given column */
+	int		 ngiven, in;	/* given columns, the next one */
+	int		 nohead;	/* name, value pairs: no heading row */
+	int		 wide;		/* HTML: in a scrolling card */
+	struct cell	*cells;		/* row after row */
+	size_t		 ncells, cap;
+	struct jmx_buf	 b;		/* cells' text: unescaped, NUL-ended */
+	size_t		 start;		/* of the cell being written */
+};
+
+/* cols: the columns, those flagged omit left out (their cells too). */
 static void
-html_row_cells(struct jmx_buf *b, struct jmx_report *r,
+table_init(struct table *t, const struct col *cols, int ncols, int omit)
+{
+	int i;
+
+	memset(t, 0, sizeof *t);
+	t->ngiven = ncols;
+	for (i = 0; i < ncols && t->ncols < MAXCOLS; i++) {
+		if (cols[i].flags & omit)
+			continue;
+		t->kept |= 1U << i;
+		t->cols[t->ncols++] = cols[i];
+	}
+}
+
+static void
+table_free(struct table *t)
+{
+	free(t->cells);
+	jmx_buf_free(&t->b);
+}
+
+static const char *
+cell_text(const struct table *t, const struct cell *x)
+{
+	return t->b.data + x->off;
+}
+
+/* End the cell written in t->b since the last: the row's next column. */
+static void
+cell_end(struct table *t, int flags)
+{
+	int keep = (t->kept >> t->in) & 1;
+
+	t->in = (t->in + 1) % t->ngiven;
+	if (!keep) {
+		t->b.len = t->start;
+		return;
+	}
+	jmx_buf_addc(&t->b, '\0');
+	if (t->ncells == t->cap) {
+		t->cap = t->cap == 0 ? 64 : t->cap * 2;
+		t->cells = xreallocarray(t->cells, t->cap, sizeof *t->cells);
+	}
+	t->cells[t->ncells].off = t->start;
+	t->cells[t->ncells++].flags = flags;
+	t->start = t->b.len;
+}
+
+static void
+cell_str(struct table *t, const char *s, int flags)
+{
+	jmx_buf_adds(&t->b, s != NULL ? s : "");
+	cell_end(t, flags);
+}
+
+/* v with prec decimals and unit; "-" when it is not a number. */
+static void
+cell_num(struct table *t, double v, int prec, const char *unit, int flags)
+{
+	num(&t->b, v, prec);
+	if (!isnan(v) && !isinf(v))
+		jmx_buf_adds(&t->b, unit);
+	cell_end(t, flags);
+}
+
+static void
+cell_ms(struct table *t, int64_t v)
+{
+	ms(&t->b, v);
+	cell_end(t, 0);
+}
+
+static void
+cell_count(struct table *t, uint64_t v)
+{
+	jmx_buf_addf(&t->b, "%llu", (unsigned long long)v);
+	cell_end(t, 0);
+}
+
+/* An opening tag with the classes of flags. */
+static void
+html_open(struct jmx_buf *b, const char *tag, int flags)
+{
+	char cls[32];
+	int n;
+
+	n = snprintf(cls, sizeof cls, "%s%s%s", flags & T_NUM ? " n" : "",
+	    flags & T_BAD ? " bad" : "", flags & T_GOOD ? " good" : "");
+	if (n == 0)
+		jmx_buf_addf(b, "<%s>", tag);
+	else if (strchr(cls + 1, ' ') == NULL)
+		jmx_buf_addf(b, "<%s class=%s>", tag, cls + 1);
+	else
+		jmx_buf_addf(b, "<%s class=\"%s\">", tag, cls + 1);
+}
+
+static void
+html_table(struct jmx_buf *b, const struct table *t)
+{
+	const struct cell *x;
+	size_t i;
+	int c, pre;
+
+	if (t->wide)
+		jmx_buf_adds(b, "<div class=card style=\"padding:0;"
+		    "overflow-x:auto\"><table><thead>");
+	else
+		jmx_buf_adds(b, t->nohead ? "<table class=facts>" : "<table>");
+	if (!t->nohead) {
+		jmx_buf_adds(b, "<tr>");
+		for (c = 0; c < t->ncols; c++) {
+			html_open(b, "th", t->cols[c].flags & T_NUM);
+			jmx_html_escape(b, t->cols[c].head);
+			jmx_buf_adds(b, "</th>");
+		}
+		jmx_buf_adds(b, t->wide ? "</tr></thead><tbody>\n" : "</tr>\n");
+	}
+	for (i = 0; i < t->ncells; i++) {
+		x = &t->cells[i];
+		c = (int)(i % (size_t)t->ncols);
+		pre = t->cols[c].flags & T_PRE;
+		if (c == 0)
+			jmx_buf_adds(b, x->flags & T_TOTAL ?
+			    "<tr class=total>" : "<tr>");
+		html_open(b, "td", (t->cols[c].flags & T_NUM) | x->flags);
+		jmx_buf_adds(b, pre ? "<pre>" : "");
+		jmx_html_escape(b, cell_text(t, x));
+		jmx_buf_adds(b, pre ? "</pre></td>" : "</td>");
+		if (c == t->ncols - 1)
+			jmx_buf_adds(b, "</tr>\n");
+	}
+	jmx_buf_adds(b, t->wide ? "</tbody></table></div>\n" : "</table>\n");
+}
+
+/* Problems and the total row in bold, as the HTML has them. */
+static void
+md_table(struct jmx_buf *b, const struct table *t)
+{
+	const struct cell *x;
+	size_t i;
+	int c, strong;
+
+	jmx_buf_addc(b, '|');
+	for (c = 0; c < t->ncols; c++) {
+		jmx_buf_addc(b, ' ');
+		if (!t->nohead) {
+			md_cell(b, t->cols[c].head);
+			jmx_buf_addc(b, ' ');
+		}
+		jmx_buf_addc(b, '|');
+	}
+	jmx_buf_adds(b, "\n|");
+	for (c = 0; c < t->ncols; c++)
+		jmx_buf_adds(b, t->cols[c].flags & T_NUM ? "---:|" : "---|");
+	jmx_buf_addc(b, '\n');
+	for (i = 0; i < t->ncells; i++) {
+		x = &t->cells[i];
+		c = (int)(i % (size_t)t->ncols);
+		strong = (x->flags & (T_BAD | T_TOTAL)) &&
+		    *cell_text(t, x) != '\0';
+		jmx_buf_adds(b, c == 0 ? "| " : " | ");
+		jmx_buf_adds(b, strong ? "**" : "");
+		md_cell(b, cell_text(t, x));
+		jmx_buf_adds(b, strong ? "**" : "");
+		if (c == t->ncols - 1)
+			jmx_buf_adds(b, " |\n");
+	}
+}
+
+/* The sections' tables, the same for every format. */
+
+static void
+facts_table(struct jmx_report *r, struct table *t)
+{
+	static const struct col cols[] = { { "", 0 }, { "", 0 } };
+	struct fact f[32];
+	int k, nf;
+
+	table_init(t, cols, 2, 0);
+	t->nohead = 1;
+	nf = facts(r, f);
+	for (k = 0; k < nf; k++) {
+		cell_str(t, f[k].name, 0);
+		cell_str(t, f[k].value, 0);
+	}
+	free_facts(f, nf);
+}
+
+static void
+thresholds_table(struct jmx_report *r, struct table *t)
+{
+	static const struct col cols[] = { { "Label", 0 },
+	    { "Threshold", 0 }, { "Measured", T_NUM }, { "Result", 0 } };
+	const struct jmx_verdict *v;
+	int k;
+
+	table_init(t, cols, 4, 0);
+	for (k = 0; k < r->nverdicts; k++) {
+		v = &r->verdicts[k];
+		cell_str(t, v->threshold->label != NULL ?
+		    v->threshold->label : "(total)", 0);
+		threshold_name(&t->b, v);
+		cell_end(t, 0);
+		cell_num(t, v->measured ? v->actual : NAN, 2, "", 0);
+		cell_str(t, v->pass ? "pass" : "FAIL", v->pass ? T_GOOD :
+		    T_BAD);
+	}
+}
+
+static void
+stats_row(struct table *t, struct jmx_report *r,
     const struct jmx_summary_row *row)
 {
-	jmx_buf_addf(b, "<td class=n>%llu</td><td class=n>%llu</td>",
-	    (unsigned long long)row->count, (unsigned long long)row->errors);
-	jmx_buf_addf(b, "<td class=\"n%s\">", row->errors ? " bad" : "");
-	num(b, row->count ? row->error_pct : NAN, 2);
-	jmx_buf_adds(b, "%</td><td class=n>");
-	num(b, row->avg, 1);
-	jmx_buf_adds(b, "</td><td class=n>");
-	ms(b, row->min);
-	jmx_buf_adds(b, "</td><td class=n>");
-	ms(b, row->max);
-	jmx_buf_adds(b, "</td><td class=n>");
-	ms(b, row->p50);
-	jmx_buf_adds(b, "</td><td class=n>");
-	ms(b, row->p90);
-	jmx_buf_adds(b, "</td><td class=n>");
-	ms(b, row->p95);
-	jmx_buf_adds(b, "</td><td class=n>");
-	ms(b, row->p99);
-	jmx_buf_adds(b, "</td><td class=n>");
-	num(b, row->throughput, 2);
-	jmx_buf_adds(b, "</td><td class=n>");
-	num(b, row->received_kbps, 2);
-	jmx_buf_adds(b, "</td><td class=n>");
-	num(b, row->sent_kbps, 2);
-	jmx_buf_adds(b, "</td><td class=n>");
-	num(b, jmx_report_apdex(r, row->label), 3);
-	jmx_buf_adds(b, "</td>");
+	const int64_t ms_[] = { row->min, row->max, row->p50, row->p90,
+	    row->p95, row->p99 };
+	const double rate[] = { row->throughput, row->received_kbps,
+	    row->sent_kbps };
+	size_t i;
+
+	cell_str(t, row->label != NULL ? row->label : "Total",
+	    row->label != NULL ? 0 : T_TOTAL);
+	cell_count(t, row->count);
+	cell_count(t, row->errors);
+	cell_num(t, row->count ? row->error_pct : NAN, 2, "%",
+	    row->errors ? T_BAD : 0);
+	cell_num(t, row->avg, 1, "", 0);
+	for (i = 0; i < sizeof ms_ / sizeof ms_[0]; i++)
+		cell_ms(t, ms_[i]);
+	for (i = 0; i < sizeof rate / sizeof rate[0]; i++)
+		cell_num(t, rate[i], 2, "", 0);
+	cell_num(t, jmx_report_apdex(r, row->label), 3, "", 0);
 }
+
+static void
+stats_table(struct jmx_report *r, struct table *t)
+{
+	static const struct col cols[] = { { "Label", T_PRE },
+	    { "Samples", T_NUM }, { "Errors", T_NUM }, { "Error %", T_NUM },
+	    { "Avg ms", T_NUM }, { "Min", T_NUM }, { "Max", T_NUM },
+	    { "p50", T_NUM }, { "p90", T_NUM }, { "p95", T_NUM },
+	    { "p99", T_NUM }, { "Samples/s", T_NUM }, { "Recv KB/s", T_NUM },
+	    { "Sent KB/s", T_NUM }, { "APDEX", T_NUM } };
+	size_t i, nl = jmx_summary_nlabels(r->sum);
+
+	table_init(t, cols, 15, 0);
+	t->wide = 1;
+	for (i = 0; i < nl; i++)
+		stats_row(t, r, jmx_summary_label(r->sum, i));
+	stats_row(t, r, jmx_summary_total(r->sum));
+}
+
+/* Failed samples by code and message, summed over labels. */
+static void
+error_codes_table(struct jmx_report *r, struct table *t)
+{
+	static const struct col cols[] = { { "Response code", T_PRE },
+	    { "Message", T_PRE }, { "Count", T_NUM },
+	    { "% of errors", T_NUM }, { "% of samples", T_NUM } };
+	const struct jmx_summary_row *tot = jmx_summary_total(r->sum);
+	const struct jmx_report_error *e;
+	uint64_t c;
+	int j, k;
+
+	table_init(t, cols, 5, 0);
+	for (k = 0; k < r->nerrors; k++) {
+		e = &r->errors[k];
+		for (j = 0; j < k; j++)
+			if (strcmp(r->errors[j].code, e->code) == 0 &&
+			    strcmp(r->errors[j].message, e->message) == 0)
+				break;
+		if (j < k)
+			continue;
+		for (c = e->count, j = k + 1; j < r->nerrors; j++)
+			if (strcmp(r->errors[j].code, e->code) == 0 &&
+			    strcmp(r->errors[j].message, e->message) == 0)
+				c += r->errors[j].count;
+		cell_str(t, e->code, 0);
+		cell_str(t, e->message, 0);
+		cell_count(t, c);
+		cell_num(t, tot->errors ? 100.0 * (double)c /
+		    (double)tot->errors : NAN, 2, "%", 0);
+		cell_num(t, tot->count ? 100.0 * (double)c /
+		    (double)tot->count : NAN, 2, "%", 0);
+	}
+}
+
+/* The TOP_ERRORS most frequent of each label, the label named once. */
+static void
+top_errors_table(struct jmx_report *r, struct table *t)
+{
+	static const struct col cols[] = { { "Label", T_PRE },
+	    { "Response code", T_PRE }, { "Message", T_PRE },
+	    { "Count", T_NUM } };
+	const struct jmx_summary_row *row;
+	size_t i, nl = jmx_summary_nlabels(r->sum);
+	int k, shown;
+
+	table_init(t, cols, 4, 0);
+	for (i = 0; i < nl; i++) {
+		row = jmx_summary_label(r->sum, i);
+		if (row->errors == 0)
+			continue;
+		for (k = 0, shown = 0; k < r->nerrors && shown < TOP_ERRORS;
+		    k++) {
+			if (strcmp(r->errors[k].label, row->label) != 0)
+				continue;
+			cell_str(t, shown++ == 0 ? row->label : "", 0);
+			cell_str(t, r->errors[k].code, 0);
+			cell_str(t, r->errors[k].message, 0);
+			cell_count(t, r->errors[k].count);
+		}
+	}
+}
+
+/* Agents, or for JTL files the files: what a run knows of them. */
+static void
+agents_table(struct jmx_report *r, struct table *t)
+{
+	static const struct col cols[] = { { "Agent", 0 },
+	    { "Host", T_RUN }, { "Weight", T_NUM | T_RUN },
+	    { "Threads", T_NUM | T_RUN }, { "Segments", T_NUM | T_RUN },
+	    { "Samples", T_NUM }, { "Share", T_NUM },
+	    { "Samples/s", T_NUM }, { "Error %", T_NUM },
+	    { "p95 ms", T_NUM }, { "Start skew", T_NUM | T_RUN },
+	    { "State", T_RUN }, { "Log errors", T_NUM | T_RUN } };
+	const struct jmx_summary_row *tot = jmx_summary_total(r->sum), *row;
+	const struct jmx_report_agent *a;
+	int k;
+
+	table_init(t, cols, 13, r->run_id > 0 ? 0 : T_RUN);
+	if (r->run_id <= 0)
+		t->cols[0].head = "File";
+	for (k = 0; k < r->nagents; k++) {
+		a = &r->agents[k];
+		row = jmx_summary_total(a->sum);
+		cell_str(t, a->name, 0);
+		cell_str(t, a->host != NULL ? a->host : "-", 0);
+		cell_num(t, a->weight > 0 ? a->weight : NAN, 2, "", 0);
+		cell_ms(t, a->threads > 0 ? a->threads : -1);
+		jmx_buf_addf(&t->b, "%d", a->segments);
+		cell_end(t, 0);
+		cell_count(t, row->count);
+		cell_num(t, tot->count ? 100.0 * (double)row->count /
+		    (double)tot->count : NAN, 1, "%", 0);
+		cell_num(t, row->throughput, 2, "", 0);
+		cell_num(t, row->count ? row->error_pct : NAN, 2, "%",
+		    row->errors ? T_BAD : 0);
+		cell_ms(t, row->p95);
+		if (a->skew_ms >= 0)
+			jmx_buf_addf(&t->b, "%lld ms", (long long)a->skew_ms);
+		else
+			jmx_buf_adds(&t->b, "-");
+		cell_end(t, 0);
+		cell_str(t, a->state != NULL ? a->state : "-", 0);
+		if (a->have_log)
+			jmx_buf_addf(&t->b, "%llu",
+			    (unsigned long long)a->log_errors);
+		else
+			jmx_buf_adds(&t->b, "-");
+		cell_end(t, 0);
+	}
+}
+
+static void
+events_table(struct jmx_report *r, struct table *t)
+{
+	static const struct col cols[] = { { "Time", 0 }, { "t", T_NUM },
+	    { "Event", 0 }, { "Agent", 0 }, { "Detail", 0 } };
+	const struct jmx_report_event *e;
+	int k;
+
+	table_init(t, cols, 5, 0);
+	for (k = 0; k < r->nevents; k++) {
+		e = &r->events[k];
+		when(&t->b, e->time_ms);
+		cell_end(t, 0);
+		if (jmx_report_event_timed(e))
+			jmx_buf_addf(&t->b, "%+.1f s",
+			    (double)(e->time_ms - r->t0_ms) / 1000.0);
+		else
+			jmx_buf_adds(&t->b, "-");
+		cell_end(t, 0);
+		cell_str(t, e->kind, 0);
+		cell_str(t, e->agent, 0);
+		cell_str(t, e->detail, 0);
+	}
+}
+
+/*
+ * The body of the HTML and of the Markdown: the same sections, tables
+ * and sentences, written by a format's callbacks.
+ */
+struct fmt {
+	void	(*heading)(struct jmx_buf *, int level, const char *);
+	void	(*table)(struct jmx_buf *, const struct table *);
+	void	(*escape)(struct jmx_buf *, const char *);
+	const char *note[2];		/* around a sentence alone */
+	const char *dot;		/* between the parts of a line */
+	/* A recommendation: badge, then title, evidence, suggestion each
+	   followed by its rec_after. */
+	void	(*badge)(struct jmx_buf *, const char *severity);
+	const char *rec_after[3];
+	void	(*charts)(struct jmx_buf *, const struct jmx_report *,
+		    const char *dir, const struct jmx_chart **, int);
+	const char *footer[2];		/* around the closing sentences */
+};
+
+static const char definitions[] = "Statistics cover every sample of the "
+    "run (no sliding window). Percentiles are nearest-rank over exact "
+    "millisecond histograms: the p-th percentile is the smallest recorded "
+    "value with at least p% of the samples at or below it. Throughput is "
+    "samples over the time from the first sample's start to the last "
+    "sample's end.";
+
+#define CHARTS_NOTE	"One point per %lld s; dashed orange lines mark the " \
+	"run's events."
+
+static void
+section(const struct fmt *f, struct jmx_buf *b, struct jmx_report *r,
+    void (*build)(struct jmx_report *, struct table *))
+{
+	struct table t;
+
+	build(r, &t);
+	f->table(b, &t);
+	table_free(&t);
+}
+
+static void
+note(const struct fmt *f, struct jmx_buf *b, const char *s)
+{
+	jmx_buf_adds(b, f->note[0]);
+	f->escape(b, s);
+	jmx_buf_adds(b, f->note[1]);
+}
+
+/* Under the title: run N, its state, when the report was made. */
+static void
+subtitle(const struct fmt *f, struct jmx_buf *b, const struct jmx_report *r)
+{
+	if (r->run_id > 0)
+		jmx_buf_addf(b, "run %lld%s", (long long)r->run_id, f->dot);
+	f->escape(b, r->state != NULL ? r->state : "results file");
+	jmx_buf_addf(b, "%sreport generated ", f->dot);
+	when(b, r->generated_ms);
+}
+
+static void
+rec_item(const struct fmt *f, struct jmx_buf *b, const struct jmx_rec *rec)
+{
+	const char *text[3] = { rec->title, rec->evidence, rec->suggestion };
+	int i;
+
+	f->badge(b, jmx_rec_severity_name(rec->severity));
+	for (i = 0; i < 3; i++) {
+		f->escape(b, text[i]);
+		jmx_buf_adds(b, f->rec_after[i]);
+	}
+}
+
+static void
+body(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
+    const char *dir, const struct fmt *f, struct jmx_buf *b)
+{
+	const struct jmx_chart *ch[JMX_CHART_MAX];
+	char top[64];
+	int k, n;
+
+	f->heading(b, 2, "Run");
+	section(f, b, r, facts_table);
+	if (r->nverdicts > 0) {
+		f->heading(b, 2, "Thresholds");
+		section(f, b, r, thresholds_table);
+	}
+	f->heading(b, 2, "Recommendations");
+	if (nrec == 0)
+		note(f, b, "No rule fired: nothing in these results calls "
+		    "for attention.");
+	for (k = 0; k < nrec; k++)
+		rec_item(f, b, &recs[k]);
+	f->heading(b, 2, "Statistics");
+	section(f, b, r, stats_table);
+	f->heading(b, 2, "Errors");
+	if (r->nerrors == 0)
+		note(f, b, "No failed samples.");
+	else {
+		f->heading(b, 3, "By response code and message");
+		section(f, b, r, error_codes_table);
+		snprintf(top, sizeof top, "Top %d errors per label",
+		    TOP_ERRORS);
+		f->heading(b, 3, top);
+		section(f, b, r, top_errors_table);
+	}
+	f->heading(b, 2, r->run_id > 0 ? "Agents" : "Files");
+	section(f, b, r, agents_table);
+	n = jmx_chart_list(r, ch);
+	if (n > 0 && have_charts(dir, ch[0]->name)) {
+		f->heading(b, 2, "Charts");
+		f->charts(b, r, dir, ch, n);
+	}
+	if (r->nevents > 0) {
+		f->heading(b, 2, "Events");
+		section(f, b, r, events_table);
+	}
+	jmx_buf_addf(b, "%sGenerated by jmx-report %s. ", f->footer[0],
+	    jmx_version());
+	f->escape(b, definitions);
+	jmx_buf_adds(b, f->footer[1]);
+}
+
+static void
+html_heading(struct jmx_buf *b, int level, const char *s)
+{
+	jmx_buf_addf(b, "<h%d>", level);
+	jmx_html_escape(b, s);
+	jmx_buf_addf(b, "</h%d>\n", level);
+}
+
+static void
+html_badge(struct jmx_buf *b, const char *sev)
+{
+	jmx_buf_addf(b, "<div class=\"card rec\"><span class=\"sev "
+	    "sev-%s\">%s</span><b>", sev, sev);
+}
+
+static void
+html_charts(struct jmx_buf *b, const struct jmx_report *r, const char *dir,
+    const struct jmx_chart **ch, int n)
+{
+	int k;
+
+	jmx_buf_addf(b, "<div class=sub>" CHARTS_NOTE "</div>\n",
+	    (long long)r->interval_s);
+	for (k = 0; k < n; k++) {
+		jmx_buf_addf(b, "<div class=\"card chart\"><h3>%s</h3>"
+		    "<img alt=\"%s\" src=\"", ch[k]->title, ch[k]->title);
+		png_uri(b, dir, ch[k]->name);
+		jmx_buf_addf(b, "\"><div class=cap>%s &middot; "
+		    "<a href=\"%s.svg\">SVG</a> &middot; "
+		    "<a href=\"%s.png\">PNG</a></div></div>\n",
+		    ch[k]->caption, ch[k]->name, ch[k]->name);
+	}
+}
+
+static const struct fmt html_fmt = { html_heading, html_table,
+    jmx_html_escape, { "<div class=card>", "</div>\n" }, " &middot; ",
+    html_badge, { "</b><p class=ev><b>Evidence:</b> ",
+    "</p><p class=sg><b>Suggestion:</b> ", "</p></div>\n" }, html_charts,
+    { "<footer>", "</footer>\n</main></body></html>\n" } };
 
 void
 jmx_render_html(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
     const char *dir, struct jmx_buf *b)
 {
-	const struct jmx_summary_row *tot = jmx_summary_total(r->sum), *row;
-	const struct jmx_chart *ch[JMX_CHART_MAX];
-	struct fact f[32];
-	size_t i, nl = jmx_summary_nlabels(r->sum);
-	int k, n, nf, shown;
+	const struct jmx_summary_row *tot = jmx_summary_total(r->sum);
+	int k, n;
 
 	jmx_buf_adds(b, "<!DOCTYPE html>\n<html lang=en><head><meta "
 	    "charset=utf-8><meta name=viewport content=\"width=device-width,"
@@ -439,11 +1001,7 @@ jmx_render_html(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	jmx_buf_adds(b, "<h1>");
 	jmx_html_escape(b, r->name);
 	jmx_buf_adds(b, "</h1><div class=sub>");
-	if (r->run_id > 0)
-		jmx_buf_addf(b, "run %lld &middot; ", (long long)r->run_id);
-	jmx_html_escape(b, r->state != NULL ? r->state : "results file");
-	jmx_buf_adds(b, " &middot; report generated ");
-	when(b, r->generated_ms);
+	subtitle(&html_fmt, b, r);
 	jmx_buf_adds(b, "</div>\n");
 
 	if (r->state != NULL && strcmp(r->state, "completed") != 0 &&
@@ -484,291 +1042,58 @@ jmx_render_html(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	if (tot->count == 0)
 		jmx_buf_adds(b, "<div class=\"banner partial\">No samples: "
 		    "there is nothing to measure.</div>\n");
+	body(r, recs, nrec, dir, &html_fmt, b);
+}
 
-	jmx_buf_adds(b, "<h2>Run</h2><table class=facts>");
-	nf = facts(r, f);
-	for (k = 0; k < nf; k++) {
-		jmx_buf_addf(b, "<tr><td>%s</td><td>", f[k].name);
-		jmx_html_escape(b, f[k].value);
-		jmx_buf_adds(b, "</td></tr>");
-	}
-	free_facts(f, nf);
-	jmx_buf_adds(b, "</table>\n");
-
-	if (r->nverdicts > 0) {
-		jmx_buf_adds(b, "<h2>Thresholds</h2><table><tr><th>Label</th>"
-		    "<th>Threshold</th><th class=n>Measured</th><th>Result"
-		    "</th></tr>");
-		for (k = 0; k < r->nverdicts; k++) {
-			const struct jmx_verdict *v = &r->verdicts[k];
-			struct jmx_buf t;
-
-			memset(&t, 0, sizeof t);
-			threshold_name(&t, v);
-			jmx_buf_adds(b, "<tr><td>");
-			jmx_html_escape(b, v->threshold->label != NULL ?
-			    v->threshold->label : "(total)");
-			jmx_buf_adds(b, "</td><td>");
-			jmx_html_escape(b, t.data);
-			jmx_buf_adds(b, "</td><td class=n>");
-			num(b, v->measured ? v->actual : NAN, 2);
-			jmx_buf_addf(b, "</td><td class=%s>%s</td></tr>",
-			    v->pass ? "good" : "bad", v->pass ? "pass" :
-			    "FAIL");
-			jmx_buf_free(&t);
-		}
-		jmx_buf_adds(b, "</table>\n");
-	}
-
-	jmx_buf_adds(b, "<h2>Recommendations</h2>\n");
-	if (nrec == 0)
-		jmx_buf_adds(b, "<div class=card>No rule fired: nothing in "
-		    "these results calls for attention.</div>\n");
-	for (k = 0; k < nrec; k++) {
-		const char *sev = jmx_rec_severity_name(recs[k].severity);
-
-		jmx_buf_addf(b, "<div class=\"card rec\"><span class=\"sev "
-		    "sev-%s\">%s</span><b>", sev, sev);
-		jmx_html_escape(b, recs[k].title);
-		jmx_buf_adds(b, "</b><p class=ev><b>Evidence:</b> ");
-		jmx_html_escape(b, recs[k].evidence);
-		jmx_buf_adds(b, "</p><p class=sg><b>Suggestion:</b> ");
-		jmx_html_escape(b, recs[k].suggestion);
-		jmx_buf_adds(b, "</p></div>\n");
-	}
-
-	jmx_buf_adds(b, "<h2>Statistics</h2><div class=card style=\"padding:0;"
-	    "overflow-x:auto\"><table><thead><tr><th>Label</th>"
-	    "<th class=n>Samples</th><th class=n>Errors</th>"
-	    "<th class=n>Error %</th><th class=n>Avg ms</th>"
-	    "<th class=n>Min</th><th class=n>Max</th><th class=n>p50</th>"
-	    "<th class=n>p90</th><th class=n>p95</th><th class=n>p99</th>"
-	    "<th class=n>Samples/s</th><th class=n>Recv KB/s</th>"
-	    "<th class=n>Sent KB/s</th><th class=n>APDEX</th></tr></thead>"
-	    "<tbody>\n");
-	for (i = 0; i < nl; i++) {
-		row = jmx_summary_label(r->sum, i);
-		jmx_buf_adds(b, "<tr><td><pre>");
-		jmx_html_escape(b, row->label);
-		jmx_buf_adds(b, "</pre></td>");
-		html_row_cells(b, r, row);
-		jmx_buf_adds(b, "</tr>\n");
-	}
-	jmx_buf_adds(b, "<tr class=total><td>Total</td>");
-	html_row_cells(b, r, tot);
-	jmx_buf_adds(b, "</tr></tbody></table></div>\n");
-
-	jmx_buf_adds(b, "<h2>Errors</h2>\n");
-	if (r->nerrors == 0)
-		jmx_buf_adds(b, "<div class=card>No failed samples.</div>\n");
-	else {
-		jmx_buf_adds(b, "<h3>By response code and message</h3>"
-		    "<table><tr><th>Response code</th><th>Message</th>"
-		    "<th class=n>Count</th><th class=n>% of errors</th>"
-		    "<th class=n>% of samples</th></tr>\n");
-		for (k = 0; k < r->nerrors; k++) {
-			const struct jmx_report_error *e = &r->errors[k];
-			uint64_t c = e->count;
-			int j;
-
-			/* Sum the same code and message over labels. */
-			for (j = 0; j < k; j++)
-				if (strcmp(r->errors[j].code, e->code) == 0 &&
-				    strcmp(r->errors[j].message, e->message) ==
-				    0)
-					break;
-			if (j < k)
-				continue;
-			for (j = k + 1; j < r->nerrors; j++)
-				if (strcmp(r->errors[j].code, e->code) == 0 &&
-				    strcmp(r->errors[j].message, e->message) ==
-				    0)
-					c += r->errors[j].count;
-			jmx_buf_adds(b, "<tr><td><pre>");
-			jmx_html_escape(b, e->code);
-			jmx_buf_adds(b, "</pre></td><td><pre>");
-			jmx_html_escape(b, e->message);
-			jmx_buf_addf(b, "</pre></td><td class=n>%llu</td>"
-			    "<td class=n>", (unsigned long long)c);
-			num(b, tot->errors ? 100.0 * (double)c /
-			    (double)tot->errors : NAN, 2);
-			jmx_buf_adds(b, "%</td><td class=n>");
-			num(b, tot->count ? 100.0 * (double)c /
-			    (double)tot->count : NAN, 2);
-			jmx_buf_adds(b, "%</td></tr>\n");
-		}
-		jmx_buf_addf(b, "</table><h3>Top %d errors per label</h3>"
-		    "<table><tr><th>Label</th><th>Response code</th>"
-		    "<th>Message</th><th class=n>Count</th></tr>\n",
-		    TOP_ERRORS);
-		for (i = 0; i < nl; i++) {
-			row = jmx_summary_label(r->sum, i);
-			if (row->errors == 0)
-				continue;
-			for (k = 0, shown = 0; k < r->nerrors &&
-			    shown < TOP_ERRORS; k++) {
-				if (strcmp(r->errors[k].label, row->label))
-					continue;
-				jmx_buf_adds(b, "<tr><td><pre>");
-				if (shown++ == 0)
-					jmx_html_escape(b, row->label);
-				jmx_buf_adds(b, "</pre></td><td><pre>");
-				jmx_html_escape(b, r->errors[k].code);
-				jmx_buf_adds(b, "</pre></td><td><pre>");
-				jmx_html_escape(b, r->errors[k].message);
-				jmx_buf_addf(b, "</pre></td><td class=n>%llu"
-				    "</td></tr>\n", (unsigned long long)
-				    r->errors[k].count);
-			}
-		}
-		jmx_buf_adds(b, "</table>\n");
-	}
-
-	jmx_buf_addf(b, "<h2>%s</h2><table><tr><th>%s</th><th>Host</th>"
-	    "<th class=n>Weight</th><th class=n>Threads</th>"
-	    "<th class=n>Segments</th><th class=n>Samples</th>"
-	    "<th class=n>Share</th><th class=n>Samples/s</th>"
-	    "<th class=n>Error %%</th><th class=n>p95 ms</th>"
-	    "<th class=n>Start skew</th><th>State</th>"
-	    "<th class=n>Log errors</th></tr>\n",
-	    r->run_id > 0 ? "Agents" : "Files", r->run_id > 0 ? "Agent" :
-	    "File");
-	for (k = 0; k < r->nagents; k++) {
-		const struct jmx_report_agent *a = &r->agents[k];
-
-		row = jmx_summary_total(a->sum);
-		jmx_buf_adds(b, "<tr><td>");
-		jmx_html_escape(b, a->name);
-		jmx_buf_adds(b, "</td><td>");
-		jmx_html_escape(b, a->host != NULL ? a->host : "-");
-		jmx_buf_adds(b, "</td><td class=n>");
-		num(b, a->weight > 0 ? a->weight : NAN, 2);
-		jmx_buf_adds(b, "</td><td class=n>");
-		ms(b, a->threads > 0 ? a->threads : -1);
-		jmx_buf_addf(b, "</td><td class=n>%d</td><td class=n>%llu"
-		    "</td><td class=n>", a->segments,
-		    (unsigned long long)row->count);
-		num(b, tot->count ? 100.0 * (double)row->count /
-		    (double)tot->count : NAN, 1);
-		jmx_buf_adds(b, "%</td><td class=n>");
-		num(b, row->throughput, 2);
-		jmx_buf_addf(b, "</td><td class=\"n%s\">", row->errors ?
-		    " bad" : "");
-		num(b, row->count ? row->error_pct : NAN, 2);
-		jmx_buf_adds(b, "%</td><td class=n>");
-		ms(b, row->p95);
-		jmx_buf_adds(b, "</td><td class=n>");
-		if (a->skew_ms >= 0)
-			jmx_buf_addf(b, "%lld ms", (long long)a->skew_ms);
-		else
-			jmx_buf_adds(b, "-");
-		jmx_buf_adds(b, "</td><td>");
-		jmx_html_escape(b, a->state != NULL ? a->state : "-");
-		jmx_buf_adds(b, "</td><td class=n>");
-		if (a->have_log)
-			jmx_buf_addf(b, "%llu", (unsigned long long)
-			    a->log_errors);
-		else
-			jmx_buf_adds(b, "-");
-		jmx_buf_adds(b, "</td></tr>\n");
-	}
-	jmx_buf_adds(b, "</table>\n");
-
-	n = jmx_chart_list(r, ch);
-	if (n > 0 && have_charts(dir, ch[0]->name)) {
-		jmx_buf_addf(b, "<h2>Charts</h2><div class=sub>One point per "
-		    "%lld s; dashed orange lines mark the run's events."
-		    "</div>\n", (long long)r->interval_s);
-		for (k = 0; k < n; k++) {
-			jmx_buf_addf(b, "<div class=\"card chart\"><h3>%s</h3>"
-			    "<img alt=\"%s\" src=\"", ch[k]->title,
-			    ch[k]->title);
-			png_uri(b, dir, ch[k]->name);
-			jmx_buf_addf(b, "\"><div class=cap>%s &middot; "
-			    "<a href=\"%s.svg\">SVG</a> &middot; "
-			    "<a href=\"%s.png\">PNG</a></div></div>\n",
-			    ch[k]->caption, ch[k]->name, ch[k]->name);
-		}
-	}
-
-	if (r->nevents > 0) {
-		jmx_buf_adds(b, "<h2>Events</h2><table><tr><th>Time</th>"
-		    "<th class=n>t</th><th>Event</th><th>Agent</th>"
-		    "<th>Detail</th></tr>\n");
-		for (k = 0; k < r->nevents; k++) {
-			const struct jmx_report_event *e = &r->events[k];
-
-			jmx_buf_adds(b, "<tr><td>");
-			when(b, e->time_ms);
-			jmx_buf_addf(b, "</td><td class=n>%+.1f s</td><td>",
-			    (double)(e->time_ms - r->t0_ms) / 1000.0);
-			jmx_html_escape(b, e->kind);
-			jmx_buf_adds(b, "</td><td>");
-			jmx_html_escape(b, e->agent != NULL ? e->agent : "");
-			jmx_buf_adds(b, "</td><td>");
-			jmx_html_escape(b, e->detail != NULL ? e->detail : "");
-			jmx_buf_adds(b, "</td></tr>\n");
-		}
-		jmx_buf_adds(b, "</table>\n");
-	}
-	jmx_buf_addf(b, "<footer>Generated by jmx-report %s. Statistics "
-	    "cover every sample of the run (no sliding window). Percentiles "
-	    "are nearest-rank over exact millisecond histograms: the p-th "
-	    "percentile is the smallest recorded value with at least p%% of "
-	    "the samples at or below it. Throughput is samples over the time "
-	    "from the first sample's start to the last sample's end."
-	    "</footer>\n</main></body></html>\n", jmx_version());
+/* A heading after one blank line. */
+static void
+md_heading(struct jmx_buf *b, int level, const char *s)
+{
+	if (b->len < 2 || b->data[b->len - 2] != '\n')
+		jmx_buf_addc(b, '\n');
+	jmx_buf_addf(b, "%.*s ", level, "######");
+	md_cell(b, s);
+	jmx_buf_adds(b, "\n\n");
 }
 
 static void
-md_row(struct jmx_buf *b, struct jmx_report *r,
-    const struct jmx_summary_row *row)
+md_badge(struct jmx_buf *b, const char *sev)
 {
-	jmx_buf_adds(b, "| ");
-	if (row->label != NULL)
-		md_cell(b, row->label);
-	else
-		jmx_buf_adds(b, "**Total**");
-	jmx_buf_addf(b, " | %llu | %llu | ", (unsigned long long)row->count,
-	    (unsigned long long)row->errors);
-	num(b, row->count ? row->error_pct : NAN, 2);
-	jmx_buf_adds(b, " | ");
-	num(b, row->avg, 1);
-	jmx_buf_adds(b, " | ");
-	ms(b, row->min);
-	jmx_buf_adds(b, " | ");
-	ms(b, row->max);
-	jmx_buf_adds(b, " | ");
-	ms(b, row->p50);
-	jmx_buf_adds(b, " | ");
-	ms(b, row->p90);
-	jmx_buf_adds(b, " | ");
-	ms(b, row->p95);
-	jmx_buf_adds(b, " | ");
-	ms(b, row->p99);
-	jmx_buf_adds(b, " | ");
-	num(b, row->throughput, 2);
-	jmx_buf_adds(b, " | ");
-	num(b, row->received_kbps, 2);
-	jmx_buf_adds(b, " | ");
-	num(b, row->sent_kbps, 2);
-	jmx_buf_adds(b, " | ");
-	num(b, jmx_report_apdex(r, row->label), 3);
-	jmx_buf_adds(b, " |\n");
+	jmx_buf_addf(b, "- **%s: ", sev);
 }
+
+static void
+md_charts(struct jmx_buf *b, const struct jmx_report *r, const char *dir,
+    const struct jmx_chart **ch, int n)
+{
+	int k;
+
+	(void)dir;
+	jmx_buf_addf(b, CHARTS_NOTE "\n\n", (long long)r->interval_s);
+	for (k = 0; k < n; k++) {
+		jmx_buf_addf(b, "- [%s](%s.svg) ([PNG](%s.png)): ",
+		    ch[k]->title, ch[k]->name, ch[k]->name);
+		md_cell(b, ch[k]->caption);
+		jmx_buf_addc(b, '\n');
+	}
+}
+
+/* The dot is U+00B7, a middle dot. */
+static const struct fmt md_fmt = { md_heading, md_table, md_cell,
+    { "", "\n" }, " \xc2\xb7 ", md_badge, { "**  \n  Evidence: ",
+    "  \n  Suggestion: ", "\n" }, md_charts, { "\n", "\n" } };
 
 void
 jmx_render_markdown(struct jmx_report *r, const struct jmx_rec *recs,
     int nrec, const char *dir, struct jmx_buf *b)
 {
-	const struct jmx_summary_row *tot = jmx_summary_total(r->sum), *row;
-	const struct jmx_chart *ch[JMX_CHART_MAX];
-	struct fact f[32];
-	size_t i, nl = jmx_summary_nlabels(r->sum);
-	int k, n, nf;
+	const struct jmx_summary_row *tot = jmx_summary_total(r->sum);
+	int n;
 
 	jmx_buf_adds(b, "# ");
 	md_cell(b, r->name);
+	jmx_buf_adds(b, "\n\n");
+	subtitle(&md_fmt, b, r);
 	jmx_buf_adds(b, "\n\n");
 	if (r->state != NULL && strcmp(r->state, "completed") != 0 &&
 	    r->run_id > 0) {
@@ -785,118 +1110,10 @@ jmx_render_markdown(struct jmx_report *r, const struct jmx_rec *recs,
 		jmx_buf_addf(b, "**Verdict: %s** (%d of %d thresholds "
 		    "failed)\n\n", n ? "FAILED" : "passed", n, r->nverdicts);
 	}
-	jmx_buf_adds(b, "| | |\n|---|---|\n");
-	nf = facts(r, f);
-	for (k = 0; k < nf; k++) {
-		jmx_buf_addf(b, "| %s | ", f[k].name);
-		md_cell(b, f[k].value);
-		jmx_buf_adds(b, " |\n");
-	}
-	free_facts(f, nf);
-	if (r->nverdicts > 0) {
-		jmx_buf_adds(b, "\n## Thresholds\n\n| Label | Threshold | "
-		    "Measured | Result |\n|---|---|---:|---|\n");
-		for (k = 0; k < r->nverdicts; k++) {
-			const struct jmx_verdict *v = &r->verdicts[k];
-
-			jmx_buf_adds(b, "| ");
-			md_cell(b, v->threshold->label != NULL ?
-			    v->threshold->label : "(total)");
-			jmx_buf_adds(b, " | ");
-			threshold_name(b, v);
-			jmx_buf_adds(b, " | ");
-			num(b, v->measured ? v->actual : NAN, 2);
-			jmx_buf_addf(b, " | %s |\n", v->pass ? "pass" :
-			    "**FAIL**");
-		}
-	}
-	jmx_buf_adds(b, "\n## Recommendations\n\n");
-	if (nrec == 0)
-		jmx_buf_adds(b, "No rule fired.\n");
-	for (k = 0; k < nrec; k++) {
-		jmx_buf_addf(b, "- **%s: ", jmx_rec_severity_name(
-		    recs[k].severity));
-		md_cell(b, recs[k].title);
-		jmx_buf_adds(b, "**  \n  Evidence: ");
-		md_cell(b, recs[k].evidence);
-		jmx_buf_adds(b, "  \n  Suggestion: ");
-		md_cell(b, recs[k].suggestion);
-		jmx_buf_adds(b, "\n");
-	}
-	jmx_buf_adds(b, "\n## Statistics\n\n| Label | Samples | Errors | "
-	    "Error % | Avg | Min | Max | p50 | p90 | p95 | p99 | Samples/s | "
-	    "Recv KB/s | Sent KB/s | APDEX |\n|---|---:|---:|---:|---:|---:|"
-	    "---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-	for (i = 0; i < nl; i++)
-		md_row(b, r, jmx_summary_label(r->sum, i));
-	md_row(b, r, tot);
-	jmx_buf_adds(b, "\n## Errors\n\n");
-	if (r->nerrors == 0)
-		jmx_buf_adds(b, "No failed samples.\n");
-	else {
-		jmx_buf_adds(b, "| Label | Response code | Message | Count |\n"
-		    "|---|---|---|---:|\n");
-		for (i = 0; i < nl; i++) {
-			int shown = 0;
-
-			row = jmx_summary_label(r->sum, i);
-			for (k = 0; k < r->nerrors && shown < TOP_ERRORS;
-			    k++) {
-				if (strcmp(r->errors[k].label, row->label))
-					continue;
-				shown++;
-				jmx_buf_adds(b, "| ");
-				md_cell(b, row->label);
-				jmx_buf_adds(b, " | ");
-				md_cell(b, r->errors[k].code);
-				jmx_buf_adds(b, " | ");
-				md_cell(b, r->errors[k].message);
-				jmx_buf_addf(b, " | %llu |\n",
-				    (unsigned long long)r->errors[k].count);
-			}
-		}
-	}
-	jmx_buf_addf(b, "\n## %s\n\n| Name | Samples | Share | Samples/s | "
-	    "Error %% | p95 |\n|---|---:|---:|---:|---:|---:|\n",
-	    r->run_id > 0 ? "Agents" : "Files");
-	for (k = 0; k < r->nagents; k++) {
-		row = jmx_summary_total(r->agents[k].sum);
-		jmx_buf_adds(b, "| ");
-		md_cell(b, r->agents[k].name);
-		jmx_buf_addf(b, " | %llu | ", (unsigned long long)row->count);
-		num(b, tot->count ? 100.0 * (double)row->count /
-		    (double)tot->count : NAN, 1);
-		jmx_buf_adds(b, "% | ");
-		num(b, row->throughput, 2);
-		jmx_buf_adds(b, " | ");
-		num(b, row->count ? row->error_pct : NAN, 2);
-		jmx_buf_adds(b, " | ");
-		ms(b, row->p95);
-		jmx_buf_adds(b, " |\n");
-	}
-	n = jmx_chart_list(r, ch);
-	if (n > 0 && have_charts(dir, ch[0]->name)) {
-		jmx_buf_adds(b, "\n## Charts\n\n");
-		for (k = 0; k < n; k++)
-			jmx_buf_addf(b, "- [%s](%s.svg) ([PNG](%s.png))\n",
-			    ch[k]->title, ch[k]->name, ch[k]->name);
-	}
-	if (r->nevents > 0) {
-		jmx_buf_adds(b, "\n## Events\n\n| t | Event | Agent | Detail |"
-		    "\n|---:|---|---|---|\n");
-		for (k = 0; k < r->nevents; k++) {
-			jmx_buf_addf(b, "| %+.1f s | ", (double)
-			    (r->events[k].time_ms - r->t0_ms) / 1000.0);
-			md_cell(b, r->events[k].kind);
-			jmx_buf_adds(b, " | ");
-			md_cell(b, r->events[k].agent);
-			jmx_buf_adds(b, " | ");
-			md_cell(b, r->events[k].detail);
-			jmx_buf_adds(b, " |\n");
-		}
-	}
-	jmx_buf_addf(b, "\nPercentiles: nearest rank over every sample. "
-	    "Generated by jmx-report %s.\n", jmx_version());
+	if (tot->count == 0)
+		jmx_buf_adds(b, "> **No samples: there is nothing to "
+		    "measure.**\n\n");
+	body(r, recs, nrec, dir, &md_fmt, b);
 }
 
 static void

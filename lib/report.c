@@ -289,10 +289,14 @@ jmx_report_add_bucket(struct jmx_report *r, const char *label, int agent,
 	for (i = 0; i < r->napdex; i++)
 		if (strcmp(r->apdex[i].label, label) == 0)
 			jmx_summary_add_bucket(r->apdex[i].sum, label, b);
-	if (agent >= 0 && agent < r->nagents)
-		jmx_summary_add_bucket(r->agents[agent].sum, label, b);
+	/*
+	 * Plain statistics show no agents: their summaries would only hold
+	 * a second copy of every histogram.
+	 */
 	if (!r->series)
 		return;
+	if (agent >= 0 && agent < r->nagents)
+		jmx_summary_add_bucket(r->agents[agent].sum, label, b);
 	d = sec_get(r->priv, b->second);
 	d->count += b->count;
 	d->errors += b->errors;
@@ -464,6 +468,13 @@ int64_t
 jmx_report_sec(const struct jmx_report *r, int64_t epoch_ms)
 {
 	return floor_div(epoch_ms - r->t0_ms, 1000);
+}
+
+int
+jmx_report_event_timed(const struct jmx_report_event *e)
+{
+	return strcmp(e->kind, "validated") != 0 &&
+	    strcmp(e->kind, "imported") != 0;
 }
 
 /* Fold the seconds into intervals of a round width. */

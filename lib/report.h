@@ -128,8 +128,9 @@ struct jmx_report {
 };
 
 /*
- * An empty model; series: keep the time series (0 keeps memory flat for
- * plain statistics).  jmx_report_free() it.
+ * An empty model; series: keep the time series and the per-agent
+ * summaries (0 keeps memory flat for plain statistics: only the labels'
+ * and the total's).  jmx_report_free() it.
  */
 struct jmx_report *jmx_report_new(int series);
 void		 jmx_report_free(struct jmx_report *);
@@ -182,5 +183,11 @@ enum jmx_code	 jmx_report_import(struct jmx_store *, const char *const *files,
 
 /* The run's time of a series time (s since t0_ms) and back. */
 int64_t		 jmx_report_sec(const struct jmx_report *, int64_t epoch_ms);
+/*
+ * Whether an event belongs on the run's time axis: not one that only
+ * notes how the run was made ("validated" before it, "imported" when
+ * result files were stored, maybe long after).
+ */
+int		 jmx_report_event_timed(const struct jmx_report_event *);
 
 #endif

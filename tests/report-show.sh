@@ -44,7 +44,7 @@ if command -v xmllint >/dev/null; then
 fi
 is "$(grep -c '<testcase classname="labels"' "$out/junit.xml")" 2 \
     "junit.xml: one test case per label"
-like "$(cat "$out/report.md")" '\| a,b \| 4 \| 1 \| 25\.00 \| 250\.0' \
+like "$(cat "$out/report.md")" '\| a,b \| 4 \| 1 \| \*\*25\.00%\*\* \| 250\.0' \
     "report.md has the statistics table"
 
 # A hostile label and message are text, not markup.

@@ -159,6 +159,36 @@ test_dense(void)
 	jmx_hist_free(h2);
 }
 
+/* A big histogram reset and reused small (jmx_agg's pool) stays exact. */
+static void
+test_reuse(void)
+{
+	struct jmx_hist *h = jmx_hist_new();
+	int64_t out[3];
+	double ps[] = { 50, 100, 1 };
+	int i, round;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 3000; i++)
+			jmx_hist_add(h, i, 1);
+		for (i = 0; i < 500; i++)
+			jmx_hist_add(h, 20000 + i, 1);
+		is_int(jmx_hist_distinct(h), 3500, "reuse: big distinct");
+		is_int(jmx_hist_percentile(h, 100), 20499, "reuse: big max");
+		jmx_hist_reset(h);
+		jmx_hist_add(h, 9000, 2);
+		jmx_hist_add(h, 3, 1);
+		jmx_hist_add(h, 12, 1);
+		is_int(jmx_hist_distinct(h), 3, "reuse: small distinct");
+		jmx_hist_percentiles(h, ps, 3, out);
+		ok(out[0] == 12 && out[1] == 9000 && out[2] == 3,
+		    "reuse: small percentiles");
+		is_int(jmx_hist_count_le(h, 12), 2, "reuse: small count_le");
+		jmx_hist_reset(h);
+	}
+	jmx_hist_free(h);
+}
+
 static void
 test_merge(void)
 {
@@ -298,6 +328,7 @@ main(void)
 	test_repeated();
 	test_single_empty();
 	test_dense();
+	test_reuse();
 	test_merge();
 	test_iter();
 	test_blob();

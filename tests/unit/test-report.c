@@ -115,6 +115,9 @@ main(void)
 		jmx_hist_free(bk.hist);
 	}
 	jmx_report_add_error(r, "<script>x</script>|`*", "<i>", "a\x01<b>", 1);
+	jmx_report_add_error(r, "<script>x</script>|`*", "500", "p95 < 5 | x",
+	    2);
+	jmx_report_add_event(r, 1700000999000LL, "imported", NULL, "x.jtl");
 	jmx_report_finish(r);
 	jmx_render_html(r, NULL, 0, NULL, &b);
 	ok(strstr(b.data, "<script") == NULL && strstr(b.data, "<b>") ==
@@ -123,6 +126,12 @@ main(void)
 	jmx_render_markdown(r, NULL, 0, NULL, &b);
 	ok(strstr(b.data, "<script") == NULL &&
 	    strstr(b.data, "\\|\\`\\*") != NULL, "Markdown: escaped cell");
+	ok(strstr(b.data, "| 500 | p95 < 5 \\| x | 2 |") !=
+	    NULL, "Markdown: errors by code as in the HTML, '<' kept as text");
+	ok(strstr(b.data, "| **Total** | 1 |") != NULL,
+	    "Markdown: the total row");
+	ok(strstr(b.data, "| - | imported |  | x.jtl |") != NULL,
+	    "Markdown: an import event has no run time");
 	jmx_buf_reset(&b);
 	jmx_render_junit(r, &b);
 	ok(strstr(b.data, "<script") == NULL && strchr(b.data, '\x01') ==
