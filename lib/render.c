@@ -158,6 +158,76 @@ dur(struct jmx_buf *b, int64_t v)
 	formatted(b, v, jmx_format_duration);
 }
 
+/* Is this event about an agent failure or the run ending short? */
+static int
+failure_event(const char *kind)
+{
+	return strstr(kind, "lost") != NULL || strstr(kind, "fail") != NULL ||
+	    strstr(kind, "partial") != NULL || strstr(kind, "moved") != NULL ||
+	    strcmp(kind, "fenced") == 0;
+}
+
+/*
+ * The banner's lines, as plain text for either format: agent failures
+ * and what was done about them, then the load that did not run (which
+ * agent, thread group, threads, share and window).  Returns how many;
+ * free each and the vector.
+ */
+static int
+failure_lines(const struct jmx_report *r, char ***out)
+{
+	struct jmx_buf b = { 0 };
+	char **v = NULL;
+	int k, n = 0;
+
+	for (k = 0; k < r->nevents + r->nshortfalls; k++) {
+		jmx_buf_reset(&b);
+		if (k < r->nevents) {
+			const struct jmx_report_event *e = &r->events[k];
+
+			if (!failure_event(e->kind))
+				continue;
+			jmx_buf_adds(&b, e->kind);
+			if (e->agent != NULL)
+				jmx_buf_addf(&b, " (agent %s)", e->agent);
+			if (e->detail != NULL)
+				jmx_buf_addf(&b, ": %s", e->detail);
+		} else {
+			const struct jmx_report_shortfall *f =
+			    &r->shortfalls[k - r->nevents];
+
+			jmx_buf_addf(&b, "%s: %lld threads of '%s' from agent "
+			    "%s", strcmp(f->kind, "unplaced") == 0 ?
+			    "Did not run" : "Handover gap",
+			    (long long)f->threads, f->group, f->agent);
+			if (r->threads > 0)
+				jmx_buf_addf(&b, " (%.1f%% of the load)",
+				    100.0 * (double)f->threads /
+				    (double)r->threads);
+			jmx_buf_addf(&b, ", from +%.1f s to +%.1f s",
+			    (double)(f->from_ms - r->t0_ms) / 1000,
+			    (double)(f->to_ms - r->t0_ms) / 1000);
+			if (f->reason != NULL)
+				jmx_buf_addf(&b, ": %s", f->reason);
+		}
+		v = xreallocarray(v, (size_t)n + 1, sizeof *v);
+		v[n++] = xstrdup(b.data);
+	}
+	jmx_buf_free(&b);
+	*out = v;
+	return n;
+}
+
+static void
+free_lines(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static int
 count_events(const struct jmx_report *r, const char *prefix)
 {
@@ -991,7 +1061,8 @@ jmx_render_html(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
     const char *dir, struct jmx_buf *b)
 {
 	const struct jmx_summary_row *tot = jmx_summary_total(r->sum);
-	int k, n;
+	char **lines;
+	int k, n, nl;
 
 	jmx_buf_adds(b, "<!DOCTYPE html>\n<html lang=en><head><meta "
 	    "charset=utf-8><meta name=viewport content=\"width=device-width,"
@@ -1004,35 +1075,22 @@ jmx_render_html(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	subtitle(&html_fmt, b, r);
 	jmx_buf_adds(b, "</div>\n");
 
-	if (r->state != NULL && strcmp(r->state, "completed") != 0 &&
-	    r->run_id > 0) {
+	nl = failure_lines(r, &lines);
+	if (r->run_id > 0 && r->state != NULL &&
+	    (strcmp(r->state, "completed") != 0 || nl > 0)) {
 		jmx_buf_adds(b, "<div class=\"banner partial\">This run is ");
 		jmx_html_escape(b, r->state);
 		if (r->delivered_pct >= 0)
 			jmx_buf_addf(b, ": %.1f%% of the planned load was "
 			    "delivered", r->delivered_pct);
 		jmx_buf_adds(b, ".");
-		for (k = 0; k < r->nevents; k++) {
-			const struct jmx_report_event *e = &r->events[k];
-
-			if (strstr(e->kind, "lost") == NULL &&
-			    strstr(e->kind, "fail") == NULL &&
-			    strstr(e->kind, "partial") == NULL)
-				continue;
+		for (k = 0; k < nl; k++) {
 			jmx_buf_adds(b, "<br>");
-			jmx_html_escape(b, e->kind);
-			if (e->agent != NULL) {
-				jmx_buf_adds(b, " (agent ");
-				jmx_html_escape(b, e->agent);
-				jmx_buf_adds(b, ")");
-			}
-			if (e->detail != NULL) {
-				jmx_buf_adds(b, ": ");
-				jmx_html_escape(b, e->detail);
-			}
+			jmx_html_escape(b, lines[k]);
 		}
 		jmx_buf_adds(b, "</div>\n");
 	}
+	free_lines(lines, nl);
 	if (r->nverdicts > 0) {
 		n = failed_verdicts(r);
 		jmx_buf_addf(b, "<div class=\"banner %s\">Verdict: %s (%d of %d "
@@ -1088,23 +1146,32 @@ jmx_render_markdown(struct jmx_report *r, const struct jmx_rec *recs,
     int nrec, const char *dir, struct jmx_buf *b)
 {
 	const struct jmx_summary_row *tot = jmx_summary_total(r->sum);
-	int n;
+	char **lines;
+	int k, n, nl;
 
 	jmx_buf_adds(b, "# ");
 	md_cell(b, r->name);
 	jmx_buf_adds(b, "\n\n");
 	subtitle(&md_fmt, b, r);
 	jmx_buf_adds(b, "\n\n");
-	if (r->state != NULL && strcmp(r->state, "completed") != 0 &&
-	    r->run_id > 0) {
+	nl = failure_lines(r, &lines);
+	if (r->run_id > 0 && r->state != NULL &&
+	    (strcmp(r->state, "completed") != 0 || nl > 0)) {
 		jmx_buf_adds(b, "> **This run is ");
 		md_cell(b, r->state);
 		jmx_buf_adds(b, "**");
 		if (r->delivered_pct >= 0)
 			jmx_buf_addf(b, ": %.1f%% of the planned load was "
 			    "delivered", r->delivered_pct);
-		jmx_buf_adds(b, ".\n\n");
+		jmx_buf_adds(b, ".\n");
+		for (k = 0; k < nl; k++) {
+			jmx_buf_adds(b, "> - ");
+			md_cell(b, lines[k]);
+			jmx_buf_addc(b, '\n');
+		}
+		jmx_buf_addc(b, '\n');
 	}
+	free_lines(lines, nl);
 	if (r->nverdicts > 0) {
 		n = failed_verdicts(r);
 		jmx_buf_addf(b, "**Verdict: %s** (%d of %d thresholds "
@@ -1254,6 +1321,25 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 		json_strn(b, r->events[k].agent);
 		jmx_buf_adds(b, ",\"detail\":");
 		json_strn(b, r->events[k].detail);
+		jmx_buf_addc(b, '}');
+	}
+	jmx_buf_adds(b, "],\"shortfalls\":[");
+	for (k = 0; k < r->nshortfalls; k++) {
+		const struct jmx_report_shortfall *f = &r->shortfalls[k];
+
+		jmx_buf_adds(b, k ? ",{\"agent\":" : "{\"agent\":");
+		json_strn(b, f->agent);
+		jmx_buf_adds(b, ",\"kind\":");
+		json_strn(b, f->kind);
+		jmx_buf_adds(b, ",\"thread_group\":");
+		json_strn(b, f->group);
+		jmx_buf_addf(b, ",\"threads\":%lld,\"from\":",
+		    (long long)f->threads);
+		json_time(b, f->from_ms);
+		jmx_buf_adds(b, ",\"to\":");
+		json_time(b, f->to_ms);
+		jmx_buf_adds(b, ",\"reason\":");
+		json_strn(b, f->reason);
 		jmx_buf_addc(b, '}');
 	}
 	jmx_buf_adds(b, "],\"recommendations\":[");

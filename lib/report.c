@@ -129,6 +129,13 @@ jmx_report_free(struct jmx_report *r)
 		free(r->events[i].detail);
 	}
 	free(r->events);
+	for (i = 0; i < r->nshortfalls; i++) {
+		free(r->shortfalls[i].agent);
+		free(r->shortfalls[i].kind);
+		free(r->shortfalls[i].group);
+		free(r->shortfalls[i].reason);
+	}
+	free(r->shortfalls);
 	for (i = 0; i < r->npoints; i++)
 		free(r->points[i].agent_count);
 	free(r->points);
@@ -884,10 +891,11 @@ jmx_report_load_run(struct jmx_report *r, struct jmx_store *st, int64_t run,
 	struct jmx_run_agent_rec *ag = NULL;
 	struct jmx_segment_rec *seg = NULL;
 	struct jmx_event_rec *ev = NULL;
+	struct jmx_shortfall_rec *sf = NULL;
 	const struct jmx_summary_row *tot;
 	enum jmx_code code;
 	char *archive;
-	int i, k, nag = 0, nseg = 0, nev = 0;
+	int i, k, nag = 0, nseg = 0, nev = 0, nsf = 0;
 
 	if ((code = jmx_store_run_get(st, run, &rec, err)) != JMX_OK)
 		return code;
@@ -927,6 +935,22 @@ jmx_report_load_run(struct jmx_report *r, struct jmx_store *st, int64_t run,
 	for (i = 0; i < nev; i++)
 		jmx_report_add_event(r, ev[i].time_ms, ev[i].kind, ev[i].agent,
 		    ev[i].detail);
+	if ((code = jmx_store_shortfalls(st, run, &sf, &nsf, err)) != JMX_OK)
+		goto out;
+	r->shortfalls = xcalloc((size_t)nsf + 1, sizeof *r->shortfalls);
+	for (i = 0; i < nsf; i++) {
+		struct jmx_report_shortfall *f = &r->shortfalls[i];
+
+		f->agent = sf[i].agent;
+		f->kind = sf[i].kind;
+		f->group = sf[i].grp_name;
+		f->reason = sf[i].reason;
+		f->threads = sf[i].threads;
+		f->from_ms = sf[i].from_ms;
+		f->to_ms = sf[i].to_ms;
+		memset(&sf[i], 0, sizeof sf[i]);	/* strings taken */
+	}
+	r->nshortfalls = nsf;
 	if ((code = jmx_store_buckets(st, run, load_bucket, r, err)) != JMX_OK)
 		goto out;
 	if ((code = jmx_store_errors(st, run, load_error, r, err)) != JMX_OK)
@@ -946,6 +970,7 @@ out:
 	jmx_run_agent_recs_free(ag, nag);
 	jmx_segment_recs_free(seg, nseg);
 	jmx_event_recs_free(ev, nev);
+	jmx_shortfall_recs_free(sf, nsf);
 	return code;
 }
 

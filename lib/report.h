@@ -81,6 +81,16 @@ struct jmx_report_apdex {
 	struct jmx_summary	*sum;
 };
 
+/* Load that did not run as planned (see jmx_shortfall_rec). */
+struct jmx_report_shortfall {
+	char			*agent;
+	char			*kind;		/* unplaced, handover */
+	char			*group;		/* thread group */
+	int64_t			 threads;
+	int64_t			 from_ms, to_ms;
+	char			*reason;
+};
+
 struct jmx_report {
 	/* Header: a stored run, or the JTL files of stats/show FILE. */
 	int64_t			 run_id;	/* 0: not stored */
@@ -112,6 +122,8 @@ struct jmx_report {
 	int			 nerrors;
 	struct jmx_report_event	*events;	/* in time order */
 	int			 nevents;
+	struct jmx_report_shortfall *shortfalls;
+	int			 nshortfalls;
 
 	/* The series, after jmx_report_finish(). */
 	int			 series;	/* keep one (0 for stats) */

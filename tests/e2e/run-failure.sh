@@ -66,6 +66,10 @@ is "$(db "select sum(m) from (select segment_id, max(all_threads) m from
     buckets where run_id = $id and sec between $last - 6 and $last - 3
     group by segment_id)")" 6 "load back to the planned 6 threads"
 check_exact "$id" "killed JMeter"
+run "$JMX_REPORT" show "$id" -o "$TEST_DIR/r1"
+like "$(cat "$TEST_DIR/r1/report.md")" \
+    "^> - share\\\\_moved \(agent a2\): 3 of 3 threads moved to a3" \
+    "the report says where the lost load went"
 pct=$(db "select cast(delivered_pct as int) from runs where id = $id")
 ok "$([ "$pct" -ge 50 ] && [ "$pct" -lt 100 ]; echo $?)" \
     "delivered $pct % of the planned load: the gap is counted"
@@ -124,5 +128,12 @@ ok "$([ "$pct" -ge 60 ] && [ "$pct" -le 95 ]; echo $?)" \
 like "$(json_get "$TEST_DIR/run.json" 'd["failures"][-1]["detail"]')" \
     "no agent has room" "the reason is given"
 check_exact "$id" "partial"
+run "$JMX_REPORT" show "$id" -o "$TEST_DIR/r4"
+like "$(cat "$TEST_DIR/r4/report.md")" \
+    "^> - Did not run: 2 threads of 'Users' from agent a1 \(33.3% of the load\), from \+[0-9.]+ s to \+[0-9.]+ s: no agent has room" \
+    "the report's banner says what did not run"
+is "$(json_get "$TEST_DIR/r4/report.json" \
+    '[(f["agent"], f["kind"], f["threads"]) for f in d["shortfalls"]]')" \
+    "[('a1', 'unplaced', 2)]" "report.json has the shortfall"
 
 done_testing

@@ -118,10 +118,34 @@ main(void)
 	jmx_report_add_error(r, "<script>x</script>|`*", "500", "p95 < 5 | x",
 	    2);
 	jmx_report_add_event(r, 1700000999000LL, "imported", NULL, "x.jtl");
+	/* A partial run: a lost agent and load that did not run. */
+	r->run_id = 7;
+	r->state = strdup("partial");
+	r->threads = 6;
+	r->delivered_pct = 80;
+	jmx_report_add_event(r, 1700000001000LL, "agent_lost", "<b>a</b>",
+	    "JMeter was killed (SIGKILL)");
+	r->shortfalls = calloc(1, sizeof *r->shortfalls);
+	r->shortfalls[0].agent = strdup("<b>a</b>");
+	r->shortfalls[0].kind = strdup("unplaced");
+	r->shortfalls[0].group = strdup("<script>G</script>");
+	r->shortfalls[0].threads = 2;
+	r->shortfalls[0].from_ms = 1700000001000LL;
+	r->shortfalls[0].to_ms = 1700000011000LL;
+	r->shortfalls[0].reason = strdup("no agent has room for it");
+	r->nshortfalls = 1;
 	jmx_report_finish(r);
+	r->t0_ms = 1700000000000LL;
 	jmx_render_html(r, NULL, 0, NULL, &b);
 	ok(strstr(b.data, "<script") == NULL && strstr(b.data, "<b>") ==
 	    NULL && strstr(b.data, "<i>") == NULL, "HTML: no raw markup");
+	ok(strstr(b.data, "This run is partial: 80.0% of the planned load "
+	    "was delivered.<br>agent_lost (agent &lt;b&gt;a&lt;/b&gt;): JMeter "
+	    "was killed (SIGKILL)<br>Did not run: 2 threads of "
+	    "&#39;&lt;script&gt;G&lt;/script&gt;&#39; from agent "
+	    "&lt;b&gt;a&lt;/b&gt; (33.3% of the load), from +1.0 s to "
+	    "+11.0 s: no agent has room for it</div>") != NULL,
+	    "HTML: the partial banner names the loss and what did not run");
 	jmx_buf_reset(&b);
 	jmx_render_markdown(r, NULL, 0, NULL, &b);
 	ok(strstr(b.data, "<script") == NULL &&
@@ -132,6 +156,10 @@ main(void)
 	    "Markdown: the total row");
 	ok(strstr(b.data, "| - | imported |  | x.jtl |") != NULL,
 	    "Markdown: an import event has no run time");
+	ok(strstr(b.data, "> - Did not run: 2 threads of '&lt;script>G&lt;/script>' "
+	    "from agent &lt;b>a&lt;/b> (33.3% of the load), from +1.0 s to "
+	    "+11.0 s: no agent has room for it") != NULL,
+	    "Markdown: the banner too");
 	jmx_buf_reset(&b);
 	jmx_render_junit(r, &b);
 	ok(strstr(b.data, "<script") == NULL && strchr(b.data, '\x01') ==
