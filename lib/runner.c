@@ -2420,7 +2420,14 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 		}
 		if (s->rec.gen == r->gen)
 			s->planned_end_ms = generation_planned_end(r);
-		if (strcmp(s->rec.state, "running") == 0 &&
+		if (strcmp(s->rec.state, "starting") == 0 &&
+		    s->rec.work_dir != NULL) {
+			/* Staged, never released: its JMeter waits; end it. */
+			s->cancelled = 1;
+			jmx_seg_stop(s, 2);
+			if (jmx_seg_adopt(s) != JMX_OK)
+				log_warn("%s", s->err.msg);
+		} else if (strcmp(s->rec.state, "running") == 0 &&
 		    s->rec.work_dir != NULL && !s->lost) {
 			if (jmx_seg_adopt(s) != JMX_OK)
 				log_warn("%s", s->err.msg);
