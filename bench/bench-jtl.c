@@ -6,8 +6,10 @@
  * parser is asked only for the columns the aggregation reads
  * (JMX_AGG_FIELDS), as an ingesting caller should.
  *
- * usage: bench-jtl [-a] [-p] file.jtl
+ * usage: bench-jtl [-a] [-e] [-p] file.jtl
  *	-a: parse every column (the parser's default)
+ *	-e: at each flush also encode every bucket's histograms, as the
+ *	    store does when it commits them
  *	-p: parse only, no aggregation
  */
 #include <fcntl.h>
@@ -19,8 +21,10 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "hist.h"
 #include "jtl.h"
 #include "stats.h"
+#include "util.h"
 
 #define CHUNK		(64 * 1024)
 #define FLUSH_EVERY	16		/* chunks */
@@ -46,6 +50,19 @@ visit(const struct jmx_bucket *b, void *arg)
 	return JMX_OK;
 }
 
+static struct jmx_buf blob;
+
+static enum jmx_code
+visit_encode(const struct jmx_bucket *b, void *arg)
+{
+	*(uint64_t *)arg += b->count;
+	jmx_buf_reset(&blob);
+	jmx_hist_encode(b->hist, &blob);
+	if (b->err_hist != NULL)
+		jmx_hist_encode(b->err_hist, &blob);
+	return JMX_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -57,6 +74,7 @@ main(int argc, char **argv)
 	uint64_t counted = 0, sum = 0;
 	ssize_t n;
 	double secs;
+	enum jmx_code (*flush)(const struct jmx_bucket *, void *) = visit;
 	int fd, chunks = 0, parse_only = 0, all = 0;
 
 	for (; argc > 2 && argv[1][0] == '-'; argc--, argv++) {
@@ -64,11 +82,13 @@ main(int argc, char **argv)
 			parse_only = 1;
 		else if (strcmp(argv[1], "-a") == 0)
 			all = 1;
+		else if (strcmp(argv[1], "-e") == 0)
+			flush = visit_encode;
 		else
 			break;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: bench-jtl [-a] [-p] file.jtl\n");
+		fprintf(stderr, "usage: bench-jtl [-a] [-e] [-p] file.jtl\n");
 		return 2;
 	}
 	if ((fd = open(argv[1], O_RDONLY)) == -1) {
@@ -90,13 +110,13 @@ main(int argc, char **argv)
 			return 1;
 		}
 		if (++chunks % FLUSH_EVERY == 0) {
-			jmx_agg_foreach(agg, visit, &counted);
+			jmx_agg_foreach(agg, flush, &counted);
 			jmx_agg_clear(agg);
 		}
 	}
 	if (jmx_jtl_finish(p, &err) != JMX_OK)
 		fprintf(stderr, "bench-jtl: %s\n", err.msg);
-	jmx_agg_foreach(agg, visit, &counted);
+	jmx_agg_foreach(agg, flush, &counted);
 	jmx_agg_clear(agg);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) +
@@ -109,6 +129,7 @@ main(int argc, char **argv)
 		printf("elapsed sum %llu\n", (unsigned long long)sum);
 	jmx_jtl_free(p);
 	jmx_agg_free(agg);
+	jmx_buf_free(&blob);
 	close(fd);
 	return 0;
 }

@@ -9,7 +9,9 @@
 #     parse only of every column (the parser's default; the others ask
 #     only for JMX_AGG_FIELDS); then parse + jmx_agg_add and parse only
 #     again on a file at a typical load-test rate (jtl-gen -t $THREADS:
-#     ~53 samples per (second, label) bucket instead of ~7);
+#     ~53 samples per (second, label) bucket instead of ~7); and parse +
+#     jmx_agg_add with each bucket's histograms encoded at every flush,
+#     as the store does when it commits them (bench-jtl -e);
 #   - records/s, and the time as a ratio to `wc -l` on the same
 #     1M-record file (best of 3 each).
 #
@@ -64,6 +66,7 @@ if command -v valgrind > /dev/null 2>&1; then
 	ipr "parse only, every column" small.jtl -p -a
 	ipr "parse + jmx_agg_add, -t $THREADS" rate.jtl
 	ipr "parse only, -t $THREADS" rate.jtl -p
+	ipr "parse + jmx_agg_add + histogram blobs" small.jtl -e
 else
 	echo "callgrind: valgrind not found, skipped"
 fi

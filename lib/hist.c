@@ -9,6 +9,14 @@
  * there; from then on the sparse part holds only values >= JMX_HIST_DENSE
  * (the long tail).  Queries that need order sort the sparse part once and
  * keep the sorted copy until the next change.
+ *
+ * Values added one at a time (live ingestion: a per-second bucket gets a
+ * few to a few hundred) are first only noted, PEND at most, unsorted:
+ * that is all an add costs.  They go to the parts above when the note is
+ * full or something needs order ("settling"); readers that take a const
+ * histogram count them where they are, so that reading never writes.  A
+ * histogram holding only noted values is encoded by sorting them in place,
+ * without the hash.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +26,7 @@
 #include "xmalloc.h"
 
 #define PROMOTE		1024	/* distinct values before dense */
+#define PEND		64	/* values noted before settling */
 #define EMPTY_KEY	0	/* keys are value + 1 */
 
 struct slot {
@@ -31,8 +40,11 @@ struct pair {
 };
 
 struct jmx_hist {
-	uint64_t	 n;		/* samples */
-	int64_t		 min, max;	/* valid when n > 0 */
+	uint64_t	 n;		/* samples, noted ones too */
+	int64_t		 min, max;	/* of the rest: if n > npend */
+	int64_t		*pend;		/* noted values: PEND */
+	uint32_t	 npend;
+	uint32_t	 pcap;		/* 0 until pend is allocated */
 	uint64_t	*dense;		/* JMX_HIST_DENSE counts */
 	uint64_t	 dlim;		/* JMX_HIST_DENSE with dense */
 	size_t		 ndense;	/* distinct values in dense */
@@ -143,6 +155,7 @@ jmx_hist_free(struct jmx_hist *h)
 {
 	if (h == NULL)
 		return;
+	free(h->pend);
 	free(h->dense);
 	free(h->tab);
 	free(h->sorted);
@@ -177,27 +190,27 @@ jmx_hist_reset(struct jmx_hist *h)
 	h->ndense = 0;
 	h->used = 0;
 	h->n = 0;
+	h->npend = 0;
 	h->nsorted = 0;
 	h->sorted_ok = 0;
 }
 
-void
-jmx_hist_add(struct jmx_hist *h, int64_t v, uint64_t n)
+/*
+ * Count v (>= 0) n more times in the dense or sparse part; h->n counts
+ * them already, h->npend does not.
+ */
+static void
+place(struct jmx_hist *h, int64_t v, uint64_t n)
 {
 	uint64_t key;
 	size_t i, mask;
 
-	if (n == 0)
-		return;
-	if (v < 0)
-		v = 0;
-	if (h->n == 0)
+	if (h->n - h->npend == n)	/* the first placed: n counted */
 		h->min = h->max = v;
 	else if (v < h->min)
 		h->min = v;
 	else if (v > h->max)
 		h->max = v;
-	h->n += n;
 	if ((uint64_t)v < h->dlim) {
 		if (h->dense[v] == 0)
 			h->ndense++;
@@ -226,6 +239,50 @@ jmx_hist_add(struct jmx_hist *h, int64_t v, uint64_t n)
 	sparse_add(h, key, n);
 }
 
+/* Move the noted values to the dense and sparse parts. */
+static void
+settle(struct jmx_hist *h)
+{
+	uint32_t i, k = h->npend;
+
+	for (i = 0; i < k; i++) {
+		h->npend--;		/* place() counts it as not noted */
+		place(h, h->pend[i], 1);
+	}
+}
+
+/* jmx_hist_add() of more than one, or with the note full or absent. */
+static void
+add_slow(struct jmx_hist *h, int64_t v, uint64_t n)
+{
+	if (n == 1) {
+		if (h->pcap == 0) {
+			h->pend = xreallocarray(NULL, PEND, sizeof *h->pend);
+			h->pcap = PEND;
+		} else
+			settle(h);
+		h->pend[h->npend++] = v;
+		h->n++;
+		return;
+	}
+	h->n += n;
+	place(h, v, n);
+}
+
+void
+jmx_hist_add(struct jmx_hist *h, int64_t v, uint64_t n)
+{
+	if (v < 0)
+		v = 0;
+	if (n == 1 && h->npend < h->pcap) {
+		h->pend[h->npend++] = v;
+		h->n++;
+		return;
+	}
+	if (n > 0)
+		add_slow(h, v, n);
+}
+
 void
 jmx_hist_merge(struct jmx_hist *dst, const struct jmx_hist *src)
 {
@@ -233,6 +290,8 @@ jmx_hist_merge(struct jmx_hist *dst, const struct jmx_hist *src)
 
 	if (src->n == 0)
 		return;
+	for (i = 0; i < src->npend; i++)
+		jmx_hist_add(dst, src->pend[i], 1);
 	if (src->dense != NULL && src->ndense > 0) {
 		for (i = 0; i < JMX_HIST_DENSE; i++) {
 			if (src->dense[i] != 0)
@@ -252,22 +311,64 @@ jmx_hist_count(const struct jmx_hist *h)
 	return h->n;
 }
 
+/* Is v in the dense or sparse part? */
+static int
+placed(const struct jmx_hist *h, int64_t v)
+{
+	uint64_t key = (uint64_t)v + 1;
+	size_t i, mask;
+
+	if ((uint64_t)v < h->dlim)
+		return h->dense[v] != 0;
+	if (h->cap == 0)
+		return 0;
+	mask = h->cap - 1;
+	for (i = slot_of(h, key); h->tab[i].key != EMPTY_KEY;
+	    i = (i + 1) & mask) {
+		if (h->tab[i].key == key)
+			return 1;
+	}
+	return 0;
+}
+
 size_t
 jmx_hist_distinct(const struct jmx_hist *h)
 {
-	return h->ndense + h->used;
+	size_t n = h->ndense + h->used;
+	uint32_t i, j;
+
+	/* noted values neither placed nor noted before */
+	for (i = 0; i < h->npend; i++) {
+		for (j = 0; j < i && h->pend[j] != h->pend[i]; j++)
+			;
+		if (j == i && !placed(h, h->pend[i]))
+			n++;
+	}
+	return n;
 }
 
 int64_t
 jmx_hist_min(const struct jmx_hist *h)
 {
-	return h->n == 0 ? -1 : h->min;
+	int64_t v = h->n > h->npend ? h->min : INT64_MAX;
+	uint32_t i;
+
+	for (i = 0; i < h->npend; i++)
+		if (h->pend[i] < v)
+			v = h->pend[i];
+	return h->n == 0 ? -1 : v;
 }
 
 int64_t
 jmx_hist_max(const struct jmx_hist *h)
 {
-	return h->n == 0 ? -1 : h->max;
+	int64_t v = h->n > h->npend ? h->max : -1;
+	uint32_t i;
+
+	for (i = 0; i < h->npend; i++)
+		if (h->pend[i] > v)
+			v = h->pend[i];
+	return v;
 }
 
 uint64_t
@@ -278,8 +379,10 @@ jmx_hist_count_le(const struct jmx_hist *h, int64_t v)
 
 	if (v < 0 || h->n == 0)
 		return 0;
-	if (v >= h->max)
+	if (v >= jmx_hist_max(h))
 		return h->n;
+	for (i = 0; i < h->npend; i++)
+		total += h->pend[i] <= v;
 	if (h->dense != NULL && h->ndense > 0) {
 		lim = (uint64_t)v < JMX_HIST_DENSE ? (size_t)v + 1 :
 		    JMX_HIST_DENSE;
@@ -331,6 +434,7 @@ sort_sparse(struct jmx_hist *h)
 void
 jmx_hist_iter_init(struct jmx_hist_iter *it, struct jmx_hist *h)
 {
+	settle(h);
 	sort_sparse(h);
 	it->h = h;
 	it->i = 0;
@@ -433,9 +537,9 @@ jmx_hist_percentile(struct jmx_hist *h, double p)
 	if (h->n == 0)
 		return -1;
 	if (!(p > 0))
-		return h->min;
+		return jmx_hist_min(h);
 	if (p >= 100)
-		return h->max;
+		return jmx_hist_max(h);
 	jmx_hist_percentiles(h, &p, 1, &v);
 	return v;
 }
@@ -477,6 +581,34 @@ get_varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
 	return 1;
 }
 
+/*
+ * jmx_hist_encode() of a histogram of noted values only (a bucket's):
+ * they are few, so sorted in place by insertion, then counted in runs.
+ */
+static void
+encode_noted(struct jmx_hist *h, struct jmx_buf *b)
+{
+	int64_t *v = h->pend, x, prev = 0;
+	uint32_t i, j, n = h->npend, runs = 0;
+
+	for (i = 1; i < n; i++) {
+		x = v[i];
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	for (i = 0; i < n; i++)
+		runs += i == 0 || v[i] != v[i - 1];
+	put_varint(b, runs);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j] == v[i]; j++)
+			;
+		put_varint(b, (uint64_t)(v[i] - prev));
+		put_varint(b, j - i);
+		prev = v[i];
+	}
+}
+
 void
 jmx_hist_encode(struct jmx_hist *h, struct jmx_buf *b)
 {
@@ -485,6 +617,10 @@ jmx_hist_encode(struct jmx_hist *h, struct jmx_buf *b)
 	uint64_t c;
 
 	jmx_buf_addc(b, 1);
+	if (h->n == h->npend) {
+		encode_noted(h, b);
+		return;
+	}
 	put_varint(b, jmx_hist_distinct(h));
 	jmx_hist_iter_init(&it, h);
 	while (jmx_hist_iter_next(&it, &v, &c)) {

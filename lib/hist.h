@@ -8,7 +8,8 @@
  *
  * Small histograms are an open-addressing hash of value -> count; once a
  * histogram holds many distinct values, values below JMX_HIST_DENSE move
- * to a directly indexed array.  Neither choice changes any result.
+ * to a directly indexed array.  Values added one at a time are first
+ * only noted, a few dozen at most.  None of this changes any result.
  *
  * Percentiles use the nearest-rank definition: for N samples, the p-th
  * percentile (0 < p <= 100) is the smallest value v such that at least

@@ -6,16 +6,19 @@
  * which holds the unfinished record carried over from the previous piece.
  * Nothing is allocated per record.
  *
- * The tokenizer looks at 64 bytes at a time (SSE2 where available, plain
- * C otherwise) and builds three bit masks: delimiters, LFs and quotes.  A
- * prefix XOR of the quote mask gives the bytes inside quotes; delimiters
- * and LFs outside them end fields and records.  So a record ends at the
- * first LF after an even number of quotes - the same rule find_end() uses
- * to find the end of a record carried over between pieces.  Field ends are
- * kept as offsets from the record's start; a record with quotes in it is
- * then turned into spans with the quoting undone (doubled quotes into a
- * scratch buffer).  Numbers are read eight digits at a time (SWAR) on
- * little-endian hosts.
+ * The tokenizer looks at 64 bytes at a time (SSE2 or AVX2 where
+ * available, plain C otherwise) and builds three bit masks: delimiters,
+ * LFs and quotes.  A prefix XOR of the quote mask gives the bytes inside
+ * quotes; delimiters and LFs outside them end fields and records.  So a
+ * record ends at the first LF after an even number of quotes - the same
+ * rule find_end() uses to find the end of a record carried over between
+ * pieces.  Field ends go to one array, as offsets in the buffer, across
+ * records and blocks.  A record is then read for the columns asked for
+ * only: quoting undone only in a field that starts with a quote, in a
+ * record that has one (doubled quotes into a scratch buffer); the number
+ * columns four at a time with AVX2 (nums_avx2()), else eight digits at a
+ * time (SWAR) on little-endian hosts; what the fast ways refuse is read
+ * one field at a time, which also makes the errors.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,21 +92,24 @@ struct jmx_jtl {
 	int		 uidx[NCOL];	/* idx, or MISSING when not used */
 	int		*wf;		/* used fields, ascending */
 	int		 nwf;
+	/* number columns delivered, for nums_avx2(); a multiple of 4 */
+	int64_t		 nfield[12];	/* their fields */
+	int64_t		*ndst[12];	/* where in p->s */
+	int		 nnum;
 	int		 nvars;
 	int		*var_idx;
 	struct jmx_span	*var_names;
 	struct jmx_span	*var_values;
 	char		*var_store;
 
-	int64_t		*eb;		/* field ends, from e - 3 */
-	int64_t		*e;		/* e[i]: end of field i */
-	struct jmx_span	*fb;		/* quoted record fields */
-	struct jmx_span	*f;		/* fb + 2; f[-2] is "" */
+	int64_t		*pos;		/* field ends (in buf) */
+	int64_t		*pos_end;
 	struct jmx_span	*hf;		/* fields of the header */
 	unsigned char	*hfq;		/* header field i quoted? */
 	int		 hfcap;
 	char		*esc;		/* fields with "" undone */
 	size_t		 esc_cap;
+	char		*escw;		/* where the next one goes */
 	const char	*lim;		/* end of the buffer split */
 
 	struct jmx_buf	 tail;		/* input not yet consumed */
@@ -128,6 +134,40 @@ struct jmx_jtl {
 };
 
 static void	plan(struct jmx_jtl *);
+
+/* The number columns but timeStamp, in the order deliver() reads them. */
+static const int numcols[] = {
+	C_ELAPSED, C_BYTES, C_SENT, C_GRP, C_ALL, C_LATENCY, C_IDLE,
+	C_CONNECT, C_SCOUNT, C_ECOUNT
+};
+
+/* Where number column c goes in a sample. */
+static int64_t *
+num_dst(struct jmx_sample *s, int c)
+{
+	switch (c) {
+	case C_ELAPSED:
+		return &s->elapsed;
+	case C_BYTES:
+		return &s->bytes;
+	case C_SENT:
+		return &s->sent_bytes;
+	case C_GRP:
+		return &s->grp_threads;
+	case C_ALL:
+		return &s->all_threads;
+	case C_LATENCY:
+		return &s->latency;
+	case C_IDLE:
+		return &s->idle;
+	case C_CONNECT:
+		return &s->connect;
+	case C_SCOUNT:
+		return &s->sample_count;
+	default:
+		return &s->error_count;
+	}
+}
 
 struct jmx_jtl *
 jmx_jtl_new(jmx_jtl_cb cb, void *arg)
@@ -158,8 +198,7 @@ jmx_jtl_free(struct jmx_jtl *p)
 	free(p->var_values);
 	free(p->var_store);
 	free(p->wf);
-	free(p->eb);
-	free(p->fb);
+	free(p->pos);
 	free(p->hf);
 	free(p->hfq);
 	free(p->esc);
@@ -792,22 +831,15 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 	p->have_header = 1;
 
 	/*
-	 * Field ends, relative to the record's start: e[-1] = -1 starts
-	 * field 0; e[-3], e[-2] make an empty field MISSING for absent
-	 * columns.  A block can add 64 fields past a full record, and
-	 * put_ends() stores up to 3 more.
+	 * Field ends: the record being read has at most n, with the end of
+	 * the one before; a block adds up to 64, put_ends() stores up to 3
+	 * past them, and the end of input 1.  Room for many records more
+	 * makes moving them to the front (pos_compact()) rare.
 	 */
-	free(p->eb);
-	p->eb = xreallocarray(NULL, (size_t)n + 72, sizeof *p->eb);
-	p->e = p->eb + 3;
-	p->e[-3] = -1;
-	p->e[-2] = 0;
-	p->e[-1] = -1;
-	free(p->fb);
-	p->fb = xreallocarray(NULL, (size_t)n + 2, sizeof *p->fb);
-	p->f = p->fb + 2;
-	p->f[MISSING].p = "";
-	p->f[MISSING].len = 0;
+	free(p->pos);
+	p->pos = xreallocarray(NULL, (size_t)n + 1 + 68 + 4096,
+	    sizeof *p->pos);
+	p->pos_end = p->pos + n + 1 + 68 + 4096;
 	free(p->wf);
 	p->wf = xreallocarray(NULL, (size_t)n, sizeof *p->wf);
 	plan(p);
@@ -862,6 +894,20 @@ plan(struct jmx_jtl *p)
 	sp[9] = &p->s.hostname;
 	for (k = 0; k < sizeof sp / sizeof sp[0]; k++)
 		sp[k]->p = "";
+
+	p->nnum = 0;
+	for (k = 0; k < sizeof numcols / sizeof numcols[0]; k++) {
+		if (p->uidx[c = numcols[k]] < 0)
+			continue;
+		p->nfield[p->nnum] = p->uidx[c];
+		p->ndst[p->nnum++] = num_dst(&p->s, c);
+	}
+	/* pad with copies of the last: the same value stored twice */
+	while (p->nnum % 4 != 0) {
+		p->nfield[p->nnum] = p->nfield[p->nnum - 1];
+		p->ndst[p->nnum] = p->ndst[p->nnum - 1];
+		p->nnum++;
+	}
 }
 
 enum jmx_code
@@ -904,132 +950,325 @@ bad(struct jmx_jtl *p, const char *fmt, ...)
 #define SHOW(l, s)	(int)((l) > 64 ? 64 : (l)), (s)
 
 /*
- * Build the sample from the fields of the record at s and hand it over.
- * Fields are s + e[i - 1] + 1 .. s + e[i], or with quoted, the spans f[i]
- * (the compiler makes one copy of each kind).  Only the columns in
- * p->use are touched; plan() left the others as absent.
+ * The quoted field [a, z) (a at its opening '"') with the quoting undone,
+ * into *sp: in place when no quote is doubled, else copied to the scratch
+ * at p->escw, which record() made as big as the record.  A quote inside a
+ * field that does not start with one is not looked at: it is kept.
+ * Returns 0, or -1 for text after the closing quote.
+ */
+static int
+unquote_field(struct jmx_jtl *p, const char *a, const char *z,
+    struct jmx_span *sp)
+{
+	const char *c;
+	char *w;
+
+	if (z - a < 2 || z[-1] != '"')
+		return -1;
+	a++;
+	z--;
+	if (memchr(a, '"', (size_t)(z - a)) == NULL) {
+		sp->p = a;
+		sp->len = (size_t)(z - a);
+		return 0;
+	}
+	w = p->escw;
+	for (c = a; c < z; c++) {
+		if (*c == '"' && (++c == z || *c != '"'))
+			return -1;
+		*w++ = *c;
+	}
+	sp->p = p->escw;
+	sp->len = (size_t)(w - p->escw);
+	p->escw = w;
+	return 0;
+}
+
+/*
+ * Field i of the record at s, unquoted when the record has quotes and it
+ * starts with one.  0, or bad()'s REC_BAD.
+ */
+static int
+field_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
+    int hasq, struct jmx_span *sp)
+{
+	sp->p = s + e[i - 1] + 1;
+	sp->len = (size_t)(e[i] - e[i - 1] - 1);
+	if (hasq && sp->len > 0 && sp->p[0] == '"' &&
+	    unquote_field(p, sp->p, sp->p + sp->len, sp) != 0)
+		return bad(p, "field %d: text after a closing quote", i + 1);
+	return REC_OK;
+}
+
+/*
+ * Number column c in field i, which parse_int() did not take: empty (0,
+ * but a bad elapsed), quoted, or bad.
+ */
+static int
+num_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
+    int hasq, int c, int64_t *out)
+{
+	struct jmx_span sp;
+
+	if (field_slow(p, s, e, i, hasq, &sp) != REC_OK)
+		return REC_BAD;
+	if (sp.len == 0 && c != C_ELAPSED) {
+		*out = 0;
+		return REC_OK;
+	}
+	if (parse_int(sp.p, sp.len, NULL, out) == 0)
+		return REC_OK;
+	return bad(p, "%s '%.*s' is not a number", colnames[c],
+	    SHOW(sp.len, sp.p));
+}
+
+/* The timeStamp in field i, which parse_int() did not take. */
+static int
+ts_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
+    int hasq, int64_t *out)
+{
+	struct jmx_span sp;
+
+	if (field_slow(p, s, e, i, hasq, &sp) != REC_OK)
+		return REC_BAD;
+	if (parse_int(sp.p, sp.len, NULL, out) == 0 ||
+	    parse_date(sp.p, sp.len, p->utc_off_ms, out) == 0)
+		return REC_OK;
+	return bad(p, "timeStamp '%.*s' is neither epoch milliseconds nor "
+	    "yyyy/MM/dd HH:mm:ss.SSS", SHOW(sp.len, sp.p));
+}
+
+/* The success column in field i when it is not a plain "true". */
+static int
+success_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
+    int hasq, int *out)
+{
+	struct jmx_span sp;
+
+	if (field_slow(p, s, e, i, hasq, &sp) != REC_OK)
+		return REC_BAD;
+	if (sp.len == 4 && strncasecmp(sp.p, "true", 4) == 0)
+		*out = 1;
+	else if (sp.len == 5 && strncasecmp(sp.p, "false", 5) == 0)
+		*out = 0;
+	else
+		return bad(p, "success '%.*s' is not true or false",
+		    SHOW(sp.len, sp.p));
+	return REC_OK;
+}
+
+/* The success column in field i. */
+static ALWAYS_INLINE int
+get_success(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
+    int hasq)
+{
+	const char *fp = s + e[i - 1] + 1;
+	int64_t fl = e[i] - e[i - 1] - 1;
+
+	if (fl == 4 && memcmp(fp, "true", 4) == 0)
+		p->s.success = 1;
+	else if (fl == 5 && memcmp(fp, "false", 5) == 0)
+		p->s.success = 0;
+	else
+		return success_slow(p, s, e, i, hasq, &p->s.success);
+	return REC_OK;
+}
+
+#ifdef HAVE_AVX2
+/*
+ * The number columns of the record at s (p->nfield, p->ndst), four at a
+ * time: per field the 8 bytes before its end, those before its start
+ * made '0', checked to be digits and combined pairwise (Lemire's eight
+ * digits, on four lanes).  0 when each field had 1 to 8 digits, else -1:
+ * then the caller reads them one by one, for the same results and the
+ * same first error.  Needs 8 bytes before each field end: e[-1] >= 7.
+ */
+__attribute__((target("avx2"))) static inline int
+nums_avx2(struct jmx_jtl *p, const char *s, const int64_t *e)
+{
+	const __m256i k0 = _mm256_set1_epi8('0'), k9 = _mm256_set1_epi8(9);
+	const __m256i k10 = _mm256_set1_epi16(0x010A);	/* 10, 1 */
+	const __m256i k100 = _mm256_set1_epi32(0x00010064);	/* 100, 1 */
+	const __m256i k10000 = _mm256_set1_epi64x(10000);
+	const __m256i k64 = _mm256_set1_epi64x(64), k8 = _mm256_set1_epi64x(-8);
+	const __m256i kbig = _mm256_set1_epi64x(~7LL);
+	const __m256i ones = _mm256_set1_epi64x(-1);
+	__m256i ix, end, len, x, keep, bad = _mm256_setzero_si256();
+	__m128i lo, hi;
+	int k;
+
+	for (k = 0; k < p->nnum; k += 4) {
+		ix = _mm256_loadu_si256((const void *)(p->nfield + k));
+		end = _mm256_i64gather_epi64((const long long *)e, ix, 8);
+		len = _mm256_sub_epi64(end, _mm256_i64gather_epi64(
+		    (const long long *)(e - 1), ix, 8));
+		len = _mm256_add_epi64(len, ones);
+		/* 1 to 8 digits: len - 1 in 0..7 */
+		bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_add_epi64(
+		    len, ones), kbig));
+		x = _mm256_i64gather_epi64((const long long *)s,
+		    _mm256_add_epi64(end, k8), 1);
+		keep = _mm256_sllv_epi64(ones, _mm256_sub_epi64(k64,
+		    _mm256_slli_epi64(len, 3)));
+		x = _mm256_sub_epi8(_mm256_blendv_epi8(k0, x, keep), k0);
+		bad = _mm256_or_si256(bad, _mm256_subs_epu8(x, k9));
+		x = _mm256_maddubs_epi16(x, k10);
+		x = _mm256_madd_epi16(x, k100);
+		x = _mm256_add_epi64(_mm256_mul_epu32(x, k10000),
+		    _mm256_srli_epi64(x, 32));
+		/* stored before the check: if bad, all are read again */
+		lo = _mm256_castsi256_si128(x);
+		hi = _mm256_extracti128_si256(x, 1);
+		*p->ndst[k] = _mm_cvtsi128_si64(lo);
+		*p->ndst[k + 1] = _mm_extract_epi64(lo, 1);
+		*p->ndst[k + 2] = _mm_cvtsi128_si64(hi);
+		*p->ndst[k + 3] = _mm_extract_epi64(hi, 1);
+	}
+	return _mm256_testz_si256(bad, bad) ? 0 : -1;
+}
+#endif
+
+/*
+ * After a bad record with quotes, report instead the first used field
+ * with bad quoting, if any: what a reading field by field meets first.
+ */
+static void
+check_quotes(struct jmx_jtl *p, const char *s, const int64_t *e)
+{
+	struct jmx_span sp;
+	int k;
+
+	p->escw = p->esc;
+	for (k = 0; k < p->nwf; k++)
+		if (field_slow(p, s, e, p->wf[k], 1, &sp) != REC_OK)
+			return;
+}
+
+/*
+ * Build the sample from the fields of the record at s, field i being
+ * s + e[i - 1] + 1 .. s + e[i], and hand it over.  Only the columns in
+ * p->use are touched; plan() left the others as absent.  Quoting is
+ * undone only where a field starts with a quote in a record that has one
+ * (hasq); numbers take the fast way first, and only what it refuses
+ * (quoted, empty, bad) goes the slow way.
  */
 static ALWAYS_INLINE int
 deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
-    const int quoted, struct jmx_err *err)
+    const int hasq, const int avx2, struct jmx_err *err)
 {
 	/* restrict: stores to the sample do not change fields or columns */
-	const struct jmx_span *restrict f = p->f;
 	const int *restrict ix = p->uidx;
-	const char *lim = quoted ? NULL : p->lim, *fp;
-	struct jmx_sample *restrict sm = &p->s;
+	const char *lim = p->lim, *fp;
+	struct jmx_sample *sm = &p->s;
 	const uint32_t use = p->use;
 	size_t fl;
-	int i;
+	int i, r;
 
-#define FP(i)	(quoted ? f[i].p : s + e[(i) - 1] + 1)
-#define FL(i)	(quoted ? f[i].len : (size_t)(e[i] - e[(i) - 1] - 1))
+#define AT(c) do {							\
+	i = ix[c];							\
+	fp = s + e[i - 1] + 1;						\
+	fl = (size_t)(e[i] - e[i - 1] - 1);				\
+} while (0)
 #define SPAN(c, dst) do {						\
 	if (use & (1U << (c))) {					\
-		(dst).p = FP(ix[c]);					\
-		(dst).len = FL(ix[c]);					\
+		AT(c);							\
+		(dst).p = fp;						\
+		(dst).len = fl;						\
+		if (hasq && fl > 0 && *fp == '"' &&			\
+		    unquote_field(p, fp, fp + fl, &(dst)) != 0)		\
+			return bad(p, "field %d: text after a closing "	\
+			    "quote", i + 1);				\
 	}								\
 } while (0)
 #define NUM(c, dst) do {						\
 	if (use & (1U << (c))) {					\
-		fp = FP(ix[c]);						\
-		fl = FL(ix[c]);						\
-		if (fl == 0)						\
-			(dst) = 0;					\
-		else if (parse_int(fp, fl, lim, &(dst)) != 0)		\
-			return bad(p, "%s '%.*s' is not a number",	\
-			    colnames[c], SHOW(fl, fp));			\
+		AT(c);							\
+		if (parse_int(fp, fl, lim, &(dst)) != 0 &&		\
+		    (r = num_slow(p, s, e, i, hasq, c, &(dst))) != REC_OK) \
+			return r;					\
 	}								\
 } while (0)
 
-	fp = FP(ix[C_TS]);
-	fl = FL(ix[C_TS]);
+	if (use & JMX_JTL_TIMESTAMP) {
+		AT(C_TS);
 #ifdef SWAR_DIGITS
-	/*
-	 * Epoch ms have 13 digits, and the first 5 change once a day: keep
-	 * their value and read only the last 8.
-	 */
-	if (fl == 13) {
-		uint64_t k;
-		int64_t lo;
+		/*
+		 * Epoch ms have 13 digits, and the first 5 change once a
+		 * day: keep their value and read only the last 8.
+		 */
+		if (fl == 13) {
+			uint64_t k;
+			int64_t lo;
 
-		memcpy(&k, fp, 8);
-		k &= 0xFFFFFFFFFFULL;
-		if (k != p->ts_key && (lo = swar8(fp, 5)) >= 0) {
-			p->ts_key = k;
-			p->ts_hi = lo * 100000000;
+			memcpy(&k, fp, 8);
+			k &= 0xFFFFFFFFFFULL;
+			if (k != p->ts_key && (lo = swar8(fp, 5)) >= 0) {
+				p->ts_key = k;
+				p->ts_hi = lo * 100000000;
+			}
+			if (k == p->ts_key && (lo = swar8(fp + 5, 8)) >= 0) {
+				sm->ts = p->ts_hi + lo;
+				goto ts_done;
+			}
 		}
-		if (k == p->ts_key && (lo = swar8(fp + 5, 8)) >= 0) {
-			sm->ts = p->ts_hi + lo;
-			goto ts_done;
-		}
-	}
 #endif
-	if (parse_int(fp, fl, lim, &sm->ts) != 0) {
-		if (!(use & JMX_JTL_TIMESTAMP))
-			sm->ts = 0;
-		else if (parse_date(fp, fl, p->utc_off_ms, &sm->ts) != 0)
-			return bad(p, "timeStamp '%.*s' is neither epoch "
-			    "milliseconds nor yyyy/MM/dd HH:mm:ss.SSS",
-			    SHOW(fl, fp));
+		if (parse_int(fp, fl, lim, &sm->ts) != 0 &&
+		    (r = ts_slow(p, s, e, i, hasq, &sm->ts)) != REC_OK)
+			return r;
 	}
 #ifdef SWAR_DIGITS
 ts_done:
 #endif
-	if (use & JMX_JTL_ELAPSED) {
-		fp = FP(ix[C_ELAPSED]);
-		fl = FL(ix[C_ELAPSED]);
-		if (parse_int(fp, fl, lim, &sm->elapsed) != 0)
-			return bad(p, "elapsed '%.*s' is not a number",
-			    SHOW(fl, fp));
+#ifdef HAVE_AVX2
+	if (avx2 && p->nnum > 0 && e[-1] >= 7 && nums_avx2(p, s, e) == 0) {
+		if ((use & JMX_JTL_SUCCESS) && (r = get_success(p, s, e,
+		    ix[C_SUCCESS], hasq)) != REC_OK)
+			return r;
+	} else
+#endif
+	{
+		/* one by one, in this order for the first error */
+		NUM(C_ELAPSED, sm->elapsed);
+		if ((use & JMX_JTL_SUCCESS) && (r = get_success(p, s, e,
+		    ix[C_SUCCESS], hasq)) != REC_OK)
+			return r;
+		NUM(C_BYTES, sm->bytes);
+		NUM(C_SENT, sm->sent_bytes);
+		NUM(C_GRP, sm->grp_threads);
+		NUM(C_ALL, sm->all_threads);
+		NUM(C_LATENCY, sm->latency);
+		NUM(C_IDLE, sm->idle);
+		NUM(C_CONNECT, sm->connect);
+		NUM(C_SCOUNT, sm->sample_count);
+		NUM(C_ECOUNT, sm->error_count);
 	}
+	if (!(use & JMX_JTL_ERRORCOUNT))
+		sm->error_count = !sm->success;
 	SPAN(C_LABEL, sm->label);
-	SPAN(C_RCODE, sm->response_code);
-	SPAN(C_RMSG, sm->response_message);
-	SPAN(C_THREAD, sm->thread_name);
-	SPAN(C_DTYPE, sm->data_type);
-	if (use & JMX_JTL_SUCCESS) {
-		fp = FP(ix[C_SUCCESS]);
-		fl = FL(ix[C_SUCCESS]);
-		if (fl == 4 && memcmp(fp, "true", 4) == 0)
-			sm->success = 1;
-		else if (fl == 5 && memcmp(fp, "false", 5) == 0)
-			sm->success = 0;
-		else if (fl == 4 && strncasecmp(fp, "true", 4) == 0)
-			sm->success = 1;
-		else if (fl == 5 && strncasecmp(fp, "false", 5) == 0)
-			sm->success = 0;
-		else
-			return bad(p, "success '%.*s' is not true or false",
-			    SHOW(fl, fp));
-	}
-	SPAN(C_FMSG, sm->failure_message);
-	NUM(C_BYTES, sm->bytes);
-	NUM(C_SENT, sm->sent_bytes);
-	NUM(C_GRP, sm->grp_threads);
-	NUM(C_ALL, sm->all_threads);
-	NUM(C_LATENCY, sm->latency);
-	NUM(C_IDLE, sm->idle);
-	NUM(C_CONNECT, sm->connect);
-	if (use & JMX_JTL_URL) {
+	/* the other strings, mostly not asked for by an ingesting caller */
+	if (use & (JMX_JTL_RESPONSECODE | JMX_JTL_RESPONSEMESSAGE |
+	    JMX_JTL_THREADNAME | JMX_JTL_DATATYPE | JMX_JTL_FAILUREMESSAGE |
+	    JMX_JTL_URL | JMX_JTL_FILENAME | JMX_JTL_ENCODING |
+	    JMX_JTL_HOSTNAME)) {
+		SPAN(C_RCODE, sm->response_code);
+		SPAN(C_RMSG, sm->response_message);
+		SPAN(C_THREAD, sm->thread_name);
+		SPAN(C_DTYPE, sm->data_type);
+		SPAN(C_FMSG, sm->failure_message);
 		SPAN(C_URL, sm->url);
 		if (sm->url.len == 4 && memcmp(sm->url.p, "null", 4) == 0)
 			sm->url.len = 0;
-	}
-	if (use & (JMX_JTL_FILENAME | JMX_JTL_ENCODING | JMX_JTL_HOSTNAME |
-	    JMX_JTL_SAMPLECOUNT)) {
 		SPAN(C_FILENAME, sm->filename);
 		SPAN(C_ENCODING, sm->encoding);
 		SPAN(C_HOST, sm->hostname);
-		NUM(C_SCOUNT, sm->sample_count);
 	}
-	if (use & JMX_JTL_ERRORCOUNT)
-		NUM(C_ECOUNT, sm->error_count);
-	else
-		sm->error_count = !sm->success;
 	for (i = 0; i < sm->nvars; i++) {
-		p->var_values[i].p = FP(p->var_idx[i]);
-		p->var_values[i].len = FL(p->var_idx[i]);
+		r = p->var_idx[i];
+		p->var_values[i].p = s + e[r - 1] + 1;
+		p->var_values[i].len = (size_t)(e[r] - e[r - 1] - 1);
+		if (hasq && field_slow(p, s, e, r, 1, &p->var_values[i]) !=
+		    REC_OK)
+			return REC_BAD;
 	}
 	sm->line = p->line + 1;
 	sm->offset = p->offset;
@@ -1037,78 +1276,51 @@ ts_done:
 	    (p->cbrc = p->cb(sm, p->arg, err)) != JMX_OK)
 		return REC_STOP;
 	return REC_OK;
-#undef FP
-#undef FL
+#undef AT
 #undef SPAN
 #undef NUM
 }
 
 /*
- * The used fields (p->wf) of a record with quotes in it as spans in p->f,
- * quotes removed and doubled quotes undone; the others are not looked at.
- * A quote inside a field that does not start with one is kept as it is.
- * Returns 0, or bad()'s REC_BAD.
+ * Trailing zeros of m, any value for 0 (a store past the last field).
+ * With BMI (bmi set: only in run_avx2()) TZCNT alone, else a guard bit
+ * keeps ctz defined.  Inline asm as the intrinsic may not be named in a
+ * function not targeting BMI.
  */
-static int
-unquote(struct jmx_jtl *p, const char *s, const int64_t *e, int n)
+static ALWAYS_INLINE uint64_t
+tz64(uint64_t m, const int bmi)
 {
-	const char *a, *z, *c;
-	char *w;
-	int i, k;
+#if defined(HAVE_AVX2)
+	if (bmi) {
+		uint64_t r;
 
-	esc_reserve(p, (size_t)e[n - 1]);
-	w = p->esc;
-	for (k = 0; k < p->nwf; k++) {
-		i = p->wf[k];
-		a = s + e[i - 1] + 1;
-		z = s + e[i];
-		if (a == z || *a != '"') {
-			p->f[i].p = a;
-			p->f[i].len = (size_t)(z - a);
-			continue;
-		}
-		if (z - a < 2 || z[-1] != '"')
-			return bad(p, "field %d: text after a closing quote",
-			    i + 1);
-		a++;
-		z--;
-		if ((c = memchr(a, '"', (size_t)(z - a))) == NULL) {
-			p->f[i].p = a;
-			p->f[i].len = (size_t)(z - a);
-			continue;
-		}
-		p->f[i].p = w;
-		for (c = a; c < z; c++) {
-			if (*c == '"' && (++c == z || *c != '"'))
-				return bad(p, "field %d: text after a closing "
-				    "quote", i + 1);
-			*w++ = *c;
-		}
-		p->f[i].len = (size_t)(w - p->f[i].p);
+		__asm__("tzcnt %1, %0" : "=r"(r) : "r"(m) : "cc");
+		return r;
 	}
-	return REC_OK;
+#else
+	(void)bmi;
+#endif
+	return ctz64(m | 1ULL << 63);
 }
 
 /*
  * Store base + the index of each set bit of m at ep, ascending; returns
  * the new end.  Four per turn with no branch per field: the stores past
- * the last bit (at most 3) land in the slack set_columns() gave e.
- * ctz64(m | top bit) is ctz64(m) for m != 0, and defined for 0.
+ * the last bit (at most 3) land in the slack of p->pos.
  */
 static ALWAYS_INLINE int64_t *
-put_ends(int64_t *ep, int64_t base, uint64_t m)
+put_ends(int64_t *ep, int64_t base, uint64_t m, const int bmi)
 {
-	const uint64_t top = 1ULL << 63;
 	int64_t *end = ep + popcount64(m);
 
 	while (ep < end) {
-		ep[0] = base + (int64_t)ctz64(m | top);
+		ep[0] = base + (int64_t)tz64(m, bmi);
 		m &= m - 1;
-		ep[1] = base + (int64_t)ctz64(m | top);
+		ep[1] = base + (int64_t)tz64(m, bmi);
 		m &= m - 1;
-		ep[2] = base + (int64_t)ctz64(m | top);
+		ep[2] = base + (int64_t)tz64(m, bmi);
 		m &= m - 1;
-		ep[3] = base + (int64_t)ctz64(m | top);
+		ep[3] = base + (int64_t)tz64(m, bmi);
 		m &= m - 1;
 		ep += 4;
 	}
@@ -1116,36 +1328,40 @@ put_ends(int64_t *ep, int64_t base, uint64_t m)
 }
 
 /*
- * One record at s, its n fields ending at s + e[i] (the last at its LF,
- * or at the end of input), nx more fields not stored, hasq if it may hold
- * quotes.  Delivers it and accounts for it; *adv gets its length.
+ * One record of buf: its n fields end at buf + e[i] (the last at its LF,
+ * or at the end of input), e[-1] is the end of the one before; nx more
+ * fields were not stored; hasq if it may hold quotes.  Delivers it and
+ * accounts for it.
  */
 static ALWAYS_INLINE int
-record(struct jmx_jtl *p, const char *s, int n, int nx, int hasq,
-    size_t *adv, struct jmx_err *err)
+record(struct jmx_jtl *p, const char *buf, int64_t *e, int n, int nx,
+    int hasq, struct jmx_err *err, const int avx2)
 {
-	int64_t *e = p->e;
-	const char *nl = s + e[n - 1];
-	size_t len = nl < p->lim ? (size_t)e[n - 1] + 1 : (size_t)e[n - 1];
+	const char *s = buf + e[-1] + 1, *nl = buf + e[n - 1];
+	int64_t last = e[n - 1];
+	size_t len = (size_t)(last - e[-1]) - (nl == p->lim);
 	uint64_t lines;
 	int r;
 
-	*adv = len;
-	if (n == 1 && (e[0] == 0 || (e[0] == 1 && s[0] == '\r'))) {
+	if (n == 1 && (nl == s || (nl == s + 1 && s[0] == '\r'))) {
 		p->offset += len;
 		p->line += nl < p->lim;
 		return REC_BLANK;
 	}
-	if (e[n - 1] - e[n - 2] > 1 && nl[-1] == '\r')
+	/* a CR before the LF is no part of the last field */
+	if (last - e[n - 2] > 1 && nl[-1] == '\r')
 		e[n - 1]--;
 	lines = hasq ? count_lf(s, s + len) : nl < p->lim;
 	if (n + nx != p->ncols)
 		r = bad(p, "%d fields, the header has %d", n + nx, p->ncols);
 	else if (hasq) {
-		if ((r = unquote(p, s, e, n)) == REC_OK)
-			r = deliver(p, s, e, 1, err);
+		esc_reserve(p, len);
+		p->escw = p->esc;
+		if ((r = deliver(p, buf, e, 1, avx2, err)) == REC_BAD)
+			check_quotes(p, buf, e);
 	} else
-		r = deliver(p, s, e, 0, err);
+		r = deliver(p, buf, e, 0, avx2, err);
+	e[n - 1] = last;	/* the next record starts after it */
 	if (r == REC_STOP)
 		return r;
 	p->offset += len;
@@ -1158,10 +1374,30 @@ record(struct jmx_jtl *p, const char *s, int n, int nx, int hasq,
 }
 
 /*
+ * Room in p->pos for a block's field ends after those of the record
+ * being read, [e, ep) (and e[-1]): move them to the front when the end is
+ * near, as they are all that is still needed.
+ */
+static int64_t *
+pos_compact(struct jmx_jtl *p, int64_t **ep, int64_t *e)
+{
+	size_t n = (size_t)(*ep - e) + 1;
+
+	memmove(p->pos, e - 1, n * sizeof *e);
+	*ep = p->pos + n;
+	return p->pos + 1;
+}
+
+/*
  * Consume complete records from buf[0..len).  With eof, the end of buf
  * ends the last record too.  *used gets the bytes consumed; on JMX_OK the
  * rest is one unfinished record whose quote parity is in p->run_q.  One
  * copy per way of making the block masks (avx2).
+ *
+ * Each block's field ends (delimiters and LFs outside quotes) go to
+ * p->pos as offsets in buf, one after another across records and blocks;
+ * a record is then the run of them up to its LF, and the one before it
+ * tells where it starts.
  */
 static ALWAYS_INLINE enum jmx_code
 run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
@@ -1170,11 +1406,9 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 	const char *s = buf, *end = buf + len, *nl, *next, *b, *src;
 	char tmp[64];
 	struct masks m;
-	uint64_t carry = 0, inq, st, lf, lb, upto, qr, hasq = 0;
-	ptrdiff_t base;
-	size_t adv;
-	int64_t *e, *ep;
-	int q, n = 0, nx = 0, r;
+	uint64_t carry = 0, inq, st, lf, below, qr, hasq = 0;
+	int64_t *e, *ep, *bs;
+	int q, n, nx = 0, r;
 
 	p->lim = end;
 	p->run_q = 0;
@@ -1221,7 +1455,8 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 	if (!p->have_header)
 		goto out;
 
-	e = ep = p->e;
+	e = ep = p->pos + 1;
+	e[-1] = s - buf - 1;
 	for (b = s; b < end; b += 64) {
 		src = b;
 		if (end - b < 64) {
@@ -1229,6 +1464,8 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 			memcpy(tmp, b, (size_t)(end - b));
 			src = tmp;
 		}
+		if (p->pos_end - ep < 64 + 4)
+			e = pos_compact(p, &ep, e);
 #ifdef HAVE_AVX2
 		if (avx2)
 			block_masks_avx2(src, p->delim, &m);
@@ -1240,39 +1477,35 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 		st = (m.d | m.n) & ~inq;
 		lf = m.n & ~inq;
 		qr = m.q;
-		base = b - s;
-		for (;;) {
-			/* the field ends up to the next record end */
-			lb = lf & -lf;
-			upto = lf != 0 ? st & (lb | (lb - 1)) : st;
-			ep = put_ends(ep, base, upto);
-			if (lf == 0) {
-				hasq |= qr;
-				break;
-			}
-			hasq |= qr & (lb | (lb - 1));
-			qr &= ~(lb | (lb - 1));
-			st &= ~(lb | (lb - 1));
-			lf &= lf - 1;
-			r = record(p, s, (int)(ep - e), nx, hasq != 0, &adv,
-			    err);
+		bs = ep;
+		ep = put_ends(ep, b - buf, st, avx2);
+		for (; lf != 0; lf &= lf - 1) {
+			/* a record ends at the LF of bit lf & -lf */
+			below = lf ^ (lf - 1);
+			n = (int)(bs + popcount64(st & below) - e);
+			hasq |= qr & below;
+			qr &= ~below;
+			r = record(p, buf, e, n, nx, hasq != 0, err, avx2);
 			hasq = 0;
-			if (r == REC_STOP)
-				goto stop;
-			s += adv;
-			ep = e;
 			nx = 0;
-			base = b - s;
-			if (r == REC_BAD && !p->skip_bad)
+			if (r == REC_STOP) {
+				s = buf + e[-1] + 1;
+				goto stop;
+			}
+			e += n;
+			if (r == REC_BAD && !p->skip_bad) {
+				s = buf + e[-1] + 1;
 				goto bad;
+			}
 		}
+		hasq |= qr;
 		if (ep - e > p->ncols) {
 			/* too many fields: count them, keep no more */
 			nx += (int)(ep - e) - p->ncols;
 			ep = e + p->ncols;
 		}
 	}
-	n = (int)(ep - e);
+	s = buf + e[-1] + 1;
 	if (s < end) {
 		if (!eof) {
 			p->run_q = (int)(carry & 1);
@@ -1289,11 +1522,12 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 				goto out;
 			goto bad;
 		}
-		e[n++] = end - s;
-		r = record(p, s, n, nx, hasq != 0, &adv, err);
+		*ep++ = end - buf;
+		r = record(p, buf, e, (int)(ep - e), nx, hasq != 0, err,
+		    avx2);
 		if (r == REC_STOP)
 			goto stop;
-		s += adv;
+		s = end;
 		if (r == REC_BAD && !p->skip_bad)
 			goto bad;
 	}
@@ -1310,6 +1544,7 @@ bad:
 		*err = p->last;
 	*used = (size_t)(s - buf);
 	return JMX_ERR_DATA;
+
 
 fatal:
 	p->broken = 1;

@@ -4,11 +4,12 @@
  * jmx_agg_add() is on the ingestion hot path, so: labels are interned by
  * a 64-bit hash read a word at a time, behind a small direct-mapped memo
  * that recognises a label by its length and three words (all of it up to
- * 24 bytes) without hashing it; each label remembers the
- * bucket it
- * last went to, which is the right one for nearly every sample (samples
- * of a label arrive roughly in time order); only on a miss is the
- * (second, label, slot) hash consulted.  Buckets live in one array, the
+ * 24 bytes) without hashing it; each label remembers the bucket it last
+ * went to and the milliseconds of its second, which are the right ones
+ * for most samples (samples of a label arrive roughly in time order), so
+ * a sample is placed without a division; only on a miss is the (second,
+ * label, slot) hash consulted.  The slow ways are kept out of line so
+ * that the common one needs few registers.  Buckets live in one array, the
  * hash and the per-label cache hold indices into it, and histograms of
  * cleared buckets are kept for reuse.
  */
@@ -23,7 +24,6 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#define NONE		UINT32_MAX
 #define MIX		0xff51afd7ed558ccdULL
 
 /* Label interning shared by aggs and summaries. */
@@ -41,18 +41,23 @@ struct ltab {
 	size_t		 scap;		/* power of two */
 };
 
-/* The bucket a label last used. */
+/*
+ * The bucket a label last used: its second as the ms it starts at, so
+ * that a sample's start is checked against it without a division.
+ */
 struct lcache {
-	int64_t		 second;
-	int		 slot;
+	int64_t		 from;		/* second * 1000 */
+	int64_t		 slot;		/* NOSLOT: none */
 	uint32_t	 idx;
 };
 
-/* A memo entry: a label's length, label_words() and id + 1 (0: empty). */
+#define NOSLOT		INT64_MIN	/* no int slot is this */
+
+/* A memo entry: a label's length + 1 (0: empty), label_words() and id. */
 struct lmemo {
 	uint64_t	 w[3];
-	size_t		 len;
-	uint32_t	 id1;
+	size_t		 len1;
+	uint32_t	 id;
 };
 
 #define MEMO_BITS	8
@@ -246,7 +251,7 @@ cache_grow(struct jmx_agg *a, uint32_t id)
 		a->ccap = a->ccap == 0 ? 16 : a->ccap * 2;
 	a->cache = xreallocarray(a->cache, a->ccap, sizeof *a->cache);
 	for (; i < a->ccap; i++)
-		a->cache[i].idx = NONE;
+		a->cache[i].slot = NOSLOT;
 }
 
 /*
@@ -278,6 +283,22 @@ label_words(const char *p, size_t n, uint64_t w[3])
 		w[0] |= (uint64_t)u[i] << (8 * i);
 }
 
+/* intern() when the memo does not know the label: by hash. */
+static __attribute__((noinline)) uint32_t
+intern_miss(struct jmx_agg *a, const char *p, size_t n, struct lmemo *m,
+    const uint64_t w[3])
+{
+	uint32_t id;
+
+	id = ltab_intern(&a->labels, p, n);
+	if (id >= a->ccap)
+		cache_grow(a, id);
+	memcpy(m->w, w, sizeof m->w);
+	m->len1 = n + 1;
+	m->id = id;
+	return id;
+}
+
 /*
  * The id of label p (n bytes), through the memo: equal length and words
  * prove equality up to 24 bytes, longer labels are compared to the
@@ -288,21 +309,14 @@ intern(struct jmx_agg *a, const char *p, size_t n)
 {
 	struct lmemo *m;
 	uint64_t w[3];
-	uint32_t id;
 
 	label_words(p, n, w);
 	m = &a->memo[((w[0] ^ (w[2] << 7) ^ n) * MIX) >> (64 - MEMO_BITS)];
-	if (m->id1 != 0 && m->len == n && m->w[0] == w[0] &&
-	    m->w[1] == w[1] && m->w[2] == w[2] &&
-	    (n <= 24 || same_bytes(a->labels.v[m->id1 - 1].name, p, n)))
-		return m->id1 - 1;
-	id = ltab_intern(&a->labels, p, n);
-	if (id >= a->ccap)
-		cache_grow(a, id);
-	memcpy(m->w, w, sizeof m->w);
-	m->len = n;
-	m->id1 = id + 1;
-	return id;
+	if (m->len1 == n + 1 && m->w[0] == w[0] && m->w[1] == w[1] &&
+	    m->w[2] == w[2] &&
+	    (n <= 24 || same_bytes(a->labels.v[m->id].name, p, n)))
+		return m->id;
+	return intern_miss(a, p, n, m, w);
 }
 
 uint32_t
@@ -404,29 +418,56 @@ bucket_get(struct jmx_agg *a, int64_t sec, uint32_t label, int slot)
 	return a->nb - 1;
 }
 
-void
-jmx_agg_add_slot(struct jmx_agg *a, const struct jmx_sample *s, int slot,
-    int64_t off)
+/* bucket_of() when the label's last bucket is not the sample's. */
+static __attribute__((noinline)) void
+bucket_miss(struct jmx_agg *a, struct lcache *c, uint32_t id, int slot,
+    int64_t start)
 {
-	struct jmx_bucket *b;
+	int64_t sec = start >= 0 ? start / 1000 : -((999 - start) / 1000);
+
+	c->idx = bucket_get(a, sec, id, slot);
+	c->from = sec * 1000;
+	c->slot = slot;
+}
+
+/* The sample's bucket, cached per label; start is its corrected start. */
+static inline __attribute__((always_inline)) struct jmx_bucket *
+bucket_of(struct jmx_agg *a, const struct jmx_sample *s, int slot,
+    int64_t start)
+{
 	struct lcache *c;
-	int64_t start = s->ts - off, end, sec, el = s->elapsed;
-	uint64_t n;
 	uint32_t id;
 
 	id = intern(a, s->label.p, s->label.len);
-	sec = start >= 0 ? start / 1000 : -((999 - start) / 1000);
 	c = &a->cache[id];
-	if (c->idx == NONE || c->second != sec || c->slot != slot) {
-		c->idx = bucket_get(a, sec, id, slot);
-		c->second = sec;
-		c->slot = slot;
-	}
-	b = &a->b[c->idx];
+	/* in the same second as the label's last sample: no division */
+	if ((uint64_t)start - (uint64_t)c->from >= 1000 || c->slot != slot)
+		bucket_miss(a, c, id, slot, start);	/* may move a->b */
+	return &a->b[c->idx];
+}
+
+/* The failed part of a sample, el ms each, to the bucket's err_hist. */
+static __attribute__((noinline)) void
+add_errors(struct jmx_agg *a, struct jmx_bucket *b, int64_t el,
+    uint64_t errors, uint64_t n)
+{
+	b->errors += errors;
+	if (b->err_hist == NULL)
+		b->err_hist = a->npool > 0 ? a->pool[--a->npool] :
+		    jmx_hist_new();
+	jmx_hist_add(b->err_hist, el, errors < n ? errors : n);
+}
+
+static inline __attribute__((always_inline)) void
+add(struct jmx_agg *a, const struct jmx_sample *s, int slot, int64_t off)
+{
+	struct jmx_bucket *b;
+	int64_t start = s->ts - off, end, el = s->elapsed;
+	uint64_t n;
+
+	b = bucket_of(a, s, slot, start);
 	n = s->sample_count > 1 ? (uint64_t)s->sample_count : 1;
 	b->count += n;
-	if (s->error_count > 0)
-		b->errors += (uint64_t)s->error_count;
 	b->elapsed_sum += el;
 	if (el < b->elapsed_min)
 		b->elapsed_min = el;
@@ -451,19 +492,21 @@ jmx_agg_add_slot(struct jmx_agg *a, const struct jmx_sample *s, int slot,
 		el /= (int64_t)n;
 		jmx_hist_add(b->hist, el, n);
 	}
-	if (s->error_count > 0) {
-		if (b->err_hist == NULL)
-			b->err_hist = a->npool > 0 ? a->pool[--a->npool] :
-			    jmx_hist_new();
-		jmx_hist_add(b->err_hist, el, (uint64_t)s->error_count < n ?
-		    (uint64_t)s->error_count : n);
-	}
+	if (s->error_count > 0)
+		add_errors(a, b, el, (uint64_t)s->error_count, n);
+}
+
+void
+jmx_agg_add_slot(struct jmx_agg *a, const struct jmx_sample *s, int slot,
+    int64_t off)
+{
+	add(a, s, slot, off);
 }
 
 void
 jmx_agg_add(struct jmx_agg *a, const struct jmx_sample *s, int64_t off)
 {
-	jmx_agg_add_slot(a, s, 0, off);
+	add(a, s, 0, off);
 }
 
 enum jmx_code
@@ -500,7 +543,7 @@ jmx_agg_clear(struct jmx_agg *a)
 	}
 	a->nb = 0;
 	for (i = 0; i < a->ccap; i++)
-		a->cache[i].idx = NONE;
+		a->cache[i].slot = NOSLOT;
 }
 
 /* Summaries. */

@@ -228,6 +228,82 @@ test_merge(void)
 	jmx_hist_free(big);
 }
 
+/*
+ * Values added one at a time are first only noted, then settled into the
+ * parts when there are many or order is needed: every reader must see
+ * them the same either way.  Compared with the same values added as
+ * (value, count) pairs, which go straight to the parts.
+ */
+static void
+test_noted(void)
+{
+	struct jmx_hist *a = jmx_hist_new(), *b = jmx_hist_new();
+	struct jmx_hist *c = jmx_hist_new();
+	struct jmx_buf ba = { 0 }, bb = { 0 };
+	double ps[] = { 0, 25, 50, 90, 100 };
+	int64_t pa[5], pb[5];
+	int n, i, round, bad = 0;
+
+	for (round = 0; round < 3; round++) {
+		/* 10, then 70, then 300 values: noted, settled, and more */
+		n = round == 0 ? 10 : round == 1 ? 70 : 300;
+		jmx_hist_reset(a);
+		jmx_hist_reset(b);
+		for (i = 0; i < n; i++)
+			jmx_hist_add(a, (i * 37) % 23 - 2, 1);
+		for (i = -2; i < 21; i++) {
+			uint64_t k = 0;
+			int j;
+
+			for (j = 0; j < n; j++)
+				k += (j * 37) % 23 - 2 == i;
+			jmx_hist_add(b, i, k);
+		}
+		bad += jmx_hist_count(a) != jmx_hist_count(b);
+		bad += jmx_hist_distinct(a) != jmx_hist_distinct(b);
+		bad += jmx_hist_min(a) != jmx_hist_min(b);
+		bad += jmx_hist_max(a) != jmx_hist_max(b);
+		for (i = -1; i < 22; i++)
+			bad += jmx_hist_count_le(a, i) !=
+			    jmx_hist_count_le(b, i);
+		jmx_hist_percentiles(a, ps, 5, pa);
+		jmx_hist_percentiles(b, ps, 5, pb);
+		bad += memcmp(pa, pb, sizeof pa) != 0;
+		jmx_buf_reset(&ba);
+		jmx_buf_reset(&bb);
+		jmx_hist_encode(a, &ba);
+		jmx_hist_encode(b, &bb);
+		bad += ba.len != bb.len || memcmp(ba.data, bb.data,
+		    ba.len) != 0;
+		jmx_hist_merge(c, a);
+	}
+	is_int(bad, 0, "noted: as if added in pairs (10, 70, 300 values)");
+	is_int(jmx_hist_count(c), 380, "noted: merged from");
+	is_int(jmx_hist_min(c), 0, "noted: negative values count as 0");
+
+	/* noted values already placed, noted twice, and a merge of noted */
+	jmx_hist_reset(a);
+	jmx_hist_add(a, 5, 2);
+	jmx_hist_add(a, 5, 1);
+	jmx_hist_add(a, 7, 1);
+	jmx_hist_add(a, 7, 1);
+	jmx_hist_add(a, 3, 1);
+	is_int(jmx_hist_distinct(a), 3, "noted: distinct 3 5 7");
+	is_int(jmx_hist_count_le(a, 5), 4, "noted: count_le(5)");
+	is_int(jmx_hist_min(a), 3, "noted: min");
+	is_int(jmx_hist_max(a), 7, "noted: max");
+	jmx_hist_reset(b);
+	jmx_hist_merge(b, a);
+	jmx_hist_merge(b, a);
+	is_int(jmx_hist_percentile(b, 50), 5, "noted: merged twice, p50");
+	is_int(jmx_hist_distinct(b), 3, "noted: merged twice, distinct");
+	jmx_buf_free(&ba);
+	jmx_buf_free(&bb);
+	jmx_hist_free(a);
+	jmx_hist_free(b);
+	jmx_hist_free(c);
+}
+
 static void
 test_iter(void)
 {
@@ -330,6 +406,7 @@ main(void)
 	test_dense();
 	test_reuse();
 	test_merge();
+	test_noted();
 	test_iter();
 	test_blob();
 	return done_testing();

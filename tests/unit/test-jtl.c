@@ -720,6 +720,175 @@ test_fuzz(void)
 	jmx_buf_free(&csv);
 }
 
+/*
+ * Parse data cut at the given offsets (ascending), with the given
+ * columns, into out: every sample as collect() prints it and every bad
+ * record's message, in order.
+ */
+static void
+parse_cut(const char *data, size_t len, const size_t *cut, int ncut,
+    uint32_t mask, struct jmx_buf *out)
+{
+	struct seen g;
+	struct jmx_jtl *p;
+	struct jmx_err err;
+	enum jmx_code rc;
+	size_t at = 0, to;
+	int k;
+
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect, &g);
+	jmx_jtl_set_fields(p, mask);
+	for (k = 0; k <= ncut; k++) {
+		to = k < ncut ? cut[k] : len;
+		rc = jmx_jtl_feed(p, data + at, to - at, &err);
+		for (; rc == JMX_ERR_DATA; rc = jmx_jtl_feed(p, NULL, 0, &err))
+			jmx_buf_addf(&g.out, "bad: %s\n", err.msg);
+		at = to;
+	}
+	for (rc = jmx_jtl_finish(p, &err); rc == JMX_ERR_DATA;
+	    rc = jmx_jtl_feed(p, NULL, 0, &err))
+		jmx_buf_addf(&g.out, "bad: %s\n", err.msg);
+	jmx_buf_addf(&g.out, "%llu records, %llu bad, offset %llu\n",
+	    (unsigned long long)jmx_jtl_records(p),
+	    (unsigned long long)jmx_jtl_bad(p),
+	    (unsigned long long)jmx_jtl_offset(p));
+	jmx_buf_addc(&g.out, 0);
+	*out = g.out;
+	jmx_buf_free(&g.last_fmsg);
+	jmx_jtl_free(p);
+}
+
+/* A number field for test_fast_slow(): mostly digits, else anything. */
+static void
+rnd_number(struct jmx_buf *b)
+{
+	static const char *const odd[] = {
+		"", "-7", "12a", " 3", "\"42\"", "\"4\"\"2\"", "\"\"",
+		"123456789", "12345678901234", "0", "00000007", "1e3"
+	};
+	unsigned k = next_rnd(40);
+
+	if (k < 12)
+		jmx_buf_adds(b, odd[k]);
+	else
+		jmx_buf_addf(b, "%u", next_rnd(k < 30 ? 1000 : 100000000));
+}
+
+/*
+ * The number columns are read four at a time with SIMD where the CPU
+ * allows and a record has 8 bytes before it in the piece, else one by
+ * one: a record at the start of a piece goes the slow way, the others
+ * the fast way, so the same data cut differently must give the same
+ * samples and the same errors (also the first of several in a record,
+ * and a quoting error before a number error).  Cut at every byte, in
+ * 1-byte pieces and whole, with every column and with a few.
+ */
+static void
+test_fast_slow(void)
+{
+	struct jmx_buf csv = { 0 }, whole, cut;
+	size_t i, len, *pos;
+	int r, f, bad = 0, k;
+	uint32_t masks[] = { JMX_JTL_ALL, JMX_JTL_TIMESTAMP |
+	    JMX_JTL_ELAPSED | JMX_JTL_LABEL | JMX_JTL_SUCCESS |
+	    JMX_JTL_BYTES | JMX_JTL_LATENCY | JMX_JTL_CONNECT };
+
+	jmx_buf_adds(&csv, "timeStamp,elapsed,label,success,bytes,"
+	    "sentBytes,grpThreads,allThreads,Latency,IdleTime,Connect,"
+	    "SampleCount,ErrorCount\n");
+	for (r = 0; r < 700; r++) {
+		k = (int)next_rnd(30);
+		jmx_buf_addf(&csv, k == 0 ? "2024/01/02 03:04:05.%03u" :
+		    k == 1 ? "x%u" : "1700000%06u", next_rnd(1000000));
+		for (f = 1; f < 13; f++) {
+			jmx_buf_addc(&csv, ',');
+			if (f == 2)
+				jmx_buf_adds(&csv, next_rnd(4) == 0 ?
+				    "\"a, \"\"b\"\"\"" : next_rnd(40) == 0 ?
+				    "\"a\"b" : "Home page");
+			else if (f == 3)
+				jmx_buf_adds(&csv, next_rnd(20) == 0 ?
+				    "maybe" : next_rnd(5) == 0 ? "false" :
+				    "true");
+			else
+				rnd_number(&csv);
+		}
+		jmx_buf_adds(&csv, next_rnd(3) == 0 ? "\r\n" : "\n");
+	}
+	/* whole, against 1-byte pieces and random pieces */
+	len = csv.len;
+	pos = calloc(len, sizeof *pos);
+	for (k = 0; k < 2; k++) {
+		parse_cut(csv.data, len, NULL, 0, masks[k], &whole);
+		for (i = 0; i + 1 < len; i++)
+			pos[i] = i + 1;
+		parse_cut(csv.data, len, pos, (int)len - 1, masks[k], &cut);
+		bad += strcmp(whole.data, cut.data) != 0;
+		jmx_buf_free(&cut);
+		for (i = 0, f = 0; i < len; i += 1 + next_rnd(300))
+			pos[f++] = i;
+		parse_cut(csv.data, len, pos, f, masks[k], &cut);
+		bad += strcmp(whole.data, cut.data) != 0;
+		jmx_buf_free(&cut);
+		if (k == 0)
+			ok(strstr(whole.data, "records, 0 bad") == NULL &&
+			    strstr(whole.data, "700 records") == NULL,
+			    "fast/slow: the data has bad records");
+		jmx_buf_free(&whole);
+	}
+	is_int(bad, 0, "fast/slow: 700 records, whole = 1-byte pieces = "
+	    "random pieces");
+
+	/* the first 40 records cut at every byte, in two pieces */
+	for (i = 0, r = 0; r < 41; i++)
+		r += csv.data[i] == '\n';
+	len = i;
+	bad = 0;
+	parse_cut(csv.data, len, NULL, 0, JMX_JTL_ALL, &whole);
+	for (i = 1; i < len; i++) {
+		parse_cut(csv.data, len, &i, 1, JMX_JTL_ALL, &cut);
+		bad += strcmp(whole.data, cut.data) != 0;
+		jmx_buf_free(&cut);
+	}
+	is_int(bad, 0, "fast/slow: 40 records cut in two at every byte");
+	jmx_buf_free(&whole);
+	free(pos);
+	jmx_buf_free(&csv);
+}
+
+/*
+ * Many records in one piece: more field ends than the parser keeps
+ * before moving the unread ones to the front, with long records among
+ * them.
+ */
+static void
+test_many(void)
+{
+	struct jmx_buf csv = { 0 }, whole, cut;
+	size_t cuts[3];
+	int r, k;
+
+	jmx_buf_adds(&csv, "elapsed,label,responseMessage\n");
+	for (r = 0; r < 5000; r++) {
+		jmx_buf_addf(&csv, "%d,L%d,", r, r % 7);
+		for (k = (int)next_rnd(r % 50 == 0 ? 3000 : 20); k > 0; k--)
+			jmx_buf_addc(&csv, (char)('a' + k % 26));
+		jmx_buf_addc(&csv, '\n');
+	}
+	cuts[0] = 1;
+	cuts[1] = csv.len / 3;
+	cuts[2] = csv.len / 3 + 70;
+	parse_cut(csv.data, csv.len, NULL, 0, JMX_JTL_ALL, &whole);
+	parse_cut(csv.data, csv.len, cuts, 3, JMX_JTL_ALL, &cut);
+	ok(strstr(whole.data, "5000 records, 0 bad") != NULL,
+	    "many: 5000 records in one piece");
+	is_int(strcmp(whole.data, cut.data), 0, "many: same in 4 pieces");
+	jmx_buf_free(&whole);
+	jmx_buf_free(&cut);
+	jmx_buf_free(&csv);
+}
+
 static void
 test_odd_records(void)
 {
@@ -838,6 +1007,8 @@ main(void)
 	test_headerless();
 	test_big_field();
 	test_fuzz();
+	test_fast_slow();
+	test_many();
 	test_odd_records();
 	test_fields();
 	return done_testing();

@@ -428,6 +428,59 @@ test_counts_slots(void)
 }
 
 /*
+ * A label's samples go to the bucket of its last sample while they stay
+ * in that second (checked without dividing): around second boundaries,
+ * before 1970 (floor, not truncation), and across slots and clears.
+ */
+static void
+test_second_edges(void)
+{
+	static const int64_t starts[] = {
+		-1001, -1000, -999, -1, 0, 999, 1000, 999, -1, 5000, 5999
+	};
+	static const int64_t secs[] = {
+		-2, -1, -1, -1, 0, 0, 1, 0, -1, 5, 5
+	};
+	struct jmx_agg *agg = jmx_agg_new();
+	struct jmx_sample s;
+	const struct jmx_bucket *b;
+	size_t i;
+	int bad = 0, slot;
+
+	memset(&s, 0, sizeof s);
+	s.label.p = "edge";
+	s.label.len = 4;
+	s.elapsed = 1;
+	s.sample_count = 1;
+	for (slot = 0; slot < 2; slot++) {
+		for (i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+			/* the start is ts - clock offset */
+			s.ts = starts[i] + 7;
+			jmx_agg_add_slot(agg, &s, slot, 7);
+		}
+	}
+	/* 5 seconds, 2 slots */
+	is_int(jmx_agg_nbuckets(agg), 10, "edges: a bucket per second, slot");
+	for (i = 0; i < sizeof secs / sizeof secs[0]; i++) {
+		b = bucket(agg, secs[i], "edge");
+		bad += b == NULL || b->first_start > starts[i];
+	}
+	b = bucket(agg, -1, "edge");
+	bad += b == NULL || b->count != 4 || b->first_start != -1000 ||
+	    b->last_end != 0;
+	b = bucket(agg, 0, "edge");
+	bad += b == NULL || b->count != 3;
+	is_int(bad, 0, "edges: floor((ts - offset) / 1000)");
+	jmx_agg_clear(agg);
+	s.ts = 999;
+	jmx_agg_add(agg, &s, 0);
+	b = bucket(agg, 0, "edge");
+	ok(jmx_agg_nbuckets(agg) == 1 && b != NULL && b->count == 1,
+	    "edges: after a clear, a new bucket");
+	jmx_agg_free(agg);
+}
+
+/*
  * Interning: labels of every length up to 40 that differ in one byte
  * only (first, middle or last) get distinct ids, and the same id again.
  */
@@ -474,6 +527,7 @@ main(void)
 	test_buckets();
 	test_summary();
 	test_counts_slots();
+	test_second_edges();
 	test_intern();
 	return done_testing();
 }
