@@ -1037,7 +1037,8 @@ jmx_report_import(struct jmx_store *st, const char *const *files, int n,
 		rec.start_ms = tot->count > 0 ? tot->first_start : 0;
 		rec.end_ms = tot->count > 0 ? tot->last_end : 0;
 		rec.samples = (int64_t)tot->count;
-		rec.delivered_pct = 100;
+		/* Nothing says what was planned: unknown, not 100 %. */
+		rec.delivered_pct = -1;
 		if (code == JMX_OK)
 			code = jmx_store_run_update(st, &rec, err);
 		if (code == JMX_OK)
