@@ -44,7 +44,7 @@ event_detail() {	# event_detail KIND AGENT
 }
 
 # 1. kill -9 a JMeter: a spare takes its load.
-start "$spare" --agents a1,a2 --duration 30s
+start "$spare" --agents a1,a2 --duration 25s
 kill -9 $(java_of "$id" a2)
 finish
 is "$RC" 0 "JMeter killed, its load moved to the spare: exit 0"
@@ -75,7 +75,7 @@ ok "$([ "$pct" -ge 50 ] && [ "$pct" -lt 100 ]; echo $?)" \
     "delivered $pct % of the planned load: the gap is counted"
 
 # 2. A host gone (sshd and all): the survivors take its share.
-start "$conf" --duration 30s
+start "$conf" --duration 25s
 "$BED" kill-host a3 >/dev/null
 finish
 is "$RC" 0 "host gone, its load moved: exit 0"
@@ -90,7 +90,7 @@ check_exact "$id" "host gone"
 rm -rf /tmp/jmx-run-"$id".*
 
 # 3. A partition past the timeout, then healed: fenced, never doubled.
-start "$conf" --duration 40s
+start "$conf" --duration 35s
 "$BED" partition a2 >/dev/null
 wait_db "select count(*) from events where run_id = $id and kind = 'share_moved'" 0
 sleep 2
@@ -135,5 +135,33 @@ like "$(cat "$TEST_DIR/r4/report.md")" \
 is "$(json_get "$TEST_DIR/r4/report.json" \
     '[(f["agent"], f["kind"], f["threads"]) for f in d["shortfalls"]]')" \
     "[('a1', 'unplaced', 2)]" "report.json has the shortfall"
+
+# 5. The other policies: go on without the lost share, or stop.
+for policy in continue-partial abort; do
+	pc=$TEST_DIR/$policy.yaml
+	sed "/^settings:/a\\  on_agent_failure: $policy" "$conf" >"$pc"
+	start "$pc" --duration 15s
+	kill -9 $(java_of "$id" a3)
+	finish
+	case $policy in
+	continue-partial)
+		is "$RC" 4 "$policy: exit 4"
+		is "$(db "select state from runs where id = $id")" partial \
+		    "$policy: partial"
+		is "$(db "select reason from shortfalls where run_id = $id")" \
+		    "on_agent_failure is continue-partial" \
+		    "$policy: the share was left, as the policy says"
+		is "$(db "select count(*) from segments where run_id = $id")" 3 \
+		    "$policy: nothing started elsewhere" ;;
+	abort)
+		is "$RC" 3 "$policy: exit 3"
+		is "$(db "select state from runs where id = $id")" failed \
+		    "$policy: the run failed"
+		is "$(db "select count(*) from events where run_id = $id and
+		    kind = 'stopping'")" 1 "$policy: the run was stopped" ;;
+	esac
+	is "$(jmeters "$id" | wc -l)" 0 "$policy: no JMeter left running"
+	check_exact "$id" "$policy"
+done
 
 done_testing
