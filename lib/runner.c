@@ -1676,7 +1676,8 @@ resume_placements(struct jmx_runner *r, struct placement **pl)
 	for (i = 0; i < r->nsegs; i++) {
 		struct jmx_seg *s = r->segs[i];
 
-		if (s->rec.gen != r->gen || s->lost || s->cancelled ||
+		if (s->rec.gen != r->gen || jmx_seg_lost(s, NULL, 0) ||
+		    s->cancelled ||
 		    jmx_seg_state(s) != JMX_SEG_DONE ||
 		    (ra = agent_named(r, s->rec.agent)) == NULL)
 			continue;
@@ -1873,7 +1874,8 @@ in_doubt(struct jmx_runner *r, const struct ragent *ra)
 		return 1;
 	for (i = 0; i < r->nsegs; i++)
 		if (strcmp(r->segs[i]->rec.agent, ra->a.conf->name) == 0 &&
-		    (r->segs[i]->lost || jmx_seg_suspect(r->segs[i])))
+		    (jmx_seg_lost(r->segs[i], NULL, 0) ||
+		    jmx_seg_suspect(r->segs[i])))
 			return 1;
 	return 0;
 }
@@ -2211,7 +2213,7 @@ check_suspects(struct jmx_runner *r)
 	if (r->standby != NULL) {
 		if (r->finishing || r->stopping || r->pausing)
 			cancel_standby(r, "the run is ending or pausing");
-		else if (!r->standby->lost->lost &&
+		else if (!jmx_seg_lost(r->standby->lost, NULL, 0) &&
 		    !jmx_seg_suspect(r->standby->lost))
 			cancel_standby(r, "its agent answered again");
 		return;
@@ -2688,7 +2690,7 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	r->finishing = 1;
 	cancel_standby(r, "the run is ending");
 	for (i = 0; i < r->nsegs; i++)
-		if (r->segs[i]->lost)
+		if (jmx_seg_lost(r->segs[i], NULL, 0))
 			jmx_seg_abandon(r->segs[i]);
 	for (i = 0; i < r->nsegs; i++)
 		jmx_seg_join(r->segs[i]);
