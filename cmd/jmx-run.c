@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "plan.h"
+#include "report.h"
 #include "runner.h"
 #include "split.h"
 #include "stats.h"
@@ -495,19 +496,15 @@ failures(struct cli *c, const struct jmx_runner_result *res,
 {
 	struct jmx_shortfall_rec *f = NULL;
 	struct jmx_event_rec *ev = NULL;
+	struct jmx_buf line = { 0 };
 	int i, nf = 0, nev = 0, k = 0;
-	double pct;
 
 	jmx_store_events(c->store, res->run_id, &ev, &nev, NULL);
 	jmx_store_shortfalls(c->store, res->run_id, &f, &nf, NULL);
 	if (json != NULL)
 		jmx_buf_adds(json, ",\"failures\":[");
 	for (i = 0; i < nev; i++) {
-		if (strcmp(ev[i].kind, "agent_lost") != 0 &&
-		    strcmp(ev[i].kind, "share_moved") != 0 &&
-		    strcmp(ev[i].kind, "share_not_moved") != 0 &&
-		    strcmp(ev[i].kind, "move_failed") != 0 &&
-		    strcmp(ev[i].kind, "fenced") != 0)
+		if (!jmx_report_failure_event(ev[i].kind))
 			continue;
 		if (json == NULL) {
 			printf("%s %s: %s\n", ev[i].kind, ev[i].agent != NULL ?
@@ -527,35 +524,19 @@ failures(struct cli *c, const struct jmx_runner_result *res,
 	if (json != NULL)
 		jmx_buf_adds(json, "],\"shortfalls\":[");
 	for (i = 0; i < nf; i++) {
-		pct = res->threads > 0 ? 100.0 * (double)f[i].threads /
-		    (double)res->threads : 0;
-		if (json == NULL) {
-			printf("%s: %lld threads of '%s' from agent %s (%.1f %% "
-			    "of the load) for %.1f s: %s\n",
-			    strcmp(f[i].kind, "unplaced") == 0 ? "did not run" :
-			    "handover gap", (long long)f[i].threads,
-			    f[i].grp_name, f[i].agent, pct,
-			    (double)(f[i].to_ms - f[i].from_ms) / 1000,
-			    f[i].reason != NULL ? f[i].reason : "");
+		if (json != NULL) {
+			if (i > 0)
+				jmx_buf_addc(json, ',');
+			jmx_shortfall_json(json, &f[i], res->threads);
 			continue;
 		}
-		jmx_buf_addf(json, "%s{\"agent\":", i > 0 ? "," : "");
-		jmx_json_str(json, f[i].agent);
-		jmx_buf_adds(json, ",\"kind\":");
-		jmx_json_str(json, f[i].kind);
-		jmx_buf_adds(json, ",\"thread_group\":");
-		jmx_json_str(json, f[i].grp_name);
-		jmx_buf_addf(json, ",\"threads\":%lld,\"share_pct\":",
-		    (long long)f[i].threads);
-		jmx_json_num(json, pct);
-		jmx_buf_addf(json, ",\"from_ms\":%lld,\"to_ms\":%lld,"
-		    "\"reason\":", (long long)f[i].from_ms,
-		    (long long)f[i].to_ms);
-		jmx_json_str(json, f[i].reason);
-		jmx_buf_addc(json, '}');
+		jmx_buf_reset(&line);
+		jmx_shortfall_text(&line, &f[i], res->threads, res->t0_ms);
+		printf("%s\n", line.data);
 	}
 	if (json != NULL)
 		jmx_buf_addc(json, ']');
+	jmx_buf_free(&line);
 	jmx_event_recs_free(ev, nev);
 	jmx_shortfall_recs_free(f, nf);
 }

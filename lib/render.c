@@ -17,6 +17,7 @@
 #include "hist.h"
 #include "recommend.h"
 #include "render.h"
+#include "store.h"
 #include "report.h"
 #include "stats.h"
 #include "util.h"
@@ -158,15 +159,6 @@ dur(struct jmx_buf *b, int64_t v)
 	formatted(b, v, jmx_format_duration);
 }
 
-/* Is this event about an agent failure or the run ending short? */
-static int
-failure_event(const char *kind)
-{
-	return strstr(kind, "lost") != NULL || strstr(kind, "fail") != NULL ||
-	    strstr(kind, "partial") != NULL || strstr(kind, "moved") != NULL ||
-	    strcmp(kind, "fenced") == 0;
-}
-
 /*
  * The banner's lines, as plain text for either format: agent failures
  * and what was done about them, then the load that did not run (which
@@ -185,31 +177,16 @@ failure_lines(const struct jmx_report *r, char ***out)
 		if (k < r->nevents) {
 			const struct jmx_report_event *e = &r->events[k];
 
-			if (!failure_event(e->kind))
+			if (!jmx_report_failure_event(e->kind))
 				continue;
 			jmx_buf_adds(&b, e->kind);
 			if (e->agent != NULL)
 				jmx_buf_addf(&b, " (agent %s)", e->agent);
 			if (e->detail != NULL)
 				jmx_buf_addf(&b, ": %s", e->detail);
-		} else {
-			const struct jmx_report_shortfall *f =
-			    &r->shortfalls[k - r->nevents];
-
-			jmx_buf_addf(&b, "%s: %lld threads of '%s' from agent "
-			    "%s", strcmp(f->kind, "unplaced") == 0 ?
-			    "Did not run" : "Handover gap",
-			    (long long)f->threads, f->group, f->agent);
-			if (r->threads > 0)
-				jmx_buf_addf(&b, " (%.1f%% of the load)",
-				    100.0 * (double)f->threads /
-				    (double)r->threads);
-			jmx_buf_addf(&b, ", from +%.1f s to +%.1f s",
-			    (double)(f->from_ms - r->t0_ms) / 1000,
-			    (double)(f->to_ms - r->t0_ms) / 1000);
-			if (f->reason != NULL)
-				jmx_buf_addf(&b, ": %s", f->reason);
-		}
+		} else
+			jmx_shortfall_text(&b, &r->shortfalls[k - r->nevents],
+			    r->threads, r->t0_ms);
 		v = xreallocarray(v, (size_t)n + 1, sizeof *v);
 		v[n++] = xstrdup(b.data);
 	}
@@ -1325,22 +1302,9 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	}
 	jmx_buf_adds(b, "],\"shortfalls\":[");
 	for (k = 0; k < r->nshortfalls; k++) {
-		const struct jmx_report_shortfall *f = &r->shortfalls[k];
-
-		jmx_buf_adds(b, k ? ",{\"agent\":" : "{\"agent\":");
-		json_strn(b, f->agent);
-		jmx_buf_adds(b, ",\"kind\":");
-		json_strn(b, f->kind);
-		jmx_buf_adds(b, ",\"thread_group\":");
-		json_strn(b, f->group);
-		jmx_buf_addf(b, ",\"threads\":%lld,\"from\":",
-		    (long long)f->threads);
-		json_time(b, f->from_ms);
-		jmx_buf_adds(b, ",\"to\":");
-		json_time(b, f->to_ms);
-		jmx_buf_adds(b, ",\"reason\":");
-		json_strn(b, f->reason);
-		jmx_buf_addc(b, '}');
+		if (k)
+			jmx_buf_addc(b, ',');
+		jmx_shortfall_json(b, &r->shortfalls[k], r->threads);
 	}
 	jmx_buf_adds(b, "],\"recommendations\":[");
 	for (k = 0; k < nrec; k++) {

@@ -129,13 +129,7 @@ jmx_report_free(struct jmx_report *r)
 		free(r->events[i].detail);
 	}
 	free(r->events);
-	for (i = 0; i < r->nshortfalls; i++) {
-		free(r->shortfalls[i].agent);
-		free(r->shortfalls[i].kind);
-		free(r->shortfalls[i].group);
-		free(r->shortfalls[i].reason);
-	}
-	free(r->shortfalls);
+	jmx_shortfall_recs_free(r->shortfalls, r->nshortfalls);
 	for (i = 0; i < r->npoints; i++)
 		free(r->points[i].agent_count);
 	free(r->points);
@@ -891,11 +885,10 @@ jmx_report_load_run(struct jmx_report *r, struct jmx_store *st, int64_t run,
 	struct jmx_run_agent_rec *ag = NULL;
 	struct jmx_segment_rec *seg = NULL;
 	struct jmx_event_rec *ev = NULL;
-	struct jmx_shortfall_rec *sf = NULL;
 	const struct jmx_summary_row *tot;
 	enum jmx_code code;
 	char *archive;
-	int i, k, nag = 0, nseg = 0, nev = 0, nsf = 0;
+	int i, k, nag = 0, nseg = 0, nev = 0;
 
 	if ((code = jmx_store_run_get(st, run, &rec, err)) != JMX_OK)
 		return code;
@@ -935,22 +928,9 @@ jmx_report_load_run(struct jmx_report *r, struct jmx_store *st, int64_t run,
 	for (i = 0; i < nev; i++)
 		jmx_report_add_event(r, ev[i].time_ms, ev[i].kind, ev[i].agent,
 		    ev[i].detail);
-	if ((code = jmx_store_shortfalls(st, run, &sf, &nsf, err)) != JMX_OK)
+	if ((code = jmx_store_shortfalls(st, run, &r->shortfalls,
+	    &r->nshortfalls, err)) != JMX_OK)
 		goto out;
-	r->shortfalls = xcalloc((size_t)nsf + 1, sizeof *r->shortfalls);
-	for (i = 0; i < nsf; i++) {
-		struct jmx_report_shortfall *f = &r->shortfalls[i];
-
-		f->agent = sf[i].agent;
-		f->kind = sf[i].kind;
-		f->group = sf[i].grp_name;
-		f->reason = sf[i].reason;
-		f->threads = sf[i].threads;
-		f->from_ms = sf[i].from_ms;
-		f->to_ms = sf[i].to_ms;
-		memset(&sf[i], 0, sizeof sf[i]);	/* strings taken */
-	}
-	r->nshortfalls = nsf;
 	if ((code = jmx_store_buckets(st, run, load_bucket, r, err)) != JMX_OK)
 		goto out;
 	if ((code = jmx_store_errors(st, run, load_error, r, err)) != JMX_OK)
@@ -970,7 +950,6 @@ out:
 	jmx_run_agent_recs_free(ag, nag);
 	jmx_segment_recs_free(seg, nseg);
 	jmx_event_recs_free(ev, nev);
-	jmx_shortfall_recs_free(sf, nsf);
 	return code;
 }
 
@@ -1057,4 +1036,49 @@ jmx_report_import(struct jmx_store *st, const char *const *files, int n,
 	free(base);
 	free(abs_path);
 	return code;
+}
+
+int
+jmx_report_failure_event(const char *kind)
+{
+	return strstr(kind, "lost") != NULL || strstr(kind, "fail") != NULL ||
+	    strstr(kind, "partial") != NULL || strstr(kind, "moved") != NULL ||
+	    strcmp(kind, "fenced") == 0;
+}
+
+void
+jmx_shortfall_text(struct jmx_buf *b, const struct jmx_shortfall_rec *f,
+    int64_t threads, int64_t t0_ms)
+{
+	jmx_buf_addf(b, "%s: %lld threads of '%s' from agent %s",
+	    strcmp(f->kind, "unplaced") == 0 ? "Did not run" : "Handover gap",
+	    (long long)f->threads, f->grp_name, f->agent);
+	if (threads > 0)
+		jmx_buf_addf(b, " (%.1f%% of the load)", 100.0 *
+		    (double)f->threads / (double)threads);
+	jmx_buf_addf(b, ", from +%.1f s to +%.1f s",
+	    (double)(f->from_ms - t0_ms) / 1000,
+	    (double)(f->to_ms - t0_ms) / 1000);
+	if (f->reason != NULL)
+		jmx_buf_addf(b, ": %s", f->reason);
+}
+
+void
+jmx_shortfall_json(struct jmx_buf *b, const struct jmx_shortfall_rec *f,
+    int64_t threads)
+{
+	jmx_buf_adds(b, "{\"agent\":");
+	jmx_json_str(b, f->agent);
+	jmx_buf_adds(b, ",\"kind\":");
+	jmx_json_str(b, f->kind);
+	jmx_buf_adds(b, ",\"thread_group\":");
+	jmx_json_str(b, f->grp_name);
+	jmx_buf_addf(b, ",\"threads\":%lld,\"share_pct\":",
+	    (long long)f->threads);
+	jmx_json_num(b, threads > 0 ? 100.0 * (double)f->threads /
+	    (double)threads : NAN);
+	jmx_buf_addf(b, ",\"from_ms\":%lld,\"to_ms\":%lld,\"reason\":",
+	    (long long)f->from_ms, (long long)f->to_ms);
+	jmx_json_str(b, f->reason);
+	jmx_buf_addc(b, '}');
 }

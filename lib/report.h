@@ -17,6 +17,9 @@
 
 #include "err.h"
 
+struct jmx_buf;
+struct jmx_shortfall_rec;
+
 struct jmx_bucket;
 struct jmx_hist;
 struct jmx_store;
@@ -81,16 +84,6 @@ struct jmx_report_apdex {
 	struct jmx_summary	*sum;
 };
 
-/* Load that did not run as planned (see jmx_shortfall_rec). */
-struct jmx_report_shortfall {
-	char			*agent;
-	char			*kind;		/* unplaced, handover */
-	char			*group;		/* thread group */
-	int64_t			 threads;
-	int64_t			 from_ms, to_ms;
-	char			*reason;
-};
-
 struct jmx_report {
 	/* Header: a stored run, or the JTL files of stats/show FILE. */
 	int64_t			 run_id;	/* 0: not stored */
@@ -122,7 +115,7 @@ struct jmx_report {
 	int			 nerrors;
 	struct jmx_report_event	*events;	/* in time order */
 	int			 nevents;
-	struct jmx_report_shortfall *shortfalls;
+	struct jmx_shortfall_rec *shortfalls;	/* load that did not run */
 	int			 nshortfalls;
 
 	/* The series, after jmx_report_finish(). */
@@ -201,5 +194,22 @@ int64_t		 jmx_report_sec(const struct jmx_report *, int64_t epoch_ms);
  * result files were stored, maybe long after).
  */
 int		 jmx_report_event_timed(const struct jmx_report_event *);
+
+/* Is an event of this kind about agent failures or a short run? */
+int		jmx_report_failure_event(const char *kind);
+/*
+ * A shortfall as one line: "Did not run: 2 threads of 'Users' from agent
+ * a1 (33.3% of the load), from +12.0 s to +20.0 s: why" (threads: the
+ * run's planned total, 0 unknown; t0_ms: the run's start).
+ */
+void		jmx_shortfall_text(struct jmx_buf *,
+		    const struct jmx_shortfall_rec *, int64_t threads,
+		    int64_t t0_ms);
+/*
+ * As a JSON object: agent, kind, thread_group, threads, share_pct (of
+ * threads), from_ms, to_ms, reason.
+ */
+void		jmx_shortfall_json(struct jmx_buf *,
+		    const struct jmx_shortfall_rec *, int64_t threads);
 
 #endif

@@ -2761,6 +2761,7 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	res->skew_ms = r->rec.skew_ms;
 	res->delivered_pct = r->rec.delivered_pct;
 	res->threads = r->rec.threads;
+	res->t0_ms = r->t0;
 	res->run_dir = r->rec.run_dir;
 	res->archive = r->archive;
 	return JMX_OK;

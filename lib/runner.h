@@ -107,6 +107,7 @@ struct jmx_runner_result {
 	int64_t		 skew_ms;	/* start skew across agents; -1 */
 	double		 delivered_pct;	/* of planned thread-time */
 	int64_t		 threads;	/* planned total threads */
+	int64_t		 t0_ms;		/* the first start */
 	char		*run_dir;	/* borrowed */
 	char		*archive;	/* borrowed; NULL if none */
 };

@@ -125,7 +125,8 @@ is "$(json_get "$TEST_DIR/run.json" \
 pct=$(json_get "$TEST_DIR/run.json" 'int(d["delivered_pct"])')
 ok "$([ "$pct" -ge 60 ] && [ "$pct" -le 95 ]; echo $?)" \
     "delivered $pct % of the planned load"
-like "$(json_get "$TEST_DIR/run.json" 'd["failures"][-1]["detail"]')" \
+like "$(json_get "$TEST_DIR/run.json" \
+    '[f["detail"] for f in d["failures"] if f["event"] == "move_failed"]')" \
     "no agent has room" "the reason is given"
 check_exact "$id" "partial"
 run "$JMX_REPORT" show "$id" -o "$TEST_DIR/r4"

@@ -10,6 +10,7 @@
 #include "recommend.h"
 #include "render.h"
 #include "report.h"
+#include "store.h"
 #include "stats.h"
 #include "tap.h"
 #include "util.h"
@@ -128,7 +129,7 @@ main(void)
 	r->shortfalls = calloc(1, sizeof *r->shortfalls);
 	r->shortfalls[0].agent = strdup("<b>a</b>");
 	r->shortfalls[0].kind = strdup("unplaced");
-	r->shortfalls[0].group = strdup("<script>G</script>");
+	r->shortfalls[0].grp_name = strdup("<script>G</script>");
 	r->shortfalls[0].threads = 2;
 	r->shortfalls[0].from_ms = 1700000001000LL;
 	r->shortfalls[0].to_ms = 1700000011000LL;
