@@ -137,7 +137,22 @@ is "$(json_get "$TEST_DIR/r4/report.json" \
     '[(f["agent"], f["kind"], f["threads"]) for f in d["shortfalls"]]')" \
     "[('a1', 'unplaced', 2)]" "report.json has the shortfall"
 
-# 5. The other policies: go on without the lost share, or stop.
+# 5. A stalled JMeter (alive, writing nothing): lost, fenced, moved.
+stall=$TEST_DIR/stall.yaml
+sed '/^settings:/a\  stall_timeout: 4s' "$conf" >"$stall"
+start "$stall" --duration 25s
+kill -STOP $(java_of "$id" a1)
+finish
+is "$RC" 0 "stalled JMeter: its load moved, exit 0"
+like "$(event_detail agent_lost a1)" "stalled: its JTL has not grown for [0-9]+ s" \
+    "the stall is detected"
+like "$(event_detail share_moved a1)" "^2 of 2 threads moved to" "moved"
+is "$(db "select state from segments where run_id = $id and agent = 'a1'
+    order by id limit 1")" fenced "the stalled JMeter was killed (fenced)"
+is "$(jmeters "$id" | wc -l)" 0 "no JMeter left running"
+check_exact "$id" "stalled"
+
+# 6. The other policies: go on without the lost share, or stop.
 for policy in continue-partial abort; do
 	pc=$TEST_DIR/$policy.yaml
 	sed "/^settings:/a\\  on_agent_failure: $policy" "$conf" >"$pc"
