@@ -35,4 +35,8 @@ tests:
     properties: {host: $JMX_BED_TARGET, port: 80, think: 50}
 YAML
 
-exec ./jmx-run --config "$conf" --label "bootstrap demo" demo
+rc=0
+./jmx-run --config "$conf" --label "bootstrap demo" demo || rc=$?
+# The report of that run (the newest): HTML, Markdown, JSON, JUnit, charts.
+./jmx-report --config "$conf" show || rc=$?
+exit "$rc"
