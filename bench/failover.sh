@@ -8,7 +8,8 @@
 #              load has moved.
 # For each: detection (failure injected -> agent_lost event) and
 # replacement (failure injected -> the takers' T0, when load is back:
-# the handover shortfall's end).  Prints medians and maxima.
+# the handover shortfall's end).  Prints medians and maxima.  HOW="kill"
+# or "partition" runs one of them.
 . "$(dirname "$0")/bed-run.sh"
 tries=${1:-3}
 THINK=${THINK:-50}
@@ -23,7 +24,7 @@ java_of() {	# java_of RUN AGENT
 		    [ "$(cat "$p/comm" 2>/dev/null)" = java ] && echo "${p#/proc/}"
 	done
 }
-for how in kill partition; do
+for how in ${HOW:-kill partition}; do
 	: >"$BENCH_DIR/$how"
 	for i in $(seq "$tries"); do
 		id=$("$JMX_RUN" --config "$CONF" --detach --threads 6 \

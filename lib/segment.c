@@ -63,9 +63,12 @@ jmx_seg_new(const struct jmx_agent *agent, int64_t run_id,
 	s->stop_grace_ms = settings->stop_grace_ms;
 	s->failure_timeout_ms = settings->failure_timeout_ms;
 	s->stall_timeout_ms = settings->stall_timeout_ms;
-	/* A hung call gives up in half the timeout: time left to redial. */
-	s->a.io_timeout_ms = (int)(s->failure_timeout_ms / 2 > 2000 ?
-	    s->failure_timeout_ms / 2 : 2000);
+	/*
+	 * A hung call gives up in a third of the timeout: the agent is then
+	 * suspect (its takers get staged) with time left to redial.
+	 */
+	s->a.io_timeout_ms = (int)(s->failure_timeout_ms / 3 > 2000 ?
+	    s->failure_timeout_ms / 3 : 2000);
 	s->keep = keep;
 	s->status = "new";
 	s->first_start = INT64_MAX;
