@@ -34,7 +34,10 @@ int		jmx_part_peak(const struct jmx_plan *,
 /* Threads of its main thread groups. */
 int64_t		jmx_part_main_threads(const struct jmx_plan *,
 		    const struct jmx_part *);
-/* Does it run any main group (threads, or an open model's rate)? */
+/* Does it run main group g (threads, or an open model's rate)? */
+int		jmx_part_group_has_load(const struct jmx_plan *,
+		    const struct jmx_part *, int g);
+/* Does it run any main group? */
 int		jmx_part_has_load(const struct jmx_plan *,
 		    const struct jmx_part *);
 

@@ -965,24 +965,29 @@ cut_data(struct jmx_runner *r, const struct shipped *d, const char *from,
 	return code;
 }
 
-/* Cut every split data file into one slice per agent of the split. */
+/*
+ * Cut every split data file into one slice per agent of the split, once
+ * per run: resumes and takeovers read the slices from the run dir.
+ */
 static enum jmx_code
-split_data(struct jmx_runner *r, struct shipped *v, int n,
-    struct jmx_err *err)
+split_data(struct jmx_runner *r, struct jmx_err *err)
 {
 	double *w = xcalloc((size_t)r->nsplit + 1, sizeof *w);
 	const char **tags = xcalloc((size_t)r->nsplit + 1, sizeof *tags);
 	enum jmx_code code = JMX_OK;
-	int i, j;
+	struct shipped *v;
+	int i, j, n;
 
 	for (j = 0; j < r->nsplit; j++) {
 		w[j] = r->agents[j].weight;
 		tags[j] = r->agents[j].a.conf->name;
 	}
+	n = collect_data(r, &v);
 	for (i = 0; i < n && code == JMX_OK; i++)
 		if (v[i].split)
 			code = cut_data(r, &v[i], NULL, r->nsplit, w, tags,
 			    err);
+	shipped_free(v, n);
 	free(w);
 	free(tags);
 	return code;
@@ -998,8 +1003,8 @@ struct placement {
 
 /*
  * Write each placement's plan (its part; duration_s and ramp_s override
- * when >= 0) and pack its bundle into bundles[i].  The split's data
- * slices are cut afresh (the same every time); a takeover's exist.
+ * when >= 0) and pack its bundle into bundles[i], with the data slices
+ * its tag names.
  */
 static enum jmx_code
 build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
@@ -1014,13 +1019,9 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 	char *path;
 	size_t len;
 	int i, j, ndata, nren;
-	enum jmx_code code;
+	enum jmx_code code = JMX_OK;
 
 	ndata = collect_data(r, &data);
-	if ((code = split_data(r, data, ndata, err)) != JMX_OK) {
-		shipped_free(data, ndata);
-		return code;
-	}
 	ren = xcalloc((size_t)ndata + 1, sizeof *ren);
 	for (nren = 0, j = 0; j < ndata; j++) {
 		if (data[j].csv == NULL)
@@ -1504,7 +1505,8 @@ jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 	event(r, "validated", NULL, NULL, NULL);
 	r->window = jmx_hist_new();
 	r->window_start = jmx_mono_ms();
-	if (start_generation(r, pl, r->n, r->duration_ms, -1, err) != JMX_OK)
+	if (split_data(r, err) != JMX_OK ||
+	    start_generation(r, pl, r->n, r->duration_ms, -1, err) != JMX_OK)
 		r->start_failed = 1;
 	for (i = 0; i < r->n; i++)
 		jmx_part_free(&parts[i]);
@@ -1851,47 +1853,45 @@ advance(struct jmx_runner *r)
 	return over && !r->pausing;
 }
 
-/* Does the agent carry load now? */
+/*
+ * The agent's segments now: how many carry load, the threads they hold
+ * at peak, and whether one is lost or silent.
+ */
+struct agent_load {
+	int	live;
+	int64_t	threads;
+	int	doubt;
+};
+
+static void
+agent_load(struct jmx_runner *r, const struct ragent *ra,
+    struct agent_load *l)
+{
+	struct jmx_seg *s;
+	int i;
+
+	memset(l, 0, sizeof *l);
+	l->doubt = ra->lost;
+	for (i = 0; i < r->nsegs; i++) {
+		s = r->segs[i];
+		if (strcmp(s->rec.agent, ra->a.conf->name) != 0)
+			continue;
+		if (jmx_seg_live(s)) {
+			l->live++;
+			l->threads += jmx_part_peak(r->plan, s->part.groups);
+		}
+		if (jmx_seg_lost(s, NULL, 0) || jmx_seg_suspect(s))
+			l->doubt = 1;
+	}
+}
+
 static int
 has_live(struct jmx_runner *r, const struct ragent *ra)
 {
-	int i;
+	struct agent_load l;
 
-	for (i = 0; i < r->nsegs; i++)
-		if (strcmp(r->segs[i]->rec.agent, ra->a.conf->name) == 0 &&
-		    jmx_seg_live(r->segs[i]))
-			return 1;
-	return 0;
-}
-
-/* Is one of the agent's segments lost or silent? */
-static int
-in_doubt(struct jmx_runner *r, const struct ragent *ra)
-{
-	int i;
-
-	if (ra->lost)
-		return 1;
-	for (i = 0; i < r->nsegs; i++)
-		if (strcmp(r->segs[i]->rec.agent, ra->a.conf->name) == 0 &&
-		    (jmx_seg_lost(r->segs[i], NULL, 0) ||
-		    jmx_seg_suspect(r->segs[i])))
-			return 1;
-	return 0;
-}
-
-/* Threads an agent can still take: its capacity minus its live load. */
-static int
-room_on(struct jmx_runner *r, const struct ragent *ra)
-{
-	int64_t used = 0;
-	int i;
-
-	for (i = 0; i < r->nsegs; i++)
-		if (strcmp(r->segs[i]->rec.agent, ra->a.conf->name) == 0 &&
-		    jmx_seg_live(r->segs[i]))
-			used += jmx_part_peak(r->plan, r->segs[i]->part.groups);
-	return used >= ra->max_threads ? 0 : (int)(ra->max_threads - used);
+	agent_load(r, ra, &l);
+	return l.live > 0;
 }
 
 /*
@@ -1904,7 +1904,6 @@ join_spare(struct jmx_runner *r, struct ragent *sp)
 	const char *name = sp->a.conf->name;
 	struct jmx_err err = { 0 };
 	struct ragent *ra;
-	struct jmx_agent probe = sp->a;
 
 	if (sp->joined || sp->verr.code != JMX_OK || sp->max_threads <= 0 ||
 	    holder(r, sp) != 0)
@@ -1916,8 +1915,7 @@ join_spare(struct jmx_runner *r, struct ragent *sp)
 	}
 	sp->joined = 1;
 	ra = append_agent(r, &r->agents, &r->n, sp->a.conf);
-	ra->a = probe;
-	ra->a.ssh = NULL;
+	ra->a = sp->a;		/* the probe; its session was closed */
 	ra->weight = sp->weight;
 	ra->max_threads = sp->max_threads;
 	ra->spare = 1;
@@ -1937,6 +1935,7 @@ join_spare(struct jmx_runner *r, struct ragent *sp)
 static int
 takers(struct jmx_runner *r, int64_t need, int *idx, int *cap)
 {
+	struct agent_load l;
 	int64_t got = 0;
 	int i, j, k, n = 0, spares_short;
 
@@ -1953,11 +1952,14 @@ takers(struct jmx_runner *r, int64_t need, int *idx, int *cap)
 
 		for (j = 0; j < n && idx[j] != i; j++)
 			;
-		if (j < n || in_doubt(r, ra) || !has_live(r, ra) ||
-		    (k = room_on(r, ra)) <= 0)
+		if (j < n)
+			continue;
+		/* Never onto an agent in doubt; only where load runs now. */
+		agent_load(r, ra, &l);
+		if (l.doubt || l.live == 0 || l.threads >= ra->max_threads)
 			continue;
 		idx[n] = i;
-		cap[n++] = k;
+		cap[n++] = (int)(ra->max_threads - l.threads);
 	}
 	return n;
 }
@@ -1985,10 +1987,7 @@ shortfall(struct jmx_runner *r, const struct jmx_seg *s,
 	int g;
 
 	for (g = 0; g < r->plan->ngroups; g++) {
-		enum jmx_plan_kind k = r->plan->groups[g].kind;
-
-		if (!((k == JMX_PLAN_THREADS && part->groups[g].threads > 0) ||
-		    (k == JMX_PLAN_OPEN_MODEL && part->groups[g].scale > 0)))
+		if (!jmx_part_group_has_load(r->plan, part, g))
 			continue;
 		memset(&f, 0, sizeof f);
 		f.segment_id = s->rec.id;
