@@ -507,9 +507,10 @@ failures(struct cli *c, const struct jmx_runner_result *res,
 		if (!jmx_report_failure_event(ev[i].kind))
 			continue;
 		if (json == NULL) {
-			printf("%s %s: %s\n", ev[i].kind, ev[i].agent != NULL ?
-			    ev[i].agent : "-", ev[i].detail != NULL ?
-			    ev[i].detail : "");
+			jmx_buf_reset(&line);
+			jmx_report_event_text(&line, ev[i].kind, ev[i].agent,
+			    ev[i].detail);
+			printf("%s\n", line.data);
 			continue;
 		}
 		jmx_buf_addf(json, "%s{\"time_ms\":%lld,\"event\":",

@@ -179,11 +179,8 @@ failure_lines(const struct jmx_report *r, char ***out)
 
 			if (!jmx_report_failure_event(e->kind))
 				continue;
-			jmx_buf_adds(&b, e->kind);
-			if (e->agent != NULL)
-				jmx_buf_addf(&b, " (agent %s)", e->agent);
-			if (e->detail != NULL)
-				jmx_buf_addf(&b, ": %s", e->detail);
+			jmx_report_event_text(&b, e->kind, e->agent,
+			    e->detail);
 		} else
 			jmx_shortfall_text(&b, &r->shortfalls[k - r->nevents],
 			    r->threads, r->t0_ms);

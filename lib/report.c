@@ -1047,6 +1047,17 @@ jmx_report_failure_event(const char *kind)
 }
 
 void
+jmx_report_event_text(struct jmx_buf *b, const char *kind,
+    const char *agent, const char *detail)
+{
+	jmx_buf_adds(b, kind);
+	if (agent != NULL)
+		jmx_buf_addf(b, " (agent %s)", agent);
+	if (detail != NULL)
+		jmx_buf_addf(b, ": %s", detail);
+}
+
+void
 jmx_shortfall_text(struct jmx_buf *b, const struct jmx_shortfall_rec *f,
     int64_t threads, int64_t t0_ms)
 {
