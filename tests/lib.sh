@@ -238,3 +238,28 @@ peak_threads() {	# peak_threads RUN
 	    max(all_threads) m from buckets where run_id = $1
 	    group by sec, segment_id) group by sec)"
 }
+
+png_ok() {	# png_ok FILE: the 8-byte PNG signature
+	[ "$(od -An -tx1 -N8 "$1" | tr -d ' \n')" = 89504e470d0a1a0a ]
+}
+
+svg_ok() {	# svg_ok FILE: well-formed (if xmllint is here) and an <svg>
+	if command -v xmllint >/dev/null; then
+		xmllint --noout "$1" 2>/dev/null || return 1
+	fi
+	grep -q '<svg' "$1"
+}
+
+# A report directory holds its four documents and every chart, valid.
+report_files_ok() {	# report_files_ok DIR
+	for _f in index.html report.md report.json junit.xml; do
+		ok "$([ -s "$1/$_f" ]; echo $?)" "$_f written"
+	done
+	_bad=
+	for _c in response-times throughput threads errors rt-vs-threads \
+	    distribution percentiles latency-connect agents; do
+		png_ok "$1/$_c.png" || _bad="$_bad $_c.png"
+		svg_ok "$1/$_c.svg" || _bad="$_bad $_c.svg"
+	done
+	is "$_bad" "" "every chart is a valid PNG and SVG"
+}

@@ -7,31 +7,11 @@
 D=$JMX_SRCDIR/tests/data/report
 command -v gnuplot >/dev/null || skip_all "no gnuplot"
 
-png_ok() {	# the 8-byte PNG signature
-	[ "$(od -An -tx1 -N8 "$1" | tr -d ' \n')" = 89504e470d0a1a0a ]
-}
-svg_ok() {
-	if command -v xmllint >/dev/null; then
-		xmllint --noout "$1" 2>/dev/null && grep -q '<svg' "$1"
-	else
-		grep -q '</svg>' "$1"
-	fi
-}
-
 out=$TEST_DIR/hand
 run "$JMX_REPORT" show -o "$out" "$D/hand.jtl"
 is "$RC" 0 "show FILE exits 0"
 is "$OUT" "$out" "prints the report directory"
-for f in index.html report.md report.json junit.xml; do
-	ok "$([ -s "$out/$f" ]; echo $?)" "$f written"
-done
-bad=
-for c in response-times throughput threads errors rt-vs-threads \
-    distribution percentiles latency-connect agents; do
-	png_ok "$out/$c.png" || bad="$bad $c.png"
-	svg_ok "$out/$c.svg" || bad="$bad $c.svg"
-done
-is "$bad" "" "every chart is a valid PNG and SVG"
+report_files_ok "$out"
 ok "$(grep -q 'src="data:image/png;base64,' "$out/index.html"; echo $?)" \
     "charts embedded in index.html"
 ok "$(grep -Eiq '<script|<link|@import|https?://' "$out/index.html" && echo 1 || echo 0)" \

@@ -34,20 +34,7 @@ is "$RC" 0 "jmx-report show RUN exits 0"
 [ "$RC" -eq 0 ] || diag "$ERR"
 dir=$OUT
 is "$dir" "$JMX_HOME/runs/$id/report" "prints the report directory"
-for f in index.html report.md report.json junit.xml; do
-	ok "$([ -s "$dir/$f" ]; echo $?)" "$f written"
-done
-bad=
-for c in response-times throughput threads errors rt-vs-threads \
-    distribution percentiles latency-connect agents; do
-	[ "$(od -An -tx1 -N8 "$dir/$c.png" | tr -d ' \n')" = 89504e470d0a1a0a ] ||
-	    bad="$bad $c.png"
-	if command -v xmllint >/dev/null; then
-		xmllint --noout "$dir/$c.svg" 2>/dev/null || bad="$bad $c.svg"
-	fi
-	grep -q '<svg' "$dir/$c.svg" || bad="$bad $c.svg"
-done
-is "$bad" "" "every chart is a valid PNG and SVG"
+report_files_ok "$dir"
 
 # The report's figures are the run's.
 is "$(json_get "$dir/report.json" 'd["statistics"]["total"]')" \
