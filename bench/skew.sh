@@ -1,19 +1,28 @@
 #!/bin/bash
 # bench/skew.sh [RUNS]: start skew of a 3-agent run, RUNS times (10).
-# The skew is the spread of the agents' first samples around T0, as
-# jmx-run measures and stores it.  Prints every run, then median and max.
+# The skew is the spread of the agents' first samples, as jmx-run
+# measures and stores it; the lag is how long after T0 the last agent's
+# first sample started (T0 is the instant jmx-run chose for all).
+# Prints every run, then median and max of each.
 . "$(dirname "$0")/bed-run.sh"
 runs=${1:-10}
-skews=()
+skews=() lags=()
 for i in $(seq "$runs"); do
-	s=$("$JMX_RUN" --config "$CONF" --json --threads 6 --duration 3s \
-	    --ramp 0 bench 2>/dev/null | json_key skew_ms)
-	echo "run $i: skew $s ms"
-	skews+=("$s")
+	read -r s l < <("$JMX_RUN" --config "$CONF" --json --threads 6 \
+	    --duration 3s --ramp 0 bench 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["skew_ms"], max(a["skew_ms"] for a in d["agents"]))')
+	echo "run $i: skew $s ms, lag after T0 $l ms"
+	skews+=("$s") lags+=("$l")
 done
-printf '%s\n' "${skews[@]}" | sort -n | awk '
+summary() {
+	sort -n | awk -v what="$1" '
 	{ v[NR] = $1 }
 	END {
 		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		printf "start skew over %d runs: median %s ms, max %s ms\n", NR, m, v[NR]
+		printf "%s over %d runs: median %s ms, max %s ms\n", what, NR, m, v[NR]
 	}'
+}
+printf '%s\n' "${skews[@]}" | summary "start skew"
+printf '%s\n' "${lags[@]}" | summary "lag after T0"

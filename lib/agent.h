@@ -102,7 +102,10 @@ enum jmx_code	jmx_agent_read(struct jmx_agent *, const char *work_dir,
 /* Fetch a whole file of the work dir. */
 enum jmx_code	jmx_agent_fetch(struct jmx_agent *, const char *work_dir,
 		    const char *name, struct jmx_buf *out, struct jmx_err *);
-/* Write a small file into the work dir atomically (temp + rename). */
+/*
+ * Write a small new file into the work dir atomically (temp + rename,
+ * over SFTP: no process is started on the agent).
+ */
 enum jmx_code	jmx_agent_put(struct jmx_agent *, const char *work_dir,
 		    const char *name, const char *content, struct jmx_err *);
 /* Remove the work directory. */

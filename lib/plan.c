@@ -1451,16 +1451,38 @@ write_timer(const struct jmx_plan_tput *t, double scale, xmlNodePtr el)
  * reaching the wait, then take T0 from property jmx.t0 or, failing that,
  * wait for the file jmx.t0 to hold a number.  No commas: they would split
  * the function's arguments.
+ *
+ * Whatever a cold JVM does for the first time after T0 delays that agent
+ * alone, by a different amount on each (measured with JMeter 5.6.3 on a
+ * loaded host: 100 to 500 ms), so it is done before jmx.ready:
+ * - the code that reads T0 and computes the pause runs once on the ready
+ *   file (its first run took 100 to 250 ms after T0 was written);
+ * - with share->warm_up and HTTP samplers in the plan, one throwaway HTTP
+ *   sample (a connection refused by the agent's own loopback, discard
+ *   port; it reaches no listener and no result file) loads the HTTP
+ *   client, whose first use otherwise came inside the first sample.
  */
+#define SYNC_WARM_HTTP \
+	"try { def w = new org.apache.jmeter.protocol.http.sampler." \
+	"HTTPSamplerProxy(); w.setDomain('127.0.0.1'); w.setPort(9); " \
+	"w.setPath('/'); w.setMethod('GET'); w.setConnectTimeout('500'); " \
+	"w.sample() } catch (Throwable e) { }; "
 #define SYNC_WAIT \
-	"${__groovy(new File('jmx.ready').text = 'ready'; " \
+	"def rd = { File x -&gt; x.exists() ? x.text.trim() : '' }; " \
+	"def num = { String x -&gt; x.isLong() ? Long.parseLong(x) : -1L }; " \
+	"def left = { long x -&gt; x - System.currentTimeMillis() }; " \
 	"def f = new File('" JMX_PLAN_SYNC_PROP "'); " \
+	"def r = new File('" JMX_PLAN_READY_FILE "'); r.text = 'ready'; " \
+	"long t = left(num(rd(r)) + num('0')); " \
+	"log.info('jmx-sync: ready'); " \
 	"def p = props.get('" JMX_PLAN_SYNC_PROP "'); " \
-	"while (p == null &amp;&amp; !(f.exists() &amp;&amp; " \
-	"f.text.trim().isLong())) Thread.sleep(10); " \
-	"long d = Long.parseLong((p ?: f.text).trim()) - " \
-	"System.currentTimeMillis(); d &gt; 0 ? d : 0)}"
+	"while (p == null &amp;&amp; (t = num(rd(f))) &lt; 0) " \
+	"Thread.sleep(10); " \
+	"long d = left(p != null ? num(p.trim()) : t); " \
+	"log.info('jmx-sync: T0 in ' + d + ' ms'); d &gt; 0 ? d : 0"
 
+/* SYNC_DURATION stands for the action's duration, written at run time. */
+#define SYNC_DURATION	"@duration@"
 static const char *sync_lines[] = {
 	"<SetupThreadGroup guiclass=\"SetupThreadGroupGui\" "
 	    "testclass=\"SetupThreadGroup\" testname=\"" JMX_PLAN_SYNC_GROUP
@@ -1485,8 +1507,7 @@ static const char *sync_lines[] = {
 	    "testname=\"jmx-sync-wait\">",
 	"    <intProp name=\"ActionProcessor.action\">1</intProp>",
 	"    <intProp name=\"ActionProcessor.target\">0</intProp>",
-	"    <stringProp name=\"ActionProcessor.duration\">" SYNC_WAIT
-	    "</stringProp>",
+	SYNC_DURATION,
 	"  </TestAction>",
 	"  <hashTree/>",
 	"</hashTree>",
@@ -1498,8 +1519,24 @@ static const char *sync_lines[] = {
  * serialize_threadgroups the setUp groups run in order, and the wait
  * must come last), else before the first thread group.
  */
+/* Is there an enabled element of class cls (short name) under n? */
+static int
+has_class(xmlNodePtr n, const char *cls)
+{
+	char buf[256];
+
+	for (n = n->children; n != NULL; n = n->next) {
+		if (!is_elem(n, NULL) || attr_is_false(n, "enabled"))
+			continue;
+		if (strcmp(short_class(elem_class(n, buf, sizeof buf)),
+		    cls) == 0 || has_class(n, cls))
+			return 1;
+	}
+	return 0;
+}
+
 static enum jmx_code
-inject_sync(xmlNodePtr tree, struct jmx_err *err)
+inject_sync(xmlNodePtr tree, int warm_up, struct jmx_err *err)
 {
 	xmlNodePtr n, ref = NULL, first_group = NULL, last_setup = NULL;
 	xmlNodePtr list = NULL, next, trail = NULL;
@@ -1536,7 +1573,14 @@ inject_sync(xmlNodePtr tree, struct jmx_err *err)
 	for (i = 0; sync_lines[i] != NULL; i++) {
 		if (i > 0)
 			jmx_buf_add(&b, indent.data, indent.len);
-		jmx_buf_adds(&b, sync_lines[i]);
+		if (strcmp(sync_lines[i], SYNC_DURATION) == 0) {
+			jmx_buf_adds(&b, "    <stringProp "
+			    "name=\"ActionProcessor.duration\">${__groovy(");
+			if (warm_up && has_class(tree, "HTTPSamplerProxy"))
+				jmx_buf_adds(&b, SYNC_WARM_HTTP);
+			jmx_buf_adds(&b, SYNC_WAIT ")}</stringProp>");
+		} else
+			jmx_buf_adds(&b, sync_lines[i]);
 		jmx_buf_addc(&b, '\n');
 	}
 	jmx_buf_add(&b, indent.data, indent.len);
@@ -1630,7 +1674,7 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 		}
 	}
 	if (share->sync_start && w.tree != NULL)
-		rc = inject_sync(w.tree, err);
+		rc = inject_sync(w.tree, share->warm_up, err);
 	free(w.items);
 	keep_empty_strings(xmlDocGetRootElement(doc));
 	if (rc == JMX_OK) {

@@ -151,12 +151,20 @@ struct jmx_plan_share {
 	 * Flow Control Action records no sample.
 	 */
 	int		 sync_start;
+	/*
+	 * With sync_start: before jmx.ready, also warm up what the first
+	 * sample would otherwise do for the first time after T0 (the HTTP
+	 * client): a tighter start for a longer start-up.
+	 */
+	int		 warm_up;
 };
 
 /* The name of the injected setUp group. */
 #define JMX_PLAN_SYNC_GROUP	"jmx-sync-start"
 /* The property, and file, the injected group waits for (epoch ms). */
 #define JMX_PLAN_SYNC_PROP	"jmx.t0"
+/* The file it writes on reaching the wait. */
+#define JMX_PLAN_READY_FILE	"jmx.ready"
 
 /*
  * Write the plan rewritten for one agent to path (atomically), in the

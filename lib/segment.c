@@ -140,6 +140,22 @@ jmx_seg_launch(struct jmx_seg *s, int64_t deadline_s,
 	return JMX_OK;
 }
 
+/*
+ * The release writes T0 over SFTP (jmx_agent_put): start the session
+ * now, while nobody waits, by reading the ready file.
+ */
+static enum jmx_code
+warm_sftp(struct jmx_seg *s)
+{
+	struct jmx_buf b = { 0 };
+	enum jmx_code code;
+
+	code = jmx_agent_read(&s->a, s->rec.work_dir, JMX_PLAN_READY_FILE, 0, 16, &b,
+	    &s->err);
+	jmx_buf_free(&b);
+	return code == JMX_OK ? JMX_OK : fail(s);
+}
+
 enum jmx_code
 jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
 {
@@ -153,7 +169,7 @@ jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
 		    &s->err) != JMX_OK)
 			return fail(s);
 		if (st.ready)
-			return JMX_OK;
+			return warm_sftp(s);
 		if (st.exited || (!st.running && st.started)) {
 			jmx_err_set(&s->err, JMX_ERR_REMOTE, "agent '%s': "
 			    "JMeter ended before the test began (exit %d); "

@@ -1088,12 +1088,19 @@ jmx_ssh_keepalive(struct jmx_ssh *ssh, struct jmx_err *err)
 
 /* --- files --------------------------------------------------------- */
 
+/*
+ * Ready for an SFTP request: the link usable, *dl the request's
+ * deadline, the SFTP session started.
+ */
 static enum jmx_code
 sftp_start(struct jmx_ssh *ssh, int64_t *dl, struct jmx_err *err)
 {
 	enum jmx_code code;
 	int rc;
 
+	if ((code = usable(ssh, err)) != JMX_OK)
+		return code;
+	*dl = jmx_mono_ms() + ssh->io_ms;
 	while (ssh->sftp == NULL) {
 		ssh->sftp = libssh2_sftp_init(ssh->s);
 		if (ssh->sftp != NULL)
@@ -1144,9 +1151,6 @@ jmx_ssh_upload(struct jmx_ssh *ssh, const void *data, size_t len,
 	int rc;
 
 	snprintf(what, sizeof what, "upload '%s'", path);
-	if ((code = usable(ssh, err)) != JMX_OK)
-		return code;
-	dl = jmx_mono_ms() + ssh->io_ms;
 	if ((code = sftp_start(ssh, &dl, err)) != JMX_OK)
 		return code;
 	code = sftp_open(ssh, path, LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT |
@@ -1196,6 +1200,28 @@ out:
 }
 
 enum jmx_code
+jmx_ssh_rename(struct jmx_ssh *ssh, const char *from, const char *to,
+    struct jmx_err *err)
+{
+	enum jmx_code code;
+	char what[256];
+	int64_t dl;
+	int rc;
+
+	snprintf(what, sizeof what, "rename '%s'", from);
+	if ((code = sftp_start(ssh, &dl, err)) != JMX_OK)
+		return code;
+	while ((rc = libssh2_sftp_rename_ex(ssh->sftp, from,
+	    (unsigned int)strlen(from), to, (unsigned int)strlen(to),
+	    LIBSSH2_SFTP_RENAME_ATOMIC | LIBSSH2_SFTP_RENAME_NATIVE)) ==
+	    LIBSSH2_ERROR_EAGAIN)
+		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, what, err)) !=
+		    JMX_OK)
+			return code;
+	return rc != 0 ? sftp_failed(ssh, rc, what, err) : JMX_OK;
+}
+
+enum jmx_code
 jmx_ssh_download(struct jmx_ssh *ssh, const char *path, struct jmx_buf *out,
     struct jmx_err *err)
 {
@@ -1206,9 +1232,6 @@ jmx_ssh_download(struct jmx_ssh *ssh, const char *path, struct jmx_buf *out,
 	int64_t dl;
 
 	snprintf(what, sizeof what, "download '%s'", path);
-	if ((code = usable(ssh, err)) != JMX_OK)
-		return code;
-	dl = jmx_mono_ms() + ssh->io_ms;
 	if ((code = sftp_start(ssh, &dl, err)) != JMX_OK)
 		return code;
 	if ((code = sftp_open(ssh, path, LIBSSH2_FXF_READ, 0, &h, &dl, what,
@@ -1355,9 +1378,6 @@ jmx_ssh_read_at(struct jmx_ssh *ssh, const char *path, uint64_t offset,
 	int rc, fresh = 0;
 
 	snprintf(what, sizeof what, "read '%s'", path);
-	if ((code = usable(ssh, err)) != JMX_OK)
-		return code;
-	dl = jmx_mono_ms() + ssh->io_ms;
 	if ((code = sftp_start(ssh, &dl, err)) != JMX_OK)
 		return code;
 	t = tail_find(ssh, path);

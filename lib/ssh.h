@@ -75,6 +75,12 @@ enum jmx_code	jmx_ssh_exec(struct jmx_ssh *, const char *cmd,
 enum jmx_code	jmx_ssh_upload(struct jmx_ssh *, const void *data,
 		    size_t len, const char *remote_path, int mode,
 		    struct jmx_err *);
+/*
+ * Rename from to to over SFTP, atomically.  to must not exist: SFTP's
+ * rename (version 3, as OpenSSH speaks it) does not replace a file.
+ */
+enum jmx_code	jmx_ssh_rename(struct jmx_ssh *, const char *from,
+		    const char *to, struct jmx_err *);
 /* Append the whole of remote_path to out (meant for small files). */
 enum jmx_code	jmx_ssh_download(struct jmx_ssh *, const char *remote_path,
 		    struct jmx_buf *out, struct jmx_err *);

@@ -202,6 +202,7 @@ test_classic_write(void)
 	sh.renames = rn;
 	sh.nrenames = 2;
 	sh.sync_start = 1;
+	sh.warm_up = 1;
 	if (!ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
 	    "write agent 1's share"))
 		printf("# %s\n", err.msg);
@@ -243,12 +244,19 @@ test_classic_write(void)
 	    "          <intProp name=\"ActionProcessor.action\">1</intProp>\n"
 	    "          <intProp name=\"ActionProcessor.target\">0</intProp>\n"
 	    "          <stringProp name=\"ActionProcessor.duration\">"
-	    "${__groovy(new File('jmx.ready').text = 'ready'; "
-	    "def f = new File('jmx.t0'); def p = props.get('jmx.t0'); "
-	    "while (p == null &amp;&amp; !(f.exists() &amp;&amp; "
-	    "f.text.trim().isLong())) Thread.sleep(10); "
-	    "long d = Long.parseLong((p ?: f.text).trim()) - "
-	    "System.currentTimeMillis(); d &gt; 0 ? d : 0)}</stringProp>\n"
+	    "${__groovy(def rd = { File x -&gt; x.exists() ? x.text.trim() : '' }; "
+	    "def num = { String x -&gt; x.isLong() ? Long.parseLong(x) : -1L }; "
+	    "def left = { long x -&gt; x - System.currentTimeMillis() }; "
+	    "def f = new File('jmx.t0'); "
+	    "def r = new File('jmx.ready'); r.text = 'ready'; "
+	    "long t = left(num(rd(r)) + num('0')); "
+	    "log.info('jmx-sync: ready'); "
+	    "def p = props.get('jmx.t0'); "
+	    "while (p == null &amp;&amp; (t = num(rd(f))) &lt; 0) "
+	    "Thread.sleep(10); "
+	    "long d = left(p != null ? num(p.trim()) : t); "
+	    "log.info('jmx-sync: T0 in ' + d + ' ms'); d &gt; 0 ? d : 0)}"
+	    "</stringProp>\n"
 	    "        </TestAction>\n"
 	    "        <hashTree/>\n"
 	    "      </hashTree>\n"
@@ -256,6 +264,8 @@ test_classic_write(void)
 	    "testclass=\"ThreadGroup\" testname=\"Browse\">";
 	ok(strstr(text, script) != NULL, "sync group: a pause (action 1) "
 	    "whose duration waits for jmx.t0, nothing else, before Browse");
+	is_int(count(text, "HTTPSamplerProxy"), 0,
+	    "no HTTP sampler in the plan: no HTTP warm-up");
 	is_int(count(text, "testname=\"" JMX_PLAN_SYNC_GROUP "\""), 1,
 	    "one sync group");
 	is_int(count(text, "<TestAction "), 1, "one Flow Control Action");
@@ -495,6 +505,45 @@ test_disabled(void)
 	jmx_plan_free(p);
 }
 
+/* A plan with HTTP samplers warms the HTTP client before jmx.ready. */
+static void
+test_sync_warm_http(void)
+{
+	struct jmx_plan *p = load("http-fixed.jmx", NULL, 0);
+	struct jmx_plan_gshare gs[1] = { { 2, 1 } };
+	struct jmx_plan_share sh;
+	struct jmx_err err;
+	char *out = tmpfile_path("warm.jmx"), *text, *warm, *ready;
+
+	memset(&sh, 0, sizeof sh);
+	sh.groups = gs;
+	sh.ngroups = 1;
+	sh.scale = 1;
+	sh.sync_start = 1;
+	ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
+	    "HTTP plan: write with the sync group, no warm-up");
+	text = slurp(out);
+	is_int(count(text, "w.sample()"), 0, "HTTP plan: no warm-up asked");
+	ok(strstr(text, "r.text = 'ready'") != NULL, "... the wait is there");
+	free(text);
+	sh.warm_up = 1;
+	ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
+	    "HTTP plan: write with the sync group and the warm-up");
+	text = slurp(out);
+	warm = strstr(text, "${__groovy(try { def w = new org.apache.jmeter."
+	    "protocol.http.sampler.HTTPSamplerProxy(); w.setDomain('127.0.0.1'); "
+	    "w.setPort(9); w.setPath('/'); w.setMethod('GET'); "
+	    "w.setConnectTimeout('500'); w.sample() } catch (Throwable e) { }; "
+	    "def rd = ");
+	ready = strstr(text, "r.text = 'ready'");
+	ok(warm != NULL && ready != NULL && warm < ready,
+	    "HTTP plan: one loopback sample (discard port) before jmx.ready");
+	is_int(count(text, "w.sample()"), 1, "HTTP plan: one warm-up");
+	free(text);
+	free(out);
+	jmx_plan_free(p);
+}
+
 static void
 test_open_model(void)
 {
@@ -586,6 +635,7 @@ main(void)
 	test_props();
 	test_errors();
 	test_disabled();
+	test_sync_warm_http();
 	test_open_model();
 	test_shipped();
 	return done_testing();

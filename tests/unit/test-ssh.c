@@ -209,7 +209,7 @@ test_files(struct jmx_ssh *ssh, const char *dir)
 	enum jmx_code code;
 	unsigned char *data;
 	uint64_t size = 0, off;
-	char *f, *g, *missing;
+	char *f, *g, *h, *missing;
 	size_t i, len = 1024 * 1024;
 	int status, reads;
 
@@ -235,6 +235,22 @@ test_files(struct jmx_ssh *ssh, const char *dir)
 	code = code == JMX_OK ? jmx_ssh_download(ssh, f, &out, &err) : code;
 	is_str(code == JMX_OK ? out.data : err.msg, "short",
 	    "upload truncates an existing file");
+
+	/* Rename: the file moves; over an existing one it is refused. */
+	h = remote_path(dir, "renamed");
+	code = jmx_ssh_rename(ssh, f, h, &err);
+	is_int(code, JMX_OK, "rename");
+	jmx_buf_reset(&out);
+	code = jmx_ssh_download(ssh, h, &out, &err);
+	is_str(code == JMX_OK ? out.data : err.msg, "short",
+	    "renamed file has the content");
+	code = jmx_ssh_download(ssh, f, &out, &err);
+	is_int(code, JMX_ERR_NOTFOUND, "old name gone");
+	jmx_ssh_upload(ssh, "again", 5, f, 0600, &err);
+	code = jmx_ssh_rename(ssh, f, h, &err);
+	ok(code != JMX_OK, "rename onto an existing file refused: %s",
+	    err.msg);
+	free(h);
 
 	missing = remote_path(dir, "no/such/file");
 	code = jmx_ssh_download(ssh, missing, &out, &err);
