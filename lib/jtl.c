@@ -21,6 +21,7 @@
  * one field at a time, which also makes the errors.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,9 @@ enum {
 /* The field index of a column the file does not have. */
 #define MISSING		(-2)
 
+/* Lanes of nums_avx2(): 10 number columns, 3 groups of 4. */
+#define NLANE		12
+
 struct jmx_jtl {
 	jmx_jtl_cb	 cb;
 	void		*arg;
@@ -92,10 +96,14 @@ struct jmx_jtl {
 	int		 uidx[NCOL];	/* idx, or MISSING when not used */
 	int		*wf;		/* used fields, ascending */
 	int		 nwf;
-	/* number columns delivered, for nums_avx2(); a multiple of 4 */
-	int64_t		 nfield[12];	/* their fields */
-	int64_t		*ndst[12];	/* where in p->s */
-	int		 nnum;
+	/*
+	 * For nums_avx2(), per lane (numcols[], 4 to a group): the field,
+	 * -1 if the column is delivered, and the value when it is not.
+	 */
+	int64_t		 nfield[NLANE];
+	int64_t		 nlive[NLANE];
+	int64_t		 ndef[NLANE];
+	unsigned	 ngrp;		/* bit g: group g has a live lane */
 	int		 nvars;
 	int		*var_idx;
 	struct jmx_span	*var_names;
@@ -135,38 +143,23 @@ struct jmx_jtl {
 
 static void	plan(struct jmx_jtl *);
 
-/* The number columns but timeStamp, in the order deliver() reads them. */
+/*
+ * The number columns but timeStamp in the order of struct jmx_sample,
+ * from elapsed: lane k of nums_avx2() is stored at lane(s, k).
+ */
 static const int numcols[] = {
-	C_ELAPSED, C_BYTES, C_SENT, C_GRP, C_ALL, C_LATENCY, C_IDLE,
-	C_CONNECT, C_SCOUNT, C_ECOUNT
+	C_ELAPSED, C_LATENCY, C_CONNECT, C_BYTES, C_SENT, C_GRP, C_ALL,
+	C_IDLE, C_SCOUNT, C_ECOUNT
 };
+_Static_assert(offsetof(struct jmx_sample, error_count) -
+    offsetof(struct jmx_sample, elapsed) == 9 * sizeof(int64_t),
+    "number columns of struct jmx_sample not contiguous");
 
-/* Where number column c goes in a sample. */
-static int64_t *
-num_dst(struct jmx_sample *s, int c)
+static inline int64_t *
+lane(struct jmx_sample *s, int k)
 {
-	switch (c) {
-	case C_ELAPSED:
-		return &s->elapsed;
-	case C_BYTES:
-		return &s->bytes;
-	case C_SENT:
-		return &s->sent_bytes;
-	case C_GRP:
-		return &s->grp_threads;
-	case C_ALL:
-		return &s->all_threads;
-	case C_LATENCY:
-		return &s->latency;
-	case C_IDLE:
-		return &s->idle;
-	case C_CONNECT:
-		return &s->connect;
-	case C_SCOUNT:
-		return &s->sample_count;
-	default:
-		return &s->error_count;
-	}
+	return (int64_t *)(void *)((char *)s +
+	    offsetof(struct jmx_sample, elapsed) + 8 * (size_t)k);
 }
 
 struct jmx_jtl *
@@ -895,18 +888,20 @@ plan(struct jmx_jtl *p)
 	for (k = 0; k < sizeof sp / sizeof sp[0]; k++)
 		sp[k]->p = "";
 
-	p->nnum = 0;
-	for (k = 0; k < sizeof numcols / sizeof numcols[0]; k++) {
-		if (p->uidx[c = numcols[k]] < 0)
-			continue;
-		p->nfield[p->nnum] = p->uidx[c];
-		p->ndst[p->nnum++] = num_dst(&p->s, c);
-	}
-	/* pad with copies of the last: the same value stored twice */
-	while (p->nnum % 4 != 0) {
-		p->nfield[p->nnum] = p->nfield[p->nnum - 1];
-		p->ndst[p->nnum] = p->ndst[p->nnum - 1];
-		p->nnum++;
+	/* a lane not delivered reads field 0, then its value as reset */
+	p->ngrp = 0;
+	for (k = 0; k < NLANE; k++) {
+		c = k < sizeof numcols / sizeof numcols[0] ? numcols[k] : -1;
+		if (c >= 0 && p->uidx[c] >= 0) {
+			p->nfield[k] = p->uidx[c];
+			p->nlive[k] = -1;
+			p->ndef[k] = 0;
+			p->ngrp |= 1U << (k / 4);
+		} else {
+			p->nfield[k] = 0;
+			p->nlive[k] = 0;
+			p->ndef[k] = c >= 0 ? *lane(&p->s, (int)k) : 0;
+		}
 	}
 }
 
@@ -1076,56 +1071,90 @@ get_success(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
 
 #ifdef HAVE_AVX2
 /*
- * The number columns of the record at s (p->nfield, p->ndst), four at a
+ * The number columns of the record at s (p->nfield ...), four at a
  * time: per field the 8 bytes before its end, those before its start
  * made '0', checked to be digits and combined pairwise (Lemire's eight
- * digits, on four lanes).  0 when each field had 1 to 8 digits, else -1:
- * then the caller reads them one by one, for the same results and the
- * same first error.  Needs 8 bytes before each field end: e[-1] >= 7.
+ * digits, on four lanes), stored in one go in the sample, with the lanes
+ * not delivered set to their constant.  0 when each field had 1 to 8
+ * digits, else -1: then the caller reads them one by one, for the same
+ * results and the same first error.  Needs 8 bytes before each field
+ * end: e[-1] >= 7.
  */
+/* The constants of num_group(). */
+struct numk {
+	__m256i	 c0, c9, c10, c100, c10000, c64, cm8, cbig, ones;
+};
+
+/* Group k / 4 of the number columns; its bad lanes not zero. */
+__attribute__((target("avx2"))) static ALWAYS_INLINE __m256i
+num_group(struct jmx_jtl *p, const char *s, const int64_t *e, const int k,
+    const struct numk *c)
+{
+	__m256i ix, end, len, x, live, bad;
+
+	ix = _mm256_loadu_si256((const void *)(p->nfield + k));
+	end = _mm256_i64gather_epi64((const long long *)e, ix, 8);
+	len = _mm256_sub_epi64(end, _mm256_i64gather_epi64(
+	    (const long long *)(e - 1), ix, 8));
+	len = _mm256_add_epi64(len, c->ones);
+	/* 1 to 8 digits: len - 1 in 0..7 */
+	bad = _mm256_and_si256(_mm256_add_epi64(len, c->ones), c->cbig);
+	x = _mm256_i64gather_epi64((const long long *)s,
+	    _mm256_add_epi64(end, c->cm8), 1);
+	/* digits as 0..9, the bytes before the field 0 */
+	x = _mm256_and_si256(_mm256_sub_epi8(x, c->c0), _mm256_sllv_epi64(
+	    c->ones, _mm256_sub_epi64(c->c64, _mm256_slli_epi64(len, 3))));
+	bad = _mm256_or_si256(bad, _mm256_subs_epu8(x, c->c9));
+	x = _mm256_maddubs_epi16(x, c->c10);
+	x = _mm256_madd_epi16(x, c->c100);
+	x = _mm256_add_epi64(_mm256_mul_epu32(x, c->c10000),
+	    _mm256_srli_epi64(x, 32));
+	live = _mm256_loadu_si256((const void *)(p->nlive + k));
+	x = _mm256_blendv_epi8(_mm256_loadu_si256((const void *)
+	    (p->ndef + k)), x, live);
+	/* stored before the check: if bad, all are read again */
+	if (k < 8)
+		_mm256_storeu_si256((void *)lane(&p->s, k), x);
+	else
+		_mm_storeu_si128((void *)lane(&p->s, k),
+		    _mm256_castsi256_si128(x));
+	return _mm256_and_si256(bad, live);
+}
+
+/*
+ * A constant made once per call: opaque to gcc, which would otherwise
+ * build it again in each group.
+ */
+#define NUMK(v, x) do {							\
+	(v) = (x);							\
+	__asm__("" : "+x"(v));						\
+} while (0)
+
+/* All groups of number columns with a lane delivered; 0, or -1 if bad. */
 __attribute__((target("avx2"))) static inline int
 nums_avx2(struct jmx_jtl *p, const char *s, const int64_t *e)
 {
-	const __m256i k0 = _mm256_set1_epi8('0'), k9 = _mm256_set1_epi8(9);
-	const __m256i k10 = _mm256_set1_epi16(0x010A);	/* 10, 1 */
-	const __m256i k100 = _mm256_set1_epi32(0x00010064);	/* 100, 1 */
-	const __m256i k10000 = _mm256_set1_epi64x(10000);
-	const __m256i k64 = _mm256_set1_epi64x(64), k8 = _mm256_set1_epi64x(-8);
-	const __m256i kbig = _mm256_set1_epi64x(~7LL);
-	const __m256i ones = _mm256_set1_epi64x(-1);
-	__m256i ix, end, len, x, keep, bad = _mm256_setzero_si256();
-	__m128i lo, hi;
-	int k;
+	__m256i bad = _mm256_setzero_si256();
+	struct numk c;
 
-	for (k = 0; k < p->nnum; k += 4) {
-		ix = _mm256_loadu_si256((const void *)(p->nfield + k));
-		end = _mm256_i64gather_epi64((const long long *)e, ix, 8);
-		len = _mm256_sub_epi64(end, _mm256_i64gather_epi64(
-		    (const long long *)(e - 1), ix, 8));
-		len = _mm256_add_epi64(len, ones);
-		/* 1 to 8 digits: len - 1 in 0..7 */
-		bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_add_epi64(
-		    len, ones), kbig));
-		x = _mm256_i64gather_epi64((const long long *)s,
-		    _mm256_add_epi64(end, k8), 1);
-		keep = _mm256_sllv_epi64(ones, _mm256_sub_epi64(k64,
-		    _mm256_slli_epi64(len, 3)));
-		x = _mm256_sub_epi8(_mm256_blendv_epi8(k0, x, keep), k0);
-		bad = _mm256_or_si256(bad, _mm256_subs_epu8(x, k9));
-		x = _mm256_maddubs_epi16(x, k10);
-		x = _mm256_madd_epi16(x, k100);
-		x = _mm256_add_epi64(_mm256_mul_epu32(x, k10000),
-		    _mm256_srli_epi64(x, 32));
-		/* stored before the check: if bad, all are read again */
-		lo = _mm256_castsi256_si128(x);
-		hi = _mm256_extracti128_si256(x, 1);
-		*p->ndst[k] = _mm_cvtsi128_si64(lo);
-		*p->ndst[k + 1] = _mm_extract_epi64(lo, 1);
-		*p->ndst[k + 2] = _mm_cvtsi128_si64(hi);
-		*p->ndst[k + 3] = _mm_extract_epi64(hi, 1);
-	}
+	NUMK(c.c0, _mm256_set1_epi8('0'));
+	NUMK(c.c9, _mm256_set1_epi8(9));
+	NUMK(c.c10, _mm256_set1_epi16(0x010A));		/* 10, 1 */
+	NUMK(c.c100, _mm256_set1_epi32(0x00010064));	/* 100, 1 */
+	NUMK(c.c10000, _mm256_set1_epi64x(10000));
+	NUMK(c.c64, _mm256_set1_epi64x(64));
+	NUMK(c.cm8, _mm256_set1_epi64x(-8));
+	NUMK(c.cbig, _mm256_set1_epi64x(~7LL));
+	NUMK(c.ones, _mm256_set1_epi64x(-1));
+	if (p->ngrp & 1)
+		bad = num_group(p, s, e, 0, &c);
+	if (p->ngrp & 2)
+		bad = _mm256_or_si256(bad, num_group(p, s, e, 4, &c));
+	if (p->ngrp & 4)
+		bad = _mm256_or_si256(bad, num_group(p, s, e, 8, &c));
 	return _mm256_testz_si256(bad, bad) ? 0 : -1;
 }
+#undef NUMK
 #endif
 
 /*
@@ -1220,7 +1249,7 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 ts_done:
 #endif
 #ifdef HAVE_AVX2
-	if (avx2 && p->nnum > 0 && e[-1] >= 7 && nums_avx2(p, s, e) == 0) {
+	if (avx2 && p->ngrp != 0 && e[-1] >= 7 && nums_avx2(p, s, e) == 0) {
 		if ((use & JMX_JTL_SUCCESS) && (r = get_success(p, s, e,
 		    ix[C_SUCCESS], hasq)) != REC_OK)
 			return r;
