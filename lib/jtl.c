@@ -104,6 +104,16 @@ struct jmx_jtl {
 	int64_t		 nlive[NLANE];
 	int64_t		 ndef[NLANE];
 	unsigned	 ngrp;		/* bit g: group g has a live lane */
+	/*
+	 * Its constants, as memory operands: gcc would build each again,
+	 * in several instructions, in each group.
+	 */
+	struct numk {
+		int8_t	 c0[32], c9[32];
+		int8_t	 c10[32];	/* 10, 1, ... */
+		int16_t	 c100[16];	/* 100, 1, ... */
+		int64_t	 c10000[4], c64[4], cm8[4], cbig[4], ones[4];
+	}		 numk;
 	int		 nvars;
 	int		*var_idx;
 	struct jmx_span	*var_names;
@@ -162,6 +172,28 @@ lane(struct jmx_sample *s, int k)
 	    offsetof(struct jmx_sample, elapsed) + 8 * (size_t)k);
 }
 
+static void
+numk_init(struct numk *c)
+{
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		c->c0[i] = '0';
+		c->c9[i] = 9;
+	}
+	for (i = 0; i < 32; i++)
+		c->c10[i] = i % 2 == 0 ? 10 : 1;
+	for (i = 0; i < 16; i++)
+		c->c100[i] = i % 2 == 0 ? 100 : 1;
+	for (i = 0; i < 4; i++) {
+		c->c10000[i] = 10000;
+		c->c64[i] = 64;
+		c->cm8[i] = -8;
+		c->cbig[i] = ~7LL;
+		c->ones[i] = -1;
+	}
+}
+
 struct jmx_jtl *
 jmx_jtl_new(jmx_jtl_cb cb, void *arg)
 {
@@ -172,6 +204,7 @@ jmx_jtl_new(jmx_jtl_cb cb, void *arg)
 	p->arg = arg;
 	p->delim = ',';
 	p->want = JMX_JTL_ALL;
+	numk_init(&p->numk);
 #ifdef HAVE_AVX2
 	p->avx2 = __builtin_cpu_supports("avx2") &&
 	    __builtin_cpu_supports("bmi") &&
@@ -948,12 +981,13 @@ bad(struct jmx_jtl *p, const char *fmt, ...)
  * The quoted field [a, z) (a at its opening '"') with the quoting undone,
  * into *sp: in place when no quote is doubled, else copied to the scratch
  * at p->escw, which record() made as big as the record.  A quote inside a
- * field that does not start with one is not looked at: it is kept.
+ * field that does not start with one is not looked at: it is kept.  nq
+ * is the record's number of quotes: with 2, they are this field's.
  * Returns 0, or -1 for text after the closing quote.
  */
 static int
 unquote_field(struct jmx_jtl *p, const char *a, const char *z,
-    struct jmx_span *sp)
+    struct jmx_span *sp, int nq)
 {
 	const char *c;
 	char *w;
@@ -962,7 +996,7 @@ unquote_field(struct jmx_jtl *p, const char *a, const char *z,
 		return -1;
 	a++;
 	z--;
-	if (memchr(a, '"', (size_t)(z - a)) == NULL) {
+	if (nq == 2 || memchr(a, '"', (size_t)(z - a)) == NULL) {
 		sp->p = a;
 		sp->len = (size_t)(z - a);
 		return 0;
@@ -990,7 +1024,7 @@ field_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
 	sp->p = s + e[i - 1] + 1;
 	sp->len = (size_t)(e[i] - e[i - 1] - 1);
 	if (hasq && sp->len > 0 && sp->p[0] == '"' &&
-	    unquote_field(p, sp->p, sp->p + sp->len, sp) != 0)
+	    unquote_field(p, sp->p, sp->p + sp->len, sp, hasq) != 0)
 		return bad(p, "field %d: text after a closing quote", i + 1);
 	return REC_OK;
 }
@@ -1080,34 +1114,30 @@ get_success(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
  * results and the same first error.  Needs 8 bytes before each field
  * end: e[-1] >= 7.
  */
-/* The constants of num_group(). */
-struct numk {
-	__m256i	 c0, c9, c10, c100, c10000, c64, cm8, cbig, ones;
-};
-
 /* Group k / 4 of the number columns; its bad lanes not zero. */
 __attribute__((target("avx2"))) static ALWAYS_INLINE __m256i
-num_group(struct jmx_jtl *p, const char *s, const int64_t *e, const int k,
-    const struct numk *c)
+num_group(struct jmx_jtl *p, const char *s, const int64_t *e, const int k)
 {
+	const struct numk *c = &p->numk;
+#define K(f)	_mm256_loadu_si256((const void *)c->f)
 	__m256i ix, end, len, x, live, bad;
 
 	ix = _mm256_loadu_si256((const void *)(p->nfield + k));
 	end = _mm256_i64gather_epi64((const long long *)e, ix, 8);
 	len = _mm256_sub_epi64(end, _mm256_i64gather_epi64(
 	    (const long long *)(e - 1), ix, 8));
-	len = _mm256_add_epi64(len, c->ones);
+	len = _mm256_add_epi64(len, K(ones));
 	/* 1 to 8 digits: len - 1 in 0..7 */
-	bad = _mm256_and_si256(_mm256_add_epi64(len, c->ones), c->cbig);
+	bad = _mm256_and_si256(_mm256_add_epi64(len, K(ones)), K(cbig));
 	x = _mm256_i64gather_epi64((const long long *)s,
-	    _mm256_add_epi64(end, c->cm8), 1);
+	    _mm256_add_epi64(end, K(cm8)), 1);
 	/* digits as 0..9, the bytes before the field 0 */
-	x = _mm256_and_si256(_mm256_sub_epi8(x, c->c0), _mm256_sllv_epi64(
-	    c->ones, _mm256_sub_epi64(c->c64, _mm256_slli_epi64(len, 3))));
-	bad = _mm256_or_si256(bad, _mm256_subs_epu8(x, c->c9));
-	x = _mm256_maddubs_epi16(x, c->c10);
-	x = _mm256_madd_epi16(x, c->c100);
-	x = _mm256_add_epi64(_mm256_mul_epu32(x, c->c10000),
+	x = _mm256_and_si256(_mm256_sub_epi8(x, K(c0)), _mm256_sllv_epi64(
+	    K(ones), _mm256_sub_epi64(K(c64), _mm256_slli_epi64(len, 3))));
+	bad = _mm256_or_si256(bad, _mm256_subs_epu8(x, K(c9)));
+	x = _mm256_maddubs_epi16(x, K(c10));
+	x = _mm256_madd_epi16(x, K(c100));
+	x = _mm256_add_epi64(_mm256_mul_epu32(x, K(c10000)),
 	    _mm256_srli_epi64(x, 32));
 	live = _mm256_loadu_si256((const void *)(p->nlive + k));
 	x = _mm256_blendv_epi8(_mm256_loadu_si256((const void *)
@@ -1119,42 +1149,23 @@ num_group(struct jmx_jtl *p, const char *s, const int64_t *e, const int k,
 		_mm_storeu_si128((void *)lane(&p->s, k),
 		    _mm256_castsi256_si128(x));
 	return _mm256_and_si256(bad, live);
+#undef K
 }
-
-/*
- * A constant made once per call: opaque to gcc, which would otherwise
- * build it again in each group.
- */
-#define NUMK(v, x) do {							\
-	(v) = (x);							\
-	__asm__("" : "+x"(v));						\
-} while (0)
 
 /* All groups of number columns with a lane delivered; 0, or -1 if bad. */
 __attribute__((target("avx2"))) static inline int
 nums_avx2(struct jmx_jtl *p, const char *s, const int64_t *e)
 {
 	__m256i bad = _mm256_setzero_si256();
-	struct numk c;
 
-	NUMK(c.c0, _mm256_set1_epi8('0'));
-	NUMK(c.c9, _mm256_set1_epi8(9));
-	NUMK(c.c10, _mm256_set1_epi16(0x010A));		/* 10, 1 */
-	NUMK(c.c100, _mm256_set1_epi32(0x00010064));	/* 100, 1 */
-	NUMK(c.c10000, _mm256_set1_epi64x(10000));
-	NUMK(c.c64, _mm256_set1_epi64x(64));
-	NUMK(c.cm8, _mm256_set1_epi64x(-8));
-	NUMK(c.cbig, _mm256_set1_epi64x(~7LL));
-	NUMK(c.ones, _mm256_set1_epi64x(-1));
 	if (p->ngrp & 1)
-		bad = num_group(p, s, e, 0, &c);
+		bad = num_group(p, s, e, 0);
 	if (p->ngrp & 2)
-		bad = _mm256_or_si256(bad, num_group(p, s, e, 4, &c));
+		bad = _mm256_or_si256(bad, num_group(p, s, e, 4));
 	if (p->ngrp & 4)
-		bad = _mm256_or_si256(bad, num_group(p, s, e, 8, &c));
+		bad = _mm256_or_si256(bad, num_group(p, s, e, 8));
 	return _mm256_testz_si256(bad, bad) ? 0 : -1;
 }
-#undef NUMK
 #endif
 
 /*
@@ -1178,8 +1189,8 @@ check_quotes(struct jmx_jtl *p, const char *s, const int64_t *e)
  * s + e[i - 1] + 1 .. s + e[i], and hand it over.  Only the columns in
  * p->use are touched; plan() left the others as absent.  Quoting is
  * undone only where a field starts with a quote in a record that has one
- * (hasq); numbers take the fast way first, and only what it refuses
- * (quoted, empty, bad) goes the slow way.
+ * (hasq: its number of quotes); numbers take the fast way first, and only
+ * what it refuses (quoted, empty, bad) goes the slow way.
  */
 static ALWAYS_INLINE int
 deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
@@ -1204,7 +1215,7 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 		(dst).p = fp;						\
 		(dst).len = fl;						\
 		if (hasq && fl > 0 && *fp == '"' &&			\
-		    unquote_field(p, fp, fp + fl, &(dst)) != 0)		\
+		    unquote_field(p, fp, fp + fl, &(dst), hasq) != 0)	\
 			return bad(p, "field %d: text after a closing "	\
 			    "quote", i + 1);				\
 	}								\
@@ -1295,7 +1306,7 @@ ts_done:
 		r = p->var_idx[i];
 		p->var_values[i].p = s + e[r - 1] + 1;
 		p->var_values[i].len = (size_t)(e[r] - e[r - 1] - 1);
-		if (hasq && field_slow(p, s, e, r, 1, &p->var_values[i]) !=
+		if (hasq && field_slow(p, s, e, r, hasq, &p->var_values[i]) !=
 		    REC_OK)
 			return REC_BAD;
 	}
@@ -1359,12 +1370,12 @@ put_ends(int64_t *ep, int64_t base, uint64_t m, const int bmi)
 /*
  * One record of buf: its n fields end at buf + e[i] (the last at its LF,
  * or at the end of input), e[-1] is the end of the one before; nx more
- * fields were not stored; hasq if it may hold quotes.  Delivers it and
- * accounts for it.
+ * fields were not stored; it holds nq quotes and, inside quotes, nlf
+ * LFs.  Delivers it and accounts for it.
  */
 static ALWAYS_INLINE int
 record(struct jmx_jtl *p, const char *buf, int64_t *e, int n, int nx,
-    int hasq, struct jmx_err *err, const int avx2)
+    int nq, int nlf, struct jmx_err *err, const int avx2)
 {
 	const char *s = buf + e[-1] + 1, *nl = buf + e[n - 1];
 	int64_t last = e[n - 1];
@@ -1380,13 +1391,13 @@ record(struct jmx_jtl *p, const char *buf, int64_t *e, int n, int nx,
 	/* a CR before the LF is no part of the last field */
 	if (last - e[n - 2] > 1 && nl[-1] == '\r')
 		e[n - 1]--;
-	lines = hasq ? count_lf(s, s + len) : nl < p->lim;
+	lines = (uint64_t)nlf + (nl < p->lim);
 	if (n + nx != p->ncols)
 		r = bad(p, "%d fields, the header has %d", n + nx, p->ncols);
-	else if (hasq) {
+	else if (nq != 0) {
 		esc_reserve(p, len);
 		p->escw = p->esc;
-		if ((r = deliver(p, buf, e, 1, avx2, err)) == REC_BAD)
+		if ((r = deliver(p, buf, e, nq, avx2, err)) == REC_BAD)
 			check_quotes(p, buf, e);
 	} else
 		r = deliver(p, buf, e, 0, avx2, err);
@@ -1435,9 +1446,9 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 	const char *s = buf, *end = buf + len, *nl, *next, *b, *src;
 	char tmp[64];
 	struct masks m;
-	uint64_t carry = 0, inq, st, lf, below, qr, hasq = 0;
+	uint64_t carry = 0, inq, st, lf, below, qr, ql, x;
 	int64_t *e, *ep, *bs;
-	int q, n, nx = 0, r;
+	int q, n, nx = 0, r, nq = 0, nlf = 0;
 
 	p->lim = end;
 	p->run_q = 0;
@@ -1506,16 +1517,23 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 		st = (m.d | m.n) & ~inq;
 		lf = m.n & ~inq;
 		qr = m.q;
+		ql = m.n & inq;		/* LFs inside quotes */
 		bs = ep;
 		ep = put_ends(ep, b - buf, st, avx2);
 		for (; lf != 0; lf &= lf - 1) {
 			/* a record ends at the LF of bit lf & -lf */
 			below = lf ^ (lf - 1);
 			n = (int)(bs + popcount64(st & below) - e);
-			hasq |= qr & below;
-			qr &= ~below;
-			r = record(p, buf, e, n, nx, hasq != 0, err, avx2);
-			hasq = 0;
+			if ((qr | ql) != 0) {
+				x = qr & below;
+				nq += popcount64(x);
+				qr ^= x;
+				x = ql & below;
+				nlf += popcount64(x);
+				ql ^= x;
+			}
+			r = record(p, buf, e, n, nx, nq, nlf, err, avx2);
+			nq = nlf = 0;
 			nx = 0;
 			if (r == REC_STOP) {
 				s = buf + e[-1] + 1;
@@ -1527,7 +1545,10 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 				goto bad;
 			}
 		}
-		hasq |= qr;
+		if ((qr | ql) != 0) {
+			nq += popcount64(qr);
+			nlf += popcount64(ql);
+		}
 		if (ep - e > p->ncols) {
 			/* too many fields: count them, keep no more */
 			nx += (int)(ep - e) - p->ncols;
@@ -1552,8 +1573,7 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 			goto bad;
 		}
 		*ep++ = end - buf;
-		r = record(p, buf, e, (int)(ep - e), nx, hasq != 0, err,
-		    avx2);
+		r = record(p, buf, e, (int)(ep - e), nx, nq, nlf, err, avx2);
 		if (r == REC_STOP)
 			goto stop;
 		s = end;
