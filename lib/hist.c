@@ -251,8 +251,11 @@ settle(struct jmx_hist *h)
 	}
 }
 
-/* jmx_hist_add() of more than one, or with the note full or absent. */
-static void
+/*
+ * jmx_hist_add() of more than one, or with the note full or absent; out
+ * of line, so that the common add saves no registers.
+ */
+static __attribute__((noinline)) void
 add_slow(struct jmx_hist *h, int64_t v, uint64_t n)
 {
 	if (n == 1) {
