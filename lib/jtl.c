@@ -1520,6 +1520,14 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 		ql = m.n & inq;		/* LFs inside quotes */
 		bs = ep;
 		ep = put_ends(ep, b - buf, st, avx2);
+		if (lf == 0 && ep - e > p->ncols) {
+			/*
+			 * Too many fields: count them, keep no more.  Only
+			 * here: after a record end, at most 64 are kept.
+			 */
+			nx += (int)(ep - e) - p->ncols;
+			ep = e + p->ncols;
+		}
 		for (; lf != 0; lf &= lf - 1) {
 			/* a record ends at the LF of bit lf & -lf */
 			below = lf ^ (lf - 1);
@@ -1548,11 +1556,6 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 		if ((qr | ql) != 0) {
 			nq += popcount64(qr);
 			nlf += popcount64(ql);
-		}
-		if (ep - e > p->ncols) {
-			/* too many fields: count them, keep no more */
-			nx += (int)(ep - e) - p->ncols;
-			ep = e + p->ncols;
 		}
 	}
 	s = buf + e[-1] + 1;
