@@ -378,7 +378,7 @@ static uint32_t
 bucket_get(struct jmx_agg *a, int64_t sec, uint32_t label, int slot)
 {
 	struct jmx_bucket *b;
-	size_t j, mask;
+	size_t j = 0, mask;
 	uint32_t i;
 
 	if (a->bscap != 0) {
@@ -396,25 +396,22 @@ bucket_get(struct jmx_agg *a, int64_t sec, uint32_t label, int slot)
 		a->b = xreallocarray(a->b, a->bcap, sizeof *a->b);
 	}
 	b = &a->b[a->nb];
-	memset(b, 0, sizeof *b);
-	b->second = sec;
-	b->label = label;
-	b->slot = slot;
-	b->elapsed_min = INT64_MAX;
-	b->elapsed_max = INT64_MIN;
-	b->first_start = INT64_MAX;
-	b->last_end = INT64_MIN;
-	b->hist = a->npool > 0 ? a->pool[--a->npool] : jmx_hist_new();
+	*b = (struct jmx_bucket){
+		.second = sec,
+		.label = label,
+		.slot = slot,
+		.elapsed_min = INT64_MAX,
+		.elapsed_max = INT64_MIN,
+		.first_start = INT64_MAX,
+		.last_end = INT64_MIN,
+		.hist = a->npool > 0 ? a->pool[--a->npool] : jmx_hist_new()
+	};
 	a->nb++;
+	/* the probe above ended at the free slot it goes to */
 	if ((size_t)a->nb * 2 > a->bscap)
 		bslot_rehash(a);
-	else {
-		mask = a->bscap - 1;
-		for (j = bkey(sec, label, slot) & mask; a->bslot[j] != 0;
-		    j = (j + 1) & mask)
-			;
+	else
 		a->bslot[j] = a->nb;
-	}
 	return a->nb - 1;
 }
 
