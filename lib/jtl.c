@@ -858,14 +858,14 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 
 	/*
 	 * Field ends: the record being read has at most n, with the end of
-	 * the one before; a block adds up to 64, put_ends() stores up to 3
+	 * the one before; a block adds up to 64, put_ends() stores up to 7
 	 * past them, and the end of input 1.  Room for many records more
 	 * makes moving them to the front (pos_compact()) rare.
 	 */
 	free(p->pos);
-	p->pos = xreallocarray(NULL, (size_t)n + 1 + 68 + 4096,
+	p->pos = xreallocarray(NULL, (size_t)n + 1 + 72 + 4096,
 	    sizeof *p->pos);
-	p->pos_end = p->pos + n + 1 + 68 + 4096;
+	p->pos_end = p->pos + n + 1 + 72 + 4096;
 	free(p->wf);
 	p->wf = xreallocarray(NULL, (size_t)n, sizeof *p->wf);
 	plan(p);
@@ -1345,27 +1345,35 @@ tz64(uint64_t m, const int bmi)
 
 /*
  * Store base + the index of each set bit of m at ep, ascending; returns
- * the new end.  Four per turn with no branch per field: the stores past
- * the last bit (at most 3) land in the slack of p->pos.
+ * the new end.  With no branch per field: the first 8 always (a block of
+ * ~130-byte records has 8 or 9), then two per turn; the stores past the
+ * last bit (at most 7) land in the slack of p->pos.
  */
+#define PUT_END(k) do {							\
+	ep[k] = base + (int64_t)tz64(m, bmi);				\
+	m &= m - 1;							\
+} while (0)
+
 static ALWAYS_INLINE int64_t *
 put_ends(int64_t *ep, int64_t base, uint64_t m, const int bmi)
 {
 	int64_t *end = ep + popcount64(m);
 
-	while (ep < end) {
-		ep[0] = base + (int64_t)tz64(m, bmi);
-		m &= m - 1;
-		ep[1] = base + (int64_t)tz64(m, bmi);
-		m &= m - 1;
-		ep[2] = base + (int64_t)tz64(m, bmi);
-		m &= m - 1;
-		ep[3] = base + (int64_t)tz64(m, bmi);
-		m &= m - 1;
-		ep += 4;
+	PUT_END(0);
+	PUT_END(1);
+	PUT_END(2);
+	PUT_END(3);
+	PUT_END(4);
+	PUT_END(5);
+	PUT_END(6);
+	PUT_END(7);
+	for (ep += 8; ep < end; ep += 2) {
+		PUT_END(0);
+		PUT_END(1);
 	}
 	return end;
 }
+#undef PUT_END
 
 /*
  * One record of buf: its n fields end at buf + e[i] (the last at its LF,
@@ -1504,7 +1512,7 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 			memcpy(tmp, b, (size_t)(end - b));
 			src = tmp;
 		}
-		if (p->pos_end - ep < 64 + 4)
+		if (p->pos_end - ep < 64 + 8)
 			e = pos_compact(p, &ep, e);
 #ifdef HAVE_AVX2
 		if (avx2)
