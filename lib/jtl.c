@@ -979,8 +979,8 @@ bad(struct jmx_jtl *p, const char *fmt, ...)
 
 /*
  * The quoted field [a, z) (a at its opening '"') with the quoting undone,
- * into *sp: in place when no quote is doubled, else copied to the scratch
- * at p->escw, which record() made as big as the record.  A quote inside a
+ * into *sp: in place when the record has no other quotes, else copied to
+ * the scratch at p->escw, which record() made as big as the record.  A quote inside a
  * field that does not start with one is not looked at: it is kept.  nq
  * is the record's number of quotes: with 2, they are this field's.
  * Returns 0, or -1 for text after the closing quote.
@@ -996,13 +996,39 @@ unquote_field(struct jmx_jtl *p, const char *a, const char *z,
 		return -1;
 	a++;
 	z--;
-	if (nq == 2 || memchr(a, '"', (size_t)(z - a)) == NULL) {
+	if (nq == 2) {
 		sp->p = a;
 		sp->len = (size_t)(z - a);
 		return 0;
 	}
 	w = p->escw;
 	for (c = a; c < z; c++) {
+#ifdef SWAR_DIGITS
+		/*
+		 * Eight bytes at a time while they can be read: copied
+		 * whole, then kept up to the first quote (Mycroft's
+		 * zero-byte test, exact for the first).
+		 */
+		while (p->lim - c >= 8) {
+			uint64_t x, m;
+			size_t k;
+
+			memcpy(&x, c, 8);
+			memcpy(w, &x, 8);
+			x ^= 0x2222222222222222ULL;
+			m = (x - 0x0101010101010101ULL) & ~x &
+			    0x8080808080808080ULL;
+			k = m != 0 ? (size_t)ctz64(m) / 8 : 8;
+			if (k > (size_t)(z - c))
+				k = (size_t)(z - c);
+			w += k;
+			c += k;
+			if (k < 8)
+				break;
+		}
+		if (c == z)
+			break;
+#endif
 		if (*c == '"' && (++c == z || *c != '"'))
 			return -1;
 		*w++ = *c;
