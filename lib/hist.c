@@ -40,11 +40,8 @@ struct pair {
 };
 
 struct jmx_hist {
-	uint64_t	 n;		/* samples, noted ones too */
+	struct jmx_hist_note note;	/* n, pend, npend, pcap: hist.h */
 	int64_t		 min, max;	/* of the rest: if n > npend */
-	int64_t		*pend;		/* noted values: PEND */
-	uint32_t	 npend;
-	uint32_t	 pcap;		/* 0 until pend is allocated */
 	uint64_t	*dense;		/* JMX_HIST_DENSE counts */
 	uint64_t	 dlim;		/* JMX_HIST_DENSE with dense */
 	size_t		 ndense;	/* distinct values in dense */
@@ -155,7 +152,7 @@ jmx_hist_free(struct jmx_hist *h)
 {
 	if (h == NULL)
 		return;
-	free(h->pend);
+	free(h->note.pend);
 	free(h->dense);
 	free(h->tab);
 	free(h->sorted);
@@ -189,15 +186,15 @@ jmx_hist_reset(struct jmx_hist *h)
 		memset(h->tab, 0, h->cap * sizeof *h->tab);
 	h->ndense = 0;
 	h->used = 0;
-	h->n = 0;
-	h->npend = 0;
+	h->note.n = 0;
+	h->note.npend = 0;
 	h->nsorted = 0;
 	h->sorted_ok = 0;
 }
 
 /*
- * Count v (>= 0) n more times in the dense or sparse part; h->n counts
- * them already, h->npend does not.
+ * Count v (>= 0) n more times in the dense or sparse part; h->note.n counts
+ * them already, h->note.npend does not.
  */
 static void
 place(struct jmx_hist *h, int64_t v, uint64_t n)
@@ -205,7 +202,7 @@ place(struct jmx_hist *h, int64_t v, uint64_t n)
 	uint64_t key;
 	size_t i, mask;
 
-	if (h->n - h->npend == n)	/* the first placed: n counted */
+	if (h->note.n - h->note.npend == n)	/* the first placed: n counted */
 		h->min = h->max = v;
 	else if (v < h->min)
 		h->min = v;
@@ -243,11 +240,11 @@ place(struct jmx_hist *h, int64_t v, uint64_t n)
 static void
 settle(struct jmx_hist *h)
 {
-	uint32_t i, k = h->npend;
+	uint32_t i, k = h->note.npend;
 
 	for (i = 0; i < k; i++) {
-		h->npend--;		/* place() counts it as not noted */
-		place(h, h->pend[i], 1);
+		h->note.npend--;		/* place() counts it as not noted */
+		place(h, h->note.pend[i], 1);
 	}
 }
 
@@ -259,16 +256,16 @@ static __attribute__((noinline)) void
 add_slow(struct jmx_hist *h, int64_t v, uint64_t n)
 {
 	if (n == 1) {
-		if (h->pcap == 0) {
-			h->pend = xreallocarray(NULL, PEND, sizeof *h->pend);
-			h->pcap = PEND;
+		if (h->note.pcap == 0) {
+			h->note.pend = xreallocarray(NULL, PEND, sizeof *h->note.pend);
+			h->note.pcap = PEND;
 		} else
 			settle(h);
-		h->pend[h->npend++] = v;
-		h->n++;
+		h->note.pend[h->note.npend++] = v;
+		h->note.n++;
 		return;
 	}
-	h->n += n;
+	h->note.n += n;
 	place(h, v, n);
 }
 
@@ -277,9 +274,9 @@ jmx_hist_add(struct jmx_hist *h, int64_t v, uint64_t n)
 {
 	if (v < 0)
 		v = 0;
-	if (n == 1 && h->npend < h->pcap) {
-		h->pend[h->npend++] = v;
-		h->n++;
+	if (n == 1 && h->note.npend < h->note.pcap) {
+		h->note.pend[h->note.npend++] = v;
+		h->note.n++;
 		return;
 	}
 	if (n > 0)
@@ -287,14 +284,20 @@ jmx_hist_add(struct jmx_hist *h, int64_t v, uint64_t n)
 }
 
 void
+jmx_hist_add1_slow(struct jmx_hist *h, int64_t v)
+{
+	add_slow(h, v, 1);
+}
+
+void
 jmx_hist_merge(struct jmx_hist *dst, const struct jmx_hist *src)
 {
 	size_t i;
 
-	if (src->n == 0)
+	if (src->note.n == 0)
 		return;
-	for (i = 0; i < src->npend; i++)
-		jmx_hist_add(dst, src->pend[i], 1);
+	for (i = 0; i < src->note.npend; i++)
+		jmx_hist_add(dst, src->note.pend[i], 1);
 	if (src->dense != NULL && src->ndense > 0) {
 		for (i = 0; i < JMX_HIST_DENSE; i++) {
 			if (src->dense[i] != 0)
@@ -311,7 +314,7 @@ jmx_hist_merge(struct jmx_hist *dst, const struct jmx_hist *src)
 uint64_t
 jmx_hist_count(const struct jmx_hist *h)
 {
-	return h->n;
+	return h->note.n;
 }
 
 /* Is v in the dense or sparse part? */
@@ -341,10 +344,10 @@ jmx_hist_distinct(const struct jmx_hist *h)
 	uint32_t i, j;
 
 	/* noted values neither placed nor noted before */
-	for (i = 0; i < h->npend; i++) {
-		for (j = 0; j < i && h->pend[j] != h->pend[i]; j++)
+	for (i = 0; i < h->note.npend; i++) {
+		for (j = 0; j < i && h->note.pend[j] != h->note.pend[i]; j++)
 			;
-		if (j == i && !placed(h, h->pend[i]))
+		if (j == i && !placed(h, h->note.pend[i]))
 			n++;
 	}
 	return n;
@@ -353,24 +356,24 @@ jmx_hist_distinct(const struct jmx_hist *h)
 int64_t
 jmx_hist_min(const struct jmx_hist *h)
 {
-	int64_t v = h->n > h->npend ? h->min : INT64_MAX;
+	int64_t v = h->note.n > h->note.npend ? h->min : INT64_MAX;
 	uint32_t i;
 
-	for (i = 0; i < h->npend; i++)
-		if (h->pend[i] < v)
-			v = h->pend[i];
-	return h->n == 0 ? -1 : v;
+	for (i = 0; i < h->note.npend; i++)
+		if (h->note.pend[i] < v)
+			v = h->note.pend[i];
+	return h->note.n == 0 ? -1 : v;
 }
 
 int64_t
 jmx_hist_max(const struct jmx_hist *h)
 {
-	int64_t v = h->n > h->npend ? h->max : -1;
+	int64_t v = h->note.n > h->note.npend ? h->max : -1;
 	uint32_t i;
 
-	for (i = 0; i < h->npend; i++)
-		if (h->pend[i] > v)
-			v = h->pend[i];
+	for (i = 0; i < h->note.npend; i++)
+		if (h->note.pend[i] > v)
+			v = h->note.pend[i];
 	return v;
 }
 
@@ -380,12 +383,12 @@ jmx_hist_count_le(const struct jmx_hist *h, int64_t v)
 	uint64_t total = 0;
 	size_t i, lim;
 
-	if (v < 0 || h->n == 0)
+	if (v < 0 || h->note.n == 0)
 		return 0;
 	if (v >= jmx_hist_max(h))
-		return h->n;
-	for (i = 0; i < h->npend; i++)
-		total += h->pend[i] <= v;
+		return h->note.n;
+	for (i = 0; i < h->note.npend; i++)
+		total += h->note.pend[i] <= v;
 	if (h->dense != NULL && h->ndense > 0) {
 		lim = (uint64_t)v < JMX_HIST_DENSE ? (size_t)v + 1 :
 		    JMX_HIST_DENSE;
@@ -507,14 +510,14 @@ jmx_hist_percentiles(struct jmx_hist *h, const double *ps, int n,
 
 	if (n <= 0)
 		return;
-	if (h->n == 0) {
+	if (h->note.n == 0) {
 		for (i = 0; i < n; i++)
 			out[i] = -1;
 		return;
 	}
 	rk = n <= 32 ? ranks : xreallocarray(NULL, (size_t)n, sizeof *rk);
 	for (i = 0; i < n; i++) {
-		rk[i] = rank_of(ps[i], h->n);
+		rk[i] = rank_of(ps[i], h->note.n);
 		out[i] = -1;
 	}
 	/* n is small: check every pending rank at each value. */
@@ -537,7 +540,7 @@ jmx_hist_percentile(struct jmx_hist *h, double p)
 {
 	int64_t v;
 
-	if (h->n == 0)
+	if (h->note.n == 0)
 		return -1;
 	if (!(p > 0))
 		return jmx_hist_min(h);
@@ -591,8 +594,8 @@ get_varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
 static void
 encode_noted(struct jmx_hist *h, struct jmx_buf *b)
 {
-	int64_t *v = h->pend, x, prev = 0;
-	uint32_t i, j, n = h->npend, runs = 0;
+	int64_t *v = h->note.pend, x, prev = 0;
+	uint32_t i, j, n = h->note.npend, runs = 0;
 
 	for (i = 1; i < n; i++) {
 		x = v[i];
@@ -620,7 +623,7 @@ jmx_hist_encode(struct jmx_hist *h, struct jmx_buf *b)
 	uint64_t c;
 
 	jmx_buf_addc(b, 1);
-	if (h->n == h->npend) {
+	if (h->note.n == h->note.npend) {
 		encode_noted(h, b);
 		return;
 	}

@@ -466,7 +466,7 @@ add(struct jmx_agg *a, const struct jmx_sample *s, int slot, int64_t off)
 	if (end > b->last_end)
 		b->last_end = end;
 	if (n == 1)
-		jmx_hist_add(b->hist, el, 1);
+		jmx_hist_add1(b->hist, el);
 	else {
 		el /= (int64_t)n;
 		jmx_hist_add(b->hist, el, n);
