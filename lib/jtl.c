@@ -154,6 +154,13 @@ struct jmx_jtl {
 static void	plan(struct jmx_jtl *);
 
 /*
+ * The number columns read at once (nums_avx2()), handed down to deliver()
+ * as a constant so that the AVX2 copy of the parser inlines it and the
+ * plain one, which may not, never names it.
+ */
+typedef int (*nums_fn)(struct jmx_jtl *, const char *, const int64_t *);
+
+/*
  * The number columns but timeStamp in the order of struct jmx_sample,
  * from elapsed: lane k of nums_avx2() is stored at lane(s, k).
  */
@@ -1179,7 +1186,7 @@ num_group(struct jmx_jtl *p, const char *s, const int64_t *e, const int k)
 }
 
 /* All groups of number columns with a lane delivered; 0, or -1 if bad. */
-__attribute__((target("avx2"))) static inline int
+__attribute__((target("avx2"))) static ALWAYS_INLINE int
 nums_avx2(struct jmx_jtl *p, const char *s, const int64_t *e)
 {
 	__m256i bad = _mm256_setzero_si256();
@@ -1220,7 +1227,7 @@ check_quotes(struct jmx_jtl *p, const char *s, const int64_t *e)
  */
 static ALWAYS_INLINE int
 deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
-    const int hasq, const int avx2, struct jmx_err *err)
+    const int hasq, const nums_fn nums, struct jmx_err *err)
 {
 	/* restrict: stores to the sample do not change fields or columns */
 	const int *restrict ix = p->uidx;
@@ -1285,14 +1292,12 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 #ifdef SWAR_DIGITS
 ts_done:
 #endif
-#ifdef HAVE_AVX2
-	if (avx2 && p->ngrp != 0 && e[-1] >= 7 && nums_avx2(p, s, e) == 0) {
+	if (nums != NULL && p->ngrp != 0 && e[-1] >= 7 &&
+	    nums(p, s, e) == 0) {
 		if ((use & JMX_JTL_SUCCESS) && (r = get_success(p, s, e,
 		    ix[C_SUCCESS], hasq)) != REC_OK)
 			return r;
-	} else
-#endif
-	{
+	} else {
 		/* one by one, in this order for the first error */
 		NUM(C_ELAPSED, sm->elapsed);
 		if ((use & JMX_JTL_SUCCESS) && (r = get_success(p, s, e,
@@ -1409,7 +1414,7 @@ put_ends(int64_t *ep, int64_t base, uint64_t m, const int bmi)
  */
 static ALWAYS_INLINE int
 record(struct jmx_jtl *p, const char *buf, int64_t *e, int n, int nx,
-    int nq, int nlf, struct jmx_err *err, const int avx2)
+    int nq, int nlf, struct jmx_err *err, const nums_fn nums)
 {
 	const char *s = buf + e[-1] + 1, *nl = buf + e[n - 1];
 	int64_t last = e[n - 1];
@@ -1431,10 +1436,10 @@ record(struct jmx_jtl *p, const char *buf, int64_t *e, int n, int nx,
 	else if (nq != 0) {
 		esc_reserve(p, len);
 		p->escw = p->esc;
-		if ((r = deliver(p, buf, e, nq, avx2, err)) == REC_BAD)
+		if ((r = deliver(p, buf, e, nq, nums, err)) == REC_BAD)
 			check_quotes(p, buf, e);
 	} else
-		r = deliver(p, buf, e, 0, avx2, err);
+		r = deliver(p, buf, e, 0, nums, err);
 	e[n - 1] = last;	/* the next record starts after it */
 	if (r == REC_STOP)
 		return r;
@@ -1475,7 +1480,7 @@ pos_compact(struct jmx_jtl *p, int64_t **ep, int64_t *e)
  */
 static ALWAYS_INLINE enum jmx_code
 run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
-    size_t *used, struct jmx_err *err, const int avx2)
+    size_t *used, struct jmx_err *err, const int avx2, const nums_fn nums)
 {
 	const char *s = buf, *end = buf + len, *nl, *next, *b, *src, *fast;
 	char tmp[64];
@@ -1584,7 +1589,7 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 				nlf += popcount64(x);
 				ql ^= x;
 			}
-			r = record(p, buf, e, n, nx, nq, nlf, err, avx2);
+			r = record(p, buf, e, n, nx, nq, nlf, err, nums);
 			nq = nlf = 0;
 			nx = 0;
 			if (r == REC_STOP) {
@@ -1620,7 +1625,7 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 			goto bad;
 		}
 		*ep++ = end - buf;
-		r = record(p, buf, e, (int)(ep - e), nx, nq, nlf, err, avx2);
+		r = record(p, buf, e, (int)(ep - e), nx, nq, nlf, err, nums);
 		if (r == REC_STOP)
 			goto stop;
 		s = end;
@@ -1656,7 +1661,7 @@ static enum jmx_code
 run_plain(struct jmx_jtl *p, const char *buf, size_t len, int eof,
     size_t *used, struct jmx_err *err)
 {
-	return run_body(p, buf, len, eof, used, err, 0);
+	return run_body(p, buf, len, eof, used, err, 0, NULL);
 }
 
 #ifdef HAVE_AVX2
@@ -1668,7 +1673,7 @@ __attribute__((target("avx2,bmi,popcnt"))) static enum jmx_code
 run_avx2(struct jmx_jtl *p, const char *buf, size_t len, int eof,
     size_t *used, struct jmx_err *err)
 {
-	return run_body(p, buf, len, eof, used, err, 1);
+	return run_body(p, buf, len, eof, used, err, 1, nums_avx2);
 }
 #endif
 
