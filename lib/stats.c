@@ -425,11 +425,25 @@ bucket_of(struct jmx_agg *a, const struct jmx_sample *s, int slot,
 	return m->b;
 }
 
-/* The failed part of a sample, el ms each, to the bucket's err_hist. */
+/*
+ * The counts of a sample that is not one success: SampleCount n (less
+ * than 1 counts as 1), its elapsed / n into the histogram n times, and
+ * the failed part, el ms each, also into the bucket's err_hist.
+ */
 static __attribute__((noinline)) void
-add_errors(struct jmx_agg *a, struct jmx_bucket *b, int64_t el,
-    uint64_t errors, uint64_t n)
+add_counts(struct jmx_agg *a, struct jmx_bucket *b, int64_t el,
+    int64_t sample_count, int64_t error_count)
 {
+	uint64_t n = sample_count > 1 ? (uint64_t)sample_count : 1;
+	uint64_t errors;
+
+	b->count += n;
+	if (n > 1)
+		el /= (int64_t)n;
+	jmx_hist_add(b->hist, el, n);
+	if (error_count <= 0)
+		return;
+	errors = (uint64_t)error_count;
 	b->errors += errors;
 	if (b->err_hist == NULL)
 		b->err_hist = a->npool > 0 ? a->pool[--a->npool] :
@@ -442,11 +456,8 @@ add(struct jmx_agg *a, const struct jmx_sample *s, int slot, int64_t off)
 {
 	struct jmx_bucket *b;
 	int64_t start = s->ts - off, end, el = s->elapsed;
-	uint64_t n;
 
 	b = bucket_of(a, s, slot, start);
-	n = s->sample_count > 1 ? (uint64_t)s->sample_count : 1;
-	b->count += n;
 	b->elapsed_sum += el;
 	if (el < b->elapsed_min)
 		b->elapsed_min = el;
@@ -465,14 +476,12 @@ add(struct jmx_agg *a, const struct jmx_sample *s, int slot, int64_t off)
 	end = start + el;
 	if (end > b->last_end)
 		b->last_end = end;
-	if (n == 1)
+	/* most samples: one, a success */
+	if (s->sample_count == 1 && s->error_count == 0) {
+		b->count++;
 		jmx_hist_add1(b->hist, el);
-	else {
-		el /= (int64_t)n;
-		jmx_hist_add(b->hist, el, n);
-	}
-	if (s->error_count > 0)
-		add_errors(a, b, el, (uint64_t)s->error_count, n);
+	} else
+		add_counts(a, b, el, s->sample_count, s->error_count);
 }
 
 void
