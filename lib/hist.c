@@ -162,6 +162,14 @@ jmx_hist_free(struct jmx_hist *h)
 void
 jmx_hist_reset(struct jmx_hist *h)
 {
+	if (h->tab == NULL && h->dense == NULL) {
+		/* only ever noted (a bucket's): nothing else to clear */
+		h->note.n = 0;
+		h->note.npend = 0;
+		h->nsorted = 0;
+		h->sorted_ok = 0;
+		return;
+	}
 	/*
 	 * Memory much larger than what the histogram held goes, so that
 	 * one reused over and over (jmx_agg's pool) does not keep the
