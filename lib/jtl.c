@@ -13,12 +13,14 @@
  * record ends at the first LF after an even number of quotes - the same
  * rule find_end() uses to find the end of a record carried over between
  * pieces.  Field ends go to one array, as offsets in the buffer, across
- * records and blocks.  A record is then read for the columns asked for
- * only: quoting undone only in a field that starts with a quote, in a
- * record that has one (doubled quotes into a scratch buffer); the number
- * columns four at a time with AVX2 (nums_avx2()), else eight digits at a
- * time (SWAR) on little-endian hosts; what the fast ways refuse is read
- * one field at a time, which also makes the errors.
+ * records and blocks; the same masks count a record's quotes and its LFs
+ * inside quotes.  A record is then read for the columns asked for only:
+ * quoting undone only in a field that starts with a quote, in a record
+ * that has one (in place when the record has no other quote, else into a
+ * scratch buffer); the number columns four at a time with AVX2
+ * (nums_avx2(), stored four at a time in the sample), else eight digits
+ * at a time (SWAR) on little-endian hosts; what the fast ways refuse is
+ * read one field at a time, which also makes the errors.
  */
 #include <stdarg.h>
 #include <stddef.h>
