@@ -12,7 +12,8 @@
  *
  * Values added one at a time (live ingestion: a per-second bucket gets a
  * few to a few hundred) are first only noted, PEND at most, unsorted:
- * that is all an add costs.  They go to the parts above when the note is
+ * that is all an add costs (inline: jmx_hist_add1() in hist.h, which
+ * shows the note for that).  They go to the parts above when the note is
  * full or something needs order ("settling"); readers that take a const
  * histogram count them where they are, so that reading never writes.  A
  * histogram holding only noted values is encoded by sorting them in place,
@@ -201,8 +202,8 @@ jmx_hist_reset(struct jmx_hist *h)
 }
 
 /*
- * Count v (>= 0) n more times in the dense or sparse part; h->note.n counts
- * them already, h->note.npend does not.
+ * Count v (>= 0) n more times in the dense or sparse part; h->note.n
+ * counts them already, h->note.npend does not.
  */
 static void
 place(struct jmx_hist *h, int64_t v, uint64_t n)
@@ -210,7 +211,8 @@ place(struct jmx_hist *h, int64_t v, uint64_t n)
 	uint64_t key;
 	size_t i, mask;
 
-	if (h->note.n - h->note.npend == n)	/* the first placed: n counted */
+	/* the first placed: n counted */
+	if (h->note.n - h->note.npend == n)
 		h->min = h->max = v;
 	else if (v < h->min)
 		h->min = v;
@@ -251,7 +253,7 @@ settle(struct jmx_hist *h)
 	uint32_t i, k = h->note.npend;
 
 	for (i = 0; i < k; i++) {
-		h->note.npend--;		/* place() counts it as not noted */
+		h->note.npend--;	/* place() counts it as not noted */
 		place(h, h->note.pend[i], 1);
 	}
 }
@@ -265,7 +267,8 @@ add_slow(struct jmx_hist *h, int64_t v, uint64_t n)
 {
 	if (n == 1) {
 		if (h->note.pcap == 0) {
-			h->note.pend = xreallocarray(NULL, PEND, sizeof *h->note.pend);
+			h->note.pend = xreallocarray(NULL, PEND,
+			    sizeof *h->note.pend);
 			h->note.pcap = PEND;
 		} else
 			settle(h);

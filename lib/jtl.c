@@ -105,7 +105,7 @@ struct jmx_jtl {
 	int64_t		 nfield[NLANE];
 	int64_t		 nlive[NLANE];
 	int64_t		 ndef[NLANE];
-	unsigned	 ngrp;		/* bit g: group g has a live lane */
+	unsigned	 ngrp;		/* bit g: group g is read */
 	/*
 	 * Its constants, as memory operands: gcc would build each again,
 	 * in several instructions, in each group.
@@ -181,6 +181,7 @@ lane(struct jmx_sample *s, int k)
 	    offsetof(struct jmx_sample, elapsed) + 8 * (size_t)k);
 }
 
+/* The constants of nums_avx2(). */
 static void
 numk_init(struct numk *c)
 {
@@ -189,9 +190,8 @@ numk_init(struct numk *c)
 	for (i = 0; i < 32; i++) {
 		c->c0[i] = '0';
 		c->c9[i] = 9;
-	}
-	for (i = 0; i < 32; i++)
 		c->c10[i] = i % 2 == 0 ? 10 : 1;
+	}
 	for (i = 0; i < 16; i++)
 		c->c100[i] = i % 2 == 0 ? 100 : 1;
 	for (i = 0; i < 4; i++) {
@@ -988,10 +988,10 @@ bad(struct jmx_jtl *p, const char *fmt, ...)
 
 /*
  * The quoted field [a, z) (a at its opening '"') with the quoting undone,
- * into *sp: in place when the record has no other quotes, else copied to
- * the scratch at p->escw, which record() made as big as the record.  A quote inside a
- * field that does not start with one is not looked at: it is kept.  nq
- * is the record's number of quotes: with 2, they are this field's.
+ * into *sp: in place when the record has no other quote (nq, its number
+ * of quotes, is 2), else copied to the scratch at p->escw, which record()
+ * made as big as the record.  A quote inside a field that does not start
+ * with one is not looked at: it is kept.
  * Returns 0, or -1 for text after the closing quote.
  */
 static int
