@@ -114,7 +114,8 @@ struct jmx_jtl {
 		int8_t	 c0[32], c9[32];
 		int8_t	 c10[32];	/* 10, 1, ... */
 		int16_t	 c100[16];	/* 100, 1, ... */
-		int64_t	 c10000[4], c64[4], cm8[4], cbig[4], ones[4];
+		int16_t	 c10000[16];	/* 10000, 1, ... */
+		int64_t	 c10000q[4], c64[4], cm8[4], cbig[4], ones[4];
 	}		 numk;
 	int		 nvars;
 	int		*var_idx;
@@ -162,6 +163,10 @@ static void	plan(struct jmx_jtl *);
  */
 typedef int (*nums_fn)(struct jmx_jtl *, const char *, const int64_t *);
 
+/* What nums_fn did not read: the number columns, the timeStamp. */
+#define NUMS_BAD	1
+#define NUMS_TS		2
+
 /*
  * The number columns but timeStamp in the order of struct jmx_sample,
  * from elapsed: lane k of nums_avx2() is stored at lane(s, k).
@@ -192,10 +197,12 @@ numk_init(struct numk *c)
 		c->c9[i] = 9;
 		c->c10[i] = i % 2 == 0 ? 10 : 1;
 	}
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < 16; i++) {
 		c->c100[i] = i % 2 == 0 ? 100 : 1;
+		c->c10000[i] = i % 2 == 0 ? 10000 : 1;
+	}
 	for (i = 0; i < 4; i++) {
-		c->c10000[i] = 10000;
+		c->c10000q[i] = 10000;
 		c->c64[i] = 64;
 		c->cm8[i] = -8;
 		c->cbig[i] = ~7LL;
@@ -1172,7 +1179,7 @@ num_group(struct jmx_jtl *p, const char *s, const int64_t *e, const int k)
 	bad = _mm256_or_si256(bad, _mm256_subs_epu8(x, K(c9)));
 	x = _mm256_maddubs_epi16(x, K(c10));
 	x = _mm256_madd_epi16(x, K(c100));
-	x = _mm256_add_epi64(_mm256_mul_epu32(x, K(c10000)),
+	x = _mm256_add_epi64(_mm256_mul_epu32(x, K(c10000q)),
 	    _mm256_srli_epi64(x, 32));
 	live = _mm256_loadu_si256((const void *)(p->nlive + k));
 	x = _mm256_blendv_epi8(_mm256_loadu_si256((const void *)
@@ -1191,7 +1198,12 @@ num_group(struct jmx_jtl *p, const char *s, const int64_t *e, const int k)
 __attribute__((target("avx2"))) static ALWAYS_INLINE int
 nums_avx2(struct jmx_jtl *p, const char *s, const int64_t *e)
 {
+	const struct numk *c = &p->numk;
 	__m256i bad = _mm256_setzero_si256();
+	__m128i x;
+	const char *fp;
+	uint64_t k;
+	int i, r;
 
 	if (p->ngrp & 1)
 		bad = num_group(p, s, e, 0);
@@ -1199,7 +1211,32 @@ nums_avx2(struct jmx_jtl *p, const char *s, const int64_t *e)
 		bad = _mm256_or_si256(bad, num_group(p, s, e, 4));
 	if (p->ngrp & 4)
 		bad = _mm256_or_si256(bad, num_group(p, s, e, 8));
-	return _mm256_testz_si256(bad, bad) ? 0 : -1;
+	r = _mm256_testz_si256(bad, bad) ? 0 : NUMS_BAD;
+	if (!(p->use & JMX_JTL_TIMESTAMP))
+		return r;
+	/*
+	 * The timeStamp as deliver() reads it, 13 digits whose first 5
+	 * are p->ts_key, but the last 8 on one lane: as digits 0..9, then
+	 * combined by pairs, quads, and the two halves.
+	 */
+	i = p->uidx[C_TS];
+	fp = s + e[i - 1] + 1;
+	if (e[i] - e[i - 1] != 14)
+		return r | NUMS_TS;
+	memcpy(&k, fp, 8);
+	if ((k & 0xFFFFFFFFFFULL) != p->ts_key)
+		return r | NUMS_TS;
+	x = _mm_sub_epi8(_mm_loadl_epi64((const void *)(fp + 5)),
+	    _mm_loadu_si128((const void *)c->c0));
+	if (_mm_cvtsi128_si64(_mm_subs_epu8(x,
+	    _mm_loadu_si128((const void *)c->c9))) != 0)
+		return r | NUMS_TS;
+	x = _mm_maddubs_epi16(x, _mm_loadu_si128((const void *)c->c10));
+	x = _mm_madd_epi16(x, _mm_loadu_si128((const void *)c->c100));
+	x = _mm_packus_epi32(x, x);
+	x = _mm_madd_epi16(x, _mm_loadu_si128((const void *)c->c10000));
+	p->s.ts = p->ts_hi + _mm_cvtsi128_si32(x);
+	return r;
 }
 #endif
 
@@ -1237,7 +1274,7 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 	struct jmx_sample *sm = &p->s;
 	const uint32_t use = p->use;
 	size_t fl;
-	int i, r;
+	int i, r, fast = NUMS_BAD | NUMS_TS;
 
 #define AT(c) do {							\
 	i = ix[c];							\
@@ -1264,7 +1301,10 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 	}								\
 } while (0)
 
-	if (use & JMX_JTL_TIMESTAMP) {
+	/* the fast way first, then one field at a time what it did not read */
+	if (nums != NULL && e[-1] >= 7)
+		fast = nums(p, s, e);
+	if ((use & JMX_JTL_TIMESTAMP) && (fast & NUMS_TS)) {
 		AT(C_TS);
 #ifdef SWAR_DIGITS
 		/*
@@ -1294,8 +1334,7 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 #ifdef SWAR_DIGITS
 ts_done:
 #endif
-	if (nums != NULL && p->ngrp != 0 && e[-1] >= 7 &&
-	    nums(p, s, e) == 0) {
+	if (!(fast & NUMS_BAD)) {
 		if ((use & JMX_JTL_SUCCESS) && (r = get_success(p, s, e,
 		    ix[C_SUCCESS], hasq)) != REC_OK)
 			return r;
