@@ -210,13 +210,23 @@ numk_init(struct numk *c)
 	}
 }
 
+/* The callback of a parser given none (counting records): no test each. */
+static enum jmx_code
+no_cb(const struct jmx_sample *s, void *arg, struct jmx_err *err)
+{
+	(void)s;
+	(void)arg;
+	(void)err;
+	return JMX_OK;
+}
+
 struct jmx_jtl *
 jmx_jtl_new(jmx_jtl_cb cb, void *arg)
 {
 	struct jmx_jtl *p;
 
 	p = xcalloc(1, sizeof *p);
-	p->cb = cb;
+	p->cb = cb != NULL ? cb : no_cb;
 	p->arg = arg;
 	p->delim = ',';
 	p->want = JMX_JTL_ALL;
@@ -1384,9 +1394,10 @@ ts_done:
 	}
 	sm->line = p->line + 1;
 	sm->offset = p->offset;
-	if (p->cb != NULL &&
-	    (p->cbrc = p->cb(sm, p->arg, err)) != JMX_OK)
+	if ((r = p->cb(sm, p->arg, err)) != JMX_OK) {
+		p->cbrc = r;
 		return REC_STOP;
+	}
 	return REC_OK;
 #undef AT
 #undef SPAN
