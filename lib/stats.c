@@ -267,15 +267,17 @@ label_words(const char *p, size_t n, uint64_t w[3])
 		w[0] |= (uint64_t)u[i] << (8 * i);
 }
 
-/* memo_of() when the memo does not know the label: by hash. */
+/*
+ * memo_of() when the memo does not know the label: by hash.  The words
+ * are made again, so that the common way keeps them in registers.
+ */
 static __attribute__((noinline)) void
-intern_miss(struct jmx_agg *a, const char *p, size_t n, struct lmemo *m,
-    const uint64_t w[3])
+intern_miss(struct jmx_agg *a, const char *p, size_t n, struct lmemo *m)
 {
 	uint32_t id;
 
 	id = ltab_intern(&a->labels, p, n);
-	memcpy(m->w, w, sizeof m->w);
+	label_words(p, n, m->w);
 	m->len1 = n + 1;
 	m->id = id;
 	m->slot = NOSLOT;		/* the bucket was another label's */
@@ -297,7 +299,7 @@ memo_of(struct jmx_agg *a, const char *p, size_t n)
 	if (!(m->len1 == n + 1 && m->w[0] == w[0] && m->w[1] == w[1] &&
 	    m->w[2] == w[2] &&
 	    (n <= 24 || same_bytes(a->labels.v[m->id].name, p, n))))
-		intern_miss(a, p, n, m, w);
+		intern_miss(a, p, n, m);
 	return m;
 }
 
