@@ -1161,12 +1161,9 @@ get_success(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
  * time: per field the 8 bytes before its end, those before its start
  * made '0', checked to be digits and combined pairwise (Lemire's eight
  * digits, on four lanes), stored in one go in the sample, with the lanes
- * not delivered set to their constant.  0 when each field had 1 to 8
- * digits, else -1: then the caller reads them one by one, for the same
- * results and the same first error.  Needs 8 bytes before each field
- * end: e[-1] >= 7.
+ * not delivered set to their constant.  Needs 8 bytes before each field
+ * end: e[-1] >= 7.  Group k / 4; the result's bad lanes are not zero.
  */
-/* Group k / 4 of the number columns; its bad lanes not zero. */
 __attribute__((target("avx2"))) static ALWAYS_INLINE __m256i
 num_group(struct jmx_jtl *p, const char *s, const int64_t *e, const int k)
 {
@@ -1204,7 +1201,12 @@ num_group(struct jmx_jtl *p, const char *s, const int64_t *e, const int k)
 #undef K
 }
 
-/* All groups of number columns with a lane delivered; 0, or -1 if bad. */
+/*
+ * The groups of number columns with a lane delivered, and the timeStamp.
+ * NUMS_BAD unless each number field had 1 to 8 digits, NUMS_TS unless
+ * the timeStamp was read: deliver() then reads them one by one, for the
+ * same results and the same first error.
+ */
 __attribute__((target("avx2"))) static ALWAYS_INLINE int
 nums_avx2(struct jmx_jtl *p, const char *s, const int64_t *e)
 {
