@@ -12,7 +12,8 @@
  *
  * Values added one at a time (live ingestion: a per-second bucket gets a
  * few to a few hundred) are first only noted, PEND at most, unsorted:
- * that is all an add costs.  They go to the parts above when the note is
+ * that is all an add costs (inline: jmx_hist_add1() in hist.h, which
+ * shows the note for that).  They go to the parts above when the note is
  * full or something needs order ("settling"); readers that take a const
  * histogram count them where they are, so that reading never writes.  A
  * histogram holding only noted values is encoded by sorting them in place,
@@ -40,11 +41,8 @@ struct pair {
 };
 
 struct jmx_hist {
-	uint64_t	 n;		/* samples, noted ones too */
+	struct jmx_hist_note note;	/* n, pend, npend, pcap: hist.h */
 	int64_t		 min, max;	/* of the rest: if n > npend */
-	int64_t		*pend;		/* noted values: PEND */
-	uint32_t	 npend;
-	uint32_t	 pcap;		/* 0 until pend is allocated */
 	uint64_t	*dense;		/* JMX_HIST_DENSE counts */
 	uint64_t	 dlim;		/* JMX_HIST_DENSE with dense */
 	size_t		 ndense;	/* distinct values in dense */
@@ -155,7 +153,7 @@ jmx_hist_free(struct jmx_hist *h)
 {
 	if (h == NULL)
 		return;
-	free(h->pend);
+	free(h->note.pend);
 	free(h->dense);
 	free(h->tab);
 	free(h->sorted);
@@ -165,6 +163,14 @@ jmx_hist_free(struct jmx_hist *h)
 void
 jmx_hist_reset(struct jmx_hist *h)
 {
+	if (h->tab == NULL && h->dense == NULL) {
+		/* only ever noted (a bucket's): nothing else to clear */
+		h->note.n = 0;
+		h->note.npend = 0;
+		h->nsorted = 0;
+		h->sorted_ok = 0;
+		return;
+	}
 	/*
 	 * Memory much larger than what the histogram held goes, so that
 	 * one reused over and over (jmx_agg's pool) does not keep the
@@ -189,15 +195,15 @@ jmx_hist_reset(struct jmx_hist *h)
 		memset(h->tab, 0, h->cap * sizeof *h->tab);
 	h->ndense = 0;
 	h->used = 0;
-	h->n = 0;
-	h->npend = 0;
+	h->note.n = 0;
+	h->note.npend = 0;
 	h->nsorted = 0;
 	h->sorted_ok = 0;
 }
 
 /*
- * Count v (>= 0) n more times in the dense or sparse part; h->n counts
- * them already, h->npend does not.
+ * Count v (>= 0) n more times in the dense or sparse part; h->note.n
+ * counts them already, h->note.npend does not.
  */
 static void
 place(struct jmx_hist *h, int64_t v, uint64_t n)
@@ -205,7 +211,8 @@ place(struct jmx_hist *h, int64_t v, uint64_t n)
 	uint64_t key;
 	size_t i, mask;
 
-	if (h->n - h->npend == n)	/* the first placed: n counted */
+	/* the first placed: n counted */
+	if (h->note.n - h->note.npend == n)
 		h->min = h->max = v;
 	else if (v < h->min)
 		h->min = v;
@@ -243,29 +250,33 @@ place(struct jmx_hist *h, int64_t v, uint64_t n)
 static void
 settle(struct jmx_hist *h)
 {
-	uint32_t i, k = h->npend;
+	uint32_t i, k = h->note.npend;
 
 	for (i = 0; i < k; i++) {
-		h->npend--;		/* place() counts it as not noted */
-		place(h, h->pend[i], 1);
+		h->note.npend--;	/* place() counts it as not noted */
+		place(h, h->note.pend[i], 1);
 	}
 }
 
-/* jmx_hist_add() of more than one, or with the note full or absent. */
-static void
+/*
+ * jmx_hist_add() of more than one, or with the note full or absent; out
+ * of line, so that the common add saves no registers.
+ */
+static __attribute__((noinline)) void
 add_slow(struct jmx_hist *h, int64_t v, uint64_t n)
 {
 	if (n == 1) {
-		if (h->pcap == 0) {
-			h->pend = xreallocarray(NULL, PEND, sizeof *h->pend);
-			h->pcap = PEND;
+		if (h->note.pcap == 0) {
+			h->note.pend = xreallocarray(NULL, PEND,
+			    sizeof *h->note.pend);
+			h->note.pcap = PEND;
 		} else
 			settle(h);
-		h->pend[h->npend++] = v;
-		h->n++;
+		h->note.pend[h->note.npend++] = v;
+		h->note.n++;
 		return;
 	}
-	h->n += n;
+	h->note.n += n;
 	place(h, v, n);
 }
 
@@ -274,9 +285,9 @@ jmx_hist_add(struct jmx_hist *h, int64_t v, uint64_t n)
 {
 	if (v < 0)
 		v = 0;
-	if (n == 1 && h->npend < h->pcap) {
-		h->pend[h->npend++] = v;
-		h->n++;
+	if (n == 1 && h->note.npend < h->note.pcap) {
+		h->note.pend[h->note.npend++] = v;
+		h->note.n++;
 		return;
 	}
 	if (n > 0)
@@ -284,14 +295,20 @@ jmx_hist_add(struct jmx_hist *h, int64_t v, uint64_t n)
 }
 
 void
+jmx_hist_add1_slow(struct jmx_hist *h, int64_t v)
+{
+	add_slow(h, v, 1);
+}
+
+void
 jmx_hist_merge(struct jmx_hist *dst, const struct jmx_hist *src)
 {
 	size_t i;
 
-	if (src->n == 0)
+	if (src->note.n == 0)
 		return;
-	for (i = 0; i < src->npend; i++)
-		jmx_hist_add(dst, src->pend[i], 1);
+	for (i = 0; i < src->note.npend; i++)
+		jmx_hist_add(dst, src->note.pend[i], 1);
 	if (src->dense != NULL && src->ndense > 0) {
 		for (i = 0; i < JMX_HIST_DENSE; i++) {
 			if (src->dense[i] != 0)
@@ -308,7 +325,7 @@ jmx_hist_merge(struct jmx_hist *dst, const struct jmx_hist *src)
 uint64_t
 jmx_hist_count(const struct jmx_hist *h)
 {
-	return h->n;
+	return h->note.n;
 }
 
 /* Is v in the dense or sparse part? */
@@ -338,10 +355,10 @@ jmx_hist_distinct(const struct jmx_hist *h)
 	uint32_t i, j;
 
 	/* noted values neither placed nor noted before */
-	for (i = 0; i < h->npend; i++) {
-		for (j = 0; j < i && h->pend[j] != h->pend[i]; j++)
+	for (i = 0; i < h->note.npend; i++) {
+		for (j = 0; j < i && h->note.pend[j] != h->note.pend[i]; j++)
 			;
-		if (j == i && !placed(h, h->pend[i]))
+		if (j == i && !placed(h, h->note.pend[i]))
 			n++;
 	}
 	return n;
@@ -350,24 +367,24 @@ jmx_hist_distinct(const struct jmx_hist *h)
 int64_t
 jmx_hist_min(const struct jmx_hist *h)
 {
-	int64_t v = h->n > h->npend ? h->min : INT64_MAX;
+	int64_t v = h->note.n > h->note.npend ? h->min : INT64_MAX;
 	uint32_t i;
 
-	for (i = 0; i < h->npend; i++)
-		if (h->pend[i] < v)
-			v = h->pend[i];
-	return h->n == 0 ? -1 : v;
+	for (i = 0; i < h->note.npend; i++)
+		if (h->note.pend[i] < v)
+			v = h->note.pend[i];
+	return h->note.n == 0 ? -1 : v;
 }
 
 int64_t
 jmx_hist_max(const struct jmx_hist *h)
 {
-	int64_t v = h->n > h->npend ? h->max : -1;
+	int64_t v = h->note.n > h->note.npend ? h->max : -1;
 	uint32_t i;
 
-	for (i = 0; i < h->npend; i++)
-		if (h->pend[i] > v)
-			v = h->pend[i];
+	for (i = 0; i < h->note.npend; i++)
+		if (h->note.pend[i] > v)
+			v = h->note.pend[i];
 	return v;
 }
 
@@ -377,12 +394,12 @@ jmx_hist_count_le(const struct jmx_hist *h, int64_t v)
 	uint64_t total = 0;
 	size_t i, lim;
 
-	if (v < 0 || h->n == 0)
+	if (v < 0 || h->note.n == 0)
 		return 0;
 	if (v >= jmx_hist_max(h))
-		return h->n;
-	for (i = 0; i < h->npend; i++)
-		total += h->pend[i] <= v;
+		return h->note.n;
+	for (i = 0; i < h->note.npend; i++)
+		total += h->note.pend[i] <= v;
 	if (h->dense != NULL && h->ndense > 0) {
 		lim = (uint64_t)v < JMX_HIST_DENSE ? (size_t)v + 1 :
 		    JMX_HIST_DENSE;
@@ -504,14 +521,14 @@ jmx_hist_percentiles(struct jmx_hist *h, const double *ps, int n,
 
 	if (n <= 0)
 		return;
-	if (h->n == 0) {
+	if (h->note.n == 0) {
 		for (i = 0; i < n; i++)
 			out[i] = -1;
 		return;
 	}
 	rk = n <= 32 ? ranks : xreallocarray(NULL, (size_t)n, sizeof *rk);
 	for (i = 0; i < n; i++) {
-		rk[i] = rank_of(ps[i], h->n);
+		rk[i] = rank_of(ps[i], h->note.n);
 		out[i] = -1;
 	}
 	/* n is small: check every pending rank at each value. */
@@ -534,7 +551,7 @@ jmx_hist_percentile(struct jmx_hist *h, double p)
 {
 	int64_t v;
 
-	if (h->n == 0)
+	if (h->note.n == 0)
 		return -1;
 	if (!(p > 0))
 		return jmx_hist_min(h);
@@ -588,8 +605,8 @@ get_varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
 static void
 encode_noted(struct jmx_hist *h, struct jmx_buf *b)
 {
-	int64_t *v = h->pend, x, prev = 0;
-	uint32_t i, j, n = h->npend, runs = 0;
+	int64_t *v = h->note.pend, x, prev = 0;
+	uint32_t i, j, n = h->note.npend, runs = 0;
 
 	for (i = 1; i < n; i++) {
 		x = v[i];
@@ -617,7 +634,7 @@ jmx_hist_encode(struct jmx_hist *h, struct jmx_buf *b)
 	uint64_t c;
 
 	jmx_buf_addc(b, 1);
-	if (h->n == h->npend) {
+	if (h->note.n == h->note.npend) {
 		encode_noted(h, b);
 		return;
 	}

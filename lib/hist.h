@@ -46,6 +46,36 @@ void		 jmx_hist_reset(struct jmx_hist *);
 
 /* Count value (negative values count as 0) n more times. */
 void		 jmx_hist_add(struct jmx_hist *, int64_t value, uint64_t n);
+
+/*
+ * What every histogram starts with: the count and the note of values
+ * added one at a time.  Shown here, unlike the rest, only so that
+ * jmx_hist_add1() can note a value inline: it is on the ingestion hot
+ * path, once per sample, where a call costs as much as the note.
+ */
+struct jmx_hist_note {
+	uint64_t	 n;		/* samples, noted ones too */
+	int64_t		*pend;		/* noted values */
+	uint32_t	 npend;
+	uint32_t	 pcap;		/* 0 until pend is allocated */
+};
+
+void		 jmx_hist_add1_slow(struct jmx_hist *, int64_t value);
+
+/* jmx_hist_add(h, value, 1), the common case inline. */
+static inline void
+jmx_hist_add1(struct jmx_hist *h, int64_t value)
+{
+	struct jmx_hist_note *t = (struct jmx_hist_note *)(void *)h;
+
+	if (value < 0)
+		value = 0;
+	if (t->npend < t->pcap) {
+		t->pend[t->npend++] = value;
+		t->n++;
+	} else
+		jmx_hist_add1_slow(h, value);
+}
 /* Add every count of src to dst. */
 void		 jmx_hist_merge(struct jmx_hist *dst,
 		    const struct jmx_hist *src);

@@ -13,14 +13,17 @@
  * record ends at the first LF after an even number of quotes - the same
  * rule find_end() uses to find the end of a record carried over between
  * pieces.  Field ends go to one array, as offsets in the buffer, across
- * records and blocks.  A record is then read for the columns asked for
- * only: quoting undone only in a field that starts with a quote, in a
- * record that has one (doubled quotes into a scratch buffer); the number
- * columns four at a time with AVX2 (nums_avx2()), else eight digits at a
- * time (SWAR) on little-endian hosts; what the fast ways refuse is read
- * one field at a time, which also makes the errors.
+ * records and blocks; the same masks count a record's quotes and its LFs
+ * inside quotes.  A record is then read for the columns asked for only:
+ * quoting undone only in a field that starts with a quote, in a record
+ * that has one (in place when the record has no other quote, else into a
+ * scratch buffer); the number columns four at a time with AVX2
+ * (nums_avx2(), stored four at a time in the sample), else eight digits
+ * at a time (SWAR) on little-endian hosts; what the fast ways refuse is
+ * read one field at a time, which also makes the errors.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +77,9 @@ enum {
 /* The field index of a column the file does not have. */
 #define MISSING		(-2)
 
+/* Lanes of nums_avx2(): 10 number columns, 3 groups of 4. */
+#define NLANE		12
+
 struct jmx_jtl {
 	jmx_jtl_cb	 cb;
 	void		*arg;
@@ -92,10 +98,25 @@ struct jmx_jtl {
 	int		 uidx[NCOL];	/* idx, or MISSING when not used */
 	int		*wf;		/* used fields, ascending */
 	int		 nwf;
-	/* number columns delivered, for nums_avx2(); a multiple of 4 */
-	int64_t		 nfield[12];	/* their fields */
-	int64_t		*ndst[12];	/* where in p->s */
-	int		 nnum;
+	/*
+	 * For nums_avx2(), per lane (numcols[], 4 to a group): the field,
+	 * -1 if the column is delivered, and the value when it is not.
+	 */
+	int64_t		 nfield[NLANE];
+	int64_t		 nlive[NLANE];
+	int64_t		 ndef[NLANE];
+	unsigned	 ngrp;		/* bit g: group g is read */
+	/*
+	 * Its constants, as memory operands: gcc would build each again,
+	 * in several instructions, in each group.
+	 */
+	struct numk {
+		int8_t	 c0[32], c9[32];
+		int8_t	 c10[32];	/* 10, 1, ... */
+		int16_t	 c100[16];	/* 100, 1, ... */
+		int16_t	 c10000[16];	/* 10000, 1, ... */
+		int64_t	 c10000q[4], c64[4], cm8[4], cbig[4], ones[4];
+	}		 numk;
 	int		 nvars;
 	int		*var_idx;
 	struct jmx_span	*var_names;
@@ -135,38 +156,68 @@ struct jmx_jtl {
 
 static void	plan(struct jmx_jtl *);
 
-/* The number columns but timeStamp, in the order deliver() reads them. */
-static const int numcols[] = {
-	C_ELAPSED, C_BYTES, C_SENT, C_GRP, C_ALL, C_LATENCY, C_IDLE,
-	C_CONNECT, C_SCOUNT, C_ECOUNT
-};
+/*
+ * The number columns read at once (nums_avx2()), handed down to deliver()
+ * as a constant so that the AVX2 copy of the parser inlines it and the
+ * plain one, which may not, never names it.
+ */
+typedef int (*nums_fn)(struct jmx_jtl *, const char *, const int64_t *);
 
-/* Where number column c goes in a sample. */
-static int64_t *
-num_dst(struct jmx_sample *s, int c)
+/* What nums_fn did not read: the number columns, the timeStamp. */
+#define NUMS_BAD	1
+#define NUMS_TS		2
+
+/*
+ * The number columns but timeStamp in the order of struct jmx_sample,
+ * from elapsed: lane k of nums_avx2() is stored at lane(s, k).
+ */
+static const int numcols[] = {
+	C_ELAPSED, C_LATENCY, C_CONNECT, C_BYTES, C_SENT, C_GRP, C_ALL,
+	C_IDLE, C_SCOUNT, C_ECOUNT
+};
+_Static_assert(offsetof(struct jmx_sample, error_count) -
+    offsetof(struct jmx_sample, elapsed) == 9 * sizeof(int64_t),
+    "number columns of struct jmx_sample not contiguous");
+
+static inline int64_t *
+lane(struct jmx_sample *s, int k)
 {
-	switch (c) {
-	case C_ELAPSED:
-		return &s->elapsed;
-	case C_BYTES:
-		return &s->bytes;
-	case C_SENT:
-		return &s->sent_bytes;
-	case C_GRP:
-		return &s->grp_threads;
-	case C_ALL:
-		return &s->all_threads;
-	case C_LATENCY:
-		return &s->latency;
-	case C_IDLE:
-		return &s->idle;
-	case C_CONNECT:
-		return &s->connect;
-	case C_SCOUNT:
-		return &s->sample_count;
-	default:
-		return &s->error_count;
+	return (int64_t *)(void *)((char *)s +
+	    offsetof(struct jmx_sample, elapsed) + 8 * (size_t)k);
+}
+
+/* The constants of nums_avx2(). */
+static void
+numk_init(struct numk *c)
+{
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		c->c0[i] = '0';
+		c->c9[i] = 9;
+		c->c10[i] = i % 2 == 0 ? 10 : 1;
 	}
+	for (i = 0; i < 16; i++) {
+		c->c100[i] = i % 2 == 0 ? 100 : 1;
+		c->c10000[i] = i % 2 == 0 ? 10000 : 1;
+	}
+	for (i = 0; i < 4; i++) {
+		c->c10000q[i] = 10000;
+		c->c64[i] = 64;
+		c->cm8[i] = -8;
+		c->cbig[i] = ~7LL;
+		c->ones[i] = -1;
+	}
+}
+
+/* The callback of a parser given none (counting records): no test each. */
+static enum jmx_code
+no_cb(const struct jmx_sample *s, void *arg, struct jmx_err *err)
+{
+	(void)s;
+	(void)arg;
+	(void)err;
+	return JMX_OK;
 }
 
 struct jmx_jtl *
@@ -175,10 +226,11 @@ jmx_jtl_new(jmx_jtl_cb cb, void *arg)
 	struct jmx_jtl *p;
 
 	p = xcalloc(1, sizeof *p);
-	p->cb = cb;
+	p->cb = cb != NULL ? cb : no_cb;
 	p->arg = arg;
 	p->delim = ',';
 	p->want = JMX_JTL_ALL;
+	numk_init(&p->numk);
 #ifdef HAVE_AVX2
 	p->avx2 = __builtin_cpu_supports("avx2") &&
 	    __builtin_cpu_supports("bmi") &&
@@ -832,14 +884,14 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 
 	/*
 	 * Field ends: the record being read has at most n, with the end of
-	 * the one before; a block adds up to 64, put_ends() stores up to 3
+	 * the one before; a block adds up to 64, put_ends() stores up to 7
 	 * past them, and the end of input 1.  Room for many records more
 	 * makes moving them to the front (pos_compact()) rare.
 	 */
 	free(p->pos);
-	p->pos = xreallocarray(NULL, (size_t)n + 1 + 68 + 4096,
+	p->pos = xreallocarray(NULL, (size_t)n + 1 + 72 + 4096,
 	    sizeof *p->pos);
-	p->pos_end = p->pos + n + 1 + 68 + 4096;
+	p->pos_end = p->pos + n + 1 + 72 + 4096;
 	free(p->wf);
 	p->wf = xreallocarray(NULL, (size_t)n, sizeof *p->wf);
 	plan(p);
@@ -895,18 +947,20 @@ plan(struct jmx_jtl *p)
 	for (k = 0; k < sizeof sp / sizeof sp[0]; k++)
 		sp[k]->p = "";
 
-	p->nnum = 0;
-	for (k = 0; k < sizeof numcols / sizeof numcols[0]; k++) {
-		if (p->uidx[c = numcols[k]] < 0)
-			continue;
-		p->nfield[p->nnum] = p->uidx[c];
-		p->ndst[p->nnum++] = num_dst(&p->s, c);
-	}
-	/* pad with copies of the last: the same value stored twice */
-	while (p->nnum % 4 != 0) {
-		p->nfield[p->nnum] = p->nfield[p->nnum - 1];
-		p->ndst[p->nnum] = p->ndst[p->nnum - 1];
-		p->nnum++;
+	/* a lane not delivered reads field 0, then its value as reset */
+	p->ngrp = 0;
+	for (k = 0; k < NLANE; k++) {
+		c = k < sizeof numcols / sizeof numcols[0] ? numcols[k] : -1;
+		if (c >= 0 && p->uidx[c] >= 0) {
+			p->nfield[k] = p->uidx[c];
+			p->nlive[k] = -1;
+			p->ndef[k] = 0;
+			p->ngrp |= 1U << (k / 4);
+		} else {
+			p->nfield[k] = 0;
+			p->nlive[k] = 0;
+			p->ndef[k] = c >= 0 ? *lane(&p->s, (int)k) : 0;
+		}
 	}
 }
 
@@ -951,14 +1005,15 @@ bad(struct jmx_jtl *p, const char *fmt, ...)
 
 /*
  * The quoted field [a, z) (a at its opening '"') with the quoting undone,
- * into *sp: in place when no quote is doubled, else copied to the scratch
- * at p->escw, which record() made as big as the record.  A quote inside a
- * field that does not start with one is not looked at: it is kept.
+ * into *sp: in place when the record has no other quote (nq, its number
+ * of quotes, is 2), else copied to the scratch at p->escw, which record()
+ * made as big as the record.  A quote inside a field that does not start
+ * with one is not looked at: it is kept.
  * Returns 0, or -1 for text after the closing quote.
  */
 static int
 unquote_field(struct jmx_jtl *p, const char *a, const char *z,
-    struct jmx_span *sp)
+    struct jmx_span *sp, int nq)
 {
 	const char *c;
 	char *w;
@@ -967,13 +1022,39 @@ unquote_field(struct jmx_jtl *p, const char *a, const char *z,
 		return -1;
 	a++;
 	z--;
-	if (memchr(a, '"', (size_t)(z - a)) == NULL) {
+	if (nq == 2) {
 		sp->p = a;
 		sp->len = (size_t)(z - a);
 		return 0;
 	}
 	w = p->escw;
 	for (c = a; c < z; c++) {
+#ifdef SWAR_DIGITS
+		/*
+		 * Eight bytes at a time while they can be read: copied
+		 * whole, then kept up to the first quote (Mycroft's
+		 * zero-byte test, exact for the first).
+		 */
+		while (p->lim - c >= 8) {
+			uint64_t x, m;
+			size_t k;
+
+			memcpy(&x, c, 8);
+			memcpy(w, &x, 8);
+			x ^= 0x2222222222222222ULL;
+			m = (x - 0x0101010101010101ULL) & ~x &
+			    0x8080808080808080ULL;
+			k = m != 0 ? (size_t)ctz64(m) / 8 : 8;
+			if (k > (size_t)(z - c))
+				k = (size_t)(z - c);
+			w += k;
+			c += k;
+			if (k < 8)
+				break;
+		}
+		if (c == z)
+			break;
+#endif
 		if (*c == '"' && (++c == z || *c != '"'))
 			return -1;
 		*w++ = *c;
@@ -995,7 +1076,7 @@ field_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
 	sp->p = s + e[i - 1] + 1;
 	sp->len = (size_t)(e[i] - e[i - 1] - 1);
 	if (hasq && sp->len > 0 && sp->p[0] == '"' &&
-	    unquote_field(p, sp->p, sp->p + sp->len, sp) != 0)
+	    unquote_field(p, sp->p, sp->p + sp->len, sp, hasq) != 0)
 		return bad(p, "field %d: text after a closing quote", i + 1);
 	return REC_OK;
 }
@@ -1076,55 +1157,98 @@ get_success(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
 
 #ifdef HAVE_AVX2
 /*
- * The number columns of the record at s (p->nfield, p->ndst), four at a
+ * The number columns of the record at s (p->nfield ...), four at a
  * time: per field the 8 bytes before its end, those before its start
  * made '0', checked to be digits and combined pairwise (Lemire's eight
- * digits, on four lanes).  0 when each field had 1 to 8 digits, else -1:
- * then the caller reads them one by one, for the same results and the
- * same first error.  Needs 8 bytes before each field end: e[-1] >= 7.
+ * digits, on four lanes), stored in one go in the sample, with the lanes
+ * not delivered set to their constant.  Needs 8 bytes before each field
+ * end: e[-1] >= 7.  Group k / 4; the result's bad lanes are not zero.
  */
-__attribute__((target("avx2"))) static inline int
+__attribute__((target("avx2"))) static ALWAYS_INLINE __m256i
+num_group(struct jmx_jtl *p, const char *s, const int64_t *e, const int k)
+{
+	const struct numk *c = &p->numk;
+#define K(f)	_mm256_loadu_si256((const void *)c->f)
+	__m256i ix, end, len, x, live, bad;
+
+	ix = _mm256_loadu_si256((const void *)(p->nfield + k));
+	end = _mm256_i64gather_epi64((const long long *)e, ix, 8);
+	len = _mm256_sub_epi64(end, _mm256_i64gather_epi64(
+	    (const long long *)(e - 1), ix, 8));
+	len = _mm256_add_epi64(len, K(ones));
+	/* 1 to 8 digits: len - 1 in 0..7 */
+	bad = _mm256_and_si256(_mm256_add_epi64(len, K(ones)), K(cbig));
+	x = _mm256_i64gather_epi64((const long long *)s,
+	    _mm256_add_epi64(end, K(cm8)), 1);
+	/* digits as 0..9, the bytes before the field 0 */
+	x = _mm256_and_si256(_mm256_sub_epi8(x, K(c0)), _mm256_sllv_epi64(
+	    K(ones), _mm256_sub_epi64(K(c64), _mm256_slli_epi64(len, 3))));
+	bad = _mm256_or_si256(bad, _mm256_subs_epu8(x, K(c9)));
+	x = _mm256_maddubs_epi16(x, K(c10));
+	x = _mm256_madd_epi16(x, K(c100));
+	x = _mm256_add_epi64(_mm256_mul_epu32(x, K(c10000q)),
+	    _mm256_srli_epi64(x, 32));
+	live = _mm256_loadu_si256((const void *)(p->nlive + k));
+	x = _mm256_blendv_epi8(_mm256_loadu_si256((const void *)
+	    (p->ndef + k)), x, live);
+	/* stored before the check: if bad, all are read again */
+	if (k < 8)
+		_mm256_storeu_si256((void *)lane(&p->s, k), x);
+	else
+		_mm_storeu_si128((void *)lane(&p->s, k),
+		    _mm256_castsi256_si128(x));
+	return _mm256_and_si256(bad, live);
+#undef K
+}
+
+/*
+ * The groups of number columns with a lane delivered, and the timeStamp.
+ * NUMS_BAD unless each number field had 1 to 8 digits, NUMS_TS unless
+ * the timeStamp was read: deliver() then reads them one by one, for the
+ * same results and the same first error.
+ */
+__attribute__((target("avx2"))) static ALWAYS_INLINE int
 nums_avx2(struct jmx_jtl *p, const char *s, const int64_t *e)
 {
-	const __m256i k0 = _mm256_set1_epi8('0'), k9 = _mm256_set1_epi8(9);
-	const __m256i k10 = _mm256_set1_epi16(0x010A);	/* 10, 1 */
-	const __m256i k100 = _mm256_set1_epi32(0x00010064);	/* 100, 1 */
-	const __m256i k10000 = _mm256_set1_epi64x(10000);
-	const __m256i k64 = _mm256_set1_epi64x(64), k8 = _mm256_set1_epi64x(-8);
-	const __m256i kbig = _mm256_set1_epi64x(~7LL);
-	const __m256i ones = _mm256_set1_epi64x(-1);
-	__m256i ix, end, len, x, keep, bad = _mm256_setzero_si256();
-	__m128i lo, hi;
-	int k;
+	const struct numk *c = &p->numk;
+	__m256i bad = _mm256_setzero_si256();
+	__m128i x;
+	const char *fp;
+	uint64_t k;
+	int i, r;
 
-	for (k = 0; k < p->nnum; k += 4) {
-		ix = _mm256_loadu_si256((const void *)(p->nfield + k));
-		end = _mm256_i64gather_epi64((const long long *)e, ix, 8);
-		len = _mm256_sub_epi64(end, _mm256_i64gather_epi64(
-		    (const long long *)(e - 1), ix, 8));
-		len = _mm256_add_epi64(len, ones);
-		/* 1 to 8 digits: len - 1 in 0..7 */
-		bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_add_epi64(
-		    len, ones), kbig));
-		x = _mm256_i64gather_epi64((const long long *)s,
-		    _mm256_add_epi64(end, k8), 1);
-		keep = _mm256_sllv_epi64(ones, _mm256_sub_epi64(k64,
-		    _mm256_slli_epi64(len, 3)));
-		x = _mm256_sub_epi8(_mm256_blendv_epi8(k0, x, keep), k0);
-		bad = _mm256_or_si256(bad, _mm256_subs_epu8(x, k9));
-		x = _mm256_maddubs_epi16(x, k10);
-		x = _mm256_madd_epi16(x, k100);
-		x = _mm256_add_epi64(_mm256_mul_epu32(x, k10000),
-		    _mm256_srli_epi64(x, 32));
-		/* stored before the check: if bad, all are read again */
-		lo = _mm256_castsi256_si128(x);
-		hi = _mm256_extracti128_si256(x, 1);
-		*p->ndst[k] = _mm_cvtsi128_si64(lo);
-		*p->ndst[k + 1] = _mm_extract_epi64(lo, 1);
-		*p->ndst[k + 2] = _mm_cvtsi128_si64(hi);
-		*p->ndst[k + 3] = _mm_extract_epi64(hi, 1);
-	}
-	return _mm256_testz_si256(bad, bad) ? 0 : -1;
+	if (p->ngrp & 1)
+		bad = num_group(p, s, e, 0);
+	if (p->ngrp & 2)
+		bad = _mm256_or_si256(bad, num_group(p, s, e, 4));
+	if (p->ngrp & 4)
+		bad = _mm256_or_si256(bad, num_group(p, s, e, 8));
+	r = _mm256_testz_si256(bad, bad) ? 0 : NUMS_BAD;
+	if (!(p->use & JMX_JTL_TIMESTAMP))
+		return r;
+	/*
+	 * The timeStamp as deliver() reads it, 13 digits whose first 5
+	 * are p->ts_key, but the last 8 on one lane: as digits 0..9, then
+	 * combined by pairs, quads, and the two halves.
+	 */
+	i = p->uidx[C_TS];
+	fp = s + e[i - 1] + 1;
+	if (e[i] - e[i - 1] != 14)
+		return r | NUMS_TS;
+	memcpy(&k, fp, 8);
+	if ((k & 0xFFFFFFFFFFULL) != p->ts_key)
+		return r | NUMS_TS;
+	x = _mm_sub_epi8(_mm_loadl_epi64((const void *)(fp + 5)),
+	    _mm_loadu_si128((const void *)c->c0));
+	if (_mm_cvtsi128_si64(_mm_subs_epu8(x,
+	    _mm_loadu_si128((const void *)c->c9))) != 0)
+		return r | NUMS_TS;
+	x = _mm_maddubs_epi16(x, _mm_loadu_si128((const void *)c->c10));
+	x = _mm_madd_epi16(x, _mm_loadu_si128((const void *)c->c100));
+	x = _mm_packus_epi32(x, x);
+	x = _mm_madd_epi16(x, _mm_loadu_si128((const void *)c->c10000));
+	p->s.ts = p->ts_hi + _mm_cvtsi128_si32(x);
+	return r;
 }
 #endif
 
@@ -1149,12 +1273,12 @@ check_quotes(struct jmx_jtl *p, const char *s, const int64_t *e)
  * s + e[i - 1] + 1 .. s + e[i], and hand it over.  Only the columns in
  * p->use are touched; plan() left the others as absent.  Quoting is
  * undone only where a field starts with a quote in a record that has one
- * (hasq); numbers take the fast way first, and only what it refuses
- * (quoted, empty, bad) goes the slow way.
+ * (hasq: its number of quotes); numbers take the fast way first, and only
+ * what it refuses (quoted, empty, bad) goes the slow way.
  */
 static ALWAYS_INLINE int
 deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
-    const int hasq, const int avx2, struct jmx_err *err)
+    const int hasq, const nums_fn nums, struct jmx_err *err)
 {
 	/* restrict: stores to the sample do not change fields or columns */
 	const int *restrict ix = p->uidx;
@@ -1162,7 +1286,7 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 	struct jmx_sample *sm = &p->s;
 	const uint32_t use = p->use;
 	size_t fl;
-	int i, r;
+	int i, r, fast = NUMS_BAD | NUMS_TS;
 
 #define AT(c) do {							\
 	i = ix[c];							\
@@ -1175,7 +1299,7 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 		(dst).p = fp;						\
 		(dst).len = fl;						\
 		if (hasq && fl > 0 && *fp == '"' &&			\
-		    unquote_field(p, fp, fp + fl, &(dst)) != 0)		\
+		    unquote_field(p, fp, fp + fl, &(dst), hasq) != 0)	\
 			return bad(p, "field %d: text after a closing "	\
 			    "quote", i + 1);				\
 	}								\
@@ -1189,7 +1313,10 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 	}								\
 } while (0)
 
-	if (use & JMX_JTL_TIMESTAMP) {
+	/* the fast way first, then one field at a time what it did not read */
+	if (nums != NULL && e[-1] >= 7)
+		fast = nums(p, s, e);
+	if ((use & JMX_JTL_TIMESTAMP) && (fast & NUMS_TS)) {
 		AT(C_TS);
 #ifdef SWAR_DIGITS
 		/*
@@ -1219,14 +1346,11 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 #ifdef SWAR_DIGITS
 ts_done:
 #endif
-#ifdef HAVE_AVX2
-	if (avx2 && p->nnum > 0 && e[-1] >= 7 && nums_avx2(p, s, e) == 0) {
+	if (!(fast & NUMS_BAD)) {
 		if ((use & JMX_JTL_SUCCESS) && (r = get_success(p, s, e,
 		    ix[C_SUCCESS], hasq)) != REC_OK)
 			return r;
-	} else
-#endif
-	{
+	} else {
 		/* one by one, in this order for the first error */
 		NUM(C_ELAPSED, sm->elapsed);
 		if ((use & JMX_JTL_SUCCESS) && (r = get_success(p, s, e,
@@ -1266,15 +1390,16 @@ ts_done:
 		r = p->var_idx[i];
 		p->var_values[i].p = s + e[r - 1] + 1;
 		p->var_values[i].len = (size_t)(e[r] - e[r - 1] - 1);
-		if (hasq && field_slow(p, s, e, r, 1, &p->var_values[i]) !=
+		if (hasq && field_slow(p, s, e, r, hasq, &p->var_values[i]) !=
 		    REC_OK)
 			return REC_BAD;
 	}
 	sm->line = p->line + 1;
 	sm->offset = p->offset;
-	if (p->cb != NULL &&
-	    (p->cbrc = p->cb(sm, p->arg, err)) != JMX_OK)
+	if ((r = p->cb(sm, p->arg, err)) != JMX_OK) {
+		p->cbrc = r;
 		return REC_STOP;
+	}
 	return REC_OK;
 #undef AT
 #undef SPAN
@@ -1305,37 +1430,45 @@ tz64(uint64_t m, const int bmi)
 
 /*
  * Store base + the index of each set bit of m at ep, ascending; returns
- * the new end.  Four per turn with no branch per field: the stores past
- * the last bit (at most 3) land in the slack of p->pos.
+ * the new end.  With no branch per field: the first 8 always (a block of
+ * ~130-byte records has 8 or 9), then two per turn; the stores past the
+ * last bit (at most 7) land in the slack of p->pos.
  */
+#define PUT_END(k) do {							\
+	ep[k] = base + (int64_t)tz64(m, bmi);				\
+	m &= m - 1;							\
+} while (0)
+
 static ALWAYS_INLINE int64_t *
 put_ends(int64_t *ep, int64_t base, uint64_t m, const int bmi)
 {
 	int64_t *end = ep + popcount64(m);
 
-	while (ep < end) {
-		ep[0] = base + (int64_t)tz64(m, bmi);
-		m &= m - 1;
-		ep[1] = base + (int64_t)tz64(m, bmi);
-		m &= m - 1;
-		ep[2] = base + (int64_t)tz64(m, bmi);
-		m &= m - 1;
-		ep[3] = base + (int64_t)tz64(m, bmi);
-		m &= m - 1;
-		ep += 4;
+	PUT_END(0);
+	PUT_END(1);
+	PUT_END(2);
+	PUT_END(3);
+	PUT_END(4);
+	PUT_END(5);
+	PUT_END(6);
+	PUT_END(7);
+	for (ep += 8; ep < end; ep += 2) {
+		PUT_END(0);
+		PUT_END(1);
 	}
 	return end;
 }
+#undef PUT_END
 
 /*
  * One record of buf: its n fields end at buf + e[i] (the last at its LF,
  * or at the end of input), e[-1] is the end of the one before; nx more
- * fields were not stored; hasq if it may hold quotes.  Delivers it and
- * accounts for it.
+ * fields were not stored; it holds nq quotes and, inside quotes, nlf
+ * LFs.  Delivers it and accounts for it.
  */
 static ALWAYS_INLINE int
 record(struct jmx_jtl *p, const char *buf, int64_t *e, int n, int nx,
-    int hasq, struct jmx_err *err, const int avx2)
+    int nq, int nlf, struct jmx_err *err, const nums_fn nums)
 {
 	const char *s = buf + e[-1] + 1, *nl = buf + e[n - 1];
 	int64_t last = e[n - 1];
@@ -1351,16 +1484,16 @@ record(struct jmx_jtl *p, const char *buf, int64_t *e, int n, int nx,
 	/* a CR before the LF is no part of the last field */
 	if (last - e[n - 2] > 1 && nl[-1] == '\r')
 		e[n - 1]--;
-	lines = hasq ? count_lf(s, s + len) : nl < p->lim;
+	lines = (uint64_t)nlf + (nl < p->lim);
 	if (n + nx != p->ncols)
 		r = bad(p, "%d fields, the header has %d", n + nx, p->ncols);
-	else if (hasq) {
+	else if (nq != 0) {
 		esc_reserve(p, len);
 		p->escw = p->esc;
-		if ((r = deliver(p, buf, e, 1, avx2, err)) == REC_BAD)
+		if ((r = deliver(p, buf, e, nq, nums, err)) == REC_BAD)
 			check_quotes(p, buf, e);
 	} else
-		r = deliver(p, buf, e, 0, avx2, err);
+		r = deliver(p, buf, e, 0, nums, err);
 	e[n - 1] = last;	/* the next record starts after it */
 	if (r == REC_STOP)
 		return r;
@@ -1401,14 +1534,14 @@ pos_compact(struct jmx_jtl *p, int64_t **ep, int64_t *e)
  */
 static ALWAYS_INLINE enum jmx_code
 run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
-    size_t *used, struct jmx_err *err, const int avx2)
+    size_t *used, struct jmx_err *err, const int avx2, const nums_fn nums)
 {
-	const char *s = buf, *end = buf + len, *nl, *next, *b, *src;
+	const char *s = buf, *end = buf + len, *nl, *next, *b, *src, *fast;
 	char tmp[64];
 	struct masks m;
-	uint64_t carry = 0, inq, st, lf, below, qr, hasq = 0;
-	int64_t *e, *ep, *bs;
-	int q, n, nx = 0, r;
+	uint64_t carry = 0, inq, st, lf, below, qr, ql, x;
+	int64_t *e, *ep, *bs, k;
+	int q, n, nx = 0, r, nq = 0, nlf = 0;
 
 	p->lim = end;
 	p->run_q = 0;
@@ -1457,15 +1590,25 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 
 	e = ep = p->pos + 1;
 	e[-1] = s - buf - 1;
-	for (b = s; b < end; b += 64) {
+	for (b = s, fast = s; b < end; b += 64) {
 		src = b;
-		if (end - b < 64) {
-			memset(tmp, 0, sizeof tmp);
-			memcpy(tmp, b, (size_t)(end - b));
-			src = tmp;
+		if (b >= fast) {
+			/*
+			 * Blocks before fast are whole and their field ends
+			 * fit in p->pos: one test per block instead of two.
+			 */
+			if (p->pos_end - ep < 64 + 8)
+				e = pos_compact(p, &ep, e);
+			k = (end - b) / 64;
+			if (k > (p->pos_end - ep - 8) / 64)
+				k = (p->pos_end - ep - 8) / 64;
+			fast = b + 64 * k;
+			if (k == 0) {
+				memset(tmp, 0, sizeof tmp);
+				memcpy(tmp, b, (size_t)(end - b));
+				src = tmp;
+			}
 		}
-		if (p->pos_end - ep < 64 + 4)
-			e = pos_compact(p, &ep, e);
 #ifdef HAVE_AVX2
 		if (avx2)
 			block_masks_avx2(src, p->delim, &m);
@@ -1477,16 +1620,31 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 		st = (m.d | m.n) & ~inq;
 		lf = m.n & ~inq;
 		qr = m.q;
+		ql = m.n & inq;		/* LFs inside quotes */
 		bs = ep;
 		ep = put_ends(ep, b - buf, st, avx2);
+		if (lf == 0 && ep - e > p->ncols) {
+			/*
+			 * Too many fields: count them, keep no more.  Only
+			 * here: after a record end, at most 64 are kept.
+			 */
+			nx += (int)(ep - e) - p->ncols;
+			ep = e + p->ncols;
+		}
 		for (; lf != 0; lf &= lf - 1) {
 			/* a record ends at the LF of bit lf & -lf */
 			below = lf ^ (lf - 1);
 			n = (int)(bs + popcount64(st & below) - e);
-			hasq |= qr & below;
-			qr &= ~below;
-			r = record(p, buf, e, n, nx, hasq != 0, err, avx2);
-			hasq = 0;
+			if ((qr | ql) != 0) {
+				x = qr & below;
+				nq += popcount64(x);
+				qr ^= x;
+				x = ql & below;
+				nlf += popcount64(x);
+				ql ^= x;
+			}
+			r = record(p, buf, e, n, nx, nq, nlf, err, nums);
+			nq = nlf = 0;
 			nx = 0;
 			if (r == REC_STOP) {
 				s = buf + e[-1] + 1;
@@ -1498,11 +1656,9 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 				goto bad;
 			}
 		}
-		hasq |= qr;
-		if (ep - e > p->ncols) {
-			/* too many fields: count them, keep no more */
-			nx += (int)(ep - e) - p->ncols;
-			ep = e + p->ncols;
+		if ((qr | ql) != 0) {
+			nq += popcount64(qr);
+			nlf += popcount64(ql);
 		}
 	}
 	s = buf + e[-1] + 1;
@@ -1523,8 +1679,7 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 			goto bad;
 		}
 		*ep++ = end - buf;
-		r = record(p, buf, e, (int)(ep - e), nx, hasq != 0, err,
-		    avx2);
+		r = record(p, buf, e, (int)(ep - e), nx, nq, nlf, err, nums);
 		if (r == REC_STOP)
 			goto stop;
 		s = end;
@@ -1560,7 +1715,7 @@ static enum jmx_code
 run_plain(struct jmx_jtl *p, const char *buf, size_t len, int eof,
     size_t *used, struct jmx_err *err)
 {
-	return run_body(p, buf, len, eof, used, err, 0);
+	return run_body(p, buf, len, eof, used, err, 0, NULL);
 }
 
 #ifdef HAVE_AVX2
@@ -1572,7 +1727,7 @@ __attribute__((target("avx2,bmi,popcnt"))) static enum jmx_code
 run_avx2(struct jmx_jtl *p, const char *buf, size_t len, int eof,
     size_t *used, struct jmx_err *err)
 {
-	return run_body(p, buf, len, eof, used, err, 1);
+	return run_body(p, buf, len, eof, used, err, 1, nums_avx2);
 }
 #endif
 

@@ -80,27 +80,31 @@ struct jmx_span {
  */
 struct jmx_sample {
 	int64_t		 ts;		/* timeStamp: start, ms */
+	/*
+	 * The number columns, contiguous and in this order: the parser
+	 * stores them four at a time, jmx_agg_add() sums them so.
+	 */
 	int64_t		 elapsed;	/* elapsed, ms */
+	int64_t		 latency;	/* Latency: to first byte, ms */
+	int64_t		 connect;	/* Connect, ms */
+	int64_t		 bytes;		/* received */
+	int64_t		 sent_bytes;
+	int64_t		 grp_threads;	/* active in this group */
+	int64_t		 all_threads;	/* active in all groups */
+	int64_t		 idle;		/* IdleTime, ms */
+	int64_t		 sample_count;	/* SampleCount */
+	int64_t		 error_count;	/* ErrorCount */
+	int		 success;	/* success: 1 true, 0 false */
 	struct jmx_span	 label;
 	struct jmx_span	 response_code;
 	struct jmx_span	 response_message;
 	struct jmx_span	 thread_name;
 	struct jmx_span	 data_type;
-	int		 success;	/* success: 1 true, 0 false */
 	struct jmx_span	 failure_message;
-	int64_t		 bytes;		/* received */
-	int64_t		 sent_bytes;
-	int64_t		 grp_threads;	/* active in this group */
-	int64_t		 all_threads;	/* active in all groups */
 	struct jmx_span	 url;
 	struct jmx_span	 filename;
-	int64_t		 latency;	/* Latency: to first byte, ms */
 	struct jmx_span	 encoding;
-	int64_t		 sample_count;	/* SampleCount */
-	int64_t		 error_count;	/* ErrorCount */
 	struct jmx_span	 hostname;
-	int64_t		 idle;		/* IdleTime, ms */
-	int64_t		 connect;	/* Connect, ms */
 	int		 nvars;		/* sample_variables */
 	const struct jmx_span *var_names;	/* header names, unquoted */
 	const struct jmx_span *var_values;

@@ -8,10 +8,11 @@
  * went to and the milliseconds of its second, which are the right ones
  * for most samples (samples of a label arrive roughly in time order), so
  * a sample is placed without a division; only on a miss is the (second,
- * label, slot) hash consulted.  The slow ways are kept out of line so
- * that the common one needs few registers.  Buckets live in one array, the
- * hash and the per-label cache hold indices into it, and histograms of
- * cleared buckets are kept for reuse.
+ * label, slot) hash consulted.  That bucket is kept in the label's memo
+ * entry, one cache line with what recognises the label.  The slow ways
+ * are kept out of line so that the common one needs few registers.
+ * Buckets live in one array, the hash holds indices into it, and
+ * histograms of cleared buckets are kept for reuse.
  */
 #include <math.h>
 #include <stdio.h>
@@ -41,22 +42,21 @@ struct ltab {
 	size_t		 scap;		/* power of two */
 };
 
-/*
- * The bucket a label last used: its second as the ms it starts at, so
- * that a sample's start is checked against it without a division.
- */
-struct lcache {
-	int64_t		 from;		/* second * 1000 */
-	int64_t		 slot;		/* NOSLOT: none */
-	uint32_t	 idx;
-};
-
 #define NOSLOT		INT64_MIN	/* no int slot is this */
 
-/* A memo entry: a label's length + 1 (0: empty), label_words() and id. */
+/*
+ * A memo entry: a label's length + 1 (0: empty), label_words() and id;
+ * and the bucket the label last used, with its second as the ms it
+ * starts at, so that a sample's start is checked against it without a
+ * division.  64 bytes on LP64: one cache line.
+ */
 struct lmemo {
 	uint64_t	 w[3];
 	size_t		 len1;
+	int64_t		 from;		/* second * 1000 */
+	int64_t		 slot;		/* NOSLOT: no bucket */
+	struct jmx_bucket *b;		/* &a->b[idx] */
+	uint32_t	 idx;
 	uint32_t	 id;
 };
 
@@ -65,8 +65,6 @@ struct lmemo {
 struct jmx_agg {
 	struct ltab	  labels;
 	struct lmemo	  memo[1 << MEMO_BITS];
-	struct lcache	 *cache;	/* per label id */
-	uint32_t	  ccap;
 	struct jmx_bucket *b;		/* buckets in creation order */
 	uint32_t	  nb;
 	uint32_t	  bcap;
@@ -236,22 +234,8 @@ jmx_agg_free(struct jmx_agg *a)
 	free(a->pool);
 	free(a->b);
 	free(a->bslot);
-	free(a->cache);
 	ltab_free(&a->labels);
 	free(a);
-}
-
-/* Make room in the per-label cache for a new label id. */
-static void
-cache_grow(struct jmx_agg *a, uint32_t id)
-{
-	uint32_t i = a->ccap;
-
-	while (a->ccap <= id)
-		a->ccap = a->ccap == 0 ? 16 : a->ccap * 2;
-	a->cache = xreallocarray(a->cache, a->ccap, sizeof *a->cache);
-	for (; i < a->ccap; i++)
-		a->cache[i].slot = NOSLOT;
 }
 
 /*
@@ -283,46 +267,46 @@ label_words(const char *p, size_t n, uint64_t w[3])
 		w[0] |= (uint64_t)u[i] << (8 * i);
 }
 
-/* intern() when the memo does not know the label: by hash. */
-static __attribute__((noinline)) uint32_t
-intern_miss(struct jmx_agg *a, const char *p, size_t n, struct lmemo *m,
-    const uint64_t w[3])
+/*
+ * memo_of() when the memo does not know the label: by hash.  The words
+ * are made again, so that the common way keeps them in registers.
+ */
+static __attribute__((noinline)) void
+intern_miss(struct jmx_agg *a, const char *p, size_t n, struct lmemo *m)
 {
 	uint32_t id;
 
 	id = ltab_intern(&a->labels, p, n);
-	if (id >= a->ccap)
-		cache_grow(a, id);
-	memcpy(m->w, w, sizeof m->w);
+	label_words(p, n, m->w);
 	m->len1 = n + 1;
 	m->id = id;
-	return id;
+	m->slot = NOSLOT;		/* the bucket was another label's */
 }
 
 /*
- * The id of label p (n bytes), through the memo: equal length and words
- * prove equality up to 24 bytes, longer labels are compared to the
- * interned name.  On a miss, intern by hash and remember it.
+ * The memo entry of label p (n bytes): equal length and words prove
+ * equality up to 24 bytes, longer labels are compared to the interned
+ * name.  On a miss, intern by hash and remember it there.
  */
-static inline __attribute__((always_inline)) uint32_t
-intern(struct jmx_agg *a, const char *p, size_t n)
+static inline __attribute__((always_inline)) struct lmemo *
+memo_of(struct jmx_agg *a, const char *p, size_t n)
 {
 	struct lmemo *m;
 	uint64_t w[3];
 
 	label_words(p, n, w);
 	m = &a->memo[((w[0] ^ (w[2] << 7) ^ n) * MIX) >> (64 - MEMO_BITS)];
-	if (m->len1 == n + 1 && m->w[0] == w[0] && m->w[1] == w[1] &&
+	if (!(m->len1 == n + 1 && m->w[0] == w[0] && m->w[1] == w[1] &&
 	    m->w[2] == w[2] &&
-	    (n <= 24 || same_bytes(a->labels.v[m->id].name, p, n)))
-		return m->id;
-	return intern_miss(a, p, n, m, w);
+	    (n <= 24 || same_bytes(a->labels.v[m->id].name, p, n))))
+		intern_miss(a, p, n, m);
+	return m;
 }
 
 uint32_t
 jmx_agg_intern(struct jmx_agg *a, const char *p, size_t n)
 {
-	return intern(a, p, n);
+	return memo_of(a, p, n)->id;
 }
 
 const char *
@@ -378,7 +362,7 @@ static uint32_t
 bucket_get(struct jmx_agg *a, int64_t sec, uint32_t label, int slot)
 {
 	struct jmx_bucket *b;
-	size_t j, mask;
+	size_t j = 0, mask;
 	uint32_t i;
 
 	if (a->bscap != 0) {
@@ -394,40 +378,39 @@ bucket_get(struct jmx_agg *a, int64_t sec, uint32_t label, int slot)
 	if (a->nb == a->bcap) {
 		a->bcap = a->bcap == 0 ? 64 : a->bcap * 2;
 		a->b = xreallocarray(a->b, a->bcap, sizeof *a->b);
+		for (i = 0; i < 1 << MEMO_BITS; i++)	/* they moved */
+			a->memo[i].b = &a->b[a->memo[i].idx];
 	}
 	b = &a->b[a->nb];
-	memset(b, 0, sizeof *b);
-	b->second = sec;
-	b->label = label;
-	b->slot = slot;
-	b->elapsed_min = INT64_MAX;
-	b->elapsed_max = INT64_MIN;
-	b->first_start = INT64_MAX;
-	b->last_end = INT64_MIN;
-	b->hist = a->npool > 0 ? a->pool[--a->npool] : jmx_hist_new();
+	*b = (struct jmx_bucket){
+		.second = sec,
+		.label = label,
+		.slot = slot,
+		.elapsed_min = INT64_MAX,
+		.elapsed_max = INT64_MIN,
+		.first_start = INT64_MAX,
+		.last_end = INT64_MIN,
+		.hist = a->npool > 0 ? a->pool[--a->npool] : jmx_hist_new()
+	};
 	a->nb++;
+	/* the probe above ended at the free slot it goes to */
 	if ((size_t)a->nb * 2 > a->bscap)
 		bslot_rehash(a);
-	else {
-		mask = a->bscap - 1;
-		for (j = bkey(sec, label, slot) & mask; a->bslot[j] != 0;
-		    j = (j + 1) & mask)
-			;
+	else
 		a->bslot[j] = a->nb;
-	}
 	return a->nb - 1;
 }
 
 /* bucket_of() when the label's last bucket is not the sample's. */
 static __attribute__((noinline)) void
-bucket_miss(struct jmx_agg *a, struct lcache *c, uint32_t id, int slot,
-    int64_t start)
+bucket_miss(struct jmx_agg *a, struct lmemo *m, int slot, int64_t start)
 {
 	int64_t sec = start >= 0 ? start / 1000 : -((999 - start) / 1000);
 
-	c->idx = bucket_get(a, sec, id, slot);
-	c->from = sec * 1000;
-	c->slot = slot;
+	m->idx = bucket_get(a, sec, m->id, slot);
+	m->b = &a->b[m->idx];
+	m->from = sec * 1000;
+	m->slot = slot;
 }
 
 /* The sample's bucket, cached per label; start is its corrected start. */
@@ -435,22 +418,34 @@ static inline __attribute__((always_inline)) struct jmx_bucket *
 bucket_of(struct jmx_agg *a, const struct jmx_sample *s, int slot,
     int64_t start)
 {
-	struct lcache *c;
-	uint32_t id;
+	struct lmemo *m;
 
-	id = intern(a, s->label.p, s->label.len);
-	c = &a->cache[id];
+	m = memo_of(a, s->label.p, s->label.len);
 	/* in the same second as the label's last sample: no division */
-	if ((uint64_t)start - (uint64_t)c->from >= 1000 || c->slot != slot)
-		bucket_miss(a, c, id, slot, start);	/* may move a->b */
-	return &a->b[c->idx];
+	if ((uint64_t)start - (uint64_t)m->from >= 1000 || m->slot != slot)
+		bucket_miss(a, m, slot, start);
+	return m->b;
 }
 
-/* The failed part of a sample, el ms each, to the bucket's err_hist. */
+/*
+ * The counts of a sample that is not one success: SampleCount n (less
+ * than 1 counts as 1), its elapsed / n into the histogram n times, and
+ * the failed part, el ms each, also into the bucket's err_hist.
+ */
 static __attribute__((noinline)) void
-add_errors(struct jmx_agg *a, struct jmx_bucket *b, int64_t el,
-    uint64_t errors, uint64_t n)
+add_counts(struct jmx_agg *a, struct jmx_bucket *b, int64_t el,
+    int64_t sample_count, int64_t error_count)
 {
+	uint64_t n = sample_count > 1 ? (uint64_t)sample_count : 1;
+	uint64_t errors;
+
+	b->count += n;
+	if (n > 1)
+		el /= (int64_t)n;
+	jmx_hist_add(b->hist, el, n);
+	if (error_count <= 0)
+		return;
+	errors = (uint64_t)error_count;
 	b->errors += errors;
 	if (b->err_hist == NULL)
 		b->err_hist = a->npool > 0 ? a->pool[--a->npool] :
@@ -463,11 +458,8 @@ add(struct jmx_agg *a, const struct jmx_sample *s, int slot, int64_t off)
 {
 	struct jmx_bucket *b;
 	int64_t start = s->ts - off, end, el = s->elapsed;
-	uint64_t n;
 
 	b = bucket_of(a, s, slot, start);
-	n = s->sample_count > 1 ? (uint64_t)s->sample_count : 1;
-	b->count += n;
 	b->elapsed_sum += el;
 	if (el < b->elapsed_min)
 		b->elapsed_min = el;
@@ -486,14 +478,12 @@ add(struct jmx_agg *a, const struct jmx_sample *s, int slot, int64_t off)
 	end = start + el;
 	if (end > b->last_end)
 		b->last_end = end;
-	if (n == 1)
-		jmx_hist_add(b->hist, el, 1);
-	else {
-		el /= (int64_t)n;
-		jmx_hist_add(b->hist, el, n);
-	}
-	if (s->error_count > 0)
-		add_errors(a, b, el, (uint64_t)s->error_count, n);
+	/* most samples: one, a success */
+	if (s->sample_count == 1 && s->error_count == 0) {
+		b->count++;
+		jmx_hist_add1(b->hist, el);
+	} else
+		add_counts(a, b, el, s->sample_count, s->error_count);
 }
 
 void
@@ -542,8 +532,8 @@ jmx_agg_clear(struct jmx_agg *a)
 		memset(a->bslot, 0, a->bscap * sizeof *a->bslot);
 	}
 	a->nb = 0;
-	for (i = 0; i < a->ccap; i++)
-		a->cache[i].slot = NOSLOT;
+	for (i = 0; i < 1 << MEMO_BITS; i++)
+		a->memo[i].slot = NOSLOT;
 }
 
 /* Summaries. */

@@ -77,6 +77,18 @@ collect(const struct jmx_sample *s, void *arg, struct jmx_err *err)
 	return JMX_OK;
 }
 
+/* Only the label, one per line. */
+static enum jmx_code
+collect_label(const struct jmx_sample *s, void *arg, struct jmx_err *err)
+{
+	struct seen *g = arg;
+
+	(void)err;
+	jmx_buf_add(&g->out, s->label.p, s->label.len);
+	jmx_buf_addc(&g->out, '\n');
+	return JMX_OK;
+}
+
 static char *
 slurp(const char *name, size_t *len)
 {
@@ -798,9 +810,11 @@ test_fast_slow(void)
 	    "sentBytes,grpThreads,allThreads,Latency,IdleTime,Connect,"
 	    "SampleCount,ErrorCount\n");
 	for (r = 0; r < 700; r++) {
+		/* epoch ms whose first 5 digits change now and then */
 		k = (int)next_rnd(30);
 		jmx_buf_addf(&csv, k == 0 ? "2024/01/02 03:04:05.%03u" :
-		    k == 1 ? "x%u" : "1700000%06u", next_rnd(1000000));
+		    k == 1 ? "x%u" : k < 5 ? "1699999%06u" : "1700000%06u",
+		    next_rnd(1000000));
 		for (f = 1; f < 13; f++) {
 			jmx_buf_addc(&csv, ',');
 			if (f == 2)
@@ -990,6 +1004,80 @@ test_fields(void)
 	}
 }
 
+/*
+ * Quoted fields are undone in place when the record has no other quote,
+ * else copied eight bytes at a time up to each quote, byte by byte near
+ * the end of the input.  Labels of 0 to 40 bytes with a doubled quote at
+ * every place (or none), alone or with another quoted field, last in the
+ * record or not: whole, in 1-byte pieces and in 7-byte pieces, each must
+ * read as it was written.
+ */
+static void
+test_unquote(void)
+{
+	struct jmx_buf csv = { 0 }, want = { 0 };
+	struct seen g;
+	struct jmx_jtl *p;
+	size_t len, q, i, k, step;
+	int other, last, bad = 0, n = 0;
+
+	for (last = 0; last < 2; last++) {
+		jmx_buf_reset(&csv);
+		jmx_buf_reset(&want);
+		jmx_buf_adds(&csv, last ? "elapsed,responseCode,label\n" :
+		    "elapsed,label,responseCode\n");
+		for (len = 0; len <= 40; len++) {
+			for (q = 0; q <= len; q++) {
+				other = (int)((len + q) % 3 == 0);
+				jmx_buf_addf(&csv, "%zu,", len);
+				if (last)
+					jmx_buf_adds(&csv, other ? "\"2,0\"," :
+					    "200,");
+				jmx_buf_addc(&csv, '"');
+				for (i = 0; i < len; i++) {
+					/* a doubled quote at q, none at len */
+					if (i == q) {
+						jmx_buf_adds(&csv, "\"\"");
+						jmx_buf_addc(&want, '"');
+					} else {
+						jmx_buf_addc(&csv,
+						    (char)('a' + i % 26));
+						jmx_buf_addc(&want,
+						    (char)('a' + i % 26));
+					}
+				}
+				jmx_buf_addc(&csv, '"');
+				if (!last)
+					jmx_buf_adds(&csv, other ? ",\"2,0\"" :
+					    ",200");
+				jmx_buf_addc(&csv, '\n');
+				jmx_buf_addc(&want, '\n');
+			}
+		}
+		jmx_buf_addc(&want, 0);
+		for (step = 0; step < 3; step++) {
+			memset(&g, 0, sizeof g);
+			p = jmx_jtl_new(collect_label, &g);
+			k = step == 0 ? csv.len : step == 1 ? 1 : 7;
+			for (i = 0; i < csv.len; i += k)
+				jmx_jtl_feed(p, csv.data + i, csv.len - i < k ?
+				    csv.len - i : k, NULL);
+			jmx_jtl_finish(p, NULL);
+			jmx_buf_addc(&g.out, 0);
+			bad += strcmp(g.out.data, want.data) != 0 ||
+			    jmx_jtl_bad(p) != 0;
+			n += (int)jmx_jtl_records(p);
+			jmx_jtl_free(p);
+			jmx_buf_free(&g.out);
+			jmx_buf_free(&g.last_fmsg);
+		}
+	}
+	ok(bad == 0 && n == 3 * 2 * 41 * 42 / 2, "unquote: %d quoted labels "
+	    "whole, in 1 and 7-byte pieces, read as written", n);
+	jmx_buf_free(&csv);
+	jmx_buf_free(&want);
+}
+
 int
 main(void)
 {
@@ -1011,5 +1099,6 @@ main(void)
 	test_many();
 	test_odd_records();
 	test_fields();
+	test_unquote();
 	return done_testing();
 }
