@@ -1596,7 +1596,13 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 			/*
 			 * Blocks before fast are whole and their field ends
 			 * fit in p->pos: one test per block instead of two.
+			 * Too many fields (none of the record at e has ended
+			 * before b): count them, keep no more.
 			 */
+			if (ep - e > p->ncols) {
+				nx += (int)(ep - e) - p->ncols;
+				ep = e + p->ncols;
+			}
 			if (p->pos_end - ep < 64 + 8)
 				e = pos_compact(p, &ep, e);
 			k = (end - b) / 64;
@@ -1623,14 +1629,6 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 		ql = m.n & inq;		/* LFs inside quotes */
 		bs = ep;
 		ep = put_ends(ep, b - buf, st, avx2);
-		if (lf == 0 && ep - e > p->ncols) {
-			/*
-			 * Too many fields: count them, keep no more.  Only
-			 * here: after a record end, at most 64 are kept.
-			 */
-			nx += (int)(ep - e) - p->ncols;
-			ep = e + p->ncols;
-		}
 		for (; lf != 0; lf &= lf - 1) {
 			/* a record ends at the LF of bit lf & -lf */
 			below = lf ^ (lf - 1);
