@@ -357,6 +357,9 @@ bslot_rehash(struct jmx_agg *a)
 	}
 }
 
+_Static_assert(sizeof(struct jmx_bucket) == 2 * 8 + 13 * 8 + 2 * sizeof(void *),
+    "a new field of struct jmx_bucket: set it in bucket_get()");
+
 /* Find or make the bucket (sec, label, slot); returns its index. */
 static uint32_t
 bucket_get(struct jmx_agg *a, int64_t sec, uint32_t label, int slot)
@@ -381,17 +384,22 @@ bucket_get(struct jmx_agg *a, int64_t sec, uint32_t label, int slot)
 		for (i = 0; i < 1 << MEMO_BITS; i++)	/* they moved */
 			a->memo[i].b = &a->b[a->memo[i].idx];
 	}
+	/* field by field: gcc clears a literal with rep stos */
 	b = &a->b[a->nb];
-	*b = (struct jmx_bucket){
-		.second = sec,
-		.label = label,
-		.slot = slot,
-		.elapsed_min = INT64_MAX,
-		.elapsed_max = INT64_MIN,
-		.first_start = INT64_MAX,
-		.last_end = INT64_MIN,
-		.hist = a->npool > 0 ? a->pool[--a->npool] : jmx_hist_new()
-	};
+	b->second = sec;
+	b->label = label;
+	b->slot = slot;
+	b->count = b->errors = 0;
+	b->elapsed_sum = 0;
+	b->elapsed_min = INT64_MAX;
+	b->elapsed_max = INT64_MIN;
+	b->latency_sum = b->connect_sum = 0;
+	b->bytes = b->sent_bytes = 0;
+	b->max_grp_threads = b->max_all_threads = 0;
+	b->first_start = INT64_MAX;
+	b->last_end = INT64_MIN;
+	b->hist = a->npool > 0 ? a->pool[--a->npool] : jmx_hist_new();
+	b->err_hist = NULL;
 	a->nb++;
 	/* the probe above ended at the free slot it goes to */
 	if ((size_t)a->nb * 2 > a->bscap)
