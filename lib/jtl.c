@@ -1590,15 +1590,17 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 
 	e = ep = p->pos + 1;
 	e[-1] = s - buf - 1;
-	for (b = s, fast = s; b < end; b += 64) {
+	for (b = s, fast = s;; b += 64) {
 		src = b;
 		if (b >= fast) {
 			/*
-			 * Blocks before fast are whole and their field ends
-			 * fit in p->pos: one test per block instead of two.
-			 * Too many fields (none of the record at e has ended
-			 * before b): count them, keep no more.
+			 * Blocks before fast are whole, their field ends fit
+			 * in p->pos and fast <= end: one test per block for
+			 * the three.  Too many fields (none of the record at
+			 * e has ended before b): count them, keep no more.
 			 */
+			if (b >= end)
+				break;
 			if (ep - e > p->ncols) {
 				nx += (int)(ep - e) - p->ncols;
 				ep = e + p->ncols;
