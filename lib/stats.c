@@ -269,9 +269,10 @@ label_words(const char *p, size_t n, uint64_t w[3])
 
 /*
  * memo_of() when the memo does not know the label: by hash.  The words
- * are made again, so that the common way keeps them in registers.
+ * are made again, so that the common way keeps them in registers, and m
+ * returned, so that it keeps no register for m across the call.
  */
-static __attribute__((noinline)) void
+static __attribute__((noinline)) struct lmemo *
 intern_miss(struct jmx_agg *a, const char *p, size_t n, struct lmemo *m)
 {
 	uint32_t id;
@@ -281,6 +282,7 @@ intern_miss(struct jmx_agg *a, const char *p, size_t n, struct lmemo *m)
 	m->len1 = n + 1;
 	m->id = id;
 	m->slot = NOSLOT;		/* the bucket was another label's */
+	return m;
 }
 
 /*
@@ -299,7 +301,7 @@ memo_of(struct jmx_agg *a, const char *p, size_t n)
 	if (!(m->len1 == n + 1 && m->w[0] == w[0] && m->w[1] == w[1] &&
 	    m->w[2] == w[2] &&
 	    (n <= 24 || same_bytes(a->labels.v[m->id].name, p, n))))
-		intern_miss(a, p, n, m);
+		return intern_miss(a, p, n, m);
 	return m;
 }
 
