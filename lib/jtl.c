@@ -1590,13 +1590,21 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 
 	e = ep = p->pos + 1;
 	e[-1] = s - buf - 1;
-	for (b = s, fast = s; b < end; b += 64) {
+	for (b = s, fast = s;; b += 64) {
 		src = b;
 		if (b >= fast) {
 			/*
-			 * Blocks before fast are whole and their field ends
-			 * fit in p->pos: one test per block instead of two.
+			 * Blocks before fast are whole, their field ends fit
+			 * in p->pos and fast <= end: one test per block for
+			 * the three.  Too many fields (none of the record at
+			 * e has ended before b): count them, keep no more.
 			 */
+			if (b >= end)
+				break;
+			if (ep - e > p->ncols) {
+				nx += (int)(ep - e) - p->ncols;
+				ep = e + p->ncols;
+			}
 			if (p->pos_end - ep < 64 + 8)
 				e = pos_compact(p, &ep, e);
 			k = (end - b) / 64;
@@ -1623,14 +1631,6 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 		ql = m.n & inq;		/* LFs inside quotes */
 		bs = ep;
 		ep = put_ends(ep, b - buf, st, avx2);
-		if (lf == 0 && ep - e > p->ncols) {
-			/*
-			 * Too many fields: count them, keep no more.  Only
-			 * here: after a record end, at most 64 are kept.
-			 */
-			nx += (int)(ep - e) - p->ncols;
-			ep = e + p->ncols;
-		}
 		for (; lf != 0; lf &= lf - 1) {
 			/* a record ends at the LF of bit lf & -lf */
 			below = lf ^ (lf - 1);

@@ -269,9 +269,10 @@ label_words(const char *p, size_t n, uint64_t w[3])
 
 /*
  * memo_of() when the memo does not know the label: by hash.  The words
- * are made again, so that the common way keeps them in registers.
+ * are made again, so that the common way keeps them in registers, and m
+ * returned, so that it keeps no register for m across the call.
  */
-static __attribute__((noinline)) void
+static __attribute__((noinline)) struct lmemo *
 intern_miss(struct jmx_agg *a, const char *p, size_t n, struct lmemo *m)
 {
 	uint32_t id;
@@ -281,6 +282,7 @@ intern_miss(struct jmx_agg *a, const char *p, size_t n, struct lmemo *m)
 	m->len1 = n + 1;
 	m->id = id;
 	m->slot = NOSLOT;		/* the bucket was another label's */
+	return m;
 }
 
 /*
@@ -299,7 +301,7 @@ memo_of(struct jmx_agg *a, const char *p, size_t n)
 	if (!(m->len1 == n + 1 && m->w[0] == w[0] && m->w[1] == w[1] &&
 	    m->w[2] == w[2] &&
 	    (n <= 24 || same_bytes(a->labels.v[m->id].name, p, n))))
-		intern_miss(a, p, n, m);
+		return intern_miss(a, p, n, m);
 	return m;
 }
 
@@ -357,6 +359,9 @@ bslot_rehash(struct jmx_agg *a)
 	}
 }
 
+_Static_assert(sizeof(struct jmx_bucket) == 2 * 8 + 13 * 8 + 2 * sizeof(void *),
+    "a new field of struct jmx_bucket: set it in bucket_get()");
+
 /* Find or make the bucket (sec, label, slot); returns its index. */
 static uint32_t
 bucket_get(struct jmx_agg *a, int64_t sec, uint32_t label, int slot)
@@ -381,17 +386,22 @@ bucket_get(struct jmx_agg *a, int64_t sec, uint32_t label, int slot)
 		for (i = 0; i < 1 << MEMO_BITS; i++)	/* they moved */
 			a->memo[i].b = &a->b[a->memo[i].idx];
 	}
+	/* field by field: gcc clears a literal with rep stos */
 	b = &a->b[a->nb];
-	*b = (struct jmx_bucket){
-		.second = sec,
-		.label = label,
-		.slot = slot,
-		.elapsed_min = INT64_MAX,
-		.elapsed_max = INT64_MIN,
-		.first_start = INT64_MAX,
-		.last_end = INT64_MIN,
-		.hist = a->npool > 0 ? a->pool[--a->npool] : jmx_hist_new()
-	};
+	b->second = sec;
+	b->label = label;
+	b->slot = slot;
+	b->count = b->errors = 0;
+	b->elapsed_sum = 0;
+	b->elapsed_min = INT64_MAX;
+	b->elapsed_max = INT64_MIN;
+	b->latency_sum = b->connect_sum = 0;
+	b->bytes = b->sent_bytes = 0;
+	b->max_grp_threads = b->max_all_threads = 0;
+	b->first_start = INT64_MAX;
+	b->last_end = INT64_MIN;
+	b->hist = a->npool > 0 ? a->pool[--a->npool] : jmx_hist_new();
+	b->err_hist = NULL;
 	a->nb++;
 	/* the probe above ended at the free slot it goes to */
 	if ((size_t)a->nb * 2 > a->bscap)

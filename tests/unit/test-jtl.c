@@ -903,6 +903,51 @@ test_many(void)
 	jmx_buf_free(&csv);
 }
 
+/*
+ * A record of 20001 fields, far more than p->pos has room for: counted
+ * right whole and in pieces, with the records around it parsed, and also
+ * as the last record without its LF.
+ */
+static void
+test_huge_record(void)
+{
+	static const size_t steps[] = { 0, 1, 7, 4099 };
+	struct jmx_buf csv = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_err err;
+	size_t k, i, n;
+	int last, bad;
+
+	for (last = 0; last < 2; last++) {
+		jmx_buf_reset(&csv);
+		jmx_buf_adds(&csv, "elapsed,label,success\n1,a,true\n2,b");
+		for (i = 0; i < 19999; i++)
+			jmx_buf_addc(&csv, ',');
+		jmx_buf_adds(&csv, last ? "" : "\n3,c,true\n");
+		for (k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+			struct seen g = { 0 };
+
+			p = jmx_jtl_new(collect_label, &g);
+			jmx_jtl_set_skip_bad(p, 1);
+			n = steps[k] == 0 ? csv.len : steps[k];
+			for (i = 0; i < csv.len; i += n)
+				jmx_jtl_feed(p, csv.data + i,
+				    csv.len - i < n ? csv.len - i : n, &err);
+			jmx_jtl_finish(p, &err);
+			bad = jmx_jtl_bad(p) == 1 && strcmp(
+			    jmx_jtl_last_error(p)->msg, "line 3 (byte 31): "
+			    "20001 fields, the header has 3") == 0;
+			ok(bad && strcmp(g.out.data, last ? "a\n" : "a\nc\n")
+			    == 0 && jmx_jtl_offset(p) == csv.len,
+			    "20001 fields%s, pieces of %zu: counted, the others "
+			    "parsed", last ? " at the end" : "", steps[k]);
+			jmx_jtl_free(p);
+			seen_free(&g);
+		}
+	}
+	jmx_buf_free(&csv);
+}
+
 static void
 test_odd_records(void)
 {
@@ -932,6 +977,7 @@ test_odd_records(void)
 	jmx_jtl_free(p);
 	seen_free(&g);
 	jmx_buf_free(&many);
+	test_huge_record();
 }
 
 /*
