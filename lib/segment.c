@@ -150,8 +150,8 @@ warm_sftp(struct jmx_seg *s)
 	struct jmx_buf b = { 0 };
 	enum jmx_code code;
 
-	code = jmx_agent_read(&s->a, s->rec.work_dir, JMX_PLAN_READY_FILE, 0, 16, &b,
-	    &s->err);
+	code = jmx_agent_read(&s->a, s->rec.work_dir, JMX_PLAN_READY_FILE, 0,
+	    16, &b, &s->err);
 	jmx_buf_free(&b);
 	return code == JMX_OK ? JMX_OK : fail(s);
 }
