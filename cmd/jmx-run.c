@@ -513,14 +513,10 @@ failures(struct cli *c, const struct jmx_runner_result *res,
 			printf("%s\n", line.data);
 			continue;
 		}
-		jmx_buf_addf(json, "%s{\"time_ms\":%lld,\"event\":",
-		    k++ > 0 ? "," : "", (long long)ev[i].time_ms);
-		jmx_json_str(json, ev[i].kind);
-		jmx_buf_adds(json, ",\"agent\":");
-		jmx_json_str(json, ev[i].agent);
-		jmx_buf_adds(json, ",\"detail\":");
-		jmx_json_str(json, ev[i].detail);
-		jmx_buf_addc(json, '}');
+		if (k++ > 0)
+			jmx_buf_addc(json, ',');
+		jmx_report_event_json(json, ev[i].time_ms, ev[i].kind,
+		    ev[i].agent, ev[i].detail);
 	}
 	if (json != NULL)
 		jmx_buf_adds(json, "],\"shortfalls\":[");

@@ -1164,28 +1164,6 @@ json_key(struct jmx_buf *b, const char *k)
 	jmx_buf_addc(b, ':');
 }
 
-static void
-json_strn(struct jmx_buf *b, const char *s)
-{
-	if (s == NULL)
-		jmx_buf_adds(b, "null");
-	else
-		jmx_json_str(b, s);
-}
-
-static void
-json_time(struct jmx_buf *b, int64_t ms_)
-{
-	char t[64];
-
-	if (ms_ <= 0) {
-		jmx_buf_adds(b, "null");
-		return;
-	}
-	jmx_format_time(t, sizeof t, ms_);
-	jmx_json_str(b, t);
-}
-
 void
 jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
     const char *dir, struct jmx_buf *b)
@@ -1202,17 +1180,17 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	else
 		jmx_buf_adds(b, "null");
 	jmx_buf_adds(b, ",\"name\":");
-	json_strn(b, r->name);
+	jmx_json_str(b, r->name);
 	jmx_buf_adds(b, ",\"plan\":");
-	json_strn(b, r->plan);
+	jmx_json_str(b, r->plan);
 	jmx_buf_adds(b, ",\"label\":");
-	json_strn(b, r->label);
+	jmx_json_str(b, r->label);
 	jmx_buf_adds(b, ",\"state\":");
-	json_strn(b, r->state);
+	jmx_json_str(b, r->state);
 	jmx_buf_adds(b, ",\"first_start\":");
-	json_time(b, tot->count ? tot->first_start : 0);
+	jmx_json_time(b, tot->count ? tot->first_start : 0);
 	jmx_buf_adds(b, ",\"last_end\":");
-	json_time(b, tot->count ? tot->last_end : 0);
+	jmx_json_time(b, tot->count ? tot->last_end : 0);
 	jmx_buf_addf(b, ",\"planned_duration_ms\":%lld,\"planned_threads\":"
 	    "%lld,\"peak_threads\":%lld,\"delivered_pct\":",
 	    (long long)r->duration_ms, (long long)r->threads,
@@ -1268,7 +1246,7 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 		jmx_buf_adds(b, "{\"name\":");
 		jmx_json_str(b, a->name);
 		jmx_buf_adds(b, ",\"host\":");
-		json_strn(b, a->host);
+		jmx_json_str(b, a->host);
 		jmx_buf_addf(b, ",\"threads\":%lld,\"segments\":%d,"
 		    "\"share_pct\":", (long long)a->threads, a->segments);
 		jmx_json_num(b, tot->count ? 100.0 * (double)row->count /
@@ -1287,15 +1265,9 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	for (k = 0; k < r->nevents; k++) {
 		if (k)
 			jmx_buf_addc(b, ',');
-		jmx_buf_adds(b, "{\"time\":");
-		json_time(b, r->events[k].time_ms);
-		jmx_buf_adds(b, ",\"kind\":");
-		jmx_json_str(b, r->events[k].kind);
-		jmx_buf_adds(b, ",\"agent\":");
-		json_strn(b, r->events[k].agent);
-		jmx_buf_adds(b, ",\"detail\":");
-		json_strn(b, r->events[k].detail);
-		jmx_buf_addc(b, '}');
+		jmx_report_event_json(b, r->events[k].time_ms,
+		    r->events[k].kind, r->events[k].agent,
+		    r->events[k].detail);
 	}
 	jmx_buf_adds(b, "],\"shortfalls\":[");
 	for (k = 0; k < r->nshortfalls; k++) {
@@ -1330,7 +1302,7 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 		if (k)
 			jmx_buf_addc(b, ',');
 		jmx_buf_adds(b, "{\"label\":");
-		json_strn(b, v->threshold->label);
+		jmx_json_str(b, v->threshold->label);
 		jmx_buf_adds(b, ",\"metric\":");
 		jmx_json_str(b, v->threshold->metric);
 		jmx_buf_adds(b, ",\"op\":");
@@ -1351,7 +1323,7 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 		    ch[k]->name, ch[k]->name);
 	jmx_buf_addf(b, "],\"series\":{\"interval_s\":%lld,\"t0\":",
 	    (long long)r->interval_s);
-	json_time(b, r->t0_ms);
+	jmx_json_time(b, r->t0_ms);
 	jmx_buf_adds(b, ",\"points\":[");
 	for (k = 0; k < r->npoints; k++) {
 		const struct jmx_report_point *p = &r->points[k];

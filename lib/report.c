@@ -1058,6 +1058,21 @@ jmx_report_event_text(struct jmx_buf *b, const char *kind,
 }
 
 void
+jmx_report_event_json(struct jmx_buf *b, int64_t time_ms, const char *kind,
+    const char *agent, const char *detail)
+{
+	jmx_buf_adds(b, "{\"time\":");
+	jmx_json_time(b, time_ms);
+	jmx_buf_adds(b, ",\"kind\":");
+	jmx_json_str(b, kind);
+	jmx_buf_adds(b, ",\"agent\":");
+	jmx_json_str(b, agent);
+	jmx_buf_adds(b, ",\"detail\":");
+	jmx_json_str(b, detail);
+	jmx_buf_addc(b, '}');
+}
+
+void
 jmx_shortfall_text(struct jmx_buf *b, const struct jmx_shortfall_rec *f,
     int64_t threads, int64_t t0_ms)
 {

@@ -200,6 +200,9 @@ int		jmx_report_failure_event(const char *kind);
 /* An event as one line: "agent_lost (agent a2): why". */
 void		jmx_report_event_text(struct jmx_buf *, const char *kind,
 		    const char *agent, const char *detail);
+/* As a JSON object: time (RFC 3339), kind, agent, detail. */
+void		jmx_report_event_json(struct jmx_buf *, int64_t time_ms,
+		    const char *kind, const char *agent, const char *detail);
 /*
  * A shortfall as one line: "Did not run: 2 threads of 'Users' from agent
  * a1 (33.3% of the load), from +12.0 s to +20.0 s: why" (threads: the

@@ -172,6 +172,19 @@ jmx_json_num(struct jmx_buf *b, double v)
 		jmx_buf_addf(b, "%.15g", v);
 }
 
+void
+jmx_json_time(struct jmx_buf *b, int64_t ms)
+{
+	char t[64];
+
+	if (ms <= 0) {
+		jmx_buf_adds(b, "null");
+		return;
+	}
+	jmx_format_time(t, sizeof t, ms);
+	jmx_json_str(b, t);
+}
+
 int64_t
 jmx_parse_duration_ms(const char *s)
 {

@@ -35,6 +35,8 @@ void	jmx_shquote(struct jmx_buf *, const char *);
 void	jmx_json_str(struct jmx_buf *, const char *);
 /* Append a JSON number; NaN and infinities become null. */
 void	jmx_json_num(struct jmx_buf *, double);
+/* Append epoch ms as an RFC 3339 UTC string; 0 or less becomes null. */
+void	jmx_json_time(struct jmx_buf *, int64_t);
 
 /*
  * Parse a duration such as "90", "90s", "10m", "1h30m", "250ms" into

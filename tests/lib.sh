@@ -206,10 +206,11 @@ check_exact() {	# check_exact RUN WHAT
 	    state = 'lost' and work_dir is not null" | tr '|' ' ' >"$TEST_DIR/lost"
 	while read -r _wd _off; do
 		[ -f "$_wd/results.jtl" ] || continue
-		_n=$((_n + $(head -c "$_off" "$_wd/results.jtl" |
-		    grep -vc '^timeStamp')))
+		_read=$(head -c "$_off" "$_wd/results.jtl" |
+		    grep -vc '^timeStamp')
+		_n=$((_n + _read))
 		diag "$2: $(($(grep -vc '^timeStamp' "$_wd/results.jtl") - \
-		    $(head -c "$_off" "$_wd/results.jtl" | grep -vc '^timeStamp'))) records written while unreachable"
+		    _read)) records written while unreachable"
 	done <"$TEST_DIR/lost"
 	ok "$([ "$_n" -gt 0 ]; echo $?)" "$2: the agents' JTLs hold $_n records"
 	is "$(db "select sum(count) from buckets where run_id = $1")" "$_n" \

@@ -126,8 +126,11 @@ pct=$(json_get "$TEST_DIR/run.json" 'int(d["delivered_pct"])')
 ok "$([ "$pct" -ge 60 ] && [ "$pct" -le 95 ]; echo $?)" \
     "delivered $pct % of the planned load"
 like "$(json_get "$TEST_DIR/run.json" \
-    '[f["detail"] for f in d["failures"] if f["event"] == "move_failed"]')" \
+    '[f["detail"] for f in d["failures"] if f["kind"] == "move_failed"]')" \
     "no agent has room" "the reason is given"
+like "$(json_get "$TEST_DIR/run.json" 'd["failures"][0]["time"]')" \
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\$" \
+    "failures are timed in RFC 3339, as report.json's events"
 check_exact "$id" "partial"
 run "$JMX_REPORT" show "$id" -o "$TEST_DIR/r4"
 like "$(cat "$TEST_DIR/r4/report.md")" \
