@@ -88,21 +88,22 @@ jmx_part_main_threads(const struct jmx_plan *plan, const struct jmx_part *p)
 
 int
 jmx_part_group_has_load(const struct jmx_plan *plan,
-    const struct jmx_part *p, int g)
+    const struct jmx_plan_gshare *groups, int g)
 {
 	return (plan->groups[g].kind == JMX_PLAN_THREADS &&
-	    p->groups[g].threads > 0) ||
+	    groups[g].threads > 0) ||
 	    (plan->groups[g].kind == JMX_PLAN_OPEN_MODEL &&
-	    p->groups[g].scale > 0);
+	    groups[g].scale > 0);
 }
 
 int
-jmx_part_has_load(const struct jmx_plan *plan, const struct jmx_part *p)
+jmx_part_has_load(const struct jmx_plan *plan,
+    const struct jmx_plan_gshare *groups)
 {
 	int g;
 
-	for (g = 0; g < plan->ngroups && g < p->ngroups; g++)
-		if (jmx_part_group_has_load(plan, p, g))
+	for (g = 0; g < plan->ngroups; g++)
+		if (jmx_part_group_has_load(plan, groups, g))
 			return 1;
 	return 0;
 }

@@ -19,7 +19,7 @@ struct jmx_part {
 
 /* A part with ngroups empty groups (free with jmx_part_free). */
 void		jmx_part_init(struct jmx_part *, int ngroups);
-/* A copy of groups[ngroups] and scale into an initialised part. */
+/* A copy of groups[ngroups] and scale into a zeroed or used part. */
 void		jmx_part_set(struct jmx_part *, const struct jmx_plan_gshare *,
 		    int ngroups, double scale);
 void		jmx_part_free(struct jmx_part *);
@@ -34,12 +34,12 @@ int		jmx_part_peak(const struct jmx_plan *,
 /* Threads of its main thread groups. */
 int64_t		jmx_part_main_threads(const struct jmx_plan *,
 		    const struct jmx_part *);
-/* Does it run main group g (threads, or an open model's rate)? */
+/* Do these shares run main group g (threads, or an open model's rate)? */
 int		jmx_part_group_has_load(const struct jmx_plan *,
-		    const struct jmx_part *, int g);
-/* Does it run any main group? */
+		    const struct jmx_plan_gshare *groups, int g);
+/* Do they run any main group? */
 int		jmx_part_has_load(const struct jmx_plan *,
-		    const struct jmx_part *);
+		    const struct jmx_plan_gshare *groups);
 
 /*
  * Text form: "scale threads:scale threads:scale ..." (one pair per plan

@@ -224,6 +224,18 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* The run's agent of that name, or NULL. */
+static struct ragent *
+agent_named(struct jmx_runner *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->agents[i].a.conf->name, name) == 0)
+			return &r->agents[i];
+	return NULL;
+}
+
 /* Append an agent to a list (the run's agents or its spares). */
 static struct ragent *
 append_agent(struct jmx_runner *r, struct ragent **v, int *n,
@@ -431,6 +443,25 @@ holder(struct jmx_runner *r, const struct ragent *ra)
 	    HEARTBEAT_STALE_MS);
 }
 
+/*
+ * Probe the spares for their capacity; a spare that fails is only
+ * skipped later.  One already in the run (found by attach) has joined.
+ */
+static void
+probe_spares(struct jmx_runner *r)
+{
+	int i;
+
+	for_each_agent(r->spares, r->nspares, validate_one);
+	for (i = 0; i < r->nspares; i++) {
+		set_capacity(r, &r->spares[i]);
+		/* Its session would idle for the whole run. */
+		jmx_agent_disconnect(&r->spares[i].a);
+		r->spares[i].joined = agent_named(r,
+		    r->spares[i].a.conf->name) != NULL;
+	}
+}
+
 enum jmx_code
 jmx_runner_validate(struct jmx_runner *r, struct jmx_err *err)
 {
@@ -438,13 +469,7 @@ jmx_runner_validate(struct jmx_runner *r, struct jmx_err *err)
 	int i, bad = 0;
 
 	for_each_agent(r->agents, r->n, validate_one);
-	/* A spare that fails its probe is only skipped later. */
-	for_each_agent(r->spares, r->nspares, validate_one);
-	for (i = 0; i < r->nspares; i++) {
-		set_capacity(r, &r->spares[i]);
-		/* Its session would idle for the whole run. */
-		jmx_agent_disconnect(&r->spares[i].a);
-	}
+	probe_spares(r);
 	for (i = 0; i < r->n; i++) {
 		struct ragent *ra = &r->agents[i];
 
@@ -996,9 +1021,13 @@ split_data(struct jmx_runner *r, struct jmx_err *err)
 	return code;
 }
 
-/* One segment to start: where, which part of the load, which data. */
+/*
+ * One segment to start: where (an index into r->agents, not a pointer:
+ * joining a spare may move the array), which part of the load, which
+ * data.
+ */
 struct placement {
-	struct ragent		*ra;
+	int			 agent;
 	const struct jmx_part	*part;
 	const char		*slice;		/* tag of its data slices */
 	int64_t			 replaces;	/* the lost segment, or 0 */
@@ -1055,7 +1084,8 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 			share.ramp_s = ramp_s;
 		}
 		xasprintf(&path, "%s/plan-%s-%d-%d.jmx", r->rec.run_dir,
-		    pl[i].ra->a.conf->name, r->gen, r->nsegs + i);
+		    r->agents[pl[i].agent].a.conf->name, r->gen,
+		    r->nsegs + i);
 		code = jmx_plan_write_share(r->plan, &share, path, err);
 		b = jmx_bundle_new();
 		if (code == JMX_OK)
@@ -1171,6 +1201,20 @@ count_bucket(const struct jmx_bucket *b, void *arg)
 	r->window_samples += (int64_t)b->count;
 	jmx_hist_merge(r->window, b->hist);
 	return JMX_OK;
+}
+
+/*
+ * Store a segment's row.  A failure is logged and the run goes on; the
+ * row keeps its last state (an attach would find it there), and the
+ * samples' own commits (flush_seg) report a failing database too.
+ */
+static void
+save_segment(struct jmx_runner *r, struct jmx_seg *s)
+{
+	struct jmx_err err = { 0 };
+
+	if (jmx_store_segment_update(r->store, &s->rec, &err) != JMX_OK)
+		log_warn("segment %lld: %s", (long long)s->rec.id, err.msg);
 }
 
 /* Take what a segment's worker parsed and commit it with its offset. */
@@ -1375,8 +1419,8 @@ stage(struct jmx_runner *r, const struct placement *pl, int n,
 	    r->duration_ms / 1000 : UNBOUNDED_DEADLINE_S);
 	b->args = launch_args(r);
 	for (i = 0; i < n; i++) {
-		struct jmx_seg *s = jmx_seg_new(&pl[i].ra->a, r->rec.id, set,
-		    r->req->keep);
+		struct jmx_seg *s = jmx_seg_new(&r->agents[pl[i].agent].a,
+		    r->rec.id, set, r->req->keep);
 
 		jmx_part_set(&s->part, pl[i].part->groups,
 		    pl[i].part->ngroups, pl[i].part->scale);
@@ -1385,7 +1429,14 @@ stage(struct jmx_runner *r, const struct placement *pl, int n,
 		s->rec.replaces = pl[i].replaces;
 		s->rec.gen = r->gen;
 		s->rec.deadline_ms = jmx_now_ms() + deadline_s * 1000;
-		jmx_store_segment_create(r->store, &s->rec, NULL);
+		/* Without its row it has no id, dir or offsets: none start. */
+		if ((b->code = jmx_store_segment_create(r->store, &s->rec,
+		    &b->err)) != JMX_OK) {
+			jmx_seg_free(s);
+			for (b->n = i; i < n; i++)
+				jmx_buf_free(&b->bundles[i]);
+			return;
+		}
 		jmx_seg_set_id(s, s->rec.id, r->rec.run_dir);
 		add_seg(r, s);
 		b->ph[i].seg = s;
@@ -1435,7 +1486,7 @@ release(struct jmx_runner *r, struct batch *b, int cancel, int64_t *t0,
 		s->cancelled = cancel;
 		s->rec.start_ms = *t0;
 		s->planned_end_ms = d > 0 ? *t0 + d : 0;
-		jmx_store_segment_update(r->store, &s->rec, NULL);
+		save_segment(r, s);
 		if (s->rec.work_dir == NULL)
 			continue;
 		if (code != JMX_OK)
@@ -1504,10 +1555,9 @@ jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 				    sh->groups[g].threads, NULL);
 		/* The probe's session is done; segments have their own. */
 		jmx_agent_disconnect(&ra->a);
-		jmx_part_init(&parts[i], r->plan->ngroups);
 		jmx_part_set(&parts[i], sh->groups, r->plan->ngroups,
 		    sh->share.scale);
-		pl[i].ra = ra;
+		pl[i].agent = ra->idx;
 		pl[i].part = &parts[i];
 		pl[i].slice = ra->a.conf->name;
 	}
@@ -1554,7 +1604,7 @@ record_end(struct jmx_runner *r, struct jmx_seg *s)
 	s->rec.state = xstrdup(state);
 	s->rec.jtl_records = s->jtl_records;
 	s->rec.end_ms = jmx_now_ms();
-	jmx_store_segment_update(r->store, &s->rec, NULL);
+	save_segment(r, s);
 	if (s->fenced)
 		event(r, "fenced", s->rec.agent, "its old JMeter is stopped "
 		    "and its results are in", NULL);
@@ -1661,17 +1711,6 @@ begin_stop(struct jmx_runner *r, int level, const char *actor)
 	}
 }
 
-static struct ragent *
-agent_named(struct jmx_runner *r, const char *name)
-{
-	int i;
-
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->agents[i].a.conf->name, name) == 0)
-			return &r->agents[i];
-	return NULL;
-}
-
 /*
  * What a resume starts again: every segment of the current generation
  * that carried load to the pause (not lost), same agent, part and data.
@@ -1692,7 +1731,7 @@ resume_placements(struct jmx_runner *r, struct placement **pl)
 		    jmx_seg_state(s) != JMX_SEG_DONE ||
 		    (ra = agent_named(r, s->rec.agent)) == NULL)
 			continue;
-		(*pl)[n].ra = ra;
+		(*pl)[n].agent = ra->idx;
 		(*pl)[n].part = &s->part;
 		(*pl)[n].slice = s->rec.slice != NULL ? s->rec.slice :
 		    ra->a.conf->name;
@@ -1862,6 +1901,20 @@ advance(struct jmx_runner *r)
 	return over && !r->pausing;
 }
 
+/* A lost part's move: takers, their parts, placements, and a batch. */
+struct move {
+	struct jmx_seg		*lost;		/* whose part */
+	struct jmx_part		*outs;		/* per taker */
+	struct jmx_part		 rest;		/* what finds no room */
+	struct placement	*pl;		/* takers that got load */
+	char			**tags;		/* their data slices */
+	int			 n;		/* takers */
+	int			 k;		/* placements */
+	int			 whole;		/* data rows reused */
+	struct batch		 batch;
+	int			 staged;	/* batch staged ahead */
+};
+
 /*
  * The agent's segments now: how many carry load, the threads they hold
  * at peak, and whether one is lost or silent.
@@ -1892,6 +1945,11 @@ agent_load(struct jmx_runner *r, const struct ragent *ra,
 		if (jmx_seg_lost(s, NULL, 0) || jmx_seg_suspect(s))
 			l->doubt = 1;
 	}
+	/* Staged takers hold their room, though not running yet. */
+	for (i = 0; r->standby != NULL && i < r->standby->k; i++)
+		if (r->standby->pl[i].agent == ra->idx)
+			l->threads += jmx_part_peak(r->plan,
+			    r->standby->pl[i].part->groups);
 }
 
 static int
@@ -1906,15 +1964,25 @@ has_live(struct jmx_runner *r, const struct ragent *ra)
 /*
  * Bring a spare into the run: reserved (if no other run holds it), a
  * row in run_agents, an agent of the run.  Its index, -1 if it cannot.
+ * One joined before whose takers were cancelled is idle: used again.
  */
 static int
 join_spare(struct jmx_runner *r, struct ragent *sp)
 {
 	const char *name = sp->a.conf->name;
 	struct jmx_err err = { 0 };
+	struct agent_load l;
 	struct ragent *ra;
 
-	if (sp->joined || sp->verr.code != JMX_OK || sp->max_threads <= 0 ||
+	if (sp->joined) {
+		ra = agent_named(r, name);
+		if (ra == NULL)
+			return -1;
+		agent_load(r, ra, &l);
+		return l.live == 0 && l.threads == 0 && !l.doubt ? ra->idx :
+		    -1;
+	}
+	if (sp->verr.code != JMX_OK || sp->max_threads <= 0 ||
 	    holder(r, sp) != 0)
 		return -1;
 	if (jmx_store_reserve(r->store, r->rec.id, &name, 1, jmx_now_ms(),
@@ -1996,7 +2064,7 @@ shortfall(struct jmx_runner *r, const struct jmx_seg *s,
 	int g;
 
 	for (g = 0; g < r->plan->ngroups; g++) {
-		if (!jmx_part_group_has_load(r->plan, part, g))
+		if (!jmx_part_group_has_load(r->plan, part->groups, g))
 			continue;
 		memset(&f, 0, sizeof f);
 		f.segment_id = s->rec.id;
@@ -2048,19 +2116,6 @@ slice_for_takers(struct jmx_runner *r, const struct jmx_seg *lost,
 	return whole;
 }
 
-/* A lost part's move: takers, their parts, placements, and a batch. */
-struct move {
-	struct jmx_seg		*lost;		/* whose part */
-	struct jmx_part		*outs;		/* per taker */
-	struct jmx_part		 rest;		/* what finds no room */
-	struct placement	*pl;		/* takers that got load */
-	char			**tags;		/* their data slices */
-	int			 n;		/* takers */
-	int			 k;		/* placements */
-	int			 whole;		/* data rows reused */
-	struct batch		 batch;
-	int			 staged;	/* batch staged ahead */
-};
 
 static void
 move_free(struct move *m)
@@ -2103,11 +2158,11 @@ plan_move(struct jmx_runner *r, struct jmx_seg *s)
 		jmx_part_set(&m->rest, s->part.groups, plan->ngroups,
 		    s->part.scale);
 	for (i = 0; i < m->n; i++) {
-		if (!jmx_part_has_load(plan, &m->outs[i]))
+		if (!jmx_part_has_load(plan, m->outs[i].groups))
 			continue;
 		xasprintf(&m->tags[m->k], "%lld.%d", (long long)s->rec.id,
 		    m->k);
-		m->pl[m->k].ra = &r->agents[idx[i]];
+		m->pl[m->k].agent = idx[i];
 		m->pl[m->k].part = &m->outs[i];
 		m->pl[m->k].slice = m->tags[m->k];
 		m->pl[m->k].replaces = s->rec.id;
@@ -2165,19 +2220,20 @@ finish_move(struct jmx_runner *r, struct move *m, int64_t from)
 		    m->rest.groups[i].threads;
 	shortfall(r, s, &placed, "handover", from, t0, "moved to other "
 	    "agents");
-	if (jmx_part_has_load(plan, &m->rest))
+	if (jmx_part_has_load(plan, m->rest.groups))
 		shortfall(r, s, &m->rest, "unplaced", from, 0, "no room left "
 		    "for it");
 	jmx_buf_addf(&d, "%lld of %lld threads moved to",
 	    (long long)jmx_part_main_threads(plan, &placed),
 	    (long long)jmx_part_main_threads(plan, &s->part));
 	for (i = 0; i < m->k; i++) {
-		m->pl[i].ra->peak_threads += jmx_part_peak(plan,
-		    m->pl[i].part->groups);
-		if (m->pl[i].ra->spare)
-			put_run_agent(r, m->pl[i].ra, -1, "ok");
+		struct ragent *ra = &r->agents[m->pl[i].agent];
+
+		ra->peak_threads += jmx_part_peak(plan, m->pl[i].part->groups);
+		if (ra->spare)
+			put_run_agent(r, ra, -1, "ok");
 		jmx_buf_addf(&d, "%s %s (%lld)", i > 0 ? "," : "",
-		    m->pl[i].ra->a.conf->name,
+		    ra->a.conf->name,
 		    (long long)jmx_part_main_threads(plan, m->pl[i].part));
 	}
 	jmx_buf_addf(&d, "; load back %.1f s after it stopped (lost "
@@ -2235,7 +2291,7 @@ check_suspects(struct jmx_runner *r)
 		struct jmx_seg *s = r->segs[i];
 
 		if (s->rec.cause != NULL || !jmx_seg_suspect(s) ||
-		    !jmx_part_has_load(r->plan, &s->part))
+		    !jmx_part_has_load(r->plan, s->part.groups))
 			continue;
 		r->standby = plan_move(r, s);
 		if (r->standby->k == 0) {
@@ -2267,11 +2323,11 @@ handle_loss(struct jmx_runner *r, struct jmx_seg *s, const char *cause)
 
 	free(s->rec.cause);
 	s->rec.cause = xstrdup(cause);
-	jmx_store_segment_update(r->store, &s->rec, NULL);
+	save_segment(r, s);
 	if (ra != NULL)
 		ra->lost = 1;
 	event(r, "agent_lost", s->rec.agent, cause, NULL);
-	if (!jmx_part_has_load(r->plan, &s->part))
+	if (!jmx_part_has_load(r->plan, s->part.groups))
 		return;
 	if (r->finishing || r->stopping || r->pausing ||
 	    r->rec.state != JMX_RUN_RUNNING)
@@ -2537,6 +2593,7 @@ jmx_runner_attach(struct jmx_runner *r, int64_t run_id, struct jmx_err *err)
 	drop_stale_commands(r);
 	if (adopt_segments(r, err) != JMX_OK)
 		return err->code;
+	probe_spares(r);
 	switch (r->rec.state) {
 	case JMX_RUN_RUNNING:
 	case JMX_RUN_PAUSED:
@@ -2665,10 +2722,16 @@ delivered(struct jmx_runner *r, int *unplaced)
 {
 	struct jmx_shortfall_rec *v;
 	double planned, missing = 0, pct;
+	int64_t end = generation_end(r);
 	int i, n;
 
+	/*
+	 * Open windows end with the load, not with the run's end (which
+	 * comes after collecting and archiving): active_ms ends there too.
+	 */
 	*unplaced = 0;
-	jmx_store_shortfall_close(r->store, r->rec.id, r->rec.end_ms, NULL);
+	jmx_store_shortfall_close(r->store, r->rec.id, end > 0 ? end :
+	    r->rec.end_ms, NULL);
 	if (jmx_store_shortfalls(r->store, r->rec.id, &v, &n, NULL) != JMX_OK)
 		return 0;
 	for (i = 0; i < n; i++) {

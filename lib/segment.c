@@ -200,7 +200,6 @@ jmx_seg_go(struct jmx_seg *s, int64_t t0)
 	if (jmx_agent_put(&s->a, s->rec.work_dir, JMX_PLAN_SYNC_PROP, text,
 	    &s->err) != JMX_OK)
 		return fail(s);
-	s->rec.start_ms = t0;
 	return JMX_OK;
 }
 
@@ -686,8 +685,7 @@ jmx_seg_live(struct jmx_seg *s)
 	int live;
 
 	pthread_mutex_lock(&s->lock);
-	live = !s->lost && (s->state == JMX_SEG_RUNNING ||
-	    (s->state == JMX_SEG_NEW && s->thread_started));
+	live = !s->lost && s->state == JMX_SEG_RUNNING;
 	pthread_mutex_unlock(&s->lock);
 	return live;
 }

@@ -168,7 +168,6 @@ jmx_split_free(struct jmx_split *s)
 	free(s);
 }
 
-
 enum jmx_code
 jmx_split_plan(const struct jmx_plan *plan,
     const struct jmx_split_agent *agents, int nagents,
@@ -270,13 +269,7 @@ jmx_split_plan(const struct jmx_plan *plan,
 		a = &s->agents[i];
 		a->peak_threads = jmx_part_peak(plan, a->groups);
 		sum += a->peak_threads;
-		a->idle = 1;
-		for (gi = 0; gi < plan->ngroups; gi++)
-			if ((plan->groups[gi].kind == JMX_PLAN_THREADS &&
-			    a->groups[gi].threads > 0) ||
-			    (plan->groups[gi].kind == JMX_PLAN_OPEN_MODEL &&
-			    a->groups[gi].scale > 0))
-				a->idle = 0;
+		a->idle = !jmx_part_has_load(plan, a->groups);
 	}
 	for (i = 0; i < nagents; i++) {
 		a = &s->agents[i];

@@ -75,11 +75,11 @@ test_peak(void)
 	plan.serialize = 1;
 	is_int(jmx_part_peak(&plan, p.groups), 6, "serialized: the largest");
 	plan.serialize = 0;
-	ok(jmx_part_has_load(&plan, &p), "it has load");
+	ok(jmx_part_has_load(&plan, p.groups), "it has load");
 	p.groups[1].threads = p.groups[2].threads = 0;
-	ok(jmx_part_has_load(&plan, &p), "an open model rate is load");
+	ok(jmx_part_has_load(&plan, p.groups), "an open model rate is load");
 	p.groups[3].scale = 0;
-	ok(!jmx_part_has_load(&plan, &p), "setUp and tearDown alone are not");
+	ok(!jmx_part_has_load(&plan, p.groups), "setUp and tearDown alone are not");
 	jmx_part_free(&p);
 }
 
@@ -108,7 +108,7 @@ test_divide_room(void)
 	    "setUp not run again");
 	is_int(out[0].groups[4].threads, 1, "tearDown to taker 0");
 	is_int(out[1].groups[4].threads, 0, "... only");
-	ok(!jmx_part_has_load(&plan, &rest) && rest.scale == 0,
+	ok(!jmx_part_has_load(&plan, rest.groups) && rest.scale == 0,
 	    "everything placed");
 	for (i = 0; i < 2; i++)
 		jmx_part_free(&out[i]);
