@@ -55,7 +55,7 @@ static struct jmx_buf blob;
 static enum jmx_code
 visit_encode(const struct jmx_bucket *b, void *arg)
 {
-	*(uint64_t *)arg += b->count;
+	visit(b, arg);
 	jmx_buf_reset(&blob);
 	jmx_hist_encode(b->hist, &blob);
 	if (b->err_hist != NULL)

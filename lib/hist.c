@@ -163,38 +163,33 @@ jmx_hist_free(struct jmx_hist *h)
 void
 jmx_hist_reset(struct jmx_hist *h)
 {
-	if (h->tab == NULL && h->dense == NULL) {
-		/* only ever noted (a bucket's): nothing else to clear */
-		h->note.n = 0;
-		h->note.npend = 0;
-		h->nsorted = 0;
-		h->sorted_ok = 0;
-		return;
-	}
-	/*
-	 * Memory much larger than what the histogram held goes, so that
-	 * one reused over and over (jmx_agg's pool) does not keep the
-	 * largest size it ever had: with the table at most half full, a
-	 * table eight times the values is oversized.
-	 */
-	if (h->dense != NULL && h->ndense * 8 < PROMOTE) {
-		free(h->dense);
-		h->dense = NULL;
-		h->dlim = 0;
+	/* Beyond the note only if values were placed (not a bucket's). */
+	if (h->tab != NULL || h->dense != NULL) {
+		/*
+		 * Memory much larger than what the histogram held goes, so
+		 * that one reused over and over (jmx_agg's pool) does not
+		 * keep the largest size it ever had: with the table at most
+		 * half full, a table eight times the values is oversized.
+		 */
+		if (h->dense != NULL && h->ndense * 8 < PROMOTE) {
+			free(h->dense);
+			h->dense = NULL;
+			h->dlim = 0;
+			h->ndense = 0;
+		}
+		if (h->cap > 16 && h->used * 8 < h->cap) {
+			free(h->tab);
+			h->tab = NULL;
+			h->cap = 0;
+			h->used = 0;
+		}
+		if (h->dense != NULL && h->ndense > 0)
+			memset(h->dense, 0, JMX_HIST_DENSE * sizeof *h->dense);
+		if (h->used > 0)
+			memset(h->tab, 0, h->cap * sizeof *h->tab);
 		h->ndense = 0;
-	}
-	if (h->cap > 16 && h->used * 8 < h->cap) {
-		free(h->tab);
-		h->tab = NULL;
-		h->cap = 0;
 		h->used = 0;
 	}
-	if (h->dense != NULL && h->ndense > 0)
-		memset(h->dense, 0, JMX_HIST_DENSE * sizeof *h->dense);
-	if (h->used > 0)
-		memset(h->tab, 0, h->cap * sizeof *h->tab);
-	h->ndense = 0;
-	h->used = 0;
 	h->note.n = 0;
 	h->note.npend = 0;
 	h->nsorted = 0;
@@ -259,45 +254,30 @@ settle(struct jmx_hist *h)
 }
 
 /*
- * jmx_hist_add() of more than one, or with the note full or absent; out
- * of line, so that the common add saves no registers.
+ * jmx_hist_add1() with the note full or absent; out of line, so that
+ * the common add saves no registers.
  */
-static __attribute__((noinline)) void
-add_slow(struct jmx_hist *h, int64_t v, uint64_t n)
+void
+jmx_hist_add1_slow(struct jmx_hist *h, int64_t v)
 {
-	if (n == 1) {
-		if (h->note.pcap == 0) {
-			h->note.pend = xreallocarray(NULL, PEND,
-			    sizeof *h->note.pend);
-			h->note.pcap = PEND;
-		} else
-			settle(h);
-		h->note.pend[h->note.npend++] = v;
-		h->note.n++;
-		return;
-	}
-	h->note.n += n;
-	place(h, v, n);
+	if (h->note.pcap == 0) {
+		h->note.pend = xreallocarray(NULL, PEND, sizeof *h->note.pend);
+		h->note.pcap = PEND;
+	} else
+		settle(h);
+	h->note.pend[h->note.npend++] = v;
+	h->note.n++;
 }
 
 void
 jmx_hist_add(struct jmx_hist *h, int64_t v, uint64_t n)
 {
-	if (v < 0)
-		v = 0;
-	if (n == 1 && h->note.npend < h->note.pcap) {
-		h->note.pend[h->note.npend++] = v;
-		h->note.n++;
-		return;
+	if (n == 1)
+		jmx_hist_add1(h, v);
+	else if (n > 0) {
+		h->note.n += n;
+		place(h, v < 0 ? 0 : v, n);
 	}
-	if (n > 0)
-		add_slow(h, v, n);
-}
-
-void
-jmx_hist_add1_slow(struct jmx_hist *h, int64_t v)
-{
-	add_slow(h, v, 1);
 }
 
 void
@@ -638,8 +618,8 @@ jmx_hist_encode(struct jmx_hist *h, struct jmx_buf *b)
 		encode_noted(h, b);
 		return;
 	}
+	jmx_hist_iter_init(&it, h);	/* settles the note: distinct is cheap */
 	put_varint(b, jmx_hist_distinct(h));
-	jmx_hist_iter_init(&it, h);
 	while (jmx_hist_iter_next(&it, &v, &c)) {
 		put_varint(b, (uint64_t)(v - prev));
 		put_varint(b, c);

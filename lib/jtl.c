@@ -175,9 +175,21 @@ static const int numcols[] = {
 	C_ELAPSED, C_LATENCY, C_CONNECT, C_BYTES, C_SENT, C_GRP, C_ALL,
 	C_IDLE, C_SCOUNT, C_ECOUNT
 };
-_Static_assert(offsetof(struct jmx_sample, error_count) -
-    offsetof(struct jmx_sample, elapsed) == 9 * sizeof(int64_t),
-    "number columns of struct jmx_sample not contiguous");
+/* Lane k of numcols[] is that many int64_t after elapsed. */
+#define LANE_AT(field, k)						\
+	_Static_assert(offsetof(struct jmx_sample, field) -		\
+	    offsetof(struct jmx_sample, elapsed) == (k) * sizeof(int64_t), \
+	    #field " is not lane " #k " of struct jmx_sample")
+LANE_AT(latency, 1);
+LANE_AT(connect, 2);
+LANE_AT(bytes, 3);
+LANE_AT(sent_bytes, 4);
+LANE_AT(grp_threads, 5);
+LANE_AT(all_threads, 6);
+LANE_AT(idle, 7);
+LANE_AT(sample_count, 8);
+LANE_AT(error_count, 9);
+#undef LANE_AT
 
 static inline int64_t *
 lane(struct jmx_sample *s, int k)
@@ -884,7 +896,7 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 
 	/*
 	 * Field ends: the record being read has at most n, with the end of
-	 * the one before; a block adds up to 64, put_ends() stores up to 7
+	 * the one before; a block adds up to 64, put_ends() stores up to 8
 	 * past them, and the end of input 1.  Room for many records more
 	 * makes moving them to the front (pos_compact()) rare.
 	 */
@@ -1082,60 +1094,41 @@ field_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
 }
 
 /*
- * Number column c in field i, which parse_int() did not take: empty (0,
- * but a bad elapsed), quoted, or bad.
+ * Column c (timeStamp, success or a number) the slow way, when the fast
+ * reading did not take it: quoted, empty (0, but a bad elapsed), a date,
+ * "TRUE", or bad.  Success is 1 or 0 in *out.
  */
 static int
-num_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
-    int hasq, int c, int64_t *out)
+value_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int hasq,
+    int c, int64_t *out)
 {
 	struct jmx_span sp;
 
-	if (field_slow(p, s, e, i, hasq, &sp) != REC_OK)
+	if (field_slow(p, s, e, p->uidx[c], hasq, &sp) != REC_OK)
 		return REC_BAD;
-	if (sp.len == 0 && c != C_ELAPSED) {
-		*out = 0;
-		return REC_OK;
-	}
-	if (parse_int(sp.p, sp.len, NULL, out) == 0)
-		return REC_OK;
-	return bad(p, "%s '%.*s' is not a number", colnames[c],
-	    SHOW(sp.len, sp.p));
-}
-
-/* The timeStamp in field i, which parse_int() did not take. */
-static int
-ts_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
-    int hasq, int64_t *out)
-{
-	struct jmx_span sp;
-
-	if (field_slow(p, s, e, i, hasq, &sp) != REC_OK)
-		return REC_BAD;
-	if (parse_int(sp.p, sp.len, NULL, out) == 0 ||
-	    parse_date(sp.p, sp.len, p->utc_off_ms, out) == 0)
-		return REC_OK;
-	return bad(p, "timeStamp '%.*s' is neither epoch milliseconds nor "
-	    "yyyy/MM/dd HH:mm:ss.SSS", SHOW(sp.len, sp.p));
-}
-
-/* The success column in field i when it is not a plain "true". */
-static int
-success_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
-    int hasq, int *out)
-{
-	struct jmx_span sp;
-
-	if (field_slow(p, s, e, i, hasq, &sp) != REC_OK)
-		return REC_BAD;
-	if (sp.len == 4 && strncasecmp(sp.p, "true", 4) == 0)
-		*out = 1;
-	else if (sp.len == 5 && strncasecmp(sp.p, "false", 5) == 0)
-		*out = 0;
-	else
+	switch (c) {
+	case C_TS:
+		if (parse_int(sp.p, sp.len, NULL, out) == 0 ||
+		    parse_date(sp.p, sp.len, p->utc_off_ms, out) == 0)
+			return REC_OK;
+		return bad(p, "timeStamp '%.*s' is neither epoch milliseconds "
+		    "nor yyyy/MM/dd HH:mm:ss.SSS", SHOW(sp.len, sp.p));
+	case C_SUCCESS:
+		*out = sp.len == 4 && strncasecmp(sp.p, "true", 4) == 0;
+		if (*out || (sp.len == 5 && strncasecmp(sp.p, "false", 5) == 0))
+			return REC_OK;
 		return bad(p, "success '%.*s' is not true or false",
 		    SHOW(sp.len, sp.p));
-	return REC_OK;
+	default:
+		if (sp.len == 0 && c != C_ELAPSED) {
+			*out = 0;
+			return REC_OK;
+		}
+		if (parse_int(sp.p, sp.len, NULL, out) == 0)
+			return REC_OK;
+		return bad(p, "%s '%.*s' is not a number", colnames[c],
+		    SHOW(sp.len, sp.p));
+	}
 }
 
 /* The success column in field i. */
@@ -1150,8 +1143,13 @@ get_success(struct jmx_jtl *p, const char *s, const int64_t *e, int i,
 		p->s.success = 1;
 	else if (fl == 5 && memcmp(fp, "false", 5) == 0)
 		p->s.success = 0;
-	else
-		return success_slow(p, s, e, i, hasq, &p->s.success);
+	else {
+		int64_t v = 0;
+		int r = value_slow(p, s, e, hasq, C_SUCCESS, &v);
+
+		p->s.success = (int)v;
+		return r;
+	}
 	return REC_OK;
 }
 
@@ -1308,7 +1306,7 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 	if (use & (1U << (c))) {					\
 		AT(c);							\
 		if (parse_int(fp, fl, lim, &(dst)) != 0 &&		\
-		    (r = num_slow(p, s, e, i, hasq, c, &(dst))) != REC_OK) \
+		    (r = value_slow(p, s, e, hasq, c, &(dst))) != REC_OK) \
 			return r;					\
 	}								\
 } while (0)
@@ -1340,7 +1338,7 @@ deliver(struct jmx_jtl *p, const char *s, const int64_t *restrict e,
 		}
 #endif
 		if (parse_int(fp, fl, lim, &sm->ts) != 0 &&
-		    (r = ts_slow(p, s, e, i, hasq, &sm->ts)) != REC_OK)
+		    (r = value_slow(p, s, e, hasq, C_TS, &sm->ts)) != REC_OK)
 			return r;
 	}
 #ifdef SWAR_DIGITS
@@ -1432,7 +1430,7 @@ tz64(uint64_t m, const int bmi)
  * Store base + the index of each set bit of m at ep, ascending; returns
  * the new end.  With no branch per field: the first 8 always (a block of
  * ~130-byte records has 8 or 9), then two per turn; the stores past the
- * last bit (at most 7) land in the slack of p->pos.
+ * last bit (at most 8: m may be 0) land in the slack of p->pos.
  */
 #define PUT_END(k) do {							\
 	ep[k] = base + (int64_t)tz64(m, bmi);				\
@@ -1624,7 +1622,7 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 #endif
 			block_masks(src, p->delim, &m);
 		inq = m.q != 0 ? prefix_xor(m.q) ^ carry : carry;
-		carry = (uint64_t)((int64_t)inq >> 63);
+		carry = 0 - (inq >> 63);
 		st = (m.d | m.n) & ~inq;
 		lf = m.n & ~inq;
 		qr = m.q;
@@ -1699,7 +1697,6 @@ bad:
 		*err = p->last;
 	*used = (size_t)(s - buf);
 	return JMX_ERR_DATA;
-
 
 fatal:
 	p->broken = 1;
