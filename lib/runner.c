@@ -25,6 +25,7 @@
 
 #include "agent.h"
 #include "bundle.h"
+#include "failover.h"
 #include "hist.h"
 #include "jtl.h"
 #include "log.h"
@@ -1904,11 +1905,9 @@ advance(struct jmx_runner *r)
 /* A lost part's move: takers, their parts, placements, and a batch. */
 struct move {
 	struct jmx_seg		*lost;		/* whose part */
-	struct jmx_part		*outs;		/* per taker */
-	struct jmx_part		 rest;		/* what finds no room */
+	struct jmx_failover	 fo;		/* takers, parts, the rest */
 	struct placement	*pl;		/* takers that got load */
 	char			**tags;		/* their data slices */
-	int			 n;		/* takers */
 	int			 k;		/* placements */
 	int			 whole;		/* data rows reused */
 	struct batch		 batch;
@@ -2004,41 +2003,78 @@ join_spare(struct jmx_runner *r, struct ragent *sp)
 }
 
 /*
- * Who takes over a lost part needing need threads: spares first (idle,
- * kept for this), then, if they are not enough, every agent carrying
- * load, each with its free room (so the load spreads).  Fills idx[]
- * (into r->agents) and cap[]; returns how many.
+ * Who can take over a lost part, as failover.c wants them: the spares
+ * (one not yet joined as idle, if it passed validation), then the run's
+ * agents with their load now.  from[i] is where candidate i comes from:
+ * i < nspares, r->spares[i]; else r->agents[i - nspares].
  */
 static int
-takers(struct jmx_runner *r, int64_t need, int *idx, int *cap)
+candidates(struct jmx_runner *r, struct jmx_failover_cand *c)
 {
 	struct agent_load l;
-	int64_t got = 0;
-	int i, j, k, n = 0, spares_short;
+	struct ragent *ra;
+	int i, n = 0;
 
-	for (i = 0; i < r->nspares && got < need; i++) {
-		if ((k = join_spare(r, &r->spares[i])) < 0)
-			continue;
-		idx[n] = k;
-		cap[n] = r->agents[k].max_threads;
-		got += cap[n++];
-	}
-	spares_short = got < need;
-	for (i = 0; i < r->n && spares_short; i++) {
-		struct ragent *ra = &r->agents[i];
+	for (i = 0; i < r->nspares; i++, n++) {
+		struct ragent *sp = &r->spares[i];
 
-		for (j = 0; j < n && idx[j] != i; j++)
-			;
-		if (j < n)
+		memset(&c[n], 0, sizeof c[n]);
+		c[n].spare = 1;
+		if (!sp->joined) {
+			if (sp->verr.code == JMX_OK)
+				c[n].max_threads = sp->max_threads;
 			continue;
-		/* Never onto an agent in doubt; only where load runs now. */
+		}
+		/* Joined before, its takers cancelled: idle, used again. */
+		if ((ra = agent_named(r, sp->a.conf->name)) == NULL)
+			continue;
 		agent_load(r, ra, &l);
-		if (l.doubt || l.live == 0 || l.threads >= ra->max_threads)
-			continue;
-		idx[n] = i;
-		cap[n++] = (int)(ra->max_threads - l.threads);
+		c[n].doubt = l.doubt;
+		c[n].live = l.live;
+		c[n].threads = l.threads;
+		c[n].max_threads = ra->max_threads;
+	}
+	for (i = 0; i < r->n; i++, n++) {
+		agent_load(r, &r->agents[i], &l);
+		memset(&c[n], 0, sizeof c[n]);
+		c[n].doubt = l.doubt;
+		c[n].live = l.live;
+		c[n].threads = l.threads;
+		c[n].max_threads = r->agents[i].max_threads;
 	}
 	return n;
+}
+
+/*
+ * Decide who takes over s's part (failover.c) and join the spares it
+ * chose; a spare that cannot join is left out and the decision made
+ * again.  Fills idx[] (into r->agents) for each taker of m->fo.
+ */
+static void
+takers(struct jmx_runner *r, struct move *m, int *idx)
+{
+	struct jmx_failover_cand *c;
+	struct jmx_seg *s = m->lost;
+	int n, i, t = -1;
+
+	c = xcalloc((size_t)(r->nspares + r->n) + 1, sizeof *c);
+	n = candidates(r, c);
+	for (;;) {
+		jmx_failover_plan(r->plan, &s->part, r->test->setup_on_all,
+		    c, n, &m->fo);
+		for (i = 0; i < m->fo.ntakers; i++) {
+			t = m->fo.taker[i];
+			if (t >= r->nspares)
+				idx[i] = t - r->nspares;
+			else if ((idx[i] = join_spare(r, &r->spares[t])) < 0)
+				break;
+		}
+		if (i == m->fo.ntakers)
+			break;
+		c[t].max_threads = 0;	/* it could not join */
+		jmx_failover_free(&m->fo);
+	}
+	free(c);
 }
 
 /* When the lost segment's load stopped: its last sample's end. */
@@ -2122,12 +2158,9 @@ move_free(struct move *m)
 {
 	int i;
 
-	for (i = 0; i < m->n; i++)
-		jmx_part_free(&m->outs[i]);
 	for (i = 0; i < m->k; i++)
 		free(m->tags[i]);
-	jmx_part_free(&m->rest);
-	free(m->outs);
+	jmx_failover_free(&m->fo);
 	free(m->pl);
 	free(m->tags);
 	free(m);
@@ -2139,31 +2172,20 @@ plan_move(struct jmx_runner *r, struct jmx_seg *s)
 {
 	const struct jmx_plan *plan = r->plan;
 	struct move *m = xcalloc(1, sizeof *m);
-	int max = r->n + r->nspares + 1, *idx, *cap, i;
+	int max = r->n + r->nspares + 1, *idx, i;
 
 	idx = xcalloc((size_t)max, sizeof *idx);
-	cap = xcalloc((size_t)max, sizeof *cap);
 	m->lost = s;
-	m->n = takers(r, jmx_part_peak(plan, s->part.groups), idx, cap);
-	m->outs = xcalloc((size_t)m->n + 1, sizeof *m->outs);
-	m->pl = xcalloc((size_t)m->n + 1, sizeof *m->pl);
-	m->tags = xcalloc((size_t)m->n + 1, sizeof *m->tags);
-	jmx_part_init(&m->rest, plan->ngroups);
-	for (i = 0; i < m->n; i++)
-		jmx_part_init(&m->outs[i], plan->ngroups);
-	if (m->n > 0)
-		jmx_part_divide(plan, &s->part, cap, m->n,
-		    r->test->setup_on_all, m->outs, &m->rest);
-	else
-		jmx_part_set(&m->rest, s->part.groups, plan->ngroups,
-		    s->part.scale);
-	for (i = 0; i < m->n; i++) {
-		if (!jmx_part_has_load(plan, m->outs[i].groups))
+	takers(r, m, idx);
+	m->pl = xcalloc((size_t)m->fo.ntakers + 1, sizeof *m->pl);
+	m->tags = xcalloc((size_t)m->fo.ntakers + 1, sizeof *m->tags);
+	for (i = 0; i < m->fo.ntakers; i++) {
+		if (!jmx_part_has_load(plan, m->fo.parts[i].groups))
 			continue;
 		xasprintf(&m->tags[m->k], "%lld.%d", (long long)s->rec.id,
 		    m->k);
 		m->pl[m->k].agent = idx[i];
-		m->pl[m->k].part = &m->outs[i];
+		m->pl[m->k].part = &m->fo.parts[i];
 		m->pl[m->k].slice = m->tags[m->k];
 		m->pl[m->k].replaces = s->rec.id;
 		m->k++;
@@ -2171,7 +2193,6 @@ plan_move(struct jmx_runner *r, struct jmx_seg *s)
 	if (m->k > 0)
 		m->whole = slice_for_takers(r, s, m->pl, m->k);
 	free(idx);
-	free(cap);
 	return m;
 }
 
@@ -2217,11 +2238,11 @@ finish_move(struct jmx_runner *r, struct move *m, int64_t from)
 	jmx_part_init(&placed, plan->ngroups);
 	for (i = 0; i < plan->ngroups; i++)
 		placed.groups[i].threads = s->part.groups[i].threads -
-		    m->rest.groups[i].threads;
+		    m->fo.rest.groups[i].threads;
 	shortfall(r, s, &placed, "handover", from, t0, "moved to other "
 	    "agents");
-	if (jmx_part_has_load(plan, m->rest.groups))
-		shortfall(r, s, &m->rest, "unplaced", from, 0, "no room left "
+	if (jmx_part_has_load(plan, m->fo.rest.groups))
+		shortfall(r, s, &m->fo.rest, "unplaced", from, 0, "no room left "
 		    "for it");
 	jmx_buf_addf(&d, "%lld of %lld threads moved to",
 	    (long long)jmx_part_main_threads(plan, &placed),
