@@ -10,6 +10,10 @@
  * covers and commits both in one transaction, so every record is stored
  * exactly once.  Other processes steer the run through the commands
  * table (pause, resume, stop), which poll reads.
+ *
+ * Other files of the runner: failover.c decides who takes over a lost
+ * part, takeover.c attaches to a run whose controller is gone; the state
+ * they share is in runner-int.h.
  */
 #include <sys/stat.h>
 
@@ -32,6 +36,7 @@
 #include "part.h"
 #include "plan.h"
 #include "runner.h"
+#include "runner-int.h"
 #include "segment.h"
 #include "split.h"
 #include "stats.h"
@@ -54,75 +59,7 @@
 /* A lost share is not moved when less than this is left of the run. */
 #define MIN_MOVE_MS		3000
 
-struct ragent {
-	struct jmx_agent	 a;		/* probed; session for probes */
-	struct jmx_err		 verr;		/* validation problem */
-	double			 weight;
-	int			 max_threads;
-	int			 peak_threads;	/* its share at peak */
-	struct jmx_runner	*r;
-	int			 idx;
-	const char		*state;		/* before its first segment */
-	int64_t			 first_start;	/* of its first segment */
-	int			 lost;		/* a segment of it was lost */
-	int			 spare;		/* joined to replace a lost one */
-	int			 joined;	/* (in spares) it did join */
-};
-
-struct move;
 static void	cancel_standby(struct jmx_runner *, const char *);
-
-struct jmx_runner {
-	const struct jmx_config		*cfg;
-	const struct jmx_run_request	*req;
-	struct jmx_store		*store;
-	const char			*home;
-	struct jmx_test_conf		 adhoc;	/* a bare .jmx path */
-	const struct jmx_test_conf	*test;
-	struct jmx_prop			*props;	/* test's, then -J */
-	int				 nprops;
-	struct jmx_plan			*plan;
-	struct jmx_split		*split;
-	struct ragent			*agents;	/* the split's, then
-							   spares that joined */
-	int				 n;
-	int				 nsplit;	/* agents in the split */
-	struct ragent			*spares;	/* configured, not in */
-	int				 nspares;
-	struct jmx_seg			**segs;	/* every segment, in order */
-	int				 nsegs;
-
-	struct jmx_run_rec		 rec;
-	int64_t				 t0;	/* first start, our clock */
-	int				 gen;	/* current generation */
-	int64_t				 gen_t0;	/* its T0 */
-	int				 aborted;	/* on_agent_failure: abort */
-	int				 finishing;	/* in jmx_runner_finish */
-	struct move			*standby;	/* takers staged ahead */
-	int64_t				 duration_ms;	/* planned, 0 unknown */
-	int64_t				 ramp_ms;
-
-	volatile sig_atomic_t		 stop_level;	/* from signals */
-	int				 stop_sent;
-	int				 stopping;	/* a stop was asked */
-	int				 pausing;
-	int64_t				 pause_ms;	/* when it was asked */
-	int				 start_failed;
-	int64_t				 cmd_id;	/* awaiting its end */
-	char				*cmd_actor;
-
-	/* Progress over a short window. */
-	struct jmx_hist			*window;
-	int64_t				 window_start;
-	int64_t				 window_samples;
-	double				 rate;
-	int64_t				 p95;
-	int64_t				 samples;
-	int64_t				 errors;
-	int64_t				 last_heartbeat;
-	int64_t				 last_command;
-	char				*archive;
-};
 
 void
 jmx_run_request_init(struct jmx_run_request *req)
@@ -226,8 +163,8 @@ ends_with(const char *s, const char *suffix)
 }
 
 /* The run's agent of that name, or NULL. */
-static struct ragent *
-agent_named(struct jmx_runner *r, const char *name)
+struct ragent *
+jmx_runner_agent_named(struct jmx_runner *r, const char *name)
 {
 	int i;
 
@@ -238,8 +175,8 @@ agent_named(struct jmx_runner *r, const char *name)
 }
 
 /* Append an agent to a list (the run's agents or its spares). */
-static struct ragent *
-append_agent(struct jmx_runner *r, struct ragent **v, int *n,
+struct ragent *
+jmx_runner_append_agent(struct jmx_runner *r, struct ragent **v, int *n,
     const struct jmx_agent_conf *conf)
 {
 	struct ragent *ra;
@@ -258,7 +195,7 @@ append_agent(struct jmx_runner *r, struct ragent **v, int *n,
 static void
 add_agent(struct jmx_runner *r, const struct jmx_agent_conf *conf)
 {
-	append_agent(r, &r->agents, &r->n, conf);
+	jmx_runner_append_agent(r, &r->agents, &r->n, conf);
 }
 
 /*
@@ -278,7 +215,7 @@ choose_spares(struct jmx_runner *r)
 			if (r->agents[j].a.conf == &cfg->agents[i])
 				break;
 		if (j == r->n)
-			append_agent(r, &r->spares, &r->nspares,
+			jmx_runner_append_agent(r, &r->spares, &r->nspares,
 			    &cfg->agents[i]);
 	}
 }
@@ -422,8 +359,8 @@ validate_one(void *arg)
 }
 
 /* Weight and capacity: configured, else from the probe. */
-static void
-set_capacity(struct jmx_runner *r, struct ragent *ra)
+void
+jmx_runner_set_capacity(struct jmx_runner *r, struct ragent *ra)
 {
 	const struct jmx_settings *s = &r->cfg->settings;
 
@@ -448,17 +385,17 @@ holder(struct jmx_runner *r, const struct ragent *ra)
  * Probe the spares for their capacity; a spare that fails is only
  * skipped later.  One already in the run (found by attach) has joined.
  */
-static void
-probe_spares(struct jmx_runner *r)
+void
+jmx_runner_probe_spares(struct jmx_runner *r)
 {
 	int i;
 
 	for_each_agent(r->spares, r->nspares, validate_one);
 	for (i = 0; i < r->nspares; i++) {
-		set_capacity(r, &r->spares[i]);
+		jmx_runner_set_capacity(r, &r->spares[i]);
 		/* Its session would idle for the whole run. */
 		jmx_agent_disconnect(&r->spares[i].a);
-		r->spares[i].joined = agent_named(r,
+		r->spares[i].joined = jmx_runner_agent_named(r,
 		    r->spares[i].a.conf->name) != NULL;
 	}
 }
@@ -470,14 +407,14 @@ jmx_runner_validate(struct jmx_runner *r, struct jmx_err *err)
 	int i, bad = 0;
 
 	for_each_agent(r->agents, r->n, validate_one);
-	probe_spares(r);
+	jmx_runner_probe_spares(r);
 	for (i = 0; i < r->n; i++) {
 		struct ragent *ra = &r->agents[i];
 
 		if (ra->verr.code == JMX_OK && (by = holder(r, ra)) != 0)
 			jmx_err_set(&ra->verr, JMX_ERR_AGENT, "busy: reserved "
 			    "by run %lld", (long long)by);
-		set_capacity(r, ra);
+		jmx_runner_set_capacity(r, ra);
 		if (ra->verr.code != JMX_OK) {
 			bad++;
 			ra->state = "unusable";
@@ -1343,8 +1280,8 @@ max_rtt(struct jmx_runner *r)
 	return m;
 }
 
-static void
-add_seg(struct jmx_runner *r, struct jmx_seg *s)
+void
+jmx_runner_add_seg(struct jmx_runner *r, struct jmx_seg *s)
 {
 	r->segs = xreallocarray(r->segs, (size_t)r->nsegs + 1,
 	    sizeof *r->segs);
@@ -1355,8 +1292,8 @@ add_seg(struct jmx_runner *r, struct jmx_seg *s)
  * When the current generation's load is planned to end (our clock), 0
  * if the plan has no set duration.
  */
-static int64_t
-generation_planned_end(struct jmx_runner *r)
+int64_t
+jmx_runner_planned_end(struct jmx_runner *r)
 {
 	if (r->duration_ms <= 0 || r->gen_t0 == 0)
 		return 0;
@@ -1439,7 +1376,7 @@ stage(struct jmx_runner *r, const struct placement *pl, int n,
 			return;
 		}
 		jmx_seg_set_id(s, s->rec.id, r->rec.run_dir);
-		add_seg(r, s);
+		jmx_runner_add_seg(r, s);
 		b->ph[i].seg = s;
 		b->ph[i].bundle = &b->bundles[i];
 		b->ph[i].deadline_s = deadline_s;
@@ -1712,6 +1649,20 @@ begin_stop(struct jmx_runner *r, int level, const char *actor)
 	}
 }
 
+/* event() and begin_stop() for the other runner files (runner-int.h). */
+void
+jmx_runner_event(struct jmx_runner *r, const char *kind, const char *agent,
+    const char *detail, const char *actor)
+{
+	event(r, kind, agent, detail, actor);
+}
+
+void
+jmx_runner_begin_stop(struct jmx_runner *r, int level, const char *actor)
+{
+	begin_stop(r, level, actor);
+}
+
 /*
  * What a resume starts again: every segment of the current generation
  * that carried load to the pause (not lost), same agent, part and data.
@@ -1730,7 +1681,7 @@ resume_placements(struct jmx_runner *r, struct placement **pl)
 		if (s->rec.gen != r->gen || jmx_seg_lost(s, NULL, 0) ||
 		    s->cancelled ||
 		    jmx_seg_state(s) != JMX_SEG_DONE ||
-		    (ra = agent_named(r, s->rec.agent)) == NULL)
+		    (ra = jmx_runner_agent_named(r, s->rec.agent)) == NULL)
 			continue;
 		(*pl)[n].agent = ra->idx;
 		(*pl)[n].part = &s->part;
@@ -1861,7 +1812,7 @@ poll_commands(struct jmx_runner *r, struct jmx_err *err)
 static void
 end_takeovers(struct jmx_runner *r)
 {
-	int64_t end = generation_planned_end(r);
+	int64_t end = jmx_runner_planned_end(r);
 	int i;
 
 	if (end == 0 || r->stopping || r->pausing || jmx_now_ms() < end + 1000)
@@ -1974,7 +1925,7 @@ join_spare(struct jmx_runner *r, struct ragent *sp)
 	struct ragent *ra;
 
 	if (sp->joined) {
-		ra = agent_named(r, name);
+		ra = jmx_runner_agent_named(r, name);
 		if (ra == NULL)
 			return -1;
 		agent_load(r, ra, &l);
@@ -1990,7 +1941,7 @@ join_spare(struct jmx_runner *r, struct ragent *sp)
 		return -1;
 	}
 	sp->joined = 1;
-	ra = append_agent(r, &r->agents, &r->n, sp->a.conf);
+	ra = jmx_runner_append_agent(r, &r->agents, &r->n, sp->a.conf);
 	ra->a = sp->a;		/* the probe; its session was closed */
 	ra->weight = sp->weight;
 	ra->max_threads = sp->max_threads;
@@ -2026,7 +1977,7 @@ candidates(struct jmx_runner *r, struct jmx_failover_cand *c)
 			continue;
 		}
 		/* Joined before, its takers cancelled: idle, used again. */
-		if ((ra = agent_named(r, sp->a.conf->name)) == NULL)
+		if ((ra = jmx_runner_agent_named(r, sp->a.conf->name)) == NULL)
 			continue;
 		agent_load(r, ra, &l);
 		c[n].doubt = l.doubt;
@@ -2200,7 +2151,7 @@ plan_move(struct jmx_runner *r, struct jmx_seg *s)
 static void
 stage_move(struct jmx_runner *r, struct move *m)
 {
-	int64_t left = generation_planned_end(r) - jmx_now_ms();
+	int64_t left = jmx_runner_planned_end(r) - jmx_now_ms();
 	int64_t ramp = r->ramp_ms - active_ms(r, jmx_now_ms());
 
 	stage(r, m->pl, m->k, left, ramp > 0 ? ramp : 0, &m->batch);
@@ -2242,8 +2193,8 @@ finish_move(struct jmx_runner *r, struct move *m, int64_t from)
 	shortfall(r, s, &placed, "handover", from, t0, "moved to other "
 	    "agents");
 	if (jmx_part_has_load(plan, m->fo.rest.groups))
-		shortfall(r, s, &m->fo.rest, "unplaced", from, 0, "no room left "
-		    "for it");
+		shortfall(r, s, &m->fo.rest, "unplaced", from, 0,
+		    "no room left for it");
 	jmx_buf_addf(&d, "%lld of %lld threads moved to",
 	    (long long)jmx_part_main_threads(plan, &placed),
 	    (long long)jmx_part_main_threads(plan, &s->part));
@@ -2306,7 +2257,7 @@ check_suspects(struct jmx_runner *r)
 	if (r->cfg->settings.on_agent_failure != JMX_POLICY_REDISTRIBUTE ||
 	    r->finishing || r->stopping || r->pausing ||
 	    r->rec.state != JMX_RUN_RUNNING ||
-	    generation_planned_end(r) - jmx_now_ms() < MIN_MOVE_MS)
+	    jmx_runner_planned_end(r) - jmx_now_ms() < MIN_MOVE_MS)
 		return;
 	for (i = 0; i < r->nsegs; i++) {
 		struct jmx_seg *s = r->segs[i];
@@ -2336,8 +2287,8 @@ static void
 handle_loss(struct jmx_runner *r, struct jmx_seg *s, const char *cause)
 {
 	const struct jmx_settings *set = &r->cfg->settings;
-	struct ragent *ra = agent_named(r, s->rec.agent);
-	int64_t from = loss_start(s), end = generation_planned_end(r);
+	struct ragent *ra = jmx_runner_agent_named(r, s->rec.agent);
+	int64_t from = loss_start(s), end = jmx_runner_planned_end(r);
 	int64_t left = end - jmx_now_ms();
 	const char *why = NULL;
 	struct move *m;
@@ -2399,236 +2350,6 @@ check_losses(struct jmx_runner *r)
 		    jmx_seg_lost(r->segs[i], cause, sizeof cause))
 			handle_loss(r, r->segs[i], cause);
 	check_suspects(r);
-}
-
-/* An agent as the first controller saw it (its run_agents row). */
-static void
-agent_from_row(struct jmx_runner *r, struct ragent *ra,
-    const struct jmx_run_agent_rec *row)
-{
-	ra->a.clock_offset_ms = row->clock_offset_ms;
-	ra->a.cores = row->cores;
-	ra->a.mem_avail_mb = row->mem_mb;
-	snprintf(ra->a.java_version, sizeof ra->a.java_version, "%s",
-	    row->java_version != NULL ? row->java_version : "");
-	snprintf(ra->a.jmeter_version, sizeof ra->a.jmeter_version, "%s",
-	    row->jmeter_version != NULL ? row->jmeter_version : "");
-	set_capacity(r, ra);
-	ra->weight = row->weight;
-	ra->peak_threads = (int)row->threads;
-	ra->state = "ok";
-}
-
-/*
- * The run's agents as stored: those of the split (spares_too 0), or the
- * spares that joined it (spares_too 1, after the split is made again).
- */
-static enum jmx_code
-adopt_agents(struct jmx_runner *r, int spares_too, struct jmx_err *err)
-{
-	const struct jmx_agent_conf *conf;
-	struct jmx_run_agent_rec *v;
-	struct ragent *ra;
-	int i, j, n;
-
-	if (jmx_store_run_agents(r->store, r->rec.id, &v, &n, err) != JMX_OK)
-		return err->code;
-	for (i = 0; !spares_too && i < r->n; i++) {
-		ra = &r->agents[i];
-		for (j = 0; j < n; j++)
-			if (strcmp(v[j].agent, ra->a.conf->name) == 0)
-				break;
-		if (j == n) {
-			jmx_run_agent_recs_free(v, n);
-			return jmx_err_set(err, JMX_ERR_STATE, "run %lld has "
-			    "no agent '%s'", (long long)r->rec.id,
-			    ra->a.conf->name);
-		}
-		agent_from_row(r, ra, &v[j]);
-	}
-	for (j = 0; spares_too && j < n; j++) {
-		if (agent_named(r, v[j].agent) != NULL ||
-		    (conf = jmx_config_agent(r->cfg, v[j].agent)) == NULL)
-			continue;
-		ra = append_agent(r, &r->agents, &r->n, conf);
-		agent_from_row(r, ra, &v[j]);
-		ra->spare = 1;
-	}
-	jmx_run_agent_recs_free(v, n);
-	return JMX_OK;
-}
-
-/*
- * Segments from the store: live ones are tailed on, ended ones kept.
- * The current generation is the newest; its T0 its first start.
- */
-static enum jmx_code
-adopt_segments(struct jmx_runner *r, struct jmx_err *err)
-{
-	const struct jmx_settings *set = &r->cfg->settings;
-	struct jmx_segment_rec *v;
-	struct ragent *ra;
-	struct jmx_seg *s;
-	int i, n;
-
-	if (jmx_store_segments(r->store, r->rec.id, &v, &n, err) != JMX_OK)
-		return err->code;
-	for (i = 0; i < n; i++)
-		if (v[i].gen > r->gen)
-			r->gen = v[i].gen;
-	for (i = 0; i < n; i++)
-		if (v[i].gen == r->gen && v[i].start_ms > 0 &&
-		    (r->gen_t0 == 0 || v[i].start_ms < r->gen_t0))
-			r->gen_t0 = v[i].start_ms;
-	for (i = 0; i < n; i++) {
-		if ((ra = agent_named(r, v[i].agent)) == NULL)
-			continue;
-		s = jmx_seg_new(&ra->a, r->rec.id, set, r->req->keep);
-		free(s->rec.agent);
-		free(s->rec.state);
-		s->rec = v[i];		/* takes over its strings */
-		memset(&v[i], 0, sizeof v[i]);
-		jmx_seg_set_id(s, s->rec.id, r->rec.run_dir);
-		add_seg(r, s);
-		jmx_part_init(&s->part, r->plan->ngroups);
-		if (s->rec.part == NULL || jmx_part_parse(s->rec.part,
-		    r->plan->ngroups, &s->part, err) != JMX_OK) {
-			jmx_segment_recs_free(v, n);
-			return jmx_err_set(err, JMX_ERR_STATE, "run %lld: "
-			    "segment %lld has no part of the load to take "
-			    "over", (long long)r->rec.id,
-			    (long long)s->rec.id);
-		}
-		if (s->rec.cause != NULL) {
-			s->lost = 1;
-			snprintf(s->cause, sizeof s->cause, "%s",
-			    s->rec.cause);
-			ra->lost = 1;
-		}
-		if (s->rec.gen == r->gen)
-			s->planned_end_ms = generation_planned_end(r);
-		if (strcmp(s->rec.state, "starting") == 0 &&
-		    s->rec.work_dir != NULL) {
-			/* Staged, never released: its JMeter waits; end it. */
-			s->cancelled = 1;
-			jmx_seg_stop(s, 2);
-			if (jmx_seg_adopt(s) != JMX_OK)
-				log_warn("%s", s->err.msg);
-		} else if (strcmp(s->rec.state, "running") == 0 &&
-		    s->rec.work_dir != NULL && !s->lost) {
-			if (jmx_seg_adopt(s) != JMX_OK)
-				log_warn("%s", s->err.msg);
-		} else {
-			s->state = strcmp(s->rec.state, "ended") == 0 ||
-			    strcmp(s->rec.state, "fenced") == 0 ?
-			    JMX_SEG_DONE : JMX_SEG_FAILED;
-			s->fenced = strcmp(s->rec.state, "fenced") == 0;
-			s->cancelled = strcmp(s->rec.state, "cancelled") == 0;
-			s->status = "done";
-			s->jtl_records = s->rec.jtl_records;
-		}
-	}
-	jmx_segment_recs_free(v, n);
-	return JMX_OK;
-}
-
-/*
- * Commands sent to the controller that is gone were never answered;
- * acting on them now, maybe minutes later, would surprise whoever sent
- * them.  Fail them: they can ask again.
- */
-static void
-drop_stale_commands(struct jmx_runner *r)
-{
-	char *verb, *actor;
-	int64_t id, after = 0;
-
-	while (jmx_store_command_next(r->store, r->rec.id, after, &id, &verb,
-	    &actor, NULL) == JMX_OK && id != 0) {
-		jmx_store_command_done(r->store, id, 0, "its controller was "
-		    "gone; ask again", NULL);
-		after = id;
-		free(verb);
-		free(actor);
-	}
-}
-
-/* When the pause now in progress was asked for. */
-static int64_t
-pause_asked(struct jmx_runner *r)
-{
-	struct jmx_event_rec *ev;
-	int64_t t = jmx_now_ms();
-	int i, n;
-
-	if (jmx_store_events(r->store, r->rec.id, &ev, &n, NULL) != JMX_OK)
-		return t;
-	for (i = 0; i < n; i++)
-		if (strcmp(ev[i].kind, "pausing") == 0)
-			t = ev[i].time_ms;
-	jmx_event_recs_free(ev, n);
-	return t;
-}
-
-enum jmx_code
-jmx_runner_attach(struct jmx_runner *r, int64_t run_id, struct jmx_err *err)
-{
-	struct jmx_summary *sum;
-	const struct jmx_summary_row *total;
-	char host[256] = "";
-
-	if (jmx_store_run_get(r->store, run_id, &r->rec, err) != JMX_OK)
-		return err->code;
-	if (jmx_run_state_final(r->rec.state))
-		return jmx_err_set(err, JMX_ERR_STATE, "run %lld has ended "
-		    "(%s)", (long long)run_id,
-		    jmx_run_state_name(r->rec.state));
-	if (adopt_agents(r, 0, err) != JMX_OK || jmx_runner_split(r, err) !=
-	    JMX_OK || adopt_agents(r, 1, err) != JMX_OK)
-		return err->code;
-	r->duration_ms = r->rec.duration_ms;
-	r->ramp_ms = r->rec.ramp_ms;
-	r->t0 = r->rec.start_ms;
-	/* What is stored already counts towards the totals. */
-	sum = jmx_summary_new();
-	if (jmx_store_summary(r->store, run_id, NULL, sum, err) != JMX_OK) {
-		jmx_summary_free(sum);
-		return err->code;
-	}
-	total = jmx_summary_total(sum);
-	r->samples = (int64_t)total->count;
-	r->errors = (int64_t)total->errors;
-	jmx_summary_free(sum);
-	r->window = jmx_hist_new();
-	r->window_start = jmx_mono_ms();
-
-	r->rec.controller_pid = getpid();
-	gethostname(host, sizeof host - 1);
-	free(r->rec.controller_host);
-	r->rec.controller_host = xstrdup(host);
-	r->rec.heartbeat_ms = jmx_now_ms();
-	if (jmx_store_run_update(r->store, &r->rec, err) != JMX_OK)
-		return err->code;
-	event(r, "attached", NULL, "a new controller took the run over",
-	    NULL);
-	drop_stale_commands(r);
-	if (adopt_segments(r, err) != JMX_OK)
-		return err->code;
-	probe_spares(r);
-	switch (r->rec.state) {
-	case JMX_RUN_RUNNING:
-	case JMX_RUN_PAUSED:
-		break;
-	case JMX_RUN_PAUSING:
-		r->pausing = 1;
-		r->pause_ms = pause_asked(r);
-		break;
-	default:
-		/* Caught mid-start, mid-resume or mid-stop: end it. */
-		begin_stop(r, 2, "controller");
-		break;
-	}
-	return JMX_OK;
 }
 
 enum jmx_code
