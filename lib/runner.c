@@ -29,6 +29,7 @@
 
 #include "agent.h"
 #include "bundle.h"
+#include "data.h"
 #include "failover.h"
 #include "hist.h"
 #include "jtl.h"
@@ -779,156 +780,12 @@ jmx_runner_adopt(struct jmx_runner *r, struct jmx_store *store,
 	return jmx_store_run_update(store, &r->rec, err);
 }
 
-/* The local file a data file name resolves to, for the bundle. */
-static const char *
-base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash != NULL ? slash + 1 : path;
-}
-
-/* A data file to ship: local path, bundle name, split or not. */
-struct shipped {
-	char	*local;
-	char	*name;		/* "data/users.csv" */
-	int	 split;
-	const struct jmx_plan_csv *csv;	/* the CSV Data Set reading it */
-};
-
-/* Resolve a CSV Data Set's file name against the plan's directory. */
-static char *
-csv_local_path(const struct jmx_plan *plan, const char *filename)
-{
-	char *dir, *p, *slash;
-
-	if (filename[0] == '/')
-		return xstrdup(filename);
-	dir = xstrdup(plan->path);
-	slash = strrchr(dir, '/');
-	if (slash == NULL)
-		p = xstrdup(filename);
-	else {
-		*slash = '\0';
-		xasprintf(&p, "%s/%s", dir, filename);
-	}
-	free(dir);
-	return p;
-}
-
-/*
- * The data files: those named by the test case or --data (split or
- * copied), and every CSV Data Set file that exists beside the plan.
- */
+/* The run's data files (data.h): the test case's and --data. */
 static int
-collect_data(struct jmx_runner *r, struct shipped **out)
+run_data(struct jmx_runner *r, struct jmx_data_file **v)
 {
-	struct shipped *v = NULL;
-	const struct jmx_data_conf *d;
-	struct stat st;
-	int i, j, n = 0, found;
-	char *local;
-
-	for (i = 0; i < r->test->ndata + r->req->ndata; i++) {
-		d = i < r->test->ndata ? &r->test->data[i] :
-		    &r->req->data[i - r->test->ndata];
-		v = xreallocarray(v, (size_t)n + 1, sizeof *v);
-		memset(&v[n], 0, sizeof v[n]);
-		v[n].local = xstrdup(d->file);
-		xasprintf(&v[n].name, "data/%s", base_name(d->file));
-		v[n].split = d->split;
-		n++;
-	}
-	for (j = 0; j < r->plan->ncsvs; j++) {
-		const struct jmx_plan_csv *c = &r->plan->csvs[j];
-
-		found = 0;
-		for (i = 0; i < n; i++) {
-			if (strcmp(base_name(v[i].local),
-			    base_name(c->filename)) == 0) {
-				v[i].csv = c;
-				found = 1;
-			}
-		}
-		if (found)
-			continue;
-		local = csv_local_path(r->plan, c->filename);
-		if (stat(local, &st) != 0) {
-			free(local);
-			continue;
-		}
-		v = xreallocarray(v, (size_t)n + 1, sizeof *v);
-		memset(&v[n], 0, sizeof v[n]);
-		v[n].local = local;
-		xasprintf(&v[n].name, "data/%s", base_name(c->filename));
-		v[n].csv = c;
-		n++;
-	}
-	*out = v;
-	return n;
-}
-
-static void
-shipped_free(struct shipped *v, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].local);
-		free(v[i].name);
-	}
-	free(v);
-}
-
-/*
- * The local file of a split data file's slice: run_dir/users.csv.TAG,
- * TAG naming the slice (an agent of the split, or a takeover's).
- */
-static char *
-slice_path(struct jmx_runner *r, const struct shipped *d, const char *tag)
-{
-	char *p;
-
-	xasprintf(&p, "%s/%s.%s", r->rec.run_dir, base_name(d->local), tag);
-	return p;
-}
-
-/* How JMeter reads a data file. */
-static void
-data_format(const struct shipped *d, struct jmx_split_csvfmt *fmt)
-{
-	if (d->csv != NULL)
-		jmx_split_csvfmt(fmt, d->csv);
-	else {
-		memset(fmt, 0, sizeof *fmt);
-		fmt->delim = ',';
-	}
-}
-
-/*
- * Cut a split data file (the whole file when from is NULL, else slice
- * from) into n slices by weight, named by tags.
- */
-static enum jmx_code
-cut_data(struct jmx_runner *r, const struct shipped *d, const char *from,
-    int n, const double *w, const char *const *tags, struct jmx_err *err)
-{
-	struct jmx_split_csvfmt fmt;
-	char **outs = xcalloc((size_t)n, sizeof *outs), *in;
-	enum jmx_code code;
-	int i;
-
-	data_format(d, &fmt);
-	in = from != NULL ? slice_path(r, d, from) : xstrdup(d->local);
-	for (i = 0; i < n; i++)
-		outs[i] = slice_path(r, d, tags[i]);
-	code = jmx_split_csv(in, &fmt, n, w, (const char *const *)outs, NULL,
-	    err);
-	for (i = 0; i < n; i++)
-		free(outs[i]);
-	free(outs);
-	free(in);
-	return code;
+	return jmx_data_collect(r->plan, r->test->data, r->test->ndata,
+	    r->req->data, r->req->ndata, v);
 }
 
 /*
@@ -940,20 +797,18 @@ split_data(struct jmx_runner *r, struct jmx_err *err)
 {
 	double *w = xcalloc((size_t)r->nsplit + 1, sizeof *w);
 	const char **tags = xcalloc((size_t)r->nsplit + 1, sizeof *tags);
-	enum jmx_code code = JMX_OK;
-	struct shipped *v;
-	int i, j, n;
+	struct jmx_data_file *v;
+	enum jmx_code code;
+	int j, n;
 
 	for (j = 0; j < r->nsplit; j++) {
 		w[j] = r->agents[j].weight;
 		tags[j] = r->agents[j].a.conf->name;
 	}
-	n = collect_data(r, &v);
-	for (i = 0; i < n && code == JMX_OK; i++)
-		if (v[i].split)
-			code = cut_data(r, &v[i], NULL, r->nsplit, w, tags,
-			    err);
-	shipped_free(v, n);
+	n = run_data(r, &v);
+	code = jmx_data_split(v, n, r->rec.run_dir, NULL, r->nsplit, w, tags,
+	    err);
+	jmx_data_files_free(v, n);
 	free(w);
 	free(tags);
 	return code;
@@ -982,7 +837,7 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
     struct jmx_err *err)
 {
 	const struct jmx_plan_share *base = &r->split->agents[0].share;
-	struct shipped *data;
+	struct jmx_data_file *data;
 	struct jmx_plan_rename *ren;
 	struct jmx_bundle *b;
 	const void *bytes;
@@ -991,7 +846,7 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 	int i, j, ndata, nren;
 	enum jmx_code code = JMX_OK;
 
-	ndata = collect_data(r, &data);
+	ndata = run_data(r, &data);
 	ren = xcalloc((size_t)ndata + 1, sizeof *ren);
 	for (nren = 0, j = 0; j < ndata; j++) {
 		if (data[j].csv == NULL)
@@ -1034,8 +889,9 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 			    jmx_agent_run_script(),
 			    strlen(jmx_agent_run_script()), 0700, err);
 		for (j = 0; j < ndata && code == JMX_OK; j++) {
-			path = data[j].split ? slice_path(r, &data[j],
-			    pl[i].slice) : xstrdup(data[j].local);
+			path = data[j].split ? jmx_data_slice_path(
+			    r->rec.run_dir, &data[j], pl[i].slice) :
+			    xstrdup(data[j].local);
 			code = jmx_bundle_add_file(b, data[j].name, path, err);
 			free(path);
 		}
@@ -1045,7 +901,7 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 		jmx_bundle_free(b);
 	}
 	free(ren);
-	shipped_free(data, ndata);
+	jmx_data_files_free(data, ndata);
 	return code;
 }
 
@@ -2076,28 +1932,21 @@ static int
 slice_for_takers(struct jmx_runner *r, const struct jmx_seg *lost,
     const struct placement *pl, int n)
 {
-	struct shipped *data;
+	struct jmx_data_file *data;
 	const char *from = lost->rec.slice != NULL ? lost->rec.slice :
 	    lost->rec.agent;
 	const char **tags = xcalloc((size_t)n, sizeof *tags);
 	double *w = xcalloc((size_t)n, sizeof *w);
-	struct jmx_err err = { 0 };
-	int i, j, ndata, whole = 0;
+	int i, ndata, whole;
 
 	for (i = 0; i < n; i++) {
 		tags[i] = pl[i].slice;
 		w[i] = (double)jmx_part_main_threads(r->plan, pl[i].part) + 1;
 	}
-	ndata = collect_data(r, &data);
-	for (j = 0; j < ndata; j++) {
-		if (!data[j].split || cut_data(r, &data[j], from, n, w, tags,
-		    &err) == JMX_OK)
-			continue;
-		whole = 1;
-		for (i = 0; i < n; i++)
-			cut_data(r, &data[j], from, 1, w, &tags[i], NULL);
-	}
-	shipped_free(data, ndata);
+	ndata = run_data(r, &data);
+	whole = jmx_data_resplit(data, ndata, r->rec.run_dir, from, n, w,
+	    tags);
+	jmx_data_files_free(data, ndata);
 	free(tags);
 	free(w);
 	return whole;

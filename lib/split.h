@@ -1,7 +1,7 @@
 /*
- * split.h: divide a plan's load between agents by weight, and a CSV data
- * file into disjoint slices.  Pure arithmetic and file copying: the XML
- * side is plan.h, which turns one agent's jmx_plan_share into a .jmx.
+ * split.h: divide a plan's load between agents by weight.  Pure
+ * arithmetic: the XML side is plan.h, which turns one agent's
+ * jmx_plan_share into a .jmx; data files are sliced by data.h.
  *
  * Counts are divided with the largest-remainder method: agent a gets
  * floor(T * w[a] / W), and the few units left over go to the largest
@@ -113,31 +113,5 @@ void		jmx_split_free(struct jmx_split *);
  */
 void		jmx_split_json(struct jmx_buf *out, const struct jmx_split *,
 		    const struct jmx_plan *);
-
-/* How a CSV Data Set reads its file (see jmx_split_csvfmt). */
-struct jmx_split_csvfmt {
-	int		 header;	/* line 1 is no data: on every slice */
-	int		 quoted;	/* quotedData: "..." may hold EOL */
-	char		 delim;		/* field delimiter */
-};
-
-/* The format JMeter uses for a plan's CSV Data Set. */
-void		jmx_split_csvfmt(struct jmx_split_csvfmt *,
-		    const struct jmx_plan_csv *);
-
-/*
- * Cut the data rows of in into nparts files outs[], contiguous and in
- * order, sized by weights (NULL = equal) with the largest-remainder
- * method; concatenated, the slices give every row once.  The header, if
- * any, starts every slice.  Records end at LF, CR or CRLF; with quoted, a
- * quoted field may span lines.  Bytes are copied as they are, so a slice
- * keeps the file's line ends and encoding.  rows[] (may be NULL) gets the
- * row count of each part.  Nothing is written, and JMX_ERR_DATA names the
- * file, when a part would get no row (JMeter would hit end of file at
- * once) or the quoting is broken.
- */
-enum jmx_code	jmx_split_csv(const char *in, const struct jmx_split_csvfmt *,
-		    int nparts, const double *weights, const char *const *outs,
-		    int64_t *rows, struct jmx_err *err);
 
 #endif
