@@ -101,30 +101,13 @@ usage(void)
 	    "Options:\n" CLI_HELP);
 }
 
-/* "a,b,c" appended to a NULL-terminated list. */
-static void
-add_list(char ***list, int *n, const char *csv)
-{
-	char *copy = xstrdup(csv), *p, *save = NULL;
-
-	for (p = strtok_r(copy, ",", &save); p != NULL;
-	    p = strtok_r(NULL, ",", &save)) {
-		*list = xreallocarray(*list, (size_t)*n + 2, sizeof **list);
-		(*list)[(*n)++] = xstrdup(p);
-		(*list)[*n] = NULL;
-	}
-	free(copy);
-}
-
 static int
 parse_option(struct cli *c, struct jmx_run_request *req, int ch,
     const char *arg)
 {
-	char *eq;
-
 	switch (ch) {
 	case OPT_AGENTS:
-		add_list(&req->agents, &req->nagents, arg);
+		jmx_run_request_add_agents(req, arg);
 		return -1;
 	case OPT_CHECK:
 		req->check_only = 1;
@@ -135,16 +118,7 @@ parse_option(struct cli *c, struct jmx_run_request *req, int ch,
 			    "not '%s'", arg);
 		return -1;
 	case OPT_DATA:
-		req->data = xreallocarray(req->data, (size_t)req->ndata + 1,
-		    sizeof *req->data);
-		req->data[req->ndata].file = xstrdup(arg);
-		req->data[req->ndata].split = 0;
-		eq = strrchr(req->data[req->ndata].file, ':');
-		if (eq != NULL && strcmp(eq, ":split") == 0) {
-			*eq = '\0';
-			req->data[req->ndata].split = 1;
-		}
-		req->ndata++;
+		jmx_run_request_add_data(req, arg);
 		return -1;
 	case OPT_DETACH:
 		req->detach = 1;
@@ -164,14 +138,9 @@ parse_option(struct cli *c, struct jmx_run_request *req, int ch,
 		req->label = arg;
 		return -1;
 	case 'J':
-		if ((eq = strchr(arg, '=')) == NULL || eq == arg)
+		if (jmx_run_request_add_prop(req, arg, NULL) != JMX_OK)
 			return cli_usage(c, "-J takes NAME=VALUE, not '%s'",
 			    arg);
-		req->props = xreallocarray(req->props, (size_t)req->nprops + 1,
-		    sizeof *req->props);
-		req->props[req->nprops].name = xstrndup(arg, (size_t)(eq - arg));
-		req->props[req->nprops].value = xstrdup(eq + 1);
-		req->nprops++;
 		return -1;
 	case OPT_RAMP:
 		if ((req->ramp_ms = jmx_parse_duration_ms(arg)) < 0)

@@ -17,10 +17,10 @@
 
 /* A data file to ship. */
 struct jmx_data_file {
-	char			 *local;	/* its path here, owned */
-	char			 *name;		/* in the bundle: "data/users.csv" */
-	int			  split;	/* data[].split: sliced per agent */
-	const struct jmx_plan_csv *csv;		/* the CSV Data Set reading it */
+	char		*local;		/* its path here, owned */
+	char		*name;		/* in the bundle: "data/x.csv" */
+	int		 split;		/* data[].split: sliced per agent */
+	const struct jmx_plan_csv *csv;	/* the CSV Data Set reading it */
 };
 
 /*

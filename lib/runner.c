@@ -62,47 +62,6 @@
 
 static void	cancel_standby(struct jmx_runner *, const char *);
 
-void
-jmx_run_request_init(struct jmx_run_request *req)
-{
-	memset(req, 0, sizeof *req);
-	req->ramp_ms = -1;
-}
-
-void
-jmx_run_request_free(struct jmx_run_request *req)
-{
-	int i;
-
-	for (i = 0; i < req->nagents; i++)
-		free(req->agents[i]);
-	free(req->agents);
-	for (i = 0; i < req->nprops; i++) {
-		free(req->props[i].name);
-		free(req->props[i].value);
-	}
-	free(req->props);
-	for (i = 0; i < req->ndata; i++)
-		free(req->data[i].file);
-	free(req->data);
-	memset(req, 0, sizeof *req);
-}
-
-int
-jmx_runner_parse_threads(const char *s, int64_t *count, double *scale)
-{
-	struct jmx_split_opts o;
-
-	memset(&o, 0, sizeof o);
-	if (jmx_split_parse_threads(s, &o, NULL) != JMX_OK)
-		return -1;
-	if (o.mode == JMX_SPLIT_EACH && count != NULL)
-		*count = o.threads;
-	if (o.mode == JMX_SPLIT_FACTOR && scale != NULL)
-		*scale = o.factor;
-	return 0;
-}
-
 struct jmx_runner *
 jmx_runner_new(const struct jmx_config *cfg, const struct jmx_run_request *req,
     struct jmx_store *store, const char *home)
@@ -570,37 +529,6 @@ jmx_runner_agent(struct jmx_runner *r, int i, struct jmx_runner_agent *v)
 	}
 }
 
-/* The request as JSON, kept with the run (no secrets: no keys). */
-static char *
-options_json(struct jmx_runner *r)
-{
-	struct jmx_buf b = { 0 };
-	int i;
-
-	jmx_buf_adds(&b, "{\"test\":");
-	jmx_json_str(&b, r->req->test);
-	jmx_buf_adds(&b, ",\"threads\":");
-	jmx_json_str(&b, r->req->threads);
-	jmx_buf_addf(&b, ",\"duration_ms\":%lld,\"ramp_ms\":%lld",
-	    (long long)r->duration_ms, (long long)r->ramp_ms);
-	jmx_buf_adds(&b, ",\"properties\":{");
-	for (i = 0; i < r->nprops; i++) {
-		if (i > 0)
-			jmx_buf_addc(&b, ',');
-		jmx_json_str(&b, r->props[i].name);
-		jmx_buf_addc(&b, ':');
-		jmx_json_str(&b, r->props[i].value);
-	}
-	jmx_buf_adds(&b, "},\"agents\":[");
-	for (i = 0; i < r->n; i++) {
-		if (i > 0)
-			jmx_buf_addc(&b, ',');
-		jmx_json_str(&b, r->agents[i].a.conf->name);
-	}
-	jmx_buf_adds(&b, "]}");
-	return jmx_buf_steal(&b);
-}
-
 static int64_t
 total_threads(struct jmx_runner *r)
 {
@@ -612,119 +540,6 @@ total_threads(struct jmx_runner *r)
 	return t;
 }
 
-
-static void
-opt_add(struct jmx_prop **v, int *n, const char *name, const char *value)
-{
-	*v = xreallocarray(*v, (size_t)*n + 1, sizeof **v);
-	(*v)[*n].name = xstrdup(name);
-	(*v)[*n].value = value != NULL ? xstrdup(value) : NULL;
-	(*n)++;
-}
-
-/*
- * Keep the request with the run, resolved where it matters: the agents
- * actually chosen, not the selectors.  Properties from the test case
- * are not kept: they come from the configuration again.
- */
-static enum jmx_code
-store_options(struct jmx_runner *r, struct jmx_err *err)
-{
-	const struct jmx_run_request *q = r->req;
-	struct jmx_prop *v = NULL;
-	char buf[64], *kv;
-	int i, n = 0;
-	enum jmx_code code;
-
-	opt_add(&v, &n, "config", r->cfg->path);
-	opt_add(&v, &n, "test", q->test);
-	if (q->threads != NULL)
-		opt_add(&v, &n, "threads", q->threads);
-	snprintf(buf, sizeof buf, "%lld", (long long)q->duration_ms);
-	opt_add(&v, &n, "duration_ms", buf);
-	snprintf(buf, sizeof buf, "%lld", (long long)q->ramp_ms);
-	opt_add(&v, &n, "ramp_ms", buf);
-	if (q->label != NULL)
-		opt_add(&v, &n, "label", q->label);
-	if (q->keep)
-		opt_add(&v, &n, "keep", "1");
-	for (i = 0; i < r->n; i++)
-		opt_add(&v, &n, "agent", r->agents[i].a.conf->name);
-	for (i = 0; i < q->nprops; i++) {
-		xasprintf(&kv, "%s=%s", q->props[i].name, q->props[i].value);
-		opt_add(&v, &n, "prop", kv);
-		free(kv);
-	}
-	for (i = 0; i < q->ndata; i++) {
-		xasprintf(&kv, "%s%s", q->data[i].file,
-		    q->data[i].split ? ":split" : "");
-		opt_add(&v, &n, "data", kv);
-		free(kv);
-	}
-	code = jmx_store_run_options_put(r->store, r->rec.id, v, n, err);
-	for (i = 0; i < n; i++) {
-		free(v[i].name);
-		free(v[i].value);
-	}
-	free(v);
-	return code;
-}
-
-void
-jmx_run_request_from_options(struct jmx_run_request *q,
-    const struct jmx_prop *o, int n, const char **config)
-{
-	char *colon, *eq;
-	int i;
-
-	jmx_run_request_init(q);
-	*config = NULL;
-	for (i = 0; i < n; i++) {
-		const char *name = o[i].name, *val = o[i].value;
-
-		if (val == NULL)
-			continue;
-		if (strcmp(name, "config") == 0)
-			*config = val;
-		else if (strcmp(name, "test") == 0)
-			q->test = val;
-		else if (strcmp(name, "threads") == 0)
-			q->threads = val;
-		else if (strcmp(name, "duration_ms") == 0)
-			q->duration_ms = strtoll(val, NULL, 10);
-		else if (strcmp(name, "ramp_ms") == 0)
-			q->ramp_ms = strtoll(val, NULL, 10);
-		else if (strcmp(name, "label") == 0)
-			q->label = val;
-		else if (strcmp(name, "keep") == 0)
-			q->keep = 1;
-		else if (strcmp(name, "agent") == 0) {
-			q->agents = xreallocarray(q->agents,
-			    (size_t)q->nagents + 2, sizeof *q->agents);
-			q->agents[q->nagents++] = xstrdup(val);
-			q->agents[q->nagents] = NULL;
-		} else if (strcmp(name, "prop") == 0 &&
-		    (eq = strchr(val, '=')) != NULL) {
-			q->props = xreallocarray(q->props,
-			    (size_t)q->nprops + 1, sizeof *q->props);
-			q->props[q->nprops].name = xstrndup(val,
-			    (size_t)(eq - val));
-			q->props[q->nprops].value = xstrdup(eq + 1);
-			q->nprops++;
-		} else if (strcmp(name, "data") == 0) {
-			q->data = xreallocarray(q->data, (size_t)q->ndata + 1,
-			    sizeof *q->data);
-			q->data[q->ndata].file = xstrdup(val);
-			q->data[q->ndata].split = 0;
-			colon = strrchr(q->data[q->ndata].file, ':');
-			if (colon != NULL && strcmp(colon, ":split") == 0) {
-				*colon = '\0';
-				q->data[q->ndata].split = 1;
-			}
-			q->ndata++;
-		}
-	}
-}
 
 enum jmx_code
 jmx_runner_create(struct jmx_runner *r, int64_t *run_id, struct jmx_err *err)
@@ -747,7 +562,10 @@ jmx_runner_create(struct jmx_runner *r, int64_t *run_id, struct jmx_err *err)
 	r->rec.heartbeat_ms = r->rec.created_ms;
 	r->rec.skew_ms = -1;
 	r->rec.jtl_records = -1;
-	r->rec.options_json = options_json(r);
+	for (i = 0; i < r->n; i++)
+		names[i] = r->agents[i].a.conf->name;
+	r->rec.options_json = jmx_run_request_json(r->req, r->duration_ms,
+	    r->ramp_ms, r->props, r->nprops, names, r->n);
 	if (jmx_store_run_create(r->store, &r->rec, err) != JMX_OK)
 		return err->code;
 	xasprintf(&r->rec.run_dir, "%s/runs/%lld", r->home,
@@ -755,11 +573,10 @@ jmx_runner_create(struct jmx_runner *r, int64_t *run_id, struct jmx_err *err)
 	if (jmx_mkdirs(r->rec.run_dir, 0700, err) != JMX_OK ||
 	    jmx_store_run_update(r->store, &r->rec, err) != JMX_OK)
 		return err->code;
-	if (store_options(r, err) != JMX_OK)
+	if (jmx_run_request_save(r->req, r->store, r->rec.id, r->cfg->path,
+	    names, r->n, err) != JMX_OK)
 		return err->code;
 	/* Reserve all agents at once; another run may have raced us. */
-	for (i = 0; i < r->n; i++)
-		names[i] = r->agents[i].a.conf->name;
 	if (jmx_store_reserve(r->store, r->rec.id, names, r->n, jmx_now_ms(),
 	    HEARTBEAT_STALE_MS, err) != JMX_OK) {
 		jmx_store_run_set_state(r->store, r->rec.id, JMX_RUN_FAILED,

@@ -19,50 +19,13 @@
 
 #include "config.h"
 #include "err.h"
+#include "request.h"
 #include "store.h"
 #include "util.h"
 
 struct jmx_runner;
 struct jmx_split;
 struct jmx_plan;
-
-/* What the operator asked for (jmx-run's command line). */
-struct jmx_run_request {
-	const char		 *test;		/* test case name or .jmx path */
-	char			**agents;	/* --agents, NULL-terminated */
-	int			  nagents;
-	const char		 *tag;		/* --tag */
-	int64_t			  count;	/* --count; 0 = all chosen */
-	const char		 *threads;	/* --threads N or xF */
-	int64_t			  duration_ms;	/* --duration; 0 = test's */
-	int64_t			  ramp_ms;	/* --ramp; -1 = test's */
-	struct jmx_prop		 *props;	/* -J */
-	int			  nprops;
-	struct jmx_data_conf	 *data;		/* --data */
-	int			  ndata;
-	const char		 *label;	/* --label */
-	int			  dry_run;	/* --dry-run */
-	int			  detach;	/* --detach */
-	int			  keep;		/* --keep */
-	int			  check_only;	/* --check */
-};
-
-void	jmx_run_request_init(struct jmx_run_request *);
-void	jmx_run_request_free(struct jmx_run_request *);
-/*
- * Rebuild the request a run was started with from its stored options
- * (jmx_store_run_options).  test, threads, tag and label point into
- * opts, which must outlive req; *config is the configuration file the
- * run used (borrowed from opts too, NULL if none).
- */
-void	jmx_run_request_from_options(struct jmx_run_request *,
-	    const struct jmx_prop *opts, int n, const char **config);
-
-/*
- * Parse "--threads": "N" sets each thread group's total, "xF" scales it.
- * Returns 0 and fills *count or *scale (either may be NULL), -1 if bad.
- */
-int	jmx_runner_parse_threads(const char *, int64_t *count, double *scale);
 
 /* One agent as the program shows it: borrowed from the runner. */
 struct jmx_runner_agent {

@@ -1,0 +1,233 @@
+/*
+ * request.c: what the operator asked for (see request.h).  -J and --data
+ * are parsed here once, for the command line and for a run's stored
+ * options alike.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "request.h"
+#include "split.h"
+#include "store.h"
+#include "util.h"
+#include "xmalloc.h"
+
+void
+jmx_run_request_init(struct jmx_run_request *req)
+{
+	memset(req, 0, sizeof *req);
+	req->ramp_ms = -1;
+}
+
+void
+jmx_run_request_free(struct jmx_run_request *req)
+{
+	int i;
+
+	for (i = 0; i < req->nagents; i++)
+		free(req->agents[i]);
+	free(req->agents);
+	for (i = 0; i < req->nprops; i++) {
+		free(req->props[i].name);
+		free(req->props[i].value);
+	}
+	free(req->props);
+	for (i = 0; i < req->ndata; i++)
+		free(req->data[i].file);
+	free(req->data);
+	memset(req, 0, sizeof *req);
+}
+
+int
+jmx_runner_parse_threads(const char *s, int64_t *count, double *scale)
+{
+	struct jmx_split_opts o;
+
+	memset(&o, 0, sizeof o);
+	if (jmx_split_parse_threads(s, &o, NULL) != JMX_OK)
+		return -1;
+	if (o.mode == JMX_SPLIT_EACH && count != NULL)
+		*count = o.threads;
+	if (o.mode == JMX_SPLIT_FACTOR && scale != NULL)
+		*scale = o.factor;
+	return 0;
+}
+
+enum jmx_code
+jmx_run_request_add_prop(struct jmx_run_request *q, const char *arg,
+    struct jmx_err *err)
+{
+	const char *eq;
+
+	if ((eq = strchr(arg, '=')) == NULL || eq == arg)
+		return jmx_err_set(err, JMX_ERR_USAGE, "property '%s' is not "
+		    "NAME=VALUE", arg);
+	q->props = xreallocarray(q->props, (size_t)q->nprops + 1,
+	    sizeof *q->props);
+	q->props[q->nprops].name = xstrndup(arg, (size_t)(eq - arg));
+	q->props[q->nprops].value = xstrdup(eq + 1);
+	q->nprops++;
+	return JMX_OK;
+}
+
+void
+jmx_run_request_add_data(struct jmx_run_request *q, const char *arg)
+{
+	struct jmx_data_conf *d;
+	char *colon;
+
+	q->data = xreallocarray(q->data, (size_t)q->ndata + 1,
+	    sizeof *q->data);
+	d = &q->data[q->ndata++];
+	d->file = xstrdup(arg);
+	d->split = 0;
+	colon = strrchr(d->file, ':');
+	if (colon != NULL && strcmp(colon, ":split") == 0) {
+		*colon = '\0';
+		d->split = 1;
+	}
+}
+
+/* One agent name appended to the NULL-terminated list. */
+static void
+add_agent(struct jmx_run_request *q, const char *name)
+{
+	q->agents = xreallocarray(q->agents, (size_t)q->nagents + 2,
+	    sizeof *q->agents);
+	q->agents[q->nagents++] = xstrdup(name);
+	q->agents[q->nagents] = NULL;
+}
+
+void
+jmx_run_request_add_agents(struct jmx_run_request *q, const char *csv)
+{
+	char *copy = xstrdup(csv), *p, *save = NULL;
+
+	for (p = strtok_r(copy, ",", &save); p != NULL;
+	    p = strtok_r(NULL, ",", &save))
+		add_agent(q, p);
+	free(copy);
+}
+
+static void
+opt_add(struct jmx_prop **v, int *n, const char *name, const char *value)
+{
+	*v = xreallocarray(*v, (size_t)*n + 1, sizeof **v);
+	(*v)[*n].name = xstrdup(name);
+	(*v)[*n].value = value != NULL ? xstrdup(value) : NULL;
+	(*n)++;
+}
+
+enum jmx_code
+jmx_run_request_save(const struct jmx_run_request *q, struct jmx_store *store,
+    int64_t run_id, const char *config, const char *const *agents,
+    int nagents, struct jmx_err *err)
+{
+	struct jmx_prop *v = NULL;
+	char buf[64], *kv;
+	int i, n = 0;
+	enum jmx_code code;
+
+	opt_add(&v, &n, "config", config);
+	opt_add(&v, &n, "test", q->test);
+	if (q->threads != NULL)
+		opt_add(&v, &n, "threads", q->threads);
+	snprintf(buf, sizeof buf, "%lld", (long long)q->duration_ms);
+	opt_add(&v, &n, "duration_ms", buf);
+	snprintf(buf, sizeof buf, "%lld", (long long)q->ramp_ms);
+	opt_add(&v, &n, "ramp_ms", buf);
+	if (q->label != NULL)
+		opt_add(&v, &n, "label", q->label);
+	if (q->keep)
+		opt_add(&v, &n, "keep", "1");
+	for (i = 0; i < nagents; i++)
+		opt_add(&v, &n, "agent", agents[i]);
+	/* In the forms -J and --data take, parsed back by them. */
+	for (i = 0; i < q->nprops; i++) {
+		xasprintf(&kv, "%s=%s", q->props[i].name, q->props[i].value);
+		opt_add(&v, &n, "prop", kv);
+		free(kv);
+	}
+	for (i = 0; i < q->ndata; i++) {
+		xasprintf(&kv, "%s%s", q->data[i].file,
+		    q->data[i].split ? ":split" : "");
+		opt_add(&v, &n, "data", kv);
+		free(kv);
+	}
+	code = jmx_store_run_options_put(store, run_id, v, n, err);
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].value);
+	}
+	free(v);
+	return code;
+}
+
+void
+jmx_run_request_from_options(struct jmx_run_request *q,
+    const struct jmx_prop *o, int n, const char **config)
+{
+	int i;
+
+	jmx_run_request_init(q);
+	*config = NULL;
+	for (i = 0; i < n; i++) {
+		const char *name = o[i].name, *val = o[i].value;
+
+		if (val == NULL)
+			continue;
+		if (strcmp(name, "config") == 0)
+			*config = val;
+		else if (strcmp(name, "test") == 0)
+			q->test = val;
+		else if (strcmp(name, "threads") == 0)
+			q->threads = val;
+		else if (strcmp(name, "duration_ms") == 0)
+			q->duration_ms = strtoll(val, NULL, 10);
+		else if (strcmp(name, "ramp_ms") == 0)
+			q->ramp_ms = strtoll(val, NULL, 10);
+		else if (strcmp(name, "label") == 0)
+			q->label = val;
+		else if (strcmp(name, "keep") == 0)
+			q->keep = 1;
+		else if (strcmp(name, "agent") == 0)
+			add_agent(q, val);
+		else if (strcmp(name, "prop") == 0)
+			(void)jmx_run_request_add_prop(q, val, NULL);
+		else if (strcmp(name, "data") == 0)
+			jmx_run_request_add_data(q, val);
+	}
+}
+
+char *
+jmx_run_request_json(const struct jmx_run_request *q, int64_t duration_ms,
+    int64_t ramp_ms, const struct jmx_prop *props, int nprops,
+    const char *const *agents, int nagents)
+{
+	struct jmx_buf b = { 0 };
+	int i;
+
+	jmx_buf_adds(&b, "{\"test\":");
+	jmx_json_str(&b, q->test);
+	jmx_buf_adds(&b, ",\"threads\":");
+	jmx_json_str(&b, q->threads);
+	jmx_buf_addf(&b, ",\"duration_ms\":%lld,\"ramp_ms\":%lld",
+	    (long long)duration_ms, (long long)ramp_ms);
+	jmx_buf_adds(&b, ",\"properties\":{");
+	for (i = 0; i < nprops; i++) {
+		if (i > 0)
+			jmx_buf_addc(&b, ',');
+		jmx_json_str(&b, props[i].name);
+		jmx_buf_addc(&b, ':');
+		jmx_json_str(&b, props[i].value);
+	}
+	jmx_buf_adds(&b, "},\"agents\":[");
+	for (i = 0; i < nagents; i++) {
+		if (i > 0)
+			jmx_buf_addc(&b, ',');
+		jmx_json_str(&b, agents[i]);
+	}
+	jmx_buf_adds(&b, "]}");
+	return jmx_buf_steal(&b);
+}

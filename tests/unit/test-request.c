@@ -1,0 +1,97 @@
+/*
+ * test-request.c: -J, --data and --agents parsed into a run request, and
+ * the same request rebuilt from a run's stored options (jmx-run attach).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "request.h"
+
+static void
+test_parse(void)
+{
+	struct jmx_run_request q;
+	struct jmx_err err = { 0 };
+
+	jmx_run_request_init(&q);
+	is_int(q.ramp_ms, -1, "init: ramp is the test's");
+	is_int(jmx_run_request_add_prop(&q, "host=a=b", &err), JMX_OK,
+	    "-J NAME=VALUE");
+	is_str(q.props[0].name, "host", "... the name up to the first '='");
+	is_str(q.props[0].value, "a=b", "... the value after it");
+	is_int(jmx_run_request_add_prop(&q, "empty=", &err), JMX_OK,
+	    "-J NAME= (an empty value)");
+	is_str(q.props[1].value, "", "... is empty");
+	is_int(jmx_run_request_add_prop(&q, "novalue", &err), JMX_ERR_USAGE,
+	    "-J without '=': refused");
+	is_str(err.msg, "property 'novalue' is not NAME=VALUE",
+	    "... naming it");
+	is_int(jmx_run_request_add_prop(&q, "=x", &err), JMX_ERR_USAGE,
+	    "-J without a name: refused");
+	is_int(q.nprops, 2, "... nothing added");
+
+	jmx_run_request_add_data(&q, "users.csv:split");
+	jmx_run_request_add_data(&q, "/d/a:b.csv");
+	jmx_run_request_add_data(&q, "x.csv:splitx");
+	is_int(q.ndata, 3, "--data three times");
+	is_str(q.data[0].file, "users.csv", "FILE:split: the file");
+	is_int(q.data[0].split, 1, "... split");
+	is_str(q.data[1].file, "/d/a:b.csv", "a colon in the name kept");
+	is_int(q.data[1].split, 0, "... copied");
+	is_str(q.data[2].file, "x.csv:splitx", "only ':split' at the end");
+
+	jmx_run_request_add_agents(&q, "a1,a2");
+	jmx_run_request_add_agents(&q, "a3");
+	is_int(q.nagents, 3, "--agents a1,a2 then a3");
+	is_str(q.agents[2], "a3", "... in order");
+	ok(q.agents[3] == NULL, "... NULL-terminated");
+	jmx_run_request_free(&q);
+}
+
+static void
+test_from_options(void)
+{
+	struct jmx_prop o[] = {
+		{ "config", "/etc/jmx.yaml" }, { "test", "checkout" },
+		{ "threads", "x2" }, { "duration_ms", "90000" },
+		{ "ramp_ms", "-1" }, { "keep", "1" }, { "agent", "a1" },
+		{ "agent", "a,2" }, { "prop", "host=h=1" },
+		{ "data", "users.csv:split" }, { "label", NULL },
+	};
+	struct jmx_run_request q;
+	const char *config;
+	char *json;
+
+	jmx_run_request_from_options(&q, o, sizeof o / sizeof o[0], &config);
+	is_str(config, "/etc/jmx.yaml", "options: the configuration");
+	is_str(q.test, "checkout", "... the test");
+	is_str(q.threads, "x2", "... --threads");
+	is_int(q.duration_ms, 90000, "... the duration");
+	is_int(q.ramp_ms, -1, "... the ramp");
+	is_int(q.keep, 1, "... --keep");
+	ok(q.label == NULL, "... no label");
+	is_int(q.nagents, 2, "... each agent as stored");
+	is_str(q.agents[1], "a,2", "... a name not cut at commas");
+	is_int(q.nprops, 1, "... -J as on the command line");
+	is_str(q.props[0].value, "h=1", "... its value");
+	is_int(q.ndata, 1, "... --data as on the command line");
+	ok(q.data[0].split && strcmp(q.data[0].file, "users.csv") == 0,
+	    "... split");
+	json = jmx_run_request_json(&q, 90000, 5000, q.props, q.nprops,
+	    (const char *const *)q.agents, q.nagents);
+	is_str(json, "{\"test\":\"checkout\",\"threads\":\"x2\","
+	    "\"duration_ms\":90000,\"ramp_ms\":5000,\"properties\":"
+	    "{\"host\":\"h=1\"},\"agents\":[\"a1\",\"a,2\"]}",
+	    "the request as JSON");
+	free(json);
+	jmx_run_request_free(&q);
+}
+
+int
+main(void)
+{
+	test_parse();
+	test_from_options();
+	return done_testing();
+}
