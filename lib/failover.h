@@ -47,7 +47,7 @@ int		jmx_failover_takers(const struct jmx_failover_cand *c, int n,
 /*
  * Decide the takeover of lost: the takers (jmx_failover_takers with the
  * part's peak) and the part's main load divided between them by their
- * room (jmx_part_divide), the rest in out->rest; with no taker, all of it
+ * room (jmx_failover_divide), the rest in out->rest; with no taker, all of it
  * is the rest.  out is the caller's; free it with jmx_failover_free.
  */
 void		jmx_failover_plan(const struct jmx_plan *,
@@ -55,5 +55,19 @@ void		jmx_failover_plan(const struct jmx_plan *,
 		    const struct jmx_failover_cand *c, int n,
 		    struct jmx_failover *out);
 void		jmx_failover_free(struct jmx_failover *);
+
+/*
+ * Divide the main load of a lost part between n takers, taker i having
+ * room for cap[i] > 0 more threads: each main group's threads by cap
+ * (largest remainder), no taker over its room; if the room is short, the
+ * same fraction of every group is placed and the rest goes to *rest.
+ * Targets follow the threads.  setUp groups are not run again unless
+ * setup_on_all (then every taker runs them); tearDown groups go to taker
+ * 0.  out[n] and *rest must be initialised with the plan's ngroups.
+ */
+void		jmx_failover_divide(const struct jmx_plan *,
+		    const struct jmx_part *lost, const int *cap, int n,
+		    int setup_on_all, struct jmx_part *out,
+		    struct jmx_part *rest);
 
 #endif

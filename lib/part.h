@@ -2,7 +2,7 @@
  * part.h: a part of a plan's load, what one segment runs: threads and
  * target scale per thread group, and a scale for plan-level targets.  The
  * split gives each agent its part; when an agent is lost, its part is
- * divided between the agents that take it over.  Parts are stored with
+ * divided between the agents that take it over (failover.h).  Parts are stored with
  * their segments as text, so another controller can run them again.
  */
 #ifndef JMX_PART_H
@@ -31,6 +31,9 @@ void		jmx_part_free(struct jmx_part *);
  */
 int		jmx_part_peak(const struct jmx_plan *,
 		    const struct jmx_plan_gshare *groups);
+/* Peak threads of the main groups alone (their largest if serialized). */
+int64_t		jmx_part_main_peak(const struct jmx_plan *,
+		    const struct jmx_plan_gshare *groups);
 /* Threads of its main thread groups. */
 int64_t		jmx_part_main_threads(const struct jmx_plan *,
 		    const struct jmx_part *);
@@ -49,19 +52,5 @@ char		*jmx_part_format(const struct jmx_part *);
 /* Parse it into an initialised part of ngroups groups (JMX_ERR_DATA). */
 enum jmx_code	jmx_part_parse(const char *, int ngroups, struct jmx_part *,
 		    struct jmx_err *);
-
-/*
- * Divide the main load of a lost part between n takers, taker i having
- * room for cap[i] > 0 more threads: each main group's threads by cap
- * (largest remainder), no taker over its room; if the room is short, the
- * same fraction of every group is placed and the rest goes to *rest.
- * Targets follow the threads.  setUp groups are not run again unless
- * setup_on_all (then every taker runs them); tearDown groups go to taker
- * 0.  out[n] and *rest must be initialised with the plan's ngroups.
- */
-void		jmx_part_divide(const struct jmx_plan *,
-		    const struct jmx_part *lost, const int *cap, int n,
-		    int setup_on_all, struct jmx_part *out,
-		    struct jmx_part *rest);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * test-failover.c: who takes over a lost part and how much each takes,
  * against hand-computed values: spares first, then room by free
- * capacity, the shortfall exact, agents in doubt never chosen.
+ * capacity, the shortfall exact, agents in doubt never chosen; and the
+ * division of a lost part between takers with limited room.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,101 @@ test_edges(void)
 	jmx_part_free(&lost);
 }
 
+/*
+ * jmx_failover_divide on a plan with an open model group too: setUp (2),
+ * two main groups, an open model group, tearDown (1).
+ */
+static struct jmx_plan_group ogroups[] = {
+	{ .kind = JMX_PLAN_SETUP, .name = "setup", .enabled = 1, .threads = 2 },
+	{ .kind = JMX_PLAN_THREADS, .name = "users", .enabled = 1,
+	  .threads = 9 },
+	{ .kind = JMX_PLAN_THREADS, .name = "admins", .enabled = 1,
+	  .threads = 3 },
+	{ .kind = JMX_PLAN_OPEN_MODEL, .name = "open", .enabled = 1 },
+	{ .kind = JMX_PLAN_TEARDOWN, .name = "teardown", .enabled = 1,
+	  .threads = 1 },
+};
+#define ONG	5
+
+static struct jmx_plan oplan = { .groups = ogroups, .ngroups = ONG };
+
+/* The lost part: 6 users, 2 admins, half of each target, the setUp. */
+static void
+open_lost(struct jmx_part *p)
+{
+	static const struct jmx_plan_gshare g[ONG] = {
+		{ 2, 1 }, { 6, 0.5 }, { 2, 0.5 }, { 0, 0.4 }, { 1, 1 }
+	};
+
+	jmx_part_init(p, ONG);
+	jmx_part_set(p, g, ONG, 0.5);
+}
+
+static void
+test_divide_room(void)
+{
+	struct jmx_part lost, out[2], rest;
+	int cap[2] = { 10, 5 }, i;
+
+	open_lost(&lost);
+	for (i = 0; i < 2; i++)
+		jmx_part_init(&out[i], ONG);
+	jmx_part_init(&rest, ONG);
+	jmx_failover_divide(&oplan, &lost, cap, 2, 0, out, &rest);
+	/* 6 users by 10:5 = 4, 2; 2 admins = 1.33, 0.67 -> 1, 1. */
+	is_int(out[0].groups[1].threads, 4, "room: users to taker 0");
+	is_int(out[1].groups[1].threads, 2, "room: users to taker 1");
+	is_int(out[0].groups[2].threads, 1, "room: admins to taker 0");
+	is_int(out[1].groups[2].threads, 1, "room: admins to taker 1");
+	is_num(out[0].groups[1].scale, 0.5 * 4 / 6, 1e-12,
+	    "targets follow the threads");
+	is_num(out[0].groups[3].scale, 0.4 * 10 / 15, 1e-12,
+	    "open model rate by room");
+	is_num(out[1].scale, 0.5 * 5 / 15, 1e-12, "plan-level targets by room");
+	is_int(out[0].groups[0].threads + out[1].groups[0].threads, 0,
+	    "setUp not run again");
+	is_int(out[0].groups[4].threads, 1, "tearDown to taker 0");
+	is_int(out[1].groups[4].threads, 0, "... only");
+	ok(!jmx_part_has_load(&oplan, rest.groups) && rest.scale == 0,
+	    "everything placed");
+	for (i = 0; i < 2; i++)
+		jmx_part_free(&out[i]);
+	jmx_part_free(&rest);
+	jmx_part_free(&lost);
+}
+
+static void
+test_divide_short(void)
+{
+	struct jmx_part lost, out[2], rest;
+	int cap[2] = { 2, 2 }, i, placed;
+
+	open_lost(&lost);
+	for (i = 0; i < 2; i++)
+		jmx_part_init(&out[i], ONG);
+	jmx_part_init(&rest, ONG);
+	/* Room for 4 of 8: half of each group is placed. */
+	jmx_failover_divide(&oplan, &lost, cap, 2, 1, out, &rest);
+	for (i = 0; i < 2; i++)
+		ok(jmx_part_peak(&oplan, out[i].groups) <= 2,
+		    "short: taker %d within its room", i);
+	placed = out[0].groups[1].threads + out[1].groups[1].threads;
+	is_int(placed + rest.groups[1].threads, 6, "short: users add up");
+	is_int(rest.groups[1].threads, 3, "short: half the users wait");
+	is_int(out[0].groups[2].threads + out[1].groups[2].threads +
+	    rest.groups[2].threads, 2, "short: admins add up");
+	is_num(rest.groups[3].scale, 0.2, 1e-12, "short: half the rate waits");
+	is_num(rest.scale, 0.25, 1e-12, "short: half the plan targets wait");
+	is_num(out[0].groups[1].scale + out[1].groups[1].scale +
+	    rest.groups[1].scale, 0.5, 1e-12, "short: targets add up");
+	is_int(out[1].groups[0].threads, 2, "setup_on_all: every taker "
+	    "runs setUp");
+	for (i = 0; i < 2; i++)
+		jmx_part_free(&out[i]);
+	jmx_part_free(&rest);
+	jmx_part_free(&lost);
+}
+
 int
 main(void)
 {
@@ -237,5 +333,7 @@ main(void)
 	test_short();
 	test_doubt();
 	test_edges();
+	test_divide_room();
+	test_divide_short();
 	return done_testing();
 }
