@@ -9,32 +9,7 @@
 
 #include "tap.h"
 #include "failover.h"
-
-/* setUp (2), two main groups, tearDown (1). */
-static struct jmx_plan_group groups[] = {
-	{ .kind = JMX_PLAN_SETUP, .name = "setup", .enabled = 1, .threads = 2 },
-	{ .kind = JMX_PLAN_THREADS, .name = "users", .enabled = 1,
-	  .threads = 9 },
-	{ .kind = JMX_PLAN_THREADS, .name = "admins", .enabled = 1,
-	  .threads = 3 },
-	{ .kind = JMX_PLAN_TEARDOWN, .name = "teardown", .enabled = 1,
-	  .threads = 1 },
-};
-#define NG	4
-
-static struct jmx_plan plan = { .groups = groups, .ngroups = NG };
-
-/* The lost part: 6 users, 2 admins (peak 8), half of each target. */
-static void
-lost_part(struct jmx_part *p)
-{
-	static const struct jmx_plan_gshare g[NG] = {
-		{ 2, 1 }, { 6, 0.5 }, { 2, 0.5 }, { 1, 1 }
-	};
-
-	jmx_part_init(p, NG);
-	jmx_part_set(p, g, NG, 0.5);
-}
+#include "part-fixture.h"
 
 /* Main threads of a part. */
 static int64_t
@@ -127,7 +102,7 @@ test_room(void)
 	is_int(total, 8, "... room 10 for 8: all placed");
 	/* 6 users by 2:6:2 = 1.2, 3.6, 1.2 -> 1, 4, 1. */
 	is_int(f.parts[1].groups[1].threads, 4, "... users by room");
-	is_int(f.parts[0].groups[3].threads, 1, "... tearDown to taker 0");
+	is_int(f.parts[0].groups[4].threads, 1, "... tearDown to taker 0");
 	ok(adds_up(&f, &lost), "... totals add up");
 	jmx_failover_free(&f);
 	jmx_part_free(&lost);
@@ -230,47 +205,17 @@ test_edges(void)
 	jmx_part_free(&lost);
 }
 
-/*
- * jmx_failover_divide on a plan with an open model group too: setUp (2),
- * two main groups, an open model group, tearDown (1).
- */
-static struct jmx_plan_group ogroups[] = {
-	{ .kind = JMX_PLAN_SETUP, .name = "setup", .enabled = 1, .threads = 2 },
-	{ .kind = JMX_PLAN_THREADS, .name = "users", .enabled = 1,
-	  .threads = 9 },
-	{ .kind = JMX_PLAN_THREADS, .name = "admins", .enabled = 1,
-	  .threads = 3 },
-	{ .kind = JMX_PLAN_OPEN_MODEL, .name = "open", .enabled = 1 },
-	{ .kind = JMX_PLAN_TEARDOWN, .name = "teardown", .enabled = 1,
-	  .threads = 1 },
-};
-#define ONG	5
-
-static struct jmx_plan oplan = { .groups = ogroups, .ngroups = ONG };
-
-/* The lost part: 6 users, 2 admins, half of each target, the setUp. */
-static void
-open_lost(struct jmx_part *p)
-{
-	static const struct jmx_plan_gshare g[ONG] = {
-		{ 2, 1 }, { 6, 0.5 }, { 2, 0.5 }, { 0, 0.4 }, { 1, 1 }
-	};
-
-	jmx_part_init(p, ONG);
-	jmx_part_set(p, g, ONG, 0.5);
-}
-
 static void
 test_divide_room(void)
 {
 	struct jmx_part lost, out[2], rest;
 	int cap[2] = { 10, 5 }, i;
 
-	open_lost(&lost);
+	lost_part(&lost);
 	for (i = 0; i < 2; i++)
-		jmx_part_init(&out[i], ONG);
-	jmx_part_init(&rest, ONG);
-	jmx_failover_divide(&oplan, &lost, cap, 2, 0, out, &rest);
+		jmx_part_init(&out[i], NG);
+	jmx_part_init(&rest, NG);
+	jmx_failover_divide(&plan, &lost, cap, 2, 0, out, &rest);
 	/* 6 users by 10:5 = 4, 2; 2 admins = 1.33, 0.67 -> 1, 1. */
 	is_int(out[0].groups[1].threads, 4, "room: users to taker 0");
 	is_int(out[1].groups[1].threads, 2, "room: users to taker 1");
@@ -285,7 +230,7 @@ test_divide_room(void)
 	    "setUp not run again");
 	is_int(out[0].groups[4].threads, 1, "tearDown to taker 0");
 	is_int(out[1].groups[4].threads, 0, "... only");
-	ok(!jmx_part_has_load(&oplan, rest.groups) && rest.scale == 0,
+	ok(!jmx_part_has_load(&plan, rest.groups) && rest.scale == 0,
 	    "everything placed");
 	for (i = 0; i < 2; i++)
 		jmx_part_free(&out[i]);
@@ -299,14 +244,14 @@ test_divide_short(void)
 	struct jmx_part lost, out[2], rest;
 	int cap[2] = { 2, 2 }, i, placed;
 
-	open_lost(&lost);
+	lost_part(&lost);
 	for (i = 0; i < 2; i++)
-		jmx_part_init(&out[i], ONG);
-	jmx_part_init(&rest, ONG);
+		jmx_part_init(&out[i], NG);
+	jmx_part_init(&rest, NG);
 	/* Room for 4 of 8: half of each group is placed. */
-	jmx_failover_divide(&oplan, &lost, cap, 2, 1, out, &rest);
+	jmx_failover_divide(&plan, &lost, cap, 2, 1, out, &rest);
 	for (i = 0; i < 2; i++)
-		ok(jmx_part_peak(&oplan, out[i].groups) <= 2,
+		ok(jmx_part_peak(&plan, out[i].groups) <= 2,
 		    "short: taker %d within its room", i);
 	placed = out[0].groups[1].threads + out[1].groups[1].threads;
 	is_int(placed + rest.groups[1].threads, 6, "short: users add up");
