@@ -1629,8 +1629,8 @@ join_spare(struct jmx_runner *r, struct ragent *sp)
 /*
  * Who can take over a lost part, as failover.c wants them: the spares
  * (one not yet joined as idle, if it passed validation), then the run's
- * agents with their load now.  from[i] is where candidate i comes from:
- * i < nspares, r->spares[i]; else r->agents[i - nspares].
+ * agents with their load now.  Candidate i is r->spares[i] if i <
+ * r->nspares, else r->agents[i - r->nspares].
  */
 static int
 candidates(struct jmx_runner *r, struct jmx_failover_cand *c)
