@@ -777,7 +777,7 @@ cli_run_attach(struct cli *c, const char *arg)
 	return rc;
 }
 
-/* Append s escaped for a terminal (a label may hold any byte). */
+/* s escaped for a terminal, in b (a label may hold any byte). */
 static const char *
 text(struct jmx_buf *b, const char *s)
 {
