@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "control.h"
 #include "plan.h"
 #include "report.h"
 #include "runner.h"
@@ -580,36 +581,6 @@ report_result(struct cli *c, struct jmx_runner *r,
 	return rc;
 }
 
-/*
- * Does the run still have its controller?  Its heartbeat is recent and,
- * when it runs on this host, its process exists.
- */
-static int
-controller_alive(const struct jmx_run_rec *rec)
-{
-	char host[256] = "", path[64], stat[256], *paren;
-	FILE *fp;
-	int alive = 1;
-
-	if (jmx_now_ms() - rec->heartbeat_ms > 15000)
-		return 0;
-	gethostname(host, sizeof host - 1);
-	if (rec->controller_host == NULL ||
-	    strcmp(rec->controller_host, host) != 0)
-		return 1;
-	/* Gone, or a zombie not yet reaped ("pid (comm) Z ..."). */
-	snprintf(path, sizeof path, "/proc/%lld/stat",
-	    (long long)rec->controller_pid);
-	if ((fp = fopen(path, "r")) == NULL)
-		return 0;
-	if (fgets(stat, sizeof stat, fp) != NULL &&
-	    (paren = strrchr(stat, ')')) != NULL && paren[1] == ' ' &&
-	    paren[2] == 'Z')
-		alive = 0;
-	fclose(fp);
-	return alive;
-}
-
 static int	control(struct cli *, struct jmx_runner *, int);
 
 static int
@@ -725,7 +696,7 @@ cli_run_attach(struct cli *c, const char *arg)
 	struct jmx_err err = { 0 };
 	const char *config;
 	int64_t id;
-	int i, nopts = 0, rc = -1;
+	int i, alive, nopts = 0, rc = -1;
 
 	if (arg == NULL)
 		return cli_usage(c, "attach needs a run id");
@@ -734,12 +705,10 @@ cli_run_attach(struct cli *c, const char *arg)
 	if ((c->config_path != NULL && cli_load_config(c, &err) != JMX_OK) ||
 	    cli_open_store(c, &err) != JMX_OK)
 		return cli_fail(c, &err);
-	if (jmx_store_run_get(c->store, id, &rec, &err) != JMX_OK)
-		return cli_fail(c, &err);
-	if (jmx_run_state_final(rec.state))
-		rc = cli_usage(c, "run %lld has ended (%s): nothing to attach "
-		    "to", (long long)id, jmx_run_state_name(rec.state));
-	else if (controller_alive(&rec))
+	if (jmx_control_check(c->store, id, JMX_CONTROL_ATTACH, &rec, &alive,
+	    &err) != JMX_OK)
+		rc = cli_fail(c, &err);
+	else if (alive)
 		rc = cli_usage(c, "run %lld still has its controller (pid "
 		    "%lld on %s)", (long long)id, (long long)rec.controller_pid,
 		    rec.controller_host != NULL ? rec.controller_host : "?");
@@ -777,76 +746,140 @@ cli_run_attach(struct cli *c, const char *arg)
 	return rc;
 }
 
+/* s escaped for a terminal, in b (a label may hold any byte). */
+static const char *
+text(struct jmx_buf *b, const char *s)
+{
+	jmx_buf_reset(b);
+	jmx_buf_adds(b, "");
+	jmx_text_escape(b, s);
+	return b->data;
+}
+
+/* "4m05s", or "-" when not known (ms < 0). */
+static const char *
+duration(char *out, size_t len, int64_t ms)
+{
+	if (ms < 0)
+		snprintf(out, len, "-");
+	else
+		jmx_format_duration(out, len, ms);
+	return out;
+}
+
+static void
+status_json(const struct jmx_control_status *s)
+{
+	const struct jmx_run_rec *rec = &s->rec;
+	struct jmx_buf b = { 0 };
+	int i;
+
+	jmx_buf_addf(&b, "{\"run_id\":%lld,\"state\":\"%s\",\"test_case\":",
+	    (long long)rec->id, jmx_run_state_name(rec->state));
+	jmx_json_str(&b, rec->test_case);
+	jmx_buf_adds(&b, ",\"label\":");
+	jmx_json_str(&b, rec->label);
+	jmx_buf_adds(&b, ",\"start\":");
+	jmx_json_time(&b, rec->start_ms);
+	jmx_buf_addf(&b, ",\"duration_ms\":%lld,\"elapsed_ms\":%lld,"
+	    "\"remaining_ms\":", (long long)rec->duration_ms,
+	    (long long)s->elapsed_ms);
+	if (s->remaining_ms >= 0)
+		jmx_buf_addf(&b, "%lld", (long long)s->remaining_ms);
+	else
+		jmx_buf_adds(&b, "null");
+	jmx_buf_addf(&b, ",\"threads\":%lld,\"samples\":%lld,"
+	    "\"errors\":%lld,\"jtl_records\":%lld,\"skew_ms\":%lld,"
+	    "\"controller_alive\":%s,\"agents\":[", (long long)rec->threads,
+	    (long long)s->samples, (long long)s->errors,
+	    (long long)rec->jtl_records, (long long)rec->skew_ms,
+	    s->alive ? "true" : "false");
+	for (i = 0; i < s->nagents; i++) {
+		jmx_buf_adds(&b, i > 0 ? ",{\"name\":" : "{\"name\":");
+		jmx_json_str(&b, s->agents[i].agent);
+		jmx_buf_adds(&b, ",\"weight\":");
+		jmx_json_num(&b, s->agents[i].weight);
+		jmx_buf_addf(&b, ",\"threads\":%lld,\"skew_ms\":%lld,"
+		    "\"state\":", (long long)s->agents[i].threads,
+		    (long long)s->agents[i].skew_ms);
+		jmx_json_str(&b, s->agents[i].state);
+		jmx_buf_adds(&b, "}");
+	}
+	printf("%s]}\n", b.data);
+	jmx_buf_free(&b);
+}
+
+static void
+status_text(const struct jmx_control_status *s)
+{
+	const struct jmx_run_rec *rec = &s->rec;
+	struct jmx_buf b = { 0 };
+	char t0[32] = "-", el[32], dur[32], rem[32];
+	int i;
+
+	if (rec->start_ms > 0)
+		jmx_format_time(t0, sizeof t0, rec->start_ms);
+	printf("run %lld: %s\n", (long long)rec->id,
+	    jmx_run_state_name(rec->state));
+	printf("test case: %s", text(&b, rec->test_case));
+	if (rec->label != NULL)
+		printf("  label: %s", text(&b, rec->label));
+	printf("\nstarted: %s\nthreads: %lld\nsamples: %lld (%lld failed)\n",
+	    t0, (long long)rec->threads, (long long)s->samples,
+	    (long long)s->errors);
+	printf("elapsed: %s of %s\nremaining: %s\n",
+	    duration(el, sizeof el, s->elapsed_ms),
+	    duration(dur, sizeof dur, rec->duration_ms > 0 ?
+	    rec->duration_ms : -1),
+	    duration(rem, sizeof rem, s->remaining_ms));
+	if (!jmx_run_state_final(rec->state) && !s->alive)
+		printf("controller: gone (take the run over with 'jmx-run "
+		    "attach %lld')\n", (long long)rec->id);
+	if (rec->skew_ms >= 0)
+		printf("start skew: %lld ms\n", (long long)rec->skew_ms);
+	for (i = 0; i < s->nagents; i++) {
+		printf("agent %-10s", text(&b, s->agents[i].agent));
+		printf(" weight %.2f threads %lld %s\n", s->agents[i].weight,
+		    (long long)s->agents[i].threads,
+		    text(&b, s->agents[i].state));
+	}
+	jmx_buf_free(&b);
+}
+
+/* Where a run is: state, samples, time, agents (the newest by default). */
 static int
 cli_run_status(struct cli *c, const char *arg)
 {
-	struct jmx_run_rec rec;
-	struct jmx_run_agent_rec *agents = NULL;
+	struct jmx_control_status s;
 	struct jmx_err err = { 0 };
-	struct jmx_buf b = { 0 };
 	int64_t id;
-	int i, n = 0;
-	char t0[32] = "-";
 
+	if (arg != NULL && (id = jmx_parse_count(arg)) <= 0)
+		return cli_usage(c, "'%s' is not a run id", arg);
 	if (cli_load_config(c, &err) != JMX_OK ||
 	    cli_open_store(c, &err) != JMX_OK)
 		return cli_fail(c, &err);
-	if (arg != NULL) {
-		if ((id = jmx_parse_count(arg)) <= 0)
-			return cli_usage(c, "'%s' is not a run id", arg);
-	} else if (jmx_store_run_latest(c->store, &id, &err) != JMX_OK)
-		return cli_fail(c, &err);
-	if (jmx_store_run_get(c->store, id, &rec, &err) != JMX_OK ||
-	    jmx_store_run_agents(c->store, id, &agents, &n, &err) != JMX_OK) {
-		jmx_run_rec_free(&rec);
+	if (arg == NULL && jmx_store_run_latest(c->store, &id, &err) !=
+	    JMX_OK) {
+		if (err.code != JMX_ERR_NOTFOUND)
+			return cli_fail(c, &err);
+		/* No runs yet is an answer, not an error. */
+		if (c->json)
+			printf("{\"run_id\":null}\n");
+		else
+			printf("no runs\n");
+		return JMX_EXIT_OK;
+	}
+	if (jmx_control_status(c->store, id, jmx_now_ms(), &s, &err) !=
+	    JMX_OK) {
+		jmx_control_status_free(&s);
 		return cli_fail(c, &err);
 	}
-	if (rec.start_ms > 0)
-		jmx_format_time(t0, sizeof t0, rec.start_ms);
-	if (c->json) {
-		jmx_buf_addf(&b, "{\"run_id\":%lld,\"state\":\"%s\","
-		    "\"test_case\":", (long long)rec.id,
-		    jmx_run_state_name(rec.state));
-		jmx_json_str(&b, rec.test_case);
-		jmx_buf_adds(&b, ",\"label\":");
-		jmx_json_str(&b, rec.label);
-		jmx_buf_adds(&b, ",\"start\":");
-		jmx_json_str(&b, rec.start_ms > 0 ? t0 : NULL);
-		jmx_buf_addf(&b, ",\"duration_ms\":%lld,\"threads\":%lld,"
-		    "\"samples\":%lld,\"jtl_records\":%lld,\"skew_ms\":%lld,"
-		    "\"agents\":[", (long long)rec.duration_ms,
-		    (long long)rec.threads, (long long)rec.samples,
-		    (long long)rec.jtl_records, (long long)rec.skew_ms);
-		for (i = 0; i < n; i++) {
-			jmx_buf_adds(&b, i > 0 ? ",{\"name\":" : "{\"name\":");
-			jmx_json_str(&b, agents[i].agent);
-			jmx_buf_adds(&b, ",\"weight\":");
-			jmx_json_num(&b, agents[i].weight);
-			jmx_buf_addf(&b, ",\"threads\":%lld,\"skew_ms\":%lld,"
-			    "\"state\":", (long long)agents[i].threads,
-			    (long long)agents[i].skew_ms);
-			jmx_json_str(&b, agents[i].state);
-			jmx_buf_adds(&b, "}");
-		}
-		printf("%s]}\n", b.data);
-		jmx_buf_free(&b);
-	} else {
-		printf("run %lld: %s\ntest case: %s%s%s\nstarted: %s\n"
-		    "threads: %lld\nsamples: %lld\n", (long long)rec.id,
-		    jmx_run_state_name(rec.state), rec.test_case,
-		    rec.label != NULL ? "  label: " : "",
-		    rec.label != NULL ? rec.label : "", t0,
-		    (long long)rec.threads, (long long)rec.samples);
-		if (rec.skew_ms >= 0)
-			printf("start skew: %lld ms\n", (long long)rec.skew_ms);
-		for (i = 0; i < n; i++)
-			printf("agent %-10s weight %.2f threads %lld %s\n",
-			    agents[i].agent, agents[i].weight,
-			    (long long)agents[i].threads,
-			    agents[i].state != NULL ? agents[i].state : "");
-	}
-	jmx_run_agent_recs_free(agents, n);
-	jmx_run_rec_free(&rec);
+	if (c->json)
+		status_json(&s);
+	else
+		status_text(&s);
+	jmx_control_status_free(&s);
 	return JMX_EXIT_OK;
 }
 
@@ -868,84 +901,63 @@ actor_name(char *out, size_t len)
  * table and wait until it says the action is done or failed.
  */
 static int
-cli_run_command(struct cli *c, const char *verb, const char *arg)
+cli_run_command(struct cli *c, const char *word, const char *arg)
 {
-	struct jmx_run_rec rec;
+	enum jmx_control_verb verb;
+	enum jmx_control_answer ans;
 	struct jmx_err err = { 0 };
-	struct timespec pause = { 0, 200000000L };
-	char actor[256], *state = NULL, *result = NULL;
-	int64_t id, cmd, until;
-	int rc;
+	char actor[256], *answer = NULL;
+	int64_t id, cmd;
+	int alive, rc;
 
+	if (jmx_control_verb_parse(word, &verb) != 0 ||
+	    verb == JMX_CONTROL_ATTACH)
+		return cli_usage(c, "'%s' is not a command", word);
 	if (arg == NULL)
-		return cli_usage(c, "%s needs a run id", verb);
+		return cli_usage(c, "%s needs a run id", word);
 	if ((id = jmx_parse_count(arg)) <= 0)
 		return cli_usage(c, "'%s' is not a run id", arg);
 	if (cli_load_config(c, &err) != JMX_OK ||
-	    cli_open_store(c, &err) != JMX_OK)
-		return cli_fail(c, &err);
-	if (jmx_store_run_get(c->store, id, &rec, &err) != JMX_OK)
-		return cli_fail(c, &err);
-	rc = -1;
-	if (jmx_run_state_final(rec.state))
-		rc = cli_usage(c, "run %lld has ended (%s): nothing to %s",
-		    (long long)id, jmx_run_state_name(rec.state), verb);
-	else if (strcmp(verb, "pause") == 0 && rec.state == JMX_RUN_PAUSED)
-		rc = cli_usage(c, "run %lld is already paused", (long long)id);
-	else if (strcmp(verb, "resume") == 0 && rec.state != JMX_RUN_PAUSED)
-		rc = cli_usage(c, "run %lld is %s, not paused: nothing to "
-		    "resume", (long long)id, jmx_run_state_name(rec.state));
-	else if (!controller_alive(&rec)) {
-		cli_warnx(c, "run %lld has no live controller; take it over "
-		    "with 'jmx-run attach %lld'", (long long)id, (long long)id);
-		rc = JMX_EXIT_ENV;
-	}
-	jmx_run_rec_free(&rec);
-	if (rc != -1)
-		return rc;
-	actor_name(actor, sizeof actor);
-	if (jmx_store_command_add(c->store, id, verb, actor, &cmd, &err) !=
+	    cli_open_store(c, &err) != JMX_OK ||
+	    jmx_control_check(c->store, id, verb, NULL, &alive, &err) !=
 	    JMX_OK)
 		return cli_fail(c, &err);
-	until = jmx_mono_ms() + 300000;
-	while (jmx_mono_ms() < until) {
-		free(state);
-		free(result);
-		state = result = NULL;
-		if (jmx_store_command_get(c->store, cmd, &state, &result,
-		    &err) != JMX_OK)
-			return cli_fail(c, &err);
-		if (strcmp(state, "pending") != 0)
-			break;
-		/* The controller may die while we wait: do not wait on. */
-		if (jmx_store_run_get(c->store, id, &rec, &err) != JMX_OK)
-			return cli_fail(c, &err);
-		rc = controller_alive(&rec);
-		jmx_run_rec_free(&rec);
-		if (!rc)
-			break;
-		nanosleep(&pause, NULL);
+	if (!alive) {
+		cli_warnx(c, "run %lld has no live controller; take it over "
+		    "with 'jmx-run attach %lld'", (long long)id, (long long)id);
+		return JMX_EXIT_ENV;
 	}
-	if (strcmp(state, "done") == 0) {
+	actor_name(actor, sizeof actor);
+	if (jmx_control_post(c->store, id, verb, actor, &cmd, &err) !=
+	    JMX_OK ||
+	    jmx_control_wait(c->store, id, cmd, 300000, &ans, &answer,
+	    &err) != JMX_OK)
+		return cli_fail(c, &err);
+	switch (ans) {
+	case JMX_CONTROL_DONE:
 		if (c->json)
 			printf("{\"run_id\":%lld,\"command\":\"%s\","
-			    "\"ok\":true}\n", (long long)id, verb);
+			    "\"ok\":true}\n", (long long)id, word);
 		else
 			printf("run %lld: %s\n", (long long)id,
-			    result != NULL ? result : verb);
+			    answer != NULL ? answer : word);
 		rc = JMX_EXIT_OK;
-	} else if (strcmp(state, "failed") == 0) {
+		break;
+	case JMX_CONTROL_FAILED:
 		cli_warnx(c, "run %lld: %s", (long long)id,
-		    result != NULL ? result : "failed");
+		    answer != NULL ? answer : "failed");
 		rc = JMX_EXIT_USAGE;
-	} else {
+		break;
+	case JMX_CONTROL_GONE:
+	case JMX_CONTROL_TIMEOUT:
+	default:
 		cli_warnx(c, "run %lld: no answer from its controller; take "
 		    "the run over with 'jmx-run attach %lld'", (long long)id,
 		    (long long)id);
 		rc = JMX_EXIT_ENV;
+		break;
 	}
-	free(state);
-	free(result);
+	free(answer);
 	return rc;
 }
 

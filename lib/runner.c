@@ -29,6 +29,7 @@
 
 #include "agent.h"
 #include "bundle.h"
+#include "control.h"
 #include "data.h"
 #include "failover.h"
 #include "hist.h"
@@ -1366,57 +1367,54 @@ resume_placements(struct jmx_runner *r, struct placement **pl)
 	return n;
 }
 
-/* Refuse a command the run's state does not allow. */
+/* Refuse a command: the table's text (jmx_control_allowed()) or another. */
 static void
-refuse(struct jmx_runner *r, int64_t id, enum jmx_run_state want,
-    const char *verb)
+refuse(struct jmx_runner *r, int64_t id, const char *why)
 {
-	char msg[160];
-
-	snprintf(msg, sizeof msg, "run %lld is %s, not %s: cannot %s",
-	    (long long)r->rec.id, jmx_run_state_name(r->rec.state),
-	    jmx_run_state_name(want), verb);
-	jmx_store_command_done(r->store, id, 0, msg, NULL);
+	jmx_store_command_done(r->store, id, 0, why, NULL);
 }
 
-/* Handle one command from another process (jmx-run pause, jmx-watch). */
+/*
+ * Handle one command from another process (jmx-run pause, jmx-watch).
+ * What the run's state allows is the table of control.c, the same the
+ * client checked before it posted: the state may have moved since.
+ */
 static void
 handle_command(struct jmx_runner *r, int64_t id, const char *verb,
     const char *actor, struct jmx_err *err)
 {
-	enum jmx_run_state st = r->rec.state;
+	enum jmx_run_state st = r->stopping ? JMX_RUN_STOPPING : r->rec.state;
+	enum jmx_control_verb v;
 	struct placement *pl;
 	enum jmx_code code;
 	char msg[256];
 	int64_t remaining;
 	int n;
 
+	if (jmx_control_verb_parse(verb, &v) != 0 || v == JMX_CONTROL_ATTACH) {
+		snprintf(msg, sizeof msg, "unknown command '%s'", verb);
+		refuse(r, id, msg);
+		return;
+	}
 	if (r->cmd_id != 0) {
-		jmx_store_command_done(r->store, id, 0, "another command is "
-		    "still in progress", NULL);
+		refuse(r, id, "another command is still in progress");
+		return;
+	}
+	if (!jmx_control_allowed(v, r->rec.id, st, msg, sizeof msg)) {
+		refuse(r, id, msg);
 		return;
 	}
 	free(r->cmd_actor);
 	r->cmd_actor = actor != NULL ? xstrdup(actor) : NULL;
-	if (strcmp(verb, "stop") == 0) {
-		if (r->stopping) {
-			jmx_store_command_done(r->store, id, 0,
-			    "already stopping", NULL);
-			return;
-		}
+	switch (v) {
+	case JMX_CONTROL_STOP:
 		r->cmd_id = id;
 		begin_stop(r, 2, actor);
 		return;
-	}
-	if (strcmp(verb, "pause") == 0) {
-		if (st != JMX_RUN_RUNNING) {
-			refuse(r, id, JMX_RUN_RUNNING, verb);
-			return;
-		}
+	case JMX_CONTROL_PAUSE:
 		if (r->duration_ms <= 0) {
-			jmx_store_command_done(r->store, id, 0, "the run has "
-			    "no planned duration (a loop-count plan): pause "
-			    "needs one to resume from", NULL);
+			refuse(r, id, "the run has no planned duration (a "
+			    "loop-count plan): pause needs one to resume from");
 			return;
 		}
 		r->cmd_id = id;
@@ -1426,12 +1424,7 @@ handle_command(struct jmx_runner *r, int64_t id, const char *verb,
 		set_run_state(r, JMX_RUN_PAUSING);
 		event(r, "pausing", NULL, NULL, actor);
 		return;
-	}
-	if (strcmp(verb, "resume") == 0) {
-		if (st != JMX_RUN_PAUSED) {
-			refuse(r, id, JMX_RUN_PAUSED, verb);
-			return;
-		}
+	case JMX_CONTROL_RESUME:
 		remaining = r->duration_ms - r->rec.active_ms;
 		set_run_state(r, JMX_RUN_RESUMING);
 		event(r, "resuming", NULL, NULL, actor);
@@ -1455,9 +1448,9 @@ handle_command(struct jmx_runner *r, int64_t id, const char *verb,
 		event(r, "resumed", NULL, msg, actor);
 		jmx_store_command_done(r->store, id, 1, msg, NULL);
 		return;
+	case JMX_CONTROL_ATTACH:
+		break;
 	}
-	snprintf(msg, sizeof msg, "unknown command '%s'", verb);
-	jmx_store_command_done(r->store, id, 0, msg, NULL);
 }
 
 static void

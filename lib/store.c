@@ -219,6 +219,35 @@ jmx_run_state_final(enum jmx_run_state s)
 	    s == JMX_RUN_STOPPED || s == JMX_RUN_FAILED;
 }
 
+int
+jmx_run_controller_alive(const struct jmx_run_rec *r, int64_t now_ms)
+{
+	char host[256] = "", path[64], line[256], *paren;
+	FILE *fp;
+	int alive = 1;
+
+	if (jmx_run_state_final(r->state) ||
+	    now_ms - r->heartbeat_ms > JMX_CONTROLLER_STALE_MS)
+		return 0;
+	if (r->controller_pid <= 0 || r->controller_host == NULL ||
+	    gethostname(host, sizeof host - 1) != 0 ||
+	    strcmp(host, r->controller_host) != 0)
+		return 1;
+	if (kill((pid_t)r->controller_pid, 0) == -1 && errno == ESRCH)
+		return 0;
+	/* Exited but not yet reaped: "pid (comm) Z ...". */
+	snprintf(path, sizeof path, "/proc/%lld/stat",
+	    (long long)r->controller_pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 1;
+	if (fgets(line, sizeof line, fp) != NULL &&
+	    (paren = strrchr(line, ')')) != NULL && paren[1] == ' ' &&
+	    paren[2] == 'Z')
+		alive = 0;
+	fclose(fp);
+	return alive;
+}
+
 const char *
 jmx_store_libversion(void)
 {
@@ -492,6 +521,7 @@ jmx_store_run_get(struct jmx_store *st, int64_t id, struct jmx_run_rec *r,
 	sqlite3_stmt *stmt;
 	int rc;
 
+	memset(r, 0, sizeof *r);
 	stmt = prepare(st, err, "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?",
 	    "i", id);
 	if (stmt == NULL)
@@ -560,6 +590,30 @@ jmx_store_run_heartbeat(struct jmx_store *st, int64_t id, int64_t now_ms,
 	return step_done(st, prepare(st, err,
 	    "UPDATE runs SET heartbeat_ms = ? WHERE id = ?", "ii", now_ms, id),
 	    err);
+}
+
+enum jmx_code
+jmx_store_run_counts(struct jmx_store *st, int64_t run, int64_t *samples,
+    int64_t *errors, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*samples = *errors = 0;
+	stmt = prepare(st, err, "SELECT coalesce(sum(count), 0),"
+	    " coalesce(sum(errors), 0) FROM buckets WHERE run_id = ?", "i",
+	    run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*samples = sqlite3_column_int64(stmt, 0);
+		*errors = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return db_error(st, err, "count samples");
+	return JMX_OK;
 }
 
 void
@@ -948,28 +1002,16 @@ jmx_event_recs_free(struct jmx_event_rec *v, int n)
 	free(v);
 }
 
-/*
- * Is the run that holds a reservation still alive?  Not when it is final,
- * nor when its controller has been silent for stale_ms, nor when its
- * controller was on this host and its pid is gone.
- */
+/* Does the run that holds a reservation still have its controller? */
 static int
-holder_alive(struct jmx_store *st, int64_t run, int64_t now_ms,
-    int64_t stale_ms)
+holder_alive(struct jmx_store *st, int64_t run, int64_t now_ms)
 {
 	struct jmx_run_rec r;
-	char host[256];
 	int alive;
 
 	if (jmx_store_run_get(st, run, &r, NULL) != JMX_OK)
 		return 0;
-	alive = !jmx_run_state_final(r.state) &&
-	    now_ms - r.heartbeat_ms <= stale_ms;
-	if (alive && r.controller_pid > 0 && r.controller_host != NULL &&
-	    gethostname(host, sizeof host) == 0 &&
-	    strcmp(host, r.controller_host) == 0 &&
-	    kill((pid_t)r.controller_pid, 0) == -1 && errno == ESRCH)
-		alive = 0;
+	alive = jmx_run_controller_alive(&r, now_ms);
 	jmx_run_rec_free(&r);
 	return alive;
 }
@@ -988,7 +1030,7 @@ jmx_store_reserved_by(struct jmx_store *st, const char *agent,
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		run = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
-	if (run != 0 && !holder_alive(st, run, now_ms, stale_ms))
+	if (run != 0 && !holder_alive(st, run, now_ms))
 		run = 0;
 	return run;
 }

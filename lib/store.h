@@ -115,6 +115,28 @@ int		 jmx_run_state_parse(const char *, enum jmx_run_state *);
 int		 jmx_run_state_final(enum jmx_run_state);
 
 /*
+ * How long a controller may go without a heartbeat before it counts as
+ * gone.  The runner heartbeats every 2 s from its main loop; the longest
+ * it legitimately goes without one is a write waiting out SQLite's 10 s
+ * busy timeout, or the end of a run (joining workers, archiving the
+ * JTLs).  30 s is 15 heartbeats: a busy controller is never taken for a
+ * dead one.  On the controller's own host its process is checked too, so
+ * there a dead controller is seen at once and the window only matters
+ * for a hung one or one on another host.
+ */
+#define JMX_CONTROLLER_STALE_MS	30000
+
+/*
+ * Does the run have a live controller at now_ms?  The one rule for
+ * jmx-run pause/stop/attach, jmx-watch and agent reservations: the run
+ * is not final, its heartbeat is at most JMX_CONTROLLER_STALE_MS old and,
+ * when the controller runs on this host, its process exists and is not a
+ * zombie (reads /proc).
+ */
+int		 jmx_run_controller_alive(const struct jmx_run_rec *,
+		    int64_t now_ms);
+
+/*
  * Open (creating if needed) the database at path and bring its schema up
  * to date.  The handle is owned by the caller: jmx_store_close().
  */
@@ -132,6 +154,7 @@ void		jmx_store_rollback(struct jmx_store *);
 /* Runs. */
 enum jmx_code	jmx_store_run_create(struct jmx_store *, struct jmx_run_rec *,
 		    struct jmx_err *);
+/* Fills the record (zeroed first, also on failure); caller frees it. */
 enum jmx_code	jmx_store_run_get(struct jmx_store *, int64_t id,
 		    struct jmx_run_rec *, struct jmx_err *);
 /* The newest run, or JMX_ERR_NOTFOUND. */
@@ -143,6 +166,14 @@ enum jmx_code	jmx_store_run_set_state(struct jmx_store *, int64_t,
 		    enum jmx_run_state, struct jmx_err *);
 enum jmx_code	jmx_store_run_heartbeat(struct jmx_store *, int64_t,
 		    int64_t now_ms, struct jmx_err *);
+/*
+ * Samples and failed samples stored so far for a run (sum of its
+ * buckets): the count while it runs, before the runs row is final.
+ */
+enum jmx_code	jmx_store_run_counts(struct jmx_store *, int64_t run,
+		    int64_t *samples, int64_t *errors, struct jmx_err *);
+/* Frees the strings and zeroes r; safe on a zeroed record and on one
+ * jmx_store_run_get() failed to fill. */
 void		jmx_run_rec_free(struct jmx_run_rec *);
 
 /* The agents of a run and their shares. */
@@ -213,8 +244,10 @@ void		jmx_event_recs_free(struct jmx_event_rec *, int);
 /*
  * Agent reservations.  Reserving fails with JMX_ERR_AGENT naming the
  * holder if another live run holds one of the agents; reservations of
- * runs that are final, or whose controller stopped sending heartbeats
- * for stale_ms, are taken over.
+ * runs without a live controller (jmx_run_controller_alive()) are taken
+ * over.  stale_ms is ignored: the window is JMX_CONTROLLER_STALE_MS, the
+ * same for every reader.  (The parameter goes once runner.c stops
+ * passing it.)
  */
 enum jmx_code	jmx_store_reserve(struct jmx_store *, int64_t run,
 		    const char *const *agents, int n, int64_t now_ms,

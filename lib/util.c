@@ -162,6 +162,28 @@ jmx_json_str(struct jmx_buf *b, const char *s)
 }
 
 void
+jmx_text_escape(struct jmx_buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p++) {
+		if (*p == '\n')
+			jmx_buf_adds(b, "\\n");
+		else if (*p == '\r')
+			jmx_buf_adds(b, "\\r");
+		else if (*p == '\t')
+			jmx_buf_adds(b, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			jmx_buf_addf(b, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			jmx_buf_addf(b, "\\u%04x", p[1]);
+			p++;
+		} else
+			jmx_buf_addc(b, (char)*p);
+	}
+}
+
+void
 jmx_json_num(struct jmx_buf *b, double v)
 {
 	if (!isfinite(v))

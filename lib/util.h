@@ -33,6 +33,12 @@ char	*jmx_buf_steal(struct jmx_buf *);
 void	jmx_shquote(struct jmx_buf *, const char *);
 /* Append s as a JSON string literal, quotes included. */
 void	jmx_json_str(struct jmx_buf *, const char *);
+/*
+ * Append s for a terminal: control bytes (and the C1 controls, U+0080 to
+ * U+009F) escaped as \n, \r, \t or \xHH, so a label cannot break a
+ * line or send an escape sequence.  NULL appends nothing.
+ */
+void	jmx_text_escape(struct jmx_buf *, const char *);
 /* Append a JSON number; NaN and infinities become null. */
 void	jmx_json_num(struct jmx_buf *, double);
 /* Append epoch ms as an RFC 3339 UTC string; 0 or less becomes null. */

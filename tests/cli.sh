@@ -82,4 +82,39 @@ run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" nosuchtest
 is "$RC" 2 "unknown test case: exit 2"
 like "$ERR" "'nosuchtest' is neither a test case" "the unknown test case is named"
 
+# jmx-run status without the bed: an empty database, a missing run, a
+# completed run whose names hold control bytes (rows written as the
+# runner would).
+run "$JMX_RUN" status
+is "$RC" 0 "status with no runs: exit 0"
+is "$OUT" "no runs" "status with no runs says so"
+run "$JMX_RUN" --json status
+is "$RC" 0 "status --json with no runs: exit 0"
+is "$OUT" '{"run_id":null}' "status --json with no runs: run_id null"
+for id in 99999 2; do
+	[ "$id" = 2 ] && db "insert into runs (test_case, plan, label, state,
+	    created_ms, duration_ms, threads, samples, active_ms)
+	    values ('steady' || char(10) || 'fake', 'p.jmx',
+	    'lab' || char(27) || '[31mel', 'completed', 1, 20000, 3, 42, 20000)"
+	run "$JMX_RUN" status "$id"
+	is "$RC" 2 "status $id (no such run): exit 2, no crash"
+	is "$ERR" "jmx-run: no run $id" "status $id names the missing run"
+	is "$OUT" "" "status $id prints nothing on stdout"
+	run "$JMX_RUN" --json status "$id"
+	is "$RC" 2 "status --json $id (no such run): exit 2, no crash"
+	is "$ERR" "jmx-run: no run $id" "status --json $id names the missing run"
+done
+run "$JMX_RUN" status 1
+is "$RC" 0 "status of a completed run: exit 0"
+like "$OUT" '^test case: steady\\nfake  label: lab\\x1b\[31mel$' \
+    "a newline and an escape in names are printed escaped"
+is "$(printf '%s' "$OUT" | tr -d '\n' | tr -d '[:print:]' | wc -c)" 0 \
+    "status prints no control byte"
+like "$OUT" "samples: 42 " "status of a completed run: its samples"
+like "$OUT" "elapsed: 20s of 20s" "status of a completed run: active time"
+run "$JMX_RUN" --json status
+like "$OUT" '"test_case":"steady\\nfake"' "--json status escapes for JSON"
+like "$OUT" '"samples":42,' "--json status: samples"
+like "$OUT" '"elapsed_ms":20000,"remaining_ms":0,' "--json status: times"
+
 done_testing

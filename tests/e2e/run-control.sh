@@ -11,6 +11,28 @@ wait_db "select coalesce(sum(count), 0) from buckets where run_id = $id" 0
 pid=$(db "select controller_pid from runs where id = $id")
 sleep 3
 
+# status while it runs: samples so far, active time gone and left.
+run "$JMX_RUN" status "$id"
+is "$RC" 0 "status of a running run: exit 0"
+like "$OUT" "^run $id: running" "status: running"
+n=$(printf '%s\n' "$OUT" | sed -n 's/^samples: \([0-9]*\) .*/\1/p')
+ok "$([ "${n:-0}" -gt 0 ]; echo $?)" "status: samples so far ($n)"
+like "$OUT" "elapsed: [1-9][0-9]?s of 20s" "status: elapsed active time"
+like "$OUT" "remaining: [1-9][0-9]?s" "status: remaining time"
+is "$(printf '%s\n' "$OUT" | grep -c '^agent ')" 3 "status: the three agents"
+run "$JMX_RUN" --json status "$id"
+printf '%s\n' "$OUT" >"$TEST_DIR/status.json"
+is "$(json_get "$TEST_DIR/status.json" 'd["state"]')" running "--json status: running"
+ok "$([ "$(json_get "$TEST_DIR/status.json" 'd["samples"]')" -gt 0 ]; echo $?)" \
+    "--json status: samples so far"
+el=$(json_get "$TEST_DIR/status.json" 'd["elapsed_ms"]')
+ok "$([ "$el" -ge 2000 ] && [ "$el" -lt 20000 ]; echo $?)" \
+    "--json status: elapsed_ms within the run ($el)"
+is "$(json_get "$TEST_DIR/status.json" 'd["elapsed_ms"] + d["remaining_ms"]')" \
+    20000 "--json status: elapsed + remaining = the planned 20 s"
+is "$(json_get "$TEST_DIR/status.json" 'd["controller_alive"]')" True \
+    "--json status: the controller is alive"
+
 run "$JMX_RUN" pause "$id"
 is "$RC" 0 "pause: exit 0 when the run is paused"
 like "$OUT" "run $id: [0-9]+ s of 20 s run" "pause says how much has run"
@@ -21,7 +43,15 @@ is "$(leftovers)" "" "paused: the agents' work is collected"
 run "$JMX_RUN" pause "$id"
 is "$RC" 2 "pausing a paused run: exit 2"
 like "$ERR" "already paused" "pausing a paused run is explained"
+run "$JMX_RUN" --json status "$id"
+printf '%s\n' "$OUT" >"$TEST_DIR/status.json"
+is "$(json_get "$TEST_DIR/status.json" 'd["state"]')" paused "status: paused"
+el=$(json_get "$TEST_DIR/status.json" 'd["elapsed_ms"]')
 sleep 4
+run "$JMX_RUN" --json status "$id"
+printf '%s\n' "$OUT" >"$TEST_DIR/status.json"
+is "$(json_get "$TEST_DIR/status.json" 'd["elapsed_ms"]')" "$el" \
+    "status: the active time stands still while paused"
 
 run "$JMX_RUN" resume "$id"
 is "$RC" 0 "resume: exit 0 when load flows again"

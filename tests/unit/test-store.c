@@ -653,7 +653,7 @@ live_run(struct jmx_store *st, const char *name, int64_t heartbeat)
 static void
 test_reserve(struct jmx_store *st)
 {
-	const int64_t now = 2000000000000LL, stale = 30000;
+	const int64_t now = 2000000000000LL, stale = JMX_CONTROLLER_STALE_MS;
 	const char *ab[] = { "a1", "a2" }, *cb[] = { "a3", "a2" };
 	const char *one[] = { "a1" }, *c1[] = { "c1" }, *e1[] = { "e1" };
 	struct jmx_run_rec r;

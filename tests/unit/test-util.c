@@ -217,6 +217,29 @@ is_json(const char *in, const char *want, const char *name)
 }
 
 static void
+test_text_escape(void)
+{
+	static const struct { const char *in, *want; } t[] = {
+		{ "plain label", "plain label" },
+		{ "two\nlines\r\tx", "two\\nlines\\r\\tx" },
+		{ "\033[31mred", "\\x1b[31mred" },
+		{ "del\177", "del\\x7f" },
+		{ "csi\302\233x", "csi\\u009bx" },
+		{ "caf\303\251 \\ ok", "caf\303\251 \\ ok" }
+	};
+	struct jmx_buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		jmx_buf_reset(&b);
+		jmx_buf_adds(&b, "");
+		jmx_text_escape(&b, t[i].in);
+		is_str(b.data, t[i].want, "text escape");
+	}
+	jmx_buf_free(&b);
+}
+
+static void
 is_jnum(double v, const char *want, const char *name)
 {
 	struct jmx_buf b = { 0 };
@@ -699,6 +722,7 @@ main(void)
 	test_buf();
 	test_shquote();
 	test_json();
+	test_text_escape();
 	test_duration();
 	test_format_duration();
 	test_count();
