@@ -1,6 +1,6 @@
 /*
  * util.h: small helpers shared by every module: a growable byte buffer,
- * quoting for the shell and JSON, durations, clocks and files.
+ * quoting for the shell, durations, clocks and files.
  */
 #ifndef JMX_UTIL_H
 #define JMX_UTIL_H
@@ -31,12 +31,12 @@ char	*jmx_buf_steal(struct jmx_buf *);
 
 /* Append s quoted for a POSIX shell: 'it'\''s'. */
 void	jmx_shquote(struct jmx_buf *, const char *);
-/* Append s as a JSON string literal, quotes included. */
-void	jmx_json_str(struct jmx_buf *, const char *);
-/* Append a JSON number; NaN and infinities become null. */
-void	jmx_json_num(struct jmx_buf *, double);
-/* Append epoch ms as an RFC 3339 UTC string; 0 or less becomes null. */
-void	jmx_json_time(struct jmx_buf *, int64_t);
+
+/*
+ * The length of the UTF-8 sequence at p (1 to 4), or 0 when it is not
+ * well formed (overlong, a surrogate, past U+10FFFF, cut short).
+ */
+int	jmx_utf8_len(const unsigned char *);
 
 /*
  * Parse a duration such as "90", "90s", "10m", "1h30m", "250ms" into
@@ -67,5 +67,11 @@ enum jmx_code jmx_remove_tree(const char *, struct jmx_err *);
 /* Does stdout want colour?  --color=auto rules: a tty, TERM not dumb,
  * NO_COLOR unset. */
 int	jmx_want_color(int fd, const char *mode);
+
+/*
+ * JSON is written by json.h's writer.  Until runner.c includes json.h
+ * itself, it finds jmx_json_str() through this header.
+ */
+#include "json.h"
 
 #endif
