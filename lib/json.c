@@ -12,7 +12,7 @@ void
 jmx_json_str(struct jmx_buf *b, const char *s)
 {
 	const unsigned char *p;
-	int n;
+	int n, code;
 
 	if (s == NULL) {
 		jmx_buf_adds(b, "null");
@@ -38,16 +38,12 @@ jmx_json_str(struct jmx_buf *b, const char *s)
 			jmx_buf_adds(b, "\\t");
 			continue;
 		}
-		/* C0 and DEL; C1 (U+0080..U+009F) is "\xc2\x80".."\xc2\x9f". */
-		if (*p < 0x20 || *p == 0x7f)
-			jmx_buf_addf(b, "\\u%04x", *p);
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			jmx_buf_addf(b, "\\u%04x", p[1]);
-			n = 2;
-		} else if ((n = jmx_utf8_len(p)) == 0) {
+		n = jmx_utf8_char(p, &code);
+		if (code >= 0)
+			jmx_buf_addf(b, "\\u%04x", code);
+		else if (code == JMX_UTF8_BAD)
 			jmx_buf_adds(b, "\\ufffd");
-			n = 1;
-		} else
+		else
 			jmx_buf_add(b, p, (size_t)n);
 	}
 	jmx_buf_addc(b, '"');

@@ -39,24 +39,17 @@
 static int
 shown_alike(struct jmx_buf *b, const unsigned char *p)
 {
-	int n;
+	int n, code;
 
-	if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
-	    *p == 0x7f) {
-		jmx_buf_addf(b, "\\x%02x", *p);
-		return 1;
-	}
-	if (*p < 0x80)
+	if (*p == '\t' || *p == '\n' || *p == '\r')
 		return 0;
-	if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-		jmx_buf_addf(b, "\\x%02x", p[1]);
-		return 2;
-	}
-	if ((n = jmx_utf8_len(p)) == 0) {
-		jmx_buf_addf(b, "\\x%02x", *p);
-		return 1;
-	}
-	jmx_buf_add(b, p, (size_t)n);
+	n = jmx_utf8_char(p, &code);
+	if (code == JMX_UTF8_TEXT && n == 1)
+		return 0;
+	if (code == JMX_UTF8_TEXT)
+		jmx_buf_add(b, p, (size_t)n);
+	else
+		jmx_buf_addf(b, "\\x%02x", code >= 0 ? code : *p);
 	return n;
 }
 

@@ -128,8 +128,8 @@ jmx_shquote(struct jmx_buf *b, const char *s)
  * well formed: overlong forms, surrogates and code points past U+10FFFF
  * are not.
  */
-int
-jmx_utf8_len(const unsigned char *p)
+static int
+utf8_len(const unsigned char *p)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	int n, i;
@@ -157,6 +157,28 @@ jmx_utf8_len(const unsigned char *p)
 	for (i = 2; i < n; i++)
 		if (p[i] < 0x80 || p[i] > 0xbf)
 			return 0;
+	return n;
+}
+
+int
+jmx_utf8_char(const unsigned char *p, int *code)
+{
+	int n;
+
+	if (*p < 0x20 || *p == 0x7f) {
+		*code = *p;
+		return 1;
+	}
+	/* C1 controls are U+0080..U+009F: "\xc2\x80".."\xc2\x9f". */
+	if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+		*code = p[1];
+		return 2;
+	}
+	if ((n = utf8_len(p)) == 0) {
+		*code = JMX_UTF8_BAD;
+		return 1;
+	}
+	*code = JMX_UTF8_TEXT;
 	return n;
 }
 

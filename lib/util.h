@@ -33,10 +33,15 @@ char	*jmx_buf_steal(struct jmx_buf *);
 void	jmx_shquote(struct jmx_buf *, const char *);
 
 /*
- * The length of the UTF-8 sequence at p (1 to 4), or 0 when it is not
- * well formed (overlong, a surrogate, past U+10FFFF, cut short).
+ * The character at p (not at its end): returns its length in bytes and
+ * sets *code to a control character's code (C0, DEL, C1 U+0080..U+009F),
+ * or JMX_UTF8_TEXT for any other character, or JMX_UTF8_BAD for a byte
+ * that is not well-formed UTF-8 (overlong, a surrogate, past U+10FFFF,
+ * cut short; length 1).
  */
-int	jmx_utf8_len(const unsigned char *);
+#define JMX_UTF8_TEXT	(-1)
+#define JMX_UTF8_BAD	(-2)
+int	jmx_utf8_char(const unsigned char *, int *code);
 
 /*
  * Parse a duration such as "90", "90s", "10m", "1h30m", "250ms" into

@@ -19,6 +19,24 @@
 #define SRCDIR "."
 #endif
 
+/* One sample of 5 ms of label from agent. */
+static void
+one_sample(struct jmx_report *r, const char *label, const char *agent)
+{
+	struct jmx_bucket bk;
+
+	memset(&bk, 0, sizeof bk);
+	bk.second = 1700000000;
+	bk.count = 1;
+	bk.elapsed_sum = bk.elapsed_min = bk.elapsed_max = 5;
+	bk.first_start = 1700000000000LL;
+	bk.last_end = 1700000000005LL;
+	bk.hist = jmx_hist_new();
+	jmx_hist_add(bk.hist, 5, 1);
+	jmx_report_add_bucket(r, label, jmx_report_agent(r, agent), &bk);
+	jmx_hist_free(bk.hist);
+}
+
 int
 main(void)
 {
@@ -101,21 +119,7 @@ main(void)
 
 	/* A hostile label never reaches any output raw. */
 	r = jmx_report_new(1);
-	{
-		struct jmx_bucket bk;
-
-		memset(&bk, 0, sizeof bk);
-		bk.second = 1700000000;
-		bk.count = 1;
-		bk.elapsed_sum = bk.elapsed_min = bk.elapsed_max = 5;
-		bk.first_start = 1700000000000LL;
-		bk.last_end = 1700000000005LL;
-		bk.hist = jmx_hist_new();
-		jmx_hist_add(bk.hist, 5, 1);
-		jmx_report_add_bucket(r, "<script>x</script>|`*",
-		    jmx_report_agent(r, "<b>a</b>"), &bk);
-		jmx_hist_free(bk.hist);
-	}
+	one_sample(r, "<script>x</script>|`*", "<b>a</b>");
 	jmx_report_add_error(r, "<script>x</script>|`*", "<i>", "a\x01<b>", 1);
 	jmx_report_add_error(r, "<script>x</script>|`*", "500", "p95 < 5 | x",
 	    2);
@@ -208,21 +212,7 @@ main(void)
 
 	/* Control bytes in a label: \xNN in every format but JSON. */
 	r = jmx_report_new(1);
-	{
-		struct jmx_bucket bk;
-
-		memset(&bk, 0, sizeof bk);
-		bk.second = 1700000000;
-		bk.count = 1;
-		bk.elapsed_sum = bk.elapsed_min = bk.elapsed_max = 5;
-		bk.first_start = 1700000000000LL;
-		bk.last_end = 1700000000005LL;
-		bk.hist = jmx_hist_new();
-		jmx_hist_add(bk.hist, 5, 1);
-		jmx_report_add_bucket(r, "r\x1b[2J\xc2\x9b\x7f\xff\tz",
-		    jmx_report_agent(r, "a"), &bk);
-		jmx_hist_free(bk.hist);
-	}
+	one_sample(r, "r\x1b[2J\xc2\x9b\x7f\xff\tz", "a");
 	jmx_report_finish(r);
 	jmx_render_text(r, &b);
 	ok(strstr(b.data, "\nr\\x1b[2J\\x9b\\x7f\\xff\\tz  ") != NULL,
