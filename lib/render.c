@@ -3,8 +3,10 @@
  * report's model.
  *
  * The four share the same order of sections: header, verdict,
- * recommendations, statistics, errors, agents, charts, events.  Data
- * strings pass through the escaper of their format and nowhere else.
+ * recommendations, statistics, errors, agents, charts, events; the text
+ * (a terminal's) has the run's line, the statistics table and the
+ * sentences under it.  Data strings pass through the escaper of their
+ * format and nowhere else.
  */
 #include <ctype.h>
 #include <math.h>

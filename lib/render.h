@@ -1,8 +1,9 @@
 /*
  * render.h: a report's model written out as HTML (self-contained: inline
  * CSS, charts embedded as data: URIs with links to the PNG and SVG
- * files), Markdown, plain text for a terminal, JSON and JUnit XML.  Every label, message and name
- * from the data is escaped for the format it goes into.
+ * files), Markdown, plain text for a terminal, JSON and JUnit XML.
+ * Every label, message and name from the data is escaped for the format
+ * it goes into; control characters are shown as \xNN in all but JSON.
  */
 #ifndef JMX_RENDER_H
 #define JMX_RENDER_H
