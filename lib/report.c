@@ -936,7 +936,13 @@ jmx_report_load_run(struct jmx_report *r, struct jmx_store *st, int64_t run,
 		goto out;
 	if ((code = jmx_store_errors(st, run, load_error, r, err)) != JMX_OK)
 		goto out;
-	/* The runner does not fill the errors table: read the JTLs. */
+	/*
+	 * The runner does not fill the errors table: read the JTLs; not
+	 * for plain statistics (jmx-run's own summary at the end of a
+	 * long run should not wait on its archive).
+	 */
+	if (!r->series)
+		goto out;
 	tot = jmx_summary_total(r->sum);
 	if (rec.run_dir != NULL && *rec.run_dir != '\0')
 		xasprintf(&archive, "%s/agents%s", rec.run_dir,

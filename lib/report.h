@@ -136,7 +136,8 @@ struct jmx_report {
 /*
  * An empty model; series: keep the time series and the per-agent
  * summaries (0 keeps memory flat for plain statistics: only the labels'
- * and the total's).  jmx_report_free() it.
+ * and the total's; a stored run's archive, its errors' messages and
+ * agents' logs, is then not read).  jmx_report_free() it.
  */
 struct jmx_report *jmx_report_new(int series);
 void		 jmx_report_free(struct jmx_report *);
