@@ -12,6 +12,7 @@
 
 #include "chart.h"
 #include "cli.h"
+#include "json.h"
 #include "recommend.h"
 #include "render.h"
 #include "report.h"
@@ -93,83 +94,17 @@ state_free(struct state *s)
 	cli_free(&s->c);
 }
 
-/* Labels with line breaks or tabs stay on one line in text output. */
+/* {"run_id":N}, null for N 0, with more keys from a caller. */
 static void
-text_label(const char *s, int width)
+json_run_id(struct jmx_json *w, struct jmx_buf *b, int64_t run)
 {
-	int n = 0;
-
-	for (; s != NULL && *s != '\0' && n < width; s++, n++) {
-		if (*s == '\n')
-			fputs("\\n", stdout), n++;
-		else if (*s == '\r' || *s == '\t')
-			putchar(' ');
-		else
-			putchar(*s);
-	}
-	for (; n < width; n++)
-		putchar(' ');
-}
-
-static void
-text_num(double v, int w, int prec)
-{
-	if (isnan(v))
-		printf(" %*s", w, "-");
+	jmx_json_init(w, b);
+	jmx_json_object_begin(w);
+	jmx_json_key(w, "run_id");
+	if (run > 0)
+		jmx_json_int(w, run);
 	else
-		printf(" %*.*f", w, prec, v);
-}
-
-static void
-text_ms(int64_t v, int w)
-{
-	if (v < 0)
-		printf(" %*s", w, "-");
-	else
-		printf(" %*lld", w, (long long)v);
-}
-
-static void
-text_row(const struct jmx_summary_row *r, int lw)
-{
-	text_label(r->label != NULL ? r->label : "TOTAL", lw);
-	printf(" %9llu %7llu", (unsigned long long)r->count,
-	    (unsigned long long)r->errors);
-	text_num(r->count ? r->error_pct : NAN, 7, 2);
-	text_num(r->avg, 8, 1);
-	text_ms(r->min, 6);
-	text_ms(r->max, 7);
-	text_ms(r->p50, 6);
-	text_ms(r->p90, 6);
-	text_ms(r->p95, 6);
-	text_ms(r->p99, 6);
-	text_num(r->throughput, 9, 2);
-	text_num(r->received_kbps, 9, 2);
-	text_num(r->sent_kbps, 9, 2);
-	putchar('\n');
-}
-
-static void
-print_stats(struct jmx_summary *sum)
-{
-	size_t i, n = jmx_summary_nlabels(sum), len;
-	int lw = 5;
-
-	for (i = 0; i < n; i++) {
-		const char *p = jmx_summary_label(sum, i)->label;
-
-		for (len = 0; *p != '\0'; p++)
-			len += *p == '\n' ? 2 : 1;
-		if ((int)len > lw)
-			lw = len > 40 ? 40 : (int)len;
-	}
-	text_label("Label", lw);
-	printf(" %9s %7s %7s %8s %6s %7s %6s %6s %6s %6s %9s %9s %9s\n",
-	    "Samples", "Errors", "Error%", "Avg", "Min", "Max", "p50", "p90",
-	    "p95", "p99", "Per sec", "Recv KB/s", "Sent KB/s");
-	for (i = 0; i < n; i++)
-		text_row(jmx_summary_label(sum, i), lw);
-	text_row(jmx_summary_total(sum), lw);
+		jmx_json_null(w);
 }
 
 static int
@@ -210,6 +145,7 @@ static int
 cmd_stats(struct state *s, char **files, int n)
 {
 	struct jmx_buf b = { 0 };
+	struct jmx_json w;
 	struct jmx_err err;
 	int rc;
 
@@ -224,17 +160,21 @@ cmd_stats(struct state *s, char **files, int n)
 	jmx_report_finish(s->rep);
 	warn_input(s);
 	if (s->c.json) {
-		jmx_summary_json(s->rep->sum, &b);
-		printf("%s\n", b.data);
-		jmx_buf_free(&b);
+		jmx_json_init(&w, &b);
+		jmx_summary_json(s->rep->sum, &w);
+		jmx_buf_addc(&b, '\n');
 	} else
-		print_stats(s->rep->sum);
+		jmx_render_text(s->rep, &b);
+	fputs(b.data, stdout);
+	jmx_buf_free(&b);
 	return JMX_EXIT_OK;
 }
 
 static int
 cmd_import(struct state *s, char **files, int n)
 {
+	struct jmx_buf b = { 0 };
+	struct jmx_json w;
 	struct jmx_err err;
 	int64_t run = 0;
 
@@ -246,9 +186,12 @@ cmd_import(struct state *s, char **files, int n)
 	if (jmx_report_import(s->c.store, (const char *const *)files, n,
 	    s->name, &run, &err) != JMX_OK)
 		return cli_fail(&s->c, &err);
-	if (s->c.json)
-		printf("{\"run_id\":%lld}\n", (long long)run);
-	else
+	if (s->c.json) {
+		json_run_id(&w, &b, run);
+		jmx_json_object_end(&w);
+		printf("%s\n", b.data);
+		jmx_buf_free(&b);
+	} else
 		printf("%lld\n", (long long)run);
 	return JMX_EXIT_OK;
 }
@@ -281,6 +224,7 @@ cmd_show(struct state *s, char **args, int n)
 {
 	struct jmx_err err;
 	struct jmx_buf b = { 0 };
+	struct jmx_json w;
 	int64_t run = 0;
 	const char *dot;
 	int rc;
@@ -332,16 +276,11 @@ cmd_show(struct state *s, char **args, int n)
 	if (jmx_render_dir(s->rep, s->recs, s->nrecs, s->dir, &err) != JMX_OK)
 		return cli_fail(&s->c, &err);
 	if (s->c.json) {
-		jmx_buf_adds(&b, "{\"run_id\":");
-		if (s->rep->run_id > 0)
-			jmx_buf_addf(&b, "%lld", (long long)s->rep->run_id);
-		else
-			jmx_buf_adds(&b, "null");
-		jmx_buf_adds(&b, ",\"dir\":");
-		jmx_json_str(&b, s->dir);
-		jmx_buf_adds(&b, ",\"index\":");
-		jmx_buf_addf(&b, "\"%s\"", "index.html");
-		jmx_buf_addf(&b, ",\"recommendations\":%d}", s->nrecs);
+		json_run_id(&w, &b, s->rep->run_id);
+		jmx_json_pair_str(&w, "dir", s->dir);
+		jmx_json_pair_str(&w, "index", "index.html");
+		jmx_json_pair_int(&w, "recommendations", s->nrecs);
+		jmx_json_object_end(&w);
 		printf("%s\n", b.data);
 		jmx_buf_free(&b);
 	} else

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,7 +16,9 @@
 
 #include "cli.h"
 #include "control.h"
+#include "json.h"
 #include "plan.h"
+#include "render.h"
 #include "report.h"
 #include "runner.h"
 #include "split.h"
@@ -203,40 +206,37 @@ print_agents(struct cli *c, struct jmx_runner *r, FILE *fp)
 }
 
 static void
-agents_json(struct jmx_runner *r, struct jmx_buf *b)
+agents_json(struct jmx_runner *r, struct jmx_json *w)
 {
 	struct jmx_runner_agent a;
 	int i, n = jmx_runner_nagents(r);
 
-	jmx_buf_adds(b, "[");
+	jmx_json_array_begin(w);
 	for (i = 0; i < n; i++) {
 		jmx_runner_agent(r, i, &a);
-		jmx_buf_adds(b, i > 0 ? ",{\"name\":" : "{\"name\":");
-		jmx_json_str(b, a.name);
-		jmx_buf_adds(b, ",\"host\":");
-		jmx_json_str(b, a.host);
-		jmx_buf_addf(b, ",\"cores\":%d,\"mem_avail_mb\":%lld,"
-		    "\"load\":%.2f,\"disk_free_mb\":%lld,\"clock_offset_ms\":"
-		    "%lld,\"weight\":", a.cores, (long long)a.mem_avail_mb,
-		    a.load1, (long long)a.disk_free_mb,
-		    (long long)a.clock_offset_ms);
-		jmx_json_num(b, a.weight);
-		jmx_buf_addf(b, ",\"max_threads\":%d,\"threads\":%d,"
-		    "\"samples\":%lld,\"skew_ms\":", a.max_threads, a.threads,
-		    (long long)a.samples);
+		jmx_json_object_begin(w);
+		jmx_json_pair_str(w, "name", a.name);
+		jmx_json_pair_str(w, "host", a.host);
+		jmx_json_pair_int(w, "cores", a.cores);
+		jmx_json_pair_int(w, "mem_avail_mb", a.mem_avail_mb);
+		jmx_json_pair_double(w, "load", round(a.load1 * 100) / 100);
+		jmx_json_pair_int(w, "disk_free_mb", a.disk_free_mb);
+		jmx_json_pair_int(w, "clock_offset_ms", a.clock_offset_ms);
+		jmx_json_pair_double(w, "weight", a.weight);
+		jmx_json_pair_int(w, "max_threads", a.max_threads);
+		jmx_json_pair_int(w, "threads", a.threads);
+		jmx_json_pair_int(w, "samples", a.samples);
+		jmx_json_key(w, "skew_ms");
 		if (a.skew_ms >= 0 || a.skew_ms < -1)
-			jmx_buf_addf(b, "%lld", (long long)a.skew_ms);
+			jmx_json_int(w, a.skew_ms);
 		else
-			jmx_buf_adds(b, "null");
-		jmx_buf_adds(b, ",\"java\":");
-		jmx_json_str(b, a.java_version);
-		jmx_buf_adds(b, ",\"jmeter\":");
-		jmx_json_str(b, a.jmeter_version);
-		jmx_buf_adds(b, ",\"problem\":");
-		jmx_json_str(b, a.problem);
-		jmx_buf_adds(b, "}");
+			jmx_json_null(w);
+		jmx_json_pair_str(w, "java", a.java_version);
+		jmx_json_pair_str(w, "jmeter", a.jmeter_version);
+		jmx_json_pair_str(w, "problem", a.problem);
+		jmx_json_object_end(w);
 	}
-	jmx_buf_adds(b, "]");
+	jmx_json_array_end(w);
 }
 
 /* The split: per agent, its weight and each thread group's threads. */
@@ -281,34 +281,19 @@ print_progress(struct cli *c, const struct jmx_runner_progress *p, int tty)
 	    p->rate, p95, (long long)p->errors, tty ? "" : "\n");
 }
 
+/* {"run_id":N} */
 static void
-print_summary(struct jmx_summary *sum)
+print_run_id(int64_t id)
 {
-	const struct jmx_summary_row *row;
-	size_t i, n = jmx_summary_nlabels(sum), w = 5;
+	struct jmx_buf b = { 0 };
+	struct jmx_json w;
 
-	for (i = 0; i < n; i++)
-		if (strlen(jmx_summary_label(sum, i)->label) > w)
-			w = strlen(jmx_summary_label(sum, i)->label);
-	if (w > 40)
-		w = 40;
-	printf("%-*s %9s %8s %7s %7s %7s %7s %7s %7s %9s %7s\n", (int)w,
-	    "LABEL", "SAMPLES", "AVG", "MIN", "MAX", "P50", "P90", "P95",
-	    "P99", "TPUT/S", "ERR%");
-	for (i = 0; i <= n; i++) {
-		row = i < n ? jmx_summary_label(sum, i) :
-		    jmx_summary_total(sum);
-		if (row->count == 0)
-			continue;
-		printf("%-*.*s %9llu %8.1f %7lld %7lld %7lld %7lld %7lld %7lld "
-		    "%9.2f %7.2f\n", (int)w, (int)w,
-		    row->label != NULL ? row->label : "TOTAL",
-		    (unsigned long long)row->count, row->avg,
-		    (long long)row->min, (long long)row->max,
-		    (long long)row->p50, (long long)row->p90,
-		    (long long)row->p95, (long long)row->p99, row->throughput,
-		    row->error_pct);
-	}
+	jmx_json_init(&w, &b);
+	jmx_json_object_begin(&w);
+	jmx_json_pair_int(&w, "run_id", id);
+	jmx_json_object_end(&w);
+	printf("%s\n", b.data);
+	jmx_buf_free(&b);
 }
 
 /*
@@ -334,7 +319,7 @@ detach(struct cli *c, struct jmx_runner *r, int64_t run_id)
 	}
 	if (pid > 0) {
 		if (c->json)
-			printf("{\"run_id\":%lld}\n", (long long)run_id);
+			print_run_id(run_id);
 		else
 			printf("%lld\n", (long long)run_id);
 		fflush(stdout);
@@ -401,183 +386,58 @@ run_exit(enum jmx_run_state state)
 	}
 }
 
-/* "p95 < 500 on 'GET /'" */
-static void
-threshold_text(struct jmx_buf *b, const struct jmx_threshold *t)
-{
-	jmx_buf_addf(b, "%s %s %g", t->metric, t->op, t->value);
-	if (t->label != NULL)
-		jmx_buf_addf(b, " on '%s'", t->label);
-}
-
-static void
-verdict_json(struct jmx_buf *b, const struct jmx_verdict *v, int n)
-{
-	int i;
-
-	jmx_buf_adds(b, "[");
-	for (i = 0; i < n; i++) {
-		const struct jmx_threshold *t = v[i].threshold;
-
-		jmx_buf_adds(b, i > 0 ? ",{\"label\":" : "{\"label\":");
-		jmx_json_str(b, t->label);
-		jmx_buf_adds(b, ",\"metric\":");
-		jmx_json_str(b, t->metric);
-		jmx_buf_adds(b, ",\"op\":");
-		jmx_json_str(b, t->op);
-		jmx_buf_adds(b, ",\"value\":");
-		jmx_json_num(b, t->value);
-		jmx_buf_adds(b, ",\"actual\":");
-		if (v[i].measured)
-			jmx_json_num(b, v[i].actual);
-		else
-			jmx_buf_adds(b, "null");
-		jmx_buf_addf(b, ",\"pass\":%s}", v[i].pass ? "true" : "false");
-	}
-	jmx_buf_adds(b, "]");
-}
-
-static void
-print_verdict(const struct jmx_verdict *v, int n)
-{
-	struct jmx_buf b = { 0 };
-	int i;
-
-	for (i = 0; i < n; i++) {
-		jmx_buf_reset(&b);
-		threshold_text(&b, v[i].threshold);
-		if (v[i].measured)
-			printf("threshold %s: %s (measured %g)\n", b.data,
-			    v[i].pass ? "ok" : "FAILED", v[i].actual);
-		else
-			printf("threshold %s: FAILED (no samples)\n", b.data);
-	}
-	jmx_buf_free(&b);
-}
-
 /*
- * What agent failures did to the run: losses and moves from the
- * timeline, and the load that did not run (shortfalls), as text or as
- * the JSON keys "failures" and "shortfalls".
+ * The run's result, from the report model as jmx-report draws it: the
+ * text renderer's table and lines, or one JSON document with the
+ * renderer's result keys and the run's own (samples, directories,
+ * agents).
  */
-static void
-failures(struct cli *c, const struct jmx_runner_result *res,
-    struct jmx_buf *json)
-{
-	struct jmx_shortfall_rec *f = NULL;
-	struct jmx_event_rec *ev = NULL;
-	struct jmx_buf line = { 0 };
-	int i, nf = 0, nev = 0, k = 0;
-
-	jmx_store_events(c->store, res->run_id, &ev, &nev, NULL);
-	jmx_store_shortfalls(c->store, res->run_id, &f, &nf, NULL);
-	if (json != NULL)
-		jmx_buf_adds(json, ",\"failures\":[");
-	for (i = 0; i < nev; i++) {
-		if (!jmx_report_failure_event(ev[i].kind))
-			continue;
-		if (json == NULL) {
-			jmx_buf_reset(&line);
-			jmx_report_event_text(&line, ev[i].kind, ev[i].agent,
-			    ev[i].detail);
-			printf("%s\n", line.data);
-			continue;
-		}
-		if (k++ > 0)
-			jmx_buf_addc(json, ',');
-		jmx_report_event_json(json, ev[i].time_ms, ev[i].kind,
-		    ev[i].agent, ev[i].detail);
-	}
-	if (json != NULL)
-		jmx_buf_adds(json, "],\"shortfalls\":[");
-	for (i = 0; i < nf; i++) {
-		if (json != NULL) {
-			if (i > 0)
-				jmx_buf_addc(json, ',');
-			jmx_shortfall_json(json, &f[i], res->threads);
-			continue;
-		}
-		jmx_buf_reset(&line);
-		jmx_shortfall_text(&line, &f[i], res->threads, res->t0_ms);
-		printf("%s\n", line.data);
-	}
-	if (json != NULL)
-		jmx_buf_addc(json, ']');
-	jmx_buf_free(&line);
-	jmx_event_recs_free(ev, nev);
-	jmx_shortfall_recs_free(f, nf);
-}
-
 static int
 report_result(struct cli *c, struct jmx_runner *r,
     const struct jmx_runner_result *res)
 {
 	const struct jmx_test_conf *test = jmx_runner_test(r);
-	struct jmx_summary *sum = jmx_summary_new();
+	struct jmx_report *rep = jmx_report_new(0);
 	struct jmx_verdict *verdict;
 	struct jmx_buf b = { 0 };
 	struct jmx_err err = { 0 };
+	struct jmx_json w;
 	int rc = run_exit(res->state), failed;
 
-	if (jmx_store_summary(c->store, res->run_id, NULL, sum, &err) !=
-	    JMX_OK) {
-		jmx_summary_free(sum);
+	if (jmx_report_load_run(rep, c->store, res->run_id, c->home_dir,
+	    &err) != JMX_OK) {
+		jmx_report_free(rep);
 		return cli_fail(c, &err);
 	}
+	jmx_report_finish(rep);
 	verdict = xcalloc((size_t)test->nthresholds + 1, sizeof *verdict);
-	failed = jmx_verdict_check(sum, test->thresholds, test->nthresholds,
-	    verdict);
+	failed = jmx_verdict_check(rep->sum, test->thresholds,
+	    test->nthresholds, verdict);
+	rep->verdicts = verdict;
+	rep->nverdicts = test->nthresholds;
 	/* A completed run whose thresholds failed: the verdict fails. */
 	if (failed > 0 && rc == JMX_EXIT_OK)
 		rc = JMX_EXIT_VERDICT;
 	if (c->json) {
-		jmx_buf_addf(&b, "{\"run_id\":%lld,\"state\":\"%s\","
-		    "\"test_case\":", (long long)res->run_id,
-		    jmx_run_state_name(res->state));
-		jmx_json_str(&b, jmx_runner_test_name(r));
-		jmx_buf_addf(&b, ",\"verdict\":\"%s\",\"thresholds\":",
-		    failed > 0 ? "failed" : "passed");
-		verdict_json(&b, verdict, test->nthresholds);
-		jmx_buf_addf(&b, ",\"samples\":%lld,\"jtl_records\":%lld,"
-		    "\"skew_ms\":%lld,\"delivered_pct\":",
-		    (long long)res->samples, (long long)res->jtl_records,
-		    (long long)res->skew_ms);
-		jmx_json_num(&b, res->delivered_pct);
-		failures(c, res, &b);
-		jmx_buf_adds(&b, ",\"run_dir\":");
-		jmx_json_str(&b, res->run_dir);
-		jmx_buf_adds(&b, ",\"archive\":");
-		jmx_json_str(&b, res->archive);
-		jmx_buf_adds(&b, ",\"agents\":");
-		agents_json(r, &b);
-		jmx_buf_addc(&b, ',');
-		{
-			struct jmx_buf s = { 0 };
-
-			jmx_summary_json(sum, &s);
-			/* Splice the summary's keys into this object. */
-			jmx_buf_add(&b, s.data + 1, s.len - 1);
-			jmx_buf_free(&s);
-		}
-		printf("%s\n", b.data);
-		jmx_buf_free(&b);
+		jmx_json_init(&w, &b);
+		jmx_json_object_begin(&w);
+		jmx_render_result_json(rep, &w);
+		jmx_json_pair_int(&w, "samples", res->samples);
+		jmx_json_pair_str(&w, "run_dir", res->run_dir);
+		jmx_json_pair_str(&w, "archive", res->archive);
+		jmx_json_key(&w, "agents");
+		agents_json(r, &w);
+		jmx_json_object_end(&w);
 	} else {
-		printf("\nrun %lld %s: %s\n", (long long)res->run_id,
-		    jmx_run_state_name(res->state), jmx_runner_test_name(r));
-		print_summary(sum);
-		printf("\nstart skew %lld ms across agents; %lld samples "
-		    "ingested, %lld records in the agents' JTLs\n",
-		    (long long)res->skew_ms, (long long)res->samples,
-		    (long long)res->jtl_records);
-		failures(c, res, NULL);
-		printf("%.1f %% of the planned load delivered\n",
-		    res->delivered_pct);
+		jmx_buf_addc(&b, '\n');
+		jmx_render_text(rep, &b);
 		if (res->archive != NULL)
-			printf("results: %s\n", res->archive);
-		print_verdict(verdict, test->nthresholds);
+			jmx_buf_addf(&b, "results: %s\n", res->archive);
 	}
+	printf("%s%s", b.data, c->json ? "\n" : "");
+	jmx_buf_free(&b);
 	free(verdict);
-	jmx_summary_free(sum);
+	jmx_report_free(rep);
 	return rc;
 }
 
@@ -589,6 +449,7 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 	struct jmx_runner *r;
 	struct jmx_err err = { 0 };
 	struct jmx_buf b = { 0 };
+	struct jmx_json w;
 	int64_t run_id;
 	int rc;
 
@@ -607,11 +468,13 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 		jmx_runner_split(r, &err);
 	if (err.code != JMX_OK) {
 		if (c->json) {
-			jmx_buf_adds(&b, "{\"error\":");
-			jmx_json_str(&b, err.msg);
-			jmx_buf_adds(&b, ",\"agents\":");
-			agents_json(r, &b);
-			printf("%s}\n", b.data);
+			jmx_json_init(&w, &b);
+			jmx_json_object_begin(&w);
+			jmx_json_pair_str(&w, "error", err.msg);
+			jmx_json_key(&w, "agents");
+			agents_json(r, &w);
+			jmx_json_object_end(&w);
+			printf("%s\n", b.data);
 			jmx_buf_free(&b);
 		} else
 			print_agents(c, r, stderr);
@@ -772,40 +635,43 @@ status_json(const struct jmx_control_status *s)
 {
 	const struct jmx_run_rec *rec = &s->rec;
 	struct jmx_buf b = { 0 };
+	struct jmx_json w;
 	int i;
 
-	jmx_buf_addf(&b, "{\"run_id\":%lld,\"state\":\"%s\",\"test_case\":",
-	    (long long)rec->id, jmx_run_state_name(rec->state));
-	jmx_json_str(&b, rec->test_case);
-	jmx_buf_adds(&b, ",\"label\":");
-	jmx_json_str(&b, rec->label);
-	jmx_buf_adds(&b, ",\"start\":");
-	jmx_json_time(&b, rec->start_ms);
-	jmx_buf_addf(&b, ",\"duration_ms\":%lld,\"elapsed_ms\":%lld,"
-	    "\"remaining_ms\":", (long long)rec->duration_ms,
-	    (long long)s->elapsed_ms);
+	jmx_json_init(&w, &b);
+	jmx_json_object_begin(&w);
+	jmx_json_pair_int(&w, "run_id", rec->id);
+	jmx_json_pair_str(&w, "state", jmx_run_state_name(rec->state));
+	jmx_json_pair_str(&w, "test_case", rec->test_case);
+	jmx_json_pair_str(&w, "label", rec->label);
+	jmx_json_pair_time(&w, "start", rec->start_ms);
+	jmx_json_pair_int(&w, "duration_ms", rec->duration_ms);
+	jmx_json_pair_int(&w, "elapsed_ms", s->elapsed_ms);
+	jmx_json_key(&w, "remaining_ms");
 	if (s->remaining_ms >= 0)
-		jmx_buf_addf(&b, "%lld", (long long)s->remaining_ms);
+		jmx_json_int(&w, s->remaining_ms);
 	else
-		jmx_buf_adds(&b, "null");
-	jmx_buf_addf(&b, ",\"threads\":%lld,\"samples\":%lld,"
-	    "\"errors\":%lld,\"jtl_records\":%lld,\"skew_ms\":%lld,"
-	    "\"controller_alive\":%s,\"agents\":[", (long long)rec->threads,
-	    (long long)s->samples, (long long)s->errors,
-	    (long long)rec->jtl_records, (long long)rec->skew_ms,
-	    s->alive ? "true" : "false");
+		jmx_json_null(&w);
+	jmx_json_pair_int(&w, "threads", rec->threads);
+	jmx_json_pair_int(&w, "samples", s->samples);
+	jmx_json_pair_int(&w, "errors", s->errors);
+	jmx_json_pair_int(&w, "jtl_records", rec->jtl_records);
+	jmx_json_pair_int(&w, "skew_ms", rec->skew_ms);
+	jmx_json_pair_bool(&w, "controller_alive", s->alive);
+	jmx_json_key(&w, "agents");
+	jmx_json_array_begin(&w);
 	for (i = 0; i < s->nagents; i++) {
-		jmx_buf_adds(&b, i > 0 ? ",{\"name\":" : "{\"name\":");
-		jmx_json_str(&b, s->agents[i].agent);
-		jmx_buf_adds(&b, ",\"weight\":");
-		jmx_json_num(&b, s->agents[i].weight);
-		jmx_buf_addf(&b, ",\"threads\":%lld,\"skew_ms\":%lld,"
-		    "\"state\":", (long long)s->agents[i].threads,
-		    (long long)s->agents[i].skew_ms);
-		jmx_json_str(&b, s->agents[i].state);
-		jmx_buf_adds(&b, "}");
+		jmx_json_object_begin(&w);
+		jmx_json_pair_str(&w, "name", s->agents[i].agent);
+		jmx_json_pair_double(&w, "weight", s->agents[i].weight);
+		jmx_json_pair_int(&w, "threads", s->agents[i].threads);
+		jmx_json_pair_int(&w, "skew_ms", s->agents[i].skew_ms);
+		jmx_json_pair_str(&w, "state", s->agents[i].state);
+		jmx_json_object_end(&w);
 	}
-	printf("%s]}\n", b.data);
+	jmx_json_array_end(&w);
+	jmx_json_object_end(&w);
+	printf("%s\n", b.data);
 	jmx_buf_free(&b);
 }
 
@@ -965,14 +831,22 @@ static int
 check_config(struct cli *c)
 {
 	struct jmx_err err = { 0 };
+	struct jmx_buf b = { 0 };
+	struct jmx_json w;
 
 	if (cli_load_config(c, &err) != JMX_OK)
 		return cli_fail(c, &err);
-	if (c->json)
-		printf("{\"config\":\"%s\",\"agents\":%d,\"tests\":%d}\n",
-		    c->cfg->path != NULL ? c->cfg->path : "",
-		    c->cfg->nagents, c->cfg->ntests);
-	else
+	if (c->json) {
+		jmx_json_init(&w, &b);
+		jmx_json_object_begin(&w);
+		jmx_json_pair_str(&w, "config", c->cfg->path != NULL ?
+		    c->cfg->path : "");
+		jmx_json_pair_int(&w, "agents", c->cfg->nagents);
+		jmx_json_pair_int(&w, "tests", c->cfg->ntests);
+		jmx_json_object_end(&w);
+		printf("%s\n", b.data);
+		jmx_buf_free(&b);
+	} else
 		printf("%s: %d agents, %d test cases\n",
 		    c->cfg->path != NULL ? c->cfg->path : "(no config)",
 		    c->cfg->nagents, c->cfg->ntests);

@@ -1,9 +1,12 @@
 /*
- * render.c: HTML, Markdown, JSON and JUnit XML from a report's model.
+ * render.c: HTML, Markdown, plain text, JSON and JUnit XML from a
+ * report's model.
  *
  * The four share the same order of sections: header, verdict,
- * recommendations, statistics, errors, agents, charts, events.  Data
- * strings pass through the escaper of their format and nowhere else.
+ * recommendations, statistics, errors, agents, charts, events; the text
+ * (a terminal's) has the run's line, the statistics table and the
+ * sentences under it.  Data strings pass through the escaper of their
+ * format and nowhere else.
  */
 #include <ctype.h>
 #include <math.h>
@@ -15,6 +18,7 @@
 #include "chart.h"
 #include "config.h"
 #include "hist.h"
+#include "json.h"
 #include "recommend.h"
 #include "render.h"
 #include "store.h"
@@ -27,10 +31,40 @@
 
 #define TOP_ERRORS	5	/* per label, as JMeter's dashboard */
 
+/*
+ * What every format shows alike, at p: a control byte (C0 but tab, line
+ * feed and carriage return, which each format places its own way; DEL;
+ * C1) or a byte that is not UTF-8 as the text \xNN, never raw, so no
+ * label can drive a terminal; a whole UTF-8 character as it is.  Returns
+ * the bytes taken, 0 for other ASCII, left to the format.
+ */
+static int
+shown_alike(struct jmx_buf *b, const unsigned char *p)
+{
+	int n, code;
+
+	if (*p == '\t' || *p == '\n' || *p == '\r')
+		return 0;
+	n = jmx_utf8_char(p, &code);
+	if (code == JMX_UTF8_TEXT && n == 1)
+		return 0;
+	if (code == JMX_UTF8_TEXT)
+		jmx_buf_add(b, p, (size_t)n);
+	else
+		jmx_buf_addf(b, "\\x%02x", code >= 0 ? code : *p);
+	return n;
+}
+
 void
 jmx_html_escape(struct jmx_buf *b, const char *s)
 {
+	int n;
+
 	for (; s != NULL && *s != '\0'; s++) {
+		if ((n = shown_alike(b, (const unsigned char *)s)) > 0) {
+			s += n - 1;
+			continue;
+		}
 		switch (*s) {
 		case '&':
 			jmx_buf_adds(b, "&amp;");
@@ -53,23 +87,6 @@ jmx_html_escape(struct jmx_buf *b, const char *s)
 	}
 }
 
-/* XML 1.0 text: escaped, and control characters it cannot hold as '?'. */
-static void
-xml_escape(struct jmx_buf *b, const char *s)
-{
-	char one[2] = { 0, 0 };
-
-	for (; s != NULL && *s != '\0'; s++) {
-		if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t' &&
-		    *s != '\r')
-			jmx_buf_addc(b, '?');
-		else {
-			one[0] = *s;
-			jmx_html_escape(b, one);
-		}
-	}
-}
-
 /*
  * Markdown table cell: no pipes, no line breaks, no raw HTML.  A '<' is
  * escaped where it could open a tag, a comment or an autolink, a '&'
@@ -79,7 +96,13 @@ xml_escape(struct jmx_buf *b, const char *s)
 static void
 md_cell(struct jmx_buf *b, const char *s)
 {
+	int n;
+
 	for (; s != NULL && *s != '\0'; s++) {
+		if ((n = shown_alike(b, (const unsigned char *)s)) > 0) {
+			s += n - 1;
+			continue;
+		}
 		switch (*s) {
 		case '|':
 			jmx_buf_adds(b, "\\|");
@@ -1077,6 +1100,153 @@ jmx_render_html(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	body(r, recs, nrec, dir, &html_fmt, b);
 }
 
+/*
+ * Plain text for a terminal: line breaks and tabs as \n, \r and \t (a
+ * row stays one line), other control bytes as shown_alike() has them.
+ * Returns the width taken, one column per character.
+ */
+static size_t
+text_escape_w(struct jmx_buf *b, const char *s)
+{
+	const unsigned char *p;
+	size_t w = 0, len;
+	int n;
+
+	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p += n) {
+		len = b->len;
+		if ((n = shown_alike(b, p)) > 0) {
+			/* A character is one column, its escape four. */
+			w += b->len - len == (size_t)n ? 1 : b->len - len;
+			continue;
+		}
+		n = 1;
+		if (*p == '\n' || *p == '\t' || *p == '\r') {
+			jmx_buf_addc(b, '\\');
+			jmx_buf_addc(b, *p == '\n' ? 'n' : *p == '\t' ? 't' :
+			    'r');
+			w += 2;
+		} else {
+			jmx_buf_addc(b, (char)*p);
+			w++;
+		}
+	}
+	return w;
+}
+
+static void
+text_escape(struct jmx_buf *b, const char *s)
+{
+	text_escape_w(b, s);
+}
+
+/* One cell padded to width: numbers to the right, text to the left. */
+static void
+text_cell(struct jmx_buf *b, struct jmx_buf *tmp, const char *s,
+    size_t width, int flags, int last)
+{
+	size_t w;
+
+	jmx_buf_reset(tmp);
+	w = text_escape_w(tmp, s);
+	for (; (flags & T_NUM) && w < width; w++)
+		jmx_buf_addc(b, ' ');
+	jmx_buf_add(b, tmp->data, tmp->len);
+	for (; !last && w < width; w++)
+		jmx_buf_addc(b, ' ');
+	jmx_buf_adds(b, last ? "\n" : "  ");
+}
+
+/* Columns as wide as their widest cell, two spaces apart. */
+static void
+text_table(struct jmx_buf *b, const struct table *t)
+{
+	struct jmx_buf tmp = { 0 };
+	size_t width[MAXCOLS], i, w;
+	int c;
+
+	for (c = 0; c < t->ncols; c++)
+		width[c] = t->nohead ? 0 : text_escape_w(&tmp,
+		    t->cols[c].head);
+	for (i = 0; i < t->ncells; i++) {
+		c = (int)(i % (size_t)t->ncols);
+		jmx_buf_reset(&tmp);
+		if ((w = text_escape_w(&tmp, cell_text(t, &t->cells[i]))) >
+		    width[c])
+			width[c] = w;
+	}
+	for (c = 0; !t->nohead && c < t->ncols; c++)
+		text_cell(b, &tmp, t->cols[c].head, width[c],
+		    t->cols[c].flags, c == t->ncols - 1);
+	for (i = 0; i < t->ncells; i++) {
+		c = (int)(i % (size_t)t->ncols);
+		text_cell(b, &tmp, cell_text(t, &t->cells[i]), width[c],
+		    t->cols[c].flags, c == t->ncols - 1);
+	}
+	jmx_buf_free(&tmp);
+}
+
+/* Only its table is used: the text's sentences are its own. */
+static const struct fmt text_fmt = { NULL, text_table, text_escape,
+    { "", "\n" }, ", ", NULL, { "", "", "" }, NULL, { "", "" } };
+
+void
+jmx_render_text(struct jmx_report *r, struct jmx_buf *b)
+{
+	const struct jmx_summary_row *tot = jmx_summary_total(r->sum);
+	const struct jmx_verdict *v;
+	char **lines;
+	int k, n, nl;
+
+	if (r->run_id > 0) {
+		jmx_buf_addf(b, "run %lld ", (long long)r->run_id);
+		text_escape(b, r->state);
+		jmx_buf_adds(b, ": ");
+		text_escape(b, r->name);
+		jmx_buf_adds(b, "\n\n");
+	}
+	section(&text_fmt, b, r, stats_table);
+	if (r->run_id > 0) {
+		jmx_buf_addc(b, '\n');
+		if (r->skew_ms >= 0)
+			jmx_buf_addf(b, "start skew %lld ms across agents; ",
+			    (long long)r->skew_ms);
+		jmx_buf_addf(b, "%llu samples", (unsigned long long)tot->count);
+		if (r->jtl_records >= 0)
+			jmx_buf_addf(b, ", %lld records in the agents' JTLs",
+			    (long long)r->jtl_records);
+		jmx_buf_addc(b, '\n');
+	}
+	nl = failure_lines(r, &lines);
+	for (k = 0; k < nl; k++) {
+		text_escape(b, lines[k]);
+		jmx_buf_addc(b, '\n');
+	}
+	free_lines(lines, nl);
+	if (r->run_id > 0 && r->delivered_pct >= 0)
+		jmx_buf_addf(b, "%.1f %% of the planned load delivered\n",
+		    r->delivered_pct);
+	for (k = 0; k < r->nverdicts; k++) {
+		v = &r->verdicts[k];
+		jmx_buf_adds(b, "threshold ");
+		threshold_name(b, v);
+		if (v->threshold->label != NULL) {
+			jmx_buf_adds(b, " on '");
+			text_escape(b, v->threshold->label);
+			jmx_buf_adds(b, "'");
+		}
+		if (v->measured)
+			jmx_buf_addf(b, ": %s (measured %g)\n", v->pass ? "ok" :
+			    "FAILED", v->actual);
+		else
+			jmx_buf_adds(b, ": FAILED (no samples)\n");
+	}
+	if (r->nverdicts > 0) {
+		n = failed_verdicts(r);
+		jmx_buf_addf(b, "verdict: %s (%d of %d thresholds failed)\n",
+		    n ? "FAILED" : "passed", n, r->nverdicts);
+	}
+}
+
 /* A heading after one blank line. */
 static void
 md_heading(struct jmx_buf *b, int level, const char *s)
@@ -1158,10 +1328,49 @@ jmx_render_markdown(struct jmx_report *r, const struct jmx_rec *recs,
 }
 
 static void
-json_key(struct jmx_buf *b, const char *k)
+thresholds_json(struct jmx_json *w, const struct jmx_report *r)
 {
-	jmx_json_str(b, k);
-	jmx_buf_addc(b, ':');
+	const struct jmx_verdict *v;
+	int k;
+
+	jmx_json_array_begin(w);
+	for (k = 0; k < r->nverdicts; k++) {
+		v = &r->verdicts[k];
+		jmx_json_object_begin(w);
+		jmx_json_pair_str(w, "label", v->threshold->label);
+		jmx_json_pair_str(w, "metric", v->threshold->metric);
+		jmx_json_pair_str(w, "op", v->threshold->op);
+		jmx_json_pair_double(w, "value", v->threshold->value);
+		jmx_json_pair_double(w, "actual", v->measured ? v->actual :
+		    NAN);
+		jmx_json_pair_bool(w, "pass", v->pass);
+		jmx_json_object_end(w);
+	}
+	jmx_json_array_end(w);
+}
+
+/* The shortfalls; the events, or only those about agent failures. */
+static void
+events_json(struct jmx_json *w, const struct jmx_report *r,
+    const char *events_key, int failures_only)
+{
+	const struct jmx_report_event *e;
+	int k;
+
+	jmx_json_key(w, events_key);
+	jmx_json_array_begin(w);
+	for (k = 0; k < r->nevents; k++) {
+		e = &r->events[k];
+		if (!failures_only || jmx_report_failure_event(e->kind))
+			jmx_report_event_json(w, e->time_ms, e->kind,
+			    e->agent, e->detail);
+	}
+	jmx_json_array_end(w);
+	jmx_json_key(w, "shortfalls");
+	jmx_json_array_begin(w);
+	for (k = 0; k < r->nshortfalls; k++)
+		jmx_shortfall_json(w, &r->shortfalls[k], r->threads);
+	jmx_json_array_end(w);
 }
 
 void
@@ -1170,173 +1379,195 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 {
 	const struct jmx_summary_row *tot = jmx_summary_total(r->sum), *row;
 	const struct jmx_chart *ch[JMX_CHART_MAX];
+	const struct jmx_report_point *p;
 	size_t i, nl = jmx_summary_nlabels(r->sum);
+	struct jmx_json w;
+	char name[64];
 	int k, n;
 
-	jmx_buf_adds(b, "{\"run\":{");
-	json_key(b, "id");
+	jmx_json_init(&w, b);
+	jmx_json_object_begin(&w);
+	jmx_json_key(&w, "run");
+	jmx_json_object_begin(&w);
+	jmx_json_key(&w, "id");
 	if (r->run_id > 0)
-		jmx_buf_addf(b, "%lld", (long long)r->run_id);
+		jmx_json_int(&w, r->run_id);
 	else
-		jmx_buf_adds(b, "null");
-	jmx_buf_adds(b, ",\"name\":");
-	jmx_json_str(b, r->name);
-	jmx_buf_adds(b, ",\"plan\":");
-	jmx_json_str(b, r->plan);
-	jmx_buf_adds(b, ",\"label\":");
-	jmx_json_str(b, r->label);
-	jmx_buf_adds(b, ",\"state\":");
-	jmx_json_str(b, r->state);
-	jmx_buf_adds(b, ",\"first_start\":");
-	jmx_json_time(b, tot->count ? tot->first_start : 0);
-	jmx_buf_adds(b, ",\"last_end\":");
-	jmx_json_time(b, tot->count ? tot->last_end : 0);
-	jmx_buf_addf(b, ",\"planned_duration_ms\":%lld,\"planned_threads\":"
-	    "%lld,\"peak_threads\":%lld,\"delivered_pct\":",
-	    (long long)r->duration_ms, (long long)r->threads,
-	    (long long)peak_threads(r));
-	jmx_json_num(b, r->delivered_pct >= 0 ? r->delivered_pct : NAN);
-	jmx_buf_adds(b, ",\"skew_ms\":");
+		jmx_json_null(&w);
+	jmx_json_pair_str(&w, "name", r->name);
+	jmx_json_pair_str(&w, "plan", r->plan);
+	jmx_json_pair_str(&w, "label", r->label);
+	jmx_json_pair_str(&w, "state", r->state);
+	jmx_json_pair_time(&w, "first_start", tot->count ? tot->first_start :
+	    0);
+	jmx_json_pair_time(&w, "last_end", tot->count ? tot->last_end : 0);
+	jmx_json_pair_int(&w, "planned_duration_ms", r->duration_ms);
+	jmx_json_pair_int(&w, "planned_threads", r->threads);
+	jmx_json_pair_int(&w, "peak_threads", peak_threads(r));
+	jmx_json_pair_double(&w, "delivered_pct", r->delivered_pct >= 0 ?
+	    r->delivered_pct : NAN);
+	jmx_json_key(&w, "skew_ms");
 	if (r->skew_ms >= 0)
-		jmx_buf_addf(b, "%lld", (long long)r->skew_ms);
+		jmx_json_int(&w, r->skew_ms);
 	else
-		jmx_buf_adds(b, "null");
-	jmx_buf_addf(b, ",\"bad_records\":%llu,\"truncated_records\":%llu,"
-	    "\"sources\":[", (unsigned long long)r->bad_records,
-	    (unsigned long long)r->truncated);
-	for (k = 0; k < r->nsources; k++) {
-		if (k)
-			jmx_buf_addc(b, ',');
-		jmx_json_str(b, r->sources[k]);
-	}
-	jmx_buf_addf(b, "]},\"apdex\":{\"t_ms\":%lld,\"f_ms\":%lld,"
-	    "\"total\":", (long long)r->apdex_t_ms, (long long)(r->apdex_f_ms >
-	    0 ? r->apdex_f_ms : 4 * r->apdex_t_ms));
-	jmx_json_num(b, jmx_report_apdex(r, NULL));
-	jmx_buf_adds(b, ",\"labels\":{");
+		jmx_json_null(&w);
+	jmx_json_pair_uint(&w, "bad_records", r->bad_records);
+	jmx_json_pair_uint(&w, "truncated_records", r->truncated);
+	jmx_json_key(&w, "sources");
+	jmx_json_array_begin(&w);
+	for (k = 0; k < r->nsources; k++)
+		jmx_json_string(&w, r->sources[k]);
+	jmx_json_array_end(&w);
+	jmx_json_object_end(&w);
+
+	jmx_json_key(&w, "apdex");
+	jmx_json_object_begin(&w);
+	jmx_json_pair_int(&w, "t_ms", r->apdex_t_ms);
+	jmx_json_pair_int(&w, "f_ms", r->apdex_f_ms > 0 ? r->apdex_f_ms :
+	    4 * r->apdex_t_ms);
+	jmx_json_pair_double(&w, "total", jmx_report_apdex(r, NULL));
+	jmx_json_key(&w, "labels");
+	jmx_json_object_begin(&w);
 	for (i = 0; i < nl; i++) {
 		row = jmx_summary_label(r->sum, i);
-		if (i)
-			jmx_buf_addc(b, ',');
-		json_key(b, row->label);
-		jmx_json_num(b, jmx_report_apdex(r, row->label));
+		jmx_json_pair_double(&w, row->label,
+		    jmx_report_apdex(r, row->label));
 	}
-	jmx_buf_adds(b, "}},\"statistics\":");
-	jmx_summary_json(r->sum, b);
-	jmx_buf_adds(b, ",\"errors\":[");
+	jmx_json_object_end(&w);
+	jmx_json_object_end(&w);
+
+	jmx_json_key(&w, "statistics");
+	jmx_summary_json(r->sum, &w);
+	jmx_json_key(&w, "errors");
+	jmx_json_array_begin(&w);
 	for (k = 0; k < r->nerrors; k++) {
-		if (k)
-			jmx_buf_addc(b, ',');
-		jmx_buf_adds(b, "{\"label\":");
-		jmx_json_str(b, r->errors[k].label);
-		jmx_buf_adds(b, ",\"code\":");
-		jmx_json_str(b, r->errors[k].code);
-		jmx_buf_adds(b, ",\"message\":");
-		jmx_json_str(b, r->errors[k].message);
-		jmx_buf_addf(b, ",\"count\":%llu}",
-		    (unsigned long long)r->errors[k].count);
+		jmx_json_object_begin(&w);
+		jmx_json_pair_str(&w, "label", r->errors[k].label);
+		jmx_json_pair_str(&w, "code", r->errors[k].code);
+		jmx_json_pair_str(&w, "message", r->errors[k].message);
+		jmx_json_pair_uint(&w, "count", r->errors[k].count);
+		jmx_json_object_end(&w);
 	}
-	jmx_buf_adds(b, "],\"agents\":[");
+	jmx_json_array_end(&w);
+
+	jmx_json_key(&w, "agents");
+	jmx_json_array_begin(&w);
 	for (k = 0; k < r->nagents; k++) {
 		const struct jmx_report_agent *a = &r->agents[k];
 
 		row = jmx_summary_total(a->sum);
-		if (k)
-			jmx_buf_addc(b, ',');
-		jmx_buf_adds(b, "{\"name\":");
-		jmx_json_str(b, a->name);
-		jmx_buf_adds(b, ",\"host\":");
-		jmx_json_str(b, a->host);
-		jmx_buf_addf(b, ",\"threads\":%lld,\"segments\":%d,"
-		    "\"share_pct\":", (long long)a->threads, a->segments);
-		jmx_json_num(b, tot->count ? 100.0 * (double)row->count /
-		    (double)tot->count : NAN);
-		jmx_buf_adds(b, ",\"log_errors\":");
+		jmx_json_object_begin(&w);
+		jmx_json_pair_str(&w, "name", a->name);
+		jmx_json_pair_str(&w, "host", a->host);
+		jmx_json_pair_int(&w, "threads", a->threads);
+		jmx_json_pair_int(&w, "segments", a->segments);
+		jmx_json_pair_double(&w, "share_pct", tot->count ? 100.0 *
+		    (double)row->count / (double)tot->count : NAN);
+		jmx_json_key(&w, "log_errors");
 		if (a->have_log)
-			jmx_buf_addf(b, "%llu", (unsigned long long)
-			    a->log_errors);
+			jmx_json_uint(&w, a->log_errors);
 		else
-			jmx_buf_adds(b, "null");
-		jmx_buf_adds(b, ",\"stats\":");
-		jmx_summary_row_json(row, b);
-		jmx_buf_addc(b, '}');
+			jmx_json_null(&w);
+		jmx_json_key(&w, "stats");
+		jmx_summary_row_json(row, &w);
+		jmx_json_object_end(&w);
 	}
-	jmx_buf_adds(b, "],\"events\":[");
-	for (k = 0; k < r->nevents; k++) {
-		if (k)
-			jmx_buf_addc(b, ',');
-		jmx_report_event_json(b, r->events[k].time_ms,
-		    r->events[k].kind, r->events[k].agent,
-		    r->events[k].detail);
-	}
-	jmx_buf_adds(b, "],\"shortfalls\":[");
-	for (k = 0; k < r->nshortfalls; k++) {
-		if (k)
-			jmx_buf_addc(b, ',');
-		jmx_shortfall_json(b, &r->shortfalls[k], r->threads);
-	}
-	jmx_buf_adds(b, "],\"recommendations\":[");
-	for (k = 0; k < nrec; k++) {
-		if (k)
-			jmx_buf_addc(b, ',');
-		jmx_buf_adds(b, "{\"rule\":");
-		jmx_json_str(b, recs[k].rule);
-		jmx_buf_adds(b, ",\"severity\":");
-		jmx_json_str(b, jmx_rec_severity_name(recs[k].severity));
-		jmx_buf_adds(b, ",\"title\":");
-		jmx_json_str(b, recs[k].title);
-		jmx_buf_adds(b, ",\"evidence\":");
-		jmx_json_str(b, recs[k].evidence);
-		jmx_buf_adds(b, ",\"suggestion\":");
-		jmx_json_str(b, recs[k].suggestion);
-		if (recs[k].from_s >= 0 || recs[k].to_s >= 0)
-			jmx_buf_addf(b, ",\"window_s\":[%lld,%lld]",
-			    (long long)recs[k].from_s,
-			    (long long)recs[k].to_s);
-		jmx_buf_addc(b, '}');
-	}
-	jmx_buf_adds(b, "],\"thresholds\":[");
-	for (k = 0; k < r->nverdicts; k++) {
-		const struct jmx_verdict *v = &r->verdicts[k];
+	jmx_json_array_end(&w);
+	events_json(&w, r, "events", 0);
 
-		if (k)
-			jmx_buf_addc(b, ',');
-		jmx_buf_adds(b, "{\"label\":");
-		jmx_json_str(b, v->threshold->label);
-		jmx_buf_adds(b, ",\"metric\":");
-		jmx_json_str(b, v->threshold->metric);
-		jmx_buf_adds(b, ",\"op\":");
-		jmx_json_str(b, v->threshold->op);
-		jmx_buf_adds(b, ",\"value\":");
-		jmx_json_num(b, v->threshold->value);
-		jmx_buf_adds(b, ",\"actual\":");
-		jmx_json_num(b, v->measured ? v->actual : NAN);
-		jmx_buf_addf(b, ",\"pass\":%s}", v->pass ? "true" : "false");
+	jmx_json_key(&w, "recommendations");
+	jmx_json_array_begin(&w);
+	for (k = 0; k < nrec; k++) {
+		jmx_json_object_begin(&w);
+		jmx_json_pair_str(&w, "rule", recs[k].rule);
+		jmx_json_pair_str(&w, "severity",
+		    jmx_rec_severity_name(recs[k].severity));
+		jmx_json_pair_str(&w, "title", recs[k].title);
+		jmx_json_pair_str(&w, "evidence", recs[k].evidence);
+		jmx_json_pair_str(&w, "suggestion", recs[k].suggestion);
+		if (recs[k].from_s >= 0 || recs[k].to_s >= 0) {
+			jmx_json_key(&w, "window_s");
+			jmx_json_array_begin(&w);
+			jmx_json_int(&w, recs[k].from_s);
+			jmx_json_int(&w, recs[k].to_s);
+			jmx_json_array_end(&w);
+		}
+		jmx_json_object_end(&w);
 	}
-	jmx_buf_adds(b, "],\"charts\":[");
+	jmx_json_array_end(&w);
+	jmx_json_key(&w, "thresholds");
+	thresholds_json(&w, r);
+
+	jmx_json_key(&w, "charts");
+	jmx_json_array_begin(&w);
 	n = jmx_chart_list(r, ch);
 	if (n > 0 && !have_charts(dir, ch[0]->name))
 		n = 0;
-	for (k = 0; k < n; k++)
-		jmx_buf_addf(b, "%s{\"name\":\"%s\",\"png\":\"%s.png\","
-		    "\"svg\":\"%s.svg\"}", k ? "," : "", ch[k]->name,
-		    ch[k]->name, ch[k]->name);
-	jmx_buf_addf(b, "],\"series\":{\"interval_s\":%lld,\"t0\":",
-	    (long long)r->interval_s);
-	jmx_json_time(b, r->t0_ms);
-	jmx_buf_adds(b, ",\"points\":[");
-	for (k = 0; k < r->npoints; k++) {
-		const struct jmx_report_point *p = &r->points[k];
-
-		jmx_buf_addf(b, "%s[%lld,%llu,%llu,%lld,%lld,%lld,%lld,%lld]",
-		    k ? "," : "", (long long)p->t,
-		    (unsigned long long)p->count,
-		    (unsigned long long)p->errors, (long long)p->threads,
-		    (long long)p->p50, (long long)p->p90, (long long)p->p95,
-		    (long long)p->p99);
+	for (k = 0; k < n; k++) {
+		jmx_json_object_begin(&w);
+		jmx_json_pair_str(&w, "name", ch[k]->name);
+		snprintf(name, sizeof name, "%s.png", ch[k]->name);
+		jmx_json_pair_str(&w, "png", name);
+		snprintf(name, sizeof name, "%s.svg", ch[k]->name);
+		jmx_json_pair_str(&w, "svg", name);
+		jmx_json_object_end(&w);
 	}
-	jmx_buf_adds(b, "],\"columns\":[\"t\",\"count\",\"errors\","
-	    "\"threads\",\"p50\",\"p90\",\"p95\",\"p99\"]}}\n");
+	jmx_json_array_end(&w);
+
+	jmx_json_key(&w, "series");
+	jmx_json_object_begin(&w);
+	jmx_json_pair_int(&w, "interval_s", r->interval_s);
+	jmx_json_pair_time(&w, "t0", r->t0_ms);
+	jmx_json_key(&w, "points");
+	jmx_json_array_begin(&w);
+	for (k = 0; k < r->npoints; k++) {
+		p = &r->points[k];
+		jmx_json_array_begin(&w);
+		jmx_json_int(&w, p->t);
+		jmx_json_uint(&w, p->count);
+		jmx_json_uint(&w, p->errors);
+		jmx_json_int(&w, p->threads);
+		jmx_json_int(&w, p->p50);
+		jmx_json_int(&w, p->p90);
+		jmx_json_int(&w, p->p95);
+		jmx_json_int(&w, p->p99);
+		jmx_json_array_end(&w);
+	}
+	jmx_json_array_end(&w);
+	jmx_json_key(&w, "columns");
+	jmx_json_array_begin(&w);
+	for (k = 0; k < 8; k++)
+		jmx_json_string(&w, (const char *[]){ "t", "count", "errors",
+		    "threads", "p50", "p90", "p95", "p99" }[k]);
+	jmx_json_array_end(&w);
+	jmx_json_object_end(&w);
+	jmx_json_object_end(&w);
+	jmx_buf_addc(b, '\n');
+}
+
+/*
+ * jmx-run's result keys, into an object the caller opened: the run, its
+ * verdict and thresholds, the load delivered, the agent failures and
+ * shortfalls, and the statistics' labels and total.
+ */
+void
+jmx_render_result_json(struct jmx_report *r, struct jmx_json *w)
+{
+	jmx_json_pair_int(w, "run_id", r->run_id);
+	jmx_json_pair_str(w, "state", r->state);
+	jmx_json_pair_str(w, "test_case", r->name);
+	jmx_json_pair_time(w, "start", r->start_ms);
+	jmx_json_pair_time(w, "end", r->end_ms);
+	jmx_json_pair_str(w, "verdict", failed_verdicts(r) > 0 ? "failed" :
+	    "passed");
+	jmx_json_key(w, "thresholds");
+	thresholds_json(w, r);
+	jmx_json_pair_int(w, "jtl_records", r->jtl_records);
+	jmx_json_pair_int(w, "skew_ms", r->skew_ms);
+	jmx_json_pair_double(w, "delivered_pct", r->delivered_pct >= 0 ?
+	    r->delivered_pct : NAN);
+	events_json(w, r, "failures", 1);
+	jmx_summary_json_keys(r->sum, w);
 }
 
 void
@@ -1364,7 +1595,7 @@ jmx_render_junit(struct jmx_report *r, struct jmx_buf *b)
 	jmx_buf_addf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<testsuites tests=\"%d\" failures=\"%d\">\n<testsuite name=\"",
 	    tests, fails);
-	xml_escape(b, r->name);
+	jmx_html_escape(b, r->name);
 	jmx_buf_addf(b, "\" tests=\"%d\" failures=\"%d\" errors=\"0\">\n",
 	    tests, fails);
 	for (k = 0; k < r->nverdicts; k++) {
@@ -1376,7 +1607,7 @@ jmx_render_junit(struct jmx_report *r, struct jmx_buf *b)
 		jmx_buf_adds(&t, ": ");
 		threshold_name(&t, v);
 		jmx_buf_adds(b, "<testcase classname=\"thresholds\" name=\"");
-		xml_escape(b, t.data);
+		jmx_html_escape(b, t.data);
 		jmx_buf_adds(b, "\">");
 		if (!v->pass) {
 			jmx_buf_adds(b, "<failure message=\"");
@@ -1391,7 +1622,7 @@ jmx_render_junit(struct jmx_report *r, struct jmx_buf *b)
 	for (i = 0; i < nl; i++) {
 		row = jmx_summary_label(r->sum, i);
 		jmx_buf_adds(b, "<testcase classname=\"labels\" name=\"");
-		xml_escape(b, row->label);
+		jmx_html_escape(b, row->label);
 		jmx_buf_adds(b, "\">");
 		lfails = 0;
 		for (k = 0; k < r->nverdicts; k++) {
@@ -1406,7 +1637,7 @@ jmx_render_junit(struct jmx_report *r, struct jmx_buf *b)
 				jmx_buf_adds(b, "; ");
 			jmx_buf_reset(&t);
 			threshold_name(&t, v);
-			xml_escape(b, t.data);
+			jmx_html_escape(b, t.data);
 		}
 		if (lfails)
 			jmx_buf_adds(b, "\"/>");

@@ -1,8 +1,9 @@
 /*
  * render.h: a report's model written out as HTML (self-contained: inline
  * CSS, charts embedded as data: URIs with links to the PNG and SVG
- * files), Markdown, JSON and JUnit XML.  Every label, message and name
- * from the data is escaped for the format it goes into.
+ * files), Markdown, plain text for a terminal, JSON and JUnit XML.
+ * Every label, message and name from the data is escaped for the format
+ * it goes into; control characters are shown as \xNN in all but JSON.
  */
 #ifndef JMX_RENDER_H
 #define JMX_RENDER_H
@@ -10,6 +11,7 @@
 #include "err.h"
 
 struct jmx_buf;
+struct jmx_json;
 struct jmx_rec;
 struct jmx_report;
 
@@ -23,6 +25,19 @@ void		 jmx_render_markdown(struct jmx_report *,
 		    struct jmx_buf *);
 void		 jmx_render_json(struct jmx_report *, const struct jmx_rec *,
 		    int nrec, const char *dir, struct jmx_buf *);
+/*
+ * For a terminal: the run's line, the statistics table (the columns of
+ * the HTML and Markdown), skew and samples, agent failures and
+ * shortfalls, the load delivered, thresholds and the verdict.
+ */
+void		 jmx_render_text(struct jmx_report *, struct jmx_buf *);
+/*
+ * jmx-run's result, as keys of an object the caller opened: run_id,
+ * state, test_case, start, end, verdict, thresholds, jtl_records,
+ * skew_ms, delivered_pct, failures, shortfalls, labels, total.
+ */
+void		 jmx_render_result_json(struct jmx_report *,
+		    struct jmx_json *);
 /* One test case per threshold and per label. */
 void		 jmx_render_junit(struct jmx_report *, struct jmx_buf *);
 /* index.html, report.md, report.json and junit.xml into dir. */

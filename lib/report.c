@@ -18,6 +18,7 @@
 
 #include "bundle.h"
 #include "hist.h"
+#include "json.h"
 #include "jtl.h"
 #include "report.h"
 #include "stats.h"
@@ -935,7 +936,13 @@ jmx_report_load_run(struct jmx_report *r, struct jmx_store *st, int64_t run,
 		goto out;
 	if ((code = jmx_store_errors(st, run, load_error, r, err)) != JMX_OK)
 		goto out;
-	/* The runner does not fill the errors table: read the JTLs. */
+	/*
+	 * The runner does not fill the errors table: read the JTLs; not
+	 * for plain statistics (jmx-run's own summary at the end of a
+	 * long run should not wait on its archive).
+	 */
+	if (!r->series)
+		goto out;
 	tot = jmx_summary_total(r->sum);
 	if (rec.run_dir != NULL && *rec.run_dir != '\0')
 		xasprintf(&archive, "%s/agents%s", rec.run_dir,
@@ -1058,18 +1065,15 @@ jmx_report_event_text(struct jmx_buf *b, const char *kind,
 }
 
 void
-jmx_report_event_json(struct jmx_buf *b, int64_t time_ms, const char *kind,
+jmx_report_event_json(struct jmx_json *w, int64_t time_ms, const char *kind,
     const char *agent, const char *detail)
 {
-	jmx_buf_adds(b, "{\"time\":");
-	jmx_json_time(b, time_ms);
-	jmx_buf_adds(b, ",\"kind\":");
-	jmx_json_str(b, kind);
-	jmx_buf_adds(b, ",\"agent\":");
-	jmx_json_str(b, agent);
-	jmx_buf_adds(b, ",\"detail\":");
-	jmx_json_str(b, detail);
-	jmx_buf_addc(b, '}');
+	jmx_json_object_begin(w);
+	jmx_json_pair_time(w, "time", time_ms);
+	jmx_json_pair_str(w, "kind", kind);
+	jmx_json_pair_str(w, "agent", agent);
+	jmx_json_pair_str(w, "detail", detail);
+	jmx_json_object_end(w);
 }
 
 void
@@ -1090,21 +1094,18 @@ jmx_shortfall_text(struct jmx_buf *b, const struct jmx_shortfall_rec *f,
 }
 
 void
-jmx_shortfall_json(struct jmx_buf *b, const struct jmx_shortfall_rec *f,
+jmx_shortfall_json(struct jmx_json *w, const struct jmx_shortfall_rec *f,
     int64_t threads)
 {
-	jmx_buf_adds(b, "{\"agent\":");
-	jmx_json_str(b, f->agent);
-	jmx_buf_adds(b, ",\"kind\":");
-	jmx_json_str(b, f->kind);
-	jmx_buf_adds(b, ",\"thread_group\":");
-	jmx_json_str(b, f->grp_name);
-	jmx_buf_addf(b, ",\"threads\":%lld,\"share_pct\":",
-	    (long long)f->threads);
-	jmx_json_num(b, threads > 0 ? 100.0 * (double)f->threads /
-	    (double)threads : NAN);
-	jmx_buf_addf(b, ",\"from_ms\":%lld,\"to_ms\":%lld,\"reason\":",
-	    (long long)f->from_ms, (long long)f->to_ms);
-	jmx_json_str(b, f->reason);
-	jmx_buf_addc(b, '}');
+	jmx_json_object_begin(w);
+	jmx_json_pair_str(w, "agent", f->agent);
+	jmx_json_pair_str(w, "kind", f->kind);
+	jmx_json_pair_str(w, "thread_group", f->grp_name);
+	jmx_json_pair_int(w, "threads", f->threads);
+	jmx_json_pair_double(w, "share_pct", threads > 0 ? 100.0 *
+	    (double)f->threads / (double)threads : NAN);
+	jmx_json_pair_int(w, "from_ms", f->from_ms);
+	jmx_json_pair_int(w, "to_ms", f->to_ms);
+	jmx_json_pair_str(w, "reason", f->reason);
+	jmx_json_object_end(w);
 }

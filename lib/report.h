@@ -18,6 +18,7 @@
 #include "err.h"
 
 struct jmx_buf;
+struct jmx_json;
 struct jmx_shortfall_rec;
 
 struct jmx_bucket;
@@ -135,7 +136,8 @@ struct jmx_report {
 /*
  * An empty model; series: keep the time series and the per-agent
  * summaries (0 keeps memory flat for plain statistics: only the labels'
- * and the total's).  jmx_report_free() it.
+ * and the total's; a stored run's archive, its errors' messages and
+ * agents' logs, is then not read).  jmx_report_free() it.
  */
 struct jmx_report *jmx_report_new(int series);
 void		 jmx_report_free(struct jmx_report *);
@@ -201,7 +203,7 @@ int		jmx_report_failure_event(const char *kind);
 void		jmx_report_event_text(struct jmx_buf *, const char *kind,
 		    const char *agent, const char *detail);
 /* As a JSON object: time (RFC 3339), kind, agent, detail. */
-void		jmx_report_event_json(struct jmx_buf *, int64_t time_ms,
+void		jmx_report_event_json(struct jmx_json *, int64_t time_ms,
 		    const char *kind, const char *agent, const char *detail);
 /*
  * A shortfall as one line: "Did not run: 2 threads of 'Users' from agent
@@ -215,7 +217,7 @@ void		jmx_shortfall_text(struct jmx_buf *,
  * As a JSON object: agent, kind, thread_group, threads, share_pct (of
  * threads), from_ms, to_ms, reason.
  */
-void		jmx_shortfall_json(struct jmx_buf *,
+void		jmx_shortfall_json(struct jmx_json *,
 		    const struct jmx_shortfall_rec *, int64_t threads);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "request.h"
 #include "split.h"
 #include "store.h"
@@ -206,28 +207,25 @@ jmx_run_request_json(const struct jmx_run_request *q, int64_t duration_ms,
     const char *const *agents, int nagents)
 {
 	struct jmx_buf b = { 0 };
+	struct jmx_json w;
 	int i;
 
-	jmx_buf_adds(&b, "{\"test\":");
-	jmx_json_str(&b, q->test);
-	jmx_buf_adds(&b, ",\"threads\":");
-	jmx_json_str(&b, q->threads);
-	jmx_buf_addf(&b, ",\"duration_ms\":%lld,\"ramp_ms\":%lld",
-	    (long long)duration_ms, (long long)ramp_ms);
-	jmx_buf_adds(&b, ",\"properties\":{");
-	for (i = 0; i < nprops; i++) {
-		if (i > 0)
-			jmx_buf_addc(&b, ',');
-		jmx_json_str(&b, props[i].name);
-		jmx_buf_addc(&b, ':');
-		jmx_json_str(&b, props[i].value);
-	}
-	jmx_buf_adds(&b, "},\"agents\":[");
-	for (i = 0; i < nagents; i++) {
-		if (i > 0)
-			jmx_buf_addc(&b, ',');
-		jmx_json_str(&b, agents[i]);
-	}
-	jmx_buf_adds(&b, "]}");
+	jmx_json_init(&w, &b);
+	jmx_json_object_begin(&w);
+	jmx_json_pair_str(&w, "test", q->test);
+	jmx_json_pair_str(&w, "threads", q->threads);
+	jmx_json_pair_int(&w, "duration_ms", duration_ms);
+	jmx_json_pair_int(&w, "ramp_ms", ramp_ms);
+	jmx_json_key(&w, "properties");
+	jmx_json_object_begin(&w);
+	for (i = 0; i < nprops; i++)
+		jmx_json_pair_str(&w, props[i].name, props[i].value);
+	jmx_json_object_end(&w);
+	jmx_json_key(&w, "agents");
+	jmx_json_array_begin(&w);
+	for (i = 0; i < nagents; i++)
+		jmx_json_string(&w, agents[i]);
+	jmx_json_array_end(&w);
+	jmx_json_object_end(&w);
 	return jmx_buf_steal(&b);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "part.h"
 #include "split.h"
 #include "util.h"
@@ -292,34 +293,35 @@ jmx_split_json(struct jmx_buf *out, const struct jmx_split *s,
     const struct jmx_plan *plan)
 {
 	const struct jmx_split_share *a;
-	int i, gi, first;
+	struct jmx_json w;
+	int i, gi;
 
-	jmx_buf_adds(out, "{\"agents\":[");
+	jmx_json_init(&w, out);
+	jmx_json_object_begin(&w);
+	jmx_json_key(&w, "agents");
+	jmx_json_array_begin(&w);
 	for (i = 0; i < s->nagents; i++) {
 		a = &s->agents[i];
-		if (i > 0)
-			jmx_buf_addc(out, ',');
-		jmx_buf_adds(out, "{\"name\":");
-		jmx_json_str(out, a->name);
-		jmx_buf_adds(out, ",\"weight\":");
-		jmx_json_num(out, a->weight);
-		jmx_buf_adds(out, ",\"thread_groups\":[");
-		first = 1;
+		jmx_json_object_begin(&w);
+		jmx_json_pair_str(&w, "name", a->name);
+		jmx_json_pair_double(&w, "weight", a->weight);
+		jmx_json_key(&w, "thread_groups");
+		jmx_json_array_begin(&w);
 		for (gi = 0; gi < plan->ngroups && gi < s->ngroups; gi++) {
 			if (!plan->groups[gi].enabled)
 				continue;
-			if (!first)
-				jmx_buf_addc(out, ',');
-			first = 0;
-			jmx_buf_adds(out, "{\"name\":");
-			jmx_json_str(out, plan->groups[gi].name);
+			jmx_json_object_begin(&w);
+			jmx_json_pair_str(&w, "name", plan->groups[gi].name);
+			jmx_json_key(&w, "threads");
 			if (plan->groups[gi].kind == JMX_PLAN_OPEN_MODEL)
-				jmx_buf_adds(out, ",\"threads\":null}");
+				jmx_json_null(&w);
 			else
-				jmx_buf_addf(out, ",\"threads\":%d}",
-				    a->groups[gi].threads);
+				jmx_json_int(&w, a->groups[gi].threads);
+			jmx_json_object_end(&w);
 		}
-		jmx_buf_adds(out, "]}");
+		jmx_json_array_end(&w);
+		jmx_json_object_end(&w);
 	}
-	jmx_buf_adds(out, "]}");
+	jmx_json_array_end(&w);
+	jmx_json_object_end(&w);
 }

@@ -21,6 +21,7 @@
 
 #include "hist.h"
 #include "jtl.h"
+#include "json.h"
 #include "stats.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -843,83 +844,68 @@ jmx_summary_total(struct jmx_summary *s)
 	return &s->total;
 }
 
-/* A JSON number with at most 3 decimals; NaN is null. */
-static void
-json_dec(struct jmx_buf *b, double v)
+/* At most 3 decimals in JSON: the value rounded (NaN stays NaN). */
+static double
+dec3(double v)
 {
-	char tmp[64];
-	size_t n;
-
-	if (!isfinite(v)) {
-		jmx_buf_adds(b, "null");
-		return;
-	}
-	n = (size_t)snprintf(tmp, sizeof tmp, "%.3f", v);
-	if (n >= sizeof tmp)
-		n = sizeof tmp - 1;
-	while (tmp[n - 1] == '0')
-		n--;
-	if (tmp[n - 1] == '.')
-		n--;
-	if (n == 2 && tmp[0] == '-' && tmp[1] == '0')
-		jmx_buf_adds(b, "0");
-	else
-		jmx_buf_add(b, tmp, n);
+	/* + 0.0: no "-0" for a tiny negative. */
+	return round(v * 1000.0) / 1000.0 + 0.0;
 }
 
+/* A time in ms, null when the row has no samples. */
 static void
-json_ms(struct jmx_buf *b, const char *key, int64_t v, int defined)
+json_ms(struct jmx_json *w, const char *key, int64_t v, int defined)
 {
+	jmx_json_key(w, key);
 	if (defined)
-		jmx_buf_addf(b, ",\"%s\":%lld", key, (long long)v);
+		jmx_json_int(w, v);
 	else
-		jmx_buf_addf(b, ",\"%s\":null", key);
+		jmx_json_null(w);
 }
 
 void
-jmx_summary_row_json(const struct jmx_summary_row *r, struct jmx_buf *b)
+jmx_summary_row_json(const struct jmx_summary_row *r, struct jmx_json *w)
 {
 	int def = r->count > 0;
 
-	jmx_buf_addc(b, '{');
-	if (r->label != NULL) {
-		jmx_buf_adds(b, "\"label\":");
-		jmx_json_str(b, r->label);
-		jmx_buf_addc(b, ',');
-	}
-	jmx_buf_addf(b, "\"count\":%llu,\"errors\":%llu,\"error_pct\":",
-	    (unsigned long long)r->count, (unsigned long long)r->errors);
-	json_dec(b, def ? r->error_pct : 0);
-	jmx_buf_adds(b, ",\"avg\":");
-	json_dec(b, r->avg);
-	json_ms(b, "min", r->min, def);
-	json_ms(b, "max", r->max, def);
-	json_ms(b, "p50", r->p50, def);
-	json_ms(b, "p90", r->p90, def);
-	json_ms(b, "p95", r->p95, def);
-	json_ms(b, "p99", r->p99, def);
-	jmx_buf_adds(b, ",\"throughput\":");
-	json_dec(b, r->throughput);
-	jmx_buf_adds(b, ",\"received_kbps\":");
-	json_dec(b, r->received_kbps);
-	jmx_buf_adds(b, ",\"sent_kbps\":");
-	json_dec(b, r->sent_kbps);
-	jmx_buf_addc(b, '}');
+	jmx_json_object_begin(w);
+	if (r->label != NULL)
+		jmx_json_pair_str(w, "label", r->label);
+	jmx_json_pair_uint(w, "count", r->count);
+	jmx_json_pair_uint(w, "errors", r->errors);
+	jmx_json_pair_double(w, "error_pct", def ? dec3(r->error_pct) : 0);
+	jmx_json_pair_double(w, "avg", dec3(r->avg));
+	json_ms(w, "min", r->min, def);
+	json_ms(w, "max", r->max, def);
+	json_ms(w, "p50", r->p50, def);
+	json_ms(w, "p90", r->p90, def);
+	json_ms(w, "p95", r->p95, def);
+	json_ms(w, "p99", r->p99, def);
+	jmx_json_pair_double(w, "throughput", dec3(r->throughput));
+	jmx_json_pair_double(w, "received_kbps", dec3(r->received_kbps));
+	jmx_json_pair_double(w, "sent_kbps", dec3(r->sent_kbps));
+	jmx_json_object_end(w);
 }
 
 void
-jmx_summary_json(struct jmx_summary *s, struct jmx_buf *b)
+jmx_summary_json_keys(struct jmx_summary *s, struct jmx_json *w)
 {
 	size_t i;
 
 	compute(s);
-	jmx_buf_adds(b, "{\"labels\":[");
-	for (i = 0; i < s->labels.n; i++) {
-		if (i > 0)
-			jmx_buf_addc(b, ',');
-		jmx_summary_row_json(&s->rows[i], b);
-	}
-	jmx_buf_adds(b, "],\"total\":");
-	jmx_summary_row_json(&s->total, b);
-	jmx_buf_addc(b, '}');
+	jmx_json_key(w, "labels");
+	jmx_json_array_begin(w);
+	for (i = 0; i < s->labels.n; i++)
+		jmx_summary_row_json(&s->rows[i], w);
+	jmx_json_array_end(w);
+	jmx_json_key(w, "total");
+	jmx_summary_row_json(&s->total, w);
+}
+
+void
+jmx_summary_json(struct jmx_summary *s, struct jmx_json *w)
+{
+	jmx_json_object_begin(w);
+	jmx_summary_json_keys(s, w);
+	jmx_json_object_end(w);
 }

@@ -21,7 +21,7 @@
 #include "err.h"
 
 struct jmx_agg;
-struct jmx_buf;
+struct jmx_json;
 struct jmx_hist;
 struct jmx_sample;
 struct jmx_summary;
@@ -153,14 +153,17 @@ const struct jmx_summary_row *jmx_summary_find(struct jmx_summary *,
 		    const char *label);
 const struct jmx_summary_row *jmx_summary_total(struct jmx_summary *);
 /*
- * Append {"labels":[{"label":...,"count":...},...],"total":{"count":...}}
+ * Write {"labels":[{"label":...,"count":...},...],"total":{"count":...}}
  * with, per row, exactly the keys count, errors, error_pct, avg, min, max,
  * p50, p90, p95, p99, throughput, received_kbps, sent_kbps (undefined
  * values null; decimals to 3 places).
  */
-void		 jmx_summary_json(struct jmx_summary *, struct jmx_buf *);
-/* Append one row as such an object. */
+void		 jmx_summary_json(struct jmx_summary *, struct jmx_json *);
+/* Only the keys "labels" and "total", into an object the caller opened. */
+void		 jmx_summary_json_keys(struct jmx_summary *,
+		    struct jmx_json *);
+/* Write one row as such an object. */
 void		 jmx_summary_row_json(const struct jmx_summary_row *,
-		    struct jmx_buf *);
+		    struct jmx_json *);
 
 #endif

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,87 +123,84 @@ jmx_shquote(struct jmx_buf *b, const char *s)
 	jmx_buf_addc(b, '\'');
 }
 
-void
-jmx_json_str(struct jmx_buf *b, const char *s)
+/*
+ * The length of the UTF-8 sequence at p (1 to 4), or 0 when it is not
+ * well formed: overlong forms, surrogates and code points past U+10FFFF
+ * are not.
+ */
+static int
+utf8_len(const unsigned char *p)
 {
-	const unsigned char *p;
+	unsigned char lo = 0x80, hi = 0xbf;
+	int n, i;
 
-	if (s == NULL) {
-		jmx_buf_adds(b, "null");
-		return;
+	if (*p < 0x80)
+		return 1;
+	if (*p >= 0xc2 && *p <= 0xdf)
+		n = 2;
+	else if (*p >= 0xe0 && *p <= 0xef) {
+		n = 3;
+		if (*p == 0xe0)
+			lo = 0xa0;
+		else if (*p == 0xed)
+			hi = 0x9f;
+	} else if (*p >= 0xf0 && *p <= 0xf4) {
+		n = 4;
+		if (*p == 0xf0)
+			lo = 0x90;
+		else if (*p == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+int
+jmx_utf8_char(const unsigned char *p, int *code)
+{
+	int n;
+
+	if (*p < 0x20 || *p == 0x7f) {
+		*code = *p;
+		return 1;
 	}
-	jmx_buf_addc(b, '"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			jmx_buf_adds(b, "\\\"");
-			break;
-		case '\\':
-			jmx_buf_adds(b, "\\\\");
-			break;
-		case '\n':
-			jmx_buf_adds(b, "\\n");
-			break;
-		case '\r':
-			jmx_buf_adds(b, "\\r");
-			break;
-		case '\t':
-			jmx_buf_adds(b, "\\t");
-			break;
-		default:
-			if (*p < 0x20)
-				jmx_buf_addf(b, "\\u%04x", *p);
-			else
-				jmx_buf_addc(b, (char)*p);
-		}
+	/* C1 controls are U+0080..U+009F: "\xc2\x80".."\xc2\x9f". */
+	if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+		*code = p[1];
+		return 2;
 	}
-	jmx_buf_addc(b, '"');
+	if ((n = utf8_len(p)) == 0) {
+		*code = JMX_UTF8_BAD;
+		return 1;
+	}
+	*code = JMX_UTF8_TEXT;
+	return n;
 }
 
 void
 jmx_text_escape(struct jmx_buf *b, const char *s)
 {
 	const unsigned char *p;
+	int n, code;
 
-	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p++) {
-		if (*p == '\n')
+	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p += n) {
+		n = jmx_utf8_char(p, &code);
+		if (code == JMX_UTF8_TEXT)
+			jmx_buf_add(b, p, (size_t)n);
+		else if (code == '\n')
 			jmx_buf_adds(b, "\\n");
-		else if (*p == '\r')
+		else if (code == '\r')
 			jmx_buf_adds(b, "\\r");
-		else if (*p == '\t')
+		else if (code == '\t')
 			jmx_buf_adds(b, "\\t");
-		else if (*p < 0x20 || *p == 0x7f)
-			jmx_buf_addf(b, "\\x%02x", *p);
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			jmx_buf_addf(b, "\\u%04x", p[1]);
-			p++;
-		} else
-			jmx_buf_addc(b, (char)*p);
+		else
+			jmx_buf_addf(b, "\\x%02x", code >= 0 ? code : *p);
 	}
-}
-
-void
-jmx_json_num(struct jmx_buf *b, double v)
-{
-	if (!isfinite(v))
-		jmx_buf_adds(b, "null");
-	else if (v == floor(v) && fabs(v) < 1e15)
-		jmx_buf_addf(b, "%.0f", v);
-	else
-		jmx_buf_addf(b, "%.15g", v);
-}
-
-void
-jmx_json_time(struct jmx_buf *b, int64_t ms)
-{
-	char t[64];
-
-	if (ms <= 0) {
-		jmx_buf_adds(b, "null");
-		return;
-	}
-	jmx_format_time(t, sizeof t, ms);
-	jmx_json_str(b, t);
 }
 
 int64_t

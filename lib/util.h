@@ -1,6 +1,6 @@
 /*
  * util.h: small helpers shared by every module: a growable byte buffer,
- * quoting for the shell and JSON, durations, clocks and files.
+ * quoting for the shell, durations, clocks and files.
  */
 #ifndef JMX_UTIL_H
 #define JMX_UTIL_H
@@ -31,18 +31,23 @@ char	*jmx_buf_steal(struct jmx_buf *);
 
 /* Append s quoted for a POSIX shell: 'it'\''s'. */
 void	jmx_shquote(struct jmx_buf *, const char *);
-/* Append s as a JSON string literal, quotes included. */
-void	jmx_json_str(struct jmx_buf *, const char *);
+
 /*
- * Append s for a terminal: control bytes (and the C1 controls, U+0080 to
- * U+009F) escaped as \n, \r, \t or \xHH, so a label cannot break a
- * line or send an escape sequence.  NULL appends nothing.
+ * The character at p (not at its end): returns its length in bytes and
+ * sets *code to a control character's code (C0, DEL, C1 U+0080..U+009F),
+ * or JMX_UTF8_TEXT for any other character, or JMX_UTF8_BAD for a byte
+ * that is not well-formed UTF-8 (overlong, a surrogate, past U+10FFFF,
+ * cut short; length 1).
+ */
+#define JMX_UTF8_TEXT	(-1)
+#define JMX_UTF8_BAD	(-2)
+int	jmx_utf8_char(const unsigned char *, int *code);
+/*
+ * Append s for a terminal: control characters (C0, DEL, C1) escaped as
+ * \n, \r, \t or \xHH, and bytes that are not UTF-8 as \xHH, so a label
+ * cannot break a line or send an escape sequence.  NULL appends nothing.
  */
 void	jmx_text_escape(struct jmx_buf *, const char *);
-/* Append a JSON number; NaN and infinities become null. */
-void	jmx_json_num(struct jmx_buf *, double);
-/* Append epoch ms as an RFC 3339 UTC string; 0 or less becomes null. */
-void	jmx_json_time(struct jmx_buf *, int64_t);
 
 /*
  * Parse a duration such as "90", "90s", "10m", "1h30m", "250ms" into

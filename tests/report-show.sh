@@ -45,6 +45,40 @@ fi
 ok "$(grep -q '<script>' "$out/report.md" && echo 1 || echo 0)" \
     "no raw <script> in report.md"
 
+# A label with ESC (a colour sequence), a C1 CSI and DEL: escaped alike
+# as \xNN in text, HTML, Markdown and JUnit, as \u escapes in JSON; no
+# format has one of those bytes raw.
+printf '%s\n%s\n' 'timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect' \
+    "$(printf '1700000000000,100,red\033[31mX\302\2332J\177,200,OK,T 1-1,text,true,,10,10,1,1,null,5,0,1')" \
+    >"$TEST_DIR/esc.jtl"
+raw_free() {	# raw_free FILE: no ESC, DEL or C1 byte in it
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(any(c in d for c in (b"\x1b", b"\x7f", b"\xc2\x9b")))' "$1"
+}
+out=$TEST_DIR/esc
+run "$JMX_REPORT" --no-charts show -o "$out" "$TEST_DIR/esc.jtl"
+is "$RC" 0 "a label with control bytes: show exits 0"
+for f in index.html report.md report.json junit.xml; do
+	raw_free "$out/$f"
+	ok $? "$f: no raw ESC, C1 or DEL"
+done
+like "$(cat "$out/index.html")" 'red\\x1b\[31mX\\x9b2J\\x7f' \
+    "index.html shows the label's control bytes as \\xNN"
+like "$(cat "$out/junit.xml")" 'red\\x1b\[31mX\\x9b2J\\x7f' \
+    "junit.xml shows them as \\xNN"
+like "$(cat "$out/report.md")" 'red\\x1b\\\[31mX\\x9b2J\\x7f' \
+    "report.md shows them as \\xNN"
+is "$(json_get "$out/report.json" 'repr(d["statistics"]["labels"][0]["label"])')" \
+    "'red\\x1b[31mX\\x9b2J\\x7f'" "report.json keeps the label, escaped"
+run "$JMX_REPORT" stats "$TEST_DIR/esc.jtl"
+raw_free "$TEST_DIR/out"
+ok $? "stats table: no raw ESC, C1 or DEL"
+like "$OUT" '^red\\x1b\[31mX\\x9b2J\\x7f +1 ' "stats table shows them as \\xNN"
+run "$JMX_REPORT" stats --json "$TEST_DIR/esc.jtl"
+raw_free "$TEST_DIR/out"
+ok $? "stats --json: no raw ESC, C1 or DEL"
+is "$(json_get "$TEST_DIR/out" 'repr(d["labels"][0]["label"])')" \
+    "'red\\x1b[31mX\\x9b2J\\x7f'" "stats --json keeps the label, escaped"
+
 # Edge cases give a report, or a clear error.
 run "$JMX_REPORT" show -o "$TEST_DIR/fail" "$D/failures.jtl"
 is "$RC" 0 "only failures: report written"

@@ -30,7 +30,7 @@ is "$(j 'd["total"]')" "$("$JMX_REPORT" stats --json "$D/hand.jtl" |
 
 run "$JMX_REPORT" stats "$D/hand.jtl"
 is "$RC" 0 "stats (table) exits 0"
-like "$OUT" '^TOTAL +6 +2 +33\.33 +335\.0 +10 +1000 +200 +1000' "table total line"
+like "$OUT" '^Total +6 +2 +33\.33% +335\.0 +10 +1000 +200 +1000' "table total line"
 like "$OUT" 'q "x"\\ny' "a line break in a label is shown as \\n"
 
 run "$JMX_REPORT" stats --json "$D/failures.jtl"

@@ -54,6 +54,43 @@ is "$(grep -c '<testcase' "$dir/junit.xml")" 3 \
 like "$(json_get "$dir/report.json" '[r["rule"] for r in d["recommendations"]]')" \
     "short_steady_state" "a 10 s run is told its steady state is too short"
 
+# --json times are RFC 3339 UTC.
+like "$(json_get "$TEST_DIR/run.json" '[d["start"], d["end"]]')" \
+    "^\['[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z', '[0-9-]{10}T" \
+    "--json start and end are RFC 3339 UTC"
+
+# Without --json: jmx-run's table has the columns of jmx-report's text and
+# Markdown, from the same renderer, and the same total as jmx-report
+# stats on the run's archived JTLs.
+run "$JMX_RUN" --config "$conf" --duration 5s reported
+is "$RC" 0 "a run printing its table exits 0"
+printf '%s\n' "$OUT" >"$TEST_DIR/run.txt"
+tid=$(sed -n 's/^run \([0-9][0-9]*\) completed: reported$/\1/p' "$TEST_DIR/run.txt")
+ok "$([ -n "$tid" ]; echo $?)" "the table is headed 'run $tid completed: reported'"
+text_cols() { grep -m1 '^Label ' "$1" | sed -E 's/ {2,}/|/g'; }
+run_cols=$(text_cols "$TEST_DIR/run.txt")
+like "$run_cols" '^Label\|Samples\|Errors\|Error %\|Avg ms\|Min\|Max\|p50\|p90\|p95\|p99\|Samples/s' \
+    "jmx-run's table: label, samples, errors, avg, min, max, percentiles, throughput"
+"$JMX_REPORT" --config "$conf" --no-charts show "$tid" >/dev/null 2>&1
+is "$(sed -n '/^## Statistics/,$p' "$JMX_HOME/runs/$tid/report/report.md" |
+    grep -m1 '^| Label |' | sed -E 's/^\| //; s/ \|$//; s/ \| /|/g')" \
+    "$run_cols" \
+    "report.md's statistics have jmx-run's columns"
+run_archive "$tid" "$TEST_DIR/tagents"
+run "$JMX_REPORT" stats $(find "$TEST_DIR/tagents" -name results.jtl)
+printf '%s\n' "$OUT" >"$TEST_DIR/stats.txt"
+is "$(text_cols "$TEST_DIR/stats.txt")" "$run_cols" \
+    "jmx-report stats has jmx-run's columns"
+# Counts and times; the rates' span is the stored buckets' against the
+# JTL records', which may differ by a millisecond.
+is "$(grep '^Total ' "$TEST_DIR/stats.txt" | tr -s ' ' | cut -d' ' -f1-11)" \
+    "$(grep '^Total ' "$TEST_DIR/run.txt" | tr -s ' ' | cut -d' ' -f1-11)" \
+    "jmx-report stats' total row = jmx-run's: counts, errors, times"
+like "$(cat "$TEST_DIR/run.txt")" 'threshold p99 < 60000: ok \(measured [0-9]+\)' \
+    "thresholds under the table"
+like "$(cat "$TEST_DIR/run.txt")" 'verdict: passed \(0 of 2 thresholds failed\)' \
+    "the verdict under the table"
+
 if command -v chromium >/dev/null; then
 	shot=$TEST_DIR/index.png
 	timeout 120 chromium --headless --no-sandbox --disable-gpu \

@@ -19,6 +19,24 @@
 #define SRCDIR "."
 #endif
 
+/* One sample of 5 ms of label from agent. */
+static void
+one_sample(struct jmx_report *r, const char *label, const char *agent)
+{
+	struct jmx_bucket bk;
+
+	memset(&bk, 0, sizeof bk);
+	bk.second = 1700000000;
+	bk.count = 1;
+	bk.elapsed_sum = bk.elapsed_min = bk.elapsed_max = 5;
+	bk.first_start = 1700000000000LL;
+	bk.last_end = 1700000000005LL;
+	bk.hist = jmx_hist_new();
+	jmx_hist_add(bk.hist, 5, 1);
+	jmx_report_add_bucket(r, label, jmx_report_agent(r, agent), &bk);
+	jmx_hist_free(bk.hist);
+}
+
 int
 main(void)
 {
@@ -30,6 +48,7 @@ main(void)
 	struct jmx_err err;
 	struct jmx_buf b = { 0 };
 	int64_t t, f;
+	char md_head[512];
 
 	snprintf(path, sizeof path, "%s/tests/data/report/hand.jtl",
 	    src != NULL ? src : ".");
@@ -100,21 +119,7 @@ main(void)
 
 	/* A hostile label never reaches any output raw. */
 	r = jmx_report_new(1);
-	{
-		struct jmx_bucket bk;
-
-		memset(&bk, 0, sizeof bk);
-		bk.second = 1700000000;
-		bk.count = 1;
-		bk.elapsed_sum = bk.elapsed_min = bk.elapsed_max = 5;
-		bk.first_start = 1700000000000LL;
-		bk.last_end = 1700000000005LL;
-		bk.hist = jmx_hist_new();
-		jmx_hist_add(bk.hist, 5, 1);
-		jmx_report_add_bucket(r, "<script>x</script>|`*",
-		    jmx_report_agent(r, "<b>a</b>"), &bk);
-		jmx_hist_free(bk.hist);
-	}
+	one_sample(r, "<script>x</script>|`*", "<b>a</b>");
 	jmx_report_add_error(r, "<script>x</script>|`*", "<i>", "a\x01<b>", 1);
 	jmx_report_add_error(r, "<script>x</script>|`*", "500", "p95 < 5 | x",
 	    2);
@@ -161,10 +166,69 @@ main(void)
 	    "from agent &lt;b>a&lt;/b> (33.3% of the load), from +1.0 s to "
 	    "+11.0 s: no agent has room for it") != NULL,
 	    "Markdown: the banner too");
+	/* The Markdown statistics' heading, as the text table has it. */
+	{
+		char *h = strstr(b.data, "| Label |"), *e, *q;
+
+		md_head[0] = '\0';
+		if (h != NULL && (e = strchr(h, '\n')) != NULL &&
+		    (size_t)(e - h) < sizeof md_head) {
+			memcpy(md_head, h + 2, (size_t)(e - h) - 4);
+			md_head[e - h - 4] = '\0';
+			/* "a | b" -> "a  b", the text table's separator */
+			while ((q = strstr(md_head, " | ")) != NULL)
+				memmove(q + 1, q + 2, strlen(q + 2) + 1);
+		}
+	}
 	jmx_buf_reset(&b);
 	jmx_render_junit(r, &b);
 	ok(strstr(b.data, "<script") == NULL && strchr(b.data, '\x01') ==
 	    NULL, "JUnit: escaped, no control characters");
+	jmx_buf_reset(&b);
+	jmx_render_text(r, &b);
+	ok(strncmp(b.data, "run 7 partial: ", 15) == 0, "text: the run line");
+	{
+		char *h = strstr(b.data, "\nLabel "), *e;
+		struct jmx_buf cols = { 0 };
+
+		/* The heading with its padding squeezed to two spaces. */
+		for (e = h != NULL ? h + 1 : NULL; e != NULL && *e != '\n';
+		    e++)
+			if (*e != ' ' || e[1] != ' ' || e[2] != ' ')
+				jmx_buf_addc(&cols, *e);
+		is_str(cols.data, md_head, "text: the Markdown's columns");
+		jmx_buf_free(&cols);
+	}
+	ok(strstr(b.data, "\nTotal ") != NULL, "text: the total row");
+	ok(strstr(b.data, "\n<script>x</script>|`*  ") != NULL,
+	    "text: a label as it is, padded");
+	ok(strstr(b.data, "agent_lost (agent <b>a</b>): JMeter was killed "
+	    "(SIGKILL)\nDid not run: 2 threads of '<script>G</script>' from "
+	    "agent <b>a</b> (33.3% of the load), from +1.0 s to +11.0 s: no "
+	    "agent has room for it\n80.0 % of the planned load delivered\n")
+	    != NULL, "text: failures, shortfalls, load delivered");
+	jmx_buf_free(&b);
+	jmx_report_free(r);
+
+	/* Control bytes in a label: \xNN in every format but JSON. */
+	r = jmx_report_new(1);
+	one_sample(r, "r\x1b[2J\xc2\x9b\x7f\xff\tz", "a");
+	jmx_report_finish(r);
+	jmx_render_text(r, &b);
+	ok(strstr(b.data, "\nr\\x1b[2J\\x9b\\x7f\\xff\\tz  ") != NULL,
+	    "text: ESC, C1, DEL, a bad byte and a tab escaped");
+	jmx_buf_reset(&b);
+	jmx_render_html(r, NULL, 0, NULL, &b);
+	ok(strstr(b.data, "r\\x1b[2J\\x9b\\x7f\\xff\tz") != NULL &&
+	    strchr(b.data, '\x1b') == NULL, "HTML: the same escapes");
+	jmx_buf_reset(&b);
+	jmx_render_markdown(r, NULL, 0, NULL, &b);
+	ok(strstr(b.data, "r\\x1b\\[2J\\x9b\\x7f\\xff\tz") != NULL &&
+	    strchr(b.data, '\x1b') == NULL, "Markdown: the same escapes");
+	jmx_buf_reset(&b);
+	jmx_render_json(r, NULL, 0, NULL, &b);
+	ok(strstr(b.data, "\"r\\u001b[2J\\u009b\\u007f\\ufffd\\tz\"") !=
+	    NULL && strchr(b.data, '\x1b') == NULL, "JSON: \\u escapes");
 	jmx_buf_free(&b);
 	jmx_report_free(r);
 	return done_testing();

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "hist.h"
+#include "json.h"
 #include "jtl.h"
 #include "stats.h"
 #include "util.h"
@@ -196,6 +197,7 @@ check_summary(struct jmx_summary *s, const char *what)
 {
 	const struct jmx_summary_row *r, *t;
 	struct jmx_buf b = { 0 };
+	struct jmx_json w;
 
 	is_int(jmx_summary_nlabels(s), 3, what);
 	r = jmx_summary_label(s, 0);
@@ -247,7 +249,8 @@ check_summary(struct jmx_summary *s, const char *what)
 	is_num(t->apdex, 11.0 / 14, 1e-9, "total: APDEX");
 	is_int(t->first_start, 1000000000000LL, "total: first start");
 	is_int(t->last_end, 1000000004000LL, "total: last end");
-	jmx_summary_json(s, &b);
+	jmx_json_init(&w, &b);
+	jmx_summary_json(s, &w);
 	is_str(b.data, want_json, "summary JSON");
 	jmx_buf_free(&b);
 }
@@ -297,6 +300,7 @@ test_summary(void)
 	struct stored *st;
 	struct jmx_bucket b;
 	struct jmx_buf js = { 0 };
+	struct jmx_json w;
 	char *data;
 	size_t len, cut;
 	int i, calls = 0;
@@ -370,7 +374,8 @@ test_summary(void)
 
 	/* empty summary: nulls, no crash */
 	s = jmx_summary_new();
-	jmx_summary_json(s, &js);
+	jmx_json_init(&w, &js);
+	jmx_summary_json(s, &w);
 	is_str(js.data, "{\"labels\":[],\"total\":{\"count\":0,\"errors\":0,"
 	    "\"error_pct\":0,\"avg\":null,\"min\":null,\"max\":null,"
 	    "\"p50\":null,\"p90\":null,\"p95\":null,\"p99\":null,"
