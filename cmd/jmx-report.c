@@ -235,7 +235,7 @@ cmd_stats(struct state *s, char **files, int n)
 static int
 cmd_import(struct state *s, char **files, int n)
 {
-	struct jmx_err err;
+	struct jmx_err err, derr;
 	int64_t run = 0;
 
 	if (n == 0)
@@ -244,8 +244,13 @@ cmd_import(struct state *s, char **files, int n)
 	    cli_open_store(&s->c, &err) != JMX_OK)
 		return cli_fail(&s->c, &err);
 	if (jmx_report_import(s->c.store, (const char *const *)files, n,
-	    s->name, &run, &err) != JMX_OK)
+	    s->name, &run, &err) != JMX_OK) {
+		/* A failed import leaves no run behind. */
+		if (run > 0 && jmx_store_run_delete(s->c.store, run,
+		    &derr) != JMX_OK)
+			cli_warnx(&s->c, "%s", derr.msg);
 		return cli_fail(&s->c, &err);
+	}
 	if (s->c.json)
 		printf("{\"run_id\":%lld}\n", (long long)run);
 	else

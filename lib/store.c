@@ -1369,3 +1369,44 @@ jmx_store_errors(struct jmx_store *st, int64_t run,
 	sqlite3_finalize(stmt);
 	return code;
 }
+
+/*
+ * Every table with a run_id column is found from the schema, so a table
+ * a later migration adds is not forgotten.  Foreign keys are checked at
+ * COMMIT, when the rows that refer to the run have gone with it.
+ */
+enum jmx_code
+jmx_store_run_delete(struct jmx_store *st, int64_t run, struct jmx_err *err)
+{
+	sqlite3_stmt *tables;
+	enum jmx_code code;
+	char *sql;
+	int rc = SQLITE_DONE;
+
+	if ((code = jmx_store_begin(st, err)) != JMX_OK)
+		return code;
+	code = exec_sql(st, "PRAGMA defer_foreign_keys = ON", err);
+	tables = code != JMX_OK ? NULL : prepare(st, err,
+	    "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p"
+	    " WHERE m.type = 'table' AND p.name = 'run_id'", "");
+	if (tables == NULL)
+		code = JMX_ERR_STORE;
+	while (code == JMX_OK && (rc = sqlite3_step(tables)) == SQLITE_ROW) {
+		/* A table name cannot be bound; it comes from the schema. */
+		sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE run_id = ?",
+		    (const char *)sqlite3_column_text(tables, 0));
+		code = step_done(st, prepare(st, err, sql, "i", run), err);
+		sqlite3_free(sql);
+	}
+	if (code == JMX_OK && rc != SQLITE_DONE)
+		code = db_error(st, err, "read schema");
+	sqlite3_finalize(tables);
+	if (code == JMX_OK)
+		code = step_done(st, prepare(st, err,
+		    "DELETE FROM runs WHERE id = ?", "i", run), err);
+	if (code != JMX_OK) {
+		jmx_store_rollback(st);
+		return code;
+	}
+	return jmx_store_commit(st, err);
+}

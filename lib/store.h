@@ -278,4 +278,11 @@ enum jmx_code	jmx_store_errors(struct jmx_store *, int64_t run,
 		    const char *message, int64_t count, void *), void *arg,
 		    struct jmx_err *);
 
+/*
+ * Remove a run and every row that refers to it, in one transaction: what
+ * a failed import leaves behind.
+ */
+enum jmx_code	jmx_store_run_delete(struct jmx_store *, int64_t run,
+		    struct jmx_err *);
+
 #endif
