@@ -149,8 +149,8 @@ cli_load_config(struct cli *c, struct jmx_err *err)
 	return code;
 }
 
-enum jmx_code
-cli_open_store(struct cli *c, struct jmx_err *err)
+static enum jmx_code
+open_store(struct cli *c, int readonly, struct jmx_err *err)
 {
 	char *db;
 	enum jmx_code code;
@@ -163,9 +163,22 @@ cli_open_store(struct cli *c, struct jmx_err *err)
 	if (jmx_mkdirs(c->home_dir, 0700, err) != JMX_OK)
 		return err->code;
 	xasprintf(&db, "%s/jmx.db", c->home_dir);
-	code = jmx_store_open(db, &c->store, err);
+	code = readonly ? jmx_store_open_ro(db, &c->store, err) :
+	    jmx_store_open(db, &c->store, err);
 	free(db);
 	return code;
+}
+
+enum jmx_code
+cli_open_store(struct cli *c, struct jmx_err *err)
+{
+	return open_store(c, 0, err);
+}
+
+enum jmx_code
+cli_open_store_ro(struct cli *c, struct jmx_err *err)
+{
+	return open_store(c, 1, err);
 }
 
 int

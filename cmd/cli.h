@@ -78,6 +78,8 @@ void	cli_verbosity(struct cli *);
 enum jmx_code cli_load_config(struct cli *, struct jmx_err *);
 /* Open the database under the data home, creating directories. */
 enum jmx_code cli_open_store(struct cli *, struct jmx_err *);
+/* The same for a command that only reads it (jmx_store_open_ro). */
+enum jmx_code cli_open_store_ro(struct cli *, struct jmx_err *);
 /* Print a subcommand that is not built yet: exit 2, never faked. */
 int	cli_unimplemented(struct cli *, const char *what);
 

@@ -297,7 +297,7 @@ cmd_show(struct state *s, char **args, int n)
 		run = jmx_parse_count(args[0]);
 	if (n == 0 || run > 0) {
 		if (cli_load_config(&s->c, &err) != JMX_OK ||
-		    cli_open_store(&s->c, &err) != JMX_OK)
+		    cli_open_store_ro(&s->c, &err) != JMX_OK)
 			return cli_fail(&s->c, &err);
 		if (run == 0 && jmx_store_run_latest(s->c.store, &run,
 		    &err) != JMX_OK)

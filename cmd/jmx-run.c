@@ -820,7 +820,7 @@ cli_run_status(struct cli *c, const char *arg)
 	char t0[32] = "-";
 
 	if (cli_load_config(c, &err) != JMX_OK ||
-	    cli_open_store(c, &err) != JMX_OK)
+	    cli_open_store_ro(c, &err) != JMX_OK)
 		return cli_fail(c, &err);
 	if (arg != NULL) {
 		if ((id = jmx_parse_count(arg)) <= 0)
