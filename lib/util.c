@@ -431,3 +431,65 @@ jmx_want_color(int fd, const char *mode)
 		return 0;
 	return isatty(fd);
 }
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if none. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (s[0] < 0xC2 || s[0] > 0xF4)
+		return 0;
+	len = s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+	if (n < len)
+		return 0;
+	cp = s[0] & (0x7F >> len);
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3F);
+	}
+	/* overlong, surrogates, past U+10FFFF, C1 controls */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF || cp < 0xA0)
+		return 0;
+	return len;
+}
+
+char *
+jmx_text_esc(char *dst, size_t size, const char *src, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	char one[8];
+	size_t i = 0, w = 0, k, len;
+
+	if (size == 0)
+		return dst;
+	while (i < n) {
+		len = 1;
+		if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
+			snprintf(one, sizeof one, "\\%c", s[i] == '\n' ? 'n' :
+			    s[i] == '\r' ? 'r' : 't');
+		else if (s[i] < 0x20 || s[i] == 0x7F ||
+		    (s[i] >= 0x80 && (len = utf8_len(s + i, n - i)) == 0)) {
+			snprintf(one, sizeof one, "\\x%02X", s[i]);
+			len = 1;
+		} else {
+			memcpy(one, s + i, len);
+			one[len] = '\0';
+		}
+		k = strlen(one);
+		/* room for it, and for "..." if more follows */
+		if (w + k + (i + len < n ? 3 : 0) >= size) {
+			if (w + 3 < size)
+				memcpy(dst + w, "...", 3), w += 3;
+			break;
+		}
+		memcpy(dst + w, one, k);
+		w += k;
+		i += len;
+	}
+	dst[w] = '\0';
+	return dst;
+}

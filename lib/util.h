@@ -33,6 +33,13 @@ char	*jmx_buf_steal(struct jmx_buf *);
 void	jmx_shquote(struct jmx_buf *, const char *);
 /* Append s as a JSON string literal, quotes included. */
 void	jmx_json_str(struct jmx_buf *, const char *);
+/*
+ * n bytes of src made safe to show on a terminal, into dst (size bytes,
+ * NUL-terminated, cut short with "..." if it does not fit): CR, LF and
+ * tab as \r \n \t, other control bytes and bytes that are not UTF-8 as
+ * \xHH.  For messages that quote input.  Returns dst.
+ */
+char	*jmx_text_esc(char *dst, size_t size, const char *src, size_t n);
 /* Append a JSON number; NaN and infinities become null. */
 void	jmx_json_num(struct jmx_buf *, double);
 /* Append epoch ms as an RFC 3339 UTC string; 0 or less becomes null. */
