@@ -37,6 +37,9 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* Columns of the widest label in the stats table. */
+#define LABEL_MAX	40
+
 /* Everything main owns, freed once on the way out. */
 struct state {
 	struct cli		 c;
@@ -93,21 +96,37 @@ state_free(struct state *s)
 	cli_free(&s->c);
 }
 
-/* Labels with line breaks or tabs stay on one line in text output. */
+/*
+ * A label as the table shows it: control bytes escaped (a label is input,
+ * and may hold terminal escapes), so it stays on one line.  Returns its
+ * width in columns.
+ */
+static int
+text_label_esc(const char *s, char *buf, size_t size)
+{
+	const char *p;
+	int w = 0;
+
+	jmx_text_esc(buf, size, s, strlen(s));
+	for (p = buf; *p != '\0'; p++)
+		w += ((unsigned char)*p & 0xC0) != 0x80;
+	return w;
+}
+
 static void
 text_label(const char *s, int width)
 {
+	char buf[LABEL_MAX * 4 + 4];
+	const char *p;
 	int n = 0;
 
-	for (; s != NULL && *s != '\0' && n < width; s++, n++) {
-		if (*s == '\n')
-			fputs("\\n", stdout), n++;
-		else if (*s == '\r' || *s == '\t')
-			putchar(' ');
-		else
-			putchar(*s);
+	text_label_esc(s != NULL ? s : "", buf, sizeof buf);
+	for (p = buf; *p != '\0'; p++) {
+		if (((unsigned char)*p & 0xC0) != 0x80 && n++ == width)
+			break;
+		putchar(*p);
 	}
-	for (; n < width; n++)
+	for (n = n > width ? width : n; n < width; n++)
 		putchar(' ');
 }
 
@@ -146,27 +165,27 @@ text_row(const struct jmx_summary_row *r, int lw)
 	text_num(r->throughput, 9, 2);
 	text_num(r->received_kbps, 9, 2);
 	text_num(r->sent_kbps, 9, 2);
+	text_num(r->apdex, 5, 2);
 	putchar('\n');
 }
 
 static void
 print_stats(struct jmx_summary *sum)
 {
-	size_t i, n = jmx_summary_nlabels(sum), len;
-	int lw = 5;
+	char buf[LABEL_MAX * 4 + 4];
+	size_t i, n = jmx_summary_nlabels(sum);
+	int lw = 5, len;
 
 	for (i = 0; i < n; i++) {
-		const char *p = jmx_summary_label(sum, i)->label;
-
-		for (len = 0; *p != '\0'; p++)
-			len += *p == '\n' ? 2 : 1;
-		if ((int)len > lw)
-			lw = len > 40 ? 40 : (int)len;
+		len = text_label_esc(jmx_summary_label(sum, i)->label, buf,
+		    sizeof buf);
+		if (len > lw)
+			lw = len > LABEL_MAX ? LABEL_MAX : len;
 	}
 	text_label("Label", lw);
-	printf(" %9s %7s %7s %8s %6s %7s %6s %6s %6s %6s %9s %9s %9s\n",
+	printf(" %9s %7s %7s %8s %6s %7s %6s %6s %6s %6s %9s %9s %9s %5s\n",
 	    "Samples", "Errors", "Error%", "Avg", "Min", "Max", "p50", "p90",
-	    "p95", "p99", "Per sec", "Recv KB/s", "Sent KB/s");
+	    "p95", "p99", "Per sec", "Recv KB/s", "Sent KB/s", "APDEX");
 	for (i = 0; i < n; i++)
 		text_row(jmx_summary_label(sum, i), lw);
 	text_row(jmx_summary_total(sum), lw);

@@ -904,6 +904,8 @@ jmx_summary_row_json(const struct jmx_summary_row *r, struct jmx_buf *b)
 	json_dec(b, r->received_kbps);
 	jmx_buf_adds(b, ",\"sent_kbps\":");
 	json_dec(b, r->sent_kbps);
+	jmx_buf_adds(b, ",\"apdex\":");
+	json_dec(b, r->apdex);
 	jmx_buf_addc(b, '}');
 }
 
