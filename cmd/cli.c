@@ -127,12 +127,13 @@ cli_verbosity(struct cli *c)
 		jmx_log_set_level(JMX_LOG_INFO);
 }
 
-enum jmx_code
-cli_load_config(struct cli *c, struct jmx_err *err)
+static enum jmx_code
+load_config(struct cli *c, struct jmx_err *errs, int max, int *nerrs)
 {
 	char *path;
 	enum jmx_code code;
 
+	*nerrs = 0;
 	if (c->cfg != NULL)
 		return JMX_OK;
 	path = c->config_path != NULL ? xstrdup(c->config_path) :
@@ -141,12 +142,36 @@ cli_load_config(struct cli *c, struct jmx_err *err)
 		c->cfg = jmx_config_new();
 		return JMX_OK;
 	}
-	code = jmx_config_load(path, &c->cfg, err);
+	code = jmx_config_load_all(path, &c->cfg, errs, max, nerrs);
 	free(path);
 	/* A config file that cannot be read is the operator's to fix. */
 	if (code == JMX_ERR_IO)
-		err->code = code = JMX_ERR_CONFIG;
+		errs->code = code = JMX_ERR_CONFIG;
 	return code;
+}
+
+enum jmx_code
+cli_load_config(struct cli *c, struct jmx_err *err)
+{
+	int n;
+
+	return load_config(c, err, 1, &n);
+}
+
+int
+cli_check_config(struct cli *c)
+{
+	struct jmx_err errs[CLI_CHECK_ERRORS];
+	int i, n;
+
+	if (load_config(c, errs, CLI_CHECK_ERRORS, &n) == JMX_OK)
+		return -1;
+	for (i = 0; i < n && i < CLI_CHECK_ERRORS; i++)
+		cli_warnx(c, "%s", errs[i].msg);
+	if (n > CLI_CHECK_ERRORS)
+		cli_warnx(c, "%d more error%s not shown",
+		    n - CLI_CHECK_ERRORS, n - CLI_CHECK_ERRORS == 1 ? "" : "s");
+	return jmx_code_exit(errs[0].code);
 }
 
 static enum jmx_code

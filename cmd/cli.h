@@ -76,6 +76,13 @@ void	cli_verbosity(struct cli *);
 /* Load the configuration (--config, else the default search); a
  * missing default config gives an empty one. */
 enum jmx_code cli_load_config(struct cli *, struct jmx_err *);
+/*
+ * --check: load the configuration, printing every error found (up to
+ * CLI_CHECK_ERRORS, in file order).  -1 if it loaded, else the exit
+ * status.
+ */
+#define CLI_CHECK_ERRORS	50
+int	cli_check_config(struct cli *);
 /* Open the database under the data home, creating directories. */
 enum jmx_code cli_open_store(struct cli *, struct jmx_err *);
 /* The same for a command that only reads it (jmx_store_open_ro). */

@@ -983,10 +983,10 @@ cli_run_command(struct cli *c, const char *verb, const char *arg)
 static int
 check_config(struct cli *c)
 {
-	struct jmx_err err = { 0 };
+	int rc;
 
-	if (cli_load_config(c, &err) != JMX_OK)
-		return cli_fail(c, &err);
+	if ((rc = cli_check_config(c)) != -1)
+		return rc;
 	if (c->json)
 		printf("{\"config\":\"%s\",\"agents\":%d,\"tests\":%d}\n",
 		    c->cfg->path != NULL ? c->cfg->path : "",
