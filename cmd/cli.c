@@ -12,12 +12,15 @@
 #include "xmalloc.h"
 
 void
-cli_init(struct cli *c, const char *argv0)
+cli_init(struct cli *c, char **argv)
 {
-	const char *slash = strrchr(argv0, '/');
+	char *slash = strrchr(argv[0], '/');
 
 	memset(c, 0, sizeof *c);
-	c->prog = slash != NULL ? slash + 1 : argv0;
+	/* getopt's own messages name argv[0]: the name, not the path. */
+	if (slash != NULL)
+		argv[0] = slash + 1;
+	c->prog = argv[0];
 	setlocale(LC_ALL, "");
 	/* Numbers in output and JSON always use a dot. */
 	setlocale(LC_NUMERIC, "C");
@@ -42,7 +45,9 @@ cli_option(struct cli *c, int ch, const char *arg, void (*usage)(void))
 		cli_verbosity(c);
 		return -1;
 	case 'V':
-		return cli_version(c);
+		/* after all options: -V -v shows the libraries too */
+		c->version = 1;
+		return -1;
 	case CLI_OPT_COLOR:
 		if (strcmp(arg, "auto") != 0 && strcmp(arg, "always") != 0 &&
 		    strcmp(arg, "never") != 0)
@@ -102,6 +107,12 @@ cli_usage(struct cli *c, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", c->prog);
 	return JMX_EXIT_USAGE;
+}
+
+int
+cli_parsed(struct cli *c)
+{
+	return c->version ? cli_version(c) : -1;
 }
 
 int

@@ -19,10 +19,14 @@ struct cli {
 	const char		*color;		/* --color=auto|always|never */
 	int			 json;		/* --json */
 	int			 verbose;	/* -v, repeatable */
+	int			 version;	/* -V */
 	struct jmx_config	*cfg;
 	struct jmx_store	*store;
 	char			*home_dir;
 };
+
+/* "s" after a count of n things, unless n is 1: "1 agent", "2 agents". */
+#define PLURAL(n)	((n) == 1 ? "" : "s")
 
 /* Options every program takes: merge into its own getopt tables. */
 #define CLI_SHORTOPTS	"c:hH:vV"
@@ -52,7 +56,8 @@ enum {
 	CLI_OPT_FIRST_PROGRAM		/* programs number theirs from here */
 };
 
-void	cli_init(struct cli *, const char *argv0);
+/* Start-up; argv[0] becomes the program's name without its directory. */
+void	cli_init(struct cli *, char **argv);
 /*
  * Handle one of the shared options.  Returns -1 when the program should
  * go on parsing, else the exit status to leave with (--help, --version,
@@ -60,6 +65,11 @@ void	cli_init(struct cli *, const char *argv0);
  */
 int	cli_option(struct cli *, int ch, const char *arg,
 	    void (*usage)(void));
+/*
+ * After the options: -1 to go on, else the exit status (--version, done
+ * once all options are seen so that -V -v and -v -V agree).
+ */
+int	cli_parsed(struct cli *);
 void	cli_free(struct cli *);
 /* "prog: message" to stderr. */
 void	cli_warnx(struct cli *, const char *, ...)

@@ -218,11 +218,13 @@ static void
 warn_input(struct state *s)
 {
 	if (s->rep->bad_records > 0)
-		cli_warnx(&s->c, "%llu malformed record(s) skipped",
-		    (unsigned long long)s->rep->bad_records);
+		cli_warnx(&s->c, "%llu malformed record%s skipped",
+		    (unsigned long long)s->rep->bad_records,
+		    PLURAL(s->rep->bad_records));
 	if (s->rep->truncated > 0)
-		cli_warnx(&s->c, "%llu truncated last record(s) dropped",
-		    (unsigned long long)s->rep->truncated);
+		cli_warnx(&s->c, "%llu truncated last record%s dropped",
+		    (unsigned long long)s->rep->truncated,
+		    PLURAL(s->rep->truncated));
 }
 
 static int
@@ -388,7 +390,7 @@ main(int argc, char **argv)
 	int ch, rc = -1;
 
 	memset(&s, 0, sizeof s);
-	cli_init(&s.c, argv[0]);
+	cli_init(&s.c, argv);
 	while (rc == -1 && (ch = getopt_long(argc, argv, CLI_SHORTOPTS "o:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
@@ -417,6 +419,8 @@ main(int argc, char **argv)
 			rc = cli_option(&s.c, ch, optarg, usage);
 		}
 	}
+	if (rc == -1)
+		rc = cli_parsed(&s.c);
 	if (rc == -1 && optind >= argc)
 		rc = cli_usage(&s.c, "missing command");
 	if (rc == -1) {

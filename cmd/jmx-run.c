@@ -661,8 +661,8 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 		return cli_fail(c, &err);
 	}
 	if (!c->json)
-		fprintf(stderr, "validating %d agents...\n",
-		    jmx_runner_nagents(r));
+		fprintf(stderr, "validating %d agent%s...\n",
+		    jmx_runner_nagents(r), PLURAL(jmx_runner_nagents(r)));
 	if (jmx_runner_validate(r, &err) == JMX_OK)
 		jmx_runner_split(r, &err);
 	if (err.code != JMX_OK) {
@@ -705,8 +705,9 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 		return JMX_EXIT_ENV;
 	}
 	if (!c->json)
-		fprintf(stderr, "run %lld: starting %d agents\n",
-		    (long long)run_id, jmx_runner_nagents(r));
+		fprintf(stderr, "run %lld: starting %d agent%s\n",
+		    (long long)run_id, jmx_runner_nagents(r),
+		    PLURAL(jmx_runner_nagents(r)));
 	return control(c, r, 1);
 }
 
@@ -992,9 +993,10 @@ check_config(struct cli *c)
 		    c->cfg->path != NULL ? c->cfg->path : "",
 		    c->cfg->nagents, c->cfg->ntests);
 	else
-		printf("%s: %d agents, %d test cases\n",
+		printf("%s: %d agent%s, %d test case%s\n",
 		    c->cfg->path != NULL ? c->cfg->path : "(no config)",
-		    c->cfg->nagents, c->cfg->ntests);
+		    c->cfg->nagents, PLURAL(c->cfg->nagents), c->cfg->ntests,
+		    PLURAL(c->cfg->ntests));
 	return JMX_EXIT_OK;
 }
 
@@ -1006,11 +1008,13 @@ main(int argc, char **argv)
 	int ch, rc = -1;
 	const char *word;
 
-	cli_init(&c, argv[0]);
+	cli_init(&c, argv);
 	jmx_run_request_init(&req);
 	while (rc == -1 && (ch = getopt_long(argc, argv, CLI_SHORTOPTS "J:",
 	    longopts, NULL)) != -1)
 		rc = parse_option(&c, &req, ch, optarg);
+	if (rc == -1)
+		rc = cli_parsed(&c);
 	if (rc == -1 && req.check_only)
 		rc = optind < argc ? cli_usage(&c, "--check takes no test") :
 		    check_config(&c);

@@ -41,10 +41,12 @@ main(int argc, char **argv)
 	size_t i;
 	int ch, rc = -1;
 
-	cli_init(&c, argv[0]);
+	cli_init(&c, argv);
 	while (rc == -1 &&
 	    (ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
 		rc = cli_option(&c, ch, optarg, usage);
+	if (rc == -1)
+		rc = cli_parsed(&c);
 	if (rc == -1 && optind >= argc)
 		rc = cli_usage(&c, "missing command");
 	for (i = 0; rc == -1 && i < sizeof commands / sizeof commands[0]; i++)
