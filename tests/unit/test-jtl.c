@@ -611,6 +611,27 @@ test_big_field(void)
 
 
 /*
+ * Feed b in pieces of n bytes until an error; the most the parser held
+ * between pieces goes to *most.
+ */
+static enum jmx_code
+feed_pieces(struct jmx_jtl *p, const struct jmx_buf *b, size_t n,
+    size_t *most, struct jmx_err *err)
+{
+	enum jmx_code rc = JMX_OK;
+	size_t i;
+
+	*most = 0;
+	for (i = 0; i < b->len && rc == JMX_OK; i += n) {
+		rc = jmx_jtl_feed(p, b->data + i,
+		    b->len - i < n ? b->len - i : n, err);
+		if (jmx_jtl_pending(p) > *most)
+			*most = jmx_jtl_pending(p);
+	}
+	return rc;
+}
+
+/*
  * Records longer than JMX_JTL_RECORD_MAX, plain and with quoted LFs, in
  * pieces of every size: skipped, counted, located at their first line,
  * the parser never holding more than the limit; the records around them
@@ -642,13 +663,7 @@ test_long_record(void)
 		p = jmx_jtl_new(collect_label, &g);
 		jmx_jtl_set_skip_bad(p, 1);
 		n = steps[k];
-		most = 0;
-		for (i = 0, rc = JMX_OK; i < b.len && rc == JMX_OK; i += n) {
-			rc = jmx_jtl_feed(p, b.data + i,
-			    b.len - i < n ? b.len - i : n, &err);
-			if (jmx_jtl_pending(p) > most)
-				most = jmx_jtl_pending(p);
-		}
+		rc = feed_pieces(p, &b, n, &most, &err);
 		if (rc == JMX_OK)
 			rc = jmx_jtl_finish(p, &err);
 		is_int(rc, JMX_OK, "long record: parses");
@@ -668,10 +683,7 @@ test_long_record(void)
 	/* without skipping: reported, and feeding again goes on after it */
 	memset(&g, 0, sizeof g);
 	p = jmx_jtl_new(collect_label, &g);
-	rc = jmx_jtl_feed(p, b.data, 65536, &err);
-	for (i = 65536; i < b.len && rc == JMX_OK; i += 65536)
-		rc = jmx_jtl_feed(p, b.data + i,
-		    b.len - i < 65536 ? b.len - i : 65536, &err);
+	rc = feed_pieces(p, &b, 65536, &most, &err);
 	is_int(rc, JMX_ERR_DATA, "long record: an error without skipping");
 	is_str(err.msg, "line 3 (byte 18): record longer than the limit of "
 	    "1048576 bytes", "long record: located at its first line");
@@ -683,11 +695,9 @@ test_long_record(void)
 	for (i = 0; i < JMX_JTL_RECORD_MAX + 1; i++)
 		jmx_buf_addc(&b, 'h');
 	p = jmx_jtl_new(NULL, NULL);
-	rc = jmx_jtl_feed(p, b.data, 4096, &err);
-	for (i = 4096; i < b.len && rc == JMX_OK; i += 4096)
-		rc = jmx_jtl_feed(p, b.data + i,
-		    b.len - i < 4096 ? b.len - i : 4096, &err);
+	rc = feed_pieces(p, &b, 4096, &most, &err);
 	is_int(rc, JMX_ERR_DATA, "long header: an error");
+	ok(most <= JMX_JTL_RECORD_MAX, "long header: at most the limit held");
 	is_str(err.msg, "line 1 (byte 0): header longer than the limit of "
 	    "1048576 bytes", "long header: said so");
 	jmx_jtl_free(p);
