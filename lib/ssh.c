@@ -691,7 +691,7 @@ authenticate(struct jmx_ssh *ssh, const char *user, const char *key,
 	    rc == LIBSSH2_ERROR_SOCKET_RECV ||
 	    rc == LIBSSH2_ERROR_SOCKET_DISCONNECT)
 		return lost(ssh, "authentication", err);
-	/* jmx cannot ask for a passphrase: say so rather than libssh2's words */
+	/* No passphrase can be asked for: say so, not libssh2's words. */
 	if (key_encrypted(key))
 		return jmx_err_set(err, JMX_ERR_SSH,
 		    "ssh %s: key '%s' is passphrase-protected; jmx cannot ask "

@@ -493,7 +493,7 @@ test_refusals(void)
 		ok(code == JMX_ERR_SSH &&
 		    strstr(err.msg, "authentication failed") != NULL,
 		    "unknown key without .pub refused: %s", err.msg);
-		/* A passphrase: said so, with the hint, with or without .pub. */
+		/* A passphrase: said so, with the hint, with or without .pub */
 		snprintf(badkey, sizeof badkey, "%s/id_secret", tmp);
 		snprintf(keygen, sizeof keygen, "ssh-keygen -q -t ed25519 "
 		    "-N secret -C jmx-test -f '%s' </dev/null", badkey);
