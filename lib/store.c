@@ -345,12 +345,13 @@ migrate(struct jmx_store *st, struct jmx_err *err)
 	}
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
 	    NMIGRATIONS);
-	if (sqlite3_prepare_v2(st->db, pragma, -1, &stmt, NULL) != SQLITE_OK ||
-	    step_done(st, stmt, err) != JMX_OK) {
-		jmx_store_rollback(st);
-		return db_error(st, err, "user_version");
-	}
-	return jmx_store_commit(st, err);
+	/* The message before ROLLBACK, which would make it "not an error". */
+	if (sqlite3_prepare_v2(st->db, pragma, -1, &stmt, NULL) != SQLITE_OK)
+		db_error(st, err, "user_version");
+	else if (step_done(st, stmt, err) == JMX_OK)
+		return jmx_store_commit(st, err);
+	jmx_store_rollback(st);
+	return JMX_ERR_STORE;
 }
 
 /*
