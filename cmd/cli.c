@@ -12,12 +12,15 @@
 #include "xmalloc.h"
 
 void
-cli_init(struct cli *c, const char *argv0)
+cli_init(struct cli *c, char **argv)
 {
-	const char *slash = strrchr(argv0, '/');
+	char *slash = strrchr(argv[0], '/');
 
 	memset(c, 0, sizeof *c);
-	c->prog = slash != NULL ? slash + 1 : argv0;
+	/* getopt's own messages name argv[0]: the name, not the path. */
+	if (slash != NULL)
+		argv[0] = slash + 1;
+	c->prog = argv[0];
 	setlocale(LC_ALL, "");
 	/* Numbers in output and JSON always use a dot. */
 	setlocale(LC_NUMERIC, "C");
@@ -42,7 +45,9 @@ cli_option(struct cli *c, int ch, const char *arg, void (*usage)(void))
 		cli_verbosity(c);
 		return -1;
 	case 'V':
-		return cli_version(c);
+		/* after all options: -V -v shows the libraries too */
+		c->version = 1;
+		return -1;
 	case CLI_OPT_COLOR:
 		if (strcmp(arg, "auto") != 0 && strcmp(arg, "always") != 0 &&
 		    strcmp(arg, "never") != 0)
@@ -105,6 +110,12 @@ cli_usage(struct cli *c, const char *fmt, ...)
 }
 
 int
+cli_parsed(struct cli *c)
+{
+	return c->version ? cli_version(c) : -1;
+}
+
+int
 cli_version(struct cli *c)
 {
 	struct jmx_buf b = { 0 };
@@ -127,12 +138,13 @@ cli_verbosity(struct cli *c)
 		jmx_log_set_level(JMX_LOG_INFO);
 }
 
-enum jmx_code
-cli_load_config(struct cli *c, struct jmx_err *err)
+static enum jmx_code
+load_config(struct cli *c, struct jmx_err *errs, int max, int *nerrs)
 {
 	char *path;
 	enum jmx_code code;
 
+	*nerrs = 0;
 	if (c->cfg != NULL)
 		return JMX_OK;
 	path = c->config_path != NULL ? xstrdup(c->config_path) :
@@ -141,16 +153,40 @@ cli_load_config(struct cli *c, struct jmx_err *err)
 		c->cfg = jmx_config_new();
 		return JMX_OK;
 	}
-	code = jmx_config_load(path, &c->cfg, err);
+	code = jmx_config_load_all(path, &c->cfg, errs, max, nerrs);
 	free(path);
 	/* A config file that cannot be read is the operator's to fix. */
 	if (code == JMX_ERR_IO)
-		err->code = code = JMX_ERR_CONFIG;
+		errs->code = code = JMX_ERR_CONFIG;
 	return code;
 }
 
 enum jmx_code
-cli_open_store(struct cli *c, struct jmx_err *err)
+cli_load_config(struct cli *c, struct jmx_err *err)
+{
+	int n;
+
+	return load_config(c, err, 1, &n);
+}
+
+int
+cli_check_config(struct cli *c)
+{
+	struct jmx_err errs[CLI_CHECK_ERRORS];
+	int i, n;
+
+	if (load_config(c, errs, CLI_CHECK_ERRORS, &n) == JMX_OK)
+		return -1;
+	for (i = 0; i < n && i < CLI_CHECK_ERRORS; i++)
+		cli_warnx(c, "%s", errs[i].msg);
+	if (n > CLI_CHECK_ERRORS)
+		cli_warnx(c, "%d more error%s not shown",
+		    n - CLI_CHECK_ERRORS, n - CLI_CHECK_ERRORS == 1 ? "" : "s");
+	return jmx_code_exit(errs[0].code);
+}
+
+static enum jmx_code
+open_store(struct cli *c, int readonly, struct jmx_err *err)
 {
 	char *db;
 	enum jmx_code code;
@@ -163,9 +199,22 @@ cli_open_store(struct cli *c, struct jmx_err *err)
 	if (jmx_mkdirs(c->home_dir, 0700, err) != JMX_OK)
 		return err->code;
 	xasprintf(&db, "%s/jmx.db", c->home_dir);
-	code = jmx_store_open(db, &c->store, err);
+	code = readonly ? jmx_store_open_ro(db, &c->store, err) :
+	    jmx_store_open(db, &c->store, err);
 	free(db);
 	return code;
+}
+
+enum jmx_code
+cli_open_store(struct cli *c, struct jmx_err *err)
+{
+	return open_store(c, 0, err);
+}
+
+enum jmx_code
+cli_open_store_ro(struct cli *c, struct jmx_err *err)
+{
+	return open_store(c, 1, err);
 }
 
 int

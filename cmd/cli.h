@@ -19,10 +19,14 @@ struct cli {
 	const char		*color;		/* --color=auto|always|never */
 	int			 json;		/* --json */
 	int			 verbose;	/* -v, repeatable */
+	int			 version;	/* -V */
 	struct jmx_config	*cfg;
 	struct jmx_store	*store;
 	char			*home_dir;
 };
+
+/* "s" after a count of n things, unless n is 1: "1 agent", "2 agents". */
+#define PLURAL(n)	((n) == 1 ? "" : "s")
 
 /* Options every program takes: merge into its own getopt tables. */
 #define CLI_SHORTOPTS	"c:hH:vV"
@@ -52,7 +56,8 @@ enum {
 	CLI_OPT_FIRST_PROGRAM		/* programs number theirs from here */
 };
 
-void	cli_init(struct cli *, const char *argv0);
+/* Start-up; argv[0] becomes the program's name without its directory. */
+void	cli_init(struct cli *, char **argv);
 /*
  * Handle one of the shared options.  Returns -1 when the program should
  * go on parsing, else the exit status to leave with (--help, --version,
@@ -60,6 +65,11 @@ void	cli_init(struct cli *, const char *argv0);
  */
 int	cli_option(struct cli *, int ch, const char *arg,
 	    void (*usage)(void));
+/*
+ * After the options: -1 to go on, else the exit status (--version, done
+ * once all options are seen so that -V -v and -v -V agree).
+ */
+int	cli_parsed(struct cli *);
 void	cli_free(struct cli *);
 /* "prog: message" to stderr. */
 void	cli_warnx(struct cli *, const char *, ...)
@@ -76,8 +86,17 @@ void	cli_verbosity(struct cli *);
 /* Load the configuration (--config, else the default search); a
  * missing default config gives an empty one. */
 enum jmx_code cli_load_config(struct cli *, struct jmx_err *);
+/*
+ * --check: load the configuration, printing every error found (up to
+ * CLI_CHECK_ERRORS, in file order).  -1 if it loaded, else the exit
+ * status.
+ */
+#define CLI_CHECK_ERRORS	50
+int	cli_check_config(struct cli *);
 /* Open the database under the data home, creating directories. */
 enum jmx_code cli_open_store(struct cli *, struct jmx_err *);
+/* The same for a command that only reads it (jmx_store_open_ro). */
+enum jmx_code cli_open_store_ro(struct cli *, struct jmx_err *);
 /* Print a subcommand that is not built yet: exit 2, never faked. */
 int	cli_unimplemented(struct cli *, const char *what);
 

@@ -38,6 +38,9 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* Columns of the widest label in the stats table. */
+#define LABEL_MAX	40
+
 /* Everything main owns, freed once on the way out. */
 struct state {
 	struct cli		 c;
@@ -134,11 +137,13 @@ static void
 warn_input(struct state *s)
 {
 	if (s->rep->bad_records > 0)
-		cli_warnx(&s->c, "%llu malformed record(s) skipped",
-		    (unsigned long long)s->rep->bad_records);
+		cli_warnx(&s->c, "%llu malformed record%s skipped",
+		    (unsigned long long)s->rep->bad_records,
+		    PLURAL(s->rep->bad_records));
 	if (s->rep->truncated > 0)
-		cli_warnx(&s->c, "%llu truncated last record(s) dropped",
-		    (unsigned long long)s->rep->truncated);
+		cli_warnx(&s->c, "%llu truncated last record%s dropped",
+		    (unsigned long long)s->rep->truncated,
+		    PLURAL(s->rep->truncated));
 }
 
 static int
@@ -175,7 +180,7 @@ cmd_import(struct state *s, char **files, int n)
 {
 	struct jmx_buf b = { 0 };
 	struct jmx_json w;
-	struct jmx_err err;
+	struct jmx_err err, derr;
 	int64_t run = 0;
 
 	if (n == 0)
@@ -184,8 +189,13 @@ cmd_import(struct state *s, char **files, int n)
 	    cli_open_store(&s->c, &err) != JMX_OK)
 		return cli_fail(&s->c, &err);
 	if (jmx_report_import(s->c.store, (const char *const *)files, n,
-	    s->name, &run, &err) != JMX_OK)
+	    s->name, &run, &err) != JMX_OK) {
+		/* A failed import leaves no run behind. */
+		if (run > 0 && jmx_store_run_delete(s->c.store, run,
+		    &derr) != JMX_OK)
+			cli_warnx(&s->c, "%s", derr.msg);
 		return cli_fail(&s->c, &err);
+	}
 	if (s->c.json) {
 		json_run_id(&w, &b, run);
 		jmx_json_object_end(&w);
@@ -236,7 +246,7 @@ cmd_show(struct state *s, char **args, int n)
 		run = jmx_parse_count(args[0]);
 	if (n == 0 || run > 0) {
 		if (cli_load_config(&s->c, &err) != JMX_OK ||
-		    cli_open_store(&s->c, &err) != JMX_OK)
+		    cli_open_store_ro(&s->c, &err) != JMX_OK)
 			return cli_fail(&s->c, &err);
 		if (run == 0 && jmx_store_run_latest(s->c.store, &run,
 		    &err) != JMX_OK)
@@ -303,7 +313,7 @@ main(int argc, char **argv)
 	int ch, rc = -1;
 
 	memset(&s, 0, sizeof s);
-	cli_init(&s.c, argv[0]);
+	cli_init(&s.c, argv);
 	while (rc == -1 && (ch = getopt_long(argc, argv, CLI_SHORTOPTS "o:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
@@ -332,6 +342,8 @@ main(int argc, char **argv)
 			rc = cli_option(&s.c, ch, optarg, usage);
 		}
 	}
+	if (rc == -1)
+		rc = cli_parsed(&s.c);
 	if (rc == -1 && optind >= argc)
 		rc = cli_usage(&s.c, "missing command");
 	if (rc == -1) {

@@ -462,8 +462,8 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 		return cli_fail(c, &err);
 	}
 	if (!c->json)
-		fprintf(stderr, "validating %d agents...\n",
-		    jmx_runner_nagents(r));
+		fprintf(stderr, "validating %d agent%s...\n",
+		    jmx_runner_nagents(r), PLURAL(jmx_runner_nagents(r)));
 	if (jmx_runner_validate(r, &err) == JMX_OK)
 		jmx_runner_split(r, &err);
 	if (err.code != JMX_OK) {
@@ -508,8 +508,9 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 		return JMX_EXIT_ENV;
 	}
 	if (!c->json)
-		fprintf(stderr, "run %lld: starting %d agents\n",
-		    (long long)run_id, jmx_runner_nagents(r));
+		fprintf(stderr, "run %lld: starting %d agent%s\n",
+		    (long long)run_id, jmx_runner_nagents(r),
+		    PLURAL(jmx_runner_nagents(r)));
 	return control(c, r, 1);
 }
 
@@ -723,7 +724,7 @@ cli_run_status(struct cli *c, const char *arg)
 	if (arg != NULL && (id = jmx_parse_count(arg)) <= 0)
 		return cli_usage(c, "'%s' is not a run id", arg);
 	if (cli_load_config(c, &err) != JMX_OK ||
-	    cli_open_store(c, &err) != JMX_OK)
+	    cli_open_store_ro(c, &err) != JMX_OK)
 		return cli_fail(c, &err);
 	if (arg == NULL && jmx_store_run_latest(c->store, &id, &err) !=
 	    JMX_OK) {
@@ -830,12 +831,12 @@ cli_run_command(struct cli *c, const char *word, const char *arg)
 static int
 check_config(struct cli *c)
 {
-	struct jmx_err err = { 0 };
 	struct jmx_buf b = { 0 };
 	struct jmx_json w;
+	int rc;
 
-	if (cli_load_config(c, &err) != JMX_OK)
-		return cli_fail(c, &err);
+	if ((rc = cli_check_config(c)) != -1)
+		return rc;
 	if (c->json) {
 		jmx_json_init(&w, &b);
 		jmx_json_object_begin(&w);
@@ -847,9 +848,10 @@ check_config(struct cli *c)
 		printf("%s\n", b.data);
 		jmx_buf_free(&b);
 	} else
-		printf("%s: %d agents, %d test cases\n",
+		printf("%s: %d agent%s, %d test case%s\n",
 		    c->cfg->path != NULL ? c->cfg->path : "(no config)",
-		    c->cfg->nagents, c->cfg->ntests);
+		    c->cfg->nagents, PLURAL(c->cfg->nagents), c->cfg->ntests,
+		    PLURAL(c->cfg->ntests));
 	return JMX_EXIT_OK;
 }
 
@@ -861,11 +863,13 @@ main(int argc, char **argv)
 	int ch, rc = -1;
 	const char *word;
 
-	cli_init(&c, argv[0]);
+	cli_init(&c, argv);
 	jmx_run_request_init(&req);
 	while (rc == -1 && (ch = getopt_long(argc, argv, CLI_SHORTOPTS "J:",
 	    longopts, NULL)) != -1)
 		rc = parse_option(&c, &req, ch, optarg);
+	if (rc == -1)
+		rc = cli_parsed(&c);
 	if (rc == -1 && req.check_only)
 		rc = optind < argc ? cli_usage(&c, "--check takes no test") :
 		    check_config(&c);

@@ -33,11 +33,13 @@ main(int argc, char **argv)
 	struct cli c;
 	int ch, rc = -1;
 
-	cli_init(&c, argv[0]);
+	cli_init(&c, argv);
 	while (rc == -1 &&
 	    (ch = getopt_long(argc, argv, CLI_SHORTOPTS "p", longopts,
 	    NULL)) != -1)
 		rc = ch == 'p' ? -1 : cli_option(&c, ch, optarg, usage);
+	if (rc == -1)
+		rc = cli_parsed(&c);
 	if (rc == -1)
 		rc = cli_unimplemented(&c, "jmx-watch");
 	cli_free(&c);

@@ -5,6 +5,11 @@
  * start mark and each error can name FILE:LINE:COL.  The walk follows the
  * schema, never the document's own shape, so aliases cannot loop it.
  * Internal helpers return 0 or -1; -1 means the error is already set.
+ * Errors are collected, not only the first: a loop over independent
+ * items (agents, tests, keys of a mapping, thresholds, list entries)
+ * notes an item's failure and goes on to the next, so --check can list
+ * every mistake at once.  Within one item the first error stops it, as
+ * what follows may depend on it.
  */
 #include <sys/stat.h>
 
@@ -26,12 +31,24 @@
 #include "util.h"
 #include "xmalloc.h"
 
+/* Errors kept per load; more are counted, not kept. */
+#define MAXERRS		64
+
 struct ctx {
 	const char		*file;	/* path as given, for messages */
 	yaml_document_t		*doc;
 	struct jmx_config	*cfg;
-	struct jmx_err		*err;
+	/* the errors, in the order found, and where each is */
+	struct jmx_err		 errs[MAXERRS];
+	unsigned long		 line[MAXERRS], col[MAXERRS];
+	int			 nerrs;	/* found, may exceed MAXERRS */
 };
+
+/* In a loop over independent items: note a failure, go on. */
+#define KEEP(rc, call) do {						\
+	if ((call) == -1)						\
+		(rc) = -1;						\
+} while (0)
 
 static const char *const top_keys[] = {
 	"defaults", "agents", "tests", "settings", NULL
@@ -66,13 +83,17 @@ fail(struct ctx *c, const yaml_node_t *at, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
+	int i = c->nerrs++;
 
+	if (i >= MAXERRS)
+		return -1;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	jmx_err_set(c->err, JMX_ERR_CONFIG, "%s:%lu:%lu: %s", c->file,
-	    (unsigned long)at->start_mark.line + 1,
-	    (unsigned long)at->start_mark.column + 1, msg);
+	c->line[i] = (unsigned long)at->start_mark.line + 1;
+	c->col[i] = (unsigned long)at->start_mark.column + 1;
+	jmx_err_set(&c->errs[i], JMX_ERR_CONFIG, "%s:%lu:%lu: %s", c->file,
+	    c->line[i], c->col[i], msg);
 	return -1;
 }
 
@@ -160,23 +181,29 @@ check_keys(struct ctx *c, yaml_node_t *map, const char *where,
 	yaml_node_t *k, *k2;
 	char gbuf[64], list[256];
 	size_t len;
-	int i;
+	int i, rc = 0, dup;
 
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
 		k = node(c, p->key);
-		if (k->type != YAML_SCALAR_NODE)
-			return fail(c, k, "keys %s must be strings, got %s",
+		if (k->type != YAML_SCALAR_NODE) {
+			rc = fail(c, k, "keys %s must be strings, got %s",
 			    where, GOT(k));
-		for (q = map->data.mapping.pairs.start; q < p; q++) {
+			continue;
+		}
+		for (q = map->data.mapping.pairs.start, dup = 0;
+		    q < p && !dup; q++) {
 			k2 = node(c, q->key);
-			if (strcmp(sval(k), sval(k2)) == 0)
-				return fail(c, k, "duplicate key '%s' %s "
+			if (k2->type == YAML_SCALAR_NODE &&
+			    strcmp(sval(k), sval(k2)) == 0)
+				dup = fail(c, k, "duplicate key '%s' %s "
 				    "(first at line %lu)", sval(k), where,
 				    line_of(k2));
 		}
-		if (keys == NULL)
+		if (dup || keys == NULL) {
+			rc |= dup;
 			continue;
+		}
 		for (i = 0; keys[i] != NULL; i++)
 			if (strcmp(keys[i], sval(k)) == 0)
 				break;
@@ -187,10 +214,10 @@ check_keys(struct ctx *c, yaml_node_t *map, const char *where,
 		    i++)
 			len += (size_t)snprintf(list + len, sizeof list - len,
 			    "%s%s", i > 0 ? ", " : "", keys[i]);
-		return fail(c, k, "unknown key %s %s; expected one of: %s",
+		rc = fail(c, k, "unknown key %s %s; expected one of: %s",
 		    GOT(k), where, list);
 	}
-	return 0;
+	return rc;
 }
 
 /* The value for key in map (already checked), or NULL. */
@@ -201,9 +228,19 @@ lookup(struct ctx *c, yaml_node_t *map, const char *key)
 
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++)
-		if (strcmp(sval(node(c, p->key)), key) == 0)
+		if (node(c, p->key)->type == YAML_SCALAR_NODE &&
+		    strcmp(sval(node(c, p->key)), key) == 0)
 			return node(c, p->value);
 	return NULL;
+}
+
+/* The key of a pair as a string; "" for one that is not (reported). */
+static const char *
+key_of(struct ctx *c, const yaml_node_pair_t *p)
+{
+	yaml_node_t *k = node(c, p->key);
+
+	return k->type == YAML_SCALAR_NODE ? sval(k) : "";
 }
 
 static int
@@ -409,7 +446,7 @@ get_list(struct ctx *c, const char *key, yaml_node_t *v, char ***out,
 	yaml_node_item_t *it, *start, *top;
 	yaml_node_t *item;
 	char gbuf[64];
-	int count, i;
+	int count, i, rc = 0;
 
 	if (v->type == YAML_MAPPING_NODE)
 		return fail(c, v, "'%s' must be a list of strings, got %s",
@@ -429,15 +466,19 @@ get_list(struct ctx *c, const char *key, yaml_node_t *v, char ***out,
 	for (i = 0, it = start; i < count; i++, it++) {
 		item = start == NULL ? v : node(c, *it);
 		if (item->type != YAML_SCALAR_NODE || is_null(item) ||
-		    *sval(item) == '\0')
-			return fail(c, item, "'%s' must be a list of strings, "
+		    *sval(item) == '\0') {
+			rc = fail(c, item, "'%s' must be a list of strings, "
 			    "got %s in it", key,
 			    is_null(item) ? "an empty item" : GOT(item));
-		if (check != NULL && check(c, item, sval(item), arg) == -1)
-			return -1;
+			continue;
+		}
+		if (check != NULL && check(c, item, sval(item), arg) == -1) {
+			rc = -1;
+			continue;
+		}
 		(*out)[(*n)++] = xstrdup(sval(item));
 	}
-	return 0;
+	return rc;
 }
 
 /* Fields shared by defaults: and agents[] entries. */
@@ -509,18 +550,17 @@ static int
 load_defaults(struct ctx *c, yaml_node_t *map, struct jmx_agent_conf *d)
 {
 	yaml_node_pair_t *p;
+	int rc = 0;
 
 	if (is_null(map))
 		return 0;
-	if (is_map(c, map, "'defaults'") == -1 ||
-	    check_keys(c, map, "in defaults", default_keys) == -1)
+	if (is_map(c, map, "'defaults'") == -1)
 		return -1;
+	KEEP(rc, check_keys(c, map, "in defaults", default_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++)
-		if (agent_field(c, d, sval(node(c, p->key)),
-		    node(c, p->value)) == -1)
-			return -1;
-	return 0;
+		KEEP(rc, agent_field(c, d, key_of(c, p), node(c, p->value)));
+	return rc;
 }
 
 static char *
@@ -561,6 +601,7 @@ load_agent(struct ctx *c, yaml_node_t *map, struct jmx_agent_conf *a,
 	yaml_node_pair_t *p;
 	yaml_node_t *name;
 	char where[128];
+	int rc = 0;
 
 	if (is_map(c, map, "each agent") == -1)
 		return -1;
@@ -572,21 +613,19 @@ load_agent(struct ctx *c, yaml_node_t *map, struct jmx_agent_conf *a,
 	else
 		snprintf(where, sizeof where, "in agent at line %lu",
 		    line_of(map));
-	if (check_keys(c, map, where, agent_keys) == -1)
-		return -1;
+	KEEP(rc, check_keys(c, map, where, agent_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++)
-		if (agent_field(c, a, sval(node(c, p->key)),
-		    node(c, p->value)) == -1)
-			return -1;
-	if (a->name == NULL)
-		return fail(c, map, "agent at line %lu has no 'name'",
+		KEEP(rc, agent_field(c, a, key_of(c, p), node(c, p->value)));
+	/* Missing keys only when nothing else is wrong: 'hots' */
+	if (rc == 0 && a->name == NULL)
+		rc = fail(c, map, "agent at line %lu has no 'name'",
 		    line_of(map));
-	if (a->host == NULL)
-		return fail(c, map, "agent at line %lu has no 'host'",
+	if (rc == 0 && a->host == NULL)
+		rc = fail(c, map, "agent at line %lu has no 'host'",
 		    line_of(map));
 	apply_defaults(a, defs);
-	return 0;
+	return rc;
 }
 
 static int
@@ -595,7 +634,7 @@ load_agents(struct ctx *c, yaml_node_t *seq, const struct jmx_agent_conf *d)
 	struct jmx_config *cfg = c->cfg;
 	yaml_node_item_t *it;
 	char gbuf[64];
-	int i, j;
+	int i, j, rc = 0;
 
 	if (is_null(seq))
 		return 0;
@@ -607,17 +646,19 @@ load_agents(struct ctx *c, yaml_node_t *seq, const struct jmx_agent_conf *d)
 	cfg->agents = xcalloc((size_t)cfg->nagents + 1, sizeof *cfg->agents);
 	for (i = 0, it = seq->data.sequence.items.start; i < cfg->nagents;
 	    i++, it++) {
-		if (load_agent(c, node(c, *it), &cfg->agents[i], d) == -1)
-			return -1;
-		for (j = 0; j < i; j++)
-			if (strcmp(cfg->agents[j].name,
-			    cfg->agents[i].name) == 0)
-				return fail(c, lookup(c, node(c, *it), "name"),
+		KEEP(rc, load_agent(c, node(c, *it), &cfg->agents[i], d));
+		for (j = 0; cfg->agents[i].name != NULL && j < i; j++)
+			if (cfg->agents[j].name != NULL &&
+			    strcmp(cfg->agents[j].name,
+			    cfg->agents[i].name) == 0) {
+				rc = fail(c, lookup(c, node(c, *it), "name"),
 				    "duplicate agent name '%s' (first defined "
 				    "at line %d)", cfg->agents[i].name,
 				    cfg->agents[j].line);
+				break;
+			}
 	}
-	return 0;
+	return rc;
 }
 
 /* tests.X.agents: each must be in the inventory, and only once. */
@@ -660,46 +701,42 @@ load_threshold(struct ctx *c, yaml_node_t *map, struct jmx_threshold *th)
 	static const char *const ops[] = { "<", "<=", ">", ">=", NULL };
 	yaml_node_t *v;
 	char gbuf[64];
-	int i;
+	int i, rc = 0;
 
-	if (is_map(c, map, "each threshold") == -1 ||
-	    check_keys(c, map, "in threshold", threshold_keys) == -1)
+	th->value = NAN;
+	if (is_map(c, map, "each threshold") == -1)
 		return -1;
-	if ((v = lookup(c, map, "label")) != NULL &&
-	    get_str(c, "label", v, &th->label) == -1)
-		return -1;
+	KEEP(rc, check_keys(c, map, "in threshold", threshold_keys));
+	if ((v = lookup(c, map, "label")) != NULL)
+		KEEP(rc, get_str(c, "label", v, &th->label));
 	if ((v = lookup(c, map, "metric")) != NULL) {
 		if (get_str(c, "metric", v, &th->metric) == -1)
-			return -1;
-		if (th->metric != NULL && !jmx_verdict_known_metric(th->metric))
-			return fail(c, v, "'metric' must be pNN or one of "
+			rc = -1;
+		else if (th->metric != NULL &&
+		    !jmx_verdict_known_metric(th->metric))
+			rc = fail(c, v, "'metric' must be pNN or one of "
 			    "avg, min, max, median, stddev, error_pct, errors, "
 			    "samples, throughput, apdex, got %s", GOT(v));
 	}
 	if ((v = lookup(c, map, "op")) != NULL) {
 		if (get_str(c, "op", v, &th->op) == -1)
-			return -1;
+			rc = -1;
 		for (i = 0; th->op != NULL && ops[i] != NULL; i++)
 			if (strcmp(th->op, ops[i]) == 0)
 				break;
 		if (th->op != NULL && ops[i] == NULL)
-			return fail(c, v, "'op' must be one of <, <=, >, >=, "
+			rc = fail(c, v, "'op' must be one of <, <=, >, >=, "
 			    "got %s", GOT(v));
 	}
-	th->value = NAN;
-	if ((v = lookup(c, map, "value")) != NULL &&
-	    get_num(c, "value", v, 0, &th->value) == -1)
-		return -1;
-	if (th->metric == NULL)
-		return fail(c, map, "threshold at line %lu has no 'metric'",
-		    line_of(map));
-	if (th->op == NULL)
-		return fail(c, map, "threshold at line %lu has no 'op'",
-		    line_of(map));
-	if (isnan(th->value))
-		return fail(c, map, "threshold at line %lu has no 'value'",
-		    line_of(map));
-	return 0;
+	if ((v = lookup(c, map, "value")) != NULL)
+		KEEP(rc, get_num(c, "value", v, 0, &th->value));
+	/* Missing keys only when nothing else is wrong. */
+	if (rc == 0 && (th->metric == NULL || th->op == NULL ||
+	    isnan(th->value)))
+		rc = fail(c, map, "threshold at line %lu has no '%s'",
+		    line_of(map), th->metric == NULL ? "metric" :
+		    th->op == NULL ? "op" : "value");
+	return rc;
 }
 
 static int
@@ -709,6 +746,7 @@ load_data(struct ctx *c, yaml_node_t *seq, struct jmx_test_conf *t)
 	yaml_node_t *item, *v;
 	struct jmx_data_conf *d;
 	char gbuf[64];
+	int rc = 0;
 
 	if (is_null(seq))
 		return 0;
@@ -722,25 +760,25 @@ load_data(struct ctx *c, yaml_node_t *seq, struct jmx_test_conf *t)
 		d = &t->data[t->ndata++];
 		if (item->type == YAML_SCALAR_NODE) {
 			if (is_null(item))
-				return fail(c, item, "empty 'data' entry");
-			if (get_path(c, "data", item, &d->file) == -1)
-				return -1;
+				rc = fail(c, item, "empty 'data' entry");
+			else
+				KEEP(rc, get_path(c, "data", item, &d->file));
 			continue;
 		}
-		if (is_map(c, item, "each 'data' entry") == -1 ||
-		    check_keys(c, item, "in data entry", data_keys) == -1)
-			return -1;
-		if ((v = lookup(c, item, "file")) != NULL &&
-		    get_path(c, "file", v, &d->file) == -1)
-			return -1;
-		if ((v = lookup(c, item, "split")) != NULL &&
-		    get_bool(c, "split", v, &d->split) == -1)
-			return -1;
-		if (d->file == NULL)
-			return fail(c, item, "data entry at line %lu has no "
+		if (is_map(c, item, "each 'data' entry") == -1) {
+			rc = -1;
+			continue;
+		}
+		KEEP(rc, check_keys(c, item, "in data entry", data_keys));
+		if ((v = lookup(c, item, "split")) != NULL)
+			KEEP(rc, get_bool(c, "split", v, &d->split));
+		if ((v = lookup(c, item, "file")) != NULL)
+			KEEP(rc, get_path(c, "file", v, &d->file));
+		if (rc == 0 && d->file == NULL)
+			rc = fail(c, item, "data entry at line %lu has no "
 			    "'file'", line_of(item));
 	}
-	return 0;
+	return rc;
 }
 
 static int
@@ -749,28 +787,35 @@ load_props(struct ctx *c, yaml_node_t *map, struct jmx_test_conf *t)
 	yaml_node_pair_t *p;
 	yaml_node_t *k, *v;
 	char gbuf[64];
+	int rc = 0;
 
 	if (is_null(map))
 		return 0;
-	if (is_map(c, map, "'properties'") == -1 ||
-	    check_keys(c, map, "in properties", NULL) == -1)
+	if (is_map(c, map, "'properties'") == -1)
 		return -1;
+	KEEP(rc, check_keys(c, map, "in properties", NULL));
 	t->props = xcalloc((size_t)(map->data.mapping.pairs.top -
 	    map->data.mapping.pairs.start) + 1, sizeof *t->props);
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
 		k = node(c, p->key);
 		v = node(c, p->value);
-		if (*sval(k) == '\0')
-			return fail(c, k, "property names must not be empty");
-		if (v->type != YAML_SCALAR_NODE)
-			return fail(c, v, "property '%s' must be a single "
+		if (k->type != YAML_SCALAR_NODE)
+			continue;
+		if (*sval(k) == '\0') {
+			rc = fail(c, k, "property names must not be empty");
+			continue;
+		}
+		if (v->type != YAML_SCALAR_NODE) {
+			rc = fail(c, v, "property '%s' must be a single "
 			    "value, got %s", sval(k), GOT(v));
+			continue;
+		}
 		t->props[t->nprops].name = xstrdup(sval(k));
 		t->props[t->nprops++].value = xstrdup(is_null(v) ? "" :
 		    sval(v));
 	}
-	return 0;
+	return rc;
 }
 
 /* "N" threads, or "xF" to scale the plan's counts. */
@@ -806,6 +851,7 @@ load_test(struct ctx *c, yaml_node_t *key, yaml_node_t *map,
 	yaml_node_t *v;
 	const char *k;
 	char where[128], gbuf[64];
+	int rc = 0;
 
 	t->name = xstrdup(sval(key));
 	t->line = (int)line_of(key);
@@ -816,65 +862,55 @@ load_test(struct ctx *c, yaml_node_t *key, yaml_node_t *map,
 	if (is_null(map))
 		return fail(c, key, "test '%s' has no 'plan'", t->name);
 	snprintf(where, sizeof where, "in test '%.64s'", t->name);
-	if (is_map(c, map, "each test") == -1 ||
-	    check_keys(c, map, where, test_keys) == -1)
+	if (is_map(c, map, "each test") == -1)
 		return -1;
+	KEEP(rc, check_keys(c, map, where, test_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
-		k = sval(node(c, p->key));
+		k = key_of(c, p);
 		v = node(c, p->value);
-		if (strcmp(k, "plan") == 0) {
-			if (get_path(c, k, v, &t->plan) == -1)
-				return -1;
-		} else if (strcmp(k, "threads") == 0) {
-			if (get_threads(c, v, &t->threads) == -1)
-				return -1;
-		} else if (strcmp(k, "duration") == 0) {
-			if (get_duration(c, k, v, 1, &t->duration_ms) == -1)
-				return -1;
-		} else if (strcmp(k, "ramp") == 0) {
-			if (get_duration(c, k, v, 0, &t->ramp_ms) == -1)
-				return -1;
-		} else if (strcmp(k, "properties") == 0) {
-			if (load_props(c, v, t) == -1)
-				return -1;
-		} else if (strcmp(k, "data") == 0) {
-			if (load_data(c, v, t) == -1)
-				return -1;
-		} else if (strcmp(k, "agents") == 0) {
-			if (get_list(c, k, v, &t->agents, &t->nagents,
-			    check_agent_ref, t) == -1)
-				return -1;
-		} else if (strcmp(k, "tag") == 0) {
-			if (get_str(c, k, v, &t->tag) == -1)
-				return -1;
-		} else if (strcmp(k, "setup_on_all") == 0) {
-			if (get_bool(c, k, v, &t->setup_on_all) == -1)
-				return -1;
-		} else if (strcmp(k, "thresholds") == 0) {
+		if (strcmp(k, "plan") == 0)
+			KEEP(rc, get_path(c, k, v, &t->plan));
+		else if (strcmp(k, "threads") == 0)
+			KEEP(rc, get_threads(c, v, &t->threads));
+		else if (strcmp(k, "duration") == 0)
+			KEEP(rc, get_duration(c, k, v, 1, &t->duration_ms));
+		else if (strcmp(k, "ramp") == 0)
+			KEEP(rc, get_duration(c, k, v, 0, &t->ramp_ms));
+		else if (strcmp(k, "properties") == 0)
+			KEEP(rc, load_props(c, v, t));
+		else if (strcmp(k, "data") == 0)
+			KEEP(rc, load_data(c, v, t));
+		else if (strcmp(k, "agents") == 0)
+			KEEP(rc, get_list(c, k, v, &t->agents, &t->nagents,
+			    check_agent_ref, t));
+		else if (strcmp(k, "tag") == 0)
+			KEEP(rc, get_str(c, k, v, &t->tag));
+		else if (strcmp(k, "setup_on_all") == 0)
+			KEEP(rc, get_bool(c, k, v, &t->setup_on_all));
+		else if (strcmp(k, "thresholds") == 0) {
 			if (is_null(v))
 				continue;
-			if (v->type != YAML_SEQUENCE_NODE)
-				return fail(c, v, "'thresholds' must be a "
+			if (v->type != YAML_SEQUENCE_NODE) {
+				rc = fail(c, v, "'thresholds' must be a "
 				    "list, got %s", GOT(v));
+				continue;
+			}
 			t->thresholds = xcalloc((size_t)(
 			    v->data.sequence.items.top -
 			    v->data.sequence.items.start) + 1,
 			    sizeof *t->thresholds);
 			for (it = v->data.sequence.items.start;
 			    it < v->data.sequence.items.top; it++)
-				if (load_threshold(c, node(c, *it),
-				    &t->thresholds[t->nthresholds++]) == -1)
-					return -1;
-		} else if (strcmp(k, "notify") == 0) {
-			if (get_list(c, k, v, &t->notify, &t->nnotify,
-			    check_notify, NULL) == -1)
-				return -1;
-		}
+				KEEP(rc, load_threshold(c, node(c, *it),
+				    &t->thresholds[t->nthresholds++]));
+		} else if (strcmp(k, "notify") == 0)
+			KEEP(rc, get_list(c, k, v, &t->notify, &t->nnotify,
+			    check_notify, NULL));
 	}
-	if (t->plan == NULL)
-		return fail(c, map, "test '%s' has no 'plan'", t->name);
-	return 0;
+	if (rc == 0 && t->plan == NULL)
+		rc = fail(c, map, "test '%s' has no 'plan'", t->name);
+	return rc;
 }
 
 static int
@@ -882,20 +918,21 @@ load_tests(struct ctx *c, yaml_node_t *map)
 {
 	struct jmx_config *cfg = c->cfg;
 	yaml_node_pair_t *p;
+	int rc = 0;
 
 	if (is_null(map))
 		return 0;
-	if (is_map(c, map, "'tests'") == -1 ||
-	    check_keys(c, map, "in tests", NULL) == -1)
+	if (is_map(c, map, "'tests'") == -1)
 		return -1;
+	KEEP(rc, check_keys(c, map, "in tests", NULL));
 	cfg->tests = xcalloc((size_t)(map->data.mapping.pairs.top -
 	    map->data.mapping.pairs.start) + 1, sizeof *cfg->tests);
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++)
-		if (load_test(c, node(c, p->key), node(c, p->value),
-		    &cfg->tests[cfg->ntests++]) == -1)
-			return -1;
-	return 0;
+		if (node(c, p->key)->type == YAML_SCALAR_NODE)
+			KEEP(rc, load_test(c, node(c, p->key),
+			    node(c, p->value), &cfg->tests[cfg->ntests++]));
+	return rc;
 }
 
 static int
@@ -910,47 +947,39 @@ load_settings(struct ctx *c, yaml_node_t *map)
 	const char *k;
 	char gbuf[64];
 	int64_t n;
-	int i;
+	int i, rc = 0;
 
 	if (is_null(map))
 		return 0;
-	if (is_map(c, map, "'settings'") == -1 ||
-	    check_keys(c, map, "in settings", settings_keys) == -1)
+	if (is_map(c, map, "'settings'") == -1)
 		return -1;
+	KEEP(rc, check_keys(c, map, "in settings", settings_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
-		k = sval(node(c, p->key));
+		k = key_of(c, p);
 		v = node(c, p->value);
 		if (strcmp(k, "failure_timeout") == 0) {
-			if (get_duration(c, k, v, 1,
-			    &s->failure_timeout_ms) == -1)
-				return -1;
+			KEEP(rc, get_duration(c, k, v, 1,
+			    &s->failure_timeout_ms));
 		} else if (strcmp(k, "stall_timeout") == 0) {
-			if (get_duration(c, k, v, 0,
-			    &s->stall_timeout_ms) == -1)
-				return -1;
+			KEEP(rc, get_duration(c, k, v, 0,
+			    &s->stall_timeout_ms));
 		} else if (strcmp(k, "stop_grace") == 0) {
-			if (get_duration(c, k, v, 0, &s->stop_grace_ms) == -1)
-				return -1;
+			KEEP(rc, get_duration(c, k, v, 0, &s->stop_grace_ms));
 		} else if (strcmp(k, "deadline_grace") == 0) {
-			if (get_duration(c, k, v, 0,
-			    &s->deadline_grace_ms) == -1)
-				return -1;
+			KEEP(rc, get_duration(c, k, v, 0,
+			    &s->deadline_grace_ms));
 		} else if (strcmp(k, "min_free_disk_mb") == 0) {
-			if (get_int(c, k, v, 0, INT64_MAX,
-			    &s->min_free_disk_mb) == -1)
-				return -1;
+			KEEP(rc, get_int(c, k, v, 0, INT64_MAX,
+			    &s->min_free_disk_mb));
 		} else if (strcmp(k, "threads_per_core") == 0) {
 			n = s->threads_per_core;
-			if (get_int(c, k, v, 1, INT_MAX, &n) == -1)
-				return -1;
+			KEEP(rc, get_int(c, k, v, 1, INT_MAX, &n));
 			s->threads_per_core = (int)n;
 		} else if (strcmp(k, "home") == 0) {
-			if (get_path(c, k, v, &s->home) == -1)
-				return -1;
+			KEEP(rc, get_path(c, k, v, &s->home));
 		} else if (strcmp(k, "resume_ramp") == 0) {
-			if (get_bool(c, k, v, &s->resume_ramp) == -1)
-				return -1;
+			KEEP(rc, get_bool(c, k, v, &s->resume_ramp));
 		} else if (strcmp(k, "on_agent_failure") == 0) {
 			if (v->type == YAML_SCALAR_NODE && is_null(v))
 				continue;
@@ -959,13 +988,15 @@ load_settings(struct ctx *c, yaml_node_t *map)
 				    strcmp(sval(v), policies[i]) == 0)
 					break;
 			if (policies[i] == NULL)
-				return fail(c, v, "'on_agent_failure' must be "
+				rc = fail(c, v, "'on_agent_failure' must be "
 				    "one of redistribute, continue-partial, "
 				    "abort, got %s", GOT(v));
-			s->on_agent_failure = (enum jmx_failure_policy)i;
+			else
+				s->on_agent_failure =
+				    (enum jmx_failure_policy)i;
 		}
 	}
-	return 0;
+	return rc;
 }
 
 static int
@@ -973,28 +1004,23 @@ load_root(struct ctx *c, yaml_node_t *root)
 {
 	struct jmx_agent_conf defs;
 	yaml_node_t *v;
-	int rc = -1;
+	int rc;
 
 	if (is_null(root))
 		return 0;
-	if (is_map(c, root, "the configuration") == -1 ||
-	    check_keys(c, root, "at top level", top_keys) == -1)
+	if (is_map(c, root, "the configuration") == -1)
 		return -1;
+	rc = check_keys(c, root, "at top level", top_keys);
 	/* Fixed order: agents inherit defaults, tests name agents. */
 	memset(&defs, 0, sizeof defs);
-	if ((v = lookup(c, root, "defaults")) != NULL &&
-	    load_defaults(c, v, &defs) == -1)
-		goto out;
-	if ((v = lookup(c, root, "agents")) != NULL &&
-	    load_agents(c, v, &defs) == -1)
-		goto out;
-	if ((v = lookup(c, root, "tests")) != NULL && load_tests(c, v) == -1)
-		goto out;
-	if ((v = lookup(c, root, "settings")) != NULL &&
-	    load_settings(c, v) == -1)
-		goto out;
-	rc = 0;
-out:
+	if ((v = lookup(c, root, "defaults")) != NULL)
+		KEEP(rc, load_defaults(c, v, &defs));
+	if ((v = lookup(c, root, "agents")) != NULL)
+		KEEP(rc, load_agents(c, v, &defs));
+	if ((v = lookup(c, root, "tests")) != NULL)
+		KEEP(rc, load_tests(c, v));
+	if ((v = lookup(c, root, "settings")) != NULL)
+		KEEP(rc, load_settings(c, v));
 	agent_conf_clear(&defs);
 	return rc;
 }
@@ -1060,37 +1086,62 @@ config_dir(const char *path)
 	return dir;
 }
 
+/* Hand the errors found to the caller, in file order. */
+static void
+give_errors(struct ctx *c, struct jmx_err *errs, int max, int *nerrs)
+{
+	int n = c->nerrs < MAXERRS ? c->nerrs : MAXERRS;
+	int i, j, k, done[MAXERRS] = { 0 };
+
+	if (nerrs != NULL)
+		*nerrs = c->nerrs;
+	/* a selection sort, stable: at most MAXERRS of them */
+	for (k = 0; k < max && k < n; k++) {
+		for (j = -1, i = 0; i < n; i++)
+			if (!done[i] && (j == -1 || c->line[i] < c->line[j] ||
+			    (c->line[i] == c->line[j] &&
+			    c->col[i] < c->col[j])))
+				j = i;
+		done[j] = 1;
+		errs[k] = c->errs[j];
+	}
+}
+
 enum jmx_code
-jmx_config_load(const char *path, struct jmx_config **out,
-    struct jmx_err *err)
+jmx_config_load_all(const char *path, struct jmx_config **out,
+    struct jmx_err *errs, int max, int *nerrs)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc, extra;
 	struct jmx_err rerr;
 	struct jmx_config *cfg;
-	struct ctx c;
+	struct ctx *c;
 	yaml_node_t *root;
 	char *text;
 	size_t len;
 	int rc;
 
 	*out = NULL;
+	if (nerrs != NULL)
+		*nerrs = 1;
+	if (max < 1)
+		errs = NULL;
 	if (jmx_read_file(path, &text, &len, &rerr) != JMX_OK) {
-		jmx_err_set(err, JMX_ERR_IO, "%s: %s", path,
+		jmx_err_set(errs, JMX_ERR_IO, "%s: %s", path,
 		    strerror(rerr.sys_errno));
-		if (err != NULL)
-			err->sys_errno = rerr.sys_errno;
+		if (errs != NULL)
+			errs->sys_errno = rerr.sys_errno;
 		return JMX_ERR_IO;
 	}
 	if (!yaml_parser_initialize(&parser)) {
 		free(text);
-		return jmx_err_set(err, JMX_ERR_CONFIG, "%s: cannot start "
+		return jmx_err_set(errs, JMX_ERR_CONFIG, "%s: cannot start "
 		    "the YAML parser", path);
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
 	    len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		syntax_error(path, &parser, text, err);
+		syntax_error(path, &parser, text, errs);
 		yaml_parser_delete(&parser);
 		free(text);
 		return JMX_ERR_CONFIG;
@@ -1099,27 +1150,33 @@ jmx_config_load(const char *path, struct jmx_config **out,
 	cfg = jmx_config_new();
 	cfg->path = xstrdup(path);
 	cfg->dir = config_dir(path);
-	c.file = path;
-	c.doc = &doc;
-	c.cfg = cfg;
-	c.err = err;
+	c = xcalloc(1, sizeof *c);
+	c->file = path;
+	c->doc = &doc;
+	c->cfg = cfg;
 	rc = -1;
 	root = yaml_document_get_root_node(&doc);
-	if (root == NULL || load_root(&c, root) == 0) {
+	if (root == NULL || load_root(c, root) == 0) {
 		/* One document only: a second one is probably a mistake. */
-		if (!yaml_parser_load(&parser, &extra))
-			syntax_error(path, &parser, text, err);
-		else {
-			c.doc = &extra;
+		if (!yaml_parser_load(&parser, &extra)) {
+			if (nerrs != NULL)
+				*nerrs = 1;
+			syntax_error(path, &parser, text, errs);
+			max = 0;
+		} else {
+			c->doc = &extra;
 			root = yaml_document_get_root_node(&extra);
 			if (root != NULL && !is_null(root))
-				fail(&c, root, "more than one YAML document; "
+				fail(c, root, "more than one YAML document; "
 				    "jmx reads only one");
 			else
 				rc = 0;
 			yaml_document_delete(&extra);
 		}
 	}
+	if (rc == -1 && errs != NULL && max > 0)
+		give_errors(c, errs, max, nerrs);
+	free(c);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	free(text);
@@ -1129,6 +1186,13 @@ jmx_config_load(const char *path, struct jmx_config **out,
 	}
 	*out = cfg;
 	return JMX_OK;
+}
+
+enum jmx_code
+jmx_config_load(const char *path, struct jmx_config **out,
+    struct jmx_err *err)
+{
+	return jmx_config_load_all(path, out, err, 1, NULL);
 }
 
 struct jmx_config *

@@ -103,6 +103,15 @@ struct jmx_config {
  */
 enum jmx_code	jmx_config_load(const char *path, struct jmx_config **out,
 		    struct jmx_err *err);
+/*
+ * The same, going on past an error to the next independent item (agent,
+ * test, key, threshold, list entry): on failure errs[0..max) get the
+ * first max errors in file order, each "FILE:LINE:COL: ...", and *nerrs
+ * (may be NULL) how many were found, which may be more than max.  A YAML
+ * syntax error or an unreadable file is one error.
+ */
+enum jmx_code	jmx_config_load_all(const char *path, struct jmx_config **out,
+		    struct jmx_err *errs, int max, int *nerrs);
 /* An empty configuration (no agents, no tests) with default settings. */
 struct jmx_config *jmx_config_new(void);
 void		jmx_config_free(struct jmx_config *);

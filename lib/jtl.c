@@ -137,6 +137,14 @@ struct jmx_jtl {
 	int		 tail_open;	/* tail: 1 unfinished record */
 	int		 tail_q;	/* its quote parity so far */
 	int		 run_q;		/* parity where run() ended */
+	/*
+	 * A record longer than JMX_JTL_RECORD_MAX: counted as bad when
+	 * found, then its bytes are dropped as they come until its end.
+	 */
+	int		 skipping;
+	int		 skip_q;	/* its quote parity so far */
+	uint64_t	 skip_bytes;	/* its bytes dropped so far */
+	uint64_t	 skip_lines;	/* and their LFs */
 
 	int		 avx2;		/* the CPU has AVX2 */
 	uint64_t	 ts_key;	/* 5 first bytes, timeStamp */
@@ -839,6 +847,7 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
     struct jmx_err *err)
 {
 	const char *why = NULL;
+	char shown[160];
 	size_t namelen = 0, len;
 	char *w;
 	int n, i, c;
@@ -888,8 +897,8 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 	}
 	if (!(p->have & JMX_JTL_ELAPSED))
 		return jmx_err_set(err, JMX_ERR_DATA,
-		    "header has no 'elapsed' column: '%.*s'",
-		    (int)(e - s > 200 ? 200 : e - s), s);
+		    "header has no 'elapsed' column: '%s'",
+		    jmx_text_esc(shown, sizeof shown, s, (size_t)(e - s)));
 	free(p->header);
 	p->header = xstrndup(s, (size_t)(e - s));
 	p->have_header = 1;
@@ -1012,8 +1021,8 @@ bad(struct jmx_jtl *p, const char *fmt, ...)
 	return REC_BAD;
 }
 
-/* Shorten a field for a message. */
-#define SHOW(l, s)	(int)((l) > 64 ? 64 : (l)), (s)
+/* A field for a message: control bytes escaped, shortened; uses shown[]. */
+#define SHOW(l, s)	jmx_text_esc(shown, sizeof shown, (s), (l))
 
 /*
  * The quoted field [a, z) (a at its opening '"') with the quoting undone,
@@ -1103,6 +1112,7 @@ value_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int hasq,
     int c, int64_t *out)
 {
 	struct jmx_span sp;
+	char shown[80];
 
 	if (field_slow(p, s, e, p->uidx[c], hasq, &sp) != REC_OK)
 		return REC_BAD;
@@ -1111,13 +1121,13 @@ value_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int hasq,
 		if (parse_int(sp.p, sp.len, NULL, out) == 0 ||
 		    parse_date(sp.p, sp.len, p->utc_off_ms, out) == 0)
 			return REC_OK;
-		return bad(p, "timeStamp '%.*s' is neither epoch milliseconds "
+		return bad(p, "timeStamp '%s' is neither epoch milliseconds "
 		    "nor yyyy/MM/dd HH:mm:ss.SSS", SHOW(sp.len, sp.p));
 	case C_SUCCESS:
 		*out = sp.len == 4 && strncasecmp(sp.p, "true", 4) == 0;
 		if (*out || (sp.len == 5 && strncasecmp(sp.p, "false", 5) == 0))
 			return REC_OK;
-		return bad(p, "success '%.*s' is not true or false",
+		return bad(p, "success '%s' is not true or false",
 		    SHOW(sp.len, sp.p));
 	default:
 		if (sp.len == 0 && c != C_ELAPSED) {
@@ -1126,7 +1136,7 @@ value_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int hasq,
 		}
 		if (parse_int(sp.p, sp.len, NULL, out) == 0)
 			return REC_OK;
-		return bad(p, "%s '%.*s' is not a number", colnames[c],
+		return bad(p, "%s '%s' is not a number", colnames[c],
 		    SHOW(sp.len, sp.p));
 	}
 }
@@ -1351,6 +1361,10 @@ ts_done:
 	} else {
 		/* one by one, in this order for the first error */
 		NUM(C_ELAPSED, sm->elapsed);
+		/* Only the slow way reads a '-': a negative time is bad. */
+		if ((use & JMX_JTL_ELAPSED) && sm->elapsed < 0)
+			return bad(p, "elapsed %lld is negative",
+			    (long long)sm->elapsed);
 		if ((use & JMX_JTL_SUCCESS) && (r = get_success(p, s, e,
 		    ix[C_SUCCESS], hasq)) != REC_OK)
 			return r;
@@ -1747,6 +1761,71 @@ keep(struct jmx_jtl *p, const char *data, size_t len)
 	p->tail_open = 0;
 }
 
+/*
+ * Drop the bytes of the record being skipped from data; returns how many
+ * were its own (all of len unless its end is there).
+ */
+static size_t
+skip(struct jmx_jtl *p, const char *data, size_t len)
+{
+	const char *nl;
+	size_t k;
+	int q = p->skip_q;
+
+	nl = find_end(data, data + len, &q);
+	k = nl != NULL ? (size_t)(nl + 1 - data) : len;
+	p->skip_bytes += k;
+	p->skip_lines += count_lf(data, data + k);
+	p->skip_q = q;
+	if (nl != NULL) {
+		p->offset += p->skip_bytes;
+		p->line += p->skip_lines;
+		p->skipping = 0;
+	}
+	return k;
+}
+
+/*
+ * The record in the tail, going on in data, is longer than the limit:
+ * count it as bad and skip it, so memory stays flat however long it is.
+ * A header that long is fatal.
+ */
+static enum jmx_code
+too_long(struct jmx_jtl *p, const char *data, size_t len,
+    struct jmx_err *err)
+{
+	size_t k;
+
+	if (!p->have_header) {
+		p->broken = 1;
+		jmx_err_set(&p->fatal, JMX_ERR_DATA, "line %llu (byte %llu): "
+		    "header longer than the limit of %d bytes",
+		    (unsigned long long)p->line + 1,
+		    (unsigned long long)p->offset, JMX_JTL_RECORD_MAX);
+		jmx_buf_reset(&p->tail);
+		if (err != NULL)
+			*err = p->fatal;
+		return JMX_ERR_DATA;
+	}
+	bad(p, "record longer than the limit of %d bytes",
+	    JMX_JTL_RECORD_MAX);
+	p->bad++;
+	p->skipping = 1;
+	p->skip_q = p->tail.len > 0 ? p->tail_q : 0;
+	p->skip_bytes = p->tail.len;
+	p->skip_lines = count_lf(p->tail.data, p->tail.data + p->tail.len);
+	jmx_buf_reset(&p->tail);
+	p->tail_open = 0;
+	k = skip(p, data, len);
+	if (!p->skip_bad) {
+		keep(p, data + k, len - k);
+		if (err != NULL)
+			*err = p->last;
+		return JMX_ERR_DATA;
+	}
+	return jmx_jtl_feed(p, data + k, len - k, err);
+}
+
 enum jmx_code
 jmx_jtl_feed(struct jmx_jtl *p, const void *data, size_t len,
     struct jmx_err *err)
@@ -1760,6 +1839,12 @@ jmx_jtl_feed(struct jmx_jtl *p, const void *data, size_t len,
 		if (err != NULL)
 			*err = p->fatal;
 		return JMX_ERR_DATA;
+	}
+	/* The tail is empty while a record is skipped. */
+	if (p->skipping && len > 0) {
+		k = skip(p, d, len);
+		d += k;
+		len -= k;
 	}
 	/* After a stop, the tail may hold complete records: those first. */
 	if (p->tail.len > 0 && !p->tail_open) {
@@ -1777,12 +1862,15 @@ jmx_jtl_feed(struct jmx_jtl *p, const void *data, size_t len,
 	if (p->tail.len > 0) {
 		/* Where in the new data does the open record end? */
 		q = p->tail_q;
-		if ((nl = find_end(d, d + len, &q)) == NULL) {
+		nl = find_end(d, d + len, &q);
+		k = nl != NULL ? (size_t)(nl + 1 - d) : len;
+		if (p->tail_open && p->tail.len + k > JMX_JTL_RECORD_MAX)
+			return too_long(p, d, len, err);
+		if (nl == NULL) {
 			jmx_buf_add(&p->tail, d, len);
 			p->tail_q = q;
 			return JMX_OK;
 		}
-		k = (size_t)(nl + 1 - d);
 		jmx_buf_add(&p->tail, d, k);
 		d += k;
 		len -= k;
@@ -1802,6 +1890,8 @@ jmx_jtl_feed(struct jmx_jtl *p, const void *data, size_t len,
 		return rc;
 	}
 	if (used < len) {
+		if (len - used > JMX_JTL_RECORD_MAX)
+			return too_long(p, d + used, len - used, err);
 		jmx_buf_add(&p->tail, d + used, len - used);
 		p->tail_open = 1;
 		p->tail_q = p->run_q;
@@ -1819,6 +1909,12 @@ jmx_jtl_finish(struct jmx_jtl *p, struct jmx_err *err)
 		if (err != NULL)
 			*err = p->fatal;
 		return JMX_ERR_DATA;
+	}
+	if (p->skipping) {
+		/* cut short at the end of input: counted when found */
+		p->offset += p->skip_bytes;
+		p->line += p->skip_lines;
+		p->skipping = 0;
 	}
 	if (p->tail.len == 0)
 		return JMX_OK;

@@ -37,6 +37,17 @@
 
 struct jmx_jtl;
 
+/*
+ * The longest record the parser keeps between pieces of input, in bytes
+ * with its line end: a longer one is a bad record ("record longer than
+ * the limit"), located at its first line and skipped as it comes, so
+ * memory stays flat however long it is; a longer header is fatal.  Fed
+ * in pieces of at most this size, every longer record is refused; one
+ * lying whole inside a bigger piece is read (the caller already holds
+ * it, and checking each record would cost the hot path).
+ */
+#define JMX_JTL_RECORD_MAX	(1 << 20)
+
 /* A byte string inside the parser: not NUL-terminated. */
 struct jmx_span {
 	const char	*p;

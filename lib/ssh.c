@@ -614,6 +614,51 @@ check_hostkey(struct jmx_ssh *ssh, LIBSSH2_KNOWNHOSTS *kh, const char *host,
 	}
 }
 
+/*
+ * Is the private key file at path protected by a passphrase?  PEM keys
+ * say "ENCRYPTED" in their armour; an OpenSSH key names its cipher after
+ * the "openssh-key-v1" magic, "none" when it is not.  Only read after a
+ * failed login, to say why.
+ */
+static int
+key_encrypted(const char *path)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+	unsigned char bin[48];
+	char text[1024], *p, *c;
+	size_t n = 0, len;
+	uint32_t acc = 0, bits = 0, clen;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	len = fread(text, 1, sizeof text - 1, fp);
+	fclose(fp);
+	text[len] = '\0';
+	if (strstr(text, "ENCRYPTED") != NULL)
+		return 1;
+	if ((p = strstr(text, begin)) == NULL)
+		return 0;
+	for (p += sizeof begin - 1; *p != '\0' && n < sizeof bin; p++) {
+		if ((c = strchr(b64, *p)) == NULL || *p == '\0')
+			continue;
+		acc = acc << 6 | (uint32_t)(c - b64);
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			bin[n++] = (unsigned char)(acc >> bits);
+		}
+	}
+	/* "openssh-key-v1\0", then the cipher name's length and name */
+	if (n < 19 || memcmp(bin, "openssh-key-v1", 15) != 0)
+		return 0;
+	clen = (uint32_t)bin[15] << 24 | (uint32_t)bin[16] << 16 |
+	    (uint32_t)bin[17] << 8 | bin[18];
+	return clen > 0 && 19 + clen <= n &&
+	    !(clen == 4 && memcmp(bin + 19, "none", 4) == 0);
+}
+
 static enum jmx_code
 authenticate(struct jmx_ssh *ssh, const char *user, const char *key,
     struct jmx_err *err)
@@ -646,6 +691,13 @@ authenticate(struct jmx_ssh *ssh, const char *user, const char *key,
 	    rc == LIBSSH2_ERROR_SOCKET_RECV ||
 	    rc == LIBSSH2_ERROR_SOCKET_DISCONNECT)
 		return lost(ssh, "authentication", err);
+	/* No passphrase can be asked for: say so, not libssh2's words. */
+	if (key_encrypted(key))
+		return jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: key '%s' is passphrase-protected; jmx cannot ask "
+		    "for the passphrase and does not use ssh-agent yet: give "
+		    "it a key without a passphrase (ssh-keygen -N '')",
+		    ssh->name, key);
 	return jmx_err_set(err, JMX_ERR_SSH,
 	    "ssh %s: authentication failed for key '%s': %s", ssh->name, key,
 	    last_error(ssh));

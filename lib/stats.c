@@ -884,6 +884,7 @@ jmx_summary_row_json(const struct jmx_summary_row *r, struct jmx_json *w)
 	jmx_json_pair_double(w, "throughput", dec3(r->throughput));
 	jmx_json_pair_double(w, "received_kbps", dec3(r->received_kbps));
 	jmx_json_pair_double(w, "sent_kbps", dec3(r->sent_kbps));
+	jmx_json_pair_double(w, "apdex", dec3(r->apdex));
 	jmx_json_object_end(w);
 }
 

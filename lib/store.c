@@ -374,36 +374,204 @@ migrate(struct jmx_store *st, struct jmx_err *err)
 	}
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
 	    NMIGRATIONS);
-	if (sqlite3_prepare_v2(st->db, pragma, -1, &stmt, NULL) != SQLITE_OK ||
-	    step_done(st, stmt, err) != JMX_OK) {
-		jmx_store_rollback(st);
-		return db_error(st, err, "user_version");
-	}
-	return jmx_store_commit(st, err);
+	/* The message before ROLLBACK, which would make it "not an error". */
+	if (sqlite3_prepare_v2(st->db, pragma, -1, &stmt, NULL) != SQLITE_OK)
+		db_error(st, err, "user_version");
+	else if (step_done(st, stmt, err) == JMX_OK)
+		return jmx_store_commit(st, err);
+	jmx_store_rollback(st);
+	return JMX_ERR_STORE;
+}
+
+/*
+ * Why a database cannot be written, for the one-line message: SQLite says
+ * "attempt to write a readonly database" or "unable to open database
+ * file" whether the file or its directory (where WAL mode keeps the -wal
+ * and -shm files) is the read-only one.
+ */
+static enum jmx_code
+readonly_error(struct jmx_store *st, struct jmx_err *err)
+{
+	char *dir = xstrdup(st->path), *slash = strrchr(dir, '/');
+
+	if (slash != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (access(st->path, W_OK) != 0)
+		jmx_err_set(err, JMX_ERR_STORE, "database '%s' is read-only: "
+		    "the file cannot be written (%s)", st->path,
+		    strerror(errno));
+	else if (access(slash != NULL ? dir : ".", W_OK) != 0)
+		jmx_err_set(err, JMX_ERR_STORE, "database '%s' is read-only: "
+		    "its directory cannot be written (%s)", st->path,
+		    strerror(errno));
+	else
+		jmx_err_set(err, JMX_ERR_STORE, "database '%s' is read-only "
+		    "(%s)", st->path, sqlite3_errmsg(st->db));
+	free(dir);
+	return JMX_ERR_STORE;
+}
+
+/* The last error was the database being read-only, not something else. */
+static int
+is_readonly(struct jmx_store *st)
+{
+	int rc = sqlite3_errcode(st->db) & 0xff;
+
+	return rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN ||
+	    rc == SQLITE_PERM || rc == SQLITE_AUTH ||
+	    sqlite3_db_readonly(st->db, "main") == 1;
+}
+
+static struct jmx_store *
+store_new(const char *path)
+{
+	struct jmx_store *st = xcalloc(1, sizeof *st);
+
+	st->path = xstrdup(path);
+	return st;
+}
+
+/* Open st->path with flags; uri, if not NULL, is what SQLite opens. */
+static enum jmx_code
+open_db(struct jmx_store *st, const char *uri, int flags,
+    struct jmx_err *err)
+{
+	int rc;
+
+	rc = sqlite3_open_v2(uri != NULL ? uri : st->path, &st->db,
+	    flags | SQLITE_OPEN_FULLMUTEX | (uri != NULL ? SQLITE_OPEN_URI : 0),
+	    NULL);
+	if (rc != SQLITE_OK)
+		return jmx_err_set(err, JMX_ERR_STORE, "database '%s': %s",
+		    st->path, st->db != NULL ? sqlite3_errmsg(st->db) :
+		    "cannot open");
+	/* Readers (jmx-watch, jmx-report) run beside the one writer. */
+	sqlite3_busy_timeout(st->db, 10000);
+	return JMX_OK;
 }
 
 enum jmx_code
 jmx_store_open(const char *path, struct jmx_store **out, struct jmx_err *err)
 {
-	struct jmx_store *st = xcalloc(1, sizeof *st);
-	int rc;
+	struct jmx_store *st = store_new(path);
 
-	st->path = xstrdup(path);
-	rc = sqlite3_open_v2(path, &st->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-	    NULL);
-	if (rc != SQLITE_OK) {
-		jmx_err_set(err, JMX_ERR_STORE, "database '%s': %s", path,
-		    st->db != NULL ? sqlite3_errmsg(st->db) : "cannot open");
+	if (open_db(st, NULL, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    err) != JMX_OK) {
 		jmx_store_close(st);
 		return JMX_ERR_STORE;
 	}
-	/* Readers (jmx-watch, jmx-report) run beside the one writer. */
-	sqlite3_busy_timeout(st->db, 10000);
-	if (exec_sql(st, "PRAGMA journal_mode = WAL;"
+	/* SQLite falls back to reading a file it may not write. */
+	if (sqlite3_db_readonly(st->db, "main") == 1 ||
+	    exec_sql(st, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON;", err) != JMX_OK ||
 	    migrate(st, err) != JMX_OK) {
+		if (is_readonly(st))
+			readonly_error(st, err);
+		jmx_store_close(st);
+		return JMX_ERR_STORE;
+	}
+	*out = st;
+	return JMX_OK;
+}
+
+/*
+ * "file:" URI of st->path with the query given: '%', '?' and '#' in the
+ * path are escaped.
+ */
+static char *
+file_uri(const char *path, const char *query)
+{
+	struct jmx_buf b = { 0 };
+
+	jmx_buf_adds(&b, "file:");
+	for (; *path != '\0'; path++) {
+		if (*path == '%' || *path == '?' || *path == '#')
+			jmx_buf_addf(&b, "%%%02X", (unsigned char)*path);
+		else
+			jmx_buf_addc(&b, *path);
+	}
+	jmx_buf_adds(&b, query);
+	return jmx_buf_steal(&b);
+}
+
+/* A reader's database needs a migration: a writer's open does it. */
+static enum jmx_code
+open_upgrade(const char *path, int version, struct jmx_store **out,
+    struct jmx_err *err)
+{
+	struct jmx_err werr;
+	const char *why;
+	size_t n;
+
+	if (jmx_store_open(path, out, &werr) == JMX_OK)
+		return JMX_OK;
+	/* "database 'P' is read-only: why" loses its "database 'P' ". */
+	n = strlen(path) + strlen("database '' ");
+	why = strlen(werr.msg) > n ? werr.msg + n : "";
+	if (strncmp(why, "is ", 3) != 0)
+		return jmx_err_set(err, werr.code, "database '%s' needs its "
+		    "schema upgraded from version %d to %d: %s", path, version,
+		    NMIGRATIONS, werr.msg);
+	return jmx_err_set(err, werr.code, "database '%s' needs its schema "
+	    "upgraded from version %d to %d and %s", path, version,
+	    NMIGRATIONS, why);
+}
+
+/*
+ * A reader opens the file read-only, so a read-only file or directory
+ * does not stop it.  In a read-only directory SQLite cannot make the
+ * WAL index (-shm); with no -wal file there nothing can be changing
+ * the database (no writer could make its log), so it is opened as
+ * immutable.  A schema that is not current is brought up to date
+ * through a writer's open, which says so when the file is read-only.
+ */
+enum jmx_code
+jmx_store_open_ro(const char *path, struct jmx_store **out,
+    struct jmx_err *err)
+{
+	struct jmx_store *st;
+	struct stat sb;
+	char *wal, *uri;
+	int version;
+
+	if (stat(path, &sb) != 0)
+		return jmx_store_open(path, out, err);
+	st = store_new(path);
+	if (open_db(st, NULL, SQLITE_OPEN_READONLY, err) != JMX_OK) {
+		jmx_store_close(st);
+		return JMX_ERR_STORE;
+	}
+	version = jmx_store_schema_version(st);
+	xasprintf(&wal, "%s-wal", path);
+	if (version < 0 && is_readonly(st) && stat(wal, &sb) != 0) {
+		sqlite3_close(st->db);
+		st->db = NULL;
+		uri = file_uri(path, "?mode=ro&immutable=1");
+		if (open_db(st, uri, SQLITE_OPEN_READONLY, err) == JMX_OK)
+			version = jmx_store_schema_version(st);
+		free(uri);
+	}
+	free(wal);
+	if (version < 0) {
+		if (st->db != NULL)
+			jmx_err_set(err, JMX_ERR_STORE, "database '%s': %s",
+			    path, sqlite3_errmsg(st->db));
+		jmx_store_close(st);
+		return JMX_ERR_STORE;
+	}
+	if (version > NMIGRATIONS) {
+		jmx_err_set(err, JMX_ERR_STORE, "database '%s': schema version "
+		    "%d is newer than this program knows (%d)", path, version,
+		    NMIGRATIONS);
+		jmx_store_close(st);
+		return JMX_ERR_STORE;
+	}
+	if (version < NMIGRATIONS) {
+		jmx_store_close(st);
+		return open_upgrade(path, version, out, err);
+	}
+	if (exec_sql(st, "PRAGMA foreign_keys = ON", err) != JMX_OK) {
 		jmx_store_close(st);
 		return JMX_ERR_STORE;
 	}
@@ -1410,4 +1578,45 @@ jmx_store_errors(struct jmx_store *st, int64_t run,
 		code = db_error(st, err, "read errors");
 	sqlite3_finalize(stmt);
 	return code;
+}
+
+/*
+ * Every table with a run_id column is found from the schema, so a table
+ * a later migration adds is not forgotten.  Foreign keys are checked at
+ * COMMIT, when the rows that refer to the run have gone with it.
+ */
+enum jmx_code
+jmx_store_run_delete(struct jmx_store *st, int64_t run, struct jmx_err *err)
+{
+	sqlite3_stmt *tables;
+	enum jmx_code code;
+	char *sql;
+	int rc = SQLITE_DONE;
+
+	if ((code = jmx_store_begin(st, err)) != JMX_OK)
+		return code;
+	code = exec_sql(st, "PRAGMA defer_foreign_keys = ON", err);
+	tables = code != JMX_OK ? NULL : prepare(st, err,
+	    "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p"
+	    " WHERE m.type = 'table' AND p.name = 'run_id'", "");
+	if (tables == NULL)
+		code = JMX_ERR_STORE;
+	while (code == JMX_OK && (rc = sqlite3_step(tables)) == SQLITE_ROW) {
+		/* A table name cannot be bound; it comes from the schema. */
+		sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE run_id = ?",
+		    (const char *)sqlite3_column_text(tables, 0));
+		code = step_done(st, prepare(st, err, sql, "i", run), err);
+		sqlite3_free(sql);
+	}
+	if (code == JMX_OK && rc != SQLITE_DONE)
+		code = db_error(st, err, "read schema");
+	sqlite3_finalize(tables);
+	if (code == JMX_OK)
+		code = step_done(st, prepare(st, err,
+		    "DELETE FROM runs WHERE id = ?", "i", run), err);
+	if (code != JMX_OK) {
+		jmx_store_rollback(st);
+		return code;
+	}
+	return jmx_store_commit(st, err);
 }

@@ -138,9 +138,19 @@ int		 jmx_run_controller_alive(const struct jmx_run_rec *,
 
 /*
  * Open (creating if needed) the database at path and bring its schema up
- * to date.  The handle is owned by the caller: jmx_store_close().
+ * to date.  The handle is owned by the caller: jmx_store_close().  A
+ * read-only file or directory is an error that says so.
  */
 enum jmx_code	jmx_store_open(const char *path, struct jmx_store **,
+		    struct jmx_err *);
+/*
+ * Open an existing database for reading only (jmx-run status, jmx-report
+ * show): works on a read-only file or directory.  A missing file is made
+ * as by jmx_store_open(); an old schema is upgraded if the file can be
+ * written, else the error says it is read-only.  Writes through the
+ * handle fail.
+ */
+enum jmx_code	jmx_store_open_ro(const char *path, struct jmx_store **,
 		    struct jmx_err *);
 void		jmx_store_close(struct jmx_store *);
 int		jmx_store_schema_version(struct jmx_store *);
@@ -309,6 +319,13 @@ enum jmx_code	jmx_store_error_add(struct jmx_store *, int64_t run,
 enum jmx_code	jmx_store_errors(struct jmx_store *, int64_t run,
 		    enum jmx_code (*cb)(const char *label, const char *code,
 		    const char *message, int64_t count, void *), void *arg,
+		    struct jmx_err *);
+
+/*
+ * Remove a run and every row that refers to it, in one transaction: what
+ * a failed import leaves behind.
+ */
+enum jmx_code	jmx_store_run_delete(struct jmx_store *, int64_t run,
 		    struct jmx_err *);
 
 #endif

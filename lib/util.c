@@ -449,3 +449,46 @@ jmx_want_color(int fd, const char *mode)
 		return 0;
 	return isatty(fd);
 }
+
+char *
+jmx_text_esc(char *dst, size_t size, const char *src, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	unsigned char tail[5];
+	char one[8];
+	size_t i = 0, w = 0, k, len;
+	int code;
+
+	if (size == 0)
+		return dst;
+	while (i < n) {
+		/* Near the end, classify a NUL-padded copy: never read past. */
+		if (n - i < 4) {
+			memset(tail, 0, sizeof tail);
+			memcpy(tail, s + i, n - i);
+			len = (size_t)jmx_utf8_char(tail, &code);
+		} else
+			len = (size_t)jmx_utf8_char(s + i, &code);
+		if (code == JMX_UTF8_TEXT) {
+			memcpy(one, s + i, len);
+			one[len] = '\0';
+		} else if (code == '\n' || code == '\r' || code == '\t')
+			snprintf(one, sizeof one, "\\%c", code == '\n' ? 'n' :
+			    code == '\r' ? 'r' : 't');
+		else
+			snprintf(one, sizeof one, "\\x%02x", code >= 0 ? code :
+			    s[i]);
+		k = strlen(one);
+		/* Room for it, and for "..." if more follows. */
+		if (w + k + (i + len < n ? 3 : 0) >= size) {
+			if (w + 3 < size)
+				memcpy(dst + w, "...", 3), w += 3;
+			break;
+		}
+		memcpy(dst + w, one, k);
+		w += k;
+		i += len;
+	}
+	dst[w] = '\0';
+	return dst;
+}

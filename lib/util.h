@@ -48,6 +48,13 @@ int	jmx_utf8_char(const unsigned char *, int *code);
  * cannot break a line or send an escape sequence.  NULL appends nothing.
  */
 void	jmx_text_escape(struct jmx_buf *, const char *);
+/*
+ * The same for a message that quotes input: n bytes of src (need not
+ * be NUL-terminated) into dst (size bytes, NUL-terminated, cut short
+ * with "..." when it does not fit).  Allocates nothing, for error paths.
+ * Returns dst.
+ */
+char	*jmx_text_esc(char *dst, size_t size, const char *src, size_t n);
 
 /*
  * Parse a duration such as "90", "90s", "10m", "1h30m", "250ms" into

@@ -21,6 +21,38 @@ for f in "$JMX_SRCDIR"/tests/data/config/*.yaml; do
 	is "$OUT" "" "$name: nothing on stdout"
 done
 
+# --check reports every error, in file order (settings come first in the
+# file but are read last), each with file:line:col, not only the first.
+cat >"$TEST_DIR/many.yaml" <<'EOF2'
+settings:
+  stop_grace: soon
+agents:
+  - name: a1
+    host: h1
+    port: 99999
+    bogus: 1
+  - name: a2
+    host: h2
+    weight: -1
+tests:
+  t1:
+    plan: p.jmx
+    threads: zero
+    agents: [a1, nosuch]
+    thresholds:
+      - metric: p95
+        op: "=="
+        value: 10
+EOF2
+run "$JMX_RUN" --config "$TEST_DIR/many.yaml" --check
+is "$RC" 2 "many errors: exit 2"
+is "$(printf '%s\n' "$ERR" | sed 's/^jmx-run: [^:]*:\([0-9]*:[0-9]*\): .*/\1/' |
+    tr '\n' ' ')" "2:15 6:11 7:5 10:13 14:14 15:18 18:13 " \
+    "many errors: all seven, in file order, each with line:col"
+like "$ERR" "^jmx-run: $TEST_DIR/many.yaml:2:15: 'stop_grace' must be" \
+    "many errors: each line names the file"
+is "$OUT" "" "many errors: nothing on stdout"
+
 run "$JMX_RUN" --config "$TEST_DIR/missing.yaml" --check
 is "$RC" 2 "missing config file: exit 2"
 like "$ERR" "missing.yaml" "missing config file is named"

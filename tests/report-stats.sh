@@ -10,7 +10,7 @@ j() { json_get "$TEST_DIR/out" "$1"; }
 run "$JMX_REPORT" stats --json "$D/hand.jtl"
 is "$RC" 0 "stats --json exits 0"
 is "$(j 'sorted(d["total"].keys())')" \
-    "['avg', 'count', 'error_pct', 'errors', 'max', 'min', 'p50', 'p90', 'p95', 'p99', 'received_kbps', 'sent_kbps', 'throughput']" \
+    "['apdex', 'avg', 'count', 'error_pct', 'errors', 'max', 'min', 'p50', 'p90', 'p95', 'p99', 'received_kbps', 'sent_kbps', 'throughput']" \
     "total has exactly the documented keys"
 is "$(j '[r["label"] for r in d["labels"]]')" "['a,b', 'q \"x\"\\ny']" \
     "labels with a comma, quotes and a line break read whole"
@@ -31,7 +31,13 @@ is "$(j 'd["total"]')" "$("$JMX_REPORT" stats --json "$D/hand.jtl" |
 run "$JMX_REPORT" stats "$D/hand.jtl"
 is "$RC" 0 "stats (table) exits 0"
 like "$OUT" '^Total +6 +2 +33\.33% +335\.0 +10 +1000 +200 +1000' "table total line"
+like "$OUT" '^Label .* APDEX$' "the table has an APDEX column"
+like "$OUT" '^Total .* 0\.583$' "table total APDEX: (3 + 1/2) / 6"
 like "$OUT" 'q "x"\\ny' "a line break in a label is shown as \\n"
+run "$JMX_REPORT" stats --json "$D/hand.jtl"
+is "$(j '[d["labels"][0]["apdex"], d["labels"][1]["apdex"], d["total"]["apdex"]]')" \
+    "[0.75, 0.25, 0.583]" \
+    "APDEX: 3 of 4 satisfied; 1 tolerating of 2; (3 + 1/2) / 6"
 
 run "$JMX_REPORT" stats --json "$D/failures.jtl"
 is "$RC" 0 "only failures: exits 0"

@@ -69,7 +69,7 @@ is "$(json_get "$TEST_DIR/run.json" 'd["jtl_records"]')" "$jtl_total" \
 is "$(grep -c 'uri="/"' "$JMX_BED_ACCESS_LOG")" "$jtl_total" \
     "nginx served exactly the samples recorded"
 is "$(json_get "$TEST_DIR/run.json" 'sorted(d["total"].keys())')" \
-    "['avg', 'count', 'error_pct', 'errors', 'max', 'min', 'p50', 'p90', 'p95', 'p99', 'received_kbps', 'sent_kbps', 'throughput']" \
+    "['apdex', 'avg', 'count', 'error_pct', 'errors', 'max', 'min', 'p50', 'p90', 'p95', 'p99', 'received_kbps', 'sent_kbps', 'throughput']" \
     "--json total has the summary keys"
 skew=$(db "select skew_ms from runs where id = $id")
 ok "$([ "$skew" -ge 0 ]; echo $?)" "start skew measured and stored ($skew ms)"

@@ -610,6 +610,148 @@ test_big_field(void)
 }
 
 
+/*
+ * Feed b in pieces of n bytes until an error; the most the parser held
+ * between pieces goes to *most.
+ */
+static enum jmx_code
+feed_pieces(struct jmx_jtl *p, const struct jmx_buf *b, size_t n,
+    size_t *most, struct jmx_err *err)
+{
+	enum jmx_code rc = JMX_OK;
+	size_t i;
+
+	*most = 0;
+	for (i = 0; i < b->len && rc == JMX_OK; i += n) {
+		rc = jmx_jtl_feed(p, b->data + i,
+		    b->len - i < n ? b->len - i : n, err);
+		if (jmx_jtl_pending(p) > *most)
+			*most = jmx_jtl_pending(p);
+	}
+	return rc;
+}
+
+/*
+ * Records longer than JMX_JTL_RECORD_MAX, plain and with quoted LFs, in
+ * pieces of every size: skipped, counted, located at their first line,
+ * the parser never holding more than the limit; the records around them
+ * and the offsets as if they were short bad records.
+ */
+static void
+test_long_record(void)
+{
+	static const size_t steps[] = { 1000, 65536, 262144,
+	    JMX_JTL_RECORD_MAX };
+	struct jmx_buf b = { 0 };
+	struct jmx_err err;
+	struct jmx_jtl *p;
+	struct seen g;
+	size_t i, k, n, most;
+	enum jmx_code rc;
+
+	jmx_buf_adds(&b, "elapsed,label\n1,a\n2,");
+	for (i = 0; i < JMX_JTL_RECORD_MAX + 10; i++)
+		jmx_buf_addc(&b, 'x');
+	jmx_buf_adds(&b, "\n3,b\n4,\"");
+	for (i = 0; i < JMX_JTL_RECORD_MAX; i++)
+		jmx_buf_addc(&b, i % 3 ? 'y' : '\n');
+	jmx_buf_adds(&b, "\"\n5,c\n6,");
+	for (i = 0; i < JMX_JTL_RECORD_MAX; i++)
+		jmx_buf_addc(&b, 'z');
+	for (k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+		memset(&g, 0, sizeof g);
+		p = jmx_jtl_new(collect_label, &g);
+		jmx_jtl_set_skip_bad(p, 1);
+		n = steps[k];
+		rc = feed_pieces(p, &b, n, &most, &err);
+		if (rc == JMX_OK)
+			rc = jmx_jtl_finish(p, &err);
+		is_int(rc, JMX_OK, "long record: parses");
+		is_str(g.out.data, "a\nb\nc\n", "long record: others read");
+		is_int(jmx_jtl_bad(p), 3, "long record: 3 skipped");
+		ok(most <= JMX_JTL_RECORD_MAX, "long record: at most the limit "
+		    "held (%zu, pieces of %zu)", most, n);
+		is_str(jmx_jtl_last_error(p)->msg, "line 349533 (byte 2097196):"
+		    " record longer than the limit of 1048576 bytes",
+		    "long record: the last located at its start");
+		is_int(jmx_jtl_offset(p), b.len, "long record: offset at end");
+		is_int(jmx_jtl_lines(p), 349532, "long record: lines counted");
+		jmx_jtl_free(p);
+		seen_free(&g);
+	}
+
+	/* without skipping: reported, and feeding again goes on after it */
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect_label, &g);
+	rc = feed_pieces(p, &b, 65536, &most, &err);
+	is_int(rc, JMX_ERR_DATA, "long record: an error without skipping");
+	is_str(err.msg, "line 3 (byte 18): record longer than the limit of "
+	    "1048576 bytes", "long record: located at its first line");
+	jmx_jtl_free(p);
+	seen_free(&g);
+
+	/* a header that long is fatal */
+	jmx_buf_reset(&b);
+	for (i = 0; i < JMX_JTL_RECORD_MAX + 1; i++)
+		jmx_buf_addc(&b, 'h');
+	p = jmx_jtl_new(NULL, NULL);
+	rc = feed_pieces(p, &b, 4096, &most, &err);
+	is_int(rc, JMX_ERR_DATA, "long header: an error");
+	ok(most <= JMX_JTL_RECORD_MAX, "long header: at most the limit held");
+	is_str(err.msg, "line 1 (byte 0): header longer than the limit of "
+	    "1048576 bytes", "long header: said so");
+	jmx_jtl_free(p);
+	jmx_buf_free(&b);
+}
+
+/*
+ * A negative elapsed is a bad record, however it is read; control bytes
+ * from the input are escaped in messages.
+ */
+static void
+test_hostile(void)
+{
+	static const char neg[] = "timeStamp,elapsed,label\n"
+	    "1700000000000,-5,a\n1700000000000,7,b\n";
+	static const char esc[] = "timeStamp,elapsed,label\n"
+	    "1700000000000,1\033[31m,a\n";
+	static const char hdr[] = "timeStamp,\033[31mRED\xff\n1,2\n";
+	struct seen g = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_err err;
+
+	is_int(parse(neg, sizeof neg - 1, 0, &g, &p), JMX_ERR_DATA,
+	    "negative elapsed: bad");
+	is_str(jmx_jtl_last_error(p)->msg, "line 2 (byte 24): elapsed -5 is "
+	    "negative", "negative elapsed: located");
+	is_int(jmx_jtl_feed(p, NULL, 0, &err), JMX_OK, "negative: rest good");
+	is_int(g.n, 1, "negative elapsed: the other record read");
+	jmx_jtl_free(p);
+	seen_free(&g);
+	memset(&g, 0, sizeof g);
+	jmx_jtl_set_fields(p = jmx_jtl_new(collect, &g), JMX_JTL_ELAPSED);
+	is_int(jmx_jtl_feed(p, neg, sizeof neg - 1, &err), JMX_ERR_DATA,
+	    "negative elapsed: bad when only elapsed is asked for");
+	jmx_jtl_free(p);
+	seen_free(&g);
+
+	memset(&g, 0, sizeof g);
+	parse(esc, sizeof esc - 1, 0, &g, &p);
+	is_str(jmx_jtl_last_error(p)->msg, "line 2 (byte 24): elapsed "
+	    "'1\\x1b[31m' is not a number", "an ESC in a field is escaped");
+	jmx_jtl_free(p);
+	seen_free(&g);
+	memset(&g, 0, sizeof g);
+	parse(hdr, sizeof hdr - 1, 0, &g, &p);
+	p = jmx_jtl_new(NULL, NULL);
+	is_int(jmx_jtl_feed(p, hdr, sizeof hdr - 1, &err), JMX_ERR_DATA,
+	    "header with an ESC: bad");
+	is_str(err.msg, "line 1 (byte 0): header has no 'elapsed' column: "
+	    "'timeStamp,\\x1b[31mRED\\xff'", "header: control bytes escaped");
+	jmx_jtl_free(p);
+	seen_free(&g);
+}
+
 /* Random fields with every awkward byte, any piece sizes, any position. */
 static uint64_t rnd = 88172645463325252ULL;
 
@@ -1141,6 +1283,8 @@ main(void)
 	test_stop();
 	test_headerless();
 	test_big_field();
+	test_long_record();
+	test_hostile();
 	test_fuzz();
 	test_fast_slow();
 	test_many();

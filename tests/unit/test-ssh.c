@@ -493,6 +493,24 @@ test_refusals(void)
 		ok(code == JMX_ERR_SSH &&
 		    strstr(err.msg, "authentication failed") != NULL,
 		    "unknown key without .pub refused: %s", err.msg);
+		/* A passphrase: said so, with the hint, with or without .pub */
+		snprintf(badkey, sizeof badkey, "%s/id_secret", tmp);
+		snprintf(keygen, sizeof keygen, "ssh-keygen -q -t ed25519 "
+		    "-N secret -C jmx-test -f '%s' </dev/null", badkey);
+		if (system(keygen) != 0)
+			printf("Bail out! ssh-keygen -N failed\n");
+		code = try_connect(NULL, badkey, 0, NULL, 0, &err);
+		ok(code == JMX_ERR_SSH &&
+		    strstr(err.msg, "is passphrase-protected") != NULL &&
+		    strstr(err.msg, "ssh-agent") != NULL &&
+		    strstr(err.msg, badkey) != NULL,
+		    "passphrase-protected key: says so: %s", err.msg);
+		snprintf(line, sizeof line, "%s.pub", badkey);
+		unlink(line);
+		code = try_connect(NULL, badkey, 0, NULL, 0, &err);
+		ok(code == JMX_ERR_SSH &&
+		    strstr(err.msg, "is passphrase-protected") != NULL,
+		    "passphrase-protected key without .pub: %s", err.msg);
 	} else
 		ok(1, "# SKIP ssh-keygen not available");
 

@@ -34,19 +34,21 @@ static const char want_json[] =
     "{\"labels\":["
     "{\"label\":\"Alpha\",\"count\":1,\"errors\":0,\"error_pct\":0,"
     "\"avg\":10,\"min\":10,\"max\":10,\"p50\":10,\"p90\":10,\"p95\":10,"
-    "\"p99\":10,\"throughput\":100,\"received_kbps\":0,\"sent_kbps\":0},"
+    "\"p99\":10,\"throughput\":100,\"received_kbps\":0,\"sent_kbps\":0,"
+    "\"apdex\":1},"
     "{\"label\":\"Home\",\"count\":10,\"errors\":1,\"error_pct\":10,"
     "\"avg\":480,\"min\":100,\"max\":2000,\"p50\":300,\"p90\":600,"
     "\"p95\":2000,\"p99\":2000,\"throughput\":2.5,\"received_kbps\":3.25,"
-    "\"sent_kbps\":1.25},"
+    "\"sent_kbps\":1.25,\"apdex\":0.8},"
     "{\"label\":\"Pay, \\\"now\\\"\\nconfirm\",\"count\":3,\"errors\":1,"
     "\"error_pct\":33.333,\"avg\":373.333,\"min\":50,\"max\":1000,"
     "\"p50\":70,\"p90\":1000,\"p95\":1000,\"p99\":1000,"
-    "\"throughput\":0.789,\"received_kbps\":0.128,\"sent_kbps\":0.051}],"
+    "\"throughput\":0.789,\"received_kbps\":0.128,\"sent_kbps\":0.051,"
+    "\"apdex\":0.667}],"
     "\"total\":{\"count\":14,\"errors\":2,\"error_pct\":14.286,"
     "\"avg\":423.571,\"min\":10,\"max\":2000,\"p50\":250,\"p90\":1000,"
     "\"p95\":2000,\"p99\":2000,\"throughput\":3.5,\"received_kbps\":3.372,"
-    "\"sent_kbps\":1.299}}";
+    "\"sent_kbps\":1.299,\"apdex\":0.786}}";
 
 #define PAY	"Pay, \"now\"\nconfirm"
 
@@ -379,7 +381,8 @@ test_summary(void)
 	is_str(js.data, "{\"labels\":[],\"total\":{\"count\":0,\"errors\":0,"
 	    "\"error_pct\":0,\"avg\":null,\"min\":null,\"max\":null,"
 	    "\"p50\":null,\"p90\":null,\"p95\":null,\"p99\":null,"
-	    "\"throughput\":0,\"received_kbps\":0,\"sent_kbps\":0}}",
+	    "\"throughput\":0,\"received_kbps\":0,\"sent_kbps\":0,"
+	    "\"apdex\":null}}",
 	    "empty summary JSON");
 	jmx_summary_free(s);
 	jmx_summary_free(NULL);
