@@ -74,6 +74,13 @@ run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" --dry-run \
 is "$RC" 2 "unresolvable plan: exit 2"
 like "$ERR" "line 14: ThreadGroup 'Users': num_threads '\\$\\{__P\\(x\\)\\}' cannot be resolved" \
     "the unresolvable element is named with its line"
+# A plan with no enabled thread group (setUp/tearDown only) makes no load.
+run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" --dry-run \
+    "$JMX_SRCDIR/tests/data/plans/no-load.jmx"
+is "$RC" 2 "plan with no enabled thread group: exit 2"
+like "$ERR" "^jmx-run: plan '[^']*no-load\.jmx': the plan has no enabled thread group$" \
+    "the plan without load is named"
+is "$OUT" "" "nothing on stdout for a plan without load"
 run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" --dry-run --agents nosuch \
     "$JMX_SRCDIR/share/plans/http-get.jmx"
 is "$RC" 2 "unknown agent: exit 2"
