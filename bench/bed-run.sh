@@ -14,7 +14,7 @@ eval "$("$top/tests/bed/testbed.sh" env)"
 CONF=$BENCH_DIR/jmx.yaml
 cat >"$CONF" <<YAML
 defaults:
-  user: root
+  user: $JMX_BED_USER
   key: $JMX_BED_KEY
   known_hosts: $JMX_BED_KNOWN_HOSTS
   jmeter_home: $JMETER_HOME

@@ -1,9 +1,12 @@
 /* cli.c: shared start-up, error printing and resource finding. */
+#include <sys/ioctl.h>
+
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "log.h"
@@ -88,10 +91,19 @@ cli_warnx(struct cli *c, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* "prog: " before an error: red when standard error is coloured. */
+static void
+error_prefix(struct cli *c)
+{
+	fprintf(stderr, "%s%s:%s ", cli_color(c, stderr, CLI_RED), c->prog,
+	    cli_color(c, stderr, CLI_RESET));
+}
+
 int
 cli_fail(struct cli *c, const struct jmx_err *err)
 {
-	cli_warnx(c, "%s", err->msg[0] != '\0' ? err->msg :
+	error_prefix(c);
+	fprintf(stderr, "%s\n", err->msg[0] != '\0' ? err->msg :
 	    jmx_strerror(err->code));
 	return jmx_code_exit(err->code);
 }
@@ -101,7 +113,7 @@ cli_usage(struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", c->prog);
+	error_prefix(c);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -222,4 +234,73 @@ cli_unimplemented(struct cli *c, const char *what)
 {
 	cli_warnx(c, "'%s' is not implemented yet", what);
 	return JMX_EXIT_USAGE;
+}
+
+int
+cli_term_live(FILE *f)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(fileno(f)) && term != NULL && *term != '\0' &&
+	    strcmp(term, "dumb") != 0;
+}
+
+int
+cli_color_on(struct cli *c, FILE *f)
+{
+	return jmx_want_color(fileno(f), c->color);
+}
+
+const char *
+cli_color(struct cli *c, FILE *f, enum cli_color col)
+{
+	if (col == CLI_NONE || !cli_color_on(c, f))
+		return "";
+	switch (col) {
+	case CLI_NONE:
+		return "";
+	case CLI_RESET:
+		return "\033[0m";
+	case CLI_RED:
+		return "\033[31m";
+	case CLI_GREEN:
+		return "\033[32m";
+	case CLI_YELLOW:
+		return "\033[33m";
+	}
+	return "";
+}
+
+enum cli_color
+cli_state_color(enum jmx_run_state state)
+{
+	switch (state) {
+	case JMX_RUN_COMPLETED:
+		return CLI_GREEN;
+	case JMX_RUN_PARTIAL:
+	case JMX_RUN_STOPPED:
+		return CLI_YELLOW;
+	case JMX_RUN_FAILED:
+		return CLI_RED;
+	default:
+		return CLI_NONE;
+	}
+}
+
+int
+cli_columns(FILE *f)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	long n;
+	char *end;
+
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (env != NULL && *env != '\0') {
+		n = strtol(env, &end, 10);
+		if (*end == '\0' && n > 0 && n < 10000)
+			return (int)n;
+	}
+	return 80;
 }

@@ -100,4 +100,31 @@ enum jmx_code cli_open_store_ro(struct cli *, struct jmx_err *);
 /* Print a subcommand that is not built yet: exit 2, never faked. */
 int	cli_unimplemented(struct cli *, const char *what);
 
+/* Colours for cli_color(); CLI_NONE is never an escape. */
+enum cli_color {
+	CLI_NONE = 0,
+	CLI_RESET,
+	CLI_RED,
+	CLI_GREEN,
+	CLI_YELLOW
+};
+/*
+ * Is output to f coloured?  --color=always: yes; never: no; auto (the
+ * default): when f is a live terminal (cli_term_live) and NO_COLOR is
+ * unset or empty.
+ */
+int	cli_color_on(struct cli *, FILE *f);
+/* The escape that starts col on f, or "" if f is not coloured (static). */
+const char *cli_color(struct cli *, FILE *f, enum cli_color col);
+/* A run state's colour: completed green, partial or stopped yellow,
+ * failed red, others none. */
+enum cli_color cli_state_color(enum jmx_run_state);
+/*
+ * Can f be redrawn in place ("\r\033[K")?  Only a terminal whose TERM is
+ * set and not "dumb"; elsewhere write plain lines a log can keep.
+ */
+int	cli_term_live(FILE *f);
+/* The width of f's terminal: TIOCGWINSZ, else $COLUMNS, else 80. */
+int	cli_columns(FILE *f);
+
 #endif

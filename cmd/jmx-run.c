@@ -263,22 +263,86 @@ print_split(struct jmx_runner *r)
 	}
 }
 
+/*
+ * The progress line, on standard error.  On a live terminal it is redrawn
+ * in place, cut to the terminal's width by leaving out the fields that
+ * matter least; on a dumb one (follow() calls every half second on any
+ * terminal) a plain line every 10 seconds, each ended when the next one
+ * starts or by follow()'s newline; elsewhere a plain line per call.
+ */
 static void
 print_progress(struct cli *c, const struct jmx_runner_progress *p, int tty)
 {
-	char el[32], rem[32] = "-", p95[32] = "-";
+	/* Fields in the order shown; drop[] says which to leave out first. */
+	enum { F_STATE, F_EL, F_REM, F_AGENTS, F_SAMPLES, F_RATE, F_P95,
+	    F_ERRORS, NF };
+	static const int drop[] = { F_P95, F_AGENTS, F_RATE, F_REM, F_SAMPLES,
+	    F_EL, F_ERRORS };
+	static int64_t dumb_last = -1;
+	char f[NF][48], el[32], rem[32] = "-", p95[32] = "-";
+	enum cli_color col[NF] = { CLI_NONE };
+	int on[NF], live = tty && cli_term_live(stderr), i, d, width, len;
+	const char *sep;
 
+	if (tty && !live) {
+		if (dumb_last >= 0 && jmx_mono_ms() - dumb_last < 10000)
+			return;
+		if (dumb_last >= 0)
+			fputc('\n', stderr);
+		dumb_last = jmx_mono_ms();
+	}
 	jmx_format_duration(el, sizeof el, p->elapsed_ms > 0 ? p->elapsed_ms :
 	    0);
 	if (p->remaining_ms >= 0)
 		jmx_format_duration(rem, sizeof rem, p->remaining_ms);
 	if (p->p95_ms >= 0)
 		snprintf(p95, sizeof p95, "%lldms", (long long)p->p95_ms);
-	fprintf(stderr, "%s%s, %s elapsed, %s left, agents %d/%d, %lld samples"
-	    ", %.1f/s, p95 %s, %lld errors%s", tty ? "\r\033[K" : "",
-	    p->elapsed_ms < 0 ? "starting" : jmx_run_state_name(p->state),
-	    el, rem, p->agents_up, p->agents_total, (long long)p->samples,
-	    p->rate, p95, (long long)p->errors, tty ? "" : "\n");
+	snprintf(f[F_STATE], sizeof f[0], "%s", p->elapsed_ms < 0 ?
+	    "starting" : jmx_run_state_name(p->state));
+	if (p->elapsed_ms >= 0)
+		col[F_STATE] = cli_state_color(p->state);
+	snprintf(f[F_EL], sizeof f[0], "%s elapsed", el);
+	snprintf(f[F_REM], sizeof f[0], "%s left", rem);
+	snprintf(f[F_AGENTS], sizeof f[0], "agents %d/%d", p->agents_up,
+	    p->agents_total);
+	if (p->agents_up < p->agents_total)
+		col[F_AGENTS] = CLI_YELLOW;
+	snprintf(f[F_SAMPLES], sizeof f[0], "%lld samples",
+	    (long long)p->samples);
+	snprintf(f[F_RATE], sizeof f[0], "%.1f/s", p->rate);
+	snprintf(f[F_P95], sizeof f[0], "p95 %s", p95);
+	snprintf(f[F_ERRORS], sizeof f[0], "%lld errors",
+	    (long long)p->errors);
+	if (p->errors > 0)
+		col[F_ERRORS] = CLI_RED;
+
+	/* One column short of the width: no wrap on a full last column. */
+	for (i = 0; i < NF; i++)
+		on[i] = 1;
+	width = live ? cli_columns(stderr) - 1 : 1 << 20;
+	for (d = 0; live && d < (int)(sizeof drop / sizeof drop[0]); d++) {
+		for (i = 0, len = 0; i < NF; i++)
+			if (on[i])
+				len += (len > 0 ? 2 : 0) + (int)strlen(f[i]);
+		if (len <= width)
+			break;
+		on[drop[d]] = 0;
+	}
+	if (live)
+		fputs("\r\033[K", stderr);
+	for (i = 0, len = 0, sep = ""; i < NF && len < width; i++) {
+		if (!on[i])
+			continue;
+		len += (int)strlen(sep);
+		/* Only the state can be left, on a very narrow terminal. */
+		fprintf(stderr, "%s%s%.*s%s", sep, cli_color(c, stderr,
+		    col[i]), width - len > 0 ? width - len : 0, f[i],
+		    col[i] != CLI_NONE ? cli_color(c, stderr, CLI_RESET) : "");
+		len += (int)strlen(f[i]);
+		sep = ", ";
+	}
+	if (!tty)
+		fputc('\n', stderr);
 }
 
 /* {"run_id":N} */

@@ -1264,6 +1264,20 @@ jmx_plan_load(const char *path, const struct jmx_prop *props, int nprops,
 		if (rc != JMX_OK)
 			goto fail;
 	}
+	/*
+	 * Nothing would make load: JMeter would start, run setUp/tearDown
+	 * if any, and end at once, a "completed" run with no samples.
+	 */
+	for (i = 0; i < plan->ngroups; i++)
+		if (plan->groups[i].enabled &&
+		    (plan->groups[i].kind == JMX_PLAN_THREADS ||
+		    plan->groups[i].kind == JMX_PLAN_OPEN_MODEL))
+			break;
+	if (i == plan->ngroups) {
+		rc = jmx_err_set(err, JMX_ERR_PLAN, "plan '%s': the plan has "
+		    "no enabled thread group", path);
+		goto fail;
+	}
 	plan->xml->ntimers = ti;
 	free(w.items);
 	free_resolver(&l.r);

@@ -109,7 +109,9 @@ struct jmx_plan {
  * with a name given twice the later one wins, so pass -J values last.
  * On success *out is the caller's (jmx_plan_free).  Errors:
  * JMX_ERR_IO (unreadable), JMX_ERR_PLAN ("plan 'P': line N: ThreadGroup
- * 'Users': num_threads '${x}' cannot be resolved (...)"), and
+ * 'Users': num_threads '${x}' cannot be resolved (...)"; also "plan 'P':
+ * the plan has no enabled thread group" when no ThreadGroup or
+ * OpenModelThreadGroup is enabled, setUp/tearDown not counting), and
  * JMX_ERR_UNSUPPORTED for an enabled plugin thread group.
  */
 enum jmx_code	jmx_plan_load(const char *path, const struct jmx_prop *props,

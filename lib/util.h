@@ -82,8 +82,10 @@ enum jmx_code jmx_mkdirs(const char *, int, struct jmx_err *);
 /* rm -rf; missing path is not an error. */
 enum jmx_code jmx_remove_tree(const char *, struct jmx_err *);
 
-/* Does stdout want colour?  --color=auto rules: a tty, TERM not dumb,
- * NO_COLOR unset. */
+/*
+ * Does output to fd want colour?  mode is --color: "always", "never" or
+ * "auto" (NULL): a tty, TERM set and not dumb, NO_COLOR unset or empty.
+ */
 int	jmx_want_color(int fd, const char *mode);
 
 #endif

@@ -66,6 +66,38 @@ is "$RC" 2 "jmx-run: bad --threads exits 2"
 run "$JMX_RUN" -J novalue x
 is "$RC" 2 "jmx-run: -J without = exits 2"
 
+# Colour: --color=always, never, and auto (a terminal whose TERM is not
+# dumb, NO_COLOR unset); the error line's "jmx-run:" is red.
+esc=$(printf '\033')
+has_esc() {	# has_esc TEXT: status 0 if TEXT holds an ESC byte
+	case $1 in *"$esc"*) return 0 ;; esac
+	return 1
+}
+run env NO_COLOR=1 "$JMX_RUN" --threads x0 x
+ok "$(has_esc "$ERR$OUT"; [ $? -ne 0 ]; echo $?)" "NO_COLOR: no ESC byte"
+run env -u NO_COLOR TERM=xterm "$JMX_RUN" --threads x0 x
+ok "$(has_esc "$ERR$OUT"; [ $? -ne 0 ]; echo $?)" "not a terminal: no ESC byte"
+run env NO_COLOR=1 TERM=dumb "$JMX_RUN" --color=always --threads x0 x
+is "$ERR" "${esc}[31mjmx-run:${esc}[0m --threads takes a count or a scale factor such as x2, not 'x0'
+Try 'jmx-run --help' for more information." "--color=always: the error prefix is red"
+if command -v script >/dev/null; then
+	tty_err() {	# tty_err ENV...: jmx-run's usage error on a terminal
+		env -u NO_COLOR "$@" script -qec \
+		    "'$JMX_RUN' --threads x0 x" /dev/null </dev/null
+	}
+	ok "$(has_esc "$(tty_err TERM=xterm)"; echo $?)" \
+	    "a terminal: colour (auto)"
+	ok "$(has_esc "$(tty_err TERM=xterm NO_COLOR=1)"; [ $? -ne 0 ]; echo $?)" \
+	    "a terminal with NO_COLOR: no ESC byte"
+	ok "$(has_esc "$(tty_err TERM=dumb)"; [ $? -ne 0 ]; echo $?)" \
+	    "a dumb terminal: no ESC byte"
+	ok "$(has_esc "$(env TERM=xterm script -qec \
+	    "'$JMX_RUN' --color=never --threads x0 x" /dev/null </dev/null)"
+	    [ $? -ne 0 ]; echo $?)" "a terminal with --color=never: no ESC byte"
+else
+	for i in 1 2 3 4; do ok 0 "# SKIP no script(1)"; done
+fi
+
 # A plan whose thread count cannot be resolved: exit 2 naming the element,
 # before any agent is contacted.
 printf 'agents:\n  - {name: far, host: 198.18.0.250}\n' >"$TEST_DIR/jmx.yaml"
@@ -74,6 +106,13 @@ run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" --dry-run \
 is "$RC" 2 "unresolvable plan: exit 2"
 like "$ERR" "line 14: ThreadGroup 'Users': num_threads '\\$\\{__P\\(x\\)\\}' cannot be resolved" \
     "the unresolvable element is named with its line"
+# A plan with no enabled thread group (setUp/tearDown only) makes no load.
+run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" --dry-run \
+    "$JMX_SRCDIR/tests/data/plans/no-load.jmx"
+is "$RC" 2 "plan with no enabled thread group: exit 2"
+like "$ERR" "^jmx-run: plan '[^']*no-load\.jmx': the plan has no enabled thread group$" \
+    "the plan without load is named"
+is "$OUT" "" "nothing on stdout for a plan without load"
 run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" --dry-run --agents nosuch \
     "$JMX_SRCDIR/share/plans/http-get.jmx"
 is "$RC" 2 "unknown agent: exit 2"

@@ -101,7 +101,7 @@ bed_config() {
 	shift
 	{
 		echo "defaults:"
-		echo "  user: root"
+		echo "  user: $JMX_BED_USER"
 		echo "  key: $JMX_BED_KEY"
 		echo "  known_hosts: $JMX_BED_KNOWN_HOSTS"
 		echo "  jmeter_home: $JMETER_HOME"
@@ -134,7 +134,8 @@ db() {
 	sqlite3 "$JMX_HOME/jmx.db" "$@"
 }
 
-# Work directories jmx left on the agents (should be none after a run).
+# Work directories jmx left on the agents (should be none after a run),
+# listed as root, who sees what any user left.
 leftovers() {
 	for _a in $JMX_BED_AGENTS; do
 		eval "_addr=\$JMX_BED_ADDR_$_a"

@@ -18,7 +18,7 @@ conf=$JMX_HOME/jmx.yaml
 cat >"$conf" <<YAML
 # Written by tools/demo.sh for the local test bed.
 defaults:
-  user: root
+  user: $JMX_BED_USER
   key: $JMX_BED_KEY
   known_hosts: $JMX_BED_KNOWN_HOSTS
   jmeter_home: $JMETER_HOME

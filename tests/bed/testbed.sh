@@ -2,16 +2,18 @@
 # testbed.sh - real test hosts for jmx as Linux network namespaces.
 #
 #   testbed.sh up N            create N agents (jmx-a1..aN) + target (jmx-target); idempotent
-#   testbed.sh down [--purge]  remove namespaces, veths, bridge, processes (keeps keys unless --purge)
+#   testbed.sh down [--purge]  remove namespaces, veths, bridge, processes (keeps keys and
+#                              user unless --purge)
 #   testbed.sh status          list hosts and whether sshd / nginx answer
 #   testbed.sh env             print shell assignments for tests (eval "$(testbed.sh env)")
+#                              agents log in as user jmxagent with the bed key (root too)
 #   testbed.sh kill-host H     kill -9 every process in host H's namespace (H = a2, target, ...)
 #   testbed.sh partition H     host-side veth down: TCP to/from H hangs silently (no RST)
 #   testbed.sh heal H          host-side veth up again
 #   testbed.sh restart-sshd H  (re)start H's sshd (also after kill-host)
 #   testbed.sh clear-log       truncate the target's nginx access log
 #
-# Needs root and: iproute2, openssh-server, openssh-client, nginx, curl.
+# Needs root and: iproute2, openssh-server, openssh-client, nginx, curl, passwd.
 # See tests/bed/README.md.
 set -euo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
@@ -32,6 +34,10 @@ KNOWN_HOSTS=$BED_DIR/known_hosts
 AUTH_KEYS=$BED_DIR/authorized_keys
 STATE=$BED_DIR/agents                    # "a1 a2 a3" of the last successful `up`
 ACCESS_LOG=$BED_DIR/target/access.log
+# Agents log in as this system user, not root: root's shell start-up files
+# on a host (pyenv init, say) must not slow or hang every SSH command.
+AGENT_USER=jmxagent
+AGENT_HOME=$BED_DIR/home
 
 PROG=${0##*/}
 
@@ -60,8 +66,8 @@ SSH_OPTS=(-F /dev/null -i "$KEY" -o IdentitiesOnly=yes -o IdentityAgent=none
           -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=2
           -o LogLevel=ERROR)
 
-ssh_ok() {  # addr -> 0 if `ssh root@addr true` works
-    timeout 5 ssh "${SSH_OPTS[@]}" "root@$1" true </dev/null >/dev/null 2>&1
+ssh_ok() {  # addr -> 0 if `ssh jmxagent@addr true` works
+    timeout 5 ssh "${SSH_OPTS[@]}" "$AGENT_USER@$1" true </dev/null >/dev/null 2>&1
 }
 
 curl_ok() {  # ns url -> 0 if the url answers 2xx from inside ns ("" = root ns)
@@ -83,7 +89,8 @@ check_deps() {
     [[ $(id -u) == 0 ]] || die "must run as root"
     local c pkg missing=()
     for c in ip:iproute2 sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client \
-             nginx:nginx curl:curl flock:util-linux timeout:coreutils; do
+             nginx:nginx curl:curl flock:util-linux timeout:coreutils \
+             useradd:passwd usermod:passwd; do
         pkg=${c#*:}; c=${c%%:*}
         if [[ $c == sshd ]]; then [[ -x /usr/sbin/sshd ]] || missing+=("$pkg (/usr/sbin/sshd)")
         else command -v "$c" >/dev/null 2>&1 || missing+=("$pkg ($c)"); fi
@@ -226,6 +233,29 @@ ensure_keys() {
     cp "$KEY.pub" "$AUTH_KEYS.tmp" && mv "$AUTH_KEYS.tmp" "$AUTH_KEYS"
     chmod 644 "$AUTH_KEYS"
     mkdir -p /run/sshd && chmod 755 /run/sshd
+}
+
+# ------------------------------------------------------------- agent user ---
+
+# The system user agents log in as: shell bash, home an empty directory in the
+# bed dir, no password ('*': key-only, yet not '!'-locked, which sshd refuses
+# without PAM).  An existing user is brought in line, so `up` upgrades a bed.
+ensure_user() {
+    local u=$AGENT_USER ent
+    if ! ent=$(getent passwd "$u"); then
+        useradd --system --user-group --no-create-home --home-dir "$AGENT_HOME" \
+            --shell /bin/bash --comment "jmx test bed agent" "$u" \
+            || die "cannot create user $u"
+        ent=$(getent passwd "$u")
+    fi
+    if [[ $(cut -d: -f6 <<<"$ent") != "$AGENT_HOME" || $(cut -d: -f7 <<<"$ent") != /bin/bash ]]; then
+        usermod --home "$AGENT_HOME" --shell /bin/bash "$u" || die "cannot update user $u"
+    fi
+    [[ $(getent shadow "$u" | cut -d: -f2) == '*' ]] || usermod -p '*' "$u" \
+        || die "cannot set no password for $u"
+    mkdir -p "$AGENT_HOME"
+    chown "$u:" "$AGENT_HOME"
+    chmod 755 "$AGENT_HOME"
 }
 
 # ----------------------------------------------------------------- agents ---
@@ -416,6 +446,7 @@ cmd_up() {
     t0=$(date +%s.%N)
     for ((i = 1; i <= n; i++)); do agents+=("a$i"); done
     ensure_keys
+    ensure_user
     rm -f "$STATE"
 
     # stale state: agents beyond N, and stray daemons from this bed dir whose ns is gone
@@ -499,6 +530,7 @@ cmd_down() {
     done
     remove_bridge
     if ((purge)); then
+        if getent passwd "$AGENT_USER" >/dev/null; then userdel "$AGENT_USER" || true; fi
         exec 9>&-
         rm -rf "$BED_DIR"
     fi
@@ -544,7 +576,7 @@ cmd_env() {
     emit JMX_BED_DIR "$BED_DIR"
     emit JMX_BED_KEY "$KEY"
     emit JMX_BED_KNOWN_HOSTS "$KNOWN_HOSTS"
-    emit JMX_BED_USER root
+    emit JMX_BED_USER "$AGENT_USER"
     emit JMX_BED_AGENTS "$agents"
     for h in $agents; do
         emit "JMX_BED_ADDR_$h" "$(agent_addr "$h")"
@@ -603,7 +635,7 @@ cmd_clear_log() {
 }
 
 usage() {
-    sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-2}"
 }
 

@@ -10,24 +10,27 @@ bed_up 3
 SSH="ssh $JMX_BED_SSH_OPTS"
 addr=$JMX_BED_ADDR_a1
 
-run $SSH "root@$addr" 'ip -4 -o addr show dev eth0'
+run $SSH "$JMX_BED_USER@$addr" 'ip -4 -o addr show dev eth0'
 is "$RC" 0 "ssh to agent a1 with a known host key"
 like "$OUT" "198\.18\.0\.11/" "the session runs inside a1's namespace"
+run $SSH "$JMX_BED_USER@$addr" 'id -un; echo "$HOME"; ls -A'
+is "$OUT" "jmxagent
+$JMX_BED_DIR/home" "agents log in as jmxagent, home an empty dir in the bed dir"
 
 run ssh -F /dev/null -i "$JMX_BED_KEY" -o BatchMode=yes \
     -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null \
-    -o GlobalKnownHostsFile=/dev/null "root@$addr" true
+    -o GlobalKnownHostsFile=/dev/null "$JMX_BED_USER@$addr" true
 ok "$([ "$RC" -ne 0 ]; echo $?)" "an unknown host key is refused"
 
 "$BED" clear-log >/dev/null 2>&1
-work=$($SSH "root@$addr" 'mktemp -d /tmp/jmx-bedtest.XXXXXX')
-$SSH "root@$addr" "cat > $work/plan.jmx" <"$JMX_SRCDIR/tests/data/plans/http-fixed.jmx"
-run $SSH "root@$addr" "cd $work && HEAP='-Xms128m -Xmx256m' $JMETER_HOME/bin/jmeter -n -t plan.jmx -l results.jtl -j jmeter.log -Jthreads=3 -Jloops=7 -Jthink=0 -Jhost=$JMX_BED_TARGET"
+work=$($SSH "$JMX_BED_USER@$addr" 'mktemp -d /tmp/jmx-bedtest.XXXXXX')
+$SSH "$JMX_BED_USER@$addr" "cat > $work/plan.jmx" <"$JMX_SRCDIR/tests/data/plans/http-fixed.jmx"
+run $SSH "$JMX_BED_USER@$addr" "cd $work && HEAP='-Xms128m -Xmx256m' $JMETER_HOME/bin/jmeter -n -t plan.jmx -l results.jtl -j jmeter.log -Jthreads=3 -Jloops=7 -Jthink=0 -Jhost=$JMX_BED_TARGET"
 is "$RC" 0 "JMeter ran on the agent"
 like "$OUT" "end of run" "JMeter reached the end of its run"
 
-$SSH "root@$addr" "cat $work/results.jtl" >"$TEST_DIR/results.jtl"
-$SSH "root@$addr" "rm -rf $work"
+$SSH "$JMX_BED_USER@$addr" "cat $work/results.jtl" >"$TEST_DIR/results.jtl"
+$SSH "$JMX_BED_USER@$addr" "rm -rf $work"
 like "$(head -1 "$TEST_DIR/results.jtl")" "^timeStamp,elapsed,label,responseCode" "the JTL has JMeter's header"
 total=$(($(wc -l <"$TEST_DIR/results.jtl") - 1))
 is "$total" 21 "3 threads x 7 loops = 21 samples"

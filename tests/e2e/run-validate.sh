@@ -11,7 +11,7 @@ bed_up 3
 conf=$TEST_DIR/jmx.yaml
 cat >"$conf" <<YAML
 defaults:
-  user: root
+  user: $JMX_BED_USER
   key: $JMX_BED_KEY
   known_hosts: $JMX_BED_KNOWN_HOSTS
   jmeter_home: $JMETER_HOME

@@ -463,6 +463,14 @@ test_errors(void)
 	    "malformed XML");
 	ok(strncmp(msg, "plan 'notxml.jmx': line 5: ", 27) == 0 &&
 	    strstr(msg, "mismatch") != NULL, "XML error with line: %s", msg);
+	is_int(load_fail("no-load.jmx", NULL, 0, msg, sizeof msg),
+	    JMX_ERR_PLAN, "only setUp/tearDown enabled: no load");
+	is_str(msg, "plan 'no-load.jmx': the plan has no enabled thread group",
+	    "setUp/tearDown do not count, nor groups under a disabled parent");
+	is_int(load_fail("no-groups.jmx", NULL, 0, msg, sizeof msg),
+	    JMX_ERR_PLAN, "no thread group at all");
+	is_str(msg, "plan 'no-groups.jmx': the plan has no enabled thread group",
+	    "no thread group message");
 	is_int(load_fail("missing.jmx", NULL, 0, msg, sizeof msg), JMX_ERR_IO,
 	    "missing file is an I/O error");
 	ok(strncmp(msg, "plan: 'missing.jmx': ", 21) == 0,
@@ -476,7 +484,8 @@ test_disabled(void)
 	struct jmx_plan_gshare gs[2] = { { 5, 1 }, { 0, 0 } };
 	struct jmx_plan_share sh;
 	struct jmx_err err;
-	char *out = tmpfile_path("disabled.jmx");
+	char *out = tmpfile_path("disabled.jmx"), *xml;
+	const char *sync, *old;
 
 	is_int(p->ngroups, 2, "disabled: 2 groups (disabled plugin skipped)");
 	is_str(p->groups[0].name, "Old", "group 0 Old");
@@ -495,12 +504,21 @@ test_disabled(void)
 	sh.sync_start = 1;
 	ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
 	    "disabled: write");
-	q = reload(out);
-	is_int(q->ngroups, 3, "sync group added before the first group");
-	is_str(q->groups[0].name, JMX_PLAN_SYNC_GROUP, "sync group first");
-	is_int(q->groups[1].enabled, 0, "Old stays disabled");
-	is_int(q->groups[2].enabled, 0, "New: 0 threads, disabled");
-	jmx_plan_free(q);
+	/*
+	 * Read as text: a share with no enabled thread group left (this
+	 * agent runs nothing) does not load as a plan.
+	 */
+	xml = slurp(out);
+	sync = strstr(xml, "testname=\"" JMX_PLAN_SYNC_GROUP "\"");
+	old = strstr(xml, "testname=\"Old\" enabled=\"false\"");
+	ok(sync != NULL && old != NULL && sync < old,
+	    "sync group added before the first group");
+	ok(old != NULL, "Old stays disabled");
+	ok(strstr(xml, "testname=\"New\" enabled=\"false\"") != NULL,
+	    "New: 0 threads, disabled");
+	is_int(jmx_plan_load(out, NULL, 0, &q, &err), JMX_ERR_PLAN,
+	    "the share runs nothing: it does not load");
+	free(xml);
 	free(out);
 	jmx_plan_free(p);
 }
@@ -552,7 +570,7 @@ test_open_model(void)
 	struct jmx_plan_gshare gs[1] = { { 0, 0.25 } };
 	struct jmx_plan_share sh;
 	struct jmx_err err;
-	char *out = tmpfile_path("open.jmx");
+	char *out = tmpfile_path("open.jmx"), *text;
 
 	is_int(p->ngroups, 1, "open model: 1 group");
 	is_int(p->groups[0].kind, JMX_PLAN_OPEN_MODEL, "kind open model");
@@ -587,9 +605,10 @@ test_open_model(void)
 	gs[0].scale = 0;
 	ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
 	    "open model: write with scale 0");
-	q = reload(out);
-	is_int(q->groups[0].enabled, 0, "scale 0 disables an open model");
-	jmx_plan_free(q);
+	text = slurp(out);
+	ok(strstr(text, "testclass=\"OpenModelThreadGroup\" testname=\"Arrivals"
+	    "\" enabled=\"false\"") != NULL, "scale 0 disables an open model");
+	free(text);
 	jmx_plan_free(p);
 
 	p = load("openmodel.jmx", rpm, 1);
