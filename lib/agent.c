@@ -530,16 +530,16 @@ jmx_agent_cleanup(struct jmx_agent *a, const char *work_dir,
 #define LOCK_TRIES		4
 
 struct jmx_agent_lease {
-	struct jmx_agent	 a;	/* a copy: conf, clock; own session */
+	struct jmx_agent	 a;	/* copy: conf, clock; own ssh */
 	char			*path;	/* the lock file */
-	char			*dead;	/* a stale lock we moved aside */
+	char			*dead;	/* a stale lock, moved */
 	struct jmx_agent_holder	 me;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
 	pthread_t		 tid;
-	pid_t			 tid_pid;	/* process of the renewer */
+	pid_t			 tid_pid;	/* the renewer's */
 	int			 stop;
-	int			 warned;	/* a renewal failure logged */
+	int			 warned;	/* failure logged */
 };
 
 void

@@ -133,11 +133,12 @@ struct jmx_agent_holder {
 	char	 token[17];	/* the run and its database, hashed */
 	int64_t	 run_id;
 	char	 host[64];	/* controller host */
-	int64_t	 pid;		/* controller process that took it */
+	int64_t	 pid;		/* controller that took it */
 	char	 database[256];
-	int64_t	 lease_s;	/* stale when not renewed for this long */
-	int64_t	 mtime_s;	/* (a lock read) renewed then, agent's clock */
-	int64_t	 age_s;		/* (a lock read) seconds since */
+	int64_t	 lease_s;	/* stale unless renewed as often */
+	/* Of a lock read: its last renewal (agent's clock), how long ago. */
+	int64_t	 mtime_s;
+	int64_t	 age_s;
 };
 
 /*

@@ -121,7 +121,7 @@ struct jmx_runner {
 	int64_t				 last_heartbeat;
 	int64_t				 last_command;
 	char				*archive;
-	struct jmx_agent_holder		 lock_me;	/* of agents' locks */
+	struct jmx_agent_holder		 lock_me; /* of agent locks */
 };
 
 void
