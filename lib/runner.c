@@ -451,7 +451,9 @@ lock_one(void *arg)
 {
 	struct ragent *ra = arg;
 
-	jmx_agent_lock(&ra->a, &ra->r->lock_me, &ra->verr);
+	/* A retry may have set verr on the way to success. */
+	if (jmx_agent_lock(&ra->a, &ra->r->lock_me, &ra->verr) == JMX_OK)
+		jmx_err_clear(&ra->verr);
 	return NULL;
 }
 
