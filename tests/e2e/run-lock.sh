@@ -60,6 +60,20 @@ run2 a2,a3
 is "$RC" 0 "after run A, run B runs on its agent: exit 0"
 [ "$RC" -eq 0 ] || diag "$ERR"
 
+# Two controllers at the same moment on one free agent: one runs, the
+# other is refused (at validation, or when it takes the lock).
+for h in "$home1" "$home2"; do
+	"$JMX_RUN" -H "$h" --config "$conf" --agents a3 --threads 2 \
+	    --duration 3s steady >/dev/null 2>"$TEST_DIR/race.err" &
+	eval "p_$(basename "$h")=\$!"
+done
+wait "$p_home1"
+rc1=$?
+wait "$p_home2"
+rc2=$?
+is "$rc1 $rc2" "$([ "$rc1" = 0 ] && echo "0 3" || echo "3 0")" \
+    "two controllers at once: exactly one runs ($rc1 $rc2)"
+
 # A controller killed: attach takes the run's locks back as its own.
 a=$("$JMX_RUN" -H "$home1" --config "$conf" --agents a1 --detach steady \
     2>/dev/null)
