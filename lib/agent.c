@@ -4,11 +4,16 @@
  * a POSIX shell, coreutils (timeout, setsid, mktemp, df), tar and bash
  * (for JMeter's UDP control port).
  */
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "agent.h"
+#include "log.h"
 #include "plan.h"
 #include "ssh.h"
 #include "xmalloc.h"
@@ -507,4 +512,415 @@ jmx_agent_cleanup(struct jmx_agent *a, const char *work_dir,
 	code = remote(a, cmd.data, NULL, 0, NULL, err);
 	jmx_buf_free(&cmd);
 	return code;
+}
+
+/* --- the agent's lock ------------------------------------------------ */
+
+/*
+ * Host-wide, in a directory every agent has: the load is the host's.  The
+ * name carries the sshd host key, so one host reached by several names,
+ * addresses or users is one lock, and hosts sharing a file system (the
+ * test bed's network namespaces) are still several.
+ */
+#define LOCK_DIR		"/tmp"
+#define LEASE_DEFAULT_S		60
+#define LOCK_CONNECT_MS		5000
+#define LOCK_IO_MS		5000
+/* Attempts to take a lock that keeps changing hands under us. */
+#define LOCK_TRIES		4
+
+struct jmx_agent_lease {
+	struct jmx_agent	 a;	/* copy: conf, clock; own ssh */
+	char			*path;	/* the lock file */
+	char			*dead;	/* a stale lock, moved */
+	struct jmx_agent_holder	 me;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	pthread_t		 tid;
+	pid_t			 tid_pid;	/* the renewer's */
+	int			 stop;
+	int			 warned;	/* failure logged */
+};
+
+void
+jmx_agent_holder_init(struct jmx_agent_holder *h, int64_t run_id,
+    int64_t created_ms, const char *database)
+{
+	char real[PATH_MAX], key[PATH_MAX + 64];
+	const char *e = getenv("JMX_AGENT_LEASE");
+	uint64_t fnv = 14695981039346656037ULL;
+	const unsigned char *p;
+
+	memset(h, 0, sizeof *h);
+	if (realpath(database, real) == NULL)
+		snprintf(real, sizeof real, "%s", database);
+	snprintf(key, sizeof key, "%s\n%lld\n%lld", real, (long long)run_id,
+	    (long long)created_ms);
+	/* FNV-1a: a name for the run, not a secret. */
+	for (p = (const unsigned char *)key; *p != '\0'; p++)
+		fnv = (fnv ^ *p) * 1099511628211ULL;
+	snprintf(h->token, sizeof h->token, "%016llx", (unsigned long long)fnv);
+	h->run_id = run_id;
+	gethostname(h->host, sizeof h->host - 1);
+	h->pid = getpid();
+	snprintf(h->database, sizeof h->database, "%s", real);
+	h->lease_s = e != NULL && atoll(e) >= 2 ? atoll(e) : LEASE_DEFAULT_S;
+}
+
+/* The lock's contents: a line per field, readable with cat(1). */
+static void
+holder_format(const struct jmx_agent_holder *h, struct jmx_buf *b)
+{
+	jmx_buf_addf(b, "token=%s\nrun=%lld\nhost=%s\npid=%lld\n"
+	    "database=%s\nlease=%lld\n", h->token, (long long)h->run_id,
+	    h->host, (long long)h->pid, h->database, (long long)h->lease_s);
+}
+
+static void
+holder_parse(char *text, struct jmx_agent_holder *h)
+{
+	char *line, *save = NULL, *eq;
+
+	h->lease_s = LEASE_DEFAULT_S;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if ((eq = strchr(line, '=')) == NULL)
+			continue;
+		*eq++ = '\0';
+		if (strcmp(line, "token") == 0)
+			snprintf(h->token, sizeof h->token, "%s", eq);
+		else if (strcmp(line, "run") == 0)
+			h->run_id = strtoll(eq, NULL, 10);
+		else if (strcmp(line, "host") == 0)
+			snprintf(h->host, sizeof h->host, "%s", eq);
+		else if (strcmp(line, "pid") == 0)
+			h->pid = strtoll(eq, NULL, 10);
+		else if (strcmp(line, "database") == 0)
+			snprintf(h->database, sizeof h->database, "%s", eq);
+		else if (strcmp(line, "lease") == 0 && atoll(eq) > 0)
+			h->lease_s = atoll(eq);
+	}
+}
+
+/* Now on the agent's clock, as the probe measured it. */
+static int64_t
+agent_now_s(const struct jmx_agent *a)
+{
+	return (jmx_now_ms() + a->clock_offset_ms) / 1000;
+}
+
+/* The lock file of the host behind the session; allocated. */
+static char *
+lock_path(struct jmx_ssh *ssh)
+{
+	char id[17], *p;
+
+	jmx_ssh_hostkey_id(ssh, id, sizeof id);
+	xasprintf(&p, "%s/jmx-agent-%s.lock", LOCK_DIR, id[0] ? id : "host");
+	return p;
+}
+
+/* Who holds the lock at path; JMX_ERR_NOTFOUND if nobody. */
+static enum jmx_code
+read_lock(const struct jmx_agent *a, const char *path,
+    struct jmx_agent_holder *h, struct jmx_err *err)
+{
+	struct jmx_buf b = { 0 };
+	enum jmx_code code;
+
+	memset(h, 0, sizeof *h);
+	if ((code = jmx_ssh_mtime(a->ssh, path, &h->mtime_s, err)) ==
+	    JMX_OK && (code = jmx_ssh_download(a->ssh, path, &b, err)) ==
+	    JMX_OK) {
+		holder_parse(b.data != NULL ? b.data : (char *)"", h);
+		h->age_s = agent_now_s(a) - h->mtime_s;
+	}
+	jmx_buf_free(&b);
+	return code;
+}
+
+/* Renewed within its lease (a second of slack: times are in seconds). */
+static int
+live(const struct jmx_agent_holder *h)
+{
+	return h->age_s <= h->lease_s + 1;
+}
+
+static enum jmx_code
+busy(struct jmx_err *err, const struct jmx_agent_holder *h)
+{
+	return jmx_err_set(err, JMX_ERR_AGENT, "busy: in use by run %lld of "
+	    "controller %s (database %s)", (long long)h->run_id,
+	    h->host[0] ? h->host : "?", h->database[0] ? h->database : "?");
+}
+
+/* A link error that no retry on the same session can mend. */
+static int
+link_dead(enum jmx_code code)
+{
+	return code == JMX_ERR_SSH || code == JMX_ERR_TIMEOUT;
+}
+
+enum jmx_code
+jmx_agent_lock_check(struct jmx_agent *a, struct jmx_err *err)
+{
+	struct jmx_agent_holder h;
+	struct jmx_err rerr = { 0 };
+	enum jmx_code code;
+	char *path;
+
+	if (a->ssh == NULL)
+		return jmx_err_set(err, JMX_ERR_SSH, "agent '%s': not "
+		    "connected", a->conf->name);
+	path = lock_path(a->ssh);
+	code = read_lock(a, path, &h, &rerr);
+	free(path);
+	if (code == JMX_ERR_NOTFOUND || (code == JMX_OK && !live(&h)))
+		return JMX_OK;
+	if (code == JMX_OK)
+		return busy(err, &h);
+	*err = rerr;
+	return code;
+}
+
+/*
+ * A stale lock (holder h) moved aside to a name only that lock can take:
+ * of two controllers taking it over at once, one rename wins; and one
+ * that comes late, when the lock is a new holder's, finds the name taken
+ * (it stays until our unlock) and looks again.  What was moved is
+ * checked: a lock renewed or replaced since it was read goes back.
+ */
+static enum jmx_code
+move_stale(struct jmx_agent_lease *l, const struct jmx_agent_holder *h,
+    struct jmx_err *err)
+{
+	struct jmx_agent_holder moved;
+	enum jmx_code code;
+	char *dead;
+
+	if (h->token[0] != '\0')
+		xasprintf(&dead, "%s.dead.%s", l->path, h->token);
+	else
+		xasprintf(&dead, "%s.dead.t%lld", l->path,
+		    (long long)h->mtime_s);
+	if ((code = jmx_ssh_rename(l->a.ssh, l->path, dead, err)) != JMX_OK) {
+		free(dead);
+		return code;
+	}
+	if (read_lock(&l->a, dead, &moved, err) == JMX_OK &&
+	    strcmp(moved.token, h->token) == 0 &&
+	    moved.mtime_s == h->mtime_s) {
+		log_info("agent '%s': took over the stale lock of run %lld of "
+		    "controller %s (not renewed for %lld s)",
+		    l->a.conf->name, (long long)h->run_id, h->host,
+		    (long long)h->age_s);
+		if (l->dead != NULL)
+			jmx_ssh_unlink(l->a.ssh, l->dead, NULL);
+		free(l->dead);
+		l->dead = dead;
+		return JMX_OK;
+	}
+	jmx_ssh_rename(l->a.ssh, dead, l->path, NULL);
+	free(dead);
+	return busy(err, &moved);
+}
+
+/*
+ * Take the lock: our holder file written under a name of our own, then
+ * renamed to the lock's name.  SFTP's rename never replaces (OpenSSH
+ * links, then unlinks), so of controllers doing this at once one wins.
+ * A loser reads the lock: ours already (the same run), live (busy), or
+ * stale (moved aside, then try again).
+ */
+static enum jmx_code
+take(struct jmx_agent_lease *l, struct jmx_err *err)
+{
+	struct jmx_buf text = { 0 };
+	struct jmx_agent_holder h;
+	struct jmx_err rerr = { 0 };
+	enum jmx_code code = JMX_OK;
+	char *tmp;
+	int i;
+
+	holder_format(&l->me, &text);
+	xasprintf(&tmp, "%s.%s.new", l->path, l->me.token);
+	for (i = 0; i < LOCK_TRIES; i++) {
+		if ((code = jmx_ssh_upload(l->a.ssh, text.data, text.len, tmp,
+		    0644, err)) != JMX_OK)
+			break;
+		/* Refused while a lock is there: not an error yet. */
+		if ((code = jmx_ssh_rename(l->a.ssh, tmp, l->path, &rerr)) ==
+		    JMX_OK)
+			break;
+		jmx_ssh_unlink(l->a.ssh, tmp, NULL);
+		if (link_dead(code)) {
+			*err = rerr;
+			break;
+		}
+		code = read_lock(&l->a, l->path, &h, err);
+		if (code == JMX_ERR_NOTFOUND)
+			continue;	/* released meanwhile */
+		if (code != JMX_OK)
+			break;
+		if (strcmp(h.token, l->me.token) == 0) {
+			/* The same run's (attach): renew it. */
+			code = jmx_ssh_touch(l->a.ssh, l->path,
+			    agent_now_s(&l->a), err);
+			break;
+		}
+		if (live(&h)) {
+			code = busy(err, &h);
+			break;
+		}
+		if ((code = move_stale(l, &h, err)) != JMX_OK &&
+		    (link_dead(code) || code == JMX_ERR_AGENT))
+			break;
+	}
+	if (i == LOCK_TRIES)
+		code = jmx_err_set(err, JMX_ERR_AGENT, "busy: its lock '%s' "
+		    "keeps changing hands", l->path);
+	free(tmp);
+	jmx_buf_free(&text);
+	return code;
+}
+
+static void
+lease_free(struct jmx_agent_lease *l)
+{
+	jmx_agent_disconnect(&l->a);
+	pthread_mutex_destroy(&l->mu);
+	pthread_cond_destroy(&l->cv);
+	free(l->path);
+	free(l->dead);
+	free(l);
+}
+
+/* The lease's session, connected again if it was lost. */
+static enum jmx_code
+lease_connect(struct jmx_agent_lease *l, struct jmx_err *err)
+{
+	if (l->a.ssh != NULL && jmx_ssh_keepalive(l->a.ssh, NULL) != JMX_OK)
+		jmx_agent_disconnect(&l->a);
+	return jmx_agent_connect(&l->a, LOCK_CONNECT_MS, err);
+}
+
+enum jmx_code
+jmx_agent_lock(struct jmx_agent *a, const struct jmx_agent_holder *me,
+    struct jmx_err *err)
+{
+	struct jmx_agent_lease *l;
+	enum jmx_code code;
+
+	if (a->lease != NULL)
+		return JMX_OK;
+	l = xcalloc(1, sizeof *l);
+	l->a = *a;
+	l->a.ssh = NULL;
+	l->a.lease = NULL;
+	l->a.io_timeout_ms = LOCK_IO_MS;
+	l->me = *me;
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->cv, NULL);
+	if ((code = jmx_agent_connect(&l->a, LOCK_CONNECT_MS, err)) ==
+	    JMX_OK) {
+		l->path = lock_path(l->a.ssh);
+		code = take(l, err);
+	}
+	if (code != JMX_OK) {
+		lease_free(l);
+		return code;
+	}
+	log_debug("agent '%s': locked %s", a->conf->name, l->path);
+	a->lease = l;
+	return JMX_OK;
+}
+
+/*
+ * One renewal: the lock still ours is touched (its time on the agent's
+ * clock); one gone is taken again (after an outage, if nobody took it);
+ * one of another run is logged once (our lease ran out meanwhile).
+ */
+static void
+renew(struct jmx_agent_lease *l)
+{
+	struct jmx_agent_holder h;
+	struct jmx_err err = { 0 };
+	enum jmx_code code;
+
+	if ((code = lease_connect(l, &err)) == JMX_OK) {
+		code = read_lock(&l->a, l->path, &h, &err);
+		if (code == JMX_OK && strcmp(h.token, l->me.token) == 0)
+			code = jmx_ssh_touch(l->a.ssh, l->path,
+			    agent_now_s(&l->a), &err);
+		else if (code == JMX_OK || code == JMX_ERR_NOTFOUND)
+			code = take(l, &err);
+	}
+	if (code != JMX_OK && !l->warned)
+		log_warn("agent '%s': lock not renewed: %s", l->a.conf->name,
+		    err.msg);
+	l->warned = code != JMX_OK;
+}
+
+static void *
+renewer(void *arg)
+{
+	struct jmx_agent_lease *l = arg;
+	int64_t every = l->me.lease_s * 1000 / 4, at;
+	struct timespec ts;
+
+	pthread_mutex_lock(&l->mu);
+	while (!l->stop) {
+		pthread_mutex_unlock(&l->mu);
+		renew(l);
+		at = jmx_now_ms() + (every > 500 ? every : 500);
+		ts.tv_sec = (time_t)(at / 1000);
+		ts.tv_nsec = (long)(at % 1000) * 1000000L;
+		pthread_mutex_lock(&l->mu);
+		while (!l->stop && pthread_cond_timedwait(&l->cv, &l->mu,
+		    &ts) == 0)
+			;
+	}
+	pthread_mutex_unlock(&l->mu);
+	return NULL;
+}
+
+void
+jmx_agent_lock_renew(struct jmx_agent *a)
+{
+	struct jmx_agent_lease *l = a->lease;
+
+	if (l == NULL || l->tid_pid == getpid())
+		return;
+	/* After a fork the parent's renewer is not ours: start one. */
+	l->stop = 0;
+	if (pthread_create(&l->tid, NULL, renewer, l) == 0)
+		l->tid_pid = getpid();
+}
+
+void
+jmx_agent_unlock(struct jmx_agent *a)
+{
+	struct jmx_agent_lease *l = a->lease;
+	struct jmx_agent_holder h;
+
+	if (l == NULL)
+		return;
+	a->lease = NULL;
+	if (l->tid_pid == getpid()) {
+		pthread_mutex_lock(&l->mu);
+		l->stop = 1;
+		pthread_cond_signal(&l->cv);
+		pthread_mutex_unlock(&l->mu);
+		pthread_join(l->tid, NULL);
+	}
+	/* Removed only while ours: a lease that ran out may be another's. */
+	if (lease_connect(l, NULL) == JMX_OK &&
+	    read_lock(&l->a, l->path, &h, NULL) == JMX_OK &&
+	    strcmp(h.token, l->me.token) == 0) {
+		jmx_ssh_unlink(l->a.ssh, l->path, NULL);
+		log_debug("agent '%s': unlocked %s", l->a.conf->name, l->path);
+	}
+	if (l->dead != NULL && l->a.ssh != NULL)
+		jmx_ssh_unlink(l->a.ssh, l->dead, NULL);
+	lease_free(l);
 }

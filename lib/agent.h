@@ -13,6 +13,7 @@
 #include "err.h"
 #include "util.h"
 
+struct jmx_agent_lease;
 struct jmx_ssh;
 
 /* One agent as the controller sees it during a run. */
@@ -31,6 +32,13 @@ struct jmx_agent {
 	int64_t		 clock_offset_ms;	/* agent clock minus ours */
 	int64_t		 rtt_ms;		/* best round trip measured */
 	int		 probed;
+
+	/*
+	 * Its lock while a run holds it (jmx_agent_lock), else NULL.
+	 * Owned by the run's agent; copies of the struct (segments) never
+	 * use it.
+	 */
+	struct jmx_agent_lease *lease;
 };
 
 /* Connect with strict host key checking; JMX_ERR_SSH says why not. */
@@ -111,5 +119,60 @@ enum jmx_code	jmx_agent_put(struct jmx_agent *, const char *work_dir,
 /* Remove the work directory. */
 enum jmx_code	jmx_agent_cleanup(struct jmx_agent *, const char *work_dir,
 		    struct jmx_err *);
+
+/*
+ * The agent's own reservation: a lock file on the agent names the run
+ * that loads it, so controllers with different databases never load one
+ * agent at once.  The holder renews its lease; a lock not renewed for
+ * longer than its lease is stale and can be taken over.  The protocol
+ * and why it is safe: doc/ARCHITECTURE.md.
+ */
+
+/* Who holds (or asks for) an agent's lock: one run of one database. */
+struct jmx_agent_holder {
+	char	 token[17];	/* the run and its database, hashed */
+	int64_t	 run_id;
+	char	 host[64];	/* controller host */
+	int64_t	 pid;		/* controller that took it */
+	char	 database[256];
+	int64_t	 lease_s;	/* stale unless renewed as often */
+	/* Of a lock read: its last renewal (agent's clock), how long ago. */
+	int64_t	 mtime_s;
+	int64_t	 age_s;
+};
+
+/*
+ * This process as the holder for a run of database (created_ms as the
+ * run's record says: a later controller of the same run, attach, makes
+ * the same token).  The lease is JMX_AGENT_LEASE seconds, default 60.
+ */
+void		jmx_agent_holder_init(struct jmx_agent_holder *,
+		    int64_t run_id, int64_t created_ms, const char *database);
+
+/*
+ * Over the connected (probed) session and without taking anything:
+ * JMX_ERR_AGENT "busy: in use by run N of controller HOST (database D)"
+ * if a live lock is on the agent, JMX_OK if none or a stale one.
+ */
+enum jmx_code	jmx_agent_lock_check(struct jmx_agent *, struct jmx_err *);
+
+/*
+ * Take the agent's lock for holder, or take it back if holder's run has
+ * it already (attach), over a session of the lock's own; a stale lock is
+ * taken over.  Busy is JMX_ERR_AGENT as above.  Needs the agent's clock
+ * offset (probed, or as stored).
+ */
+enum jmx_code	jmx_agent_lock(struct jmx_agent *,
+		    const struct jmx_agent_holder *, struct jmx_err *);
+
+/*
+ * Keep a held lock's lease renewed from a thread of this process, which
+ * the first call starts (and the first call after a fork, in the child).
+ * Cheap: call it from a heartbeat.
+ */
+void		jmx_agent_lock_renew(struct jmx_agent *);
+
+/* Stop the renewals and remove the lock if it is still ours.  Idempotent. */
+void		jmx_agent_unlock(struct jmx_agent *);
 
 #endif

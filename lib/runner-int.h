@@ -90,6 +90,7 @@ struct jmx_runner {
 	int64_t				 last_heartbeat;
 	int64_t				 last_command;
 	char				*archive;
+	struct jmx_agent_holder		 lock_me; /* of agent locks */
 };
 
 /* The run's agent of that name, or NULL. */
@@ -101,6 +102,12 @@ struct ragent	*jmx_runner_append_agent(struct jmx_runner *, struct ragent **,
 void		jmx_runner_set_capacity(struct jmx_runner *, struct ragent *);
 /* Probe the spares for their capacity (see runner.c). */
 void		jmx_runner_probe_spares(struct jmx_runner *);
+/*
+ * Lock the run's agents on the agents themselves (agent.c), all at once:
+ * all or none (all_or_none), else as many as can be, the rest logged.
+ */
+enum jmx_code	jmx_runner_lock_agents(struct jmx_runner *, int all_or_none,
+		    struct jmx_err *);
 /* Add a segment to the run's list (the runner owns it). */
 void		jmx_runner_add_seg(struct jmx_runner *, struct jmx_seg *);
 /* When the current generation is planned to end (our clock); 0 none. */

@@ -88,8 +88,10 @@ jmx_runner_free(struct jmx_runner *r)
 	for (i = 0; i < r->nsegs; i++)
 		jmx_seg_free(r->segs[i]);
 	free(r->segs);
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
+		jmx_agent_unlock(&r->agents[i].a);
 		jmx_agent_disconnect(&r->agents[i].a);
+	}
 	free(r->agents);
 	for (i = 0; i < r->nspares; i++)
 		jmx_agent_disconnect(&r->spares[i].a);
@@ -342,6 +344,46 @@ holder(struct jmx_runner *r, const struct ragent *ra)
 	    HEARTBEAT_STALE_MS);
 }
 
+static void *
+lock_one(void *arg)
+{
+	struct ragent *ra = arg;
+
+	/* A retry may have set verr on the way to success. */
+	if (jmx_agent_lock(&ra->a, &ra->r->lock_me, &ra->verr) == JMX_OK)
+		jmx_err_clear(&ra->verr);
+	return NULL;
+}
+
+enum jmx_code
+jmx_runner_lock_agents(struct jmx_runner *r, int all_or_none,
+    struct jmx_err *err)
+{
+	char *db;
+	int i, bad = 0;
+
+	xasprintf(&db, "%s/jmx.db", r->home);
+	jmx_agent_holder_init(&r->lock_me, r->rec.id, r->rec.created_ms, db);
+	free(db);
+	for_each_agent(r->agents, r->n, lock_one);
+	for (i = 0; i < r->n; i++) {
+		struct ragent *ra = &r->agents[i];
+
+		if (ra->verr.code == JMX_OK)
+			continue;
+		if (all_or_none && bad++ == 0)
+			jmx_err_set(err, ra->verr.code, "agent '%s': %s",
+			    ra->a.conf->name, ra->verr.msg);
+		else if (!all_or_none)
+			log_warn("agent '%s': %s", ra->a.conf->name,
+			    ra->verr.msg);
+		jmx_err_clear(&ra->verr);
+	}
+	for (i = 0; bad > 0 && i < r->n; i++)
+		jmx_agent_unlock(&r->agents[i].a);
+	return bad > 0 ? err->code : JMX_OK;
+}
+
 /*
  * Probe the spares for their capacity; a spare that fails is only
  * skipped later.  One already in the run (found by attach) has joined.
@@ -375,6 +417,8 @@ jmx_runner_validate(struct jmx_runner *r, struct jmx_err *err)
 		if (ra->verr.code == JMX_OK && (by = holder(r, ra)) != 0)
 			jmx_err_set(&ra->verr, JMX_ERR_AGENT, "busy: reserved "
 			    "by run %lld", (long long)by);
+		else if (ra->verr.code == JMX_OK)
+			jmx_agent_lock_check(&ra->a, &ra->verr);
 		jmx_runner_set_capacity(r, ra);
 		if (ra->verr.code != JMX_OK) {
 			bad++;
@@ -579,9 +623,11 @@ jmx_runner_create(struct jmx_runner *r, int64_t *run_id, struct jmx_err *err)
 		return err->code;
 	/* Reserve all agents at once; another run may have raced us. */
 	if (jmx_store_reserve(r->store, r->rec.id, names, r->n, jmx_now_ms(),
-	    HEARTBEAT_STALE_MS, err) != JMX_OK) {
+	    HEARTBEAT_STALE_MS, err) != JMX_OK ||
+	    jmx_runner_lock_agents(r, 1, err) != JMX_OK) {
 		jmx_store_run_set_state(r->store, r->rec.id, JMX_RUN_FAILED,
 		    NULL);
+		jmx_store_release(r->store, r->rec.id, NULL);
 		return err->code;
 	}
 	*run_id = r->rec.id;
@@ -869,8 +915,11 @@ static void
 heartbeat(struct jmx_runner *r)
 {
 	int64_t now = jmx_now_ms();
+	int i;
 
 	if (now - r->last_heartbeat >= 2000) {
+		for (i = 0; i < r->n; i++)
+			jmx_agent_lock_renew(&r->agents[i].a);
 		/* In the record too: a later update must not turn it back. */
 		r->rec.heartbeat_ms = now;
 		jmx_store_run_heartbeat(r->store, r->rec.id, now, NULL);
@@ -1601,14 +1650,17 @@ join_spare(struct jmx_runner *r, struct ragent *sp)
 	if (sp->verr.code != JMX_OK || sp->max_threads <= 0 ||
 	    holder(r, sp) != 0)
 		return -1;
-	if (jmx_store_reserve(r->store, r->rec.id, &name, 1, jmx_now_ms(),
+	if (jmx_agent_lock(&sp->a, &r->lock_me, &err) != JMX_OK ||
+	    jmx_store_reserve(r->store, r->rec.id, &name, 1, jmx_now_ms(),
 	    HEARTBEAT_STALE_MS, &err) != JMX_OK) {
+		jmx_agent_unlock(&sp->a);
 		log_warn("spare '%s': %s", name, err.msg);
 		return -1;
 	}
 	sp->joined = 1;
 	ra = jmx_runner_append_agent(r, &r->agents, &r->n, sp->a.conf);
 	ra->a = sp->a;		/* the probe; its session was closed */
+	sp->a.lease = NULL;	/* the run's agent holds its lock now */
 	ra->weight = sp->weight;
 	ra->max_threads = sp->max_threads;
 	ra->spare = 1;
@@ -2224,6 +2276,8 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	if (jmx_store_run_update(r->store, &r->rec, err) != JMX_OK)
 		return err->code;
 	jmx_store_release(r->store, r->rec.id, NULL);
+	for (i = 0; i < r->n; i++)
+		jmx_agent_unlock(&r->agents[i].a);
 
 	memset(res, 0, sizeof *res);
 	res->run_id = r->rec.id;

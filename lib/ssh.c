@@ -1500,3 +1500,83 @@ fail:
 	tail_drop(ssh, t);
 	return code;
 }
+
+/* --- small file operations for locks --------------------------------- */
+
+/* One SFTP request on a path: stat, set its times, or unlink it. */
+enum sftp_op { OP_STAT, OP_TOUCH, OP_UNLINK };
+
+static enum jmx_code
+path_op(struct jmx_ssh *ssh, enum sftp_op op, const char *path,
+    int64_t *mtime_s, struct jmx_err *err)
+{
+	static const char *const verbs[] = { "stat", "touch", "remove" };
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	enum jmx_code code;
+	char what[256];
+	int64_t dl;
+	int rc;
+
+	snprintf(what, sizeof what, "%s '%s'", verbs[op], path);
+	if ((code = sftp_start(ssh, &dl, err)) != JMX_OK)
+		return code;
+	memset(&a, 0, sizeof a);
+	if (op == OP_TOUCH) {
+		a.flags = LIBSSH2_SFTP_ATTR_ACMODTIME;
+		a.atime = a.mtime = (unsigned long)*mtime_s;
+	}
+	for (;;) {
+		if (op == OP_UNLINK)
+			rc = libssh2_sftp_unlink_ex(ssh->sftp, path,
+			    (unsigned int)strlen(path));
+		else
+			rc = libssh2_sftp_stat_ex(ssh->sftp, path,
+			    (unsigned int)strlen(path), op == OP_STAT ?
+			    LIBSSH2_SFTP_STAT : LIBSSH2_SFTP_SETSTAT, &a);
+		if (rc != LIBSSH2_ERROR_EAGAIN)
+			break;
+		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, what, err)) !=
+		    JMX_OK)
+			return code;
+	}
+	if (rc != 0)
+		return sftp_failed(ssh, rc, what, err);
+	if (op == OP_STAT)
+		*mtime_s = (a.flags & LIBSSH2_SFTP_ATTR_ACMODTIME) ?
+		    (int64_t)a.mtime : 0;
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_ssh_mtime(struct jmx_ssh *ssh, const char *path, int64_t *mtime_s,
+    struct jmx_err *err)
+{
+	return path_op(ssh, OP_STAT, path, mtime_s, err);
+}
+
+enum jmx_code
+jmx_ssh_touch(struct jmx_ssh *ssh, const char *path, int64_t mtime_s,
+    struct jmx_err *err)
+{
+	return path_op(ssh, OP_TOUCH, path, &mtime_s, err);
+}
+
+enum jmx_code
+jmx_ssh_unlink(struct jmx_ssh *ssh, const char *path, struct jmx_err *err)
+{
+	return path_op(ssh, OP_UNLINK, path, NULL, err);
+}
+
+void
+jmx_ssh_hostkey_id(struct jmx_ssh *ssh, char *out, size_t len)
+{
+	const unsigned char *h;
+	size_t i, o = 0;
+
+	h = (const unsigned char *)libssh2_hostkey_hash(ssh->s,
+	    LIBSSH2_HOSTKEY_HASH_SHA256);
+	for (i = 0; h != NULL && i < 8 && o + 3 <= len; i++, o += 2)
+		snprintf(out + o, 3, "%02x", h[i]);
+	if (len > 0)
+		out[o] = '\0';
+}

@@ -104,6 +104,21 @@ enum jmx_code	jmx_ssh_read_at(struct jmx_ssh *, const char *remote_path,
  */
 enum jmx_code	jmx_ssh_keepalive(struct jmx_ssh *, struct jmx_err *);
 
+/* Set *mtime_s to remote_path's modification time (seconds). */
+enum jmx_code	jmx_ssh_mtime(struct jmx_ssh *, const char *remote_path,
+		    int64_t *mtime_s, struct jmx_err *);
+/* Set remote_path's access and modification times to mtime_s. */
+enum jmx_code	jmx_ssh_touch(struct jmx_ssh *, const char *remote_path,
+		    int64_t mtime_s, struct jmx_err *);
+/* Remove the file remote_path. */
+enum jmx_code	jmx_ssh_unlink(struct jmx_ssh *, const char *remote_path,
+		    struct jmx_err *);
+/*
+ * The server's host key as 16 hex digits (the start of its SHA-256):
+ * names the host whatever address or user reached it.  "" if unknown.
+ */
+void		jmx_ssh_hostkey_id(struct jmx_ssh *, char *out, size_t len);
+
 /* The libssh2 version in use, "1.10.0". */
 const char	*jmx_ssh_libversion(void);
 

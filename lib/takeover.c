@@ -235,6 +235,7 @@ jmx_runner_attach(struct jmx_runner *r, int64_t run_id, struct jmx_err *err)
 	if (adopt_segments(r, err) != JMX_OK)
 		return err->code;
 	jmx_runner_probe_spares(r);
+	jmx_runner_lock_agents(r, 0, err);
 	switch (r->rec.state) {
 	case JMX_RUN_RUNNING:
 	case JMX_RUN_PAUSED:

@@ -211,7 +211,9 @@ test_files(struct jmx_ssh *ssh, const char *dir)
 	uint64_t size = 0, off;
 	char *f, *g, *h, *missing;
 	size_t i, len = 1024 * 1024;
+	int64_t mtime = 0;
 	int status, reads;
+	char id[17];
 
 	f = remote_path(dir, "blob");
 	data = xmalloc(len);
@@ -250,6 +252,21 @@ test_files(struct jmx_ssh *ssh, const char *dir)
 	code = jmx_ssh_rename(ssh, f, h, &err);
 	ok(code != JMX_OK, "rename onto an existing file refused: %s",
 	    err.msg);
+
+	/* Times, removal and the host's name: what agent locks use. */
+	code = jmx_ssh_touch(ssh, h, 1000000000, &err);
+	is_int(code, JMX_OK, "touch");
+	code = jmx_ssh_mtime(ssh, h, &mtime, &err);
+	ok(code == JMX_OK && mtime == 1000000000, "mtime reads the time set");
+	code = jmx_ssh_unlink(ssh, h, &err);
+	is_int(code, JMX_OK, "unlink");
+	code = jmx_ssh_mtime(ssh, h, &mtime, &err);
+	is_int(code, JMX_ERR_NOTFOUND, "an unlinked file is gone");
+	code = jmx_ssh_unlink(ssh, h, &err);
+	is_int(code, JMX_ERR_NOTFOUND, "unlink of a missing file");
+	jmx_ssh_hostkey_id(ssh, id, sizeof id);
+	ok(strlen(id) == 16 && strspn(id, "0123456789abcdef") == 16,
+	    "host key id is 16 hex digits: %s", id);
 	free(h);
 
 	missing = remote_path(dir, "no/such/file");
