@@ -88,8 +88,23 @@ run() {
 }
 
 # Bring the namespace test bed up with N agents and load its variables.
+# One test at a time owns the bed (some kill or cut its hosts), so
+# `make -j2 check` may run other tests beside it.  The lock is held by a
+# process of its own that ends with the test: a descriptor of the test's
+# would be inherited by the controllers it detaches.
+bed_lock() {
+	[ -z "${_bed_locked:-}" ] || return 0
+	mkfifo "$TEST_DIR/bed.lock"
+	flock "${JMX_BED_LOCK:-/tmp/jmx-bed.test.lock}" sh -c \
+	    'echo >"$1"; while kill -0 "$2" 2>/dev/null; do sleep 0.5; done' \
+	    sh "$TEST_DIR/bed.lock" $$ </dev/null >/dev/null 2>&1 &
+	read -r _ <"$TEST_DIR/bed.lock"
+	_bed_locked=1
+}
+
 bed_up() {
 	[ "$(id -u)" -eq 0 ] || skip_all "the test bed needs root"
+	bed_lock
 	"$BED" up "$1" >"$TEST_DIR/bed.log" 2>&1 ||
 	    bail "test bed did not come up: $(tail -5 "$TEST_DIR/bed.log")"
 	eval "$("$BED" env)"

@@ -63,7 +63,7 @@ demo)
 	;;
 check)
 	say "make check"
-	if ! make -s check; then
+	if ! make -s -j2 check; then
 		cat test-suite.log
 		exit 1
 	fi
