@@ -31,7 +31,7 @@ long=$(awk 'length($0) > 59' "$TEST_DIR/lines" | head -3)
 is "$long" "" "every drawing fits 60 columns (59 characters)"
 like "$(cat "$TEST_DIR/lines")" "^running, [0-9]+s elapsed" \
     "state and time elapsed are kept"
-like "$(cat "$TEST_DIR/stdout")" "^LABEL" "the summary goes to standard output"
+like "$(cat "$TEST_DIR/stdout")" "^Label +Samples" "the summary goes to standard output"
 
 on_tty dumb "$TEST_DIR/dumb"
 is "$?" 0 "a run on a dumb terminal: exit 0"
