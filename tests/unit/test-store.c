@@ -408,7 +408,7 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 	s.run_id = run;
 	s.agent = "agent-a";
 	s.work_dir = "/tmp/jmx seg 'a'";
-	s.state = "starting";
+	s.state = JMX_SEGMENT_STARTING;
 	s.udp_port = 4445;
 	s.start_ms = 1000;
 	s.deadline_ms = 2000;
@@ -437,7 +437,7 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 	s.run_id = run;
 	s.agent = "agent-a";
 	s.work_dir = "/w/a";
-	s.state = "running";
+	s.state = JMX_SEGMENT_RUNNING;
 	s.pid = 31337;
 	s.udp_port = 4447;
 	s.start_ms = 1001;
@@ -462,7 +462,7 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 		is_int(v[0].run_id, run, "seg: run_id");
 		is_str(v[0].agent, "agent-a", "seg: agent");
 		is_str(v[0].work_dir, "/w/a", "seg: work_dir");
-		is_str(v[0].state, "running", "seg: state");
+		is_int(v[0].state, JMX_SEGMENT_RUNNING, "seg: state");
 		is_int(v[0].pid, 31337, "seg: pid");
 		is_int(v[0].udp_port, 4447, "seg: udp_port");
 		is_int(v[0].start_ms, 1001, "seg: start_ms");
@@ -803,7 +803,7 @@ test_buckets(struct jmx_store *st, const char *db)
 	memset(&s, 0, sizeof s);
 	s.run_id = run;
 	s.agent = "agent-a";
-	s.state = "running";
+	s.state = JMX_SEGMENT_RUNNING;
 	jmx_store_segment_create(st, &s, &err);
 	sa = s.id;
 	s.agent = "agent-b";
