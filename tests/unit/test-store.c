@@ -148,6 +148,32 @@ test_open(const char *dir, const char *db)
 	ok(strstr(err.msg, path) != NULL, "... naming it (%s)", err.msg);
 }
 
+/* The segment states: the stored names, one table, round-trip. */
+static void
+test_segment_states(void)
+{
+	static const char *const names[] = {
+		"starting", "running", "ended", "lost", "fenced", "cancelled",
+		"failed"
+	};
+	enum jmx_segment_state s;
+	int i, good = 1;
+
+	for (i = 0; i <= JMX_SEGMENT_FAILED; i++) {
+		if (strcmp(jmx_segment_state_name((enum jmx_segment_state)i),
+		    names[i]) != 0)
+			good = 0;
+		s = (enum jmx_segment_state)-1;
+		if (jmx_segment_state_parse(names[i], &s) != 0 || (int)s != i)
+			good = 0;
+	}
+	ok(good, "segment state names round-trip");
+	is_str(jmx_segment_state_name((enum jmx_segment_state)42), "unknown",
+	    "segment state name out of range");
+	is_int(jmx_segment_state_parse("ENDED", &s), -1,
+	    "segment state parse is exact");
+}
+
 static void
 test_states(void)
 {
@@ -175,6 +201,7 @@ test_states(void)
 	is_str(jmx_run_state_name((enum jmx_run_state)42), "unknown",
 	    "state name out of range");
 	is_int(jmx_run_state_parse("Running", &s), -1, "parse is exact");
+	test_segment_states();
 	is_int(jmx_run_state_parse("", &s), -1, "parse ''");
 	is_int(jmx_run_state_parse("bogus", &s), -1, "parse 'bogus'");
 }
