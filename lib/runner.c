@@ -1413,7 +1413,9 @@ record_end(struct jmx_runner *r, struct jmx_seg *s)
 		state = JMX_SEGMENT_FAILED;
 	else
 		state = JMX_SEGMENT_ENDED;
-	if (s->rec.state == state && s->rec.end_ms != 0)
+	/* Once more when its worker collected: the JTL's count. */
+	if (s->rec.state == state && s->rec.end_ms != 0 &&
+	    s->rec.jtl_records == s->jtl_records)
 		return;
 	seg_state(r, s, state);
 	if (s->fenced)

@@ -249,6 +249,8 @@ jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
 	struct timespec pause = { 0, 100 * 1000000L };
 	int64_t until = jmx_mono_ms() + timeout_ms;
 
+	int gone = 0;
+
 	set_status(s, "starting JMeter");
 	while (jmx_mono_ms() < until && s->stop_level == 0) {
 		if (jmx_agent_status(&s->a, s->rec.work_dir, &st,
@@ -257,12 +259,16 @@ jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
 		if (st.ready && !st.exited && st.running)
 			return warm_sftp(s);
 		/*
-		 * Not running is enough: the pid is written before JMeter
-		 * starts, and a JVM killed before its first log line never
-		 * printed "Starting standalone test".
+		 * Not running is enough (twice, 100 ms apart: the pid file
+		 * may come a moment before timeout(1) has its own process
+		 * group).  It used to take "Starting standalone test" in
+		 * jmeter.out too, which a JVM killed early never printed:
+		 * the loop then ran to the timeout.
 		 */
-		if (st.exited || !st.running)
+		if (st.exited || (!st.running && ++gone >= 2))
 			return died_early(s, &st);
+		if (st.running)
+			gone = 0;
 		nanosleep(&pause, NULL);
 	}
 	if (s->stop_level != 0)
