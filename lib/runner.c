@@ -1078,7 +1078,9 @@ max_rtt(struct jmx_runner *r)
 
 /*
  * The thread groups whose samples are not the load's start: the plan's
- * setUp and tearDown groups and the injected sync group.
+ * setUp and tearDown groups, and with them the injected sync group.
+ * None for a plan without them: its segments do not even parse the
+ * thread name (bench/run-jtl.sh: about 30 instructions a record).
  */
 void
 jmx_runner_side_groups(struct jmx_runner *r, struct jmx_seg *s)
@@ -1090,7 +1092,8 @@ jmx_runner_side_groups(struct jmx_runner *r, struct jmx_seg *s)
 	for (g = 0; g < r->plan->ngroups; g++)
 		if (r->plan->groups[g].kind != JMX_PLAN_THREADS)
 			names[n++] = r->plan->groups[g].name;
-	names[n++] = JMX_PLAN_SYNC_GROUP;
+	if (n > 0)
+		names[n++] = JMX_PLAN_SYNC_GROUP;
 	jmx_seg_set_side_groups(s, names, n);
 	free(names);
 }

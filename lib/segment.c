@@ -705,7 +705,9 @@ jmx_seg_start_worker(struct jmx_seg *s)
 	s->jtl = jmx_jtl_new(on_sample, s);
 	jmx_jtl_set_skip_bad(s->jtl, 1);
 	/* Parse only what the aggregate reads: the hot path. */
-	jmx_jtl_set_fields(s->jtl, JMX_AGG_FIELDS | JMX_JTL_THREADNAME);
+	/* The thread name only when there are side groups to tell. */
+	jmx_jtl_set_fields(s->jtl, JMX_AGG_FIELDS |
+	    (s->nside > 0 ? JMX_JTL_THREADNAME : 0));
 	s->base_records = s->rec.records;
 	if (s->rec.jtl_offset > 0 && s->rec.jtl_header != NULL) {
 		jmx_jtl_set_header(s->jtl, s->rec.jtl_header,
