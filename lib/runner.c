@@ -1407,13 +1407,14 @@ record_end(struct jmx_runner *r, struct jmx_seg *s)
 
 	if (st != JMX_SEG_DONE && st != JMX_SEG_FAILED)
 		return;
-	if (s->lost)
-		state = s->fenced ? JMX_SEGMENT_FENCED : JMX_SEGMENT_LOST;
-	else if (s->cancelled)
+	/* One never released stays as it was left: it carried no load. */
+	if (s->cancelled)
 		state = JMX_SEGMENT_CANCELLED;
-	else if (st == JMX_SEG_FAILED ||
-	    s->rec.state == JMX_SEGMENT_FAILED)
+	else if (s->rec.state == JMX_SEGMENT_FAILED ||
+	    (st == JMX_SEG_FAILED && !s->lost))
 		state = JMX_SEGMENT_FAILED;
+	else if (s->lost)
+		state = s->fenced ? JMX_SEGMENT_FENCED : JMX_SEGMENT_LOST;
 	else
 		state = JMX_SEGMENT_ENDED;
 	/* Once more when its worker collected: the JTL's count. */
@@ -2355,10 +2356,25 @@ check_losses(struct jmx_runner *r)
 	char cause[256];
 	int i;
 
-	for (i = 0; i < r->nsegs; i++)
-		if (r->segs[i]->rec.cause == NULL &&
-		    jmx_seg_lost(r->segs[i], cause, sizeof cause))
-			handle_loss(r, r->segs[i], cause);
+	for (i = 0; i < r->nsegs; i++) {
+		struct jmx_seg *s = r->segs[i];
+
+		if (s->rec.cause != NULL ||
+		    !jmx_seg_lost(s, cause, sizeof cause))
+			continue;
+		/*
+		 * A segment never released (its start failed, or it was
+		 * cancelled) whose worker lost the agent while ending it:
+		 * it carried no load, so there is none to move.
+		 */
+		if (s->rec.state == JMX_SEGMENT_FAILED ||
+		    s->rec.state == JMX_SEGMENT_CANCELLED) {
+			s->rec.cause = xstrdup(cause);
+			save_segment(r, s);
+			continue;
+		}
+		handle_loss(r, s, cause);
+	}
 	check_suspects(r);
 }
 
