@@ -1272,13 +1272,14 @@ release(struct jmx_runner *r, struct batch *b, int cancel, int64_t *t0,
 	d = b->duration_ms > 0 ? b->duration_ms : r->duration_ms;
 	for (i = 0; i < b->n; i++) {
 		struct jmx_seg *s = b->ph[i].seg;
-		enum jmx_segment_state st = code != JMX_OK ? (cancel ?
-		    JMX_SEGMENT_CANCELLED : JMX_SEGMENT_FAILED) :
+		/* Stopped while staging is not a failure of its own. */
+		enum jmx_segment_state st = code != JMX_OK ? (cancel ||
+		    r->stopping ? JMX_SEGMENT_CANCELLED : JMX_SEGMENT_FAILED) :
 		    JMX_SEGMENT_RUNNING;
 
 		if (b->ph[i].move != NULL)
 			st = JMX_SEGMENT_LOST;
-		s->cancelled = cancel;
+		s->cancelled = st == JMX_SEGMENT_CANCELLED;
 		s->rec.start_ms = *t0;
 		s->planned_end_ms = d > 0 ? *t0 + d : 0;
 		seg_state(r, s, st);
@@ -1372,9 +1373,11 @@ jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 	r->window = jmx_hist_new();
 	r->window_start = jmx_mono_ms();
 	if (split_data(r, err) != JMX_OK ||
-	    start_generation(r, pl, r->n, r->duration_ms, -1, err) != JMX_OK)
+	    start_generation(r, pl, r->nsplit, r->duration_ms, -1, err) !=
+	    JMX_OK)
 		r->start_failed = 1;
-	for (i = 0; i < r->n; i++)
+	/* Spares that joined during the start come after these. */
+	for (i = 0; i < r->nsplit; i++)
 		jmx_part_free(&parts[i]);
 	free(parts);
 	free(pl);
@@ -1489,7 +1492,9 @@ close_generation(struct jmx_runner *r, int64_t fallback)
 static int64_t
 active_ms(struct jmx_runner *r, int64_t now)
 {
-	int64_t gen = r->rec.state == JMX_RUN_PAUSED ? 0 : now - r->gen_t0;
+	/* Not started yet (or stopped while starting): no time of its own. */
+	int64_t gen = r->rec.state == JMX_RUN_PAUSED || r->gen_t0 == 0 ? 0 :
+	    now - r->gen_t0;
 
 	return r->rec.active_ms + (gen > 0 ? gen : 0);
 }

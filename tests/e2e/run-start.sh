@@ -39,13 +39,16 @@ java_on() {	# java_on AGENT
 	done
 }
 
-# Wait (up to a minute) until every named agent runs a JVM of run $id.
+# Wait (up to a minute) until every named agent runs a JVM of run $id
+# that has begun its jmeter.log.
 wait_java() {	# wait_java AGENT...
 	_i=0
 	while [ $_i -lt 600 ]; do
 		_all=1
 		for _a in "$@"; do
-			[ -n "$(java_on "$_a")" ] || _all=0
+			_j=$(java_on "$_a")
+			[ -n "$_j" ] && [ -s "$(readlink "/proc/$_j/cwd")/jmeter.log" ] ||
+			    _all=0
 		done
 		[ $_all = 1 ] && return 0
 		sleep 0.1
