@@ -1004,7 +1004,7 @@ jmx_report_import(struct jmx_store *st, const char *const *files, int n,
 		seg.run_id = rec.id;
 		seg.agent = r->agents[c.agent].name;
 		seg.work_dir = (char *)files[i];
-		seg.state = "ended";
+		seg.state = JMX_SEGMENT_ENDED;
 		seg.jtl_records = -1;
 		if (code == JMX_OK)
 			code = jmx_store_segment_create(st, &seg, err);

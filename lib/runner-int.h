@@ -108,6 +108,8 @@ void		jmx_runner_probe_spares(struct jmx_runner *);
  */
 enum jmx_code	jmx_runner_lock_agents(struct jmx_runner *, int all_or_none,
 		    struct jmx_err *);
+/* Give a segment the plan's side groups (setUp, tearDown, sync). */
+void		jmx_runner_side_groups(struct jmx_runner *, struct jmx_seg *);
 /* Add a segment to the run's list (the runner owns it). */
 void		jmx_runner_add_seg(struct jmx_runner *, struct jmx_seg *);
 /* When the current generation is planned to end (our clock); 0 none. */

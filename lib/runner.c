@@ -62,6 +62,20 @@
 #define MIN_MOVE_MS		3000
 
 static void	cancel_standby(struct jmx_runner *, const char *);
+struct batch;
+struct move;
+struct phase;
+static void	while_starting(struct jmx_runner *, struct phase *, int,
+		    int);
+static void	stage_takers(struct jmx_runner *, struct batch *,
+		    struct move **, int);
+static void	release_takers(struct jmx_runner *, struct move **, int, int,
+		    int64_t);
+static void	begin_stop(struct jmx_runner *, int, const char *);
+static enum jmx_code transition(struct jmx_runner *, enum jmx_run_state,
+		    const char *, const char *, const char *, int,
+		    const char *, struct jmx_err *);
+static void	poll_commands(struct jmx_runner *, struct jmx_err *);
 
 struct jmx_runner *
 jmx_runner_new(const struct jmx_config *cfg, const struct jmx_run_request *req,
@@ -644,8 +658,8 @@ jmx_runner_create(struct jmx_runner *r, int64_t *run_id, struct jmx_err *err)
 	if (jmx_store_reserve(r->store, r->rec.id, names, r->n, jmx_now_ms(),
 	    HEARTBEAT_STALE_MS, err) != JMX_OK ||
 	    jmx_runner_lock_agents(r, 1, err) != JMX_OK) {
-		jmx_store_run_set_state(r->store, r->rec.id, JMX_RUN_FAILED,
-		    NULL);
+		transition(r, JMX_RUN_FAILED, "start_failed", err->msg, NULL,
+		    0, NULL, NULL);
 		jmx_store_release(r->store, r->rec.id, NULL);
 		return err->code;
 	}
@@ -799,6 +813,35 @@ event(struct jmx_runner *r, const char *kind, const char *agent,
 		log_warn("%s", err.msg);
 }
 
+/*
+ * The one way a run's state changes: the state, stored at once with the
+ * record; its event (kind, detail; none if kind is NULL; actor NULL is
+ * the controller); and the answer to the command waiting for it
+ * (r->cmd_id): reply NULL leaves it waiting (what it asked for is not
+ * complete yet), else it is answered, done (ok) or failed, with reply.
+ * The store's error, if any, goes to err (NULL: logged).
+ */
+static enum jmx_code
+transition(struct jmx_runner *r, enum jmx_run_state state, const char *kind,
+    const char *detail, const char *actor, int ok, const char *reply,
+    struct jmx_err *err)
+{
+	struct jmx_err e = { 0 };
+	enum jmx_code code;
+
+	r->rec.state = state;
+	code = jmx_store_run_update(r->store, &r->rec, err != NULL ? err : &e);
+	if (code != JMX_OK && err == NULL)
+		log_warn("run %lld: %s", (long long)r->rec.id, e.msg);
+	if (kind != NULL)
+		event(r, kind, NULL, detail, actor);
+	if (reply != NULL && r->cmd_id != 0) {
+		jmx_store_command_done(r->store, r->cmd_id, ok, reply, NULL);
+		r->cmd_id = 0;
+	}
+	return code;
+}
+
 /* The agent's row in run_agents. */
 static void
 put_run_agent(struct jmx_runner *r, const struct ragent *ra, int64_t skew,
@@ -830,6 +873,9 @@ struct phase {
 	int64_t			 deadline_s;
 	const char *const	*args;
 	int64_t			 t0;
+	int			 seen;		/* its failure acted on */
+	struct move		*move;		/* died before ready: its
+						   takers (first start) */
 };
 
 static enum jmx_code
@@ -892,6 +938,23 @@ save_segment(struct jmx_runner *r, struct jmx_seg *s)
 
 	if (jmx_store_segment_update(r->store, &s->rec, &err) != JMX_OK)
 		log_warn("segment %lld: %s", (long long)s->rec.id, err.msg);
+}
+
+/*
+ * Move a segment to state st and store its row at once (an attach reads
+ * it): the one place a segment's stored state changes.  A final state
+ * records when it ended and its JTL's record count.
+ */
+static void
+seg_state(struct jmx_runner *r, struct jmx_seg *s, enum jmx_segment_state st)
+{
+	s->rec.state = st;
+	if (st != JMX_SEGMENT_STARTING && st != JMX_SEGMENT_RUNNING &&
+	    jmx_seg_state(s) != JMX_SEG_RUNNING) {
+		s->rec.jtl_records = s->jtl_records;
+		s->rec.end_ms = jmx_now_ms();
+	}
+	save_segment(r, s);
 }
 
 /* Take what a segment's worker parsed and commit it with its offset. */
@@ -974,6 +1037,7 @@ run_phase(struct jmx_runner *r, struct phase *ph, int n,
 		heartbeat(r);
 		for (i = 0; i < r->nsegs; i++)
 			flush_seg(r, r->segs[i], NULL);
+		while_starting(r, ph, n, fn == phase_ready);
 	} while (!all);
 	for (i = 0; i < n; i++) {
 		if (started[i])
@@ -983,8 +1047,17 @@ run_phase(struct jmx_runner *r, struct phase *ph, int n,
 	}
 	free(tids);
 	free(started);
+	while_starting(r, ph, n, fn == phase_ready);
+	/* The cause, not the others stopped because of it. */
 	for (i = 0; i < n; i++)
-		if (jmx_seg_state(ph[i].seg) == JMX_SEG_FAILED) {
+		if (ph[i].move == NULL && ph[i].seg->early &&
+		    jmx_seg_state(ph[i].seg) == JMX_SEG_FAILED) {
+			*err = ph[i].seg->err;
+			return err->code;
+		}
+	for (i = 0; i < n; i++)
+		if (ph[i].move == NULL &&
+		    jmx_seg_state(ph[i].seg) == JMX_SEG_FAILED) {
 			*err = ph[i].seg->err;
 			return err->code;
 		}
@@ -1022,6 +1095,28 @@ max_rtt(struct jmx_runner *r)
 	return m;
 }
 
+/*
+ * The thread groups whose samples are not the load's start: the plan's
+ * setUp and tearDown groups, and with them the injected sync group.
+ * None for a plan without them: its segments do not even parse the
+ * thread name (bench/run-jtl.sh: about 30 instructions a record).
+ */
+void
+jmx_runner_side_groups(struct jmx_runner *r, struct jmx_seg *s)
+{
+	const char **names;
+	int g, n = 0;
+
+	names = xcalloc((size_t)r->plan->ngroups + 1, sizeof *names);
+	for (g = 0; g < r->plan->ngroups; g++)
+		if (r->plan->groups[g].kind != JMX_PLAN_THREADS)
+			names[n++] = r->plan->groups[g].name;
+	if (n > 0)
+		names[n++] = JMX_PLAN_SYNC_GROUP;
+	jmx_seg_set_side_groups(s, names, n);
+	free(names);
+}
+
 void
 jmx_runner_add_seg(struct jmx_runner *r, struct jmx_seg *s)
 {
@@ -1049,6 +1144,7 @@ struct batch {
 	char		**args;
 	struct jmx_buf	*bundles;
 	int64_t		 duration_ms;
+	int64_t		 ramp_ms;	/* -1: the run's */
 	enum jmx_code	 code;		/* of staging */
 	struct jmx_err	 err;
 };
@@ -1068,6 +1164,27 @@ batch_free(struct batch *b)
 	memset(b, 0, sizeof *b);
 }
 
+/* Store the rows of a batch's segments (work dir, pid). */
+static void
+save_batch(struct jmx_runner *r, struct batch *b)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		save_segment(r, b->ph[i].seg);
+}
+
+/* A stop was asked while the batch was staging: it goes no further. */
+static int
+stopped(struct jmx_runner *r, struct batch *b)
+{
+	if (!r->stopping || b->code != JMX_OK)
+		return 0;
+	b->code = jmx_err_set(&b->err, JMX_ERR_STATE, "stopped before the "
+	    "start");
+	return 1;
+}
+
 /*
  * Stage a segment for each placement, all for duration_ms (0: the plan's
  * own) with ramp_ms (-1: the run's): prepare everywhere, then launch
@@ -1085,6 +1202,7 @@ stage(struct jmx_runner *r, const struct placement *pl, int n,
 	memset(b, 0, sizeof *b);
 	b->n = n;
 	b->duration_ms = duration_ms;
+	b->ramp_ms = ramp_ms;
 	b->bundles = xcalloc((size_t)n + 1, sizeof *b->bundles);
 	b->ph = xcalloc((size_t)n + 1, sizeof *b->ph);
 	ramp = ramp_ms >= 0 ? ramp_ms : r->ramp_ms;
@@ -1118,29 +1236,42 @@ stage(struct jmx_runner *r, const struct placement *pl, int n,
 			return;
 		}
 		jmx_seg_set_id(s, s->rec.id, r->rec.run_dir);
+		jmx_runner_side_groups(r, s);
 		jmx_runner_add_seg(r, s);
 		b->ph[i].seg = s;
 		b->ph[i].bundle = &b->bundles[i];
 		b->ph[i].deadline_s = deadline_s;
 		b->ph[i].args = (const char *const *)b->args;
 	}
-	if ((b->code = run_phase(r, b->ph, n, phase_prepare, &b->err)) ==
-	    JMX_OK && (b->code = run_phase(r, b->ph, n, phase_launch,
-	    &b->err)) == JMX_OK)
+	/*
+	 * Each row is stored with its work dir before its JMeter starts and
+	 * with its pid once it has: a controller that dies now leaves
+	 * nothing that attach cannot find, end and remove.
+	 */
+	b->code = run_phase(r, b->ph, n, phase_prepare, &b->err);
+	save_batch(r, b);
+	if (b->code == JMX_OK && !stopped(r, b))
+		b->code = run_phase(r, b->ph, n, phase_launch, &b->err);
+	save_batch(r, b);
+	if (b->code == JMX_OK && !stopped(r, b))
 		b->code = run_phase(r, b->ph, n, phase_ready, &b->err);
+	if (b->code == JMX_OK)
+		stopped(r, b);
 }
 
 /*
- * Give a staged batch one T0 (*t0), or, when staging failed or cancel is
- * set, stop it.  Either way every segment gets its worker (a stopped
- * one ends the JMeter that started) and the batch is freed.
+ * Give a staged batch one T0 (*t0: that one if set, else one chosen
+ * now), or, when staging failed or cancel is set, stop it.  Either way
+ * every segment with a work dir gets its worker (a stopped one ends the
+ * JMeter that started and removes the dir) and the batch is freed.  A
+ * segment that died before it was ready, its share moved, is lost.
  */
 static enum jmx_code
 release(struct jmx_runner *r, struct batch *b, int cancel, int64_t *t0,
     struct jmx_err *err)
 {
 	enum jmx_code code = b->code;
-	int64_t d;
+	int64_t d, at = *t0;
 	int i;
 
 	*t0 = 0;
@@ -1149,7 +1280,8 @@ release(struct jmx_runner *r, struct batch *b, int cancel, int64_t *t0,
 	else if (cancel)
 		code = jmx_err_set(err, JMX_ERR_STATE, "cancelled");
 	else {
-		*t0 = jmx_now_ms() + START_MARGIN_MS + max_rtt(r);
+		*t0 = at > 0 ? at : jmx_now_ms() + START_MARGIN_MS +
+		    max_rtt(r);
 		for (i = 0; i < b->n; i++)
 			b->ph[i].t0 = *t0;
 		code = run_phase(r, b->ph, b->n, phase_go, err);
@@ -1159,20 +1291,22 @@ release(struct jmx_runner *r, struct batch *b, int cancel, int64_t *t0,
 	d = b->duration_ms > 0 ? b->duration_ms : r->duration_ms;
 	for (i = 0; i < b->n; i++) {
 		struct jmx_seg *s = b->ph[i].seg;
+		/* Stopped while staging is not a failure of its own. */
+		enum jmx_segment_state st = code != JMX_OK ? (cancel ||
+		    r->stopping ? JMX_SEGMENT_CANCELLED : JMX_SEGMENT_FAILED) :
+		    JMX_SEGMENT_RUNNING;
 
-		free(s->rec.state);
-		s->rec.state = xstrdup(code == JMX_OK ? "running" : cancel ?
-		    "cancelled" : "failed");
-		s->cancelled = cancel;
+		if (b->ph[i].move != NULL)
+			st = JMX_SEGMENT_LOST;
+		s->cancelled = st == JMX_SEGMENT_CANCELLED;
 		s->rec.start_ms = *t0;
 		s->planned_end_ms = d > 0 ? *t0 + d : 0;
-		save_segment(r, s);
+		seg_state(r, s, st);
 		if (s->rec.work_dir == NULL)
 			continue;
-		if (code != JMX_OK)
+		if (st != JMX_SEGMENT_RUNNING)
 			jmx_seg_stop(s, 2);
-		if (jmx_seg_state(s) != JMX_SEG_FAILED || s->pid > 0)
-			jmx_seg_start_worker(s);
+		jmx_seg_start_worker(s);
 	}
 	batch_free(b);
 	return code;
@@ -1186,10 +1320,24 @@ static enum jmx_code
 start_segments(struct jmx_runner *r, const struct placement *pl, int n,
     int64_t duration_ms, int64_t ramp_ms, int64_t *t0, struct jmx_err *err)
 {
+	struct move **moves;
 	struct batch b;
+	enum jmx_code code;
+	int i, nm = 0;
 
 	stage(r, pl, n, duration_ms, ramp_ms, &b);
-	return release(r, &b, 0, t0, err);
+	/* Shares of JMeters that died before ready: takers staged now. */
+	moves = xcalloc((size_t)b.n + 1, sizeof *moves);
+	for (i = 0; i < b.n; i++)
+		if (b.ph[i].move != NULL)
+			moves[nm++] = b.ph[i].move;
+	stage_takers(r, &b, moves, nm);
+	/* Two batches to release: room for both before T0. */
+	*t0 = nm > 0 ? jmx_now_ms() + 2 * START_MARGIN_MS + max_rtt(r) : 0;
+	code = release(r, &b, 0, t0, err);
+	release_takers(r, moves, nm, code != JMX_OK, *t0);
+	free(moves);
+	return code;
 }
 
 /*
@@ -1220,8 +1368,8 @@ jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 	char detail[128];
 	int i, g;
 
-	r->rec.state = JMX_RUN_STARTING;
-	jmx_store_run_update(r->store, &r->rec, NULL);
+	transition(r, JMX_RUN_STARTING, "validated", NULL, NULL, 0, NULL,
+	    NULL);
 	for (i = 0; i < r->n; i++) {
 		struct ragent *ra = &r->agents[i];
 		const struct jmx_split_share *sh = &r->split->agents[i];
@@ -1241,22 +1389,31 @@ jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 		pl[i].part = &parts[i];
 		pl[i].slice = ra->a.conf->name;
 	}
-	event(r, "validated", NULL, NULL, NULL);
 	r->window = jmx_hist_new();
 	r->window_start = jmx_mono_ms();
 	if (split_data(r, err) != JMX_OK ||
-	    start_generation(r, pl, r->n, r->duration_ms, -1, err) != JMX_OK)
+	    start_generation(r, pl, r->nsplit, r->duration_ms, -1, err) !=
+	    JMX_OK)
 		r->start_failed = 1;
-	for (i = 0; i < r->n; i++)
+	/* Spares that joined during the start come after these. */
+	for (i = 0; i < r->nsplit; i++)
 		jmx_part_free(&parts[i]);
 	free(parts);
 	free(pl);
 	r->rec.start_ms = r->t0;
-	r->rec.state = r->start_failed ? JMX_RUN_STOPPING : JMX_RUN_RUNNING;
-	jmx_store_run_update(r->store, &r->rec, NULL);
+	if (r->stopping) {
+		/* Stopped while starting (signal or command): no failure. */
+		r->start_failed = 0;
+		jmx_err_clear(err);
+		return JMX_OK;
+	}
 	snprintf(detail, sizeof detail, "%d agents", r->n);
-	event(r, r->start_failed ? "start_failed" : "started", NULL,
-	    r->start_failed ? err->msg : detail, NULL);
+	if (r->start_failed)
+		transition(r, JMX_RUN_STOPPING, "start_failed", err->msg,
+		    NULL, 0, NULL, NULL);
+	else
+		transition(r, JMX_RUN_RUNNING, "started", detail, NULL, 0,
+		    NULL, NULL);
 	return r->start_failed ? err->code : JMX_OK;
 }
 
@@ -1268,23 +1425,25 @@ static void
 record_end(struct jmx_runner *r, struct jmx_seg *s)
 {
 	enum jmx_seg_state st = jmx_seg_state(s);
-	const char *state;
+	enum jmx_segment_state state;
 
 	if (st != JMX_SEG_DONE && st != JMX_SEG_FAILED)
 		return;
-	if (s->lost)
-		state = s->fenced ? "fenced" : "lost";
-	else if (s->cancelled)
-		state = "cancelled";
+	/* One never released stays as it was left: it carried no load. */
+	if (s->cancelled)
+		state = JMX_SEGMENT_CANCELLED;
+	else if (s->rec.state == JMX_SEGMENT_FAILED ||
+	    (st == JMX_SEG_FAILED && !s->lost))
+		state = JMX_SEGMENT_FAILED;
+	else if (s->lost)
+		state = s->fenced ? JMX_SEGMENT_FENCED : JMX_SEGMENT_LOST;
 	else
-		state = st == JMX_SEG_FAILED ? "failed" : "ended";
-	if (s->rec.state != NULL && strcmp(s->rec.state, state) == 0)
+		state = JMX_SEGMENT_ENDED;
+	/* Once more when its worker collected: the JTL's count. */
+	if (s->rec.state == state && s->rec.end_ms != 0 &&
+	    s->rec.jtl_records == s->jtl_records)
 		return;
-	free(s->rec.state);
-	s->rec.state = xstrdup(state);
-	s->rec.jtl_records = s->jtl_records;
-	s->rec.end_ms = jmx_now_ms();
-	save_segment(r, s);
+	seg_state(r, s, state);
 	if (s->fenced)
 		event(r, "fenced", s->rec.agent, "its old JMeter is stopped "
 		    "and its results are in", NULL);
@@ -1312,22 +1471,6 @@ stop_generation(struct jmx_runner *r, int level)
 			jmx_seg_stop(r->segs[i], level);
 }
 
-static void
-set_run_state(struct jmx_runner *r, enum jmx_run_state state)
-{
-	r->rec.state = state;
-	jmx_store_run_update(r->store, &r->rec, NULL);
-}
-
-/* Finish the command a state change was waiting for. */
-static void
-command_done(struct jmx_runner *r, int ok, const char *result)
-{
-	if (r->cmd_id == 0)
-		return;
-	jmx_store_command_done(r->store, r->cmd_id, ok, result, NULL);
-	r->cmd_id = 0;
-}
 
 /* When the current generation's last sample ended; 0 if none seen. */
 static int64_t
@@ -1368,7 +1511,9 @@ close_generation(struct jmx_runner *r, int64_t fallback)
 static int64_t
 active_ms(struct jmx_runner *r, int64_t now)
 {
-	int64_t gen = r->rec.state == JMX_RUN_PAUSED ? 0 : now - r->gen_t0;
+	/* Not started yet (or stopped while starting): no time of its own. */
+	int64_t gen = r->rec.state == JMX_RUN_PAUSED || r->gen_t0 == 0 ? 0 :
+	    now - r->gen_t0;
 
 	return r->rec.active_ms + (gen > 0 ? gen : 0);
 }
@@ -1384,10 +1529,10 @@ begin_stop(struct jmx_runner *r, int level, const char *actor)
 		if (r->rec.state == JMX_RUN_RUNNING ||
 		    r->rec.state == JMX_RUN_PAUSING)
 			close_generation(r, jmx_now_ms());
-		set_run_state(r, JMX_RUN_STOPPING);
 		snprintf(detail, sizeof detail, "%s", level >= 2 ?
 		    "stop now" : "graceful stop");
-		event(r, "stopping", NULL, detail, actor);
+		transition(r, JMX_RUN_STOPPING, "stopping", detail, actor, 0,
+		    NULL, NULL);
 	}
 }
 
@@ -1489,13 +1634,14 @@ handle_command(struct jmx_runner *r, int64_t id, const char *verb,
 		r->pausing = 1;
 		r->pause_ms = jmx_now_ms();
 		stop_generation(r, 1);
-		set_run_state(r, JMX_RUN_PAUSING);
-		event(r, "pausing", NULL, NULL, actor);
+		transition(r, JMX_RUN_PAUSING, "pausing", NULL, actor, 0, NULL,
+		    NULL);
 		return;
 	case JMX_CONTROL_RESUME:
+		r->cmd_id = id;
 		remaining = r->duration_ms - r->rec.active_ms;
-		set_run_state(r, JMX_RUN_RESUMING);
-		event(r, "resuming", NULL, NULL, actor);
+		transition(r, JMX_RUN_RESUMING, "resuming", NULL, actor, 0,
+		    NULL, NULL);
 		n = resume_placements(r, &pl);
 		code = n == 0 ? jmx_err_set(err, JMX_ERR_STATE, "no agent "
 		    "left to resume on") : start_generation(r, pl, n,
@@ -1504,17 +1650,16 @@ handle_command(struct jmx_runner *r, int64_t id, const char *verb,
 		free(pl);
 		if (code != JMX_OK) {
 			snprintf(msg, sizeof msg, "resume failed: %s", err->msg);
-			jmx_store_command_done(r->store, id, 0, msg, NULL);
-			event(r, "resume_failed", NULL, err->msg, actor);
+			transition(r, JMX_RUN_RESUMING, "resume_failed",
+			    err->msg, actor, 0, msg, NULL);
 			jmx_err_clear(err);
 			begin_stop(r, 2, "controller");
 			return;
 		}
-		set_run_state(r, JMX_RUN_RUNNING);
 		snprintf(msg, sizeof msg, "resumed: %lld s left",
 		    (long long)(remaining / 1000));
-		event(r, "resumed", NULL, msg, actor);
-		jmx_store_command_done(r->store, id, 1, msg, NULL);
+		transition(r, JMX_RUN_RUNNING, "resumed", msg, actor, 1, msg,
+		    NULL);
 		return;
 	case JMX_CONTROL_ATTACH:
 		break;
@@ -1574,12 +1719,11 @@ advance(struct jmx_runner *r)
 	if (r->pausing && over) {
 		r->pausing = 0;
 		close_generation(r, r->pause_ms);
-		set_run_state(r, JMX_RUN_PAUSED);
 		snprintf(detail, sizeof detail, "%lld s of %lld s run",
 		    (long long)(r->rec.active_ms / 1000),
 		    (long long)(r->duration_ms / 1000));
-		event(r, "paused", NULL, detail, r->cmd_actor);
-		command_done(r, 1, detail);
+		transition(r, JMX_RUN_PAUSED, "paused", detail, r->cmd_actor,
+		    1, detail, NULL);
 		return 0;
 	}
 	if (r->rec.state == JMX_RUN_PAUSED)
@@ -1622,18 +1766,14 @@ agent_load(struct jmx_runner *r, const struct ragent *ra,
 		s = r->segs[i];
 		if (strcmp(s->rec.agent, ra->a.conf->name) != 0)
 			continue;
-		if (jmx_seg_live(s)) {
+		if (jmx_seg_live(s))
 			l->live++;
+		/* Staged ones hold their room, though not running yet. */
+		if (jmx_seg_live(s) || jmx_seg_state(s) == JMX_SEG_NEW)
 			l->threads += jmx_part_peak(r->plan, s->part.groups);
-		}
 		if (jmx_seg_lost(s, NULL, 0) || jmx_seg_suspect(s))
 			l->doubt = 1;
 	}
-	/* Staged takers hold their room, though not running yet. */
-	for (i = 0; r->standby != NULL && i < r->standby->k; i++)
-		if (r->standby->pl[i].agent == ra->idx)
-			l->threads += jmx_part_peak(r->plan,
-			    r->standby->pl[i].part->groups);
 }
 
 static int
@@ -1889,6 +2029,28 @@ stage_move(struct jmx_runner *r, struct move *m)
 }
 
 /*
+ * A move's takers now carry its parts: their peak threads, a spare's
+ * row, and "a3 (3), a1 (2)" appended to d.
+ */
+static void
+takers_in(struct jmx_runner *r, struct move *m, struct jmx_buf *d)
+{
+	int i;
+
+	for (i = 0; i < m->k; i++) {
+		struct ragent *ra = &r->agents[m->pl[i].agent];
+
+		ra->peak_threads += jmx_part_peak(r->plan,
+		    m->pl[i].part->groups);
+		if (ra->spare)
+			put_run_agent(r, ra, -1, "ok");
+		jmx_buf_addf(d, "%s %s (%lld)", i > 0 ? "," : "",
+		    ra->a.conf->name,
+		    (long long)jmx_part_main_threads(r->plan, m->pl[i].part));
+	}
+}
+
+/*
  * Carry a move out (its takers staged ahead or now) and record it: the
  * handover gap from from, what found no room, the event.  Frees m.
  */
@@ -1928,16 +2090,7 @@ finish_move(struct jmx_runner *r, struct move *m, int64_t from)
 	jmx_buf_addf(&d, "%lld of %lld threads moved to",
 	    (long long)jmx_part_main_threads(plan, &placed),
 	    (long long)jmx_part_main_threads(plan, &s->part));
-	for (i = 0; i < m->k; i++) {
-		struct ragent *ra = &r->agents[m->pl[i].agent];
-
-		ra->peak_threads += jmx_part_peak(plan, m->pl[i].part->groups);
-		if (ra->spare)
-			put_run_agent(r, ra, -1, "ok");
-		jmx_buf_addf(&d, "%s %s (%lld)", i > 0 ? "," : "",
-		    ra->a.conf->name,
-		    (long long)jmx_part_main_threads(plan, m->pl[i].part));
-	}
+	takers_in(r, m, &d);
 	jmx_buf_addf(&d, "; load back %.1f s after it stopped (lost "
 	    "%.1f s after, takers started in %.1f s%s)%s",
 	    (double)(t0 - from) / 1000, (double)(s->lost_ms - from) / 1000,
@@ -2068,6 +2221,158 @@ handle_loss(struct jmx_runner *r, struct jmx_seg *s, const char *cause)
 	finish_move(r, m != NULL ? m : plan_move(r, s), from);
 }
 
+/*
+ * A JMeter of the first start died before it was ready (s): plan its
+ * share onto spares or the others' free room (failover.c), all of it or
+ * nothing.  The move, or NULL when the start must fail.
+ */
+static struct move *
+move_early(struct jmx_runner *r, struct jmx_seg *s)
+{
+	struct ragent *ra = jmx_runner_agent_named(r, s->rec.agent);
+	char cause[sizeof s->err.msg];
+	struct move *m;
+
+	snprintf(cause, sizeof cause, "%s", s->err.msg);
+	if (ra != NULL)
+		ra->lost = 1;
+	event(r, "agent_lost", s->rec.agent, cause, NULL);
+	if (r->cfg->settings.on_agent_failure != JMX_POLICY_REDISTRIBUTE ||
+	    !jmx_part_has_load(r->plan, s->part.groups))
+		return NULL;
+	m = plan_move(r, s);
+	if (m->k == 0 || jmx_part_has_load(r->plan, m->fo.rest.groups)) {
+		event(r, "share_not_moved", s->rec.agent, "no room for all "
+		    "of it before the start", NULL);
+		move_free(m);
+		return NULL;
+	}
+	pthread_mutex_lock(&s->lock);
+	s->lost = 1;
+	s->lost_ms = jmx_now_ms();
+	snprintf(s->cause, sizeof s->cause, "%s", cause);
+	pthread_mutex_unlock(&s->lock);
+	free(s->rec.cause);
+	s->rec.cause = xstrdup(cause);
+	return m;
+}
+
+/*
+ * While a batch stages (run_phase's loop): a stop asked by a signal or
+ * a command (read while the run starts; control.c's table says which
+ * are allowed then) ends the staging at once.  In the ready phase of
+ * the first start, a JMeter that died before it was ready has its share
+ * planned onto others (staged once the rest are ready, released at the
+ * same T0); with no room for it, the batch is stopped and the start
+ * fails now, not at the ready timeout.
+ */
+static void
+while_starting(struct jmx_runner *r, struct phase *ph, int n, int ready)
+{
+	struct jmx_err err = { 0 };
+	struct jmx_seg *s;
+	int i, j, early;
+
+	if (r->stop_level > r->stop_sent) {
+		r->stop_sent = r->stop_level;
+		begin_stop(r, r->stop_level, "interrupt");
+	}
+	if (r->rec.state == JMX_RUN_STARTING)
+		poll_commands(r, &err);
+	if (r->stopping) {
+		for (i = 0; i < n; i++)
+			jmx_seg_stop(ph[i].seg, 2);
+		return;
+	}
+	if (!ready || r->rec.state != JMX_RUN_STARTING)
+		return;
+	for (i = 0; i < n; i++) {
+		s = ph[i].seg;
+		if (ph[i].seen || jmx_seg_state(s) != JMX_SEG_FAILED)
+			continue;
+		ph[i].seen = 1;
+		pthread_mutex_lock(&s->lock);
+		early = s->early;
+		pthread_mutex_unlock(&s->lock);
+		if (early && (ph[i].move = move_early(r, s)) != NULL)
+			continue;
+		for (j = 0; j < n; j++)
+			jmx_seg_stop(ph[j].seg, 2);
+	}
+}
+
+/*
+ * Stage the takers of the shares moved while b staged, for b's window;
+ * a taker batch that fails fails b (the run needs all of its load).
+ */
+static void
+stage_takers(struct jmx_runner *r, struct batch *b, struct move **moves,
+    int nm)
+{
+	struct batch *tb;
+	int i, j;
+
+	for (i = 0; i < nm && b->code == JMX_OK; i++) {
+		tb = &moves[i]->batch;
+		stage(r, moves[i]->pl, moves[i]->k, b->duration_ms,
+		    b->ramp_ms, tb);
+		moves[i]->staged = 1;
+		/* A taker that died before ready too: no second round. */
+		for (j = 0; j < tb->n; j++) {
+			if (tb->ph[j].move == NULL)
+				continue;
+			move_free(tb->ph[j].move);
+			tb->ph[j].move = NULL;
+			if (tb->code == JMX_OK) {
+				tb->code = tb->ph[j].seg->err.code;
+				tb->err = tb->ph[j].seg->err;
+			}
+		}
+		if (tb->code != JMX_OK) {
+			b->code = tb->code;
+			b->err = tb->err;
+		}
+	}
+}
+
+/*
+ * Release the takers staged by stage_takers at t0 (or cancel them: the
+ * start failed), record each move, free them.
+ */
+static void
+release_takers(struct jmx_runner *r, struct move **moves, int nm,
+    int cancel, int64_t t0)
+{
+	struct jmx_err err = { 0 };
+	struct jmx_buf d = { 0 };
+	int64_t at;
+	int i;
+
+	for (i = 0; i < nm; i++) {
+		struct move *m = moves[i];
+
+		at = t0;
+		if (release(r, &m->batch, cancel, &at, &err) == JMX_OK) {
+			jmx_buf_addf(&d, "%lld threads moved to",
+			    (long long)jmx_part_main_threads(r->plan,
+			    &m->lost->part));
+			takers_in(r, m, &d);
+			jmx_buf_addf(&d, " before the start%s", m->whole ?
+			    "; data rows reused: too few to cut" : "");
+			event(r, "share_moved", m->lost->rec.agent, d.data,
+			    NULL);
+		} else if (!cancel) {
+			shortfall(r, m->lost, &m->lost->part, "unplaced", t0,
+			    0, err.msg);
+			event(r, "move_failed", m->lost->rec.agent, err.msg,
+			    NULL);
+		}
+		jmx_buf_free(&d);
+		jmx_err_clear(&err);
+		move_free(m);
+	}
+}
+
 /* Act on segments newly declared lost, and on those gone silent. */
 static void
 check_losses(struct jmx_runner *r)
@@ -2075,10 +2380,25 @@ check_losses(struct jmx_runner *r)
 	char cause[256];
 	int i;
 
-	for (i = 0; i < r->nsegs; i++)
-		if (r->segs[i]->rec.cause == NULL &&
-		    jmx_seg_lost(r->segs[i], cause, sizeof cause))
-			handle_loss(r, r->segs[i], cause);
+	for (i = 0; i < r->nsegs; i++) {
+		struct jmx_seg *s = r->segs[i];
+
+		if (s->rec.cause != NULL ||
+		    !jmx_seg_lost(s, cause, sizeof cause))
+			continue;
+		/*
+		 * A segment never released (its start failed, or it was
+		 * cancelled) whose worker lost the agent while ending it:
+		 * it carried no load, so there is none to move.
+		 */
+		if (s->rec.state == JMX_SEGMENT_FAILED ||
+		    s->rec.state == JMX_SEGMENT_CANCELLED) {
+			s->rec.cause = xstrdup(cause);
+			save_segment(r, s);
+			continue;
+		}
+		handle_loss(r, s, cause);
+	}
 	check_suspects(r);
 }
 
@@ -2225,6 +2545,9 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
     struct jmx_err *err)
 {
 	struct jmx_runner_progress p;
+	struct jmx_err perr = { 0 };
+	enum jmx_run_state state;
+	enum jmx_code code;
 	int64_t first = INT64_MAX, last = INT64_MIN, jtl = 0;
 	int i, unplaced, counted = 1;
 	char detail[256];
@@ -2237,8 +2560,12 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 			jmx_seg_abandon(r->segs[i]);
 	for (i = 0; i < r->nsegs; i++)
 		jmx_seg_join(r->segs[i]);
-	if (jmx_runner_poll(r, &p, err) != JMX_OK)
-		return err->code;
+	/*
+	 * A controller that fails (the store cannot write: a full disk)
+	 * still ends the run, failed, and releases its agents.
+	 */
+	if (jmx_runner_poll(r, &p, &perr) != JMX_OK)
+		log_warn("run %lld: %s", (long long)r->rec.id, perr.msg);
 	archive_results(r);
 	for (i = 0; i < r->nsegs; i++) {
 		struct jmx_seg *s = r->segs[i];
@@ -2278,25 +2605,32 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	r->rec.skew_ms = first != INT64_MAX ? last - first : -1;
 	r->rec.end_ms = jmx_now_ms();
 	r->rec.delivered_pct = delivered(r, &unplaced);
-	if (r->start_failed || r->aborted)
-		r->rec.state = JMX_RUN_FAILED;
+	if (r->start_failed || r->aborted || perr.code != JMX_OK)
+		state = JMX_RUN_FAILED;
 	else if (unplaced > 0)
-		r->rec.state = JMX_RUN_PARTIAL;
+		state = JMX_RUN_PARTIAL;
 	else if (r->stopping)
-		r->rec.state = JMX_RUN_STOPPED;
+		state = JMX_RUN_STOPPED;
 	else
-		r->rec.state = JMX_RUN_COMPLETED;
+		state = JMX_RUN_COMPLETED;
 	snprintf(detail, sizeof detail, "%lld samples ingested, %lld in the "
 	    "JTLs; %.1f %% of the planned load delivered",
 	    (long long)r->rec.samples, (long long)r->rec.jtl_records,
 	    r->rec.delivered_pct);
-	event(r, jmx_run_state_name(r->rec.state), NULL, detail, NULL);
-	command_done(r, 1, jmx_run_state_name(r->rec.state));
-	if (jmx_store_run_update(r->store, &r->rec, err) != JMX_OK)
-		return err->code;
+	code = transition(r, state, jmx_run_state_name(state), detail, NULL,
+	    1, jmx_run_state_name(state), err);
+	/* The record did not go in whole: the state at least, if it can. */
+	if (code != JMX_OK)
+		jmx_store_run_set_state(r->store, r->rec.id, state, NULL);
 	jmx_store_release(r->store, r->rec.id, NULL);
 	for (i = 0; i < r->n; i++)
 		jmx_agent_unlock(&r->agents[i].a);
+	if (code != JMX_OK)
+		return code;
+	if (perr.code != JMX_OK) {
+		*err = perr;
+		return err->code;
+	}
 
 	memset(res, 0, sizeof *res);
 	res->run_id = r->rec.id;

@@ -57,7 +57,7 @@ jmx_seg_new(const struct jmx_agent *agent, int64_t run_id,
 	s->a.ssh = NULL;
 	s->rec.run_id = run_id;
 	s->rec.agent = xstrdup(agent->conf->name);
-	s->rec.state = xstrdup("starting");
+	s->rec.state = JMX_SEGMENT_STARTING;
 	s->rec.jtl_records = -1;
 	s->rec.clock_offset_ms = agent->clock_offset_ms;
 	s->stop_grace_ms = settings->stop_grace_ms;
@@ -87,7 +87,6 @@ jmx_seg_free(struct jmx_seg *s)
 	jmx_agent_disconnect(&s->a);
 	free(s->rec.agent);
 	free(s->rec.work_dir);
-	free(s->rec.state);
 	free(s->rec.jtl_header);
 	free(s->rec.part);
 	free(s->rec.slice);
@@ -96,8 +95,43 @@ jmx_seg_free(struct jmx_seg *s)
 	jmx_jtl_free(s->jtl);
 	jmx_agg_free(s->agg);
 	free(s->local_dir);
+	jmx_seg_set_side_groups(s, NULL, 0);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+void
+jmx_seg_set_side_groups(struct jmx_seg *s, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < s->nside; i++)
+		free(s->side_groups[i]);
+	free(s->side_groups);
+	s->side_groups = n > 0 ? xcalloc((size_t)n, sizeof *s->side_groups) :
+	    NULL;
+	for (i = 0; i < n; i++)
+		s->side_groups[i] = xstrdup(names[i]);
+	s->nside = n;
+}
+
+int
+jmx_seg_side_thread(const struct jmx_seg *s, const char *thread, size_t len)
+{
+	size_t n = len;
+	int i;
+
+	/* Drop the " <group>-<thread>" numbers JMeter appends. */
+	while (n > 0 && thread[n - 1] != ' ')
+		n--;
+	if (n == 0)
+		return 0;
+	n--;
+	for (i = 0; i < s->nside; i++)
+		if (strlen(s->side_groups[i]) == n &&
+		    memcmp(s->side_groups[i], thread, n) == 0)
+			return 1;
+	return 0;
 }
 
 enum jmx_seg_state
@@ -156,6 +190,58 @@ warm_sftp(struct jmx_seg *s)
 	return code == JMX_OK ? JMX_OK : fail(s);
 }
 
+/*
+ * The end of the work dir's jmeter.log as one line for a message: its
+ * last non-empty line, cut to fit size bytes ("" when unreadable).
+ */
+static void
+log_tail(struct jmx_seg *s, char *out, size_t size)
+{
+	struct jmx_buf log = { 0 };
+	struct jmx_err err = { 0 };
+	size_t end, start;
+
+	out[0] = '\0';
+	if (jmx_agent_fetch(&s->a, s->rec.work_dir, "jmeter.log", &log,
+	    &err) != JMX_OK || log.len == 0) {
+		jmx_buf_free(&log);
+		return;
+	}
+	end = log.len;
+	while (end > 0 && (log.data[end - 1] == '\n' ||
+	    log.data[end - 1] == '\r'))
+		end--;
+	for (start = end; start > 0 && log.data[start - 1] != '\n'; start--)
+		;
+	snprintf(out, size, "%.*s", (int)(end - start), log.data + start);
+	jmx_buf_free(&log);
+}
+
+/*
+ * A JMeter that ended before it was ready: why, as far as its status
+ * and the end of its jmeter.log tell.
+ */
+static enum jmx_code
+died_early(struct jmx_seg *s, const struct jmx_agent_status *st)
+{
+	char tail[160], how[32];
+
+	log_tail(s, tail, sizeof tail);
+	if (!st->exited)
+		snprintf(how, sizeof how, "vanished");
+	else if (st->exit_code == 128 + 9 || st->exit_code == -9)
+		snprintf(how, sizeof how, "was killed");
+	else
+		snprintf(how, sizeof how, "exited %d", st->exit_code);
+	jmx_err_set(&s->err, JMX_ERR_REMOTE, "agent '%s': JMeter %s before "
+	    "it was ready; its jmeter.log ends: %s", s->a.conf->name, how,
+	    tail[0] != '\0' ? tail : "(nothing)");
+	pthread_mutex_lock(&s->lock);
+	s->early = 1;
+	pthread_mutex_unlock(&s->lock);
+	return fail(s);
+}
+
 enum jmx_code
 jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
 {
@@ -163,20 +249,26 @@ jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
 	struct timespec pause = { 0, 100 * 1000000L };
 	int64_t until = jmx_mono_ms() + timeout_ms;
 
+	int gone = 0;
+
 	set_status(s, "starting JMeter");
 	while (jmx_mono_ms() < until && s->stop_level == 0) {
 		if (jmx_agent_status(&s->a, s->rec.work_dir, &st,
 		    &s->err) != JMX_OK)
 			return fail(s);
-		if (st.ready)
+		if (st.ready && !st.exited && st.running)
 			return warm_sftp(s);
-		if (st.exited || (!st.running && st.started)) {
-			jmx_err_set(&s->err, JMX_ERR_REMOTE, "agent '%s': "
-			    "JMeter ended before the test began (exit %d); "
-			    "see jmeter.log in %s", s->a.conf->name,
-			    st.exit_code, s->rec.work_dir);
-			return fail(s);
-		}
+		/*
+		 * Not running is enough (twice, 100 ms apart: the pid file
+		 * may come a moment before timeout(1) has its own process
+		 * group).  It used to take "Starting standalone test" in
+		 * jmeter.out too, which a JVM killed early never printed:
+		 * the loop then ran to the timeout.
+		 */
+		if (st.exited || (!st.running && ++gone >= 2))
+			return died_early(s, &st);
+		if (st.running)
+			gone = 0;
 		nanosleep(&pause, NULL);
 	}
 	if (s->stop_level != 0)
@@ -211,7 +303,9 @@ on_sample(const struct jmx_sample *sm, void *arg, struct jmx_err *err)
 	int64_t start = sm->ts - s->a.clock_offset_ms;
 
 	jmx_agg_add(s->agg, sm, s->a.clock_offset_ms);
-	if (start < s->first_start)
+	/* Rarely true after the first samples: the name check is cheap. */
+	if (start < s->first_start && !jmx_seg_side_thread(s,
+	    sm->thread_name.p, sm->thread_name.len))
 		s->first_start = start;
 	if (start + sm->elapsed > s->last_end)
 		s->last_end = start + sm->elapsed;
@@ -611,7 +705,9 @@ jmx_seg_start_worker(struct jmx_seg *s)
 	s->jtl = jmx_jtl_new(on_sample, s);
 	jmx_jtl_set_skip_bad(s->jtl, 1);
 	/* Parse only what the aggregate reads: the hot path. */
-	jmx_jtl_set_fields(s->jtl, JMX_AGG_FIELDS);
+	/* The thread name only when there are side groups to tell. */
+	jmx_jtl_set_fields(s->jtl, JMX_AGG_FIELDS |
+	    (s->nside > 0 ? JMX_JTL_THREADNAME : 0));
 	s->base_records = s->rec.records;
 	if (s->rec.jtl_offset > 0 && s->rec.jtl_header != NULL) {
 		jmx_jtl_set_header(s->jtl, s->rec.jtl_header,

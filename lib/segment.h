@@ -72,6 +72,7 @@ struct jmx_seg {
 	int			 fenced;	/* old JMeter stopped, results in */
 	int			 suspect;	/* silent: redialling its agent */
 	int			 cancelled;	/* a standby never released */
+	int			 early;		/* JMeter ended before ready */
 
 	volatile sig_atomic_t	 stop_level;	/* 1 Shutdown, 2 StopTestNow */
 	volatile sig_atomic_t	 abandon;	/* stop fencing: the run ends */
@@ -88,6 +89,12 @@ struct jmx_seg {
 	int64_t			 jtl_records;	/* counted afresh; -1 */
 	int64_t			 base_records;	/* ingested before this
 						   controller took over */
+	/*
+	 * Thread groups whose samples say nothing of the start (setUp,
+	 * tearDown, the sync group): first_start ignores them.  Owned.
+	 */
+	char			**side_groups;
+	int			 nside;
 };
 
 /* A segment of agent (probe copied, no session yet).  Free with _free. */
@@ -97,6 +104,15 @@ struct jmx_seg	*jmx_seg_new(const struct jmx_agent *agent, int64_t run_id,
 void		 jmx_seg_set_id(struct jmx_seg *, int64_t id,
 		    const char *run_dir);
 void		 jmx_seg_free(struct jmx_seg *);
+/*
+ * Samples of threads of these groups (names copied) do not count as the
+ * segment's first start: setUp and tearDown groups run outside T0.
+ */
+void		 jmx_seg_set_side_groups(struct jmx_seg *,
+		    const char *const *names, int n);
+/* Is thread (JMeter's "<group> <g>-<t>") of one of the side groups? */
+int		 jmx_seg_side_thread(const struct jmx_seg *, const char *thread,
+		    size_t len);
 
 /* Connect and unpack bundle into a private work dir on the agent. */
 enum jmx_code	jmx_seg_prepare(struct jmx_seg *, const void *bundle,

@@ -212,6 +212,35 @@ jmx_run_state_parse(const char *name, enum jmx_run_state *out)
 	return -1;
 }
 
+static const char *const segment_state_names[] = {
+	"starting", "running", "ended", "lost", "fenced", "cancelled",
+	"failed"
+};
+
+const char *
+jmx_segment_state_name(enum jmx_segment_state s)
+{
+	if ((unsigned)s >= sizeof segment_state_names /
+	    sizeof segment_state_names[0])
+		return "unknown";
+	return segment_state_names[s];
+}
+
+int
+jmx_segment_state_parse(const char *name, enum jmx_segment_state *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof segment_state_names /
+	    sizeof segment_state_names[0]; i++) {
+		if (strcmp(name, segment_state_names[i]) == 0) {
+			*out = (enum jmx_segment_state)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int
 jmx_run_state_final(enum jmx_run_state s)
 {
@@ -936,7 +965,8 @@ jmx_store_segment_create(struct jmx_store *st, struct jmx_segment_rec *s,
 	    " replaces, cause)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	    "isssiiiiiisiiiissis",
-	    s->run_id, s->agent, s->work_dir, s->state, s->pid,
+	    s->run_id, s->agent, s->work_dir,
+	    jmx_segment_state_name(s->state), s->pid,
 	    (int64_t)s->udp_port, s->start_ms, s->end_ms, s->deadline_ms,
 	    s->jtl_offset, s->jtl_header, s->records, s->jtl_records,
 	    s->clock_offset_ms, (int64_t)s->gen, s->part, s->slice,
@@ -954,7 +984,8 @@ jmx_store_segment_update(struct jmx_store *st,
 	    "UPDATE segments SET work_dir = ?, state = ?, pid = ?,"
 	    " udp_port = ?, start_ms = ?, end_ms = ?, deadline_ms = ?,"
 	    " jtl_header = ?, jtl_records = ?, clock_offset_ms = ?,"
-	    " cause = ? WHERE id = ?", "ssiiiiisiisi", s->work_dir, s->state,
+	    " cause = ? WHERE id = ?", "ssiiiiisiisi", s->work_dir,
+	    jmx_segment_state_name(s->state),
 	    s->pid, (int64_t)s->udp_port, s->start_ms, s->end_ms,
 	    s->deadline_ms, s->jtl_header, s->jtl_records, s->clock_offset_ms,
 	    s->cause, s->id), err);
@@ -975,6 +1006,7 @@ jmx_store_segments(struct jmx_store *st, int64_t run,
 {
 	struct jmx_segment_rec *v = NULL, *s;
 	sqlite3_stmt *stmt;
+	const char *state;
 	int rc, count = 0;
 
 	stmt = prepare(st, err, "SELECT id, run_id, agent, work_dir, state,"
@@ -991,7 +1023,11 @@ jmx_store_segments(struct jmx_store *st, int64_t run,
 		s->run_id = sqlite3_column_int64(stmt, 1);
 		s->agent = col_str(stmt, 2);
 		s->work_dir = col_str(stmt, 3);
-		s->state = col_str(stmt, 4);
+		state = (const char *)sqlite3_column_text(stmt, 4);
+		/* A state this version does not know is not live. */
+		if (state == NULL ||
+		    jmx_segment_state_parse(state, &s->state) != 0)
+			s->state = JMX_SEGMENT_FAILED;
 		s->pid = sqlite3_column_int64(stmt, 5);
 		s->udp_port = sqlite3_column_int(stmt, 6);
 		s->start_ms = sqlite3_column_int64(stmt, 7);
@@ -1028,7 +1064,6 @@ jmx_segment_recs_free(struct jmx_segment_rec *v, int n)
 	for (i = 0; i < n; i++) {
 		free(v[i].agent);
 		free(v[i].work_dir);
-		free(v[i].state);
 		free(v[i].jtl_header);
 		free(v[i].part);
 		free(v[i].slice);

@@ -57,13 +57,32 @@ struct jmx_run_rec {
 	int64_t			 active_ms;	/* time under load, pauses excluded */
 };
 
+/*
+ * A segment's state (segments.state), one name each; what moves a
+ * segment between them is in doc/ARCHITECTURE.md.
+ */
+enum jmx_segment_state {
+	JMX_SEGMENT_STARTING = 0,	/* shipped, launched, held at sync */
+	JMX_SEGMENT_RUNNING,		/* released; its worker tails it */
+	JMX_SEGMENT_ENDED,		/* JMeter ended, results collected */
+	JMX_SEGMENT_LOST,		/* declared lost; not (yet) fenced */
+	JMX_SEGMENT_FENCED,		/* lost, then stopped and collected */
+	JMX_SEGMENT_CANCELLED,		/* staged, never released */
+	JMX_SEGMENT_FAILED		/* its start failed */
+};
+
+/* "starting", ...; parse returns -1 for a word that is not a state. */
+const char	*jmx_segment_state_name(enum jmx_segment_state);
+int		 jmx_segment_state_parse(const char *,
+		    enum jmx_segment_state *);
+
 /* One row of the segments table: one JMeter process on one agent. */
 struct jmx_segment_rec {
 	int64_t	 id;
 	int64_t	 run_id;
 	char	*agent;
 	char	*work_dir;	/* private dir on the agent */
-	char	*state;		/* starting, running, ended, lost, fenced */
+	enum jmx_segment_state state;
 	int64_t	 pid;
 	int	 udp_port;
 	int64_t	 start_ms;

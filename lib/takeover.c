@@ -105,7 +105,6 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 			continue;
 		s = jmx_seg_new(&ra->a, r->rec.id, set, r->req->keep);
 		free(s->rec.agent);
-		free(s->rec.state);
 		s->rec = v[i];		/* takes over its strings */
 		memset(&v[i], 0, sizeof v[i]);
 		jmx_seg_set_id(s, s->rec.id, r->rec.run_dir);
@@ -127,23 +126,28 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 		}
 		if (s->rec.gen == r->gen)
 			s->planned_end_ms = jmx_runner_planned_end(r);
-		if (strcmp(s->rec.state, "starting") == 0 &&
+		jmx_runner_side_groups(r, s);
+		if (s->rec.state == JMX_SEGMENT_STARTING &&
 		    s->rec.work_dir != NULL) {
-			/* Staged, never released: its JMeter waits; end it. */
+			/*
+			 * Staged, never released: its JMeter waits at the
+			 * sync point (or is still starting); end it and
+			 * remove its work dir.
+			 */
 			s->cancelled = 1;
 			jmx_seg_stop(s, 2);
 			if (jmx_seg_adopt(s) != JMX_OK)
 				log_warn("%s", s->err.msg);
-		} else if (strcmp(s->rec.state, "running") == 0 &&
+		} else if (s->rec.state == JMX_SEGMENT_RUNNING &&
 		    s->rec.work_dir != NULL && !s->lost) {
 			if (jmx_seg_adopt(s) != JMX_OK)
 				log_warn("%s", s->err.msg);
 		} else {
-			s->state = strcmp(s->rec.state, "ended") == 0 ||
-			    strcmp(s->rec.state, "fenced") == 0 ?
+			s->state = s->rec.state == JMX_SEGMENT_ENDED ||
+			    s->rec.state == JMX_SEGMENT_FENCED ?
 			    JMX_SEG_DONE : JMX_SEG_FAILED;
-			s->fenced = strcmp(s->rec.state, "fenced") == 0;
-			s->cancelled = strcmp(s->rec.state, "cancelled") == 0;
+			s->fenced = s->rec.state == JMX_SEGMENT_FENCED;
+			s->cancelled = s->rec.state == JMX_SEGMENT_CANCELLED;
 			s->status = "done";
 			s->jtl_records = s->rec.jtl_records;
 		}

@@ -321,7 +321,7 @@ test_status(struct jmx_store *st)
 	memset(&seg, 0, sizeof seg);
 	seg.run_id = run;
 	seg.agent = "a1";
-	seg.state = "running";
+	seg.state = JMX_SEGMENT_RUNNING;
 	seg.start_ms = t0;
 	jmx_store_segment_create(st, &seg, &err);
 	agg = jmx_agg_new();

@@ -148,6 +148,32 @@ test_open(const char *dir, const char *db)
 	ok(strstr(err.msg, path) != NULL, "... naming it (%s)", err.msg);
 }
 
+/* The segment states: the stored names, one table, round-trip. */
+static void
+test_segment_states(void)
+{
+	static const char *const names[] = {
+		"starting", "running", "ended", "lost", "fenced", "cancelled",
+		"failed"
+	};
+	enum jmx_segment_state s;
+	int i, good = 1;
+
+	for (i = 0; i <= JMX_SEGMENT_FAILED; i++) {
+		if (strcmp(jmx_segment_state_name((enum jmx_segment_state)i),
+		    names[i]) != 0)
+			good = 0;
+		s = (enum jmx_segment_state)-1;
+		if (jmx_segment_state_parse(names[i], &s) != 0 || (int)s != i)
+			good = 0;
+	}
+	ok(good, "segment state names round-trip");
+	is_str(jmx_segment_state_name((enum jmx_segment_state)42), "unknown",
+	    "segment state name out of range");
+	is_int(jmx_segment_state_parse("ENDED", &s), -1,
+	    "segment state parse is exact");
+}
+
 static void
 test_states(void)
 {
@@ -175,6 +201,7 @@ test_states(void)
 	is_str(jmx_run_state_name((enum jmx_run_state)42), "unknown",
 	    "state name out of range");
 	is_int(jmx_run_state_parse("Running", &s), -1, "parse is exact");
+	test_segment_states();
 	is_int(jmx_run_state_parse("", &s), -1, "parse ''");
 	is_int(jmx_run_state_parse("bogus", &s), -1, "parse 'bogus'");
 }
@@ -408,7 +435,7 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 	s.run_id = run;
 	s.agent = "agent-a";
 	s.work_dir = "/tmp/jmx seg 'a'";
-	s.state = "starting";
+	s.state = JMX_SEGMENT_STARTING;
 	s.udp_port = 4445;
 	s.start_ms = 1000;
 	s.deadline_ms = 2000;
@@ -437,7 +464,7 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 	s.run_id = run;
 	s.agent = "agent-a";
 	s.work_dir = "/w/a";
-	s.state = "running";
+	s.state = JMX_SEGMENT_RUNNING;
 	s.pid = 31337;
 	s.udp_port = 4447;
 	s.start_ms = 1001;
@@ -462,7 +489,7 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 		is_int(v[0].run_id, run, "seg: run_id");
 		is_str(v[0].agent, "agent-a", "seg: agent");
 		is_str(v[0].work_dir, "/w/a", "seg: work_dir");
-		is_str(v[0].state, "running", "seg: state");
+		is_int(v[0].state, JMX_SEGMENT_RUNNING, "seg: state");
 		is_int(v[0].pid, 31337, "seg: pid");
 		is_int(v[0].udp_port, 4447, "seg: udp_port");
 		is_int(v[0].start_ms, 1001, "seg: start_ms");
@@ -803,7 +830,7 @@ test_buckets(struct jmx_store *st, const char *db)
 	memset(&s, 0, sizeof s);
 	s.run_id = run;
 	s.agent = "agent-a";
-	s.state = "running";
+	s.state = JMX_SEGMENT_RUNNING;
 	jmx_store_segment_create(st, &s, &err);
 	sa = s.id;
 	s.agent = "agent-b";
