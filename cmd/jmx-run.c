@@ -109,9 +109,12 @@ static int
 parse_option(struct cli *c, struct jmx_run_request *req, int ch,
     const char *arg)
 {
+	struct jmx_err err = { 0 };
+
 	switch (ch) {
 	case OPT_AGENTS:
-		jmx_run_request_add_agents(req, arg);
+		if (jmx_run_request_add_agents(req, arg, &err) != JMX_OK)
+			return cli_usage(c, "%s", err.msg);
 		return -1;
 	case OPT_CHECK:
 		req->check_only = 1;

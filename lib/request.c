@@ -3,6 +3,7 @@
  * are parsed here once, for the command line and for a run's stored
  * options alike.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,36 @@ jmx_runner_parse_threads(const char *s, int64_t *count, double *scale)
 }
 
 enum jmx_code
+jmx_run_request_threads(const char *asked, const char *test,
+    struct jmx_split_opts *o, struct jmx_err *err)
+{
+	struct jmx_split_opts t;
+	enum jmx_code code;
+	double v;
+
+	if (asked == NULL && test == NULL)
+		return JMX_OK;
+	if (asked == NULL || test == NULL)
+		return jmx_split_parse_threads(asked != NULL ? asked : test, o,
+		    err);
+	memset(&t, 0, sizeof t);
+	if ((code = jmx_split_parse_threads(asked, o, err)) != JMX_OK ||
+	    (code = jmx_split_parse_threads(test, &t, err)) != JMX_OK)
+		return code;
+	if (o->mode != JMX_SPLIT_FACTOR)
+		return JMX_OK;		/* a count replaces the test's */
+	/* A factor scales what the test case asks for, not the plan. */
+	if (t.mode == JMX_SPLIT_FACTOR)
+		o->factor *= t.factor;
+	else {
+		v = floor((double)t.threads * o->factor + 0.5);
+		o->mode = JMX_SPLIT_EACH;
+		o->threads = v < 1 ? 1 : v > 10000000 ? 10000000 : (int)v;
+	}
+	return JMX_OK;
+}
+
+enum jmx_code
 jmx_run_request_add_prop(struct jmx_run_request *q, const char *arg,
     struct jmx_err *err)
 {
@@ -100,15 +131,28 @@ add_agent(struct jmx_run_request *q, const char *name)
 	q->agents[q->nagents] = NULL;
 }
 
-void
-jmx_run_request_add_agents(struct jmx_run_request *q, const char *csv)
+enum jmx_code
+jmx_run_request_add_agents(struct jmx_run_request *q, const char *csv,
+    struct jmx_err *err)
 {
 	char *copy = xstrdup(csv), *p, *save = NULL;
+	enum jmx_code code = JMX_OK;
+	int i;
 
-	for (p = strtok_r(copy, ",", &save); p != NULL;
-	    p = strtok_r(NULL, ",", &save))
-		add_agent(q, p);
+	for (p = strtok_r(copy, ",", &save); p != NULL && code == JMX_OK;
+	    p = strtok_r(NULL, ",", &save)) {
+		/* Two JMeters on one agent, one of them unrecorded: refuse. */
+		for (i = 0; i < q->nagents; i++)
+			if (strcmp(q->agents[i], p) == 0)
+				break;
+		if (i < q->nagents)
+			code = jmx_err_set(err, JMX_ERR_USAGE, "agent '%s' "
+			    "named twice", p);
+		else
+			add_agent(q, p);
+	}
 	free(copy);
+	return code;
 }
 
 static void

@@ -473,15 +473,13 @@ jmx_runner_split(struct jmx_runner *r, struct jmx_err *err)
 	const struct jmx_run_request *req = r->req;
 	struct jmx_split_agent *sa;
 	struct jmx_split_opts o;
-	const char *threads;
 	int64_t ramp_ms;
 	enum jmx_code code;
 	int i, g;
 
 	memset(&o, 0, sizeof o);
-	threads = req->threads != NULL ? req->threads : r->test->threads;
-	if (threads != NULL &&
-	    jmx_split_parse_threads(threads, &o, err) != JMX_OK)
+	if (jmx_run_request_threads(req->threads, r->test->threads, &o,
+	    err) != JMX_OK)
 		return err->code;
 	o.setup_on_all = r->test->setup_on_all;
 	r->duration_ms = req->duration_ms > 0 ? req->duration_ms :
