@@ -898,11 +898,23 @@ cli_run_command(struct cli *c, const char *word, const char *arg)
 static int
 check_config(struct cli *c)
 {
+	struct jmx_err err = { 0 };
 	struct jmx_buf b = { 0 };
 	struct jmx_json w;
-	int rc;
+	int i, rc;
 
 	if ((rc = cli_check_config(c)) != -1)
+		return rc;
+	/* The files the test cases name, each test case on its own. */
+	for (i = 0, rc = JMX_EXIT_OK; i < c->cfg->ntests; i++) {
+		if (jmx_run_request_check_inputs(NULL, &c->cfg->tests[i],
+		    &err) == JMX_OK)
+			continue;
+		cli_warnx(c, "test case '%s': %s", c->cfg->tests[i].name,
+		    err.msg);
+		rc = jmx_code_exit(err.code);
+	}
+	if (rc != JMX_EXIT_OK)
 		return rc;
 	if (c->json) {
 		jmx_json_init(&w, &b);

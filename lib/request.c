@@ -3,10 +3,14 @@
  * are parsed here once, for the command line and for a run's stored
  * options alike.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "json.h"
 #include "request.h"
@@ -153,6 +157,45 @@ jmx_run_request_add_agents(struct jmx_run_request *q, const char *csv,
 	}
 	free(copy);
 	return code;
+}
+
+/* A local input the run reads: a readable regular file. */
+static enum jmx_code
+check_file(const char *what, const char *path, struct jmx_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return jmx_err_set(err, JMX_ERR_NOTFOUND, "%s '%s': %s", what,
+		    path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return jmx_err_set(err, JMX_ERR_USAGE, "%s '%s': not a "
+		    "regular file", what, path);
+	if (access(path, R_OK) != 0)
+		return jmx_err_set(err, JMX_ERR_USAGE, "%s '%s': %s", what,
+		    path, strerror(errno));
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_run_request_check_inputs(const struct jmx_run_request *q,
+    const struct jmx_test_conf *t, struct jmx_err *err)
+{
+	enum jmx_code code;
+	int i;
+
+	if (t != NULL && t->plan != NULL &&
+	    (code = check_file("plan", t->plan, err)) != JMX_OK)
+		return code;
+	for (i = 0; t != NULL && i < t->ndata; i++)
+		if ((code = check_file("data file", t->data[i].file, err)) !=
+		    JMX_OK)
+			return code;
+	for (i = 0; q != NULL && i < q->ndata; i++)
+		if ((code = check_file("data file", q->data[i].file, err)) !=
+		    JMX_OK)
+			return code;
+	return JMX_OK;
 }
 
 static void

@@ -52,6 +52,15 @@ enum jmx_code jmx_run_request_add_agents(struct jmx_run_request *,
 	    const char *csv, struct jmx_err *);
 
 /*
+ * Every local input of a run, before anything starts: the test case's
+ * plan and data files (t, may be NULL) and --data (q, may be NULL), each
+ * a readable regular file.  The first that is not: JMX_ERR_NOTFOUND or
+ * JMX_ERR_USAGE (exit status 2) naming it.
+ */
+enum jmx_code jmx_run_request_check_inputs(const struct jmx_run_request *,
+	    const struct jmx_test_conf *, struct jmx_err *);
+
+/*
  * Keep the request with run_id (jmx_store_run_options_put), resolved
  * where it matters: the configuration file, and the agents actually
  * chosen (agents[nagents]), not the selectors.  Properties from the test

@@ -254,6 +254,9 @@ jmx_runner_resolve(struct jmx_runner *r, struct jmx_err *err)
 		r->adhoc.ramp_ms = -1;
 		r->test = &r->adhoc;
 	}
+	/* Missing inputs end here, before any agent is probed. */
+	if (jmx_run_request_check_inputs(req, r->test, err) != JMX_OK)
+		return err->code;
 	for (i = 0; i < r->test->nprops; i++)
 		add_prop(r, &r->test->props[i]);
 	for (i = 0; i < req->nprops; i++)
