@@ -2167,16 +2167,19 @@ archive_results(struct jmx_runner *r)
 }
 
 /*
- * The share of the planned load that ran: planned thread-time (threads
- * times active time) less what the shortfalls say was missing.  Sets
+ * The share of the planned load that ran: the thread-time that ran
+ * (threads times active time, less what the shortfalls say was missing)
+ * of the planned thread-time (threads times the planned duration; for a
+ * plan without an end, the active time).  A run that ended on its own
+ * ran its whole duration; a stopped one only its active time.  Sets
  * *unplaced to the count of shortfalls that never ran elsewhere.
  */
 static double
 delivered(struct jmx_runner *r, int *unplaced)
 {
 	struct jmx_shortfall_rec *v;
-	double planned, missing = 0, pct;
-	int64_t end = generation_end(r);
+	double planned, ran, missing = 0, pct;
+	int64_t end = generation_end(r), plan_ms, ran_ms;
 	int i, n;
 
 	/*
@@ -2195,10 +2198,14 @@ delivered(struct jmx_runner *r, int *unplaced)
 			(*unplaced)++;
 	}
 	jmx_shortfall_recs_free(v, n);
-	planned = (double)r->rec.threads * (double)r->rec.active_ms;
+	plan_ms = r->duration_ms > 0 ? r->duration_ms : r->rec.active_ms;
+	ran_ms = r->stopping && r->rec.active_ms < plan_ms ?
+	    r->rec.active_ms : plan_ms;
+	planned = (double)r->rec.threads * (double)plan_ms;
 	if (planned <= 0)
-		return r->samples > 0 ? 100 : 0;
-	pct = 100.0 * (1 - missing / planned);
+		return r->samples > 0 && !r->stopping ? 100 : 0;
+	ran = (double)r->rec.threads * (double)ran_ms;
+	pct = 100.0 * (ran - missing) / planned;
 	return pct < 0 ? 0 : pct > 100 ? 100 : pct;
 }
 
