@@ -7,10 +7,15 @@
 
 steady_bed
 
-# The run's id once it has samples: the newest run.
-running() {
-	wait_db "select count(*) from runs" 0
-	_id=$(db "select max(id) from runs")
+# The id of the first run after PREV, once it has samples.
+running() {	# running PREV
+	_i=0
+	until [ "$(db "select count(*) from runs where id > $1" 2>/dev/null)" = 1 ] ||
+	    [ $_i -ge 120 ]; do
+		sleep 0.5
+		_i=$((_i + 1))
+	done
+	_id=$(db "select min(id) from runs where id > $1")
 	wait_db "select coalesce(sum(count), 0) from buckets where run_id = $_id" 0
 	echo "$_id"
 }
@@ -27,7 +32,7 @@ sys.exit(0 if 0 < d < 100 and a < 20000 and abs(d - a / 200) < 1 else 1)' \
 # Ctrl-C mid-run: said at once, stopped gracefully, exit 130.
 "$JMX_RUN" --config "$conf" steady >"$TEST_DIR/int.out" 2>"$TEST_DIR/int.err" &
 pid=$!
-id=$(running)
+id=$(running 0)
 sleep 3
 kill -INT $pid
 sleep 1.5
@@ -59,7 +64,7 @@ check_delivered "$id" "SIGTERM"
 # SIGTERM to a controller in the foreground: exit 143.
 "$JMX_RUN" --config "$conf" --json steady >"$TEST_DIR/term.json" 2>/dev/null &
 pid=$!
-id=$(running)
+id=$(running "$id")
 sleep 2
 kill -TERM $pid
 wait $pid
@@ -71,7 +76,7 @@ check_delivered "$id" "SIGTERM, foreground"
 # jmx-run stop from another process: the run's own controller exits 4.
 "$JMX_RUN" --config "$conf" steady >/dev/null 2>"$TEST_DIR/stop.err" &
 pid=$!
-id=$(running)
+id=$(running "$id")
 sleep 3
 run "$JMX_RUN" stop "$id"
 is "$RC" 0 "jmx-run stop: exit 0 (the stop was done)"
