@@ -109,9 +109,12 @@ static int
 parse_option(struct cli *c, struct jmx_run_request *req, int ch,
     const char *arg)
 {
+	struct jmx_err err = { 0 };
+
 	switch (ch) {
 	case OPT_AGENTS:
-		jmx_run_request_add_agents(req, arg);
+		if (jmx_run_request_add_agents(req, arg, &err) != JMX_OK)
+			return cli_usage(c, "%s", err.msg);
 		return -1;
 	case OPT_CHECK:
 		req->check_only = 1;
@@ -165,17 +168,47 @@ parse_option(struct cli *c, struct jmx_run_request *req, int ch,
 	}
 }
 
-/* The run being controlled, for the SIGINT handler. */
-static struct jmx_runner *active_runner;
+/*
+ * The run being controlled, for the SIGINT and SIGTERM handler; before
+ * there is one, nothing is recorded or started and a signal ends the
+ * program at once.
+ */
+static struct jmx_runner *volatile active_runner;
 static volatile sig_atomic_t interrupts;
+static volatile sig_atomic_t stop_signal;	/* the first one */
+static int detached;				/* --detach's controller */
 
-/* First Ctrl-C: stop gracefully and collect; second: stop at once. */
+/*
+ * First Ctrl-C (or SIGTERM): stop gracefully and collect; second: stop
+ * at once.  The main loop says so (follow()).
+ */
 static void
 on_interrupt(int sig)
 {
+	static const char msg[] = "\njmx-run: interrupted\n";
+
+	if (stop_signal == 0)
+		stop_signal = sig;
 	interrupts++;
 	if (active_runner != NULL)
 		jmx_runner_stop(active_runner, interrupts >= 2 ? 2 : 1);
+	else {
+		(void)write(STDERR_FILENO, msg, sizeof msg - 1);
+		_exit(128 + sig);
+	}
+}
+
+/* Catch SIGINT and SIGTERM from now on. */
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 static void
@@ -390,6 +423,7 @@ detach(struct cli *c, struct jmx_runner *r, int64_t run_id)
 		_exit(0);
 	}
 	setsid();
+	detached = 1;
 	xasprintf(&log, "%s/runs/%lld/controller.log", c->home_dir,
 	    (long long)run_id);
 	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1) {
@@ -410,16 +444,42 @@ detach(struct cli *c, struct jmx_runner *r, int64_t run_id)
 	return 0;
 }
 
+/* Say at once that a signal is stopping the run (not in the handler). */
+static void
+say_stopping(int64_t run_id, int *seen, int tty)
+{
+	int n = interrupts;
+
+	if (n <= *seen)
+		return;
+	if (tty && cli_term_live(stderr))
+		fputs("\r\033[K", stderr);
+	else if (tty)
+		fputc('\n', stderr);
+	if (*seen == 0 && n == 1)
+		fprintf(stderr, "stopping run %lld (%s again to stop at "
+		    "once)\n", (long long)run_id, stop_signal == SIGINT ?
+		    "Ctrl-C" : "the same signal");
+	else
+		fprintf(stderr, "stopping run %lld at once\n",
+		    (long long)run_id);
+	fflush(stderr);
+	*seen = n;
+}
+
 /* Watch the run until every JMeter has ended. */
 static enum jmx_code
-follow(struct cli *c, struct jmx_runner *r, struct jmx_err *err)
+follow(struct cli *c, struct jmx_runner *r, int64_t run_id,
+    struct jmx_err *err)
 {
 	struct jmx_runner_progress p;
 	struct timespec half = { 0, 500000000L };
 	int tty = !c->json && isatty(STDERR_FILENO);
 	int64_t last_line = 0;
+	int seen = 0;
 
 	for (;;) {
+		say_stopping(run_id, &seen, tty);
 		if (jmx_runner_poll(r, &p, err) != JMX_OK)
 			return err->code;
 		if (p.done)
@@ -441,8 +501,8 @@ run_exit(enum jmx_run_state state)
 {
 	switch (state) {
 	case JMX_RUN_COMPLETED:
-	case JMX_RUN_STOPPED:
 		return JMX_EXIT_OK;
+	case JMX_RUN_STOPPED:	/* by a command: it did not run its plan */
 	case JMX_RUN_PARTIAL:
 		return JMX_EXIT_PARTIAL;
 	default:
@@ -505,7 +565,7 @@ report_result(struct cli *c, struct jmx_runner *r,
 	return rc;
 }
 
-static int	control(struct cli *, struct jmx_runner *, int);
+static int	control(struct cli *, struct jmx_runner *, int64_t, int);
 
 static int
 cli_run(struct cli *c, struct jmx_run_request *req)
@@ -517,6 +577,8 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 	int64_t run_id;
 	int rc;
 
+	/* Until a run is recorded, a signal just ends the program. */
+	catch_signals();
 	if (cli_load_config(c, &err) != JMX_OK ||
 	    cli_open_store(c, &err) != JMX_OK)
 		return cli_fail(c, &err);
@@ -563,11 +625,16 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 		print_agents(c, r, stderr);
 		fflush(stderr);
 	}
+	/* From here a signal stops the run, which then ends as usual. */
+	active_runner = r;
 	if (jmx_runner_create(r, &run_id, &err) != JMX_OK) {
+		active_runner = NULL;
 		jmx_runner_free(r);
-		return cli_fail(c, &err);
+		rc = cli_fail(c, &err);
+		return stop_signal != 0 ? 128 + stop_signal : rc;
 	}
 	if (req->detach && detach(c, r, run_id) != 0) {
+		active_runner = NULL;
 		jmx_runner_free(r);
 		return JMX_EXIT_ENV;
 	}
@@ -575,7 +642,7 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 		fprintf(stderr, "run %lld: starting %d agent%s\n",
 		    (long long)run_id, jmx_runner_nagents(r),
 		    PLURAL(jmx_runner_nagents(r)));
-	return control(c, r, 1);
+	return control(c, r, run_id, 1);
 }
 
 /*
@@ -583,33 +650,35 @@ cli_run(struct cli *c, struct jmx_run_request *req)
  * after attach), follow it, finish it and report.  Frees r.
  */
 static int
-control(struct cli *c, struct jmx_runner *r, int start)
+control(struct cli *c, struct jmx_runner *r, int64_t run_id, int start)
 {
 	struct jmx_runner_result res;
 	struct jmx_err err = { 0 };
-	struct sigaction sa;
-	int rc;
+	int rc, sig;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_interrupt;
-	sigemptyset(&sa.sa_mask);
 	active_runner = r;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_signals();
+	/* A stop asked during the start takes effect right after it. */
 	if (start && jmx_runner_start(r, &err) != JMX_OK)
 		cli_warnx(c, "%s", err.msg);
 	jmx_err_clear(&err);
-	if (follow(c, r, &err) != JMX_OK)
+	if (follow(c, r, run_id, &err) != JMX_OK)
 		cli_warnx(c, "%s", err.msg);
 	jmx_err_clear(&err);
-	if (jmx_runner_finish(r, &res, &err) != JMX_OK) {
-		active_runner = NULL;
-		jmx_runner_free(r);
-		return cli_fail(c, &err);
-	}
-	rc = report_result(c, r, &res);
+	/* A signal after the load ended (while collecting) stopped nothing. */
+	sig = stop_signal;
+	if (jmx_runner_finish(r, &res, &err) != JMX_OK)
+		rc = cli_fail(c, &err);
+	else
+		rc = report_result(c, r, &res);
 	active_runner = NULL;
 	jmx_runner_free(r);
+	/* The shell's convention for a program a signal ended: 128 + it. */
+	if (sig != 0)
+		rc = 128 + sig;
+	if (detached)
+		fprintf(stderr, "jmx-run: run %lld: exit status %d\n",
+		    (long long)run_id, rc);
 	return rc;
 }
 
@@ -659,7 +728,7 @@ cli_run_attach(struct cli *c, const char *arg)
 			if (!c->json)
 				fprintf(stderr, "run %lld: attached\n",
 				    (long long)id);
-			rc = control(c, r, 0);
+			rc = control(c, r, id, 0);
 		} else
 			jmx_runner_free(r);
 	}
@@ -912,11 +981,23 @@ cli_run_command(struct cli *c, const char *word, const char *arg)
 static int
 check_config(struct cli *c)
 {
+	struct jmx_err err = { 0 };
 	struct jmx_buf b = { 0 };
 	struct jmx_json w;
-	int rc;
+	int i, rc;
 
 	if ((rc = cli_check_config(c)) != -1)
+		return rc;
+	/* The files the test cases name, each test case on its own. */
+	for (i = 0, rc = JMX_EXIT_OK; i < c->cfg->ntests; i++) {
+		if (jmx_run_request_check_inputs(NULL, &c->cfg->tests[i],
+		    &err) == JMX_OK)
+			continue;
+		cli_warnx(c, "test case '%s': %s", c->cfg->tests[i].name,
+		    err.msg);
+		rc = jmx_code_exit(err.code);
+	}
+	if (rc != JMX_EXIT_OK)
 		return rc;
 	if (c->json) {
 		jmx_json_init(&w, &b);

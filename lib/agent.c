@@ -233,7 +233,9 @@ jmx_agent_probe(struct jmx_agent *a, int64_t min_free_disk_mb,
 	    "echo cores=$(nproc)\n"
 	    "awk '/^MemAvailable:/ {print \"mem_kb=\" $2}' /proc/meminfo\n"
 	    "echo load=$(cut -d' ' -f1 /proc/loadavg)\n"
-	    "mkdir -p \"$wd\" && echo disk_kb=$(df -Pk \"$wd\" | "
+	    /* Only look: the work dir is made when a run unpacks there. */
+	    "d=$wd; while [ ! -d \"$d\" ]; do d=$(dirname \"$d\"); done\n"
+	    "[ -w \"$d\" ] && echo disk_kb=$(df -Pk \"$d\" | "
 	    "awk 'NR==2 {print $4}')\n"
 	    "echo java=$(\"$java\" -version 2>&1 | head -1)\n"
 	    "[ -f \"$home/bin/ApacheJMeter.jar\" ] && "

@@ -3,9 +3,14 @@
  * are parsed here once, for the command line and for a run's stored
  * options alike.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "json.h"
 #include "request.h"
@@ -56,6 +61,36 @@ jmx_runner_parse_threads(const char *s, int64_t *count, double *scale)
 }
 
 enum jmx_code
+jmx_run_request_threads(const char *asked, const char *test,
+    struct jmx_split_opts *o, struct jmx_err *err)
+{
+	struct jmx_split_opts t;
+	enum jmx_code code;
+	double v;
+
+	if (asked == NULL && test == NULL)
+		return JMX_OK;
+	if (asked == NULL || test == NULL)
+		return jmx_split_parse_threads(asked != NULL ? asked : test, o,
+		    err);
+	memset(&t, 0, sizeof t);
+	if ((code = jmx_split_parse_threads(asked, o, err)) != JMX_OK ||
+	    (code = jmx_split_parse_threads(test, &t, err)) != JMX_OK)
+		return code;
+	if (o->mode != JMX_SPLIT_FACTOR)
+		return JMX_OK;		/* a count replaces the test's */
+	/* A factor scales what the test case asks for, not the plan. */
+	if (t.mode == JMX_SPLIT_FACTOR)
+		o->factor *= t.factor;
+	else {
+		v = floor((double)t.threads * o->factor + 0.5);
+		o->mode = JMX_SPLIT_EACH;
+		o->threads = v < 1 ? 1 : v > 10000000 ? 10000000 : (int)v;
+	}
+	return JMX_OK;
+}
+
+enum jmx_code
 jmx_run_request_add_prop(struct jmx_run_request *q, const char *arg,
     struct jmx_err *err)
 {
@@ -100,15 +135,67 @@ add_agent(struct jmx_run_request *q, const char *name)
 	q->agents[q->nagents] = NULL;
 }
 
-void
-jmx_run_request_add_agents(struct jmx_run_request *q, const char *csv)
+enum jmx_code
+jmx_run_request_add_agents(struct jmx_run_request *q, const char *csv,
+    struct jmx_err *err)
 {
 	char *copy = xstrdup(csv), *p, *save = NULL;
+	enum jmx_code code = JMX_OK;
+	int i;
 
-	for (p = strtok_r(copy, ",", &save); p != NULL;
-	    p = strtok_r(NULL, ",", &save))
-		add_agent(q, p);
+	for (p = strtok_r(copy, ",", &save); p != NULL && code == JMX_OK;
+	    p = strtok_r(NULL, ",", &save)) {
+		/* Two JMeters on one agent, one of them unrecorded: refuse. */
+		for (i = 0; i < q->nagents; i++)
+			if (strcmp(q->agents[i], p) == 0)
+				break;
+		if (i < q->nagents)
+			code = jmx_err_set(err, JMX_ERR_USAGE, "agent '%s' "
+			    "named twice", p);
+		else
+			add_agent(q, p);
+	}
 	free(copy);
+	return code;
+}
+
+/* A local input the run reads: a readable regular file. */
+static enum jmx_code
+check_file(const char *what, const char *path, struct jmx_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return jmx_err_set(err, JMX_ERR_NOTFOUND, "%s '%s': %s", what,
+		    path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return jmx_err_set(err, JMX_ERR_USAGE, "%s '%s': not a "
+		    "regular file", what, path);
+	if (access(path, R_OK) != 0)
+		return jmx_err_set(err, JMX_ERR_USAGE, "%s '%s': %s", what,
+		    path, strerror(errno));
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_run_request_check_inputs(const struct jmx_run_request *q,
+    const struct jmx_test_conf *t, struct jmx_err *err)
+{
+	enum jmx_code code;
+	int i;
+
+	if (t != NULL && t->plan != NULL &&
+	    (code = check_file("plan", t->plan, err)) != JMX_OK)
+		return code;
+	for (i = 0; t != NULL && i < t->ndata; i++)
+		if ((code = check_file("data file", t->data[i].file, err)) !=
+		    JMX_OK)
+			return code;
+	for (i = 0; q != NULL && i < q->ndata; i++)
+		if ((code = check_file("data file", q->data[i].file, err)) !=
+		    JMX_OK)
+			return code;
+	return JMX_OK;
 }
 
 static void

@@ -44,8 +44,21 @@ enum jmx_code jmx_run_request_add_prop(struct jmx_run_request *,
 	    const char *arg, struct jmx_err *);
 /* --data FILE or FILE:split: a data file added to the request (copied). */
 void	jmx_run_request_add_data(struct jmx_run_request *, const char *arg);
-/* --agents a,b,c: agent names added to the request (copied). */
-void	jmx_run_request_add_agents(struct jmx_run_request *, const char *csv);
+/*
+ * --agents a,b,c: agent names added to the request (copied).
+ * JMX_ERR_USAGE, naming it, for a name given twice (up to it are added).
+ */
+enum jmx_code jmx_run_request_add_agents(struct jmx_run_request *,
+	    const char *csv, struct jmx_err *);
+
+/*
+ * Every local input of a run, before anything starts: the test case's
+ * plan and data files (t, may be NULL) and --data (q, may be NULL), each
+ * a readable regular file.  The first that is not: JMX_ERR_NOTFOUND or
+ * JMX_ERR_USAGE (exit status 2) naming it.
+ */
+enum jmx_code jmx_run_request_check_inputs(const struct jmx_run_request *,
+	    const struct jmx_test_conf *, struct jmx_err *);
 
 /*
  * Keep the request with run_id (jmx_store_run_options_put), resolved
@@ -80,5 +93,15 @@ char	*jmx_run_request_json(const struct jmx_run_request *,
  * Returns 0 and fills *count or *scale (either may be NULL), -1 if bad.
  */
 int	jmx_runner_parse_threads(const char *, int64_t *count, double *scale);
+/*
+ * The thread counts in effect (o: mode, threads, factor) from --threads
+ * (asked) and the test case's threads (test), either NULL: a count
+ * replaces the test case's, a factor scales it (x2 on "12" is 24 in every
+ * group; on "x1.5", x3), and without one the plan's.  JMX_ERR_USAGE for
+ * a malformed one.
+ */
+struct jmx_split_opts;
+enum jmx_code jmx_run_request_threads(const char *asked, const char *test,
+	    struct jmx_split_opts *o, struct jmx_err *);
 
 #endif

@@ -268,6 +268,9 @@ jmx_runner_resolve(struct jmx_runner *r, struct jmx_err *err)
 		r->adhoc.ramp_ms = -1;
 		r->test = &r->adhoc;
 	}
+	/* Missing inputs end here, before any agent is probed. */
+	if (jmx_run_request_check_inputs(req, r->test, err) != JMX_OK)
+		return err->code;
 	for (i = 0; i < r->test->nprops; i++)
 		add_prop(r, &r->test->props[i]);
 	for (i = 0; i < req->nprops; i++)
@@ -506,15 +509,13 @@ jmx_runner_split(struct jmx_runner *r, struct jmx_err *err)
 	const struct jmx_run_request *req = r->req;
 	struct jmx_split_agent *sa;
 	struct jmx_split_opts o;
-	const char *threads;
 	int64_t ramp_ms;
 	enum jmx_code code;
 	int i, g;
 
 	memset(&o, 0, sizeof o);
-	threads = req->threads != NULL ? req->threads : r->test->threads;
-	if (threads != NULL &&
-	    jmx_split_parse_threads(threads, &o, err) != JMX_OK)
+	if (jmx_run_request_threads(req->threads, r->test->threads, &o,
+	    err) != JMX_OK)
 		return err->code;
 	o.setup_on_all = r->test->setup_on_all;
 	r->duration_ms = req->duration_ms > 0 ? req->duration_ms :
@@ -2505,16 +2506,19 @@ archive_results(struct jmx_runner *r)
 }
 
 /*
- * The share of the planned load that ran: planned thread-time (threads
- * times active time) less what the shortfalls say was missing.  Sets
+ * The share of the planned load that ran: the thread-time that ran
+ * (threads times active time, less what the shortfalls say was missing)
+ * of the planned thread-time (threads times the planned duration; for a
+ * plan without an end, the active time).  A run that ended on its own
+ * ran its whole duration; a stopped one only its active time.  Sets
  * *unplaced to the count of shortfalls that never ran elsewhere.
  */
 static double
 delivered(struct jmx_runner *r, int *unplaced)
 {
 	struct jmx_shortfall_rec *v;
-	double planned, missing = 0, pct;
-	int64_t end = generation_end(r);
+	double planned, ran, missing = 0, pct;
+	int64_t end = generation_end(r), plan_ms, ran_ms;
 	int i, n;
 
 	/*
@@ -2533,10 +2537,14 @@ delivered(struct jmx_runner *r, int *unplaced)
 			(*unplaced)++;
 	}
 	jmx_shortfall_recs_free(v, n);
-	planned = (double)r->rec.threads * (double)r->rec.active_ms;
+	plan_ms = r->duration_ms > 0 ? r->duration_ms : r->rec.active_ms;
+	ran_ms = r->stopping && r->rec.active_ms < plan_ms ?
+	    r->rec.active_ms : plan_ms;
+	planned = (double)r->rec.threads * (double)plan_ms;
 	if (planned <= 0)
-		return r->samples > 0 ? 100 : 0;
-	pct = 100.0 * (1 - missing / planned);
+		return r->samples > 0 && !r->stopping ? 100 : 0;
+	ran = (double)r->rec.threads * (double)ran_ms;
+	pct = 100.0 * (ran - missing) / planned;
 	return pct < 0 ? 0 : pct > 100 ? 100 : pct;
 }
 

@@ -121,6 +121,45 @@ run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" nosuchtest
 is "$RC" 2 "unknown test case: exit 2"
 like "$ERR" "'nosuchtest' is neither a test case" "the unknown test case is named"
 
+# --agents naming one twice: refused before anything starts.
+run "$JMX_RUN" --config "$TEST_DIR/jmx.yaml" --dry-run --agents far,far \
+    "$JMX_SRCDIR/share/plans/http-get.jmx"
+is "$RC" 2 "--agents far,far: exit 2"
+like "$ERR" "^jmx-run: agent 'far' named twice" "the doubled agent is named"
+
+# Ctrl-C while agents are validated (one that takes a TCP connection and
+# never speaks SSH): exit 130 at once, nothing recorded.
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1]); sys.stdout.flush(); time.sleep(60)' \
+    >"$TEST_DIR/port" &
+silent=$!
+i=0
+while [ ! -s "$TEST_DIR/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+: >"$TEST_DIR/key"
+: >"$TEST_DIR/known_hosts"
+printf 'agents:\n  - {name: mute, host: 127.0.0.1, port: %s, key: %s, known_hosts: %s}\n' \
+    "$(cat "$TEST_DIR/port")" "$TEST_DIR/key" "$TEST_DIR/known_hosts" \
+    >"$TEST_DIR/mute.yaml"
+"$JMX_RUN" --config "$TEST_DIR/mute.yaml" \
+    "$JMX_SRCDIR/share/plans/http-get.jmx" 2>"$TEST_DIR/mute.err" &
+pid=$!
+i=0
+while ! grep -q validating "$TEST_DIR/mute.err" && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
+start=$(date +%s)
+kill -INT $pid
+wait $pid
+is "$?" 130 "Ctrl-C during validation: exit 130"
+ok "$([ $(($(date +%s) - start)) -le 2 ]; echo $?)" "... at once"
+is "$(sqlite3 "$JMX_HOME/jmx.db" 'select count(*) from runs' 2>/dev/null ||
+    echo 0)" 0 "... no run recorded"
+kill $silent 2>/dev/null
+wait $silent 2>/dev/null
+
 # jmx-run status without the bed: an empty database, a missing run, a
 # completed run whose names hold control bytes (rows written as the
 # runner would).

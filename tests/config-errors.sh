@@ -57,4 +57,45 @@ run "$JMX_RUN" --config "$TEST_DIR/missing.yaml" --check
 is "$RC" 2 "missing config file: exit 2"
 like "$ERR" "missing.yaml" "missing config file is named"
 
+# Local inputs are checked before anything starts: no agent is probed
+# (this one would not answer), no run recorded, exit 2 naming the file.
+plan=$JMX_SRCDIR/share/plans/http-get.jmx
+cat >"$TEST_DIR/inputs.yaml" <<EOF2
+agents:
+  - name: a1
+    host: 192.0.2.1
+tests:
+  noplan:
+    plan: $TEST_DIR/nosuch.jmx
+  nodata:
+    plan: $plan
+    data:
+      - file: $TEST_DIR/nosuch.csv
+  fine:
+    plan: $plan
+EOF2
+run "$JMX_RUN" --config "$TEST_DIR/inputs.yaml" --check
+is "$RC" 2 "--check: a test case's missing plan or data file: exit 2"
+like "$ERR" "test case 'noplan': plan '$TEST_DIR/nosuch.jmx': No such file" \
+    "--check names the missing plan"
+like "$ERR" "test case 'nodata': data file '$TEST_DIR/nosuch.csv': No such" \
+    "--check names the missing data file"
+run "$JMX_RUN" --config "$TEST_DIR/inputs.yaml" noplan
+is "$RC" 2 "a missing plan: exit 2"
+like "$ERR" "^jmx-run: plan '$TEST_DIR/nosuch.jmx': No such file" \
+    "... naming it"
+for t in "--dry-run fine" "fine" "--detach fine" "nodata"; do
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	run "$JMX_RUN" --config "$TEST_DIR/inputs.yaml" --data /nonexist.csv $t
+	[ "$t" = nodata ] && want="$TEST_DIR/nosuch.csv" || want=/nonexist.csv
+	is "$RC" 2 "$t, a missing data file: exit 2"
+	like "$ERR" "^jmx-run: data file '$want': No such file" "... naming it"
+	ok "$(case $ERR in *validating*) echo 1 ;; *) echo 0 ;; esac)" \
+	    "... before any agent is probed"
+	ok "$([ $(($(date +%s) - start)) -lt 5 ]; echo $?)" "... at once"
+done
+is "$(sqlite3 "$JMX_HOME/jmx.db" 'select count(*) from runs' 2>/dev/null ||
+    echo 0)" 0 "no run recorded for missing inputs"
+
 done_testing

@@ -150,11 +150,12 @@ db() {
 }
 
 # Work directories jmx left on the agents (should be none after a run),
-# listed as root, who sees what any user left.
-leftovers() {
+# listed as root, who sees what any user left; or what matches GLOB.
+leftovers() {	# leftovers [GLOB]
 	for _a in $JMX_BED_AGENTS; do
 		eval "_addr=\$JMX_BED_ADDR_$_a"
-		ssh $JMX_BED_SSH_OPTS "root@$_addr" 'ls -d /tmp/jmx-run-* 2>/dev/null'
+		ssh $JMX_BED_SSH_OPTS "root@$_addr" \
+		    "ls -d ${1:-/tmp/jmx-run-*} 2>/dev/null"
 	done
 }
 

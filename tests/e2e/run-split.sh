@@ -29,6 +29,18 @@ is "$(json_get "$TEST_DIR/dry.json" '[(a["name"], a["weight"], [(g["name"], g["t
 is "$(db 'select count(*) from runs' 2>/dev/null || echo 0)" 0 "dry run records no run"
 is "$(leftovers)" "" "dry run leaves nothing on the agents"
 
+# --threads x2 scales the test case's 12 (not the plan's 2); a dry run
+# with a work_dir that does not exist yet only looks, makes nothing.
+wd=/tmp/jmx-dry-$$
+sed "s|^defaults:|defaults:\\n  work_dir: $wd/work|" "$conf" >"$TEST_DIR/wd.yaml"
+run "$JMX_RUN" --config "$TEST_DIR/wd.yaml" --dry-run --json --threads x2 weighted
+is "$RC" 0 "dry run --threads x2 exits 0"
+echo "$OUT" >"$TEST_DIR/dry2.json"
+is "$(json_get "$TEST_DIR/dry2.json" '[[g["threads"] for g in a["thread_groups"]] for a in d["agents"]]')" \
+    "[[12], [8], [4]]" "--threads x2 on threads: 12 gives 24, split 12/8/4"
+is "$(leftovers "$wd")" "" "dry run makes no work directory on the agents"
+rm -rf "$wd"
+
 "$BED" clear-log >/dev/null
 run "$JMX_RUN" --config "$conf" --json --label split-test weighted
 is "$RC" 0 "the run exits 0"

@@ -7,6 +7,7 @@
 
 #include "tap.h"
 #include "request.h"
+#include "split.h"
 
 static void
 test_parse(void)
@@ -41,12 +42,65 @@ test_parse(void)
 	is_int(q.data[1].split, 0, "... copied");
 	is_str(q.data[2].file, "x.csv:splitx", "only ':split' at the end");
 
-	jmx_run_request_add_agents(&q, "a1,a2");
-	jmx_run_request_add_agents(&q, "a3");
+	is_int(jmx_run_request_add_agents(&q, "a1,a2", &err), JMX_OK,
+	    "--agents a1,a2");
+	is_int(jmx_run_request_add_agents(&q, "a3", &err), JMX_OK,
+	    "--agents a3");
 	is_int(q.nagents, 3, "--agents a1,a2 then a3");
 	is_str(q.agents[2], "a3", "... in order");
 	ok(q.agents[3] == NULL, "... NULL-terminated");
 	jmx_run_request_free(&q);
+
+	/* One agent twice would get two JMeters and one record. */
+	jmx_run_request_init(&q);
+	is_int(jmx_run_request_add_agents(&q, "a1,a1", &err), JMX_ERR_USAGE,
+	    "--agents a1,a1: refused");
+	is_str(err.msg, "agent 'a1' named twice", "... naming it");
+	is_int(jmx_run_request_add_agents(&q, "a2", &err), JMX_OK,
+	    "--agents a2");
+	is_int(jmx_run_request_add_agents(&q, "a3,a2", &err), JMX_ERR_USAGE,
+	    "--agents a2 then a3,a2: refused");
+	is_str(err.msg, "agent 'a2' named twice", "... naming it");
+	jmx_run_request_free(&q);
+}
+
+/* --threads against the test case's threads. */
+static void
+test_threads(void)
+{
+	struct jmx_split_opts o;
+	struct jmx_err err = { 0 };
+
+	memset(&o, 0, sizeof o);
+	is_int(jmx_run_request_threads(NULL, NULL, &o, &err), JMX_OK,
+	    "no --threads, none in the test case");
+	is_int(o.mode, JMX_SPLIT_PLAN, "... the plan's");
+	is_int(jmx_run_request_threads("x2", "12", &o, &err), JMX_OK,
+	    "--threads x2 on threads: 12");
+	is_int(o.mode, JMX_SPLIT_EACH, "... a count");
+	is_int(o.threads, 24, "... twice the test case's 12");
+	memset(&o, 0, sizeof o);
+	is_int(jmx_run_request_threads("x0.5", "5", &o, &err), JMX_OK,
+	    "--threads x0.5 on threads: 5");
+	is_int(o.threads, 3, "... rounded half up");
+	memset(&o, 0, sizeof o);
+	jmx_run_request_threads("x2", "x1.5", &o, &err);
+	is_int(o.mode, JMX_SPLIT_FACTOR, "--threads x2 on threads: x1.5");
+	is_num(o.factor, 3, 1e-9, "... x3 of the plan's");
+	memset(&o, 0, sizeof o);
+	jmx_run_request_threads("7", "12", &o, &err);
+	ok(o.mode == JMX_SPLIT_EACH && o.threads == 7,
+	    "--threads 7 replaces the test case's 12");
+	memset(&o, 0, sizeof o);
+	jmx_run_request_threads("x2", NULL, &o, &err);
+	ok(o.mode == JMX_SPLIT_FACTOR && o.factor == 2,
+	    "--threads x2 without test case threads: x2 of the plan's");
+	memset(&o, 0, sizeof o);
+	jmx_run_request_threads(NULL, "12", &o, &err);
+	ok(o.mode == JMX_SPLIT_EACH && o.threads == 12,
+	    "the test case's 12 alone");
+	is_int(jmx_run_request_threads("x2", "zz", &o, &err), JMX_ERR_USAGE,
+	    "a malformed test case count: refused");
 }
 
 static void
@@ -92,6 +146,7 @@ int
 main(void)
 {
 	test_parse();
+	test_threads();
 	test_from_options();
 	return done_testing();
 }
