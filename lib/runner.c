@@ -1407,8 +1407,12 @@ jmx_runner_begin_stop(struct jmx_runner *r, int level, const char *actor)
 static int64_t
 rows_in_flight(struct jmx_runner *r, struct jmx_seg *s)
 {
-	if (jmx_seg_lost(s, NULL, 0) || jmx_seg_suspect(s) ||
-	    s->exit_code != 0)
+	int killed;
+
+	pthread_mutex_lock(&s->lock);
+	killed = s->exit_code != 0;
+	pthread_mutex_unlock(&s->lock);
+	if (killed || jmx_seg_lost(s, NULL, 0) || jmx_seg_suspect(s))
 		return jmx_part_main_threads(r->plan, &s->part);
 	return 0;
 }
