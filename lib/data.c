@@ -695,27 +695,56 @@ span_number(const struct jmx_span *sp)
 	return v;
 }
 
-void
-jmx_data_pos_seen(struct jmx_data_pos *pos, const struct jmx_sample *sm)
+/*
+ * Which file each of a JTL's sample variables numbers (0: not a row
+ * variable), worked out once per header: a parser keeps its names where
+ * they are, so where they are tells when they change.
+ */
+static void
+pos_map(struct jmx_data_pos *pos, const struct jmx_sample *sm)
 {
 	const size_t plen = sizeof JMX_DATA_ROW_VAR - 1;
 	const struct jmx_span *name;
-	int64_t k, row;
+	int64_t k;
 	int i;
 
+	pos->names = sm->var_names;
+	pos->name0 = sm->var_names[0].p;
+	pos->nnames = sm->nvars;
+	pos->file = xreallocarray(pos->file, (size_t)sm->nvars,
+	    sizeof *pos->file);
 	for (i = 0; i < sm->nvars; i++) {
 		name = &sm->var_names[i];
+		pos->file[i] = 0;
 		if (name->len <= plen ||
 		    memcmp(name->p, JMX_DATA_ROW_VAR, plen) != 0)
-			continue;
-		/* "null" or "<EOF>" (no row read yet, or none left): skip. */
-		if ((row = span_number(&sm->var_values[i])) <= 0)
 			continue;
 		k = span_number(&(struct jmx_span){ name->p + plen,
 		    name->len - plen });
 		if (k < 1 || k > POS_MAX_FILES)
 			continue;
+		pos->file[i] = (int)k;
 		pos_grow(pos, (int)k);
+	}
+}
+
+void
+jmx_data_pos_seen(struct jmx_data_pos *pos, const struct jmx_sample *sm)
+{
+	int64_t row;
+	int i, k;
+
+	if (sm->nvars == 0)
+		return;
+	if (sm->var_names != pos->names || sm->nvars != pos->nnames ||
+	    sm->var_names[0].p != pos->name0)
+		pos_map(pos, sm);
+	for (i = 0; i < sm->nvars; i++) {
+		if ((k = pos->file[i]) == 0)
+			continue;
+		/* "null" or "<EOF>" (no row read yet, or none left): skip. */
+		if ((row = span_number(&sm->var_values[i])) <= 0)
+			continue;
 		if (row > pos->max[k - 1])
 			pos->max[k - 1] = row;
 		if (row != pos->last[k - 1])
@@ -773,5 +802,6 @@ jmx_data_pos_free(struct jmx_data_pos *pos)
 		return;
 	free(pos->max);
 	free(pos->last);
+	free(pos->file);
 	memset(pos, 0, sizeof *pos);
 }

@@ -81,6 +81,14 @@ struct jmx_data_pos {
 	int64_t		*max;		/* 0: none seen */
 	int64_t		*last;
 	int		 changed;	/* set by _seen when a row moved */
+	/*
+	 * _seen's cache: the file of each sample variable (0: none), for
+	 * the names it was made from (a parser keeps them in place).
+	 */
+	const struct jmx_span *names;
+	const char	*name0;
+	int		 nnames;
+	int		*file;
 };
 
 /* The rows of one JTL record's row variables (its sample variables). */
