@@ -831,6 +831,24 @@ actor_name(char *out, size_t len)
  * pause, resume, stop: ask the run's controller through the commands
  * table and wait until it says the action is done or failed.
  */
+/* A command's answer as jmx-run(1) documents it. */
+static void
+print_command_json(int64_t id, const char *verb, const char *answer)
+{
+	struct jmx_buf b = { 0 };
+	struct jmx_json w;
+
+	jmx_json_init(&w, &b);
+	jmx_json_object_begin(&w);
+	jmx_json_pair_int(&w, "run_id", id);
+	jmx_json_pair_str(&w, "command", verb);
+	jmx_json_pair_bool(&w, "ok", 1);
+	jmx_json_pair_str(&w, "answer", answer);
+	jmx_json_object_end(&w);
+	printf("%s\n", b.data);
+	jmx_buf_free(&b);
+}
+
 static int
 cli_run_command(struct cli *c, const char *word, const char *arg)
 {
@@ -867,8 +885,7 @@ cli_run_command(struct cli *c, const char *word, const char *arg)
 	switch (ans) {
 	case JMX_CONTROL_DONE:
 		if (c->json)
-			printf("{\"run_id\":%lld,\"command\":\"%s\","
-			    "\"ok\":true}\n", (long long)id, word);
+			print_command_json(id, word, answer);
 		else
 			printf("run %lld: %s\n", (long long)id,
 			    answer != NULL ? answer : word);

@@ -565,6 +565,17 @@ jmx_agent_holder_init(struct jmx_agent_holder *h, int64_t run_id,
 	h->pid = getpid();
 	snprintf(h->database, sizeof h->database, "%s", real);
 	h->lease_s = e != NULL && atoll(e) >= 2 ? atoll(e) : LEASE_DEFAULT_S;
+	h->nlive = -1;
+}
+
+void
+jmx_agent_holder_live(struct jmx_agent_holder *h, const int64_t *ids, int n)
+{
+	int i;
+
+	h->nlive = n >= 0 && n <= JMX_AGENT_LIVE_MAX ? n : -1;
+	for (i = 0; i < h->nlive; i++)
+		h->live[i] = ids[i];
 }
 
 /* The lock's contents: a line per field, readable with cat(1). */
@@ -639,11 +650,25 @@ read_lock(const struct jmx_agent *a, const char *path,
 	return code;
 }
 
-/* Renewed within its lease (a second of slack: times are in seconds). */
+/*
+ * Does the lock h bind asker?  Renewed within its lease (a second of
+ * slack: times are in seconds), and not a lock of asker's own database
+ * that asker's store says is over (struct jmx_agent_holder, live).
+ */
 static int
-live(const struct jmx_agent_holder *h)
+live(const struct jmx_agent_holder *h, const struct jmx_agent_holder *asker)
 {
-	return h->age_s <= h->lease_s + 1;
+	int i;
+
+	if (h->age_s > h->lease_s + 1)
+		return 0;
+	if (asker == NULL || asker->nlive < 0 || h->database[0] == '\0' ||
+	    strcmp(h->database, asker->database) != 0)
+		return 1;
+	for (i = 0; i < asker->nlive; i++)
+		if (asker->live[i] == h->run_id)
+			return 1;
+	return 0;
 }
 
 static enum jmx_code
@@ -662,7 +687,8 @@ link_dead(enum jmx_code code)
 }
 
 enum jmx_code
-jmx_agent_lock_check(struct jmx_agent *a, struct jmx_err *err)
+jmx_agent_lock_check(struct jmx_agent *a,
+    const struct jmx_agent_holder *asker, struct jmx_err *err)
 {
 	struct jmx_agent_holder h;
 	struct jmx_err rerr = { 0 };
@@ -675,7 +701,7 @@ jmx_agent_lock_check(struct jmx_agent *a, struct jmx_err *err)
 	path = lock_path(a->ssh);
 	code = read_lock(a, path, &h, &rerr);
 	free(path);
-	if (code == JMX_ERR_NOTFOUND || (code == JMX_OK && !live(&h)))
+	if (code == JMX_ERR_NOTFOUND || (code == JMX_OK && !live(&h, asker)))
 		return JMX_OK;
 	if (code == JMX_OK)
 		return busy(err, &h);
@@ -768,7 +794,7 @@ take(struct jmx_agent_lease *l, struct jmx_err *err)
 			    agent_now_s(&l->a), err);
 			break;
 		}
-		if (live(&h)) {
+		if (live(&h, &l->me)) {
 			code = busy(err, &h);
 			break;
 		}

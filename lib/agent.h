@@ -128,6 +128,8 @@ enum jmx_code	jmx_agent_cleanup(struct jmx_agent *, const char *work_dir,
  * and why it is safe: doc/ARCHITECTURE.md.
  */
 
+#define JMX_AGENT_LIVE_MAX	16
+
 /* Who holds (or asks for) an agent's lock: one run of one database. */
 struct jmx_agent_holder {
 	char	 token[17];	/* the run and its database, hashed */
@@ -139,6 +141,16 @@ struct jmx_agent_holder {
 	/* Of a lock read: its last renewal (agent's clock), how long ago. */
 	int64_t	 mtime_s;
 	int64_t	 age_s;
+	/*
+	 * Of the asker: the runs of its own database that have not ended,
+	 * nlive < 0 if not known.  A lock of the same database naming any
+	 * other run is over: that run ended, so the lock need not wait out
+	 * its lease (it outlives its run when its agent was out of reach at
+	 * the end).  A run whose controller died has not ended: its JMeters
+	 * may still run, and its lock binds until attach or the lease.
+	 */
+	int64_t	 live[JMX_AGENT_LIVE_MAX];
+	int	 nlive;
 };
 
 /*
@@ -150,11 +162,21 @@ void		jmx_agent_holder_init(struct jmx_agent_holder *,
 		    int64_t run_id, int64_t created_ms, const char *database);
 
 /*
+ * The runs of the holder's database that have not ended, for
+ * holder->live (see there):
+ * ids of n (n > JMX_AGENT_LIVE_MAX or n < 0: not known).
+ */
+void		jmx_agent_holder_live(struct jmx_agent_holder *,
+		    const int64_t *ids, int n);
+
+/*
  * Over the connected (probed) session and without taking anything:
  * JMX_ERR_AGENT "busy: in use by run N of controller HOST (database D)"
- * if a live lock is on the agent, JMX_OK if none or a stale one.
+ * if a live lock is on the agent, JMX_OK if none or a stale one or one
+ * over for asker (NULL: none is).
  */
-enum jmx_code	jmx_agent_lock_check(struct jmx_agent *, struct jmx_err *);
+enum jmx_code	jmx_agent_lock_check(struct jmx_agent *,
+		    const struct jmx_agent_holder *asker, struct jmx_err *);
 
 /*
  * Take the agent's lock for holder, or take it back if holder's run has

@@ -355,16 +355,33 @@ lock_one(void *arg)
 	return NULL;
 }
 
+/*
+ * This controller as the holder of agent locks for run (0 before the run
+ * is recorded: only to check), with this database's unfinished runs, so
+ * that a lock left by a run of ours that has ended (its agent was out of
+ * reach at the end) does not bind us for the rest of its lease.
+ */
+static void
+lock_holder(struct jmx_runner *r, struct jmx_agent_holder *h, int64_t run,
+    int64_t created_ms)
+{
+	int64_t live[JMX_AGENT_LIVE_MAX];
+	char *db;
+
+	xasprintf(&db, "%s/jmx.db", r->home);
+	jmx_agent_holder_init(h, run, created_ms, db);
+	free(db);
+	jmx_agent_holder_live(h, live, jmx_store_unfinished_runs(r->store,
+	    live, JMX_AGENT_LIVE_MAX));
+}
+
 enum jmx_code
 jmx_runner_lock_agents(struct jmx_runner *r, int all_or_none,
     struct jmx_err *err)
 {
-	char *db;
 	int i, bad = 0;
 
-	xasprintf(&db, "%s/jmx.db", r->home);
-	jmx_agent_holder_init(&r->lock_me, r->rec.id, r->rec.created_ms, db);
-	free(db);
+	lock_holder(r, &r->lock_me, r->rec.id, r->rec.created_ms);
 	for_each_agent(r->agents, r->n, lock_one);
 	for (i = 0; i < r->n; i++) {
 		struct ragent *ra = &r->agents[i];
@@ -406,9 +423,11 @@ jmx_runner_probe_spares(struct jmx_runner *r)
 enum jmx_code
 jmx_runner_validate(struct jmx_runner *r, struct jmx_err *err)
 {
+	struct jmx_agent_holder asker;
 	int64_t by;
 	int i, bad = 0;
 
+	lock_holder(r, &asker, 0, 0);
 	for_each_agent(r->agents, r->n, validate_one);
 	jmx_runner_probe_spares(r);
 	for (i = 0; i < r->n; i++) {
@@ -418,7 +437,7 @@ jmx_runner_validate(struct jmx_runner *r, struct jmx_err *err)
 			jmx_err_set(&ra->verr, JMX_ERR_AGENT, "busy: reserved "
 			    "by run %lld", (long long)by);
 		else if (ra->verr.code == JMX_OK)
-			jmx_agent_lock_check(&ra->a, &ra->verr);
+			jmx_agent_lock_check(&ra->a, &asker, &ra->verr);
 		jmx_runner_set_capacity(r, ra);
 		if (ra->verr.code != JMX_OK) {
 			bad++;

@@ -1191,6 +1191,32 @@ holder_alive(struct jmx_store *st, int64_t run, int64_t now_ms)
 	return alive;
 }
 
+int
+jmx_store_unfinished_runs(struct jmx_store *st, int64_t *ids, int max)
+{
+	sqlite3_stmt *stmt;
+	enum jmx_run_state state;
+	const char *text;
+	int64_t id;
+	int n = 0;
+
+	stmt = prepare(st, NULL, "SELECT id, state FROM runs", "");
+	if (stmt == NULL)
+		return -1;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		id = sqlite3_column_int64(stmt, 0);
+		text = (const char *)sqlite3_column_text(stmt, 1);
+		if (text != NULL && jmx_run_state_parse(text, &state) == 0 &&
+		    jmx_run_state_final(state))
+			continue;
+		if (n < max)
+			ids[n] = id;
+		n++;
+	}
+	sqlite3_finalize(stmt);
+	return n;
+}
+
 int64_t
 jmx_store_reserved_by(struct jmx_store *st, const char *agent,
     int64_t now_ms, int64_t stale_ms)

@@ -263,6 +263,13 @@ void		jmx_event_recs_free(struct jmx_event_rec *, int);
 enum jmx_code	jmx_store_reserve(struct jmx_store *, int64_t run,
 		    const char *const *agents, int n, int64_t now_ms,
 		    int64_t stale_ms, struct jmx_err *);
+/*
+ * The runs not in a final state, at most max of them into ids; returns
+ * how many there are (more than max when ids could not hold them all),
+ * -1 if the store cannot say.
+ */
+int		jmx_store_unfinished_runs(struct jmx_store *, int64_t *ids,
+		    int max);
 /* Which live run holds agent, or 0. */
 int64_t		jmx_store_reserved_by(struct jmx_store *, const char *agent,
 		    int64_t now_ms, int64_t stale_ms);

@@ -37,6 +37,9 @@ a=$("$JMX_RUN" -H "$home1" --config "$conf" --agents a1,a2 --detach steady \
 [ -n "$a" ] || bail "run A did not start: $(cat "$TEST_DIR/a.err")"
 wait_running "$a"
 is "$(locks_of "$a")" 2 "run A holds a lock on each of its two agents"
+# Kept to play an agent that was out of reach when run A ended.
+lock_kept=$(grep -l "^run=$a\$" /tmp/jmx-agent-*.lock | head -1)
+cp -p "$lock_kept" "$TEST_DIR/lock_kept"
 
 run2 a2,a3
 is "$RC" 3 "run B on an agent of run A is refused: exit 3"
@@ -56,6 +59,18 @@ is "$(ls /tmp/jmx-agent-*.lock* 2>/dev/null | wc -l)" "$before" \
 wait_gone "$(db1 "select controller_pid from runs where id = $a")"
 is "$(db1 "select state from runs where id = $a")" completed "run A completed"
 is "$(locks_of "$a")" 0 "run A's locks are gone with it"
+
+# A lock that outlived run A (its agent unreachable at the end), fresh
+# and with a long lease: it binds other databases, not home 1, whose
+# store knows run A has ended.
+sed 's/^lease=.*/lease=600/' "$TEST_DIR/lock_kept" >"$TEST_DIR/lock_kept.new"
+cp -p "$TEST_DIR/lock_kept" "$lock_kept"
+cat "$TEST_DIR/lock_kept.new" >"$lock_kept"
+run "$JMX_RUN" -H "$home2" --config "$conf" --agents a1,a2 --dry-run steady
+is "$RC" 3 "a lock left by an ended run binds another database: exit 3"
+run "$JMX_RUN" -H "$home1" --config "$conf" --agents a1,a2 --dry-run steady
+is "$RC" 0 "... but not the database whose run it was: exit 0"
+rm -f "$lock_kept"
 run2 a2,a3
 is "$RC" 0 "after run A, run B runs on its agent: exit 0"
 [ "$RC" -eq 0 ] || diag "$ERR"
