@@ -25,7 +25,7 @@ tests:
     thresholds:
       - {metric: error_pct, op: "<=", value: 0}
       - {metric: samples, op: ">=", value: 1000}
-  resume:
+  many:
     plan: $TEST_DIR/plan.jmx
     threads: 4
     duration: 16s
@@ -71,7 +71,7 @@ mkdir "$TEST_DIR/big"
 awk 'BEGIN { print "user"; for (i = 1; i <= 5000; i++) print "u" i }' \
     >"$TEST_DIR/big/users.csv"
 "$BED" clear-log >/dev/null
-id=$("$JMX_RUN" --config "$conf" --detach --data "$TEST_DIR/big/users.csv:split" resume)
+id=$("$JMX_RUN" --config "$conf" --detach --data "$TEST_DIR/big/users.csv:split" many)
 wait_db "select coalesce(sum(count), 0) from buckets where run_id = $id" 0
 pid=$(db "select controller_pid from runs where id = $id")
 sleep 4
@@ -144,7 +144,7 @@ is "$(grep -c 'user=user' "$JMX_BED_ACCESS_LOG")" 0 \
 # used (and one per thread it may have had in use unseen), in its slice.
 "$BED" clear-log >/dev/null
 "$JMX_RUN" --config "$conf" --json --data "$TEST_DIR/big/users.csv:split" \
-    resume >"$TEST_DIR/kill.json" 2>"$TEST_DIR/kill.err" &
+    many >"$TEST_DIR/kill.json" 2>"$TEST_DIR/kill.err" &
 pid=$!
 wait_db "select count(*) from segments where run_id > $id and agent = 'a2'
     and state = 'running'" 0
