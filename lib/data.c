@@ -3,12 +3,14 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "data.h"
+#include "log.h"
 #include "split.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -88,6 +90,10 @@ jmx_data_collect(const struct jmx_plan *plan,
 		v[n].csv = c;
 		n++;
 	}
+	for (i = 0; i < n; i++)
+		if (v[i].split && v[i].csv != NULL)
+			xasprintf(&v[i].row_var, "%s%d", JMX_DATA_ROW_VAR,
+			    i + 1);
 	*out = v;
 	return n;
 }
@@ -100,8 +106,30 @@ jmx_data_files_free(struct jmx_data_file *v, int n)
 	for (i = 0; i < n; i++) {
 		free(v[i].local);
 		free(v[i].name);
+		free(v[i].row_var);
 	}
 	free(v);
+}
+
+char *
+jmx_data_sample_vars(const struct jmx_data_file *v, int n, const char *theirs)
+{
+	struct jmx_buf b = { 0 };
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].row_var != NULL)
+			jmx_buf_addf(&b, "%s%s", b.len > 0 ? "," : "",
+			    v[i].row_var);
+	if (b.len == 0)
+		return NULL;
+	if (theirs != NULL && theirs[strspn(theirs, " \t")] != '\0') {
+		char *ours = jmx_buf_steal(&b);
+
+		jmx_buf_addf(&b, "%s,%s", theirs, ours);
+		free(ours);
+	}
+	return jmx_buf_steal(&b);
 }
 
 char *
@@ -127,22 +155,22 @@ data_format(const struct jmx_data_file *d, struct jmx_data_csvfmt *fmt)
 }
 
 /*
- * Cut a split data file (the whole file when from is NULL, else slice
- * from) into n slices by weight, named by tags.
+ * Cut file in, a split data file (numbering its rows when number is
+ * set) into n slices by weight, named by tags.
  */
 static enum jmx_code
-cut_data(const char *run_dir, const struct jmx_data_file *d,
-    const char *from, int n, const double *w, const char *const *tags,
+cut_file(const char *run_dir, const struct jmx_data_file *d, const char *in,
+    int number, int n, const double *w, const char *const *tags,
     struct jmx_err *err)
 {
 	struct jmx_data_csvfmt fmt;
-	char **outs = xcalloc((size_t)n, sizeof *outs), *in;
+	char **outs = xcalloc((size_t)n, sizeof *outs);
 	enum jmx_code code;
 	int i;
 
 	data_format(d, &fmt);
-	in = from != NULL ? jmx_data_slice_path(run_dir, d, from) :
-	    xstrdup(d->local);
+	if (number)
+		fmt.row_var = d->row_var;
 	for (i = 0; i < n; i++)
 		outs[i] = jmx_data_slice_path(run_dir, d, tags[i]);
 	code = jmx_data_csv(in, &fmt, n, w, (const char *const *)outs, NULL,
@@ -150,6 +178,25 @@ cut_data(const char *run_dir, const struct jmx_data_file *d,
 	for (i = 0; i < n; i++)
 		free(outs[i]);
 	free(outs);
+	return code;
+}
+
+/*
+ * Cut a split data file (the whole file when from is NULL, else slice
+ * from) into n slices by weight, named by tags.  The first cut numbers
+ * a tracked file's rows; later ones keep the numbers.
+ */
+static enum jmx_code
+cut_data(const char *run_dir, const struct jmx_data_file *d,
+    const char *from, int n, const double *w, const char *const *tags,
+    struct jmx_err *err)
+{
+	enum jmx_code code;
+	char *in;
+
+	in = from != NULL ? jmx_data_slice_path(run_dir, d, from) :
+	    xstrdup(d->local);
+	code = cut_file(run_dir, d, in, from == NULL, n, w, tags, err);
 	free(in);
 	return code;
 }
@@ -169,24 +216,6 @@ jmx_data_split(const struct jmx_data_file *v, int n, const char *run_dir,
 	return code;
 }
 
-int
-jmx_data_resplit(const struct jmx_data_file *v, int n, const char *run_dir,
-    const char *from, int nparts, const double *w, const char *const *tags)
-{
-	struct jmx_err err = { 0 };
-	int i, j, whole = 0;
-
-	for (j = 0; j < n; j++) {
-		if (!v[j].split || cut_data(run_dir, &v[j], from, nparts, w,
-		    tags, &err) == JMX_OK)
-			continue;
-		whole = 1;
-		for (i = 0; i < nparts; i++)
-			cut_data(run_dir, &v[j], from, 1, w, &tags[i], NULL);
-	}
-	return whole;
-}
-
 /*
  * Why contiguous slices and not round-robin: the per-agent row counts are
  * then exactly the largest-remainder split of the row count (the same
@@ -200,6 +229,7 @@ jmx_data_resplit(const struct jmx_data_file *v, int n, const char *run_dir,
 void
 jmx_data_csvfmt(struct jmx_data_csvfmt *fmt, const struct jmx_plan_csv *c)
 {
+	memset(fmt, 0, sizeof *fmt);
 	fmt->header = c->has_header;
 	fmt->quoted = c->quoted;
 	if (c->delimiter == NULL || c->delimiter[0] == '\0')
@@ -218,6 +248,7 @@ struct csvr {
 	int		 quoted;
 	int		 delim;
 	int64_t		 line;		/* physical line being read, from 1 */
+	int64_t		 num;		/* the record's leading number; -1 */
 };
 
 /*
@@ -231,9 +262,10 @@ static int
 next_record(struct csvr *r, FILE *out, struct jmx_err *err)
 {
 	enum csv_state st = INITIAL;
-	int64_t opened = 0;
-	int c, any = 0, eol;
+	int64_t opened = 0, num = 0;
+	int c, any = 0, eol, digits = 0, lead = 1;
 
+	r->num = -1;
 	for (;;) {
 		if ((c = getc(r->f)) == EOF) {
 			if (ferror(r->f)) {
@@ -253,6 +285,15 @@ next_record(struct csvr *r, FILE *out, struct jmx_err *err)
 		any = 1;
 		if (out != NULL)
 			putc(c, out);
+		/* A row number first (a tracked slice): up to a non-digit. */
+		if (lead && c >= '0' && c <= '9' && digits < 18) {
+			num = num * 10 + (c - '0');
+			digits++;
+		} else if (lead) {
+			lead = 0;
+			if (digits > 0 && c == r->delim)
+				r->num = num;
+		}
 		eol = c == '\n' || c == '\r';
 		if (r->quoted && !eol) {
 			switch (st) {
@@ -329,7 +370,7 @@ jmx_data_csv(const char *in, const struct jmx_data_csvfmt *fmt, int nparts,
 	char *header = NULL;
 	size_t hlen = 0;
 	double *w;
-	int64_t *count, nrows = 0, k;
+	int64_t *count, nrows = 0, k, num = 0;
 	int i, got, nopen = 0;
 	enum jmx_code rc = JMX_OK;
 
@@ -403,16 +444,21 @@ jmx_data_csv(const char *in, const struct jmx_data_csvfmt *fmt, int nparts,
 			goto out;
 		}
 		nopen = i + 1;
+		if (hlen > 0 && fmt != NULL && fmt->row_var != NULL)
+			fprintf(of, "%s%c", fmt->row_var, r.delim);
 		if (hlen > 0)
 			fwrite(header, 1, hlen, of);
-		for (k = 0; k < count[i]; k++)
-			if (next_record(&r, of, err) != 1) {
-				fclose(of);
-				rc = jmx_err_set(err, JMX_ERR_DATA,
-				    "data file '%s' changed while being split",
-				    in);
-				goto out;
-			}
+		for (k = 0; k < count[i]; k++) {
+			if (fmt != NULL && fmt->row_var != NULL)
+				fprintf(of, "%lld%c", (long long)++num,
+				    r.delim);
+			if (next_record(&r, of, err) == 1)
+				continue;
+			fclose(of);
+			rc = jmx_err_set(err, JMX_ERR_DATA,
+			    "data file '%s' changed while being split", in);
+			goto out;
+		}
 		got = ferror(of);
 		if (fclose(of) != 0 || got) {
 			rc = jmx_err_sys(err, JMX_ERR_IO, "data slice '%s'",
@@ -430,4 +476,332 @@ out:
 	free(count);
 	free(w);
 	return rc;
+}
+
+/* Open in as a reader of fmt's records (header skipped); NULL on error. */
+static int
+open_rows(struct csvr *r, const char *in, const struct jmx_data_csvfmt *fmt,
+    FILE *header, struct jmx_err *err)
+{
+	memset(r, 0, sizeof *r);
+	r->path = in;
+	r->quoted = fmt->quoted;
+	r->delim = fmt->delim != '\0' ? fmt->delim : ',';
+	r->line = 1;
+	if ((r->f = fopen(in, "rb")) == NULL) {
+		jmx_err_sys(err, JMX_ERR_IO, "data file '%s'", in);
+		return -1;
+	}
+	if (fmt->header && next_record(r, header, err) == -1) {
+		fclose(r->f);
+		return -1;
+	}
+	return 0;
+}
+
+/* Copy records [from, to) of an open reader to of; -1 on error. */
+static int
+copy_rows(struct csvr *r, int64_t from, int64_t to, FILE *of,
+    struct jmx_err *err)
+{
+	int64_t i;
+
+	for (i = 0; i < to; i++)
+		if (next_record(r, i >= from ? of : NULL, err) != 1)
+			return -1;
+	return 0;
+}
+
+/*
+ * Write the rows of slice in left after row p and skip more to out (see
+ * jmx_data_continue); their count in *rows.  Rows are numbered: without
+ * rotate they ascend, so what is left starts at the first numbered above
+ * p; with it, it is every row, from the one after p round to p.
+ */
+static enum jmx_code
+write_rest(const char *in, const struct jmx_data_csvfmt *fmt, int64_t p,
+    int64_t skip, int rotate, const char *out, int64_t *rows,
+    struct jmx_err *err)
+{
+	struct csvr r;
+	FILE *of;
+	int64_t n = 0, at = -1, first = -1, start;
+	int got, bad;
+
+	*rows = 0;
+	if (open_rows(&r, in, fmt, NULL, err) != 0)
+		return err != NULL ? err->code : JMX_ERR_DATA;
+	while ((got = next_record(&r, NULL, err)) == 1) {
+		if (r.num == p && at < 0)
+			at = n;
+		if (r.num > p && first < 0)
+			first = n;
+		n++;
+	}
+	fclose(r.f);
+	if (got == -1)
+		return err != NULL ? err->code : JMX_ERR_DATA;
+	if (rotate)
+		start = n > 0 ? (at + 1 + skip) % n : 0;
+	else
+		start = first < 0 || first + skip > n ? n : first + skip;
+	if ((of = fopen(out, "wb")) == NULL)
+		return jmx_err_sys(err, JMX_ERR_IO, "data slice '%s'", out);
+	bad = open_rows(&r, in, fmt, of, err) != 0;
+	if (!bad) {
+		bad = copy_rows(&r, start, n, of, err) != 0;
+		fclose(r.f);
+	}
+	if (!bad && rotate && start > 0) {
+		bad = open_rows(&r, in, fmt, NULL, err) != 0;
+		if (!bad) {
+			bad = copy_rows(&r, 0, start, of, err) != 0;
+			fclose(r.f);
+		}
+	}
+	bad |= ferror(of);
+	if (fclose(of) != 0 || bad) {
+		unlink(out);
+		if (err != NULL && err->code != JMX_OK)
+			return err->code;
+		return jmx_err_set(err, JMX_ERR_DATA, "data slice '%s' "
+		    "changed while being cut", in);
+	}
+	*rows = rotate ? n : n - start;
+	return JMX_OK;
+}
+
+/* Copy file in to out as it is; 0 or -1. */
+static int
+copy_file(const char *in, const char *out)
+{
+	struct jmx_err err = { 0 };
+	size_t len;
+	char *data;
+	int rc;
+
+	if (jmx_read_file(in, &data, &len, &err) != JMX_OK)
+		return -1;
+	rc = jmx_write_file(out, data, len, &err) == JMX_OK ? 0 : -1;
+	free(data);
+	return rc;
+}
+
+int
+jmx_data_continue(const struct jmx_data_file *v, int n, const char *run_dir,
+    const char *from, const struct jmx_data_pos *pos, int64_t skip,
+    int nparts, const double *w, const char *const *tags)
+{
+	struct jmx_data_csvfmt fmt;
+	struct jmx_err err = { 0 };
+	char *in, *rest, *out;
+	int64_t rows, p;
+	int i, j, k, whole = 0;
+
+	for (j = 0; j < n; j++) {
+		if (!v[j].split)
+			continue;
+		if (v[j].row_var == NULL) {
+			/* Untracked: the whole slice, cut; too few, copied. */
+			if (cut_data(run_dir, &v[j], from, nparts, w, tags,
+			    &err) == JMX_OK)
+				continue;
+			whole = 1;
+			for (i = 0; i < nparts; i++)
+				cut_data(run_dir, &v[j], from, 1, w, &tags[i],
+				    NULL);
+			continue;
+		}
+		k = atoi(v[j].row_var + strlen(JMX_DATA_ROW_VAR));
+		p = 0;
+		if (pos != NULL && k >= 1 && k <= pos->n)
+			p = v[j].csv->recycle ? pos->last[k - 1] :
+			    pos->max[k - 1];
+		data_format(&v[j], &fmt);
+		in = jmx_data_slice_path(run_dir, &v[j], from);
+		xasprintf(&rest, "%s.rest", in);
+		if (write_rest(in, &fmt, p, skip, v[j].csv->recycle, rest,
+		    &rows, &err) != JMX_OK) {
+			/* Unreadable: every part gets the slice whole. */
+			log_warn("%s", err.msg);
+			jmx_err_clear(&err);
+			whole = 1;
+			for (i = 0; i < nparts; i++) {
+				out = jmx_data_slice_path(run_dir, &v[j],
+				    tags[i]);
+				copy_file(in, out);
+				free(out);
+			}
+			free(rest);
+			free(in);
+			continue;
+		}
+		log_info("data file '%s': slice %s goes on after row %lld "
+		    "(%lld skipped): %lld row%s left", v[j].name, from,
+		    (long long)p, (long long)skip, (long long)rows,
+		    rows == 1 ? "" : "s");
+		/* One part, or rows too few to cut: the rest to each. */
+		if (nparts == 1 || rows < nparts) {
+			whole |= nparts > 1 && rows > 0;
+			for (i = 0; i < nparts; i++) {
+				out = jmx_data_slice_path(run_dir, &v[j],
+				    tags[i]);
+				copy_file(rest, out);
+				free(out);
+			}
+		} else if (cut_file(run_dir, &v[j], rest, 0, nparts, w, tags,
+		    &err) != JMX_OK) {
+			log_warn("%s", err.msg);
+			jmx_err_clear(&err);
+		}
+		unlink(rest);
+		free(rest);
+		free(in);
+	}
+	return whole;
+}
+
+/* A file index beyond this is no row variable of ours. */
+#define POS_MAX_FILES	1000
+
+/* Make room for file k in pos. */
+static void
+pos_grow(struct jmx_data_pos *pos, int k)
+{
+	if (k <= pos->n)
+		return;
+	pos->max = xreallocarray(pos->max, (size_t)k, sizeof *pos->max);
+	pos->last = xreallocarray(pos->last, (size_t)k, sizeof *pos->last);
+	memset(&pos->max[pos->n], 0, (size_t)(k - pos->n) * sizeof *pos->max);
+	memset(&pos->last[pos->n], 0,
+	    (size_t)(k - pos->n) * sizeof *pos->last);
+	pos->n = k;
+}
+
+/* A decimal number of at most 18 digits, whole span; -1 if not one. */
+static int64_t
+span_number(const struct jmx_span *sp)
+{
+	int64_t v = 0;
+	size_t i;
+
+	if (sp->len == 0 || sp->len > 18)
+		return -1;
+	for (i = 0; i < sp->len; i++) {
+		if (sp->p[i] < '0' || sp->p[i] > '9')
+			return -1;
+		v = v * 10 + (sp->p[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * Which file each of a JTL's sample variables numbers (0: not a row
+ * variable), worked out once per header: a parser keeps its names where
+ * they are, so where they are tells when they change.
+ */
+static void
+pos_map(struct jmx_data_pos *pos, const struct jmx_sample *sm)
+{
+	const size_t plen = sizeof JMX_DATA_ROW_VAR - 1;
+	const struct jmx_span *name;
+	int64_t k;
+	int i;
+
+	pos->names = sm->var_names;
+	pos->name0 = sm->var_names[0].p;
+	pos->nnames = sm->nvars;
+	pos->file = xreallocarray(pos->file, (size_t)sm->nvars,
+	    sizeof *pos->file);
+	for (i = 0; i < sm->nvars; i++) {
+		name = &sm->var_names[i];
+		pos->file[i] = 0;
+		if (name->len <= plen ||
+		    memcmp(name->p, JMX_DATA_ROW_VAR, plen) != 0)
+			continue;
+		k = span_number(&(struct jmx_span){ name->p + plen,
+		    name->len - plen });
+		if (k < 1 || k > POS_MAX_FILES)
+			continue;
+		pos->file[i] = (int)k;
+		pos_grow(pos, (int)k);
+	}
+}
+
+void
+jmx_data_pos_seen(struct jmx_data_pos *pos, const struct jmx_sample *sm)
+{
+	int64_t row;
+	int i, k;
+
+	if (sm->nvars == 0)
+		return;
+	if (sm->var_names != pos->names || sm->nvars != pos->nnames ||
+	    sm->var_names[0].p != pos->name0)
+		pos_map(pos, sm);
+	for (i = 0; i < sm->nvars; i++) {
+		if ((k = pos->file[i]) == 0)
+			continue;
+		/* "null" or "<EOF>" (no row read yet, or none left): skip. */
+		if ((row = span_number(&sm->var_values[i])) <= 0)
+			continue;
+		if (row > pos->max[k - 1])
+			pos->max[k - 1] = row;
+		if (row != pos->last[k - 1])
+			pos->changed = 1;
+		pos->last[k - 1] = row;
+	}
+}
+
+char *
+jmx_data_pos_format(const struct jmx_data_pos *pos)
+{
+	struct jmx_buf b = { 0 };
+	int k;
+
+	jmx_buf_adds(&b, "");
+	for (k = 0; k < pos->n; k++)
+		if (pos->max[k] > 0)
+			jmx_buf_addf(&b, "%s%d:%lld:%lld", b.len > 0 ? " " :
+			    "", k + 1, (long long)pos->max[k],
+			    (long long)pos->last[k]);
+	return jmx_buf_steal(&b);
+}
+
+enum jmx_code
+jmx_data_pos_parse(const char *text, struct jmx_data_pos *pos,
+    struct jmx_err *err)
+{
+	long long k, max, last;
+	const char *p = text;
+	int used;
+
+	memset(pos, 0, sizeof *pos);
+	while (p != NULL && *p != '\0') {
+		if (sscanf(p, "%lld:%lld:%lld%n", &k, &max, &last, &used) !=
+		    3 || k < 1 || k > POS_MAX_FILES || max < 1 || last < 1 ||
+		    (p[used] != '\0' && p[used] != ' ') || !isdigit(
+		    (unsigned char)*p)) {
+			jmx_data_pos_free(pos);
+			return jmx_err_set(err, JMX_ERR_STATE, "data position "
+			    "'%s': not \"file:max:last\" numbers", text);
+		}
+		pos_grow(pos, (int)k);
+		pos->max[k - 1] = max;
+		pos->last[k - 1] = last;
+		p += used;
+		p += strspn(p, " ");
+	}
+	return JMX_OK;
+}
+
+void
+jmx_data_pos_free(struct jmx_data_pos *pos)
+{
+	if (pos == NULL)
+		return;
+	free(pos->max);
+	free(pos->last);
+	free(pos->file);
+	memset(pos, 0, sizeof *pos);
 }

@@ -289,6 +289,27 @@ put_prop(xmlNodePtr el, const char *tag, const char *name, const char *text)
 		xmlAddPrevSibling(p, xmlCopyNode(last->prev, 1));
 }
 
+/*
+ * Put var first in a CSV Data Set's variableNames (comma-separated
+ * whatever the delimiter), when they are set: its file's records then
+ * start with that column.  Without names the header line names it.
+ */
+static void
+put_row_var(xmlNodePtr el, const char *var)
+{
+	char *names, *v;
+
+	if (var == NULL || (names = prop_text(el, "variableNames", NULL)) ==
+	    NULL)
+		return;
+	if (names[strspn(names, " \t")] != '\0') {
+		xasprintf(&v, "%s,%s", var, names);
+		put_prop(el, "stringProp", "variableNames", v);
+		free(v);
+	}
+	free(names);
+}
+
 /* ---- ${...} resolution ---- */
 
 static const char *
@@ -1093,7 +1114,8 @@ load_csv(struct loader *l, const struct item *it)
 	}
 	if (bool_field(l, &e, it->node, "ignoreFirstLine", 0,
 	    &c->ignore_first_line) != JMX_OK ||
-	    bool_field(l, &e, it->node, "quotedData", 0, &c->quoted) != JMX_OK)
+	    bool_field(l, &e, it->node, "quotedData", 0, &c->quoted) != JMX_OK ||
+	    bool_field(l, &e, it->node, "recycle", 0, &c->recycle) != JMX_OK)
 		return JMX_ERR_PLAN;
 	c->has_header = c->ignore_first_line ||
 	    c->variable_names[strspn(c->variable_names, " \t")] == '\0';
@@ -1677,6 +1699,8 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 				    plan->csvs[ci].filename) == 0) {
 					put_prop(it->node, "stringProp",
 					    "filename", share->renames[j].to);
+					put_row_var(it->node,
+					    share->renames[j].row_var);
 					break;
 				}
 			ci++;

@@ -86,6 +86,7 @@ struct jmx_plan_csv {
 	int		 ignore_first_line; /* ignoreFirstLine */
 	char		*variable_names; /* variableNames; "" = from line 1 */
 	int		 quoted;	/* quotedData */
+	int		 recycle;	/* recycle: at end of file, rewind */
 	char		*delimiter;	/* delimiter as written: ",", "\t" */
 	/* Is line 1 not data (ignoreFirstLine, or names read from it)? */
 	int		 has_header;
@@ -132,6 +133,12 @@ struct jmx_plan_gshare {
 struct jmx_plan_rename {
 	const char	*from;		/* as in jmx_plan_csv.filename */
 	const char	*to;		/* e.g. "data/users.csv" */
+	/*
+	 * Not NULL: the file's records start with a row number, read into
+	 * this variable; it is put first in variableNames when those are
+	 * set (else the file's header line names it).
+	 */
+	const char	*row_var;
 };
 
 /* What one agent runs; every pointer is borrowed for the call. */

@@ -751,6 +751,7 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 			continue;
 		ren[nren].from = data[j].csv->filename;
 		ren[nren].to = data[j].name;
+		ren[nren].row_var = data[j].row_var;
 		nren++;
 	}
 	for (i = 0; i < n && code == JMX_OK; i++) {
@@ -964,10 +965,10 @@ flush_seg(struct jmx_runner *r, struct jmx_seg *s, struct jmx_err *err)
 {
 	struct jmx_agg *agg;
 	int64_t offset, records;
-	int header_new;
+	int rec_new;
 	enum jmx_code code;
 
-	if (!jmx_seg_take(s, &agg, &offset, &records, &header_new)) {
+	if (!jmx_seg_take(s, &agg, &offset, &records, &rec_new)) {
 		jmx_agg_free(agg);
 		return JMX_OK;
 	}
@@ -977,7 +978,7 @@ flush_seg(struct jmx_runner *r, struct jmx_seg *s, struct jmx_err *err)
 	if (code == JMX_OK)
 		code = jmx_store_segment_advance(r->store, s->rec.id, offset,
 		    records, err);
-	if (code == JMX_OK && header_new)
+	if (code == JMX_OK && rec_new)
 		code = jmx_store_segment_update(r->store, &s->rec, err);
 	if (code == JMX_OK)
 		code = jmx_store_commit(r->store, err);
@@ -1069,8 +1070,11 @@ run_phase(struct jmx_runner *r, struct phase *ph, int n,
 static char **
 launch_args(struct jmx_runner *r)
 {
-	char **args = xcalloc((size_t)r->nprops + 2, sizeof *args);
-	int i;
+	char **args = xcalloc((size_t)r->nprops + 3, sizeof *args);
+	struct jmx_data_file *data;
+	const char *theirs = NULL;
+	char *vars;
+	int i, ndata;
 
 	/*
 	 * Every sample reaches the file at once: live figures stay fresh,
@@ -1078,9 +1082,18 @@ launch_args(struct jmx_runner *r)
 	 * file means a stalled JMeter.  A -J of the run comes after and wins.
 	 */
 	args[0] = xstrdup("-Jjmeter.save.saveservice.autoflush=true");
-	for (i = 0; i < r->nprops; i++)
+	for (i = 0; i < r->nprops; i++) {
 		xasprintf(&args[i + 1], "-J%s=%s", r->props[i].name,
 		    r->props[i].value);
+		if (strcmp(r->props[i].name, "sample_variables") == 0)
+			theirs = r->props[i].value;
+	}
+	/* The data rows each record used (data.h): theirs, then ours. */
+	ndata = run_data(r, &data);
+	if ((vars = jmx_data_sample_vars(data, ndata, theirs)) != NULL)
+		xasprintf(&args[i + 1], "-Jsample_variables=%s", vars);
+	free(vars);
+	jmx_data_files_free(data, ndata);
 	return args;
 }
 
@@ -1552,9 +1565,51 @@ jmx_runner_begin_stop(struct jmx_runner *r, int level, const char *actor)
 }
 
 /*
+ * Rows of a segment's slices that may have been in use though no record
+ * shows them: one per thread if its JMeter did not end by itself (lost,
+ * silent, or killed), else none (a Shutdown lets every sample finish).
+ */
+static int64_t
+rows_in_flight(struct jmx_runner *r, struct jmx_seg *s)
+{
+	int killed;
+
+	pthread_mutex_lock(&s->lock);
+	killed = s->exit_code != 0;
+	pthread_mutex_unlock(&s->lock);
+	if (killed || jmx_seg_lost(s, NULL, 0) || jmx_seg_suspect(s))
+		return jmx_part_main_threads(r->plan, &s->part);
+	return 0;
+}
+
+/*
+ * The slices that carry s's part on after a pause: what s left of its
+ * own (from), tagged "<its id>.rest".  Caller frees the tag.
+ */
+static char *
+continue_slice(struct jmx_runner *r, struct jmx_seg *s, const char *from)
+{
+	struct jmx_data_file *data;
+	struct jmx_data_pos pos;
+	char *tag;
+	int ndata;
+
+	xasprintf(&tag, "%lld.rest", (long long)s->rec.id);
+	if (jmx_data_pos_parse(s->rec.data_pos, &pos, NULL) != JMX_OK)
+		memset(&pos, 0, sizeof pos);
+	ndata = run_data(r, &data);
+	jmx_data_continue(data, ndata, r->rec.run_dir, from, &pos,
+	    rows_in_flight(r, s), 1, NULL, (const char *const *)&tag);
+	jmx_data_files_free(data, ndata);
+	jmx_data_pos_free(&pos);
+	return tag;
+}
+
+/*
  * What a resume starts again: every segment of the current generation
- * that carried load to the pause (not lost), same agent, part and data.
- * *pl is the caller's to free.
+ * that carried load to the pause (not lost), same agent and part, its
+ * data going on after the rows it used (continue_slice).  *pl and each
+ * slice are the caller's to free.
  */
 static int
 resume_placements(struct jmx_runner *r, struct placement **pl)
@@ -1573,8 +1628,8 @@ resume_placements(struct jmx_runner *r, struct placement **pl)
 			continue;
 		(*pl)[n].agent = ra->idx;
 		(*pl)[n].part = &s->part;
-		(*pl)[n].slice = s->rec.slice != NULL ? s->rec.slice :
-		    ra->a.conf->name;
+		(*pl)[n].slice = continue_slice(r, s, s->rec.slice != NULL ?
+		    s->rec.slice : ra->a.conf->name);
 		(*pl)[n].replaces = s->rec.replaces;
 		n++;
 	}
@@ -1648,6 +1703,8 @@ handle_command(struct jmx_runner *r, int64_t id, const char *verb,
 		    "left to resume on") : start_generation(r, pl, n,
 		    remaining > 1000 ? remaining : 1000,
 		    r->cfg->settings.resume_ramp ? -1 : 0, err);
+		while (n-- > 0)
+			free((char *)pl[n].slice);
 		free(pl);
 		if (code != JMX_OK) {
 			snprintf(msg, sizeof msg, "resume failed: %s", err->msg);
@@ -1946,12 +2003,14 @@ shortfall(struct jmx_runner *r, const struct jmx_seg *s,
 }
 
 /*
- * Each taker's data: the lost segment's slice of every split data file,
- * cut again between them by threads; too few rows to cut, each gets it
- * whole (rows are then used twice, as said in the event).
+ * Each taker's data: what the lost segment left of its slice of every
+ * split data file (after the rows it used and one per thread that may
+ * have been in use unseen), cut again between them by threads; too few
+ * rows to cut, each gets them all (rows are then used twice, as said in
+ * the event).
  */
 static int
-slice_for_takers(struct jmx_runner *r, const struct jmx_seg *lost,
+slice_for_takers(struct jmx_runner *r, struct jmx_seg *lost,
     const struct placement *pl, int n)
 {
 	struct jmx_data_file *data;
@@ -1959,16 +2018,20 @@ slice_for_takers(struct jmx_runner *r, const struct jmx_seg *lost,
 	    lost->rec.agent;
 	const char **tags = xcalloc((size_t)n, sizeof *tags);
 	double *w = xcalloc((size_t)n, sizeof *w);
+	struct jmx_data_pos pos;
 	int i, ndata, whole;
 
+	if (jmx_data_pos_parse(lost->rec.data_pos, &pos, NULL) != JMX_OK)
+		memset(&pos, 0, sizeof pos);
 	for (i = 0; i < n; i++) {
 		tags[i] = pl[i].slice;
 		w[i] = (double)jmx_part_main_threads(r->plan, pl[i].part) + 1;
 	}
 	ndata = run_data(r, &data);
-	whole = jmx_data_resplit(data, ndata, r->rec.run_dir, from, n, w,
-	    tags);
+	whole = jmx_data_continue(data, ndata, r->rec.run_dir, from, &pos,
+	    rows_in_flight(r, lost), n, w, tags);
 	jmx_data_files_free(data, ndata);
+	jmx_data_pos_free(&pos);
 	free(tags);
 	free(w);
 	return whole;

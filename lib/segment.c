@@ -91,6 +91,8 @@ jmx_seg_free(struct jmx_seg *s)
 	free(s->rec.part);
 	free(s->rec.slice);
 	free(s->rec.cause);
+	free(s->rec.data_pos);
+	jmx_data_pos_free(&s->rows);
 	jmx_part_free(&s->part);
 	jmx_jtl_free(s->jtl);
 	jmx_agg_free(s->agg);
@@ -309,6 +311,8 @@ on_sample(const struct jmx_sample *sm, void *arg, struct jmx_err *err)
 		s->first_start = start;
 	if (start + sm->elapsed > s->last_end)
 		s->last_end = start + sm->elapsed;
+	if (sm->nvars > 0)
+		jmx_data_pos_seen(&s->rows, sm);
 	s->samples++;
 	return JMX_OK;
 }
@@ -702,12 +706,21 @@ lost:
 enum jmx_code
 jmx_seg_start_worker(struct jmx_seg *s)
 {
+	struct jmx_err perr = { 0 };
+
 	s->jtl = jmx_jtl_new(on_sample, s);
 	jmx_jtl_set_skip_bad(s->jtl, 1);
-	/* Parse only what the aggregate reads: the hot path. */
-	/* The thread name only when there are side groups to tell. */
-	jmx_jtl_set_fields(s->jtl, JMX_AGG_FIELDS |
+	/*
+	 * Parse only what the aggregate reads (the hot path), the thread
+	 * name when there are side groups to tell, and the sample
+	 * variables, which carry the data rows (none: no cost).
+	 */
+	jmx_jtl_set_fields(s->jtl, JMX_AGG_FIELDS | JMX_JTL_VARS |
 	    (s->nside > 0 ? JMX_JTL_THREADNAME : 0));
+	/* An adopted segment goes on from the rows stored. */
+	jmx_data_pos_free(&s->rows);
+	if (jmx_data_pos_parse(s->rec.data_pos, &s->rows, &perr) != JMX_OK)
+		log_warn("segment %lld: %s", (long long)s->rec.id, perr.msg);
 	s->base_records = s->rec.records;
 	if (s->rec.jtl_offset > 0 && s->rec.jtl_header != NULL) {
 		jmx_jtl_set_header(s->jtl, s->rec.jtl_header,
@@ -797,13 +810,13 @@ jmx_seg_join(struct jmx_seg *s)
 
 int
 jmx_seg_take(struct jmx_seg *s, struct jmx_agg **agg, int64_t *offset,
-    int64_t *records, int *header_new)
+    int64_t *records, int *rec_new)
 {
 	struct jmx_agg *fresh;
 	const char *header;
 
 	*agg = NULL;
-	*header_new = 0;
+	*rec_new = 0;
 	if (s->jtl == NULL)
 		return 0;
 	fresh = jmx_agg_new();
@@ -815,8 +828,14 @@ jmx_seg_take(struct jmx_seg *s, struct jmx_agg **agg, int64_t *offset,
 	header = jmx_jtl_header(s->jtl);
 	if (header != NULL && s->rec.jtl_header == NULL) {
 		s->rec.jtl_header = xstrdup(header);
-		*header_new = 1;
+		*rec_new = 1;
+	}
+	if (s->rows.changed) {
+		s->rows.changed = 0;
+		free(s->rec.data_pos);
+		s->rec.data_pos = jmx_data_pos_format(&s->rows);
+		*rec_new = 1;
 	}
 	pthread_mutex_unlock(&s->lock);
-	return *offset != s->rec.jtl_offset || *header_new;
+	return *offset != s->rec.jtl_offset || *rec_new;
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "agent.h"
+#include "data.h"
 #include "err.h"
 #include "part.h"
 #include "store.h"
@@ -63,6 +64,7 @@ struct jmx_seg {
 	int64_t			 first_start;	/* corrected; INT64_MAX none */
 	int64_t			 last_end;	/* corrected; 0 none */
 	int64_t			 samples;
+	struct jmx_data_pos	 rows;		/* rows seen in its slices */
 	int			 udp_port;
 	int			 exit_code;
 	int			 lost;		/* declared lost: see above */
@@ -150,10 +152,12 @@ enum jmx_seg_state jmx_seg_state(struct jmx_seg *);
 
 /*
  * Take what the worker parsed so far: *agg (caller frees), the byte
- * offset and record count it reached, and the JTL header once known
- * (copied into rec.jtl_header).  Returns 1 if anything changed.
+ * offset and record count it reached; the JTL header once known and the
+ * rows seen in its data slices go into rec.jtl_header and rec.data_pos,
+ * and *rec_new says rec changed so (save it with the offset).  Returns
+ * 1 if anything changed.
  */
 int		 jmx_seg_take(struct jmx_seg *, struct jmx_agg **agg,
-		    int64_t *offset, int64_t *records, int *header_new);
+		    int64_t *offset, int64_t *records, int *rec_new);
 
 #endif

@@ -181,6 +181,11 @@ static const char *const migrations[] = {
 	"  from_ms INTEGER NOT NULL,"
 	"  to_ms INTEGER NOT NULL DEFAULT 0,"
 	"  reason TEXT);",
+	/*
+	 * 5: where a segment got to in its data slices (rows seen), so the
+	 * segments that carry its part on continue after them.
+	 */
+	"ALTER TABLE segments ADD COLUMN data_pos TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -962,15 +967,15 @@ jmx_store_segment_create(struct jmx_store *st, struct jmx_segment_rec *s,
 	    "INSERT INTO segments (run_id, agent, work_dir, state, pid,"
 	    " udp_port, start_ms, end_ms, deadline_ms, jtl_offset, jtl_header,"
 	    " records, jtl_records, clock_offset_ms, gen, part, slice,"
-	    " replaces, cause)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	    "isssiiiiiisiiiissis",
+	    " replaces, cause, data_pos)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    "isssiiiiiisiiiississ",
 	    s->run_id, s->agent, s->work_dir,
 	    jmx_segment_state_name(s->state), s->pid,
 	    (int64_t)s->udp_port, s->start_ms, s->end_ms, s->deadline_ms,
 	    s->jtl_offset, s->jtl_header, s->records, s->jtl_records,
 	    s->clock_offset_ms, (int64_t)s->gen, s->part, s->slice,
-	    s->replaces, s->cause), err) != JMX_OK)
+	    s->replaces, s->cause, s->data_pos), err) != JMX_OK)
 		return JMX_ERR_STORE;
 	s->id = sqlite3_last_insert_rowid(st->db);
 	return JMX_OK;
@@ -984,11 +989,11 @@ jmx_store_segment_update(struct jmx_store *st,
 	    "UPDATE segments SET work_dir = ?, state = ?, pid = ?,"
 	    " udp_port = ?, start_ms = ?, end_ms = ?, deadline_ms = ?,"
 	    " jtl_header = ?, jtl_records = ?, clock_offset_ms = ?,"
-	    " cause = ? WHERE id = ?", "ssiiiiisiisi", s->work_dir,
-	    jmx_segment_state_name(s->state),
-	    s->pid, (int64_t)s->udp_port, s->start_ms, s->end_ms,
-	    s->deadline_ms, s->jtl_header, s->jtl_records, s->clock_offset_ms,
-	    s->cause, s->id), err);
+	    " cause = ?, data_pos = ? WHERE id = ?", "ssiiiiisiissi",
+	    s->work_dir, jmx_segment_state_name(s->state), s->pid,
+	    (int64_t)s->udp_port, s->start_ms, s->end_ms, s->deadline_ms,
+	    s->jtl_header, s->jtl_records, s->clock_offset_ms, s->cause,
+	    s->data_pos, s->id), err);
 }
 
 enum jmx_code
@@ -1012,7 +1017,7 @@ jmx_store_segments(struct jmx_store *st, int64_t run,
 	stmt = prepare(st, err, "SELECT id, run_id, agent, work_dir, state,"
 	    " pid, udp_port, start_ms, end_ms, deadline_ms, jtl_offset,"
 	    " jtl_header, records, jtl_records, clock_offset_ms, gen, part,"
-	    " slice, replaces, cause FROM segments"
+	    " slice, replaces, cause, data_pos FROM segments"
 	    " WHERE run_id = ? ORDER BY id", "i", run);
 	if (stmt == NULL)
 		return JMX_ERR_STORE;
@@ -1043,6 +1048,7 @@ jmx_store_segments(struct jmx_store *st, int64_t run,
 		s->slice = col_str(stmt, 17);
 		s->replaces = sqlite3_column_int64(stmt, 18);
 		s->cause = col_str(stmt, 19);
+		s->data_pos = col_str(stmt, 20);
 	}
 	sqlite3_finalize(stmt);
 	*out = v;
@@ -1068,6 +1074,7 @@ jmx_segment_recs_free(struct jmx_segment_rec *v, int n)
 		free(v[i].part);
 		free(v[i].slice);
 		free(v[i].cause);
+		free(v[i].data_pos);
 	}
 	free(v);
 }

@@ -98,6 +98,7 @@ struct jmx_segment_rec {
 	char	*slice;		/* tag of the data slices it reads */
 	int64_t	 replaces;	/* the lost segment whose load it took; 0 */
 	char	*cause;		/* why it was lost; NULL if it was not */
+	char	*data_pos;	/* rows seen: jmx_data_pos_format(); NULL */
 };
 
 /*

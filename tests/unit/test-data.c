@@ -267,6 +267,221 @@ test_csvfmt(void)
 	ok(f.delim == ';' && f.header == 0, "csvfmt: ';'");
 }
 
+/* A split file read by a CSV Data Set (header "user"), 6 rows. */
+static void
+tracked_file(struct jmx_data_file *d, struct jmx_plan_csv *c, int recycle)
+{
+	memset(c, 0, sizeof *c);
+	c->delimiter = (char *)",";
+	c->has_header = 1;
+	c->recycle = recycle;
+	memset(d, 0, sizeof *d);
+	d->local = path_in("users.csv");
+	d->name = (char *)"data/users.csv";
+	d->split = 1;
+	d->csv = c;
+	d->row_var = (char *)"jmx_row_1";
+	put(d->local, "user\nu1\nu2\nu3\nu4\nu5\nu6\n");
+}
+
+static void
+expect_slice(const struct jmx_data_file *d, const char *tag,
+    const char *want, const char *name)
+{
+	char *p = jmx_data_slice_path(tap_tmpdir(), d, tag);
+
+	expect_file(p, want, name);
+	free(p);
+}
+
+static void
+pos_at(struct jmx_data_pos *pos, int64_t max, int64_t last)
+{
+	memset(pos, 0, sizeof *pos);
+	jmx_data_pos_parse("1:1:1", pos, NULL);
+	pos->max[0] = max;
+	pos->last[0] = last;
+}
+
+static void
+test_continue(void)
+{
+	const char *dir = tap_tmpdir();
+	struct jmx_data_file d;
+	struct jmx_plan_csv c;
+	struct jmx_data_pos pos;
+	struct jmx_err err;
+	const char *tags[] = { "a1", "a2" };
+	const char *one[] = { "r1" }, *two[] = { "t1", "t2" };
+
+	tracked_file(&d, &c, 0);
+	ok(jmx_data_split(&d, 1, dir, NULL, 2, NULL, tags, &err) == JMX_OK,
+	    "tracked file split in two");
+	expect_slice(&d, "a1", "jmx_row_1,user\n1,u1\n2,u2\n3,u3\n",
+	    "first cut numbers the rows, header names the variable");
+	expect_slice(&d, "a2", "jmx_row_1,user\n4,u4\n5,u5\n6,u6\n",
+	    "numbers are the rows of the whole file");
+
+	pos_at(&pos, 2, 1);
+	is_int(jmx_data_continue(&d, 1, dir, "a1", &pos, 0, 1, NULL, one), 0,
+	    "resume: nothing used twice");
+	expect_slice(&d, "r1", "jmx_row_1,user\n3,u3\n",
+	    "goes on after the highest row seen, not the latest");
+	jmx_data_continue(&d, 1, dir, "a1", &pos, 1, 1, NULL, one);
+	expect_slice(&d, "r1", "jmx_row_1,user\n", "skip 1: none left");
+	jmx_data_continue(&d, 1, dir, "a1", NULL, 0, 1, NULL, one);
+	expect_slice(&d, "r1", "jmx_row_1,user\n1,u1\n2,u2\n3,u3\n",
+	    "no position: the whole slice");
+	pos_at(&pos, 3, 3);
+	is_int(jmx_data_continue(&d, 1, dir, "a1", &pos, 0, 1, NULL, one), 0,
+	    "used up: nothing reused");
+	expect_slice(&d, "r1", "jmx_row_1,user\n", "used up: header only");
+
+	/* Takers: the rest cut between them, numbers kept. */
+	pos_at(&pos, 4, 4);
+	is_int(jmx_data_continue(&d, 1, dir, "a2", &pos, 0, 2, NULL, two), 0,
+	    "takers: 2 rows for 2");
+	expect_slice(&d, "t1", "jmx_row_1,user\n5,u5\n", "taker 1: row 5");
+	expect_slice(&d, "t2", "jmx_row_1,user\n6,u6\n", "taker 2: row 6");
+	pos_at(&pos, 5, 5);
+	is_int(jmx_data_continue(&d, 1, dir, "a2", &pos, 0, 2, NULL, two), 1,
+	    "takers: 1 row for 2 is copied to both (reused)");
+	expect_slice(&d, "t2", "jmx_row_1,user\n6,u6\n", "taker 2: row 6");
+	is_int(jmx_data_continue(&d, 1, dir, "a2", &pos, 1, 2, NULL, two), 0,
+	    "takers: none left is no reuse");
+	expect_slice(&d, "t1", "jmx_row_1,user\n", "taker 1: header only");
+	/* A slice of a slice: "t1" was cut from "a2". */
+	jmx_data_continue(&d, 1, dir, "a2", NULL, 0, 2, NULL, two);
+	pos_at(&pos, 4, 4);
+	jmx_data_continue(&d, 1, dir, "t1", &pos, 0, 1, NULL, one);
+	expect_slice(&d, "r1", "jmx_row_1,user\n5,u5\n",
+	    "a taker's slice goes on by the file's numbers");
+
+	/* Recycle: every row, from after the latest seen, round. */
+	c.recycle = 1;
+	pos_at(&pos, 3, 1);
+	jmx_data_continue(&d, 1, dir, "a1", &pos, 0, 1, NULL, one);
+	expect_slice(&d, "r1", "jmx_row_1,user\n2,u2\n3,u3\n1,u1\n",
+	    "recycle: from after the latest row, round to it");
+	jmx_data_continue(&d, 1, dir, "a1", &pos, 1, 1, NULL, one);
+	expect_slice(&d, "r1", "jmx_row_1,user\n3,u3\n1,u1\n2,u2\n",
+	    "recycle: skip moves the start on");
+	pos_at(&pos, 3, 3);
+	jmx_data_continue(&d, 1, dir, "a1", &pos, 0, 1, NULL, one);
+	expect_slice(&d, "r1", "jmx_row_1,user\n1,u1\n2,u2\n3,u3\n",
+	    "recycle: after the last row, the first");
+
+	/* Untracked split file: the whole slice, as before. */
+	d.row_var = NULL;
+	c.recycle = 0;
+	put(d.local, "user\nu1\nu2\nu3\nu4\n");
+	jmx_data_split(&d, 1, dir, NULL, 2, NULL, tags, &err);
+	expect_slice(&d, "a1", "user\nu1\nu2\n", "untracked: not numbered");
+	pos_at(&pos, 1, 1);
+	jmx_data_continue(&d, 1, dir, "a1", &pos, 0, 2, NULL, two);
+	expect_slice(&d, "t2", "user\nu2\n", "untracked: the slice cut");
+	jmx_data_pos_free(&pos);
+	free(d.local);
+}
+
+static void
+test_numbered_quoted(void)
+{
+	struct jmx_data_csvfmt fmt = { 0, 1, ';', "jmx_row_2" };
+	char *in = path_in("q.csv"), *out = path_in("q.csv.1");
+	struct jmx_err err;
+
+	put(in, "\"a;\nb\";x\r\nc;y");
+	ok(jmx_data_csv(in, &fmt, 1, NULL, (const char *const *)&out, NULL,
+	    &err) == JMX_OK, "quoted, no header, numbered");
+	expect_file(out, "1;\"a;\nb\";x\r\n2;c;y",
+	    "numbers before quoted fields, line ends kept");
+	free(in);
+	free(out);
+}
+
+/* One JTL record's sample variables. */
+static void
+seen(struct jmx_data_pos *pos, const char *const *names,
+    const char *const *values, int n)
+{
+	struct jmx_span nm[4], va[4];
+	struct jmx_sample sm;
+	int i;
+
+	memset(&sm, 0, sizeof sm);
+	for (i = 0; i < n; i++) {
+		nm[i].p = names[i];
+		nm[i].len = strlen(names[i]);
+		va[i].p = values[i];
+		va[i].len = strlen(values[i]);
+	}
+	sm.nvars = n;
+	sm.var_names = nm;
+	sm.var_values = va;
+	jmx_data_pos_seen(pos, &sm);
+}
+
+static void
+test_pos(void)
+{
+	const char *names[] = { "user", "jmx_row_2", "jmx_row_1" };
+	struct jmx_data_pos pos, back;
+	struct jmx_err err;
+	char *text;
+
+	memset(&pos, 0, sizeof pos);
+	seen(&pos, names, (const char *[]){ "u7", "7", "null" }, 3);
+	ok(pos.n == 2 && pos.max[1] == 7 && pos.max[0] == 0 && pos.changed,
+	    "a row variable seen; null and others ignored");
+	seen(&pos, names, (const char *[]){ "u9", "9", "3" }, 3);
+	seen(&pos, names, (const char *[]){ "u8", "8", "<EOF>" }, 3);
+	ok(pos.max[1] == 9 && pos.last[1] == 8 && pos.max[0] == 3,
+	    "highest and latest kept apart; <EOF> ignored");
+	pos.changed = 0;
+	seen(&pos, names, (const char *[]){ "u8", "8", "3" }, 3);
+	ok(!pos.changed, "same rows: no change");
+	seen(&pos, (const char *[]){ "jmx_row_x", "jmx_row_0",
+	    "jmx_row_1001" }, (const char *[]){ "4", "4", "4" }, 3);
+	ok(pos.n == 2 && !pos.changed, "not our variables: ignored");
+	text = jmx_data_pos_format(&pos);
+	is_str(text, "1:3:3 2:9:8", "text form");
+	ok(jmx_data_pos_parse(text, &back, &err) == JMX_OK &&
+	    back.n == 2 && back.max[1] == 9 && back.last[1] == 8 &&
+	    back.max[0] == 3, "parsed back");
+	free(text);
+	jmx_data_pos_free(&back);
+	ok(jmx_data_pos_parse(NULL, &back, &err) == JMX_OK && back.n == 0 &&
+	    jmx_data_pos_parse("", &back, &err) == JMX_OK && back.n == 0,
+	    "NULL and \"\": none");
+	ok(jmx_data_pos_parse("1:3", &back, &err) == JMX_ERR_STATE &&
+	    jmx_data_pos_parse("1:3:3x", &back, &err) == JMX_ERR_STATE &&
+	    jmx_data_pos_parse("0:3:3", &back, &err) == JMX_ERR_STATE,
+	    "bad text refused");
+	jmx_data_pos_free(&pos);
+	text = jmx_data_pos_format(&pos);
+	is_str(text, "", "none: \"\"");
+	free(text);
+}
+
+static void
+test_sample_vars(void)
+{
+	struct jmx_data_file v[3];
+	char *s;
+
+	memset(v, 0, sizeof v);
+	ok(jmx_data_sample_vars(v, 3, "a") == NULL, "nothing tracked: NULL");
+	v[0].row_var = (char *)"jmx_row_1";
+	v[2].row_var = (char *)"jmx_row_3";
+	s = jmx_data_sample_vars(v, 3, NULL);
+	is_str(s, "jmx_row_1,jmx_row_3", "ours");
+	free(s);
+	s = jmx_data_sample_vars(v, 3, "user,order");
+	is_str(s, "user,order,jmx_row_1,jmx_row_3", "theirs first");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -275,5 +490,9 @@ main(void)
 	test_csv_too_few();
 	test_csv_complete();
 	test_csvfmt();
+	test_continue();
+	test_numbered_quoted();
+	test_pos();
+	test_sample_vars();
 	return done_testing();
 }

@@ -166,6 +166,7 @@ test_classic_load(void)
 	is_int(p->csvs[0].ignore_first_line, 1, "csv ignoreFirstLine");
 	is_str(p->csvs[0].variable_names, "user,password", "csv variableNames");
 	is_int(p->csvs[0].quoted, 1, "csv quotedData");
+	is_int(p->csvs[0].recycle, 1, "csv recycle");
 	is_str(p->csvs[0].delimiter, ",", "csv delimiter");
 	is_int(p->csvs[0].has_header, 1, "csv has a header line");
 	is_int(p->csvs[0].group, -1, "csv at plan level");
@@ -180,7 +181,7 @@ test_classic_write(void)
 	struct jmx_plan_gshare gs[4];
 	struct jmx_plan_rename rn[2] = {
 		{ "other.csv", "data/other.csv" },
-		{ "users.csv", "data/users.csv" }
+		{ "users.csv", "data/users.csv", "jmx_row_2" }
 	};
 	struct jmx_plan_share sh;
 	struct jmx_err err;
@@ -236,6 +237,8 @@ test_classic_write(void)
 	is_num(q->tputs[1].period_s, 60, 1e-9, "share 1: period kept");
 	is_int(q->ncsvs, 1, "share 1: the CSV Data Set");
 	is_str(q->csvs[0].filename, "data/users.csv", "share 1: csv renamed");
+	is_str(q->csvs[0].variable_names, "jmx_row_2,user,password",
+	    "share 1: the row variable first in variableNames");
 	jmx_plan_free(q);
 
 	text = slurp(out);
@@ -372,6 +375,7 @@ test_props(void)
 	is_str(p->csvs[0].delimiter, "\\t", "csv delimiter as written");
 	is_int(p->csvs[0].has_header, 1, "no variableNames: line 1 is names");
 	is_int(p->csvs[0].ignore_first_line, 0, "ignoreFirstLine false");
+	is_int(p->csvs[0].recycle, 0, "no recycle: false");
 	is_str(p->csvs[0].share_mode, "shareMode.group", "shareMode.group");
 	is_int(p->csvs[0].group, 0, "csv inside group 0");
 	jmx_plan_free(p);

@@ -38,7 +38,7 @@
 #include "tap.h"
 
 #define T0	1700000000000LL
-#define NMIGRATIONS	4	/* entries of migrations[] in store.c */
+#define NMIGRATIONS	5	/* entries of migrations[] in store.c */
 #define INJECT	"'); DROP TABLE runs; --"
 
 /* Output of the sqlite3 tool running sql on db, trailing newline cut. */
@@ -93,7 +93,7 @@ test_open(const char *dir, const char *db)
 	ok(strncmp(jmx_store_libversion(), "SQLite 3.", 9) == 0,
 	    "libversion '%s'", jmx_store_libversion());
 	is_sql(db, "PRAGMA journal_mode", "wal", "journal mode is WAL");
-	is_sql(db, "PRAGMA user_version", "4", "user_version on disk");
+	is_sql(db, "PRAGMA user_version", "5", "user_version on disk");
 	is_sql(db, "SELECT group_concat(name, ' ') FROM (SELECT name FROM"
 	    " sqlite_master WHERE type = 'table' ORDER BY name)",
 	    "buckets commands errors events labels reservations run_agents"
@@ -474,6 +474,7 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 	s.jtl_records = 77;
 	s.clock_offset_ms = 5;
 	s.cause = "JMeter was killed (SIGKILL)";
+	s.data_pos = "1:4210:4207 2:80:80";
 	is_int(jmx_store_segment_update(st, &s, &err), JMX_OK,
 	    "segment update");
 	is_int(jmx_store_segment_advance(st, *seg_a, 4096, 50, &err), JMX_OK,
@@ -506,8 +507,10 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 		is_int(v[0].replaces, 41, "seg: replaces");
 		is_str(v[0].cause, "JMeter was killed (SIGKILL)",
 		    "seg: cause by update");
-		ok(v[1].part == NULL && v[1].cause == NULL,
-		    "seg b: no part, no cause");
+		is_str(v[0].data_pos, "1:4210:4207 2:80:80",
+		    "seg: data_pos by update");
+		ok(v[1].part == NULL && v[1].cause == NULL &&
+		    v[1].data_pos == NULL, "seg b: no part, no cause, no rows");
 		is_str(v[1].agent, "agent-b", "seg b: agent");
 		is_str(v[1].work_dir, "/tmp/jmx seg 'a'", "seg b: work_dir");
 		is_int(v[1].udp_port, 4446, "seg b: udp_port");
