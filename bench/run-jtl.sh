@@ -29,13 +29,13 @@ NCG=${NCG:-200000}
 THREADS=${THREADS:-400}
 
 echo "# workdir $work"
-for f in err log xmalloc util hist jtl stats; do
+for f in err log xmalloc util json hist jtl stats; do
 	$CC $CFLAGS -D_GNU_SOURCE -I"$top/lib" -c "$top/lib/$f.c" \
 	    -o "$work/$f.o"
 done
 $CC $CFLAGS -I"$top/lib" -o "$work/bench-jtl" "$top/bench/bench-jtl.c" \
     "$work"/err.o "$work"/log.o "$work"/xmalloc.o "$work"/util.o \
-    "$work"/hist.o "$work"/jtl.o "$work"/stats.o -lm
+    "$work"/json.o "$work"/hist.o "$work"/jtl.o "$work"/stats.o -lm
 $CC $CFLAGS -o "$work/jtl-gen" "$top/bench/jtl-gen.c" -lm
 
 "$work/jtl-gen" "$N" > "$work/big.jtl"
