@@ -54,8 +54,6 @@
 #define START_MARGIN_MS		250
 /* Longest run when neither the request nor the plan sets a duration. */
 #define UNBOUNDED_DEADLINE_S	(24 * 3600)
-/* A controller silent this long no longer holds its agents. */
-#define HEARTBEAT_STALE_MS	60000
 /* A TCP connect to an agent that does not answer in this time fails. */
 #define CONNECT_TIMEOUT_MS	10000
 /* A lost share is not moved when less than this is left of the run. */
@@ -357,8 +355,7 @@ holder(struct jmx_runner *r, const struct ragent *ra)
 {
 	if (r->store == NULL)
 		return 0;
-	return jmx_store_reserved_by(r->store, ra->a.conf->name, jmx_now_ms(),
-	    HEARTBEAT_STALE_MS);
+	return jmx_store_reserved_by(r->store, ra->a.conf->name, jmx_now_ms());
 }
 
 static void *
@@ -657,7 +654,7 @@ jmx_runner_create(struct jmx_runner *r, int64_t *run_id, struct jmx_err *err)
 		return err->code;
 	/* Reserve all agents at once; another run may have raced us. */
 	if (jmx_store_reserve(r->store, r->rec.id, names, r->n, jmx_now_ms(),
-	    HEARTBEAT_STALE_MS, err) != JMX_OK ||
+	    err) != JMX_OK ||
 	    jmx_runner_lock_agents(r, 1, err) != JMX_OK) {
 		transition(r, JMX_RUN_FAILED, "start_failed", err->msg, NULL,
 		    0, NULL, NULL);
@@ -1869,7 +1866,7 @@ join_spare(struct jmx_runner *r, struct ragent *sp)
 		return -1;
 	if (jmx_agent_lock(&sp->a, &r->lock_me, &err) != JMX_OK ||
 	    jmx_store_reserve(r->store, r->rec.id, &name, 1, jmx_now_ms(),
-	    HEARTBEAT_STALE_MS, &err) != JMX_OK) {
+	    &err) != JMX_OK) {
 		jmx_agent_unlock(&sp->a);
 		log_warn("spare '%s': %s", name, err.msg);
 		return -1;

@@ -1254,7 +1254,7 @@ jmx_store_unfinished_runs(struct jmx_store *st, int64_t *ids, int max)
 
 int64_t
 jmx_store_reserved_by(struct jmx_store *st, const char *agent,
-    int64_t now_ms, int64_t stale_ms)
+    int64_t now_ms)
 {
 	sqlite3_stmt *stmt;
 	int64_t run = 0;
@@ -1273,8 +1273,7 @@ jmx_store_reserved_by(struct jmx_store *st, const char *agent,
 
 enum jmx_code
 jmx_store_reserve(struct jmx_store *st, int64_t run,
-    const char *const *agents, int n, int64_t now_ms, int64_t stale_ms,
-    struct jmx_err *err)
+    const char *const *agents, int n, int64_t now_ms, struct jmx_err *err)
 {
 	int64_t holder;
 	int i;
@@ -1282,7 +1281,7 @@ jmx_store_reserve(struct jmx_store *st, int64_t run,
 	if (jmx_store_begin(st, err) != JMX_OK)
 		return JMX_ERR_STORE;
 	for (i = 0; i < n; i++) {
-		holder = jmx_store_reserved_by(st, agents[i], now_ms, stale_ms);
+		holder = jmx_store_reserved_by(st, agents[i], now_ms);
 		if (holder != 0 && holder != run) {
 			jmx_store_rollback(st);
 			return jmx_err_set(err, JMX_ERR_AGENT,

@@ -275,13 +275,11 @@ void		jmx_event_recs_free(struct jmx_event_rec *, int);
  * Agent reservations.  Reserving fails with JMX_ERR_AGENT naming the
  * holder if another live run holds one of the agents; reservations of
  * runs without a live controller (jmx_run_controller_alive()) are taken
- * over.  stale_ms is ignored: the window is JMX_CONTROLLER_STALE_MS, the
- * same for every reader.  (The parameter goes once runner.c stops
- * passing it.)
+ * over.
  */
 enum jmx_code	jmx_store_reserve(struct jmx_store *, int64_t run,
 		    const char *const *agents, int n, int64_t now_ms,
-		    int64_t stale_ms, struct jmx_err *);
+		    struct jmx_err *);
 /*
  * The runs not in a final state, at most max of them into ids; returns
  * how many there are (more than max when ids could not hold them all),
@@ -291,7 +289,7 @@ int		jmx_store_unfinished_runs(struct jmx_store *, int64_t *ids,
 		    int max);
 /* Which live run holds agent, or 0. */
 int64_t		jmx_store_reserved_by(struct jmx_store *, const char *agent,
-		    int64_t now_ms, int64_t stale_ms);
+		    int64_t now_ms);
 enum jmx_code	jmx_store_release(struct jmx_store *, int64_t run,
 		    struct jmx_err *);
 

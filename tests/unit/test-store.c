@@ -694,53 +694,53 @@ test_reserve(struct jmx_store *st)
 
 	A = live_run(st, "A", now);
 	B = live_run(st, "B", now);
-	is_int(jmx_store_reserve(st, A, ab, 2, now, stale, &err), JMX_OK,
+	is_int(jmx_store_reserve(st, A, ab, 2, now, &err), JMX_OK,
 	    "A reserves a1 a2");
-	is_int(jmx_store_reserved_by(st, "a1", now, stale), A, "a1 held by A");
-	is_int(jmx_store_reserved_by(st, "a2", now, stale), A, "a2 held by A");
-	is_int(jmx_store_reserved_by(st, "a3", now, stale), 0, "a3 free");
+	is_int(jmx_store_reserved_by(st, "a1", now), A, "a1 held by A");
+	is_int(jmx_store_reserved_by(st, "a2", now), A, "a2 held by A");
+	is_int(jmx_store_reserved_by(st, "a3", now), 0, "a3 free");
 	memset(&err, 0, sizeof err);
-	is_int(jmx_store_reserve(st, B, cb, 2, now + 1000, stale, &err),
+	is_int(jmx_store_reserve(st, B, cb, 2, now + 1000, &err),
 	    JMX_ERR_AGENT, "B cannot take a2");
 	snprintf(want, sizeof want, "agent 'a2' is reserved by run %lld",
 	    (long long)A);
 	is_str(err.msg, want, "... naming the agent and run A");
-	is_int(jmx_store_reserved_by(st, "a3", now, stale), 0,
+	is_int(jmx_store_reserved_by(st, "a3", now), 0,
 	    "... and a3 was not reserved either (rolled back)");
-	is_int(jmx_store_reserve(st, A, one, 1, now + 1000, stale, &err),
+	is_int(jmx_store_reserve(st, A, one, 1, now + 1000, &err),
 	    JMX_OK, "A may reserve its own agent again");
 
 	jmx_store_run_set_state(st, A, JMX_RUN_COMPLETED, &err);
-	is_int(jmx_store_reserved_by(st, "a2", now, stale), 0,
+	is_int(jmx_store_reserved_by(st, "a2", now), 0,
 	    "a completed run holds nothing");
-	is_int(jmx_store_reserve(st, B, cb, 2, now + 2000, stale, &err),
+	is_int(jmx_store_reserve(st, B, cb, 2, now + 2000, &err),
 	    JMX_OK, "B reserves a3 a2 after A completed");
-	is_int(jmx_store_reserved_by(st, "a2", now + 2000, stale), B,
+	is_int(jmx_store_reserved_by(st, "a2", now + 2000), B,
 	    "a2 held by B");
-	is_int(jmx_store_reserved_by(st, "a1", now + 2000, stale), 0,
+	is_int(jmx_store_reserved_by(st, "a1", now + 2000), 0,
 	    "a1 (A's) free");
 
-	/* stale heartbeat: alive up to stale_ms, taken over after */
+	/* stale heartbeat: alive up to the window, taken over after */
 	C = live_run(st, "C", now);
-	jmx_store_reserve(st, C, c1, 1, now, stale, &err);
-	is_int(jmx_store_reserved_by(st, "c1", now + stale, stale), C,
-	    "heartbeat exactly stale_ms old: alive");
-	is_int(jmx_store_reserved_by(st, "c1", now + stale + 1, stale), 0,
-	    "heartbeat older than stale_ms: not");
+	jmx_store_reserve(st, C, c1, 1, now, &err);
+	is_int(jmx_store_reserved_by(st, "c1", now + stale), C,
+	    "heartbeat exactly the window old: alive");
+	is_int(jmx_store_reserved_by(st, "c1", now + stale + 1), 0,
+	    "heartbeat older than the window: not");
 	D = live_run(st, "D", now + 40000);
-	is_int(jmx_store_reserve(st, D, c1, 1, now + 40000, stale, &err),
+	is_int(jmx_store_reserve(st, D, c1, 1, now + 40000, &err),
 	    JMX_OK, "D takes over C's stale reservation");
-	is_int(jmx_store_reserved_by(st, "c1", now + 40000, stale), D,
+	is_int(jmx_store_reserved_by(st, "c1", now + 40000), D,
 	    "c1 held by D");
 
 	is_int(jmx_store_release(st, B, &err), JMX_OK, "release B");
-	is_int(jmx_store_reserved_by(st, "a2", now + 2000, stale), 0,
+	is_int(jmx_store_reserved_by(st, "a2", now + 2000), 0,
 	    "a2 free");
-	is_int(jmx_store_reserved_by(st, "a3", now + 2000, stale), 0,
+	is_int(jmx_store_reserved_by(st, "a3", now + 2000), 0,
 	    "a3 free");
-	is_int(jmx_store_reserved_by(st, "c1", now + 40000, stale), D,
+	is_int(jmx_store_reserved_by(st, "c1", now + 40000), D,
 	    "D's reservation untouched");
-	is_int(jmx_store_reserved_by(st, "nobody", now, stale), 0,
+	is_int(jmx_store_reserved_by(st, "nobody", now), 0,
 	    "unknown agent: 0");
 
 	/* a controller on this host whose process is gone holds nothing */
@@ -753,20 +753,20 @@ test_reserve(struct jmx_store *st)
 	r.controller_host = strdup(host);
 	r.controller_pid = getpid();
 	jmx_store_run_update(st, &r, &err);
-	jmx_store_reserve(st, E, e1, 1, now, stale, &err);
-	is_int(jmx_store_reserved_by(st, "e1", now, stale), E,
+	jmx_store_reserve(st, E, e1, 1, now, &err);
+	is_int(jmx_store_reserved_by(st, "e1", now), E,
 	    "controller alive on this host: held");
 	if ((pid = fork()) == 0)
 		_exit(0);
 	waitpid(pid, NULL, 0);
 	r.controller_pid = pid;	/* reaped: no such process */
 	jmx_store_run_update(st, &r, &err);
-	is_int(jmx_store_reserved_by(st, "e1", now, stale), 0,
+	is_int(jmx_store_reserved_by(st, "e1", now), 0,
 	    "controller pid gone on this host: free");
 	free(r.controller_host);
 	r.controller_host = strdup("another-host.invalid");
 	jmx_store_run_update(st, &r, &err);
-	is_int(jmx_store_reserved_by(st, "e1", now, stale), E,
+	is_int(jmx_store_reserved_by(st, "e1", now), E,
 	    "same pid on another host: still held");
 	jmx_run_rec_free(&r);
 }
