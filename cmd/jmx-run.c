@@ -177,22 +177,47 @@ static struct jmx_runner *volatile active_runner;
 static volatile sig_atomic_t interrupts;
 static volatile sig_atomic_t stop_signal;	/* the first one */
 static int detached;				/* --detach's controller */
+/* What the handler says, made ready once the run has an id. */
+static char stop_msg[3][96];
+static size_t stop_len[3];
+
+/* "stopping run N ..." for a first SIGINT, a first SIGTERM, a second. */
+static void
+prepare_stop_messages(int64_t run_id)
+{
+	int i;
+
+	snprintf(stop_msg[0], sizeof stop_msg[0], "\nstopping run %lld "
+	    "(Ctrl-C again to stop at once)\n", (long long)run_id);
+	snprintf(stop_msg[1], sizeof stop_msg[1], "\nstopping run %lld "
+	    "(the same signal again to stop at once)\n", (long long)run_id);
+	snprintf(stop_msg[2], sizeof stop_msg[2], "\nstopping run %lld at "
+	    "once\n", (long long)run_id);
+	for (i = 0; i < 3; i++)
+		stop_len[i] = strlen(stop_msg[i]);
+}
 
 /*
  * First Ctrl-C (or SIGTERM): stop gracefully and collect; second: stop
- * at once.  The main loop says so (follow()).
+ * at once.  Said at once, whatever phase the run is in, with write(2),
+ * which a handler may call.
  */
 static void
 on_interrupt(int sig)
 {
 	static const char msg[] = "\njmx-run: interrupted\n";
+	int which;
 
 	if (stop_signal == 0)
 		stop_signal = sig;
 	interrupts++;
-	if (active_runner != NULL)
+	if (active_runner != NULL) {
+		which = interrupts >= 2 ? 2 : stop_signal == SIGINT ? 0 : 1;
+		if (stop_len[which] > 0)
+			(void)!write(STDERR_FILENO, stop_msg[which],
+			    stop_len[which]);
 		jmx_runner_stop(active_runner, interrupts >= 2 ? 2 : 1);
-	else {
+	} else {
 		(void)write(STDERR_FILENO, msg, sizeof msg - 1);
 		_exit(128 + sig);
 	}
@@ -444,42 +469,16 @@ detach(struct cli *c, struct jmx_runner *r, int64_t run_id)
 	return 0;
 }
 
-/* Say at once that a signal is stopping the run (not in the handler). */
-static void
-say_stopping(int64_t run_id, int *seen, int tty)
-{
-	int n = interrupts;
-
-	if (n <= *seen)
-		return;
-	if (tty && cli_term_live(stderr))
-		fputs("\r\033[K", stderr);
-	else if (tty)
-		fputc('\n', stderr);
-	if (*seen == 0 && n == 1)
-		fprintf(stderr, "stopping run %lld (%s again to stop at "
-		    "once)\n", (long long)run_id, stop_signal == SIGINT ?
-		    "Ctrl-C" : "the same signal");
-	else
-		fprintf(stderr, "stopping run %lld at once\n",
-		    (long long)run_id);
-	fflush(stderr);
-	*seen = n;
-}
-
 /* Watch the run until every JMeter has ended. */
 static enum jmx_code
-follow(struct cli *c, struct jmx_runner *r, int64_t run_id,
-    struct jmx_err *err)
+follow(struct cli *c, struct jmx_runner *r, struct jmx_err *err)
 {
 	struct jmx_runner_progress p;
 	struct timespec half = { 0, 500000000L };
 	int tty = !c->json && isatty(STDERR_FILENO);
 	int64_t last_line = 0;
-	int seen = 0;
 
 	for (;;) {
-		say_stopping(run_id, &seen, tty);
 		if (jmx_runner_poll(r, &p, err) != JMX_OK)
 			return err->code;
 		if (p.done)
@@ -656,13 +655,14 @@ control(struct cli *c, struct jmx_runner *r, int64_t run_id, int start)
 	struct jmx_err err = { 0 };
 	int rc, sig;
 
+	prepare_stop_messages(run_id);
 	active_runner = r;
 	catch_signals();
 	/* A stop asked during the start takes effect right after it. */
 	if (start && jmx_runner_start(r, &err) != JMX_OK)
 		cli_warnx(c, "%s", err.msg);
 	jmx_err_clear(&err);
-	if (follow(c, r, run_id, &err) != JMX_OK)
+	if (follow(c, r, &err) != JMX_OK)
 		cli_warnx(c, "%s", err.msg);
 	jmx_err_clear(&err);
 	/* A signal after the load ended (while collecting) stopped nothing. */

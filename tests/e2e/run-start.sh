@@ -132,7 +132,11 @@ nothing_left "stop during the start"
 start "$conf" --duration 10s steady
 wait_java a1 a2 a3 || diag "no JVMs"
 kill -INT "$pid"
+sleep 1
+like "$(cat "$TEST_DIR/run.err")" "stopping run $id \(Ctrl-C again" \
+    "Ctrl-C during the start is answered at once"
 finish
+is "$RC" 130 "Ctrl-C during the start: exit 130"
 is "$(db "select state from runs where id = $id")" stopped \
     "Ctrl-C during the start: stopped"
 nothing_left "Ctrl-C during the start"
