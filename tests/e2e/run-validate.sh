@@ -103,4 +103,39 @@ is "$(db "select count(*) from reservations")" 0 "the agent was released"
 like "$(cat "$JMX_HOME/runs/$id/controller.log")" "run $id stopped" \
     "the detached controller logged its summary"
 
+# An sshd without the SFTP subsystem (a second one on a3, port 2222): the
+# agent is refused at validation, before anything is shipped or started.
+sed -e '/^Subsystem/d' -e 's/^ListenAddress .*/ListenAddress '"$JMX_BED_ADDR_a3"':2222/' \
+    -e "s#^PidFile .*#PidFile $TEST_DIR/nosftp.pid#" \
+    "$JMX_BED_DIR/a3/sshd_config" >"$TEST_DIR/nosftp_sshd_config"
+ip netns exec jmx-a3 /usr/sbin/sshd -f "$TEST_DIR/nosftp_sshd_config" -E \
+    "$TEST_DIR/nosftp_sshd.log"
+i=0
+while [ ! -s "$TEST_DIR/nosftp.pid" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+cat >"$TEST_DIR/nosftp.yaml" <<YAML
+defaults:
+  user: $JMX_BED_USER
+  key: $JMX_BED_KEY
+  known_hosts: $JMX_BED_KNOWN_HOSTS
+  jmeter_home: $JMETER_HOME
+agents:
+  - {name: nosftp, host: $JMX_BED_ADDR_a3, port: 2222}
+tests:
+  smoke:
+    plan: $JMX_SRCDIR/share/plans/http-get.jmx
+    threads: 2
+    duration: 5s
+    properties: {host: $JMX_BED_TARGET, think: 50}
+YAML
+runs_before=$(db "select count(*) from runs")
+run "$JMX_RUN" --config "$TEST_DIR/nosftp.yaml" --agents nosftp smoke
+is "$RC" 3 "an agent without SFTP: exit 3"
+like "$ERR$OUT" "nosftp.*(SFTP|sftp)" "the agent and SFTP are named"
+is "$(db "select count(*) from runs")" "$runs_before" "no run was started"
+is "$(leftovers)" "" "nothing was shipped to it"
+kill "$(cat "$TEST_DIR/nosftp.pid")" 2>/dev/null
+
 done_testing
