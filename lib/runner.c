@@ -1580,6 +1580,25 @@ rows_in_flight(struct jmx_runner *r, struct jmx_seg *s)
 }
 
 /*
+ * Where s got to in its slices: what its worker has seen (the latest,
+ * maybe not yet stored; it started from the stored rows), else the
+ * stored rows (a segment adopted as ended has no worker).
+ */
+static void
+seg_rows(struct jmx_seg *s, struct jmx_data_pos *pos)
+{
+	char *live;
+
+	pthread_mutex_lock(&s->lock);
+	live = s->rows.n > 0 ? jmx_data_pos_format(&s->rows) : NULL;
+	pthread_mutex_unlock(&s->lock);
+	if (jmx_data_pos_parse(live != NULL ? live : s->rec.data_pos, pos,
+	    NULL) != JMX_OK)
+		memset(pos, 0, sizeof *pos);
+	free(live);
+}
+
+/*
  * The slices that carry s's part on after a pause: what s left of its
  * own (from), tagged "<its id>.rest".  Caller frees the tag.
  */
@@ -1592,8 +1611,7 @@ continue_slice(struct jmx_runner *r, struct jmx_seg *s, const char *from)
 	int ndata;
 
 	xasprintf(&tag, "%lld.rest", (long long)s->rec.id);
-	if (jmx_data_pos_parse(s->rec.data_pos, &pos, NULL) != JMX_OK)
-		memset(&pos, 0, sizeof pos);
+	seg_rows(s, &pos);
 	ndata = run_data(r, &data);
 	jmx_data_continue(data, ndata, r->rec.run_dir, from, &pos,
 	    rows_in_flight(r, s), 1, NULL, (const char *const *)&tag);
@@ -2018,8 +2036,7 @@ slice_for_takers(struct jmx_runner *r, struct jmx_seg *lost,
 	struct jmx_data_pos pos;
 	int i, ndata, whole;
 
-	if (jmx_data_pos_parse(lost->rec.data_pos, &pos, NULL) != JMX_OK)
-		memset(&pos, 0, sizeof pos);
+	seg_rows(lost, &pos);
 	for (i = 0; i < n; i++) {
 		tags[i] = pl[i].slice;
 		w[i] = (double)jmx_part_main_threads(r->plan, pl[i].part) + 1;
