@@ -1,10 +1,11 @@
 /*
  * runner-int.h: the runner's private state and the helpers its files
- * share (runner.c: validation, phases, poll loop and end; handover.c:
- * lost and suspect segments, their load moved; takeover.c: attach to a
- * run whose controller is gone).  Not installed; included only by the
- * runner's own files, like libarchive's archive_private.h.  The shared
- * helpers carry the jmx_runner_ prefix but are no public interface.
+ * share (runner.c: phases, poll loop and end; validate.c: choosing and
+ * validating agents, the split; handover.c: lost and suspect segments,
+ * their load moved; takeover.c: attach to a run whose controller is
+ * gone).  Not installed; included only by the runner's own files, like
+ * libarchive's archive_private.h.  The shared helpers carry the
+ * jmx_runner_ prefix but are no public interface.
  */
 #ifndef JMX_RUNNER_INT_H
 #define JMX_RUNNER_INT_H
@@ -142,7 +143,7 @@ struct ragent	*jmx_runner_append_agent(struct jmx_runner *, struct ragent **,
 		    int *n, const struct jmx_agent_conf *);
 /* Weight and capacity: configured, else from the probe. */
 void		jmx_runner_set_capacity(struct jmx_runner *, struct ragent *);
-/* Probe the spares for their capacity (see runner.c). */
+/* Probe the spares for their capacity (see validate.c). */
 void		jmx_runner_probe_spares(struct jmx_runner *);
 /*
  * Lock the run's agents on the agents themselves (agent.c), all at once:
