@@ -1,9 +1,11 @@
 /*
  * runner-int.h: the runner's private state and the helpers its files
- * share (runner.c: phases, poll loop and end; takeover.c: attach to a
- * run whose controller is gone).  Not installed; included only by the
- * runner's own files, like libarchive's archive_private.h.  The shared
- * helpers carry the jmx_runner_ prefix but are no public interface.
+ * share (runner.c: phases, poll loop and end; validate.c: choosing and
+ * validating agents, the split; handover.c: lost and suspect segments,
+ * their load moved; takeover.c: attach to a run whose controller is
+ * gone).  Not installed; included only by the runner's own files, like
+ * libarchive's archive_private.h.  The shared helpers carry the
+ * jmx_runner_ prefix but are no public interface.
  */
 #ifndef JMX_RUNNER_INT_H
 #define JMX_RUNNER_INT_H
@@ -17,7 +19,11 @@
 #include "runner.h"
 #include "store.h"
 
+struct jmx_buf;
+struct jmx_data_file;
+struct jmx_data_pos;
 struct jmx_hist;
+struct jmx_part;
 struct jmx_plan;
 struct jmx_seg;
 struct jmx_split;
@@ -39,6 +45,44 @@ struct ragent {
 };
 
 struct move;
+
+/*
+ * One segment to start: where (an index into r->agents, not a pointer:
+ * joining a spare may move the array), which part of the load, which
+ * data.
+ */
+struct placement {
+	int			 agent;
+	const struct jmx_part	*part;
+	const char		*slice;		/* tag of its data slices */
+	int64_t			 replaces;	/* the lost segment, or 0 */
+};
+
+/* One phase of starting a generation, for every segment in parallel. */
+struct phase {
+	struct jmx_seg		*seg;
+	volatile sig_atomic_t	 done;
+	enum jmx_code		(*fn)(struct phase *);
+	const struct jmx_buf	*bundle;
+	int64_t			 deadline_s;
+	const char *const	*args;
+	int64_t			 t0;
+	int			 seen;		/* its failure acted on */
+	struct move		*move;		/* died before ready: its
+						   takers (first start) */
+};
+
+/* Segments started together: staged to the sync point, then released. */
+struct batch {
+	struct phase	*ph;
+	int		 n;
+	char		**args;
+	struct jmx_buf	*bundles;
+	int64_t		 duration_ms;
+	int64_t		 ramp_ms;	/* -1: the run's */
+	enum jmx_code	 code;		/* of staging */
+	struct jmx_err	 err;
+};
 
 struct jmx_runner {
 	const struct jmx_config		*cfg;
@@ -100,7 +144,7 @@ struct ragent	*jmx_runner_append_agent(struct jmx_runner *, struct ragent **,
 		    int *n, const struct jmx_agent_conf *);
 /* Weight and capacity: configured, else from the probe. */
 void		jmx_runner_set_capacity(struct jmx_runner *, struct ragent *);
-/* Probe the spares for their capacity (see runner.c). */
+/* Probe the spares for their capacity (see validate.c). */
 void		jmx_runner_probe_spares(struct jmx_runner *);
 /*
  * Lock the run's agents on the agents themselves (agent.c), all at once:
@@ -120,5 +164,51 @@ void		jmx_runner_event(struct jmx_runner *, const char *kind,
 /* Begin a stop: 1 graceful, 2 at once. */
 void		jmx_runner_begin_stop(struct jmx_runner *, int level,
 		    const char *actor);
+
+/* Which live run holds the agent in the store, 0 if none. */
+int64_t		jmx_runner_holder(struct jmx_runner *, const struct ragent *);
+/* Store the agent's row in run_agents (skew -1: unknown). */
+void		jmx_runner_put_agent(struct jmx_runner *, const struct ragent *,
+		    int64_t skew, const char *state);
+/* Store a segment's row as it is now. */
+void		jmx_runner_save_segment(struct jmx_runner *, struct jmx_seg *);
+/* Active time so far at now: every generation's time from its T0. */
+int64_t		jmx_runner_active_ms(struct jmx_runner *, int64_t now);
+/* The run's data files (*v, the caller frees it); their count. */
+int		jmx_runner_run_data(struct jmx_runner *,
+		    struct jmx_data_file **v);
+/* Rows of s's slices that may have been in use unseen. */
+int64_t		jmx_runner_rows_in_flight(struct jmx_runner *,
+		    struct jmx_seg *);
+/* Stage a batch of segments to the sync point (runner.c). */
+void		jmx_runner_stage(struct jmx_runner *, const struct placement *,
+		    int n, int64_t duration_ms, int64_t ramp_ms,
+		    struct batch *);
+/* Give a staged batch its T0 (or cancel it), start its workers, free it. */
+enum jmx_code	jmx_runner_release(struct jmx_runner *, struct batch *,
+		    int cancel, int64_t *t0, struct jmx_err *);
+
+/* End late takers with the rest of their generation (handover.c). */
+void		jmx_runner_end_takeovers(struct jmx_runner *);
+/* Whether the agent has a segment carrying load now. */
+int		jmx_runner_has_live(struct jmx_runner *, const struct ragent *);
+/* Stop the standby's staged takers, if any, saying why. */
+void		jmx_runner_cancel_standby(struct jmx_runner *, const char *why);
+/* A JMeter of the first start died before ready: its move, or NULL. */
+struct move	*jmx_runner_move_early(struct jmx_runner *, struct jmx_seg *);
+/* Stage the takers of moves made while b staged; a failure fails b. */
+void		jmx_runner_stage_takers(struct jmx_runner *, struct batch *b,
+		    struct move **, int n);
+/* Release (or cancel) the takers staged by stage_takers, record, free. */
+void		jmx_runner_release_takers(struct jmx_runner *, struct move **,
+		    int n, int cancel, int64_t t0);
+/* Act on segments newly declared lost, and on those gone silent. */
+void		jmx_runner_check_losses(struct jmx_runner *);
+
+/*
+ * Where s got to in its data slices: what its worker has seen (maybe not
+ * yet stored), else the stored rows.  Caller frees pos.
+ */
+void		jmx_runner_seg_rows(struct jmx_seg *, struct jmx_data_pos *);
 
 #endif

@@ -11,9 +11,14 @@
  * exactly once.  Other processes steer the run through the commands
  * table (pause, resume, stop), which poll reads.
  *
- * Other files of the runner: failover.c decides who takes over a lost
- * part, takeover.c attaches to a run whose controller is gone; the state
- * they share is in runner-int.h.
+ * This file keeps the run's life: new/free, create (or adopt), the
+ * bundles, events and state transitions, the start phases, the poll
+ * loop and its commands, and the end (archive, finish).  Other files of
+ * the runner: validate.c resolves the test, chooses, probes and locks
+ * the agents and splits the load (before the run); handover.c acts on
+ * lost and suspect segments and moves their load, with failover.c
+ * deciding who takes it; takeover.c attaches to a run whose controller
+ * is gone.  The state they share is in runner-int.h.
  */
 #include <sys/stat.h>
 
@@ -31,7 +36,6 @@
 #include "bundle.h"
 #include "control.h"
 #include "data.h"
-#include "failover.h"
 #include "hist.h"
 #include "jtl.h"
 #include "log.h"
@@ -54,21 +58,9 @@
 #define START_MARGIN_MS		250
 /* Longest run when neither the request nor the plan sets a duration. */
 #define UNBOUNDED_DEADLINE_S	(24 * 3600)
-/* A TCP connect to an agent that does not answer in this time fails. */
-#define CONNECT_TIMEOUT_MS	10000
-/* A lost share is not moved when less than this is left of the run. */
-#define MIN_MOVE_MS		3000
 
-static void	cancel_standby(struct jmx_runner *, const char *);
-struct batch;
-struct move;
-struct phase;
 static void	while_starting(struct jmx_runner *, struct phase *, int,
 		    int);
-static void	stage_takers(struct jmx_runner *, struct batch *,
-		    struct move **, int);
-static void	release_takers(struct jmx_runner *, struct move **, int, int,
-		    int64_t);
 static void	begin_stop(struct jmx_runner *, int, const char *);
 static enum jmx_code transition(struct jmx_runner *, enum jmx_run_state,
 		    const char *, const char *, const char *, int,
@@ -96,7 +88,7 @@ jmx_runner_free(struct jmx_runner *r)
 
 	if (r == NULL)
 		return;
-	cancel_standby(r, "the controller is ending");
+	jmx_runner_cancel_standby(r, "the controller is ending");
 	for (i = 0; i < r->nsegs; i++)
 		jmx_seg_free(r->segs[i]);
 	free(r->segs);
@@ -116,167 +108,6 @@ jmx_runner_free(struct jmx_runner *r)
 	free(r->archive);
 	free(r->cmd_actor);
 	free(r);
-}
-
-static int
-has_tag(const struct jmx_agent_conf *a, const char *tag)
-{
-	int i;
-
-	for (i = 0; i < a->ntags; i++)
-		if (strcmp(a->tags[i], tag) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* The run's agent of that name, or NULL. */
-struct ragent *
-jmx_runner_agent_named(struct jmx_runner *r, const char *name)
-{
-	int i;
-
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->agents[i].a.conf->name, name) == 0)
-			return &r->agents[i];
-	return NULL;
-}
-
-/* Append an agent to a list (the run's agents or its spares). */
-struct ragent *
-jmx_runner_append_agent(struct jmx_runner *r, struct ragent **v, int *n,
-    const struct jmx_agent_conf *conf)
-{
-	struct ragent *ra;
-
-	*v = xreallocarray(*v, (size_t)*n + 1, sizeof **v);
-	ra = &(*v)[*n];
-	memset(ra, 0, sizeof *ra);
-	ra->a.conf = conf;
-	ra->r = r;
-	ra->idx = (*n)++;
-	ra->first_start = INT64_MAX;
-	ra->state = "chosen";
-	return ra;
-}
-
-static void
-add_agent(struct jmx_runner *r, const struct jmx_agent_conf *conf)
-{
-	jmx_runner_append_agent(r, &r->agents, &r->n, conf);
-}
-
-/*
- * The configured spares that are not in the run: probed with the run's
- * agents, used only to take over the load of a lost one.
- */
-static void
-choose_spares(struct jmx_runner *r)
-{
-	const struct jmx_config *cfg = r->cfg;
-	int i, j;
-
-	for (i = 0; i < cfg->nagents; i++) {
-		if (!cfg->agents[i].spare)
-			continue;
-		for (j = 0; j < r->n; j++)
-			if (r->agents[j].a.conf == &cfg->agents[i])
-				break;
-		if (j == r->n)
-			jmx_runner_append_agent(r, &r->spares, &r->nspares,
-			    &cfg->agents[i]);
-	}
-}
-
-/* The agents: --agents, else --tag, else the test's, else all non-spare. */
-static enum jmx_code
-choose_agents(struct jmx_runner *r, struct jmx_err *err)
-{
-	const struct jmx_config *cfg = r->cfg;
-	const struct jmx_agent_conf *a;
-	char *const *names = NULL;
-	const char *tag = r->req->tag;
-	int i, nnames = 0;
-
-	if (r->req->nagents > 0) {
-		names = r->req->agents;
-		nnames = r->req->nagents;
-	} else if (tag == NULL && r->test->nagents > 0) {
-		names = r->test->agents;
-		nnames = r->test->nagents;
-	} else if (tag == NULL)
-		tag = r->test->tag;
-	if (names != NULL) {
-		for (i = 0; i < nnames; i++) {
-			if ((a = jmx_config_agent(cfg, names[i])) == NULL)
-				return jmx_err_set(err, JMX_ERR_NOTFOUND,
-				    "no agent '%s' in %s", names[i],
-				    cfg->path != NULL ? cfg->path :
-				    "the configuration");
-			add_agent(r, a);
-		}
-	} else {
-		for (i = 0; i < cfg->nagents; i++) {
-			a = &cfg->agents[i];
-			if (tag != NULL ? has_tag(a, tag) : !a->spare)
-				add_agent(r, a);
-		}
-	}
-	if (r->req->count > 0 && r->n > r->req->count)
-		r->n = (int)r->req->count;
-	if (r->n == 0)
-		return jmx_err_set(err, JMX_ERR_USAGE, tag != NULL ?
-		    "no agent carries tag '%s'" : "no agents to run on%s",
-		    tag != NULL ? tag : " (none in the configuration)");
-	choose_spares(r);
-	return JMX_OK;
-}
-
-static void
-add_prop(struct jmx_runner *r, const struct jmx_prop *p)
-{
-	r->props = xreallocarray(r->props, (size_t)r->nprops + 1,
-	    sizeof *r->props);
-	r->props[r->nprops++] = *p;	/* borrowed strings */
-}
-
-enum jmx_code
-jmx_runner_resolve(struct jmx_runner *r, struct jmx_err *err)
-{
-	const struct jmx_run_request *req = r->req;
-	struct stat st;
-	int i;
-
-	r->test = jmx_config_test(r->cfg, req->test);
-	if (r->test == NULL) {
-		if (!ends_with(req->test, ".jmx") || stat(req->test, &st) != 0)
-			return jmx_err_set(err, JMX_ERR_NOTFOUND,
-			    "'%s' is neither a test case in %s nor a .jmx "
-			    "file", req->test, r->cfg->path != NULL ?
-			    r->cfg->path : "the configuration");
-		r->adhoc.name = (char *)req->test;
-		r->adhoc.plan = (char *)req->test;
-		r->adhoc.ramp_ms = -1;
-		r->test = &r->adhoc;
-	}
-	/* Missing inputs end here, before any agent is probed. */
-	if (jmx_run_request_check_inputs(req, r->test, err) != JMX_OK)
-		return err->code;
-	for (i = 0; i < r->test->nprops; i++)
-		add_prop(r, &r->test->props[i]);
-	for (i = 0; i < req->nprops; i++)
-		add_prop(r, &req->props[i]);
-	if (jmx_plan_load(r->test->plan, r->props, r->nprops, &r->plan,
-	    err) != JMX_OK)
-		return err->code;
-	return choose_agents(r, err);
 }
 
 const char *
@@ -301,260 +132,6 @@ const struct jmx_split *
 jmx_runner_the_split(struct jmx_runner *r)
 {
 	return r->split;
-}
-
-/* Run fn on every agent of v[n], each in its own thread; wait for all. */
-static void
-for_each_agent(struct ragent *v, int n, void *(*fn)(void *))
-{
-	pthread_t *tids = xcalloc((size_t)n + 1, sizeof *tids);
-	int i, *started = xcalloc((size_t)n + 1, sizeof *started);
-
-	for (i = 0; i < n; i++)
-		started[i] = pthread_create(&tids[i], NULL, fn, &v[i]) == 0;
-	for (i = 0; i < n; i++) {
-		if (started[i])
-			pthread_join(tids[i], NULL);
-		else
-			fn(&v[i]);
-	}
-	free(tids);
-	free(started);
-}
-
-static void *
-validate_one(void *arg)
-{
-	struct ragent *ra = arg;
-	const struct jmx_settings *s = &ra->r->cfg->settings;
-
-	ra->a.io_timeout_ms = s->failure_timeout_ms > 0 ?
-	    (int)s->failure_timeout_ms : 10000;
-	if (jmx_agent_connect(&ra->a, CONNECT_TIMEOUT_MS, &ra->verr) ==
-	    JMX_OK)
-		jmx_agent_probe(&ra->a, s->min_free_disk_mb, &ra->verr);
-	return NULL;
-}
-
-/* Weight and capacity: configured, else from the probe. */
-void
-jmx_runner_set_capacity(struct jmx_runner *r, struct ragent *ra)
-{
-	const struct jmx_settings *s = &r->cfg->settings;
-
-	ra->weight = ra->a.conf->weight > 0 ? ra->a.conf->weight :
-	    jmx_agent_probed_weight(&ra->a);
-	ra->max_threads = ra->a.conf->max_threads > 0 ?
-	    ra->a.conf->max_threads :
-	    (ra->a.cores > 0 ? ra->a.cores : 1) * s->threads_per_core;
-}
-
-/* Which live run holds the agent, 0 if none. */
-static int64_t
-holder(struct jmx_runner *r, const struct ragent *ra)
-{
-	if (r->store == NULL)
-		return 0;
-	return jmx_store_reserved_by(r->store, ra->a.conf->name, jmx_now_ms());
-}
-
-static void *
-lock_one(void *arg)
-{
-	struct ragent *ra = arg;
-
-	/* A retry may have set verr on the way to success. */
-	if (jmx_agent_lock(&ra->a, &ra->r->lock_me, &ra->verr) == JMX_OK)
-		jmx_err_clear(&ra->verr);
-	return NULL;
-}
-
-/*
- * This controller as the holder of agent locks for run (0 before the run
- * is recorded: only to check), with this database's unfinished runs, so
- * that a lock left by a run of ours that has ended (its agent was out of
- * reach at the end) does not bind us for the rest of its lease.
- */
-static void
-lock_holder(struct jmx_runner *r, struct jmx_agent_holder *h, int64_t run,
-    int64_t created_ms)
-{
-	int64_t live[JMX_AGENT_LIVE_MAX];
-	char *db;
-
-	xasprintf(&db, "%s/jmx.db", r->home);
-	jmx_agent_holder_init(h, run, created_ms, db);
-	free(db);
-	jmx_agent_holder_live(h, live, jmx_store_unfinished_runs(r->store,
-	    live, JMX_AGENT_LIVE_MAX));
-}
-
-enum jmx_code
-jmx_runner_lock_agents(struct jmx_runner *r, int all_or_none,
-    struct jmx_err *err)
-{
-	int i, bad = 0;
-
-	lock_holder(r, &r->lock_me, r->rec.id, r->rec.created_ms);
-	for_each_agent(r->agents, r->n, lock_one);
-	for (i = 0; i < r->n; i++) {
-		struct ragent *ra = &r->agents[i];
-
-		if (ra->verr.code == JMX_OK)
-			continue;
-		if (all_or_none && bad++ == 0)
-			jmx_err_set(err, ra->verr.code, "agent '%s': %s",
-			    ra->a.conf->name, ra->verr.msg);
-		else if (!all_or_none)
-			log_warn("agent '%s': %s", ra->a.conf->name,
-			    ra->verr.msg);
-		jmx_err_clear(&ra->verr);
-	}
-	for (i = 0; bad > 0 && i < r->n; i++)
-		jmx_agent_unlock(&r->agents[i].a);
-	return bad > 0 ? err->code : JMX_OK;
-}
-
-/*
- * Probe the spares for their capacity; a spare that fails is only
- * skipped later.  One already in the run (found by attach) has joined.
- */
-void
-jmx_runner_probe_spares(struct jmx_runner *r)
-{
-	int i;
-
-	for_each_agent(r->spares, r->nspares, validate_one);
-	for (i = 0; i < r->nspares; i++) {
-		jmx_runner_set_capacity(r, &r->spares[i]);
-		/* Its session would idle for the whole run. */
-		jmx_agent_disconnect(&r->spares[i].a);
-		r->spares[i].joined = jmx_runner_agent_named(r,
-		    r->spares[i].a.conf->name) != NULL;
-	}
-}
-
-enum jmx_code
-jmx_runner_validate(struct jmx_runner *r, struct jmx_err *err)
-{
-	struct jmx_agent_holder asker;
-	int64_t by;
-	int i, bad = 0;
-
-	lock_holder(r, &asker, 0, 0);
-	for_each_agent(r->agents, r->n, validate_one);
-	jmx_runner_probe_spares(r);
-	for (i = 0; i < r->n; i++) {
-		struct ragent *ra = &r->agents[i];
-
-		if (ra->verr.code == JMX_OK && (by = holder(r, ra)) != 0)
-			jmx_err_set(&ra->verr, JMX_ERR_AGENT, "busy: reserved "
-			    "by run %lld", (long long)by);
-		else if (ra->verr.code == JMX_OK)
-			jmx_agent_lock_check(&ra->a, &asker, &ra->verr);
-		jmx_runner_set_capacity(r, ra);
-		if (ra->verr.code != JMX_OK) {
-			bad++;
-			ra->state = "unusable";
-		} else
-			ra->state = "ok";
-	}
-	if (bad > 0)
-		return jmx_err_set(err, JMX_ERR_AGENT, "%d of %d agents "
-		    "unusable; nothing started", bad, r->n);
-	return JMX_OK;
-}
-
-/*
- * Every agent must carry its share: the run needs sum(peak) threads and
- * each agent holds at most max_threads (configured, else cores times
- * settings.threads_per_core).
- */
-static enum jmx_code
-check_capacity(struct jmx_runner *r, struct jmx_err *err)
-{
-	int64_t need = 0, have = 0;
-	int i, over = 0;
-
-	for (i = 0; i < r->n; i++) {
-		struct ragent *ra = &r->agents[i];
-
-		ra->peak_threads = r->split->agents[i].peak_threads;
-		need += ra->peak_threads;
-		have += ra->max_threads;
-		if (ra->peak_threads > ra->max_threads) {
-			jmx_err_set(&ra->verr, JMX_ERR_AGENT, "over capacity: "
-			    "its share is %d threads, it carries %d",
-			    ra->peak_threads, ra->max_threads);
-			ra->state = "unusable";
-			over++;
-		}
-	}
-	if (need > have)
-		return jmx_err_set(err, JMX_ERR_AGENT, "not enough capacity: "
-		    "the test needs %lld threads, the agents carry %lld",
-		    (long long)need, (long long)have);
-	if (over > 0)
-		return jmx_err_set(err, JMX_ERR_AGENT, "%d agents over "
-		    "capacity for their share; nothing started", over);
-	return JMX_OK;
-}
-
-enum jmx_code
-jmx_runner_split(struct jmx_runner *r, struct jmx_err *err)
-{
-	const struct jmx_run_request *req = r->req;
-	struct jmx_split_agent *sa;
-	struct jmx_split_opts o;
-	int64_t ramp_ms;
-	enum jmx_code code;
-	int i, g;
-
-	memset(&o, 0, sizeof o);
-	if (jmx_run_request_threads(req->threads, r->test->threads, &o,
-	    err) != JMX_OK)
-		return err->code;
-	o.setup_on_all = r->test->setup_on_all;
-	r->duration_ms = req->duration_ms > 0 ? req->duration_ms :
-	    r->test->duration_ms;
-	o.duration_s = (r->duration_ms + 999) / 1000;
-	ramp_ms = req->ramp_ms >= 0 ? req->ramp_ms : r->test->ramp_ms;
-	if (ramp_ms >= 0) {
-		o.ramp_set = 1;
-		o.ramp_s = (ramp_ms + 999) / 1000;
-	}
-	/* Capacity is checked below, where it can name every agent. */
-	sa = xcalloc((size_t)r->n, sizeof *sa);
-	for (i = 0; i < r->n; i++) {
-		sa[i].name = r->agents[i].a.conf->name;
-		sa[i].weight = r->agents[i].weight;
-	}
-	code = jmx_split_plan(r->plan, sa, r->n, &o, &r->split, err);
-	free(sa);
-	r->nsplit = r->n;
-	if (code != JMX_OK)
-		return code;
-	if ((code = check_capacity(r, err)) != JMX_OK)
-		return code;
-
-	/* What the plan itself says about its length, when not overridden. */
-	r->ramp_ms = o.ramp_set ? o.ramp_s * 1000 : 0;
-	if (r->duration_ms == 0) {
-		for (g = 0; g < r->plan->ngroups; g++) {
-			const struct jmx_plan_group *pg = &r->plan->groups[g];
-			int64_t end;
-
-			if (!pg->enabled || pg->kind != JMX_PLAN_THREADS ||
-			    !pg->scheduler || pg->duration_s <= 0)
-				continue;
-			end = (pg->delay_s + pg->duration_s) * 1000;
-			if (end > r->duration_ms)
-				r->duration_ms = end;
-			if (!o.ramp_set && pg->ramp_s * 1000 > r->ramp_ms)
-				r->ramp_ms = pg->ramp_s * 1000;
-		}
-	}
-	return JMX_OK;
 }
 
 void
@@ -676,8 +253,8 @@ jmx_runner_adopt(struct jmx_runner *r, struct jmx_store *store,
 }
 
 /* The run's data files (data.h): the test case's and --data. */
-static int
-run_data(struct jmx_runner *r, struct jmx_data_file **v)
+int
+jmx_runner_run_data(struct jmx_runner *r, struct jmx_data_file **v)
 {
 	return jmx_data_collect(r->plan, r->test->data, r->test->ndata,
 	    r->req->data, r->req->ndata, v);
@@ -700,7 +277,7 @@ split_data(struct jmx_runner *r, struct jmx_err *err)
 		w[j] = r->agents[j].weight;
 		tags[j] = r->agents[j].a.conf->name;
 	}
-	n = run_data(r, &v);
+	n = jmx_runner_run_data(r, &v);
 	code = jmx_data_split(v, n, r->rec.run_dir, NULL, r->nsplit, w, tags,
 	    err);
 	jmx_data_files_free(v, n);
@@ -708,18 +285,6 @@ split_data(struct jmx_runner *r, struct jmx_err *err)
 	free(tags);
 	return code;
 }
-
-/*
- * One segment to start: where (an index into r->agents, not a pointer:
- * joining a spare may move the array), which part of the load, which
- * data.
- */
-struct placement {
-	int			 agent;
-	const struct jmx_part	*part;
-	const char		*slice;		/* tag of its data slices */
-	int64_t			 replaces;	/* the lost segment, or 0 */
-};
 
 /*
  * Write each placement's plan (its part; duration_s and ramp_s override
@@ -741,7 +306,7 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 	int i, j, ndata, nren;
 	enum jmx_code code = JMX_OK;
 
-	ndata = run_data(r, &data);
+	ndata = jmx_runner_run_data(r, &data);
 	ren = xcalloc((size_t)ndata + 1, sizeof *ren);
 	for (nren = 0, j = 0; j < ndata; j++) {
 		if (data[j].csv == NULL)
@@ -842,9 +407,9 @@ transition(struct jmx_runner *r, enum jmx_run_state state, const char *kind,
 }
 
 /* The agent's row in run_agents. */
-static void
-put_run_agent(struct jmx_runner *r, const struct ragent *ra, int64_t skew,
-    const char *state)
+void
+jmx_runner_put_agent(struct jmx_runner *r, const struct ragent *ra,
+    int64_t skew, const char *state)
 {
 	struct jmx_run_agent_rec ar;
 
@@ -862,20 +427,6 @@ put_run_agent(struct jmx_runner *r, const struct ragent *ra, int64_t skew,
 	ar.state = (char *)state;
 	jmx_store_run_agent_put(r->store, r->rec.id, &ar, NULL);
 }
-
-/* One phase of starting a generation, for every segment in parallel. */
-struct phase {
-	struct jmx_seg		*seg;
-	volatile sig_atomic_t	 done;
-	enum jmx_code		(*fn)(struct phase *);
-	const struct jmx_buf	*bundle;
-	int64_t			 deadline_s;
-	const char *const	*args;
-	int64_t			 t0;
-	int			 seen;		/* its failure acted on */
-	struct move		*move;		/* died before ready: its
-						   takers (first start) */
-};
 
 static enum jmx_code
 phase_prepare(struct phase *ph)
@@ -930,8 +481,8 @@ count_bucket(const struct jmx_bucket *b, void *arg)
  * row keeps its last state (an attach would find it there), and the
  * samples' own commits (flush_seg) report a failing database too.
  */
-static void
-save_segment(struct jmx_runner *r, struct jmx_seg *s)
+void
+jmx_runner_save_segment(struct jmx_runner *r, struct jmx_seg *s)
 {
 	struct jmx_err err = { 0 };
 
@@ -953,7 +504,7 @@ seg_state(struct jmx_runner *r, struct jmx_seg *s, enum jmx_segment_state st)
 		s->rec.jtl_records = s->jtl_records;
 		s->rec.end_ms = jmx_now_ms();
 	}
-	save_segment(r, s);
+	jmx_runner_save_segment(r, s);
 }
 
 /* Take what a segment's worker parsed and commit it with its offset. */
@@ -1086,7 +637,7 @@ launch_args(struct jmx_runner *r)
 			theirs = r->props[i].value;
 	}
 	/* The data rows each record used (data.h): theirs, then ours. */
-	ndata = run_data(r, &data);
+	ndata = jmx_runner_run_data(r, &data);
 	if ((vars = jmx_data_sample_vars(data, ndata, theirs)) != NULL)
 		xasprintf(&args[i + 1], "-Jsample_variables=%s", vars);
 	free(vars);
@@ -1148,18 +699,6 @@ jmx_runner_planned_end(struct jmx_runner *r)
 	return r->gen_t0 + r->duration_ms - r->rec.active_ms;
 }
 
-/* Segments started together: staged to the sync point, then released. */
-struct batch {
-	struct phase	*ph;
-	int		 n;
-	char		**args;
-	struct jmx_buf	*bundles;
-	int64_t		 duration_ms;
-	int64_t		 ramp_ms;	/* -1: the run's */
-	enum jmx_code	 code;		/* of staging */
-	struct jmx_err	 err;
-};
-
 static void
 batch_free(struct batch *b)
 {
@@ -1182,7 +721,7 @@ save_batch(struct jmx_runner *r, struct batch *b)
 	int i;
 
 	for (i = 0; i < b->n; i++)
-		save_segment(r, b->ph[i].seg);
+		jmx_runner_save_segment(r, b->ph[i].seg);
 }
 
 /* A stop was asked while the batch was staging: it goes no further. */
@@ -1202,8 +741,8 @@ stopped(struct jmx_runner *r, struct batch *b)
  * everywhere, and wait until every JMeter holds at the sync point.  They
  * join the current generation.  The outcome is in b->code and b->err.
  */
-static void
-stage(struct jmx_runner *r, const struct placement *pl, int n,
+void
+jmx_runner_stage(struct jmx_runner *r, const struct placement *pl, int n,
     int64_t duration_ms, int64_t ramp_ms, struct batch *b)
 {
 	const struct jmx_settings *set = &r->cfg->settings;
@@ -1277,9 +816,9 @@ stage(struct jmx_runner *r, const struct placement *pl, int n,
  * JMeter that started and removes the dir) and the batch is freed.  A
  * segment that died before it was ready, its share moved, is lost.
  */
-static enum jmx_code
-release(struct jmx_runner *r, struct batch *b, int cancel, int64_t *t0,
-    struct jmx_err *err)
+enum jmx_code
+jmx_runner_release(struct jmx_runner *r, struct batch *b, int cancel,
+    int64_t *t0, struct jmx_err *err)
 {
 	enum jmx_code code = b->code;
 	int64_t d, at = *t0;
@@ -1336,17 +875,17 @@ start_segments(struct jmx_runner *r, const struct placement *pl, int n,
 	enum jmx_code code;
 	int i, nm = 0;
 
-	stage(r, pl, n, duration_ms, ramp_ms, &b);
+	jmx_runner_stage(r, pl, n, duration_ms, ramp_ms, &b);
 	/* Shares of JMeters that died before ready: takers staged now. */
 	moves = xcalloc((size_t)b.n + 1, sizeof *moves);
 	for (i = 0; i < b.n; i++)
 		if (b.ph[i].move != NULL)
 			moves[nm++] = b.ph[i].move;
-	stage_takers(r, &b, moves, nm);
+	jmx_runner_stage_takers(r, &b, moves, nm);
 	/* Two batches to release: room for both before T0. */
 	*t0 = nm > 0 ? jmx_now_ms() + 2 * START_MARGIN_MS + max_rtt(r) : 0;
-	code = release(r, &b, 0, t0, err);
-	release_takers(r, moves, nm, code != JMX_OK, *t0);
+	code = jmx_runner_release(r, &b, 0, t0, err);
+	jmx_runner_release_takers(r, moves, nm, code != JMX_OK, *t0);
 	free(moves);
 	return code;
 }
@@ -1385,7 +924,7 @@ jmx_runner_start(struct jmx_runner *r, struct jmx_err *err)
 		struct ragent *ra = &r->agents[i];
 		const struct jmx_split_share *sh = &r->split->agents[i];
 
-		put_run_agent(r, ra, -1, "ok");
+		jmx_runner_put_agent(r, ra, -1, "ok");
 		for (g = 0; g < r->plan->ngroups; g++)
 			if (r->plan->groups[g].enabled)
 				jmx_store_share_put(r->store, r->rec.id,
@@ -1519,8 +1058,8 @@ close_generation(struct jmx_runner *r, int64_t fallback)
 }
 
 /* Active time so far: every generation's time from its T0. */
-static int64_t
-active_ms(struct jmx_runner *r, int64_t now)
+int64_t
+jmx_runner_active_ms(struct jmx_runner *r, int64_t now)
 {
 	/* Not started yet (or stopped while starting): no time of its own. */
 	int64_t gen = r->rec.state == JMX_RUN_PAUSED || r->gen_t0 == 0 ? 0 :
@@ -1566,8 +1105,8 @@ jmx_runner_begin_stop(struct jmx_runner *r, int level, const char *actor)
  * shows them: one per thread if its JMeter did not end by itself (lost,
  * silent, or killed), else none (a Shutdown lets every sample finish).
  */
-static int64_t
-rows_in_flight(struct jmx_runner *r, struct jmx_seg *s)
+int64_t
+jmx_runner_rows_in_flight(struct jmx_runner *r, struct jmx_seg *s)
 {
 	int killed;
 
@@ -1584,8 +1123,8 @@ rows_in_flight(struct jmx_runner *r, struct jmx_seg *s)
  * maybe not yet stored; it started from the stored rows), else the
  * stored rows (a segment adopted as ended has no worker).
  */
-static void
-seg_rows(struct jmx_seg *s, struct jmx_data_pos *pos)
+void
+jmx_runner_seg_rows(struct jmx_seg *s, struct jmx_data_pos *pos)
 {
 	char *live;
 
@@ -1611,10 +1150,11 @@ continue_slice(struct jmx_runner *r, struct jmx_seg *s, const char *from)
 	int ndata;
 
 	xasprintf(&tag, "%lld.rest", (long long)s->rec.id);
-	seg_rows(s, &pos);
-	ndata = run_data(r, &data);
+	jmx_runner_seg_rows(s, &pos);
+	ndata = jmx_runner_run_data(r, &data);
 	jmx_data_continue(data, ndata, r->rec.run_dir, from, &pos,
-	    rows_in_flight(r, s), 1, NULL, (const char *const *)&tag);
+	    jmx_runner_rows_in_flight(r, s), 1, NULL,
+	    (const char *const *)&tag);
 	jmx_data_files_free(data, ndata);
 	jmx_data_pos_free(&pos);
 	return tag;
@@ -1757,24 +1297,6 @@ poll_commands(struct jmx_runner *r, struct jmx_err *err)
 	free(actor);
 }
 
-/*
- * Segments that took over a lost agent's load started late: end them
- * with the rest of their generation, at its planned end.
- */
-static void
-end_takeovers(struct jmx_runner *r)
-{
-	int64_t end = jmx_runner_planned_end(r);
-	int i;
-
-	if (end == 0 || r->stopping || r->pausing || jmx_now_ms() < end + 1000)
-		return;
-	for (i = 0; i < r->nsegs; i++)
-		if (r->segs[i]->rec.gen == r->gen &&
-		    r->segs[i]->rec.start_ms > r->gen_t0)
-			jmx_seg_stop(r->segs[i], 1);
-}
-
 /* Move the run along: pausing -> paused, stopping -> done. */
 static int
 advance(struct jmx_runner *r)
@@ -1782,7 +1304,7 @@ advance(struct jmx_runner *r)
 	char detail[64];
 	int over;
 
-	end_takeovers(r);
+	jmx_runner_end_takeovers(r);
 	over = generation_over(r);
 
 	if (r->stop_level > r->stop_sent) {
@@ -1802,537 +1324,6 @@ advance(struct jmx_runner *r)
 	if (r->rec.state == JMX_RUN_PAUSED)
 		return r->stopping;
 	return over && !r->pausing;
-}
-
-/* A lost part's move: takers, their parts, placements, and a batch. */
-struct move {
-	struct jmx_seg		*lost;		/* whose part */
-	struct jmx_failover	 fo;		/* takers, parts, the rest */
-	struct placement	*pl;		/* takers that got load */
-	char			**tags;		/* their data slices */
-	int			 k;		/* placements */
-	int			 whole;		/* data rows reused */
-	struct batch		 batch;
-	int			 staged;	/* batch staged ahead */
-};
-
-/*
- * The agent's segments now: how many carry load, the threads they hold
- * at peak, and whether one is lost or silent.
- */
-struct agent_load {
-	int	live;
-	int64_t	threads;
-	int	doubt;
-};
-
-static void
-agent_load(struct jmx_runner *r, const struct ragent *ra,
-    struct agent_load *l)
-{
-	struct jmx_seg *s;
-	int i;
-
-	memset(l, 0, sizeof *l);
-	l->doubt = ra->lost;
-	for (i = 0; i < r->nsegs; i++) {
-		s = r->segs[i];
-		if (strcmp(s->rec.agent, ra->a.conf->name) != 0)
-			continue;
-		if (jmx_seg_live(s))
-			l->live++;
-		/* Staged ones hold their room, though not running yet. */
-		if (jmx_seg_live(s) || jmx_seg_state(s) == JMX_SEG_NEW)
-			l->threads += jmx_part_peak(r->plan, s->part.groups);
-		if (jmx_seg_lost(s, NULL, 0) || jmx_seg_suspect(s))
-			l->doubt = 1;
-	}
-}
-
-static int
-has_live(struct jmx_runner *r, const struct ragent *ra)
-{
-	struct agent_load l;
-
-	agent_load(r, ra, &l);
-	return l.live > 0;
-}
-
-/*
- * Bring a spare into the run: reserved (if no other run holds it), a
- * row in run_agents, an agent of the run.  Its index, -1 if it cannot.
- * One joined before whose takers were cancelled is idle: used again.
- */
-static int
-join_spare(struct jmx_runner *r, struct ragent *sp)
-{
-	const char *name = sp->a.conf->name;
-	struct jmx_err err = { 0 };
-	struct agent_load l;
-	struct ragent *ra;
-
-	if (sp->joined) {
-		ra = jmx_runner_agent_named(r, name);
-		if (ra == NULL)
-			return -1;
-		agent_load(r, ra, &l);
-		return l.live == 0 && l.threads == 0 && !l.doubt ? ra->idx :
-		    -1;
-	}
-	if (sp->verr.code != JMX_OK || sp->max_threads <= 0 ||
-	    holder(r, sp) != 0)
-		return -1;
-	if (jmx_agent_lock(&sp->a, &r->lock_me, &err) != JMX_OK ||
-	    jmx_store_reserve(r->store, r->rec.id, &name, 1, jmx_now_ms(),
-	    &err) != JMX_OK) {
-		jmx_agent_unlock(&sp->a);
-		log_warn("spare '%s': %s", name, err.msg);
-		return -1;
-	}
-	sp->joined = 1;
-	ra = jmx_runner_append_agent(r, &r->agents, &r->n, sp->a.conf);
-	ra->a = sp->a;		/* the probe; its session was closed */
-	sp->a.lease = NULL;	/* the run's agent holds its lock now */
-	ra->weight = sp->weight;
-	ra->max_threads = sp->max_threads;
-	ra->spare = 1;
-	ra->state = "spare";
-	put_run_agent(r, ra, -1, "spare");
-	event(r, "spare_joined", name, "to take over a lost agent's load",
-	    NULL);
-	return ra->idx;
-}
-
-/*
- * Who can take over a lost part, as failover.c wants them: the spares
- * (one not yet joined as idle, if it passed validation), then the run's
- * agents with their load now.  Candidate i is r->spares[i] if i <
- * r->nspares, else r->agents[i - r->nspares].
- */
-static int
-candidates(struct jmx_runner *r, struct jmx_failover_cand *c)
-{
-	struct agent_load l;
-	struct ragent *ra;
-	int i, n = 0;
-
-	for (i = 0; i < r->nspares; i++, n++) {
-		struct ragent *sp = &r->spares[i];
-
-		memset(&c[n], 0, sizeof c[n]);
-		c[n].spare = 1;
-		if (!sp->joined) {
-			if (sp->verr.code == JMX_OK)
-				c[n].max_threads = sp->max_threads;
-			continue;
-		}
-		/* Joined before, its takers cancelled: idle, used again. */
-		if ((ra = jmx_runner_agent_named(r, sp->a.conf->name)) == NULL)
-			continue;
-		agent_load(r, ra, &l);
-		c[n].doubt = l.doubt;
-		c[n].live = l.live;
-		c[n].threads = l.threads;
-		c[n].max_threads = ra->max_threads;
-	}
-	for (i = 0; i < r->n; i++, n++) {
-		agent_load(r, &r->agents[i], &l);
-		memset(&c[n], 0, sizeof c[n]);
-		c[n].doubt = l.doubt;
-		c[n].live = l.live;
-		c[n].threads = l.threads;
-		c[n].max_threads = r->agents[i].max_threads;
-	}
-	return n;
-}
-
-/*
- * Decide who takes over s's part (failover.c) and join the spares it
- * chose; a spare that cannot join is left out and the decision made
- * again.  Fills idx[] (into r->agents) for each taker of m->fo.
- */
-static void
-takers(struct jmx_runner *r, struct move *m, int *idx)
-{
-	struct jmx_failover_cand *c;
-	struct jmx_seg *s = m->lost;
-	int n, i, t = -1;
-
-	c = xcalloc((size_t)(r->nspares + r->n) + 1, sizeof *c);
-	n = candidates(r, c);
-	for (;;) {
-		jmx_failover_plan(r->plan, &s->part, r->test->setup_on_all,
-		    c, n, &m->fo);
-		for (i = 0; i < m->fo.ntakers; i++) {
-			t = m->fo.taker[i];
-			if (t >= r->nspares)
-				idx[i] = t - r->nspares;
-			else if ((idx[i] = join_spare(r, &r->spares[t])) < 0)
-				break;
-		}
-		if (i == m->fo.ntakers)
-			break;
-		c[t].max_threads = 0;	/* it could not join */
-		jmx_failover_free(&m->fo);
-	}
-	free(c);
-}
-
-/* When the lost segment's load stopped: its last sample's end. */
-static int64_t
-loss_start(struct jmx_seg *s)
-{
-	int64_t t;
-
-	pthread_mutex_lock(&s->lock);
-	t = s->last_end > 0 ? s->last_end : s->seen_ms > 0 ? s->seen_ms :
-	    s->lost_ms;
-	pthread_mutex_unlock(&s->lock);
-	return t;
-}
-
-/* Record the main load of part as missing from from_ms to to_ms. */
-static void
-shortfall(struct jmx_runner *r, const struct jmx_seg *s,
-    const struct jmx_part *part, const char *kind, int64_t from_ms,
-    int64_t to_ms, const char *reason)
-{
-	struct jmx_shortfall_rec f;
-	int g;
-
-	for (g = 0; g < r->plan->ngroups; g++) {
-		if (!jmx_part_group_has_load(r->plan, part->groups, g))
-			continue;
-		memset(&f, 0, sizeof f);
-		f.segment_id = s->rec.id;
-		f.agent = s->rec.agent;
-		f.kind = (char *)kind;
-		f.grp = g;
-		f.grp_name = r->plan->groups[g].name;
-		f.threads = part->groups[g].threads;
-		f.from_ms = from_ms;
-		f.to_ms = to_ms;
-		f.reason = (char *)reason;
-		jmx_store_shortfall_add(r->store, r->rec.id, &f, NULL);
-	}
-}
-
-/*
- * Each taker's data: what the lost segment left of its slice of every
- * split data file (after the rows it used and one per thread that may
- * have been in use unseen), cut again between them by threads; too few
- * rows to cut, each gets them all (rows are then used twice, as said in
- * the event).
- */
-static int
-slice_for_takers(struct jmx_runner *r, struct jmx_seg *lost,
-    const struct placement *pl, int n)
-{
-	struct jmx_data_file *data;
-	const char *from = lost->rec.slice != NULL ? lost->rec.slice :
-	    lost->rec.agent;
-	const char **tags = xcalloc((size_t)n, sizeof *tags);
-	double *w = xcalloc((size_t)n, sizeof *w);
-	struct jmx_data_pos pos;
-	int i, ndata, whole;
-
-	seg_rows(lost, &pos);
-	for (i = 0; i < n; i++) {
-		tags[i] = pl[i].slice;
-		w[i] = (double)jmx_part_main_threads(r->plan, pl[i].part) + 1;
-	}
-	ndata = run_data(r, &data);
-	whole = jmx_data_continue(data, ndata, r->rec.run_dir, from, &pos,
-	    rows_in_flight(r, lost), n, w, tags);
-	jmx_data_files_free(data, ndata);
-	jmx_data_pos_free(&pos);
-	free(tags);
-	free(w);
-	return whole;
-}
-
-
-static void
-move_free(struct move *m)
-{
-	int i;
-
-	for (i = 0; i < m->k; i++)
-		free(m->tags[i]);
-	jmx_failover_free(&m->fo);
-	free(m->pl);
-	free(m->tags);
-	free(m);
-}
-
-/* Who takes which part of s's load, and their data slices. */
-static struct move *
-plan_move(struct jmx_runner *r, struct jmx_seg *s)
-{
-	const struct jmx_plan *plan = r->plan;
-	struct move *m = xcalloc(1, sizeof *m);
-	int max = r->n + r->nspares + 1, *idx, i;
-
-	idx = xcalloc((size_t)max, sizeof *idx);
-	m->lost = s;
-	takers(r, m, idx);
-	m->pl = xcalloc((size_t)m->fo.ntakers + 1, sizeof *m->pl);
-	m->tags = xcalloc((size_t)m->fo.ntakers + 1, sizeof *m->tags);
-	for (i = 0; i < m->fo.ntakers; i++) {
-		if (!jmx_part_has_load(plan, m->fo.parts[i].groups))
-			continue;
-		xasprintf(&m->tags[m->k], "%lld.%d", (long long)s->rec.id,
-		    m->k);
-		m->pl[m->k].agent = idx[i];
-		m->pl[m->k].part = &m->fo.parts[i];
-		m->pl[m->k].slice = m->tags[m->k];
-		m->pl[m->k].replaces = s->rec.id;
-		m->k++;
-	}
-	if (m->k > 0)
-		m->whole = slice_for_takers(r, s, m->pl, m->k);
-	free(idx);
-	return m;
-}
-
-/* Stage a move's takers for the time left. */
-static void
-stage_move(struct jmx_runner *r, struct move *m)
-{
-	int64_t left = jmx_runner_planned_end(r) - jmx_now_ms();
-	int64_t ramp = r->ramp_ms - active_ms(r, jmx_now_ms());
-
-	stage(r, m->pl, m->k, left, ramp > 0 ? ramp : 0, &m->batch);
-	m->staged = 1;
-}
-
-/*
- * A move's takers now carry its parts: their peak threads, a spare's
- * row, and "a3 (3), a1 (2)" appended to d.
- */
-static void
-takers_in(struct jmx_runner *r, struct move *m, struct jmx_buf *d)
-{
-	int i;
-
-	for (i = 0; i < m->k; i++) {
-		struct ragent *ra = &r->agents[m->pl[i].agent];
-
-		ra->peak_threads += jmx_part_peak(r->plan,
-		    m->pl[i].part->groups);
-		if (ra->spare)
-			put_run_agent(r, ra, -1, "ok");
-		jmx_buf_addf(d, "%s %s (%lld)", i > 0 ? "," : "",
-		    ra->a.conf->name,
-		    (long long)jmx_part_main_threads(r->plan, m->pl[i].part));
-	}
-}
-
-/*
- * Carry a move out (its takers staged ahead or now) and record it: the
- * handover gap from from, what found no room, the event.  Frees m.
- */
-static void
-finish_move(struct jmx_runner *r, struct move *m, int64_t from)
-{
-	const struct jmx_plan *plan = r->plan;
-	struct jmx_seg *s = m->lost;
-	struct jmx_part placed;
-	struct jmx_err err = { 0 };
-	struct jmx_buf d = { 0 };
-	int64_t t0 = 0;
-	int i, ahead = m->staged;
-
-	if (m->k == 0)
-		jmx_err_set(&err, JMX_ERR_AGENT, "no agent has room for it");
-	else {
-		if (!m->staged)
-			stage_move(r, m);
-		release(r, &m->batch, 0, &t0, &err);
-	}
-	if (err.code != JMX_OK) {
-		shortfall(r, s, &s->part, "unplaced", from, 0, err.msg);
-		event(r, "move_failed", s->rec.agent, err.msg, NULL);
-		move_free(m);
-		return;
-	}
-	jmx_part_init(&placed, plan->ngroups);
-	for (i = 0; i < plan->ngroups; i++)
-		placed.groups[i].threads = s->part.groups[i].threads -
-		    m->fo.rest.groups[i].threads;
-	shortfall(r, s, &placed, "handover", from, t0, "moved to other "
-	    "agents");
-	if (jmx_part_has_load(plan, m->fo.rest.groups))
-		shortfall(r, s, &m->fo.rest, "unplaced", from, 0,
-		    "no room left for it");
-	jmx_buf_addf(&d, "%lld of %lld threads moved to",
-	    (long long)jmx_part_main_threads(plan, &placed),
-	    (long long)jmx_part_main_threads(plan, &s->part));
-	takers_in(r, m, &d);
-	jmx_buf_addf(&d, "; load back %.1f s after it stopped (lost "
-	    "%.1f s after, takers started in %.1f s%s)%s",
-	    (double)(t0 - from) / 1000, (double)(s->lost_ms - from) / 1000,
-	    (double)(t0 - s->lost_ms) / 1000, ahead ? ", staged ahead" :
-	    "", m->whole ? "; data rows reused: too few to cut" : "");
-	event(r, "share_moved", s->rec.agent, d.data, NULL);
-	jmx_part_free(&placed);
-	jmx_buf_free(&d);
-	move_free(m);
-}
-
-/* Stop a standby's staged takers: its agent answered after all. */
-static void
-cancel_standby(struct jmx_runner *r, const char *why)
-{
-	struct move *m = r->standby;
-	struct jmx_err err = { 0 };
-	int64_t t0;
-
-	if (m == NULL)
-		return;
-	r->standby = NULL;
-	release(r, &m->batch, 1, &t0, &err);
-	event(r, "standby_cancelled", m->lost->rec.agent, why, NULL);
-	move_free(m);
-}
-
-/*
- * An agent gone silent may be lost when the failure timeout runs out:
- * stage its takers now (JVMs started, held at the sync point), so that
- * if it is, its load moves at once.  One standby at a time; it is
- * cancelled when the agent answers again or the run ends or pauses.
- */
-static void
-check_suspects(struct jmx_runner *r)
-{
-	int i;
-
-	if (r->standby != NULL) {
-		if (r->finishing || r->stopping || r->pausing)
-			cancel_standby(r, "the run is ending or pausing");
-		else if (!jmx_seg_lost(r->standby->lost, NULL, 0) &&
-		    !jmx_seg_suspect(r->standby->lost))
-			cancel_standby(r, "its agent answered again");
-		return;
-	}
-	if (r->cfg->settings.on_agent_failure != JMX_POLICY_REDISTRIBUTE ||
-	    r->finishing || r->stopping || r->pausing ||
-	    r->rec.state != JMX_RUN_RUNNING ||
-	    jmx_runner_planned_end(r) - jmx_now_ms() < MIN_MOVE_MS)
-		return;
-	for (i = 0; i < r->nsegs; i++) {
-		struct jmx_seg *s = r->segs[i];
-
-		if (s->rec.cause != NULL || !jmx_seg_suspect(s) ||
-		    !jmx_part_has_load(r->plan, s->part.groups))
-			continue;
-		r->standby = plan_move(r, s);
-		if (r->standby->k == 0) {
-			move_free(r->standby);
-			r->standby = NULL;
-			return;
-		}
-		event(r, "standby", s->rec.agent, "its agent is silent: "
-		    "takers staged in case it is lost", NULL);
-		stage_move(r, r->standby);
-		return;
-	}
-}
-
-/*
- * A segment was declared lost: record it, then as the policy says move
- * its load (redistribute), go on without it (continue-partial) or stop
- * the run (abort).
- */
-static void
-handle_loss(struct jmx_runner *r, struct jmx_seg *s, const char *cause)
-{
-	const struct jmx_settings *set = &r->cfg->settings;
-	struct ragent *ra = jmx_runner_agent_named(r, s->rec.agent);
-	int64_t from = loss_start(s), end = jmx_runner_planned_end(r);
-	int64_t left = end - jmx_now_ms();
-	const char *why = NULL;
-	struct move *m;
-
-	free(s->rec.cause);
-	s->rec.cause = xstrdup(cause);
-	save_segment(r, s);
-	if (ra != NULL)
-		ra->lost = 1;
-	event(r, "agent_lost", s->rec.agent, cause, NULL);
-	if (!jmx_part_has_load(r->plan, s->part.groups))
-		return;
-	if (r->finishing || r->stopping || r->pausing ||
-	    r->rec.state != JMX_RUN_RUNNING)
-		why = "lost while the run was ending or pausing";
-	else if (set->on_agent_failure == JMX_POLICY_ABORT) {
-		why = "on_agent_failure is abort: the run is stopped";
-		r->aborted = 1;
-		begin_stop(r, 2, "controller");
-	} else if (set->on_agent_failure == JMX_POLICY_CONTINUE_PARTIAL)
-		why = "on_agent_failure is continue-partial";
-	else if (end == 0)
-		why = "the plan has no set duration to take over";
-	else if (left < MIN_MOVE_MS)
-		why = "too little of the run was left to move it";
-	if (why != NULL) {
-		shortfall(r, s, &s->part, "unplaced", from, 0, why);
-		event(r, "share_not_moved", s->rec.agent, why, NULL);
-		if (r->standby != NULL && r->standby->lost == s)
-			cancel_standby(r, why);
-		return;
-	}
-	m = NULL;
-	if (r->standby != NULL && r->standby->lost == s) {
-		m = r->standby;
-		r->standby = NULL;
-		/* A standby that failed to stage: try afresh. */
-		if (m->batch.code != JMX_OK) {
-			char msg[sizeof m->batch.err.msg];
-
-			snprintf(msg, sizeof msg, "%s", m->batch.err.msg);
-			r->standby = m;
-			cancel_standby(r, msg);
-			m = NULL;
-		}
-	}
-	finish_move(r, m != NULL ? m : plan_move(r, s), from);
-}
-
-/*
- * A JMeter of the first start died before it was ready (s): plan its
- * share onto spares or the others' free room (failover.c), all of it or
- * nothing.  The move, or NULL when the start must fail.
- */
-static struct move *
-move_early(struct jmx_runner *r, struct jmx_seg *s)
-{
-	struct ragent *ra = jmx_runner_agent_named(r, s->rec.agent);
-	char cause[sizeof s->err.msg];
-	struct move *m;
-
-	snprintf(cause, sizeof cause, "%s", s->err.msg);
-	if (ra != NULL)
-		ra->lost = 1;
-	event(r, "agent_lost", s->rec.agent, cause, NULL);
-	if (r->cfg->settings.on_agent_failure != JMX_POLICY_REDISTRIBUTE ||
-	    !jmx_part_has_load(r->plan, s->part.groups))
-		return NULL;
-	m = plan_move(r, s);
-	if (m->k == 0 || jmx_part_has_load(r->plan, m->fo.rest.groups)) {
-		event(r, "share_not_moved", s->rec.agent, "no room for all "
-		    "of it before the start", NULL);
-		move_free(m);
-		return NULL;
-	}
-	pthread_mutex_lock(&s->lock);
-	s->lost = 1;
-	s->lost_ms = jmx_now_ms();
-	snprintf(s->cause, sizeof s->cause, "%s", cause);
-	pthread_mutex_unlock(&s->lock);
-	free(s->rec.cause);
-	s->rec.cause = xstrdup(cause);
-	return m;
 }
 
 /*
@@ -2372,112 +1363,11 @@ while_starting(struct jmx_runner *r, struct phase *ph, int n, int ready)
 		pthread_mutex_lock(&s->lock);
 		early = s->early;
 		pthread_mutex_unlock(&s->lock);
-		if (early && (ph[i].move = move_early(r, s)) != NULL)
+		if (early && (ph[i].move = jmx_runner_move_early(r, s)) != NULL)
 			continue;
 		for (j = 0; j < n; j++)
 			jmx_seg_stop(ph[j].seg, 2);
 	}
-}
-
-/*
- * Stage the takers of the shares moved while b staged, for b's window;
- * a taker batch that fails fails b (the run needs all of its load).
- */
-static void
-stage_takers(struct jmx_runner *r, struct batch *b, struct move **moves,
-    int nm)
-{
-	struct batch *tb;
-	int i, j;
-
-	for (i = 0; i < nm && b->code == JMX_OK; i++) {
-		tb = &moves[i]->batch;
-		stage(r, moves[i]->pl, moves[i]->k, b->duration_ms,
-		    b->ramp_ms, tb);
-		moves[i]->staged = 1;
-		/* A taker that died before ready too: no second round. */
-		for (j = 0; j < tb->n; j++) {
-			if (tb->ph[j].move == NULL)
-				continue;
-			move_free(tb->ph[j].move);
-			tb->ph[j].move = NULL;
-			if (tb->code == JMX_OK) {
-				tb->code = tb->ph[j].seg->err.code;
-				tb->err = tb->ph[j].seg->err;
-			}
-		}
-		if (tb->code != JMX_OK) {
-			b->code = tb->code;
-			b->err = tb->err;
-		}
-	}
-}
-
-/*
- * Release the takers staged by stage_takers at t0 (or cancel them: the
- * start failed), record each move, free them.
- */
-static void
-release_takers(struct jmx_runner *r, struct move **moves, int nm,
-    int cancel, int64_t t0)
-{
-	struct jmx_err err = { 0 };
-	struct jmx_buf d = { 0 };
-	int64_t at;
-	int i;
-
-	for (i = 0; i < nm; i++) {
-		struct move *m = moves[i];
-
-		at = t0;
-		if (release(r, &m->batch, cancel, &at, &err) == JMX_OK) {
-			jmx_buf_addf(&d, "%lld threads moved to",
-			    (long long)jmx_part_main_threads(r->plan,
-			    &m->lost->part));
-			takers_in(r, m, &d);
-			jmx_buf_addf(&d, " before the start%s", m->whole ?
-			    "; data rows reused: too few to cut" : "");
-			event(r, "share_moved", m->lost->rec.agent, d.data,
-			    NULL);
-		} else if (!cancel) {
-			shortfall(r, m->lost, &m->lost->part, "unplaced", t0,
-			    0, err.msg);
-			event(r, "move_failed", m->lost->rec.agent, err.msg,
-			    NULL);
-		}
-		jmx_buf_free(&d);
-		jmx_err_clear(&err);
-		move_free(m);
-	}
-}
-
-/* Act on segments newly declared lost, and on those gone silent. */
-static void
-check_losses(struct jmx_runner *r)
-{
-	char cause[256];
-	int i;
-
-	for (i = 0; i < r->nsegs; i++) {
-		struct jmx_seg *s = r->segs[i];
-
-		if (s->rec.cause != NULL ||
-		    !jmx_seg_lost(s, cause, sizeof cause))
-			continue;
-		/*
-		 * A segment never released (its start failed, or it was
-		 * cancelled) whose worker lost the agent while ending it:
-		 * it carried no load, so there is none to move.
-		 */
-		if (s->rec.state == JMX_SEGMENT_FAILED ||
-		    s->rec.state == JMX_SEGMENT_CANCELLED) {
-			s->rec.cause = xstrdup(cause);
-			save_segment(r, s);
-			continue;
-		}
-		handle_loss(r, s, cause);
-	}
-	check_suspects(r);
 }
 
 enum jmx_code
@@ -2492,7 +1382,7 @@ jmx_runner_poll(struct jmx_runner *r, struct jmx_runner_progress *p,
 			return err->code;
 		record_end(r, r->segs[i]);
 	}
-	check_losses(r);
+	jmx_runner_check_losses(r);
 	poll_commands(r, err);
 	done = advance(r);
 	/* Rate and p95 over windows of about five seconds. */
@@ -2506,15 +1396,15 @@ jmx_runner_poll(struct jmx_runner *r, struct jmx_runner_progress *p,
 	}
 	heartbeat(r);
 	for (i = 0; i < r->n; i++)
-		if (has_live(r, &r->agents[i]))
+		if (jmx_runner_has_live(r, &r->agents[i]))
 			up++;
 	memset(p, 0, sizeof *p);
 	p->state = r->rec.state;
-	p->elapsed_ms = active_ms(r, now);
+	p->elapsed_ms = jmx_runner_active_ms(r, now);
 	if (now < r->gen_t0)
 		p->elapsed_ms = now - r->gen_t0;
 	p->remaining_ms = r->duration_ms > 0 ?
-	    r->duration_ms - active_ms(r, now) : -1;
+	    r->duration_ms - jmx_runner_active_ms(r, now) : -1;
 	if (p->remaining_ms < -1)
 		p->remaining_ms = 0;
 	p->agents_up = up;
@@ -2639,7 +1529,7 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 
 	/* A lost agent that has not come back by now is given up. */
 	r->finishing = 1;
-	cancel_standby(r, "the run is ending");
+	jmx_runner_cancel_standby(r, "the run is ending");
 	for (i = 0; i < r->nsegs; i++)
 		if (jmx_seg_lost(r->segs[i], NULL, 0))
 			jmx_seg_abandon(r->segs[i]);
@@ -2680,7 +1570,7 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	for (i = 0; i < r->n; i++) {
 		struct ragent *ra = &r->agents[i];
 
-		put_run_agent(r, ra, ra->first_start != INT64_MAX ?
+		jmx_runner_put_agent(r, ra, ra->first_start != INT64_MAX ?
 		    ra->first_start - r->t0 : -1, ra->lost ? "lost" : "ok");
 	}
 	if (r->rec.state == JMX_RUN_RUNNING)
