@@ -297,7 +297,7 @@ expect_slice(const struct jmx_data_file *d, const char *tag,
 static void
 pos_at(struct jmx_data_pos *pos, int64_t max, int64_t last)
 {
-	memset(pos, 0, sizeof *pos);
+	jmx_data_pos_free(pos);		/* the one before; a zeroed one too */
 	jmx_data_pos_parse("1:1:1", pos, NULL);
 	pos->max[0] = max;
 	pos->last[0] = last;
@@ -309,7 +309,7 @@ test_continue(void)
 	const char *dir = tap_tmpdir();
 	struct jmx_data_file d;
 	struct jmx_plan_csv c;
-	struct jmx_data_pos pos;
+	struct jmx_data_pos pos = { 0 };
 	struct jmx_err err;
 	const char *tags[] = { "a1", "a2" };
 	const char *one[] = { "r1" }, *two[] = { "t1", "t2" };

@@ -743,6 +743,7 @@ test_hostile(void)
 	seen_free(&g);
 	memset(&g, 0, sizeof g);
 	parse(hdr, sizeof hdr - 1, 0, &g, &p);
+	jmx_jtl_free(p);
 	p = jmx_jtl_new(NULL, NULL);
 	is_int(jmx_jtl_feed(p, hdr, sizeof hdr - 1, &err), JMX_ERR_DATA,
 	    "header with an ESC: bad");
