@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +36,6 @@ static const struct option longopts[] = {
 	{ "output",	required_argument,	NULL, 'o' },
 	{ NULL, 0, NULL, 0 }
 };
-
-/* Columns of the widest label in the stats table. */
-#define LABEL_MAX	40
 
 /* Everything main owns, freed once on the way out. */
 struct state {
