@@ -154,9 +154,10 @@ const struct jmx_summary_row *jmx_summary_find(struct jmx_summary *,
 const struct jmx_summary_row *jmx_summary_total(struct jmx_summary *);
 /*
  * Write {"labels":[{"label":...,"count":...},...],"total":{"count":...}}
- * with, per row, exactly the keys count, errors, error_pct, avg, min, max,
- * p50, p90, p95, p99, throughput, received_kbps, sent_kbps (undefined
- * values null; decimals to 3 places).
+ * with, per row, exactly the keys label (not in the total), count,
+ * errors, error_pct, avg, min, max, p50, p90, p95, p99, throughput,
+ * received_kbps, sent_kbps, apdex (undefined values null; decimals to 3
+ * places).
  */
 void		 jmx_summary_json(struct jmx_summary *, struct jmx_json *);
 /* Only the keys "labels" and "total", into an object the caller opened. */
