@@ -1100,43 +1100,11 @@ jmx_render_html(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	body(r, recs, nrec, dir, &html_fmt, b);
 }
 
-/*
- * Plain text for a terminal: line breaks and tabs as \n, \r and \t (a
- * row stays one line), other control bytes as shown_alike() has them.
- * Returns the width taken, one column per character.
- */
-static size_t
-text_escape_w(struct jmx_buf *b, const char *s)
-{
-	const unsigned char *p;
-	size_t w = 0, len;
-	int n;
-
-	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p += n) {
-		len = b->len;
-		if ((n = shown_alike(b, p)) > 0) {
-			/* A character is one column, its escape four. */
-			w += b->len - len == (size_t)n ? 1 : b->len - len;
-			continue;
-		}
-		n = 1;
-		if (*p == '\n' || *p == '\t' || *p == '\r') {
-			jmx_buf_addc(b, '\\');
-			jmx_buf_addc(b, *p == '\n' ? 'n' : *p == '\t' ? 't' :
-			    'r');
-			w += 2;
-		} else {
-			jmx_buf_addc(b, (char)*p);
-			w++;
-		}
-	}
-	return w;
-}
-
+/* Plain text for a terminal: jmx_text_escape(), a row stays one line. */
 static void
 text_escape(struct jmx_buf *b, const char *s)
 {
-	text_escape_w(b, s);
+	jmx_text_escape(b, s);
 }
 
 /* One cell padded to width: numbers to the right, text to the left. */
@@ -1147,7 +1115,7 @@ text_cell(struct jmx_buf *b, struct jmx_buf *tmp, const char *s,
 	size_t w;
 
 	jmx_buf_reset(tmp);
-	w = text_escape_w(tmp, s);
+	w = jmx_text_escape(tmp, s);
 	for (; (flags & T_NUM) && w < width; w++)
 		jmx_buf_addc(b, ' ');
 	jmx_buf_add(b, tmp->data, tmp->len);
@@ -1165,12 +1133,12 @@ text_table(struct jmx_buf *b, const struct table *t)
 	int c;
 
 	for (c = 0; c < t->ncols; c++)
-		width[c] = t->nohead ? 0 : text_escape_w(&tmp,
+		width[c] = t->nohead ? 0 : jmx_text_escape(&tmp,
 		    t->cols[c].head);
 	for (i = 0; i < t->ncells; i++) {
 		c = (int)(i % (size_t)t->ncols);
 		jmx_buf_reset(&tmp);
-		if ((w = text_escape_w(&tmp, cell_text(t, &t->cells[i]))) >
+		if ((w = jmx_text_escape(&tmp, cell_text(t, &t->cells[i]))) >
 		    width[c])
 			width[c] = w;
 	}

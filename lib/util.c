@@ -182,25 +182,41 @@ jmx_utf8_char(const unsigned char *p, int *code)
 	return n;
 }
 
-void
+/*
+ * The character at p (n bytes, code as jmx_utf8_char() has it) as a
+ * terminal shows it, into one: itself, or \n, \r, \t or \xHH.  Returns
+ * the bytes written, not counting the NUL.
+ */
+static size_t
+text_char(char one[8], const unsigned char *p, int n, int code)
+{
+	if (code == JMX_UTF8_TEXT) {
+		memcpy(one, p, (size_t)n);
+		one[n] = '\0';
+		return (size_t)n;
+	}
+	if (code == '\n' || code == '\r' || code == '\t')
+		return (size_t)snprintf(one, 8, "\\%c", code == '\n' ? 'n' :
+		    code == '\r' ? 'r' : 't');
+	return (size_t)snprintf(one, 8, "\\x%02x", code >= 0 ? code : *p);
+}
+
+size_t
 jmx_text_escape(struct jmx_buf *b, const char *s)
 {
 	const unsigned char *p;
+	char one[8];
+	size_t cols = 0, k;
 	int n, code;
 
 	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p += n) {
 		n = jmx_utf8_char(p, &code);
-		if (code == JMX_UTF8_TEXT)
-			jmx_buf_add(b, p, (size_t)n);
-		else if (code == '\n')
-			jmx_buf_adds(b, "\\n");
-		else if (code == '\r')
-			jmx_buf_adds(b, "\\r");
-		else if (code == '\t')
-			jmx_buf_adds(b, "\\t");
-		else
-			jmx_buf_addf(b, "\\x%02x", code >= 0 ? code : *p);
+		k = text_char(one, p, n, code);
+		jmx_buf_add(b, one, k);
+		/* a character is one column, an escape its length */
+		cols += code == JMX_UTF8_TEXT ? 1 : k;
 	}
+	return cols;
 }
 
 int64_t
@@ -454,6 +470,7 @@ char *
 jmx_text_esc(char *dst, size_t size, const char *src, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)src;
+	const unsigned char *at;
 	unsigned char tail[5];
 	char one[8];
 	size_t i = 0, w = 0, k, len;
@@ -463,22 +480,14 @@ jmx_text_esc(char *dst, size_t size, const char *src, size_t n)
 		return dst;
 	while (i < n) {
 		/* Near the end, classify a NUL-padded copy: never read past. */
+		at = s + i;
 		if (n - i < 4) {
 			memset(tail, 0, sizeof tail);
 			memcpy(tail, s + i, n - i);
-			len = (size_t)jmx_utf8_char(tail, &code);
-		} else
-			len = (size_t)jmx_utf8_char(s + i, &code);
-		if (code == JMX_UTF8_TEXT) {
-			memcpy(one, s + i, len);
-			one[len] = '\0';
-		} else if (code == '\n' || code == '\r' || code == '\t')
-			snprintf(one, sizeof one, "\\%c", code == '\n' ? 'n' :
-			    code == '\r' ? 'r' : 't');
-		else
-			snprintf(one, sizeof one, "\\x%02x", code >= 0 ? code :
-			    s[i]);
-		k = strlen(one);
+			at = tail;
+		}
+		len = (size_t)jmx_utf8_char(at, &code);
+		k = text_char(one, at, (int)len, code);
 		/* Room for it, and for "..." if more follows. */
 		if (w + k + (i + len < n ? 3 : 0) >= size) {
 			if (w + 3 < size)

@@ -46,8 +46,9 @@ int	jmx_utf8_char(const unsigned char *, int *code);
  * Append s for a terminal: control characters (C0, DEL, C1) escaped as
  * \n, \r, \t or \xHH, and bytes that are not UTF-8 as \xHH, so a label
  * cannot break a line or send an escape sequence.  NULL appends nothing.
+ * Returns the columns it takes: one per character, an escape its length.
  */
-void	jmx_text_escape(struct jmx_buf *, const char *);
+size_t	jmx_text_escape(struct jmx_buf *, const char *);
 /*
  * The same for a message that quotes input: n bytes of src (need not
  * be NUL-terminated) into dst (size bytes, NUL-terminated, cut short

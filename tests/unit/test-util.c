@@ -209,22 +209,25 @@ test_shquote(void)
 static void
 test_text_escape(void)
 {
-	static const struct { const char *in, *want; } t[] = {
-		{ "plain label", "plain label" },
-		{ "two\nlines\r\tx", "two\\nlines\\r\\tx" },
-		{ "\033[31mred", "\\x1b[31mred" },
-		{ "del\177", "del\\x7f" },
-		{ "csi\302\233x", "csi\\x9bx" },
-		{ "caf\303\251 \\ ok", "caf\303\251 \\ ok" }
+	static const struct { const char *in, *want; size_t cols; } t[] = {
+		{ "plain label", "plain label", 11 },
+		{ "two\nlines\r\tx", "two\\nlines\\r\\tx", 15 },
+		{ "\033[31mred", "\\x1b[31mred", 11 },
+		{ "del\177", "del\\x7f", 7 },
+		{ "csi\302\233x", "csi\\x9bx", 8 },
+		{ "caf\303\251 \\ ok", "caf\303\251 \\ ok", 9 },
+		{ "bad\377", "bad\\xff", 7 }
 	};
 	struct jmx_buf b = { 0 };
-	size_t i;
+	size_t i, cols;
 
 	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
 		jmx_buf_reset(&b);
 		jmx_buf_adds(&b, "");
-		jmx_text_escape(&b, t[i].in);
+		cols = jmx_text_escape(&b, t[i].in);
 		is_str(b.data, t[i].want, "text escape");
+		ok(cols == t[i].cols, "text escape: %zu columns for '%s'",
+		    t[i].cols, t[i].want);
 	}
 	jmx_buf_free(&b);
 }
