@@ -473,7 +473,7 @@ jmx_text_esc(char *dst, size_t size, const char *src, size_t n)
 	const unsigned char *at;
 	unsigned char tail[5];
 	char one[8];
-	size_t i = 0, w = 0, k, len;
+	size_t i = 0, w = 0, cut = 0, k, len;
 	int code;
 
 	if (size == 0)
@@ -488,8 +488,9 @@ jmx_text_esc(char *dst, size_t size, const char *src, size_t n)
 		}
 		len = (size_t)jmx_utf8_char(at, &code);
 		k = text_char(one, at, (int)len, code);
-		/* Room for it, and for "..." if more follows. */
-		if (w + k + (i + len < n ? 3 : 0) >= size) {
+		/* No room: back to the last place "..." fits after. */
+		if (w + k >= size) {
+			w = cut;
 			if (w + 3 < size)
 				memcpy(dst + w, "...", 3), w += 3;
 			break;
@@ -497,6 +498,8 @@ jmx_text_esc(char *dst, size_t size, const char *src, size_t n)
 		memcpy(dst + w, one, k);
 		w += k;
 		i += len;
+		if (w + 3 < size)
+			cut = w;
 	}
 	dst[w] = '\0';
 	return dst;

@@ -219,6 +219,7 @@ test_text_escape(void)
 		{ "bad\377", "bad\\xff", 7 }
 	};
 	struct jmx_buf b = { 0 };
+	char small[12];
 	size_t i, cols;
 
 	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -228,8 +229,17 @@ test_text_escape(void)
 		is_str(b.data, t[i].want, "text escape");
 		ok(cols == t[i].cols, "text escape: %zu columns for '%s'",
 		    t[i].cols, t[i].want);
+		/* the bounded form agrees where it has room */
+		if (strlen(t[i].want) < sizeof small)
+			is_str(jmx_text_esc(small, sizeof small, t[i].in,
+			    strlen(t[i].in)), t[i].want, "text esc");
 	}
 	jmx_buf_free(&b);
+	/* cut short with "...", never inside an escape */
+	is_str(jmx_text_esc(small, sizeof small, "abcdefgh\033xyz", 12),
+	    "abcdefgh...", "text esc cut short");
+	is_str(jmx_text_esc(small, sizeof small, "ab\nc\0d", 6),
+	    "ab\\nc\\x00d", "text esc: n bytes, NUL escaped");
 }
 
 static void
