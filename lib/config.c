@@ -1158,12 +1158,9 @@ jmx_config_load_all(const char *path, struct jmx_config **out,
 	root = yaml_document_get_root_node(&doc);
 	if (root == NULL || load_root(c, root) == 0) {
 		/* One document only: a second one is probably a mistake. */
-		if (!yaml_parser_load(&parser, &extra)) {
-			if (nerrs != NULL)
-				*nerrs = 1;
+		if (!yaml_parser_load(&parser, &extra))
 			syntax_error(path, &parser, text, errs);
-			max = 0;
-		} else {
+		else {
 			c->doc = &extra;
 			root = yaml_document_get_root_node(&extra);
 			if (root != NULL && !is_null(root))
@@ -1174,7 +1171,8 @@ jmx_config_load_all(const char *path, struct jmx_config **out,
 			yaml_document_delete(&extra);
 		}
 	}
-	if (rc == -1 && errs != NULL && max > 0)
+	/* None noted: success, or a syntax error already in errs. */
+	if (c->nerrs > 0 && errs != NULL)
 		give_errors(c, errs, max, nerrs);
 	free(c);
 	yaml_document_delete(&doc);

@@ -614,6 +614,44 @@ test_files(void)
 	ok(n >= 6, "found %d fixtures", n);
 }
 
+/* Every error, in file order; a syntax error is the one error. */
+static void
+test_load_all(void)
+{
+	struct jmx_config *cfg = NULL;
+	struct jmx_err errs[4];
+	char path[PATH_MAX + 64], want[PATH_MAX + 80];
+	int n = 0, i;
+	static const char *const lines[] = { "2", "3", "5" };
+
+	put("all.yaml", "settings:\n  stop_grace: soon\nfoo: 1\n"
+	    "agents:\n  - {name: a, host: h, port: x}\n");
+	snprintf(path, sizeof path, "%s/all.yaml", dir);
+	memset(errs, 0, sizeof errs);
+	ok(jmx_config_load_all(path, &cfg, errs, 4, &n) == JMX_ERR_CONFIG &&
+	    cfg == NULL && n == 3, "load_all: 3 errors found");
+	for (i = 0; i < 3; i++) {
+		snprintf(want, sizeof want, "%s:%s:", path, lines[i]);
+		ok(strncmp(errs[i].msg, want, strlen(want)) == 0,
+		    "load_all: error %d at line %s: %s", i, lines[i],
+		    errs[i].msg);
+	}
+	memset(errs, 0, sizeof errs);
+	ok(jmx_config_load_all(path, &cfg, errs, 2, &n) == JMX_ERR_CONFIG &&
+	    n == 3 && strstr(errs[1].msg, ":3:") != NULL &&
+	    errs[2].msg[0] == '\0', "load_all: the first 2 of 3 kept");
+
+	put("all2.yaml", "settings: {}\n---\n[\n");
+	snprintf(path, sizeof path, "%s/all2.yaml", dir);
+	memset(errs, 0, sizeof errs);
+	n = 0;
+	ok(jmx_config_load_all(path, &cfg, errs, 4, &n) == JMX_ERR_CONFIG &&
+	    n == 1 && strstr(errs[0].msg, path) != NULL &&
+	    errs[1].msg[0] == '\0',
+	    "load_all: a syntax error in a second document is one error: %s",
+	    errs[0].msg);
+}
+
 int
 main(void)
 {
@@ -627,6 +665,7 @@ main(void)
 	test_full();
 	test_defaults();
 	test_errors();
+	test_load_all();
 	test_default_path();
 	test_files();
 	return done_testing();
