@@ -176,7 +176,7 @@ cmd_import(struct state *s, char **files, int n)
 {
 	struct jmx_buf b = { 0 };
 	struct jmx_json w;
-	struct jmx_err err, derr;
+	struct jmx_err err;
 	int64_t run = 0;
 
 	if (n == 0)
@@ -185,13 +185,8 @@ cmd_import(struct state *s, char **files, int n)
 	    cli_open_store(&s->c, &err) != JMX_OK)
 		return cli_fail(&s->c, &err);
 	if (jmx_report_import(s->c.store, (const char *const *)files, n,
-	    s->name, &run, &err) != JMX_OK) {
-		/* A failed import leaves no run behind. */
-		if (run > 0 && jmx_store_run_delete(s->c.store, run,
-		    &derr) != JMX_OK)
-			cli_warnx(&s->c, "%s", derr.msg);
+	    s->name, &run, &err) != JMX_OK)
 		return cli_fail(&s->c, &err);
-	}
 	if (s->c.json) {
 		json_run_id(&w, &b, run);
 		jmx_json_object_end(&w);

@@ -1035,8 +1035,14 @@ jmx_report_import(struct jmx_store *st, const char *const *files, int n,
 		else
 			jmx_store_rollback(st);
 	}
-	if (code != JMX_OK && rec.id > 0)
-		jmx_store_run_set_state(st, rec.id, JMX_RUN_FAILED, NULL);
+	if (code != JMX_OK && rec.id > 0) {
+		/* A failed import leaves nothing, or at worst a failed run. */
+		if (jmx_store_run_delete(st, rec.id, NULL) == JMX_OK)
+			rec.id = 0;
+		else
+			jmx_store_run_set_state(st, rec.id, JMX_RUN_FAILED,
+			    NULL);
+	}
 	*run = rec.id;
 	ctx_free(&c);
 	jmx_report_free(r);

@@ -183,7 +183,9 @@ enum jmx_code	 jmx_report_load_run(struct jmx_report *, struct jmx_store *,
 		    int64_t run, const char *home, struct jmx_err *);
 /*
  * Store JTL files as a new run named name (NULL: the first file's name):
- * one segment per file.  *run gets its id.
+ * one segment per file.  *run gets its id.  A failed import deletes
+ * the run again (*run 0); should that fail too, the run is left marked
+ * failed and *run is its id.
  */
 enum jmx_code	 jmx_report_import(struct jmx_store *, const char *const *files,
 		    int n, const char *name, int64_t *run, struct jmx_err *);
