@@ -35,24 +35,17 @@
  * What every format shows alike, at p: a control byte (C0 but tab, line
  * feed and carriage return, which each format places its own way; DEL;
  * C1) or a byte that is not UTF-8 as the text \xNN, never raw, so no
- * label can drive a terminal; a whole UTF-8 character as it is.  Returns
+ * label can drive a terminal; a whole UTF-8 character as it is (both as
+ * jmx_text_escape_char() has them).  Returns
  * the bytes taken, 0 for other ASCII, left to the format.
  */
 static int
 shown_alike(struct jmx_buf *b, const unsigned char *p)
 {
-	int n, code;
-
-	if (*p == '\t' || *p == '\n' || *p == '\r')
+	if (*p == '\t' || *p == '\n' || *p == '\r' ||
+	    (*p >= 0x20 && *p < 0x7f))
 		return 0;
-	n = jmx_utf8_char(p, &code);
-	if (code == JMX_UTF8_TEXT && n == 1)
-		return 0;
-	if (code == JMX_UTF8_TEXT)
-		jmx_buf_add(b, p, (size_t)n);
-	else
-		jmx_buf_addf(b, "\\x%02x", code >= 0 ? code : *p);
-	return n;
+	return jmx_text_escape_char(b, p);
 }
 
 void

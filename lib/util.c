@@ -201,6 +201,17 @@ text_char(char one[8], const unsigned char *p, int n, int code)
 	return (size_t)snprintf(one, 8, "\\x%02x", code >= 0 ? code : *p);
 }
 
+int
+jmx_text_escape_char(struct jmx_buf *b, const unsigned char *p)
+{
+	char one[8];
+	int n, code;
+
+	n = jmx_utf8_char(p, &code);
+	jmx_buf_add(b, one, text_char(one, p, n, code));
+	return n;
+}
+
 size_t
 jmx_text_escape(struct jmx_buf *b, const char *s)
 {

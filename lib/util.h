@@ -49,6 +49,8 @@ int	jmx_utf8_char(const unsigned char *, int *code);
  * Returns the columns it takes: one per character, an escape its length.
  */
 size_t	jmx_text_escape(struct jmx_buf *, const char *);
+/* The same for the one character at p; returns its length in bytes. */
+int	jmx_text_escape_char(struct jmx_buf *, const unsigned char *p);
 /*
  * The same for a message that quotes input: n bytes of src (need not
  * be NUL-terminated) into dst (size bytes, NUL-terminated, cut short

@@ -235,6 +235,16 @@ test_text_escape(void)
 			    strlen(t[i].in)), t[i].want, "text esc");
 	}
 	jmx_buf_free(&b);
+	/* one character at a time: its length, as jmx_text_escape() */
+	jmx_buf_reset(&b);
+	jmx_buf_adds(&b, "");
+	ok(jmx_text_escape_char(&b, (const unsigned char *)"\303\251x") == 2 &&
+	    jmx_text_escape_char(&b, (const unsigned char *)"\302\233x") == 2 &&
+	    jmx_text_escape_char(&b, (const unsigned char *)"\377x") == 1 &&
+	    jmx_text_escape_char(&b, (const unsigned char *)"\tx") == 1,
+	    "text escape char: lengths");
+	is_str(b.data, "\303\251\\x9b\\xff\\t", "text escape char");
+	jmx_buf_free(&b);
 	/* cut short with "...", never inside an escape */
 	is_str(jmx_text_esc(small, sizeof small, "abcdefgh\033xyz", 12),
 	    "abcdefgh...", "text esc cut short");
