@@ -99,11 +99,7 @@ json_run_id(struct jmx_json *w, struct jmx_buf *b, int64_t run)
 {
 	jmx_json_init(w, b);
 	jmx_json_object_begin(w);
-	jmx_json_key(w, "run_id");
-	if (run > 0)
-		jmx_json_int(w, run);
-	else
-		jmx_json_null(w);
+	jmx_json_pair_int_or_null(w, "run_id", run, run > 0);
 }
 
 static int

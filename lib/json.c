@@ -203,6 +203,17 @@ jmx_json_pair_int(struct jmx_json *w, const char *k, int64_t v)
 }
 
 void
+jmx_json_pair_int_or_null(struct jmx_json *w, const char *k, int64_t v,
+    int known)
+{
+	jmx_json_key(w, k);
+	if (known)
+		jmx_json_int(w, v);
+	else
+		jmx_json_null(w);
+}
+
+void
 jmx_json_pair_uint(struct jmx_json *w, const char *k, uint64_t v)
 {
 	jmx_json_key(w, k);

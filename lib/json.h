@@ -55,6 +55,9 @@ void	jmx_json_time(struct jmx_json *, int64_t);
 /* A key and its value in one call. */
 void	jmx_json_pair_str(struct jmx_json *, const char *, const char *);
 void	jmx_json_pair_int(struct jmx_json *, const char *, int64_t);
+/* The number, or null when it is not known. */
+void	jmx_json_pair_int_or_null(struct jmx_json *, const char *, int64_t,
+	    int known);
 void	jmx_json_pair_uint(struct jmx_json *, const char *, uint64_t);
 void	jmx_json_pair_double(struct jmx_json *, const char *, double);
 void	jmx_json_pair_bool(struct jmx_json *, const char *, int);

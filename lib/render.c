@@ -1350,11 +1350,7 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	jmx_json_object_begin(&w);
 	jmx_json_key(&w, "run");
 	jmx_json_object_begin(&w);
-	jmx_json_key(&w, "id");
-	if (r->run_id > 0)
-		jmx_json_int(&w, r->run_id);
-	else
-		jmx_json_null(&w);
+	jmx_json_pair_int_or_null(&w, "id", r->run_id, r->run_id > 0);
 	jmx_json_pair_str(&w, "name", r->name);
 	jmx_json_pair_str(&w, "plan", r->plan);
 	jmx_json_pair_str(&w, "label", r->label);
@@ -1367,11 +1363,7 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	jmx_json_pair_int(&w, "peak_threads", peak_threads(r));
 	jmx_json_pair_double(&w, "delivered_pct", r->delivered_pct >= 0 ?
 	    r->delivered_pct : NAN);
-	jmx_json_key(&w, "skew_ms");
-	if (r->skew_ms >= 0)
-		jmx_json_int(&w, r->skew_ms);
-	else
-		jmx_json_null(&w);
+	jmx_json_pair_int_or_null(&w, "skew_ms", r->skew_ms, r->skew_ms >= 0);
 	jmx_json_pair_uint(&w, "bad_records", r->bad_records);
 	jmx_json_pair_uint(&w, "truncated_records", r->truncated);
 	jmx_json_key(&w, "sources");
@@ -1424,11 +1416,8 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 		jmx_json_pair_int(&w, "segments", a->segments);
 		jmx_json_pair_double(&w, "share_pct", tot->count ? 100.0 *
 		    (double)row->count / (double)tot->count : NAN);
-		jmx_json_key(&w, "log_errors");
-		if (a->have_log)
-			jmx_json_uint(&w, a->log_errors);
-		else
-			jmx_json_null(&w);
+		jmx_json_pair_int_or_null(&w, "log_errors",
+		    (int64_t)a->log_errors, a->have_log);
 		jmx_json_key(&w, "stats");
 		jmx_summary_row_json(row, &w);
 		jmx_json_object_end(&w);

@@ -852,17 +852,6 @@ dec3(double v)
 	return round(v * 1000.0) / 1000.0 + 0.0;
 }
 
-/* A time in ms, null when the row has no samples. */
-static void
-json_ms(struct jmx_json *w, const char *key, int64_t v, int defined)
-{
-	jmx_json_key(w, key);
-	if (defined)
-		jmx_json_int(w, v);
-	else
-		jmx_json_null(w);
-}
-
 void
 jmx_summary_row_json(const struct jmx_summary_row *r, struct jmx_json *w)
 {
@@ -875,12 +864,12 @@ jmx_summary_row_json(const struct jmx_summary_row *r, struct jmx_json *w)
 	jmx_json_pair_uint(w, "errors", r->errors);
 	jmx_json_pair_double(w, "error_pct", def ? dec3(r->error_pct) : 0);
 	jmx_json_pair_double(w, "avg", dec3(r->avg));
-	json_ms(w, "min", r->min, def);
-	json_ms(w, "max", r->max, def);
-	json_ms(w, "p50", r->p50, def);
-	json_ms(w, "p90", r->p90, def);
-	json_ms(w, "p95", r->p95, def);
-	json_ms(w, "p99", r->p99, def);
+	jmx_json_pair_int_or_null(w, "min", r->min, def);
+	jmx_json_pair_int_or_null(w, "max", r->max, def);
+	jmx_json_pair_int_or_null(w, "p50", r->p50, def);
+	jmx_json_pair_int_or_null(w, "p90", r->p90, def);
+	jmx_json_pair_int_or_null(w, "p95", r->p95, def);
+	jmx_json_pair_int_or_null(w, "p99", r->p99, def);
 	jmx_json_pair_double(w, "throughput", dec3(r->throughput));
 	jmx_json_pair_double(w, "received_kbps", dec3(r->received_kbps));
 	jmx_json_pair_double(w, "sent_kbps", dec3(r->sent_kbps));

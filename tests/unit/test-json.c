@@ -181,6 +181,15 @@ test_nesting(void)
 	ok(parses(b.data), "nesting: python parses it");
 	jmx_buf_reset(&b);
 
+	jmx_json_init(&w, &b);
+	jmx_json_object_begin(&w);
+	jmx_json_pair_int_or_null(&w, "known", -1, 1);
+	jmx_json_pair_int_or_null(&w, "unknown", 7, 0);
+	jmx_json_object_end(&w);
+	is_str(b.data, "{\"known\":-1,\"unknown\":null}",
+	    "int or null: the number when known");
+	jmx_buf_reset(&b);
+
 	/* JSON Lines: top-level values are not separated by commas. */
 	jmx_json_init(&w, &b);
 	jmx_json_object_begin(&w);
