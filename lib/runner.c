@@ -1282,6 +1282,16 @@ poll_commands(struct jmx_runner *r, struct jmx_err *err)
 	free(actor);
 }
 
+/* A stop asked by a signal (jmx_runner_stop) and not yet begun: begin it. */
+static void
+take_signal(struct jmx_runner *r)
+{
+	if (r->stop_level > r->stop_sent) {
+		r->stop_sent = r->stop_level;
+		jmx_runner_begin_stop(r, r->stop_level, "interrupt");
+	}
+}
+
 /* Move the run along: pausing -> paused, stopping -> done. */
 static int
 advance(struct jmx_runner *r)
@@ -1292,10 +1302,7 @@ advance(struct jmx_runner *r)
 	jmx_runner_end_takeovers(r);
 	over = generation_over(r);
 
-	if (r->stop_level > r->stop_sent) {
-		r->stop_sent = r->stop_level;
-		jmx_runner_begin_stop(r, r->stop_level, "interrupt");
-	}
+	take_signal(r);
 	if (r->pausing && over) {
 		r->pausing = 0;
 		close_generation(r, r->pause_ms);
@@ -1327,10 +1334,7 @@ while_starting(struct jmx_runner *r, struct phase *ph, int n, int ready)
 	struct jmx_seg *s;
 	int i, j, early;
 
-	if (r->stop_level > r->stop_sent) {
-		r->stop_sent = r->stop_level;
-		jmx_runner_begin_stop(r, r->stop_level, "interrupt");
-	}
+	take_signal(r);
 	if (r->rec.state == JMX_RUN_STARTING)
 		poll_commands(r, &err);
 	if (r->stopping) {
