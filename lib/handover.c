@@ -144,8 +144,8 @@ join_spare(struct jmx_runner *r, struct ragent *sp)
 	ra->spare = 1;
 	ra->state = "spare";
 	jmx_runner_put_agent(r, ra, -1, "spare");
-	jmx_runner_event(r, "spare_joined", name, "to take over a lost agent's load",
-	    NULL);
+	jmx_runner_event(r, "spare_joined", name, "to take over a lost "
+	    "agent's load", NULL);
 	return ra->idx;
 }
 
@@ -455,10 +455,12 @@ check_suspects(struct jmx_runner *r)
 
 	if (r->standby != NULL) {
 		if (r->finishing || r->stopping || r->pausing)
-			jmx_runner_cancel_standby(r, "the run is ending or pausing");
+			jmx_runner_cancel_standby(r, "the run is ending or "
+			    "pausing");
 		else if (!jmx_seg_lost(r->standby->lost, NULL, 0) &&
 		    !jmx_seg_suspect(r->standby->lost))
-			jmx_runner_cancel_standby(r, "its agent answered again");
+			jmx_runner_cancel_standby(r, "its agent answered "
+			    "again");
 		return;
 	}
 	if (r->cfg->settings.on_agent_failure != JMX_POLICY_REDISTRIBUTE ||
@@ -478,8 +480,8 @@ check_suspects(struct jmx_runner *r)
 			r->standby = NULL;
 			return;
 		}
-		jmx_runner_event(r, "standby", s->rec.agent, "its agent is silent: "
-		    "takers staged in case it is lost", NULL);
+		jmx_runner_event(r, "standby", s->rec.agent, "its agent is "
+		    "silent: takers staged in case it is lost", NULL);
 		stage_move(r, r->standby);
 		return;
 	}
@@ -566,8 +568,8 @@ jmx_runner_move_early(struct jmx_runner *r, struct jmx_seg *s)
 		return NULL;
 	m = plan_move(r, s);
 	if (m->k == 0 || jmx_part_has_load(r->plan, m->fo.rest.groups)) {
-		jmx_runner_event(r, "share_not_moved", s->rec.agent, "no room for all "
-		    "of it before the start", NULL);
+		jmx_runner_event(r, "share_not_moved", s->rec.agent, "no room "
+		    "for all of it before the start", NULL);
 		move_free(m);
 		return NULL;
 	}
@@ -586,8 +588,8 @@ jmx_runner_move_early(struct jmx_runner *r, struct jmx_seg *s)
  * a taker batch that fails fails b (the run needs all of its load).
  */
 void
-jmx_runner_stage_takers(struct jmx_runner *r, struct batch *b, struct move **moves,
-    int nm)
+jmx_runner_stage_takers(struct jmx_runner *r, struct batch *b,
+    struct move **moves, int nm)
 {
 	struct batch *tb;
 	int i, j;
@@ -632,20 +634,21 @@ jmx_runner_release_takers(struct jmx_runner *r, struct move **moves, int nm,
 		struct move *m = moves[i];
 
 		at = t0;
-		if (jmx_runner_release(r, &m->batch, cancel, &at, &err) == JMX_OK) {
+		if (jmx_runner_release(r, &m->batch, cancel, &at, &err) ==
+		    JMX_OK) {
 			jmx_buf_addf(&d, "%lld threads moved to",
 			    (long long)jmx_part_main_threads(r->plan,
 			    &m->lost->part));
 			takers_in(r, m, &d);
 			jmx_buf_addf(&d, " before the start%s", m->whole ?
 			    "; data rows reused: too few to cut" : "");
-			jmx_runner_event(r, "share_moved", m->lost->rec.agent, d.data,
-			    NULL);
+			jmx_runner_event(r, "share_moved", m->lost->rec.agent,
+			    d.data, NULL);
 		} else if (!cancel) {
 			shortfall(r, m->lost, &m->lost->part, "unplaced", t0,
 			    0, err.msg);
-			jmx_runner_event(r, "move_failed", m->lost->rec.agent, err.msg,
-			    NULL);
+			jmx_runner_event(r, "move_failed", m->lost->rec.agent,
+			    err.msg, NULL);
 		}
 		jmx_buf_free(&d);
 		jmx_err_clear(&err);

@@ -61,7 +61,6 @@
 
 static void	while_starting(struct jmx_runner *, struct phase *, int,
 		    int);
-static void	begin_stop(struct jmx_runner *, int, const char *);
 static enum jmx_code transition(struct jmx_runner *, enum jmx_run_state,
 		    const char *, const char *, const char *, int,
 		    const char *, struct jmx_err *);
@@ -366,8 +365,8 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 	return code;
 }
 
-static void
-event(struct jmx_runner *r, const char *kind, const char *agent,
+void
+jmx_runner_event(struct jmx_runner *r, const char *kind, const char *agent,
     const char *detail, const char *actor)
 {
 	struct jmx_err err = { 0 };
@@ -398,7 +397,7 @@ transition(struct jmx_runner *r, enum jmx_run_state state, const char *kind,
 	if (code != JMX_OK && err == NULL)
 		log_warn("run %lld: %s", (long long)r->rec.id, e.msg);
 	if (kind != NULL)
-		event(r, kind, NULL, detail, actor);
+		jmx_runner_event(r, kind, NULL, detail, actor);
 	if (reply != NULL && r->cmd_id != 0) {
 		jmx_store_command_done(r->store, r->cmd_id, ok, reply, NULL);
 		r->cmd_id = 0;
@@ -995,8 +994,8 @@ record_end(struct jmx_runner *r, struct jmx_seg *s)
 		return;
 	seg_state(r, s, state);
 	if (s->fenced)
-		event(r, "fenced", s->rec.agent, "its old JMeter is stopped "
-		    "and its results are in", NULL);
+		jmx_runner_event(r, "fenced", s->rec.agent, "its old JMeter "
+		    "is stopped and its results are in", NULL);
 }
 
 /* Does any segment of the current generation still carry load? */
@@ -1068,8 +1067,8 @@ jmx_runner_active_ms(struct jmx_runner *r, int64_t now)
 	return r->rec.active_ms + (gen > 0 ? gen : 0);
 }
 
-static void
-begin_stop(struct jmx_runner *r, int level, const char *actor)
+void
+jmx_runner_begin_stop(struct jmx_runner *r, int level, const char *actor)
 {
 	char detail[64];
 
@@ -1084,20 +1083,6 @@ begin_stop(struct jmx_runner *r, int level, const char *actor)
 		transition(r, JMX_RUN_STOPPING, "stopping", detail, actor, 0,
 		    NULL, NULL);
 	}
-}
-
-/* event() and begin_stop() for the other runner files (runner-int.h). */
-void
-jmx_runner_event(struct jmx_runner *r, const char *kind, const char *agent,
-    const char *detail, const char *actor)
-{
-	event(r, kind, agent, detail, actor);
-}
-
-void
-jmx_runner_begin_stop(struct jmx_runner *r, int level, const char *actor)
-{
-	begin_stop(r, level, actor);
 }
 
 /*
@@ -1233,7 +1218,7 @@ handle_command(struct jmx_runner *r, int64_t id, const char *verb,
 	switch (v) {
 	case JMX_CONTROL_STOP:
 		r->cmd_id = id;
-		begin_stop(r, 2, actor);
+		jmx_runner_begin_stop(r, 2, actor);
 		return;
 	case JMX_CONTROL_PAUSE:
 		if (r->duration_ms <= 0) {
@@ -1266,7 +1251,7 @@ handle_command(struct jmx_runner *r, int64_t id, const char *verb,
 			transition(r, JMX_RUN_RESUMING, "resume_failed",
 			    err->msg, actor, 0, msg, NULL);
 			jmx_err_clear(err);
-			begin_stop(r, 2, "controller");
+			jmx_runner_begin_stop(r, 2, "controller");
 			return;
 		}
 		snprintf(msg, sizeof msg, "resumed: %lld s left",
@@ -1297,6 +1282,16 @@ poll_commands(struct jmx_runner *r, struct jmx_err *err)
 	free(actor);
 }
 
+/* A stop asked by a signal (jmx_runner_stop) and not yet begun: begin it. */
+static void
+take_signal(struct jmx_runner *r)
+{
+	if (r->stop_level > r->stop_sent) {
+		r->stop_sent = r->stop_level;
+		jmx_runner_begin_stop(r, r->stop_level, "interrupt");
+	}
+}
+
 /* Move the run along: pausing -> paused, stopping -> done. */
 static int
 advance(struct jmx_runner *r)
@@ -1307,10 +1302,7 @@ advance(struct jmx_runner *r)
 	jmx_runner_end_takeovers(r);
 	over = generation_over(r);
 
-	if (r->stop_level > r->stop_sent) {
-		r->stop_sent = r->stop_level;
-		begin_stop(r, r->stop_level, "interrupt");
-	}
+	take_signal(r);
 	if (r->pausing && over) {
 		r->pausing = 0;
 		close_generation(r, r->pause_ms);
@@ -1342,10 +1334,7 @@ while_starting(struct jmx_runner *r, struct phase *ph, int n, int ready)
 	struct jmx_seg *s;
 	int i, j, early;
 
-	if (r->stop_level > r->stop_sent) {
-		r->stop_sent = r->stop_level;
-		begin_stop(r, r->stop_level, "interrupt");
-	}
+	take_signal(r);
 	if (r->rec.state == JMX_RUN_STARTING)
 		poll_commands(r, &err);
 	if (r->stopping) {
@@ -1548,8 +1537,9 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 		if (s->jtl_records < 0 && s->rec.work_dir != NULL) {
 			counted = 0;
 			if (s->lost)
-				event(r, "not_reconciled", s->rec.agent,
-				    "its JTL could not be fetched", NULL);
+				jmx_runner_event(r, "not_reconciled",
+				    s->rec.agent, "its JTL could not be "
+				    "fetched", NULL);
 		} else if (s->jtl_records > 0)
 			jtl += s->jtl_records;
 		record_end(r, s);

@@ -250,7 +250,6 @@ jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
 	struct jmx_agent_status st;
 	struct timespec pause = { 0, 100 * 1000000L };
 	int64_t until = jmx_mono_ms() + timeout_ms;
-
 	int gone = 0;
 
 	set_status(s, "starting JMeter");
@@ -267,10 +266,9 @@ jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
 		 * jmeter.out too, which a JVM killed early never printed:
 		 * the loop then ran to the timeout.
 		 */
-		if (st.exited || (!st.running && ++gone >= 2))
+		gone = st.running ? 0 : gone + 1;
+		if (st.exited || gone >= 2)
 			return died_early(s, &st);
-		if (st.running)
-			gone = 0;
 		nanosleep(&pause, NULL);
 	}
 	if (s->stop_level != 0)

@@ -39,34 +39,40 @@ agent_from_row(struct jmx_runner *r, struct ragent *ra,
 	ra->state = "ok";
 }
 
-/*
- * The run's agents as stored: those of the split (spares_too 0), or the
- * spares that joined it (spares_too 1, after the split is made again).
- */
+/* The run's agents as the first controller stored them (v[n]). */
 static enum jmx_code
-adopt_agents(struct jmx_runner *r, int spares_too, struct jmx_err *err)
+adopt_agents(struct jmx_runner *r, const struct jmx_run_agent_rec *v, int n,
+    struct jmx_err *err)
 {
-	const struct jmx_agent_conf *conf;
-	struct jmx_run_agent_rec *v;
 	struct ragent *ra;
-	int i, j, n;
+	int i, j;
 
-	if (jmx_store_run_agents(r->store, r->rec.id, &v, &n, err) != JMX_OK)
-		return err->code;
-	for (i = 0; !spares_too && i < r->n; i++) {
+	for (i = 0; i < r->n; i++) {
 		ra = &r->agents[i];
 		for (j = 0; j < n; j++)
 			if (strcmp(v[j].agent, ra->a.conf->name) == 0)
 				break;
-		if (j == n) {
-			jmx_run_agent_recs_free(v, n);
+		if (j == n)
 			return jmx_err_set(err, JMX_ERR_STATE, "run %lld has "
 			    "no agent '%s'", (long long)r->rec.id,
 			    ra->a.conf->name);
-		}
 		agent_from_row(r, ra, &v[j]);
 	}
-	for (j = 0; spares_too && j < n; j++) {
+	return JMX_OK;
+}
+
+/*
+ * The spares that joined the run: the rest of its stored agents (v[n]),
+ * added after the split is made again.
+ */
+static void
+adopt_spares(struct jmx_runner *r, const struct jmx_run_agent_rec *v, int n)
+{
+	const struct jmx_agent_conf *conf;
+	struct ragent *ra;
+	int j;
+
+	for (j = 0; j < n; j++) {
 		if (jmx_runner_agent_named(r, v[j].agent) != NULL ||
 		    (conf = jmx_config_agent(r->cfg, v[j].agent)) == NULL)
 			continue;
@@ -74,8 +80,6 @@ adopt_agents(struct jmx_runner *r, int spares_too, struct jmx_err *err)
 		agent_from_row(r, ra, &v[j]);
 		ra->spare = 1;
 	}
-	jmx_run_agent_recs_free(v, n);
-	return JMX_OK;
 }
 
 /*
@@ -199,7 +203,10 @@ jmx_runner_attach(struct jmx_runner *r, int64_t run_id, struct jmx_err *err)
 {
 	struct jmx_summary *sum;
 	const struct jmx_summary_row *total;
+	struct jmx_run_agent_rec *v;
+	enum jmx_code code;
 	char host[256] = "";
+	int n;
 
 	if (jmx_store_run_get(r->store, run_id, &r->rec, err) != JMX_OK)
 		return err->code;
@@ -207,9 +214,14 @@ jmx_runner_attach(struct jmx_runner *r, int64_t run_id, struct jmx_err *err)
 		return jmx_err_set(err, JMX_ERR_STATE, "run %lld has ended "
 		    "(%s)", (long long)run_id,
 		    jmx_run_state_name(r->rec.state));
-	if (adopt_agents(r, 0, err) != JMX_OK || jmx_runner_split(r, err) !=
-	    JMX_OK || adopt_agents(r, 1, err) != JMX_OK)
+	if (jmx_store_run_agents(r->store, run_id, &v, &n, err) != JMX_OK)
 		return err->code;
+	if ((code = adopt_agents(r, v, n, err)) == JMX_OK &&
+	    (code = jmx_runner_split(r, err)) == JMX_OK)
+		adopt_spares(r, v, n);
+	jmx_run_agent_recs_free(v, n);
+	if (code != JMX_OK)
+		return code;
 	r->duration_ms = r->rec.duration_ms;
 	r->ramp_ms = r->rec.ramp_ms;
 	r->t0 = r->rec.start_ms;

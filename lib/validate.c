@@ -331,7 +331,8 @@ jmx_runner_validate(struct jmx_runner *r, struct jmx_err *err)
 	for (i = 0; i < r->n; i++) {
 		struct ragent *ra = &r->agents[i];
 
-		if (ra->verr.code == JMX_OK && (by = jmx_runner_holder(r, ra)) != 0)
+		if (ra->verr.code == JMX_OK &&
+		    (by = jmx_runner_holder(r, ra)) != 0)
 			jmx_err_set(&ra->verr, JMX_ERR_AGENT, "busy: reserved "
 			    "by run %lld", (long long)by);
 		else if (ra->verr.code == JMX_OK)
