@@ -478,7 +478,10 @@ out:
 	return rc;
 }
 
-/* Open in as a reader of fmt's records (header skipped); NULL on error. */
+/*
+ * Open in as a reader of fmt's records, its header (if any) read, and
+ * copied to header if not NULL; 0, or -1 with err set.
+ */
 static int
 open_rows(struct csvr *r, const char *in, const struct jmx_data_csvfmt *fmt,
     FILE *header, struct jmx_err *err)
@@ -759,7 +762,6 @@ jmx_data_pos_format(const struct jmx_data_pos *pos)
 	struct jmx_buf b = { 0 };
 	int k;
 
-	jmx_buf_adds(&b, "");
 	for (k = 0; k < pos->n; k++)
 		if (pos->max[k] > 0)
 			jmx_buf_addf(&b, "%s%d:%lld:%lld", b.len > 0 ? " " :

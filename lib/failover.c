@@ -154,7 +154,7 @@ jmx_failover_divide(const struct jmx_plan *plan, const struct jmx_part *lost,
 			rest->groups[g].scale = lg->scale * (1 - f);
 			break;
 		case JMX_PLAN_SETUP:
-			/* It ran where the part started; again only if asked. */
+			/* It ran where the part started; again if asked. */
 			for (i = 0; setup_on_all && i < n; i++)
 				out[i].groups[g] = *lg;
 			break;

@@ -37,7 +37,8 @@ jmx_part_free(struct jmx_part *p)
 }
 
 int64_t
-jmx_part_main_peak(const struct jmx_plan *plan, const struct jmx_plan_gshare *groups)
+jmx_part_main_peak(const struct jmx_plan *plan,
+    const struct jmx_plan_gshare *groups)
 {
 	int64_t sum = 0, max = 0;
 	int g;

@@ -2,8 +2,9 @@
  * part.h: a part of a plan's load, what one segment runs: threads and
  * target scale per thread group, and a scale for plan-level targets.  The
  * split gives each agent its part; when an agent is lost, its part is
- * divided between the agents that take it over (failover.h).  Parts are stored with
- * their segments as text, so another controller can run them again.
+ * divided between the agents that take it over (failover.h).  Parts are
+ * stored with their segments as text, so another controller can run them
+ * again.
  */
 #ifndef JMX_PART_H
 #define JMX_PART_H

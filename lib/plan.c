@@ -1114,7 +1114,8 @@ load_csv(struct loader *l, const struct item *it)
 	}
 	if (bool_field(l, &e, it->node, "ignoreFirstLine", 0,
 	    &c->ignore_first_line) != JMX_OK ||
-	    bool_field(l, &e, it->node, "quotedData", 0, &c->quoted) != JMX_OK ||
+	    bool_field(l, &e, it->node, "quotedData", 0,
+	    &c->quoted) != JMX_OK ||
 	    bool_field(l, &e, it->node, "recycle", 0, &c->recycle) != JMX_OK)
 		return JMX_ERR_PLAN;
 	c->has_header = c->ignore_first_line ||

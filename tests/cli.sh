@@ -149,6 +149,8 @@ while ! grep -q validating "$TEST_DIR/mute.err" && [ $i -lt 50 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
+like "$(cat "$TEST_DIR/mute.err")" validating \
+    "Ctrl-C during validation: sent while validating"
 sleep 0.5
 start=$(date +%s)
 kill -INT $pid

@@ -95,10 +95,15 @@ run() {
 bed_lock() {
 	[ -z "${_bed_locked:-}" ] || return 0
 	mkfifo "$TEST_DIR/bed.lock"
-	flock "${JMX_BED_LOCK:-/tmp/jmx-bed.test.lock}" sh -c \
-	    'echo >"$1"; while kill -0 "$2" 2>/dev/null; do sleep 0.5; done' \
-	    sh "$TEST_DIR/bed.lock" $$ </dev/null >/dev/null 2>&1 &
-	read -r _ <"$TEST_DIR/bed.lock"
+	# flock failing must say so: else nothing opens the FIFO, and the
+	# read below waits for ever.
+	{ flock "${JMX_BED_LOCK:-/tmp/jmx-bed.test.lock}" sh -c \
+	    'echo locked >"$1"; while kill -0 "$2" 2>/dev/null; do sleep 0.5; done' \
+	    sh "$TEST_DIR/bed.lock" $$ || echo failed >"$TEST_DIR/bed.lock"; } \
+	    </dev/null >/dev/null 2>&1 &
+	read -r _got <"$TEST_DIR/bed.lock"
+	[ "$_got" = locked ] || bail "cannot take the bed lock" \
+	    "${JMX_BED_LOCK:-/tmp/jmx-bed.test.lock}"
 	_bed_locked=1
 }
 

@@ -20,6 +20,7 @@ locks_of() {	# locks_of RUN
 	grep -l "^run=$1\$" /tmp/jmx-agent-*.lock 2>/dev/null |
 	    xargs -r grep -l "^database=$home1/jmx.db\$" | wc -l
 }
+# Wait (up to a minute) until run RUN has samples; fail if it has none.
 wait_running() {	# wait_running RUN
 	_i=0
 	while [ "$(db1 "select coalesce(sum(count), 0) from buckets
@@ -27,6 +28,8 @@ wait_running() {	# wait_running RUN
 		sleep 0.5
 		_i=$((_i + 1))
 	done
+	ok "$([ "$(db1 "select coalesce(sum(count), 0) from buckets
+	    where run_id = $1")" != 0 ]; echo $?)" "run $1 is running (has samples)"
 }
 mkdir -p "$home1" "$home2"
 home1=$(cd "$home1" && pwd -P)

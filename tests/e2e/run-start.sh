@@ -83,7 +83,7 @@ nothing_left() {	# nothing_left WHAT
 # 1. A JMeter killed before it is ready, with a spare: the spare takes
 # its share before T0 and the run starts with everything.
 start "$spare" --agents a1,a2 --duration 10s steady
-wait_java a2 || diag "no JVM on a2"
+ok "$(wait_java a2; echo $?)" "killed before ready: a JVM on a2 to kill"
 any_ready && diag "a JMeter was ready before the kill"
 kill -9 $(java_on a2)
 finish
@@ -102,7 +102,7 @@ nothing_left "killed before ready"
 # 2. The same without room: the run fails at once, naming the agent and
 # quoting its jmeter.log.
 start "$full" --duration 10s steady
-wait_java a2 || diag "no JVM on a2"
+ok "$(wait_java a2; echo $?)" "killed before ready, no room: a JVM on a2 to kill"
 any_ready && diag "a JMeter was ready before the kill"
 kill -9 $(java_on a2)
 killed=$(date +%s)
@@ -118,9 +118,9 @@ nothing_left "killed before ready, no room"
 
 # 3. A stop command while the JMeters start.
 start "$conf" --duration 10s steady
-wait_java a1 a2 a3 || diag "no JVMs"
-[ "$(db "select state from runs where id = $id")" = starting ] ||
-    diag "not starting any more"
+ok "$(wait_java a1 a2 a3; echo $?)" "stop during the start: JVMs on every agent"
+is "$(db "select state from runs where id = $id")" starting \
+    "stop during the start: sent while the run starts"
 run "$JMX_RUN" stop "$id"
 is "$RC" 0 "stop during the start is answered"
 finish
@@ -130,7 +130,9 @@ nothing_left "stop during the start"
 
 # 4. Ctrl-C while the JMeters start.
 start "$conf" --duration 10s steady
-wait_java a1 a2 a3 || diag "no JVMs"
+ok "$(wait_java a1 a2 a3; echo $?)" "Ctrl-C during the start: JVMs on every agent"
+is "$(db "select state from runs where id = $id")" starting \
+    "Ctrl-C during the start: sent while the run starts"
 kill -INT "$pid"
 sleep 1
 like "$(cat "$TEST_DIR/run.err")" "stopping run $id \(Ctrl-C again" \
@@ -144,7 +146,9 @@ nothing_left "Ctrl-C during the start"
 # 5. The controller killed during start-up, then attach: every JMeter it
 # launched is ended and its work dir removed.
 start "$conf" --duration 10s steady
-wait_java a1 a2 a3 || diag "no JVMs"
+ok "$(wait_java a1 a2 a3; echo $?)" "controller killed during start-up: JVMs on every agent"
+is "$(db "select state from runs where id = $id")" starting \
+    "controller killed during start-up: while the run starts"
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 run "$JMX_RUN" attach "$id"
