@@ -798,6 +798,18 @@ jmx_data_pos_parse(const char *text, struct jmx_data_pos *pos,
 }
 
 void
+jmx_data_pos_copy(struct jmx_data_pos *dst, const struct jmx_data_pos *src)
+{
+	memset(dst, 0, sizeof *dst);
+	pos_grow(dst, src->n);
+	if (src->n > 0) {
+		memcpy(dst->max, src->max, (size_t)src->n * sizeof *dst->max);
+		memcpy(dst->last, src->last, (size_t)src->n *
+		    sizeof *dst->last);
+	}
+}
+
+void
 jmx_data_pos_free(struct jmx_data_pos *pos)
 {
 	if (pos == NULL)

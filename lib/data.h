@@ -103,6 +103,9 @@ char		*jmx_data_pos_format(const struct jmx_data_pos *);
 enum jmx_code	jmx_data_pos_parse(const char *, struct jmx_data_pos *,
 		    struct jmx_err *);
 void		jmx_data_pos_free(struct jmx_data_pos *);
+/* Copy src's rows (not its cache) into dst, which the caller frees. */
+void		jmx_data_pos_copy(struct jmx_data_pos *dst,
+		    const struct jmx_data_pos *src);
 
 /*
  * Cut what is left of slice from for the segments that carry its part

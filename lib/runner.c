@@ -1111,15 +1111,14 @@ jmx_runner_rows_in_flight(struct jmx_runner *r, struct jmx_seg *s)
 void
 jmx_runner_seg_rows(struct jmx_seg *s, struct jmx_data_pos *pos)
 {
-	char *live;
+	int seen;
 
 	pthread_mutex_lock(&s->lock);
-	live = s->rows.n > 0 ? jmx_data_pos_format(&s->rows) : NULL;
+	if ((seen = s->rows.n > 0))
+		jmx_data_pos_copy(pos, &s->rows);
 	pthread_mutex_unlock(&s->lock);
-	if (jmx_data_pos_parse(live != NULL ? live : s->rec.data_pos, pos,
-	    NULL) != JMX_OK)
+	if (!seen && jmx_data_pos_parse(s->rec.data_pos, pos, NULL) != JMX_OK)
 		memset(pos, 0, sizeof *pos);
-	free(live);
 }
 
 /*

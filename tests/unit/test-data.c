@@ -451,6 +451,14 @@ test_pos(void)
 	    back.max[0] == 3, "parsed back");
 	free(text);
 	jmx_data_pos_free(&back);
+	jmx_data_pos_copy(&back, &pos);
+	text = jmx_data_pos_format(&back);
+	is_str(text, "1:3:3 2:9:8", "a copy holds the same rows");
+	free(text);
+	pos.max[1] = 10;
+	ok(back.max[1] == 9, "... in storage of its own");
+	pos.max[1] = 9;
+	jmx_data_pos_free(&back);
 	ok(jmx_data_pos_parse(NULL, &back, &err) == JMX_OK && back.n == 0 &&
 	    jmx_data_pos_parse("", &back, &err) == JMX_OK && back.n == 0,
 	    "NULL and \"\": none");
