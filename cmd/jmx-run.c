@@ -237,7 +237,7 @@ catch_signals(void)
 }
 
 static void
-print_agents(struct cli *c, struct jmx_runner *r, FILE *fp)
+print_agents(struct jmx_runner *r, FILE *fp)
 {
 	struct jmx_runner_agent a;
 	int i, n = jmx_runner_nagents(r);
@@ -602,7 +602,7 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 			printf("%s\n", b.data);
 			jmx_buf_free(&b);
 		} else
-			print_agents(c, r, stderr);
+			print_agents(r, stderr);
 		rc = cli_fail(c, &err);
 		jmx_runner_free(r);
 		return rc;
@@ -613,7 +613,7 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 			printf("%s\n", b.data);
 			jmx_buf_free(&b);
 		} else {
-			print_agents(c, r, stdout);
+			print_agents(r, stdout);
 			printf("\n");
 			print_split(r);
 		}
@@ -621,7 +621,7 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 		return JMX_EXIT_OK;
 	}
 	if (!c->json) {
-		print_agents(c, r, stderr);
+		print_agents(r, stderr);
 		fflush(stderr);
 	}
 	/* From here a signal stops the run, which then ends as usual. */
@@ -896,10 +896,6 @@ actor_name(char *out, size_t len)
 	    (long)getpid());
 }
 
-/*
- * pause, resume, stop: ask the run's controller through the commands
- * table and wait until it says the action is done or failed.
- */
 /* A command's answer as jmx-run(1) documents it. */
 static void
 print_command_json(int64_t id, const char *verb, const char *answer)
@@ -918,6 +914,10 @@ print_command_json(int64_t id, const char *verb, const char *answer)
 	jmx_buf_free(&b);
 }
 
+/*
+ * pause, resume, stop: ask the run's controller through the commands
+ * table and wait until it says the action is done or failed.
+ */
 static int
 cli_run_command(struct cli *c, const char *word, const char *arg)
 {
