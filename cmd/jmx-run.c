@@ -693,7 +693,7 @@ cli_run_attach(struct cli *c, const char *arg)
 	struct jmx_err err = { 0 };
 	const char *config;
 	int64_t id;
-	int i, alive, nopts = 0, rc = -1;
+	int alive, nopts = 0, rc = -1;
 
 	if (arg == NULL)
 		return cli_usage(c, "attach needs a run id");
@@ -713,8 +713,10 @@ cli_run_attach(struct cli *c, const char *arg)
 	if (rc != -1)
 		return rc;
 	if (jmx_store_run_options(c->store, id, &opts, &nopts, &err) !=
-	    JMX_OK)
+	    JMX_OK) {
+		jmx_run_options_free(opts, nopts);	/* what was read */
 		return cli_fail(c, &err);
+	}
 	jmx_run_request_from_options(&req, opts, nopts, &config);
 	if (c->config_path == NULL)
 		c->config_path = config;
@@ -735,11 +737,7 @@ cli_run_attach(struct cli *c, const char *arg)
 	if (rc == -1)
 		rc = cli_fail(c, &err);
 	jmx_run_request_free(&req);
-	for (i = 0; i < nopts; i++) {
-		free(opts[i].name);
-		free(opts[i].value);
-	}
-	free(opts);
+	jmx_run_options_free(opts, nopts);
 	return rc;
 }
 

@@ -244,11 +244,7 @@ jmx_run_request_save(const struct jmx_run_request *q, struct jmx_store *store,
 		free(kv);
 	}
 	code = jmx_store_run_options_put(store, run_id, v, n, err);
-	for (i = 0; i < n; i++) {
-		free(v[i].name);
-		free(v[i].value);
-	}
-	free(v);
+	jmx_run_options_free(v, n);
 	return code;
 }
 
