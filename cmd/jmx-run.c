@@ -917,18 +917,15 @@ print_command_json(int64_t id, const char *verb, const char *answer)
  * table and wait until it says the action is done or failed.
  */
 static int
-cli_run_command(struct cli *c, const char *word, const char *arg)
+cli_run_command(struct cli *c, enum jmx_control_verb verb, const char *arg)
 {
-	enum jmx_control_verb verb;
+	const char *word = jmx_control_verb_name(verb);
 	enum jmx_control_answer ans;
 	struct jmx_err err = { 0 };
 	char actor[256], *answer = NULL;
 	int64_t id, cmd;
 	int alive, rc;
 
-	if (jmx_control_verb_parse(word, &verb) != 0 ||
-	    verb == JMX_CONTROL_ATTACH)
-		return cli_usage(c, "'%s' is not a command", word);
 	if (arg == NULL)
 		return cli_usage(c, "%s needs a run id", word);
 	if ((id = jmx_parse_count(arg)) <= 0)
@@ -1019,9 +1016,10 @@ int
 main(int argc, char **argv)
 {
 	struct jmx_run_request req;
+	enum jmx_control_verb verb;
 	struct cli c;
 	int ch, rc = -1;
-	const char *word;
+	const char *word, *arg;
 
 	cli_init(&c, argv);
 	jmx_run_request_init(&req);
@@ -1037,19 +1035,15 @@ main(int argc, char **argv)
 		rc = cli_usage(&c, "missing test case or plan");
 	if (rc == -1) {
 		word = argv[optind];
+		arg = optind + 1 < argc ? argv[optind + 1] : NULL;
 		if (strcmp(word, "status") == 0)
-			rc = cli_run_status(&c, optind + 1 < argc ?
-			    argv[optind + 1] : NULL);
-		else if (strcmp(word, "attach") == 0)
-			rc = cli_run_attach(&c, optind + 1 < argc ?
-			    argv[optind + 1] : NULL);
-		else if (strcmp(word, "pause") == 0 ||
-		    strcmp(word, "resume") == 0 || strcmp(word, "stop") == 0)
-			rc = cli_run_command(&c, word, optind + 1 < argc ?
-			    argv[optind + 1] : NULL);
-		else if (optind + 1 < argc)
-			rc = cli_usage(&c, "unexpected argument '%s'",
-			    argv[optind + 1]);
+			rc = cli_run_status(&c, arg);
+		else if (jmx_control_verb_parse(word, &verb) == 0)
+			rc = verb == JMX_CONTROL_ATTACH ?
+			    cli_run_attach(&c, arg) :
+			    cli_run_command(&c, verb, arg);
+		else if (arg != NULL)
+			rc = cli_usage(&c, "unexpected argument '%s'", arg);
 		else {
 			req.test = word;
 			rc = cli_run(&c, &req);
