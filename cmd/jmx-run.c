@@ -109,6 +109,7 @@ static int
 parse_option(struct cli *c, struct jmx_run_request *req, int ch,
     const char *arg)
 {
+	struct jmx_split_opts threads = { 0 };
 	struct jmx_err err = { 0 };
 
 	switch (ch) {
@@ -158,7 +159,7 @@ parse_option(struct cli *c, struct jmx_run_request *req, int ch,
 		req->tag = arg;
 		return -1;
 	case OPT_THREADS:
-		if (jmx_runner_parse_threads(arg, NULL, NULL) != 0)
+		if (jmx_split_parse_threads(arg, &threads, NULL) != JMX_OK)
 			return cli_usage(c, "--threads takes a count or a "
 			    "scale factor such as x2, not '%s'", arg);
 		req->threads = arg;

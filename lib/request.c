@@ -45,21 +45,6 @@ jmx_run_request_free(struct jmx_run_request *req)
 	memset(req, 0, sizeof *req);
 }
 
-int
-jmx_runner_parse_threads(const char *s, int64_t *count, double *scale)
-{
-	struct jmx_split_opts o;
-
-	memset(&o, 0, sizeof o);
-	if (jmx_split_parse_threads(s, &o, NULL) != JMX_OK)
-		return -1;
-	if (o.mode == JMX_SPLIT_EACH && count != NULL)
-		*count = o.threads;
-	if (o.mode == JMX_SPLIT_FACTOR && scale != NULL)
-		*scale = o.factor;
-	return 0;
-}
-
 enum jmx_code
 jmx_run_request_threads(const char *asked, const char *test,
     struct jmx_split_opts *o, struct jmx_err *err)
