@@ -19,14 +19,6 @@ static const char *const verb_names[JMX_CONTROL_NVERBS] = {
 	[JMX_CONTROL_ATTACH] = "attach"
 };
 
-/* What "nothing to ..." says of a run that has ended. */
-static const char *const verb_objects[JMX_CONTROL_NVERBS] = {
-	[JMX_CONTROL_PAUSE] = "pause",
-	[JMX_CONTROL_RESUME] = "resume",
-	[JMX_CONTROL_STOP] = "stop",
-	[JMX_CONTROL_ATTACH] = "attach to"
-};
-
 /* Why a verb is refused; each has one text, in jmx_control_allowed(). */
 enum why {
 	OK = 0,
@@ -133,8 +125,9 @@ jmx_control_allowed(enum jmx_control_verb v, int64_t run,
 	case OK:
 		return 1;
 	case ENDED:
-		snprintf(msg, len, "run %lld has ended (%s): nothing to %s",
-		    (long long)run, jmx_run_state_name(st), verb_objects[v]);
+		snprintf(msg, len, "run %lld has ended (%s): nothing to %s%s",
+		    (long long)run, jmx_run_state_name(st), verb_names[v],
+		    v == JMX_CONTROL_ATTACH ? " to" : "");
 		break;
 	case ALREADY:
 		snprintf(msg, len, "run %lld is already %s", (long long)run,
