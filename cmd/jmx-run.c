@@ -700,7 +700,8 @@ cli_run_attach(struct cli *c, const char *arg)
 		return cli_usage(c, "attach needs a run id");
 	if ((id = jmx_parse_count(arg)) <= 0)
 		return cli_usage(c, "'%s' is not a run id", arg);
-	if ((c->config_path != NULL && cli_load_config(c, &err) != JMX_OK) ||
+	/* The store is where the configuration puts it, as for stop. */
+	if (cli_load_config(c, &err) != JMX_OK ||
 	    cli_open_store(c, &err) != JMX_OK)
 		return cli_fail(c, &err);
 	if (jmx_control_check(c->store, id, JMX_CONTROL_ATTACH, &rec, &alive,
@@ -719,8 +720,12 @@ cli_run_attach(struct cli *c, const char *arg)
 		return cli_fail(c, &err);
 	}
 	jmx_run_request_from_options(&req, opts, nopts, &config);
-	if (c->config_path == NULL)
+	/* Without -c, the test case comes from the run's own configuration. */
+	if (c->config_path == NULL && config != NULL) {
+		jmx_config_free(c->cfg);
+		c->cfg = NULL;
 		c->config_path = config;
+	}
 	if (req.test == NULL)
 		err.code = jmx_err_set(&err, JMX_ERR_STATE, "run %lld was not "
 		    "recorded with its request", (long long)id);
