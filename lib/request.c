@@ -192,17 +192,28 @@ opt_add(struct jmx_prop **v, int *n, const char *name, const char *value)
 	(*n)++;
 }
 
+/* A local file, as a path that holds from any directory if it exists. */
+static void
+opt_add_path(struct jmx_prop **v, int *n, const char *name, const char *path)
+{
+	char *real = path != NULL ? realpath(path, NULL) : NULL;
+
+	opt_add(v, n, name, real != NULL ? real : path);
+	free(real);
+}
+
 enum jmx_code
 jmx_run_request_save(const struct jmx_run_request *q, struct jmx_store *store,
     int64_t run_id, const char *config, const char *const *agents,
     int nagents, struct jmx_err *err)
 {
 	struct jmx_prop *v = NULL;
-	char buf[64], *kv;
+	char buf[64], *kv, *real;
 	int i, n = 0;
 	enum jmx_code code;
 
-	opt_add(&v, &n, "config", config);
+	/* attach may run in another directory. */
+	opt_add_path(&v, &n, "config", config);
 	opt_add(&v, &n, "test", q->test);
 	if (q->threads != NULL)
 		opt_add(&v, &n, "threads", q->threads);
@@ -223,10 +234,12 @@ jmx_run_request_save(const struct jmx_run_request *q, struct jmx_store *store,
 		free(kv);
 	}
 	for (i = 0; i < q->ndata; i++) {
-		xasprintf(&kv, "%s%s", q->data[i].file,
+		real = realpath(q->data[i].file, NULL);
+		xasprintf(&kv, "%s%s", real != NULL ? real : q->data[i].file,
 		    q->data[i].split ? ":split" : "");
 		opt_add(&v, &n, "data", kv);
 		free(kv);
+		free(real);
 	}
 	code = jmx_store_run_options_put(store, run_id, v, n, err);
 	jmx_run_options_free(v, n);
