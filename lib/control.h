@@ -18,8 +18,6 @@
 #include "err.h"
 #include "store.h"
 
-struct jmx_store;
-
 /* What can be asked of a run.  attach is not a command: it replaces a
  * controller that is gone. */
 enum jmx_control_verb {
