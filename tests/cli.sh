@@ -204,7 +204,8 @@ printf 'settings:\n  home: %s/data\n' "$cfg_home" \
 for cmd in stop attach; do
 	run env -u JMX_HOME -u JMX_CONFIG -u XDG_CONFIG_HOME -u XDG_DATA_HOME \
 	    HOME="$cfg_home" sh -c "cd '$cfg_home' && '$JMX_RUN' $cmd 3"
-	is "$ERR" "jmx-run: no run 3" "$cmd: no run 3 in settings.home's database"
+	is "$ERR" "jmx-run: no run 3" \
+	    "$cmd: no run 3 in settings.home's database"
 done
 ok "$([ ! -e "$cfg_home/.local/share/jmx/jmx.db" ]; echo $?)" \
     "attach makes no database outside settings.home"
