@@ -245,16 +245,10 @@ cli_term_live(FILE *f)
 	    strcmp(term, "dumb") != 0;
 }
 
-int
-cli_color_on(struct cli *c, FILE *f)
-{
-	return jmx_want_color(fileno(f), c->color);
-}
-
 const char *
 cli_color(struct cli *c, FILE *f, enum cli_color col)
 {
-	if (col == CLI_NONE || !cli_color_on(c, f))
+	if (col == CLI_NONE || !jmx_want_color(fileno(f), c->color))
 		return "";
 	switch (col) {
 	case CLI_NONE:

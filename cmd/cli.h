@@ -109,12 +109,11 @@ enum cli_color {
 	CLI_YELLOW
 };
 /*
- * Is output to f coloured?  --color=always: yes; never: no; auto (the
- * default): when f is a live terminal (cli_term_live) and NO_COLOR is
- * unset or empty.
+ * The escape that starts col on f (static), or "" if f is not coloured:
+ * --color=always colours, never does not, auto (the default) when f is
+ * a terminal, TERM is not "dumb" and NO_COLOR is unset or empty
+ * (jmx_want_color).
  */
-int	cli_color_on(struct cli *, FILE *f);
-/* The escape that starts col on f, or "" if f is not coloured (static). */
 const char *cli_color(struct cli *, FILE *f, enum cli_color col);
 /* A run state's colour: completed green, partial or stopped yellow,
  * failed red, others none. */

@@ -109,6 +109,7 @@ static int
 parse_option(struct cli *c, struct jmx_run_request *req, int ch,
     const char *arg)
 {
+	struct jmx_split_opts threads = { 0 };
 	struct jmx_err err = { 0 };
 
 	switch (ch) {
@@ -158,7 +159,7 @@ parse_option(struct cli *c, struct jmx_run_request *req, int ch,
 		req->tag = arg;
 		return -1;
 	case OPT_THREADS:
-		if (jmx_runner_parse_threads(arg, NULL, NULL) != 0)
+		if (jmx_split_parse_threads(arg, &threads, NULL) != JMX_OK)
 			return cli_usage(c, "--threads takes a count or a "
 			    "scale factor such as x2, not '%s'", arg);
 		req->threads = arg;
@@ -237,7 +238,7 @@ catch_signals(void)
 }
 
 static void
-print_agents(struct cli *c, struct jmx_runner *r, FILE *fp)
+print_agents(struct jmx_runner *r, FILE *fp)
 {
 	struct jmx_runner_agent a;
 	int i, n = jmx_runner_nagents(r);
@@ -602,7 +603,7 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 			printf("%s\n", b.data);
 			jmx_buf_free(&b);
 		} else
-			print_agents(c, r, stderr);
+			print_agents(r, stderr);
 		rc = cli_fail(c, &err);
 		jmx_runner_free(r);
 		return rc;
@@ -613,7 +614,7 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 			printf("%s\n", b.data);
 			jmx_buf_free(&b);
 		} else {
-			print_agents(c, r, stdout);
+			print_agents(r, stdout);
 			printf("\n");
 			print_split(r);
 		}
@@ -621,7 +622,7 @@ cli_run(struct cli *c, struct jmx_run_request *req)
 		return JMX_EXIT_OK;
 	}
 	if (!c->json) {
-		print_agents(c, r, stderr);
+		print_agents(r, stderr);
 		fflush(stderr);
 	}
 	/* From here a signal stops the run, which then ends as usual. */
@@ -693,13 +694,14 @@ cli_run_attach(struct cli *c, const char *arg)
 	struct jmx_err err = { 0 };
 	const char *config;
 	int64_t id;
-	int i, alive, nopts = 0, rc = -1;
+	int alive, nopts = 0, rc = -1;
 
 	if (arg == NULL)
 		return cli_usage(c, "attach needs a run id");
 	if ((id = jmx_parse_count(arg)) <= 0)
 		return cli_usage(c, "'%s' is not a run id", arg);
-	if ((c->config_path != NULL && cli_load_config(c, &err) != JMX_OK) ||
+	/* The store is where the configuration puts it, as for stop. */
+	if (cli_load_config(c, &err) != JMX_OK ||
 	    cli_open_store(c, &err) != JMX_OK)
 		return cli_fail(c, &err);
 	if (jmx_control_check(c->store, id, JMX_CONTROL_ATTACH, &rec, &alive,
@@ -713,11 +715,17 @@ cli_run_attach(struct cli *c, const char *arg)
 	if (rc != -1)
 		return rc;
 	if (jmx_store_run_options(c->store, id, &opts, &nopts, &err) !=
-	    JMX_OK)
+	    JMX_OK) {
+		jmx_run_options_free(opts, nopts);	/* what was read */
 		return cli_fail(c, &err);
+	}
 	jmx_run_request_from_options(&req, opts, nopts, &config);
-	if (c->config_path == NULL)
+	/* Without -c, the test case comes from the run's own configuration. */
+	if (c->config_path == NULL && config != NULL) {
+		jmx_config_free(c->cfg);
+		c->cfg = NULL;
 		c->config_path = config;
+	}
 	if (req.test == NULL)
 		err.code = jmx_err_set(&err, JMX_ERR_STATE, "run %lld was not "
 		    "recorded with its request", (long long)id);
@@ -735,11 +743,7 @@ cli_run_attach(struct cli *c, const char *arg)
 	if (rc == -1)
 		rc = cli_fail(c, &err);
 	jmx_run_request_free(&req);
-	for (i = 0; i < nopts; i++) {
-		free(opts[i].name);
-		free(opts[i].value);
-	}
-	free(opts);
+	jmx_run_options_free(opts, nopts);
 	return rc;
 }
 
@@ -896,10 +900,6 @@ actor_name(char *out, size_t len)
 	    (long)getpid());
 }
 
-/*
- * pause, resume, stop: ask the run's controller through the commands
- * table and wait until it says the action is done or failed.
- */
 /* A command's answer as jmx-run(1) documents it. */
 static void
 print_command_json(int64_t id, const char *verb, const char *answer)
@@ -918,19 +918,20 @@ print_command_json(int64_t id, const char *verb, const char *answer)
 	jmx_buf_free(&b);
 }
 
+/*
+ * pause, resume, stop: ask the run's controller through the commands
+ * table and wait until it says the action is done or failed.
+ */
 static int
-cli_run_command(struct cli *c, const char *word, const char *arg)
+cli_run_command(struct cli *c, enum jmx_control_verb verb, const char *arg)
 {
-	enum jmx_control_verb verb;
+	const char *word = jmx_control_verb_name(verb);
 	enum jmx_control_answer ans;
 	struct jmx_err err = { 0 };
 	char actor[256], *answer = NULL;
 	int64_t id, cmd;
 	int alive, rc;
 
-	if (jmx_control_verb_parse(word, &verb) != 0 ||
-	    verb == JMX_CONTROL_ATTACH)
-		return cli_usage(c, "'%s' is not a command", word);
 	if (arg == NULL)
 		return cli_usage(c, "%s needs a run id", word);
 	if ((id = jmx_parse_count(arg)) <= 0)
@@ -1021,9 +1022,10 @@ int
 main(int argc, char **argv)
 {
 	struct jmx_run_request req;
+	enum jmx_control_verb verb;
 	struct cli c;
 	int ch, rc = -1;
-	const char *word;
+	const char *word, *arg;
 
 	cli_init(&c, argv);
 	jmx_run_request_init(&req);
@@ -1039,19 +1041,15 @@ main(int argc, char **argv)
 		rc = cli_usage(&c, "missing test case or plan");
 	if (rc == -1) {
 		word = argv[optind];
+		arg = optind + 1 < argc ? argv[optind + 1] : NULL;
 		if (strcmp(word, "status") == 0)
-			rc = cli_run_status(&c, optind + 1 < argc ?
-			    argv[optind + 1] : NULL);
-		else if (strcmp(word, "attach") == 0)
-			rc = cli_run_attach(&c, optind + 1 < argc ?
-			    argv[optind + 1] : NULL);
-		else if (strcmp(word, "pause") == 0 ||
-		    strcmp(word, "resume") == 0 || strcmp(word, "stop") == 0)
-			rc = cli_run_command(&c, word, optind + 1 < argc ?
-			    argv[optind + 1] : NULL);
-		else if (optind + 1 < argc)
-			rc = cli_usage(&c, "unexpected argument '%s'",
-			    argv[optind + 1]);
+			rc = cli_run_status(&c, arg);
+		else if (jmx_control_verb_parse(word, &verb) == 0)
+			rc = verb == JMX_CONTROL_ATTACH ?
+			    cli_run_attach(&c, arg) :
+			    cli_run_command(&c, verb, arg);
+		else if (arg != NULL)
+			rc = cli_usage(&c, "unexpected argument '%s'", arg);
 		else {
 			req.test = word;
 			rc = cli_run(&c, &req);

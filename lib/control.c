@@ -19,14 +19,6 @@ static const char *const verb_names[JMX_CONTROL_NVERBS] = {
 	[JMX_CONTROL_ATTACH] = "attach"
 };
 
-/* What "nothing to ..." says of a run that has ended. */
-static const char *const verb_objects[JMX_CONTROL_NVERBS] = {
-	[JMX_CONTROL_PAUSE] = "pause",
-	[JMX_CONTROL_RESUME] = "resume",
-	[JMX_CONTROL_STOP] = "stop",
-	[JMX_CONTROL_ATTACH] = "attach to"
-};
-
 /* Why a verb is refused; each has one text, in jmx_control_allowed(). */
 enum why {
 	OK = 0,
@@ -133,8 +125,9 @@ jmx_control_allowed(enum jmx_control_verb v, int64_t run,
 	case OK:
 		return 1;
 	case ENDED:
-		snprintf(msg, len, "run %lld has ended (%s): nothing to %s",
-		    (long long)run, jmx_run_state_name(st), verb_objects[v]);
+		snprintf(msg, len, "run %lld has ended (%s): nothing to %s%s",
+		    (long long)run, jmx_run_state_name(st), verb_names[v],
+		    v == JMX_CONTROL_ATTACH ? " to" : "");
 		break;
 	case ALREADY:
 		snprintf(msg, len, "run %lld is already %s", (long long)run,
@@ -238,9 +231,13 @@ jmx_control_wait(struct jmx_store *st, int64_t run, int64_t cmd,
 	}
 }
 
-int64_t
-jmx_control_elapsed(const struct jmx_run_rec *rec, int64_t gen_t0,
-    int64_t now_ms)
+/*
+ * Active time of a run at now_ms: the closed generations' (active_ms)
+ * plus, while running or pausing, the current one's since its T0
+ * (gen_t0, 0 if unknown).
+ */
+static int64_t
+elapsed(const struct jmx_run_rec *rec, int64_t gen_t0, int64_t now_ms)
 {
 	int64_t t = rec->active_ms;
 
@@ -290,7 +287,7 @@ jmx_control_status(struct jmx_store *st, int64_t run, int64_t now_ms,
 	/* A final run's row has the reconciled total. */
 	if (jmx_run_state_final(s->rec.state))
 		s->samples = s->rec.samples;
-	s->elapsed_ms = jmx_control_elapsed(&s->rec, gen_t0, now_ms);
+	s->elapsed_ms = elapsed(&s->rec, gen_t0, now_ms);
 	s->remaining_ms = -1;
 	if (s->rec.duration_ms > 0) {
 		s->remaining_ms = s->rec.duration_ms - s->elapsed_ms;

@@ -18,8 +18,6 @@
 #include "err.h"
 #include "store.h"
 
-struct jmx_store;
-
 /* What can be asked of a run.  attach is not a command: it replaces a
  * controller that is gone. */
 enum jmx_control_verb {
@@ -100,13 +98,5 @@ enum jmx_code	 jmx_control_status(struct jmx_store *, int64_t run,
 		    int64_t now_ms, struct jmx_control_status *,
 		    struct jmx_err *);
 void		 jmx_control_status_free(struct jmx_control_status *);
-
-/*
- * Active time of a run at now_ms: the closed generations' (active_ms)
- * plus, while running or pausing, the current one's since its T0
- * (gen_t0, 0 if unknown).
- */
-int64_t		 jmx_control_elapsed(const struct jmx_run_rec *,
-		    int64_t gen_t0, int64_t now_ms);
 
 #endif

@@ -45,21 +45,6 @@ jmx_run_request_free(struct jmx_run_request *req)
 	memset(req, 0, sizeof *req);
 }
 
-int
-jmx_runner_parse_threads(const char *s, int64_t *count, double *scale)
-{
-	struct jmx_split_opts o;
-
-	memset(&o, 0, sizeof o);
-	if (jmx_split_parse_threads(s, &o, NULL) != JMX_OK)
-		return -1;
-	if (o.mode == JMX_SPLIT_EACH && count != NULL)
-		*count = o.threads;
-	if (o.mode == JMX_SPLIT_FACTOR && scale != NULL)
-		*scale = o.factor;
-	return 0;
-}
-
 enum jmx_code
 jmx_run_request_threads(const char *asked, const char *test,
     struct jmx_split_opts *o, struct jmx_err *err)
@@ -207,17 +192,28 @@ opt_add(struct jmx_prop **v, int *n, const char *name, const char *value)
 	(*n)++;
 }
 
+/* A local file, as a path that holds from any directory if it exists. */
+static void
+opt_add_path(struct jmx_prop **v, int *n, const char *name, const char *path)
+{
+	char *real = path != NULL ? realpath(path, NULL) : NULL;
+
+	opt_add(v, n, name, real != NULL ? real : path);
+	free(real);
+}
+
 enum jmx_code
 jmx_run_request_save(const struct jmx_run_request *q, struct jmx_store *store,
     int64_t run_id, const char *config, const char *const *agents,
     int nagents, struct jmx_err *err)
 {
 	struct jmx_prop *v = NULL;
-	char buf[64], *kv;
+	char buf[64], *kv, *real;
 	int i, n = 0;
 	enum jmx_code code;
 
-	opt_add(&v, &n, "config", config);
+	/* attach may run in another directory. */
+	opt_add_path(&v, &n, "config", config);
 	opt_add(&v, &n, "test", q->test);
 	if (q->threads != NULL)
 		opt_add(&v, &n, "threads", q->threads);
@@ -238,17 +234,15 @@ jmx_run_request_save(const struct jmx_run_request *q, struct jmx_store *store,
 		free(kv);
 	}
 	for (i = 0; i < q->ndata; i++) {
-		xasprintf(&kv, "%s%s", q->data[i].file,
+		real = realpath(q->data[i].file, NULL);
+		xasprintf(&kv, "%s%s", real != NULL ? real : q->data[i].file,
 		    q->data[i].split ? ":split" : "");
 		opt_add(&v, &n, "data", kv);
 		free(kv);
+		free(real);
 	}
 	code = jmx_store_run_options_put(store, run_id, v, n, err);
-	for (i = 0; i < n; i++) {
-		free(v[i].name);
-		free(v[i].value);
-	}
-	free(v);
+	jmx_run_options_free(v, n);
 	return code;
 }
 

@@ -89,11 +89,6 @@ char	*jmx_run_request_json(const struct jmx_run_request *,
 	    int nprops, const char *const *agents, int nagents);
 
 /*
- * Parse "--threads": "N" sets each thread group's total, "xF" scales it.
- * Returns 0 and fills *count or *scale (either may be NULL), -1 if bad.
- */
-int	jmx_runner_parse_threads(const char *, int64_t *count, double *scale);
-/*
  * The thread counts in effect (o: mode, threads, factor) from --threads
  * (asked) and the test case's threads (test), either NULL: a count
  * replaces the test case's, a factor scales it (x2 on "12" is 24 in every

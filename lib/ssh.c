@@ -642,7 +642,7 @@ key_encrypted(const char *path)
 	if ((p = strstr(text, begin)) == NULL)
 		return 0;
 	for (p += sizeof begin - 1; *p != '\0' && n < sizeof bin; p++) {
-		if ((c = strchr(b64, *p)) == NULL || *p == '\0')
+		if ((c = strchr(b64, *p)) == NULL)
 			continue;
 		acc = acc << 6 | (uint32_t)(c - b64);
 		if ((bits += 6) >= 8) {

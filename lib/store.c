@@ -949,6 +949,18 @@ jmx_store_run_options(struct jmx_store *st, int64_t run,
 	return JMX_OK;
 }
 
+void
+jmx_run_options_free(struct jmx_prop *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].value);
+	}
+	free(v);
+}
+
 enum jmx_code
 jmx_store_share_put(struct jmx_store *st, int64_t run, const char *agent,
     int group, const char *group_name, int64_t threads, struct jmx_err *err)

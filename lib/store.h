@@ -233,9 +233,11 @@ void		jmx_run_agent_recs_free(struct jmx_run_agent_rec *, int);
 struct jmx_prop;
 enum jmx_code	jmx_store_run_options_put(struct jmx_store *, int64_t run,
 		    const struct jmx_prop *, int n, struct jmx_err *);
-/* Both strings of each pair are the caller's to free. */
+/* Owned by the caller: jmx_run_options_free(). */
 enum jmx_code	jmx_store_run_options(struct jmx_store *, int64_t run,
 		    struct jmx_prop **out, int *n, struct jmx_err *);
+/* Frees n options (both strings of each) and the array. */
+void		jmx_run_options_free(struct jmx_prop *, int n);
 /* Per agent and thread group thread counts (the split). */
 enum jmx_code	jmx_store_share_put(struct jmx_store *, int64_t run,
 		    const char *agent, int group, const char *group_name,

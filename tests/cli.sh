@@ -197,4 +197,19 @@ like "$OUT" '"test_case":"steady\\nfake"' "--json status escapes for JSON"
 like "$OUT" '"samples":42,' "--json status: samples"
 like "$OUT" '"elapsed_ms":20000,"remaining_ms":0,' "--json status: times"
 
+# attach, like stop, finds the database where the default configuration's
+# settings.home puts it (it used to skip that configuration).
+cfg_home=$TEST_DIR/cfg-home
+mkdir -p "$cfg_home/.config/jmx" "$cfg_home/data"
+printf 'settings:\n  home: %s/data\n' "$cfg_home" \
+    >"$cfg_home/.config/jmx/config.yaml"
+for cmd in stop attach; do
+	run env -u JMX_HOME -u JMX_CONFIG -u XDG_CONFIG_HOME -u XDG_DATA_HOME \
+	    HOME="$cfg_home" sh -c "cd '$cfg_home' && '$JMX_RUN' $cmd 3"
+	is "$ERR" "jmx-run: no run 3" \
+	    "$cmd: no run 3 in settings.home's database"
+done
+ok "$([ ! -e "$cfg_home/.local/share/jmx/jmx.db" ]; echo $?)" \
+    "attach makes no database outside settings.home"
+
 done_testing

@@ -2,12 +2,16 @@
  * test-request.c: -J, --data and --agents parsed into a run request, and
  * the same request rebuilt from a run's stored options (jmx-run attach).
  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "request.h"
 #include "split.h"
+#include "store.h"
 
 static void
 test_parse(void)
@@ -142,11 +146,71 @@ test_from_options(void)
 	jmx_run_request_free(&q);
 }
 
+/* Relative paths are kept absolute: attach may run elsewhere. */
+static void
+test_save(void)
+{
+	const char *dir = tap_tmpdir();
+	struct jmx_run_request q;
+	struct jmx_run_rec r;
+	struct jmx_store *st = NULL;
+	struct jmx_prop *o = NULL;
+	struct jmx_err err = { 0 };
+	char cwd[4096], path[4096], want[4096];
+	const char *config;
+	int n = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/jmx.db", dir);
+	if (jmx_store_open(path, &st, &err) != JMX_OK) {
+		printf("Bail out! %s\n", err.msg);
+		exit(1);
+	}
+	snprintf(path, sizeof path, "%s/c.yaml", dir);
+	if ((fp = fopen(path, "w")) != NULL)
+		fclose(fp);
+	snprintf(path, sizeof path, "%s/u.csv", dir);
+	if ((fp = fopen(path, "w")) != NULL)
+		fclose(fp);
+	memset(&r, 0, sizeof r);
+	r.test_case = "steady";
+	r.plan = "p.jmx";
+	if (jmx_store_run_create(st, &r, &err) != JMX_OK)
+		printf("# %s\n", err.msg);
+	jmx_run_request_init(&q);
+	q.test = "steady";
+	jmx_run_request_add_data(&q, "u.csv:split");
+	jmx_run_request_add_data(&q, "missing.csv");
+	if (getcwd(cwd, sizeof cwd) == NULL || chdir(dir) != 0)
+		cwd[0] = '\0';
+	is_int(jmx_run_request_save(&q, st, r.id, "c.yaml", NULL, 0, &err),
+	    JMX_OK, "save: a request with relative paths");
+	if (cwd[0] != '\0' && chdir(cwd) != 0)
+		cwd[0] = '\0';
+	jmx_run_request_free(&q);
+	is_int(jmx_store_run_options(st, r.id, &o, &n, &err), JMX_OK,
+	    "... read back");
+	jmx_run_request_from_options(&q, o, n, &config);
+	if (realpath(dir, path) == NULL)
+		snprintf(path, sizeof path, "%s", dir);
+	snprintf(want, sizeof want, "%s/c.yaml", path);
+	is_str(config, want, "... the configuration as an absolute path");
+	snprintf(want, sizeof want, "%s/u.csv", path);
+	ok(q.ndata == 2 && strcmp(q.data[0].file, want) == 0 &&
+	    q.data[0].split, "... a data file too, still split");
+	ok(q.ndata == 2 && strcmp(q.data[1].file, "missing.csv") == 0,
+	    "... one that does not exist as given");
+	jmx_run_request_free(&q);
+	jmx_run_options_free(o, n);
+	jmx_store_close(st);
+}
+
 int
 main(void)
 {
 	test_parse();
 	test_threads();
 	test_from_options();
+	test_save();
 	return done_testing();
 }
