@@ -236,15 +236,6 @@ cli_unimplemented(struct cli *c, const char *what)
 	return JMX_EXIT_USAGE;
 }
 
-int
-cli_term_live(FILE *f)
-{
-	const char *term = getenv("TERM");
-
-	return isatty(fileno(f)) && term != NULL && *term != '\0' &&
-	    strcmp(term, "dumb") != 0;
-}
-
 const char *
 cli_color(struct cli *c, FILE *f, enum cli_color col)
 {

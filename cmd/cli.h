@@ -118,11 +118,6 @@ const char *cli_color(struct cli *, FILE *f, enum cli_color col);
 /* A run state's colour: completed green, partial or stopped yellow,
  * failed red, others none. */
 enum cli_color cli_state_color(enum jmx_run_state);
-/*
- * Can f be redrawn in place ("\r\033[K")?  Only a terminal whose TERM is
- * set and not "dumb"; elsewhere write plain lines a log can keep.
- */
-int	cli_term_live(FILE *f);
 /* The width of f's terminal: TIOCGWINSZ, else $COLUMNS, else 80. */
 int	cli_columns(FILE *f);
 

@@ -340,7 +340,7 @@ print_progress(struct cli *c, const struct jmx_runner_progress *p, int tty)
 	static int64_t dumb_last = -1;
 	char f[NF][48], el[32], rem[32] = "-", p95[32] = "-";
 	enum cli_color col[NF] = { CLI_NONE };
-	int on[NF], live = tty && cli_term_live(stderr), i, d, width, len;
+	int on[NF], live = tty && jmx_term_live(STDERR_FILENO), i, d, width, len;
 	const char *sep;
 
 	if (tty && !live) {

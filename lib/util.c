@@ -462,19 +462,27 @@ jmx_remove_tree(const char *path, struct jmx_err *err)
 }
 
 int
-jmx_want_color(int fd, const char *mode)
+jmx_term_live(int fd)
 {
 	const char *term = getenv("TERM");
+
+	return isatty(fd) && term != NULL && *term != '\0' &&
+	    strcmp(term, "dumb") != 0;
+}
+
+int
+jmx_want_color(int fd, const char *mode)
+{
+	const char *no = getenv("NO_COLOR");
 
 	if (mode != NULL && strcmp(mode, "always") == 0)
 		return 1;
 	if (mode != NULL && strcmp(mode, "never") == 0)
 		return 0;
-	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
+	/* https://no-color.org: set and not empty means no colour. */
+	if (no != NULL && *no != '\0')
 		return 0;
-	if (term == NULL || strcmp(term, "dumb") == 0)
-		return 0;
-	return isatty(fd);
+	return jmx_term_live(fd);
 }
 
 char *

@@ -86,8 +86,13 @@ enum jmx_code jmx_mkdirs(const char *, int, struct jmx_err *);
 enum jmx_code jmx_remove_tree(const char *, struct jmx_err *);
 
 /*
+ * May output to fd be drawn on (colour, a line redrawn in place)?  A
+ * terminal, with TERM set, not empty and not "dumb".
+ */
+int	jmx_term_live(int fd);
+/*
  * Does output to fd want colour?  mode is --color: "always", "never" or
- * "auto" (NULL): a tty, TERM set and not dumb, NO_COLOR unset or empty.
+ * "auto" (NULL): jmx_term_live(fd), NO_COLOR unset or empty.
  */
 int	jmx_want_color(int fd, const char *mode);
 
