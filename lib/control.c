@@ -231,23 +231,6 @@ jmx_control_wait(struct jmx_store *st, int64_t run, int64_t cmd,
 	}
 }
 
-/*
- * Active time of a run at now_ms: the closed generations' (active_ms)
- * plus, while running or pausing, the current one's since its T0
- * (gen_t0, 0 if unknown).
- */
-static int64_t
-elapsed(const struct jmx_run_rec *rec, int64_t gen_t0, int64_t now_ms)
-{
-	int64_t t = rec->active_ms;
-
-	/* Closed generations are in active_ms; the open one is not. */
-	if ((rec->state == JMX_RUN_RUNNING || rec->state == JMX_RUN_PAUSING) &&
-	    gen_t0 > 0 && now_ms > gen_t0)
-		t += now_ms - gen_t0;
-	return t;
-}
-
 /* The current generation's T0: its earliest segment start; 0 if none. */
 static enum jmx_code
 generation_t0(struct jmx_store *st, int64_t run, int64_t *t0,
@@ -287,7 +270,7 @@ jmx_control_status(struct jmx_store *st, int64_t run, int64_t now_ms,
 	/* A final run's row has the reconciled total. */
 	if (jmx_run_state_final(s->rec.state))
 		s->samples = s->rec.samples;
-	s->elapsed_ms = elapsed(&s->rec, gen_t0, now_ms);
+	s->elapsed_ms = jmx_run_active_ms(&s->rec, gen_t0, now_ms);
 	s->remaining_ms = -1;
 	if (s->rec.duration_ms > 0) {
 		s->remaining_ms = s->rec.duration_ms - s->elapsed_ms;

@@ -346,7 +346,8 @@ static void
 stage_move(struct jmx_runner *r, struct move *m)
 {
 	int64_t left = jmx_runner_planned_end(r) - jmx_now_ms();
-	int64_t ramp = r->ramp_ms - jmx_runner_active_ms(r, jmx_now_ms());
+	int64_t ramp = r->ramp_ms - jmx_run_active_ms(&r->rec, r->gen_t0,
+	    jmx_now_ms());
 
 	jmx_runner_stage(r, m->pl, m->k, left, ramp > 0 ? ramp : 0, &m->batch);
 	m->staged = 1;

@@ -172,8 +172,6 @@ void		jmx_runner_put_agent(struct jmx_runner *, const struct ragent *,
 		    int64_t skew, const char *state);
 /* Store a segment's row as it is now. */
 void		jmx_runner_save_segment(struct jmx_runner *, struct jmx_seg *);
-/* Active time so far at now: every generation's time from its T0. */
-int64_t		jmx_runner_active_ms(struct jmx_runner *, int64_t now);
 /* The run's data files (*v, the caller frees it); their count. */
 int		jmx_runner_run_data(struct jmx_runner *,
 		    struct jmx_data_file **v);

@@ -1056,17 +1056,6 @@ close_generation(struct jmx_runner *r, int64_t fallback)
 		r->rec.active_ms += end - r->gen_t0;
 }
 
-/* Active time so far: every generation's time from its T0. */
-int64_t
-jmx_runner_active_ms(struct jmx_runner *r, int64_t now)
-{
-	/* Not started yet (or stopped while starting): no time of its own. */
-	int64_t gen = r->rec.state == JMX_RUN_PAUSED || r->gen_t0 == 0 ? 0 :
-	    now - r->gen_t0;
-
-	return r->rec.active_ms + (gen > 0 ? gen : 0);
-}
-
 void
 jmx_runner_begin_stop(struct jmx_runner *r, int level, const char *actor)
 {
@@ -1388,11 +1377,11 @@ jmx_runner_poll(struct jmx_runner *r, struct jmx_runner_progress *p,
 			up++;
 	memset(p, 0, sizeof *p);
 	p->state = r->rec.state;
-	p->elapsed_ms = jmx_runner_active_ms(r, now);
+	p->elapsed_ms = jmx_run_active_ms(&r->rec, r->gen_t0, now);
 	if (now < r->gen_t0)
 		p->elapsed_ms = now - r->gen_t0;
 	p->remaining_ms = r->duration_ms > 0 ?
-	    r->duration_ms - jmx_runner_active_ms(r, now) : -1;
+	    r->duration_ms - jmx_run_active_ms(&r->rec, r->gen_t0, now) : -1;
 	if (p->remaining_ms < -1)
 		p->remaining_ms = 0;
 	p->agents_up = up;

@@ -253,6 +253,19 @@ jmx_run_state_final(enum jmx_run_state s)
 	    s == JMX_RUN_STOPPED || s == JMX_RUN_FAILED;
 }
 
+int64_t
+jmx_run_active_ms(const struct jmx_run_rec *rec, int64_t gen_t0,
+    int64_t now_ms)
+{
+	int64_t t = rec->active_ms;
+
+	/* Closed generations are in active_ms; the open one is not. */
+	if ((rec->state == JMX_RUN_RUNNING || rec->state == JMX_RUN_PAUSING) &&
+	    gen_t0 > 0 && now_ms > gen_t0)
+		t += now_ms - gen_t0;
+	return t;
+}
+
 int
 jmx_run_controller_alive(const struct jmx_run_rec *r, int64_t now_ms)
 {

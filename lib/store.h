@@ -147,6 +147,15 @@ int		 jmx_run_state_final(enum jmx_run_state);
 #define JMX_CONTROLLER_STALE_MS	30000
 
 /*
+ * Active time of a run at now_ms: the closed generations' (active_ms)
+ * plus, while running or pausing, the open one's since its T0 (gen_t0,
+ * 0 if unknown).  A stop or a pause closes a generation into active_ms.
+ * The one rule for the controller's progress and jmx-run status.
+ */
+int64_t		 jmx_run_active_ms(const struct jmx_run_rec *, int64_t gen_t0,
+		    int64_t now_ms);
+
+/*
  * Does the run have a live controller at now_ms?  The one rule for
  * jmx-run pause/stop/attach, jmx-watch and agent reservations: the run
  * is not final, its heartbeat is at most JMX_CONTROLLER_STALE_MS old and,

@@ -987,6 +987,33 @@ test_home(void)
 	free(p);
 }
 
+/* Active time: closed generations, plus the open one while it runs. */
+static void
+test_active(void)
+{
+	struct jmx_run_rec r;
+
+	memset(&r, 0, sizeof r);
+	r.active_ms = 20000;
+	r.state = JMX_RUN_RUNNING;
+	is_int(jmx_run_active_ms(&r, 100000, 105000), 25000,
+	    "active: running adds the open generation");
+	r.state = JMX_RUN_PAUSING;
+	is_int(jmx_run_active_ms(&r, 100000, 105000), 25000,
+	    "active: pausing too (its generation closes when paused)");
+	r.state = JMX_RUN_STOPPING;
+	is_int(jmx_run_active_ms(&r, 100000, 105000), 20000,
+	    "active: a stop closed the generation, not counted twice");
+	r.state = JMX_RUN_PAUSED;
+	is_int(jmx_run_active_ms(&r, 100000, 105000), 20000,
+	    "active: paused adds nothing");
+	r.state = JMX_RUN_RUNNING;
+	is_int(jmx_run_active_ms(&r, 0, 105000), 20000,
+	    "active: no T0 yet adds nothing");
+	is_int(jmx_run_active_ms(&r, 110000, 105000), 20000,
+	    "active: before T0 adds nothing");
+}
+
 int
 main(void)
 {
@@ -999,6 +1026,7 @@ main(void)
 	snprintf(db, sizeof db, "%s/jmx 'test'.db", dir);
 	test_open(dir, db);
 	test_states();
+	test_active();
 	if (jmx_store_open(db, &st, &err) != JMX_OK) {
 		printf("Bail out! %s\n", err.msg);
 		return 1;
