@@ -307,6 +307,13 @@ facts(struct jmx_report *r, struct fact *f)
 		}
 		jmx_buf_adds(&b, ")");
 	}
+	if (r->paused_ms > 0) {
+		jmx_buf_adds(&b, "; active ");
+		dur(&b, tot->active_ms);
+		jmx_buf_adds(&b, ", paused ");
+		dur(&b, r->paused_ms);
+		jmx_buf_adds(&b, " (left out of throughput)");
+	}
 	FACT("Duration");
 	if (r->threads > 0)
 		jmx_buf_addf(&b, "%lld planned, ", (long long)r->threads);
@@ -1176,6 +1183,13 @@ jmx_render_text(struct jmx_report *r, struct jmx_buf *b)
 			jmx_buf_addf(b, ", %lld records in the agents' JTLs",
 			    (long long)r->jtl_records);
 		jmx_buf_addc(b, '\n');
+		if (r->paused_ms > 0) {
+			jmx_buf_adds(b, "throughput over the active time, ");
+			dur(b, tot->active_ms);
+			jmx_buf_adds(b, ": pauses of ");
+			dur(b, r->paused_ms);
+			jmx_buf_adds(b, " left out\n");
+		}
 	}
 	nl = failure_lines(r, &lines);
 	for (k = 0; k < nl; k++) {
@@ -1359,6 +1373,8 @@ jmx_render_json(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	    0);
 	jmx_json_pair_time(&w, "last_end", tot->count ? tot->last_end : 0);
 	jmx_json_pair_int(&w, "planned_duration_ms", r->duration_ms);
+	jmx_json_pair_int(&w, "active_ms", tot->active_ms);
+	jmx_json_pair_int(&w, "paused_ms", r->paused_ms);
 	jmx_json_pair_int(&w, "planned_threads", r->threads);
 	jmx_json_pair_int(&w, "peak_threads", peak_threads(r));
 	jmx_json_pair_double(&w, "delivered_pct", r->delivered_pct >= 0 ?
@@ -1512,10 +1528,14 @@ jmx_render_result_json(struct jmx_report *r, struct jmx_json *w)
 	    "passed");
 	jmx_json_key(w, "thresholds");
 	thresholds_json(w, r);
-	jmx_json_pair_int(w, "jtl_records", r->jtl_records);
-	jmx_json_pair_int(w, "skew_ms", r->skew_ms);
+	jmx_json_pair_int_or_null(w, "jtl_records", r->jtl_records,
+	    r->jtl_records >= 0);
+	jmx_json_pair_int_or_null(w, "skew_ms", r->skew_ms, r->skew_ms >= 0);
 	jmx_json_pair_double(w, "delivered_pct", r->delivered_pct >= 0 ?
 	    r->delivered_pct : NAN);
+	jmx_json_pair_int(w, "active_ms",
+	    jmx_summary_total(r->sum)->active_ms);
+	jmx_json_pair_int(w, "paused_ms", r->paused_ms);
 	events_json(w, r, "failures", 1);
 	jmx_summary_json_keys(r->sum, w);
 }

@@ -46,6 +46,10 @@ struct report_priv {
 	size_t		*eidx;		/* errors hash: index + 1 */
 	size_t		 eidx_cap;
 	int		 caperrors;
+	/* A stored run's generations after the first: their T0 and the
+	 * last sample end before it (see set_pauses()). */
+	int64_t		*gen_t0, *gen_before;
+	int		 ngen;
 };
 
 static uint64_t
@@ -137,6 +141,8 @@ jmx_report_free(struct jmx_report *r)
 	if (r->priv != NULL) {
 		free_secs(r->priv);
 		free(r->priv->eidx);
+		free(r->priv->gen_t0);
+		free(r->priv->gen_before);
 		free(r->priv);
 	}
 	free(r);
@@ -804,6 +810,13 @@ load_bucket(const char *label, const char *agent, const struct jmx_bucket *b,
     void *arg)
 {
 	struct jmx_report *r = arg;
+	struct report_priv *p = r->priv;
+	int i;
+
+	for (i = 0; i < p->ngen; i++)
+		if (b->second < p->gen_t0[i] / 1000 &&
+		    b->last_end > p->gen_before[i])
+			p->gen_before[i] = b->last_end;
 
 	jmx_report_add_bucket(r, label, jmx_report_agent(r, agent), b);
 	return JMX_OK;
@@ -815,6 +828,69 @@ load_error(const char *label, const char *code, const char *message,
 {
 	jmx_report_add_error(arg, label, code, message, (uint64_t)count);
 	return JMX_OK;
+}
+
+/*
+ * Each resumed generation's T0 (the earliest start of its released
+ * segments), for load_bucket() to find the last sample end before it.
+ */
+static void
+find_generations(struct jmx_report *r, const struct jmx_segment_rec *seg,
+    int nseg)
+{
+	struct report_priv *p = r->priv;
+	int i, k;
+
+	for (i = 0; i < nseg; i++) {
+		if (seg[i].gen <= 0 || seg[i].start_ms <= 0 ||
+		    seg[i].state == JMX_SEGMENT_CANCELLED ||
+		    seg[i].state == JMX_SEGMENT_FAILED)
+			continue;
+		if (p->ngen < seg[i].gen) {
+			p->gen_t0 = xreallocarray(p->gen_t0,
+			    (size_t)seg[i].gen, sizeof *p->gen_t0);
+			p->gen_before = xreallocarray(p->gen_before,
+			    (size_t)seg[i].gen, sizeof *p->gen_before);
+			for (k = p->ngen; k < seg[i].gen; k++)
+				p->gen_t0[k] = p->gen_before[k] = 0;
+			p->ngen = seg[i].gen;
+		}
+		k = seg[i].gen - 1;
+		if (p->gen_t0[k] == 0 || seg[i].start_ms < p->gen_t0[k])
+			p->gen_t0[k] = seg[i].start_ms;
+	}
+}
+
+/*
+ * The run's pauses: from the last sample end before a resumed
+ * generation's T0 to that T0 (a generation's samples all end before the
+ * next one starts).  Throughput leaves them out, in every summary.
+ */
+static void
+set_pauses(struct jmx_report *r)
+{
+	struct report_priv *p = r->priv;
+	int64_t *from, *to;
+	size_t n = 0;
+	int i;
+
+	from = xreallocarray(NULL, (size_t)p->ngen + 1, sizeof *from);
+	to = xreallocarray(NULL, (size_t)p->ngen + 1, sizeof *to);
+	for (i = 0; i < p->ngen; i++)
+		if (p->gen_t0[i] > 0 && p->gen_before[i] > 0 &&
+		    p->gen_before[i] < p->gen_t0[i]) {
+			from[n] = p->gen_before[i];
+			to[n++] = p->gen_t0[i];
+			r->paused_ms += p->gen_t0[i] - p->gen_before[i];
+		}
+	jmx_summary_set_idle(r->sum, from, to, n);
+	for (i = 0; i < r->nagents; i++)
+		if (r->agents[i].sum != NULL)
+			jmx_summary_set_idle(r->agents[i].sum, from, to, n);
+	for (i = 0; i < r->napdex; i++)
+		jmx_summary_set_idle(r->apdex[i].sum, from, to, n);
+	free(from);
+	free(to);
 }
 
 /* Members of the archive: AGENT/[SEGMENT/]results.jtl or jmeter.log. */
@@ -924,6 +1000,7 @@ jmx_report_load_run(struct jmx_report *r, struct jmx_store *st, int64_t run,
 		goto out;
 	for (i = 0; i < nseg; i++)
 		r->agents[jmx_report_agent(r, seg[i].agent)].segments++;
+	find_generations(r, seg, nseg);
 	if ((code = jmx_store_events(st, run, &ev, &nev, err)) != JMX_OK)
 		goto out;
 	for (i = 0; i < nev; i++)
@@ -934,6 +1011,7 @@ jmx_report_load_run(struct jmx_report *r, struct jmx_store *st, int64_t run,
 		goto out;
 	if ((code = jmx_store_buckets(st, run, load_bucket, r, err)) != JMX_OK)
 		goto out;
+	set_pauses(r);
 	if ((code = jmx_store_errors(st, run, load_error, r, err)) != JMX_OK)
 		goto out;
 	/*

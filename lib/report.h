@@ -98,6 +98,7 @@ struct jmx_report {
 	int64_t			 threads;	/* planned, 0: unknown */
 	int64_t			 skew_ms;	/* -1 unknown */
 	double			 delivered_pct;	/* -1 unknown */
+	int64_t			 paused_ms;	/* left out of throughput */
 	int64_t			 jtl_records;	/* -1 unknown */
 	char			**sources;	/* JTL files read */
 	int			 nsources;

@@ -564,6 +564,8 @@ struct jmx_summary {
 	struct acc		*acc;		/* per label id */
 	uint32_t		 acap;
 	struct acc		 tacc;		/* the total */
+	int64_t			*idle;		/* from, to pairs */
+	size_t			 nidle;
 	int			 dirty;
 	struct jmx_summary_row	*rows;		/* sorted labels */
 	struct jmx_summary_row	 total;
@@ -597,6 +599,7 @@ jmx_summary_free(struct jmx_summary *s)
 	jmx_hist_free(s->tacc.h);
 	jmx_hist_free(s->tacc.eh);
 	free(s->rows);
+	free(s->idle);
 	ltab_free(&s->labels);
 	free(s);
 }
@@ -607,6 +610,38 @@ jmx_summary_set_apdex(struct jmx_summary *s, int64_t t, int64_t f)
 	s->apdex_t = t;
 	s->apdex_f = f;
 	s->dirty = 1;
+}
+
+void
+jmx_summary_set_idle(struct jmx_summary *s, const int64_t *from,
+    const int64_t *to, size_t n)
+{
+	size_t i;
+
+	free(s->idle);
+	s->idle = n > 0 ? xreallocarray(NULL, n, 2 * sizeof *s->idle) : NULL;
+	for (i = 0; i < n; i++) {
+		s->idle[2 * i] = from[i];
+		s->idle[2 * i + 1] = to[i];
+	}
+	s->nidle = n;
+	s->dirty = 1;
+}
+
+/* Milliseconds of [first, last] outside the summary's idle windows. */
+static int64_t
+active_window(const struct jmx_summary *s, int64_t first, int64_t last)
+{
+	int64_t from, to, w = last - first;
+	size_t i;
+
+	for (i = 0; i < s->nidle; i++) {
+		from = s->idle[2 * i] > first ? s->idle[2 * i] : first;
+		to = s->idle[2 * i + 1] < last ? s->idle[2 * i + 1] : last;
+		if (to > from)
+			w -= to - from;
+	}
+	return w;
 }
 
 static void
@@ -709,8 +744,9 @@ ok_le(const struct acc *x, int64_t v)
 
 static void
 fill_row(struct jmx_summary_row *r, const char *label, const struct acc *x,
-    int64_t apdex_t, int64_t apdex_f)
+    const struct jmx_summary *s)
 {
+	int64_t apdex_t = s->apdex_t, apdex_f = s->apdex_f;
 	static const double ps[] = { 50, 90, 95, 99 };
 	int64_t pv[4];
 	double win, n = (double)x->count;
@@ -748,7 +784,8 @@ fill_row(struct jmx_summary_row *r, const char *label, const struct acc *x,
 	r->p90 = pv[1];
 	r->p95 = pv[2];
 	r->p99 = pv[3];
-	win = (double)(x->last - x->first) / 1000.0;
+	r->active_ms = active_window(s, x->first, x->last);
+	win = (double)r->active_ms / 1000.0;
 	if (win > 0) {
 		r->throughput = n / win;
 		r->received_kbps = (double)x->bytes / 1024.0 / win;
@@ -789,8 +826,7 @@ compute(struct jmx_summary *s)
 	s->rows = xreallocarray(NULL, s->labels.n + 1, sizeof *s->rows);
 	for (i = 0; i < s->labels.n; i++) {
 		x = &s->acc[i];
-		fill_row(&s->rows[i], s->labels.v[i].name, x, s->apdex_t,
-		    s->apdex_f);
+		fill_row(&s->rows[i], s->labels.v[i].name, x, s);
 		acc_add(&s->tacc, x->count, x->errors, x->esum, x->emin,
 		    x->emax, x->lsum, x->csum, x->bytes, x->sent, x->grp,
 		    x->all, x->first, x->last);
@@ -800,7 +836,7 @@ compute(struct jmx_summary *s)
 	}
 	if (s->labels.n > 1)
 		qsort(s->rows, s->labels.n, sizeof *s->rows, row_cmp);
-	fill_row(&s->total, NULL, &s->tacc, s->apdex_t, s->apdex_f);
+	fill_row(&s->total, NULL, &s->tacc, s);
 	s->dirty = 0;
 }
 

@@ -93,8 +93,9 @@ void		 jmx_agg_clear(struct jmx_agg *);
 /*
  * One row of a summary.  Undefined values (avg, min, ... of no samples)
  * are NAN or -1 and print as null.  throughput and the KB/s are over the
- * window from the first start to the last end, in seconds; 0 when that
- * window is empty.  APDEX: of successful samples, satisfied <= T and
+ * row's active time (active_ms): the window from its first start to its
+ * last end, less the summary's idle windows (a run's pauses,
+ * jmx_summary_set_idle()); 0 when that is empty.  APDEX: of successful samples, satisfied <= T and
  * tolerating <= F (4T unless set); failed ones are frustrated, as in
  * JMeter's dashboard; score (satisfied + tolerating / 2) / count.
  */
@@ -106,7 +107,8 @@ struct jmx_summary_row {
 	double		 avg;		/* elapsed_sum / count, ms */
 	int64_t		 min, max;
 	int64_t		 p50, p90, p95, p99;	/* nearest rank */
-	double		 throughput;	/* samples per second */
+	double		 throughput;	/* samples per second of active_ms */
+	int64_t		 active_ms;	/* its window less idle time */
 	double		 received_kbps;	/* KiB per second */
 	double		 sent_kbps;
 	double		 latency_avg;
@@ -135,6 +137,12 @@ void		 jmx_summary_free(struct jmx_summary *);
  */
 void		 jmx_summary_set_apdex(struct jmx_summary *, int64_t t_ms,
 		    int64_t f_ms);
+/*
+ * The windows [from[i], to[i]] in ms when nothing ran (a run's pauses):
+ * rows' throughput leaves them out.  Copied; replaces earlier ones.
+ */
+void		 jmx_summary_set_idle(struct jmx_summary *, const int64_t *from,
+		    const int64_t *to, size_t n);
 /* Merge a bucket (its label and slot fields are ignored) into label's. */
 void		 jmx_summary_add_bucket(struct jmx_summary *,
 		    const char *label, const struct jmx_bucket *);

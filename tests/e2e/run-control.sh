@@ -113,6 +113,20 @@ gen_span() {	# gen_span OFFSET: milliseconds of generation at OFFSET
 active=$((($(gen_span 0) + $(gen_span 3) + 500) / 1000))
 ok "$([ "$active" -ge 18 ] && [ "$active" -le 22 ]; echo $?)" \
     "active time adds up to the planned 20 s ($active s)"
+# Throughput is over the active time: the pause is left out, and said so.
+run "$JMX_REPORT" --config "$conf" --no-charts -o "$TEST_DIR/rep" show "$id"
+is "$RC" 0 "the paused run's report"
+rj=$TEST_DIR/rep/report.json
+span=$(json_get "$rj" 'd["run"]["active_ms"] + d["run"]["paused_ms"]')
+ok "$([ "$(json_get "$rj" 'd["run"]["paused_ms"]')" -ge 4000 ]; echo $?)" \
+    "report: the pause measured ($(json_get "$rj" 'd["run"]["paused_ms"]') ms)"
+want=$(($(gen_span 0) + $(gen_span 3)))
+is "$(json_get "$rj" "abs(d['run']['active_ms'] - $want) <= 1000")" True \
+    "report: active time = the generations' spans ($want ms)"
+is "$(json_get "$rj" "abs(d['statistics']['total']['throughput'] * $want / 1000 / $total - 1) < 0.05")" \
+    True "report: throughput = samples / active time, not / $span ms"
+like "$(cat "$TEST_DIR/rep/report.md")" "paused [0-9]+s \\(left out of throughput\\)" \
+    "report.md says the pause is left out of throughput"
 
 # Stop: every JMeter gone within the grace, results up to the stop kept.
 id=$("$JMX_RUN" --config "$conf" --detach steady)

@@ -257,6 +257,33 @@ check_summary(struct jmx_summary *s, const char *what)
 	jmx_buf_free(&b);
 }
 
+/*
+ * A run's pauses leave throughput: 14 samples from +0 to +4 s with 1 s
+ * paused inside and 0.5 s of a window that starts before them, 2.5 s
+ * active; a window after the samples changes nothing.  Cleared: as
+ * before.
+ */
+static void
+test_idle(struct jmx_summary *s)
+{
+	const int64_t t0 = 1000000000000LL;
+	const int64_t from[] = { t0 + 1000, t0 - 5000, t0 + 9000 };
+	const int64_t to[] = { t0 + 2000, t0 + 500, t0 + 9500 };
+	const struct jmx_summary_row *t;
+
+	jmx_summary_set_idle(s, from, to, 3);
+	t = jmx_summary_total(s);
+	is_int(t->active_ms, 2500, "idle: total active 4 s less 1.5 s");
+	is_num(t->throughput, 14 / 2.5, 1e-9, "idle: total throughput "
+	    "over the active time");
+	is_num(t->received_kbps, 13812 / 1024.0 / 2.5, 1e-9,
+	    "idle: KiB/s over the active time");
+	jmx_summary_set_idle(s, NULL, NULL, 0);
+	t = jmx_summary_total(s);
+	is_int(t->active_ms, 4000, "idle cleared: the whole window");
+	is_num(t->throughput, 3.5, 1e-9, "idle cleared: throughput again");
+}
+
 /* The store's way: bucket rows with histogram blobs, read back. */
 struct stored {
 	struct jmx_bucket b[16];
@@ -314,6 +341,7 @@ test_summary(void)
 	s = jmx_summary_new();
 	jmx_summary_add_agg(s, agg);
 	check_summary(s, "from agg: 3 labels");
+	test_idle(s);
 
 	/* rebuilt from stored buckets, in reverse order */
 	st = calloc(1, sizeof *st);
