@@ -204,6 +204,9 @@ wait_db() {	# wait_db SQL NOT-VALUE
 		sleep 0.5
 		_i=$((_i + 1))
 	done
+	# Said on stderr: a caller may run it inside $(...).
+	[ "$(db "$1")" != "$2" ] || { diag "wait_db: still '$2' after 60 s: $1" >&2
+	    return 1; }
 }
 
 # Wait (up to a minute) until a process is gone.
@@ -213,6 +216,9 @@ wait_gone() {	# wait_gone PID
 		sleep 0.5
 		_i=$((_i + 1))
 	done
+	! kill -0 "$1" 2>/dev/null || {
+		diag "wait_gone: process $1 still there after 60 s" >&2
+	    return 1; }
 }
 
 # Totals of a finished run against its agents' JTLs: those archived, and
