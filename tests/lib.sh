@@ -218,7 +218,8 @@ wait_gone() {	# wait_gone PID
 	done
 	! kill -0 "$1" 2>/dev/null || {
 		diag "wait_gone: process $1 still there after 60 s" >&2
-	    return 1; }
+		return 1
+	}
 }
 
 # Totals of a finished run against its agents' JTLs: those archived, and
