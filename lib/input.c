@@ -203,11 +203,9 @@ load_csv(struct src *s, const struct jmx_input_opts *o, jmx_jtl_cb cb,
 	p = jmx_jtl_new(cb, arg);
 	jmx_jtl_set_skip_bad(p, 1);
 	jmx_jtl_set_fields(p, o->fields != 0 ? o->fields : JMX_JTL_ALL);
-	if (o->delim != 0)
-		jmx_jtl_set_delimiter(p, o->delim);
 	if (o->columns != NULL)
 		jmx_jtl_set_headerless(p, o->columns, "the columns of the "
-		    "properties", o->no_header);
+		    "properties", o->delim, o->no_header);
 	if (s->mem != NULL && s->head_len == s->mem_off) {
 		/* in memory: in one piece, as it is */
 		code = jmx_jtl_feed(p, s->mem, s->mem_len, err);
@@ -298,10 +296,10 @@ static const struct col {
  * The logical lines of a properties file, in place: continuation lines
  * joined, the escapes \t \n \r \f \\ and others undone.  *key and *val
  * point into text; returns the position after the line, NULL at the end.
- * *line is the line number the logical line starts on.
+ * *line counts lines; *at gets the one the logical line starts on.
  */
 static char *
-prop_next(char *s, char **key, char **val, int *line)
+prop_next(char *s, char **key, char **val, int *line, int *at)
 {
 	char *w, *k, *v = NULL;
 
@@ -321,6 +319,7 @@ prop_next(char *s, char **key, char **val, int *line)
 		}
 		break;
 	}
+	*at = *line;
 	k = w = s;
 	for (; *s != '\0' && *s != '\n'; s++) {
 		if (*s == '\\' && (s[1] == '\n' || (s[1] == '\r' &&
@@ -390,8 +389,7 @@ jmx_input_properties(const char *path, struct jmx_input_opts *o,
 	for (i = 0; i < NCOLS; i++)
 		on[i] = cols[i].def;
 	o->delim = 0;
-	for (s = text; (at = line, s = prop_next(s, &key, &val, &line)) !=
-	    NULL;) {
+	for (s = text; (s = prop_next(s, &key, &val, &line, &at)) != NULL;) {
 		if (strcmp(key, "sample_variables") == 0) {
 			free(vars);
 			vars = xstrdup(val);

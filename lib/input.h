@@ -27,7 +27,7 @@ struct jmx_input_opts {
 	uint32_t	 fields;	/* JMX_JTL_* wanted; 0: all */
 	char		*columns;	/* headerless CSV columns, ',' joined */
 	int		 no_header;	/* print_field_names=false */
-	char		 delim;		/* default_delimiter; 0: detect */
+	char		 delim;		/* its default_delimiter; 0: detect */
 	char		*source;	/* the properties file, for messages */
 };
 

@@ -110,6 +110,7 @@ struct jmx_jtl {
 	char		*hl_names;
 	char		*hl_what;
 	int		 hl_force;	/* the file never has a header */
+	char		 hl_delim;	/* its delimiter, 0: detect */
 	const char	*implicit;
 	int		 ncols;
 	int		 idx[NCOL];	/* field per column or MISSING */
@@ -334,7 +335,7 @@ jmx_jtl_set_utc_offset(struct jmx_jtl *p, int minutes)
 
 void
 jmx_jtl_set_headerless(struct jmx_jtl *p, const char *names,
-    const char *what, int force)
+    const char *what, char delim, int force)
 {
 	free(p->hl_names);
 	free(p->hl_what);
@@ -342,6 +343,8 @@ jmx_jtl_set_headerless(struct jmx_jtl *p, const char *names,
 	p->hl_what = names != NULL ? xstrdup(what != NULL ? what :
 	    "the columns given") : NULL;
 	p->hl_force = names != NULL && force;
+	p->hl_delim = names != NULL && delim != '"' && delim != '\n' &&
+	    delim != '\r' ? delim : 0;
 }
 
 void
@@ -1078,7 +1081,8 @@ implicit_columns(struct jmx_jtl *p, const char *s, const char *e)
 	if (e > s && e[-1] == '\r')
 		e--;
 	if (!p->delim_fixed)
-		p->delim = detect_delim(s, e);
+		p->delim = p->hl_names != NULL && p->hl_delim != 0 ?
+		    p->hl_delim : detect_delim(s, e);
 	if (p->hl_names != NULL) {
 		hdr = xstrdup(p->hl_names);
 		im = NULL;
@@ -1720,7 +1724,8 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 			nl = end;
 		}
 		next = nl < end ? nl + 1 : end;
-		if (p->hl_force || (*s >= '0' && *s <= '9')) {
+		if ((*s >= '0' && *s <= '9') || (p->hl_force &&
+		    memmem(s, (size_t)(nl - s), "elapsed", 7) == NULL)) {
 			/*
 			 * Data first (no header name starts with a digit):
 			 * no header; the columns given, or recognised.

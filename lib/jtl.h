@@ -166,13 +166,14 @@ void		 jmx_jtl_set_utc_offset(struct jmx_jtl *, int minutes);
 
 /*
  * The columns of a file without a header: names as in a header, joined
- * by ',' (the file's own delimiter is detected or set as usual); what
- * names them in messages ("the columns of the properties").  With force,
- * the file never has a header (its first record is data even when it
- * does not start with a digit).  NULL names: recognise JMeter's defaults.
+ * by ','; the delimiter of such a file (0: detected, or as set with
+ * jmx_jtl_set_delimiter(); a file with a header has its own); what names
+ * them in messages ("the columns of the properties").  With force,
+ * the file has no header: its first record is data even when it does
+ * not start with a digit (but not if it names the elapsed column).  NULL names: recognise JMeter's defaults.
  */
 void		 jmx_jtl_set_headerless(struct jmx_jtl *, const char *names,
-		    const char *what, int force);
+		    const char *what, char delim, int force);
 
 /*
  * Give the header instead of reading it from the input (len bytes, a

@@ -200,6 +200,15 @@ read_sample(xmlTextReaderPtr r, struct ctx *c, uint32_t fields,
 	return 0;
 }
 
+/* The line of the element at the reader (the parser may be further). */
+static int
+line_of(xmlTextReaderPtr r)
+{
+	xmlNodePtr n = xmlTextReaderCurrentNode(r);
+
+	return n != NULL ? (int)xmlGetLineNo(n) : 0;
+}
+
 /* A sample as a CSV file without a column reads it. */
 static void
 sample_reset(struct jmx_sample *sm)
@@ -247,7 +256,7 @@ jmx_xmlres_parse(jmx_xmlres_read_fn rd, void *ctx, uint32_t fields,
 				code = jmx_err_set(err, JMX_ERR_DATA, "line %d:"
 				    " not a JMeter result file: the root "
 				    "element is '%s', not testResults",
-				    xmlTextReaderGetParserLineNumber(r), name);
+				    line_of(r), name);
 			continue;
 		}
 		if (depth <= 0 || depth >= MAX_DEPTH)
@@ -262,10 +271,10 @@ jmx_xmlres_parse(jmx_xmlres_read_fn rd, void *ctx, uint32_t fields,
 		if (read_sample(r, &c, fields, &sm, why) != 0) {
 			cnt->bad++;
 			jmx_err_set(&cnt->last, JMX_ERR_DATA, "line %d: %s",
-			    xmlTextReaderGetParserLineNumber(r), why);
+			    line_of(r), why);
 			continue;
 		}
-		sm.line = (uint64_t)xmlTextReaderGetParserLineNumber(r);
+		sm.line = (uint64_t)line_of(r);
 		if ((code = cb(&sm, arg, err)) == JMX_OK)
 			cnt->records++;
 	}
