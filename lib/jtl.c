@@ -103,15 +103,6 @@ struct jmx_jtl {
 
 	int		 have_header;
 	char		*header;	/* header line, NUL-terminated */
-	/*
-	 * No header line: the columns assumed (jmx_jtl_set_headerless(), or
-	 * recognised), what they are, for messages; NULL with a header.
-	 */
-	char		*hl_names;
-	char		*hl_what;
-	int		 hl_force;	/* the file never has a header */
-	char		 hl_delim;	/* its delimiter, 0: detect */
-	const char	*implicit;
 	int		 ncols;
 	int		 idx[NCOL];	/* field per column or MISSING */
 	uint32_t	 have;		/* JMX_JTL_* bits */
@@ -182,6 +173,21 @@ struct jmx_jtl {
 	struct jmx_err	 fatal;
 	struct jmx_err	 last;
 	struct jmx_sample s;
+	/*
+	 * No header line: the columns assumed (jmx_jtl_set_headerless(), or
+	 * recognised), what they are, for messages; NULL with a header.
+	 */
+	char		*hl_names;
+	char		*hl_what;
+	int		 hl_force;	/* the file never has a header */
+	char		 hl_delim;	/* its delimiter, 0: detect */
+	const char	*implicit;
+	/*
+	 * The message of a record with too many or too few fields, "N
+	 * fields, <wpre> <ncols><wpost>": what the columns are.
+	 */
+	const char	*wpre;
+	char		*wpost;
 };
 
 static void	plan(struct jmx_jtl *);
@@ -289,6 +295,7 @@ jmx_jtl_free(struct jmx_jtl *p)
 	free(p->header);
 	free(p->hl_names);
 	free(p->hl_what);
+	free(p->wpost);
 	free(p->var_idx);
 	free(p->var_names);
 	free(p->var_values);
@@ -917,6 +924,9 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 	p->have = 0;
 	p->nvars = 0;
 	p->implicit = NULL;
+	p->wpre = "the header has";
+	free(p->wpost);
+	p->wpost = xstrdup("");
 	for (c = 0; c < NCOL; c++)
 		p->idx[c] = MISSING;
 	free(p->var_idx);
@@ -1125,6 +1135,9 @@ implicit_columns(struct jmx_jtl *p, const char *s, const char *e)
 	}
 	free(hdr);
 	p->implicit = im != NULL ? im->what : p->hl_what;
+	p->wpre = "not the";
+	free(p->wpost);
+	xasprintf(&p->wpost, " of %s (the file has no header)", p->implicit);
 	return JMX_OK;
 }
 
@@ -1645,11 +1658,9 @@ record(struct jmx_jtl *p, const char *buf, int64_t *e, int n, int nx,
 	if (last - e[n - 2] > 1 && nl[-1] == '\r')
 		e[n - 1]--;
 	lines = (uint64_t)nlf + (nl < p->lim);
-	if (n + nx != p->ncols && p->implicit != NULL)
-		r = bad(p, "%d fields, not the %d of %s (the file has no "
-		    "header)", n + nx, p->ncols, p->implicit);
-	else if (n + nx != p->ncols)
-		r = bad(p, "%d fields, the header has %d", n + nx, p->ncols);
+	if (n + nx != p->ncols)
+		r = bad(p, "%d fields, %s %d%s", n + nx, p->wpre, p->ncols,
+		    p->wpost);
 	else if (nq != 0) {
 		esc_reserve(p, len);
 		p->escw = p->esc;
