@@ -46,21 +46,27 @@ compressed(const unsigned char *m, size_t n)
 	    (n >= 4 && memcmp(m, "\x28\xb5\x2f\xfd", 4) == 0);
 }
 
+/* Up to len bytes of the n at from, from *off on, into buf. */
+static ssize_t
+take(const char *from, size_t n, size_t *off, void *buf, size_t len)
+{
+	size_t k = n - *off;
+
+	if (k > len)
+		k = len;
+	memcpy(buf, from + *off, k);
+	*off += k;
+	return (ssize_t)k;
+}
+
 /* Up to len bytes of the file, past the read-ahead.  -1: err set. */
 static ssize_t
 raw_read(struct src *s, void *buf, size_t len)
 {
 	ssize_t n;
-	size_t k;
 
-	if (s->mem != NULL) {
-		k = s->mem_len - s->mem_off;
-		if (k > len)
-			k = len;
-		memcpy(buf, s->mem + s->mem_off, k);
-		s->mem_off += k;
-		return (ssize_t)k;
-	}
+	if (s->mem != NULL)
+		return take(s->mem, s->mem_len, &s->mem_off, buf, len);
 	if (s->a != NULL) {
 		if ((n = archive_read_data(s->a, buf, len)) < 0) {
 			jmx_err_set(s->err, JMX_ERR_IO, "cannot decompress: "
@@ -80,16 +86,8 @@ raw_read(struct src *s, void *buf, size_t len)
 static ssize_t
 src_read(struct src *s, void *buf, size_t len)
 {
-	size_t k;
-
-	if (s->head_off < s->head_len) {
-		k = s->head_len - s->head_off;
-		if (k > len)
-			k = len;
-		memcpy(buf, s->head + s->head_off, k);
-		s->head_off += k;
-		return (ssize_t)k;
-	}
+	if (s->head_off < s->head_len)
+		return take(s->head, s->head_len, &s->head_off, buf, len);
 	return raw_read(s, buf, len);
 }
 
