@@ -344,8 +344,8 @@ main(int argc, char **argv)
 			if (strcmp(optarg, "jmeter") == 0)
 				s.pct = JMX_PCT_JMETER;
 			else if (strcmp(optarg, "exact") != 0)
-				rc = cli_usage(&s.c, "--percentiles takes exact "
-				    "or jmeter, not '%s'", optarg);
+				rc = cli_usage(&s.c, "--percentiles takes "
+				    "exact or jmeter, not '%s'", optarg);
 			break;
 		case OPT_PROPERTIES:
 			if (jmx_input_properties(optarg, &s.input,

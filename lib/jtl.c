@@ -1118,8 +1118,9 @@ implicit_columns(struct jmx_jtl *p, const char *s, const char *e)
 				break;
 		}
 		if (k == sizeof implicit_sets / sizeof implicit_sets[0])
-			return jmx_err_set(&p->fatal, JMX_ERR_DATA, "no header, "
-			    "and the first record (%d fields) fits neither "
+			return jmx_err_set(&p->fatal, JMX_ERR_DATA,
+			    "no header, and the first record (%d fields) "
+			    "fits neither "
 			    "JMeter 5's default columns (17) nor JMeter 2's "
 			    "(10): give the columns with --properties FILE "
 			    "(the jmeter.save.saveservice settings that wrote "

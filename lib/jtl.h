@@ -20,8 +20,8 @@
  * jmx_jtl_set_headerless(), else JMeter 5's 17 default columns or JMeter
  * 2's 10, whichever the record's fields fit (their number, and numbers,
  * true/false and a time where those columns are); a record fitting
- * neither is a fatal error.  The delimiter is ',' unless set, or seen in the header: the
- * most frequent of ',' '\t' ';' '|' outside quotes.
+ * neither is a fatal error.  The delimiter is ',' unless set, or seen in
+ * the header: the most frequent of ',' '\t' ';' '|' outside quotes.
  *
  * Exactly-once ingestion: jmx_jtl_offset() is the absolute byte offset
  * just past the last record consumed (delivered, skipped as bad, or the
@@ -170,7 +170,8 @@ void		 jmx_jtl_set_utc_offset(struct jmx_jtl *, int minutes);
  * jmx_jtl_set_delimiter(); a file with a header has its own); what names
  * them in messages ("the columns of the properties").  With force,
  * the file has no header: its first record is data even when it does
- * not start with a digit (but not if it names the elapsed column).  NULL names: recognise JMeter's defaults.
+ * not start with a digit (but not if it names the elapsed column).
+ * NULL names: recognise JMeter's defaults.
  */
 void		 jmx_jtl_set_headerless(struct jmx_jtl *, const char *names,
 		    const char *what, char delim, int force);

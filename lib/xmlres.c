@@ -280,8 +280,8 @@ jmx_xmlres_parse(jmx_xmlres_read_fn rd, void *ctx, uint32_t fields,
 	}
 	if (code == JMX_OK && rc != 0) {
 		if (c.io_failed)
-			code = err->code != JMX_OK ? err->code : jmx_err_set(err,
-			    JMX_ERR_IO, "read failed");
+			code = err->code != JMX_OK ? err->code :
+			    jmx_err_set(err, JMX_ERR_IO, "read failed");
 		else
 			code = jmx_err_set(err, JMX_ERR_DATA, "line %d: not "
 			    "well-formed XML: %s", c.msg_line, c.msg[0] !=
