@@ -11,6 +11,7 @@
 
 #include "chart.h"
 #include "cli.h"
+#include "input.h"
 #include "json.h"
 #include "recommend.h"
 #include "render.h"
@@ -24,7 +25,9 @@ enum {
 	OPT_APDEX = CLI_OPT_FIRST_PROGRAM,
 	OPT_APDEX_LABEL,
 	OPT_NAME,
-	OPT_NO_CHARTS
+	OPT_NO_CHARTS,
+	OPT_PERCENTILES,
+	OPT_PROPERTIES
 };
 
 static const struct option longopts[] = {
@@ -34,6 +37,8 @@ static const struct option longopts[] = {
 	{ "name",	required_argument,	NULL, OPT_NAME },
 	{ "no-charts",	no_argument,		NULL, OPT_NO_CHARTS },
 	{ "output",	required_argument,	NULL, 'o' },
+	{ "percentiles", required_argument,	NULL, OPT_PERCENTILES },
+	{ "properties",	required_argument,	NULL, OPT_PROPERTIES },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -51,6 +56,8 @@ struct state {
 	int			 nrecs;
 	struct jmx_verdict	*verdicts;
 	char			*dir;
+	struct jmx_input_opts	 input;		/* --properties */
+	enum jmx_pct_mode	 pct;		/* --percentiles */
 };
 
 static void
@@ -79,6 +86,12 @@ usage(void)
 	    "      --apdex-label LABEL=T[:F]\n"
 	    "                      APDEX thresholds of one label (repeatable)\n"
 	    "      --no-charts     do not run gnuplot\n"
+	    "      --percentiles exact|jmeter\n"
+	    "                      nearest rank (default) or interpolated as\n"
+	    "                      JMeter's dashboard\n"
+	    "      --properties FILE\n"
+	    "                      JMeter properties that wrote headerless CSV\n"
+	    "                      files (jmeter.save.saveservice.*)\n"
 	    CLI_HELP);
 }
 
@@ -90,6 +103,7 @@ state_free(struct state *s)
 	free(s->verdicts);
 	free(s->apdex_labels);
 	free(s->dir);
+	jmx_input_opts_free(&s->input);
 	cli_free(&s->c);
 }
 
@@ -109,6 +123,9 @@ setup_apdex(struct state *s)
 	int64_t t, f;
 	int i;
 
+	/* how the input is read and its percentiles computed */
+	s->rep->input = &s->input;
+	jmx_summary_set_percentiles(s->rep->sum, s->pct);
 	if (s->apdex_t > 0)
 		jmx_report_set_apdex(s->rep, s->apdex_t, s->apdex_f);
 	for (i = 0; i < s->napdex_labels; i++) {
@@ -181,7 +198,7 @@ cmd_import(struct state *s, char **files, int n)
 	    cli_open_store(&s->c, &err) != JMX_OK)
 		return cli_fail(&s->c, &err);
 	if (jmx_report_import(s->c.store, (const char *const *)files, n,
-	    s->name, &run, &err) != JMX_OK)
+	    s->name, &s->input, &run, &err) != JMX_OK)
 		return cli_fail(&s->c, &err);
 	if (s->c.json) {
 		json_run_id(&w, &b, run);
@@ -295,6 +312,7 @@ main(int argc, char **argv)
 {
 	static const char *const later[] = { "compare", "history", "trend" };
 	struct state s;
+	struct jmx_err err;
 	const char *cmd;
 	size_t i;
 	int ch, rc = -1;
@@ -321,6 +339,21 @@ main(int argc, char **argv)
 			break;
 		case OPT_NO_CHARTS:
 			s.no_charts = 1;
+			break;
+		case OPT_PERCENTILES:
+			if (strcmp(optarg, "jmeter") == 0)
+				s.pct = JMX_PCT_JMETER;
+			else if (strcmp(optarg, "exact") != 0)
+				rc = cli_usage(&s.c, "--percentiles takes "
+				    "exact or jmeter, not '%s'", optarg);
+			break;
+		case OPT_PROPERTIES:
+			if (jmx_input_properties(optarg, &s.input,
+			    &err) != JMX_OK) {
+				jmx_err_prefix(&err, "properties '%s'",
+				    optarg);
+				rc = cli_fail(&s.c, &err);
+			}
 			break;
 		case 'o':
 			s.output = optarg;

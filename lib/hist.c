@@ -19,6 +19,7 @@
  * histogram holding only noted values is encoded by sorting them in place,
  * without the hash.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -524,6 +525,58 @@ jmx_hist_percentiles(struct jmx_hist *h, const double *ps, int n,
 	}
 	if (rk != ranks)
 		free(rk);
+}
+
+/* The k-th smallest value (1-based, 1 <= k <= n) into *out, in order. */
+static void
+kth(struct jmx_hist *h, const uint64_t *k, int n, int64_t *out)
+{
+	struct jmx_hist_iter it;
+	uint64_t c, cum = 0;
+	int64_t v;
+	int i = 0;
+
+	jmx_hist_iter_init(&it, h);
+	while (i < n && jmx_hist_iter_next(&it, &v, &c)) {
+		cum += c;
+		while (i < n && k[i] <= cum)
+			out[i++] = v;
+	}
+}
+
+void
+jmx_hist_percentiles_jmeter(struct jmx_hist *h, const double *ps, int n,
+    double *out)
+{
+	uint64_t cnt = h->note.n, k[2];
+	int64_t v[2];
+	double pos, fpos;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (cnt == 0) {
+			out[i] = -1;
+			continue;
+		}
+		/* commons-math3: p as a fraction, then p * (n + 1) */
+		pos = ps[i] / 100.0;
+		pos = pos == 0 ? 0 : pos == 1 ? (double)cnt :
+		    pos * (double)(cnt + 1);
+		if (pos < 1) {
+			out[i] = (double)jmx_hist_min(h);
+			continue;
+		}
+		if (pos >= (double)cnt) {
+			out[i] = (double)jmx_hist_max(h);
+			continue;
+		}
+		fpos = floor(pos);
+		k[0] = (uint64_t)fpos;
+		k[1] = k[0] + 1;
+		kth(h, k, 2, v);
+		out[i] = (double)v[0] + (pos - fpos) *
+		    (double)(v[1] - v[0]);
+	}
 }
 
 int64_t

@@ -98,6 +98,17 @@ int64_t		 jmx_hist_percentile(struct jmx_hist *, double p);
 /* n percentiles ps[0..n-1] (any order) into out[0..n-1], in one pass. */
 void		 jmx_hist_percentiles(struct jmx_hist *, const double *ps,
 		    int n, int64_t *out);
+/*
+ * The same the way JMeter's dashboard computes them (commons-math3's
+ * Percentile, its default LEGACY estimation): position pos = p / 100 *
+ * (N + 1); below 1 the minimum, from N on the maximum, else the value of
+ * rank floor(pos) plus the fraction of pos times the step to the next
+ * rank.  -1 when empty.  (The dashboard keeps only the last 20000
+ * samples of a label, jmeter.reportgenerator.statistic_window; this
+ * counts them all.)
+ */
+void		 jmx_hist_percentiles_jmeter(struct jmx_hist *,
+		    const double *ps, int n, double *out);
 
 /*
  * Iterate (value, count) ascending:

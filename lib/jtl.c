@@ -61,10 +61,23 @@ static const char *const colnames[NCOL] = {
 	"Connect"
 };
 
-/* JMeter's default columns, assumed for a file without a header. */
-static const char default_header[] = "timeStamp,elapsed,label,responseCode,"
-    "responseMessage,threadName,dataType,success,failureMessage,bytes,"
-    "sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect";
+/*
+ * The column sets a file without a header is recognised by, when the
+ * caller gave none (jmx_jtl_set_headerless()): JMeter 5's default
+ * columns, and JMeter 2's, told apart by their number of fields.
+ */
+static const struct implicit {
+	const char	*names;
+	const char	*what;
+} implicit_sets[] = {
+	{ "timeStamp,elapsed,label,responseCode,responseMessage,threadName,"
+	    "dataType,success,failureMessage,bytes,sentBytes,grpThreads,"
+	    "allThreads,URL,Latency,IdleTime,Connect",
+	    "JMeter 5's default columns" },
+	{ "timeStamp,elapsed,label,responseCode,responseMessage,threadName,"
+	    "dataType,success,bytes,Latency",
+	    "JMeter 2's default columns" }
+};
 
 /* What record() found. */
 enum {
@@ -160,6 +173,21 @@ struct jmx_jtl {
 	struct jmx_err	 fatal;
 	struct jmx_err	 last;
 	struct jmx_sample s;
+	/*
+	 * No header line: the columns assumed (jmx_jtl_set_headerless(), or
+	 * recognised), what they are, for messages; NULL with a header.
+	 */
+	char		*hl_names;
+	char		*hl_what;
+	int		 hl_force;	/* the file never has a header */
+	char		 hl_delim;	/* its delimiter, 0: detect */
+	const char	*implicit;
+	/*
+	 * The message of a record with too many or too few fields, "N
+	 * fields, <wpre> <ncols><wpost>": what the columns are.
+	 */
+	const char	*wpre;
+	char		*wpost;
 };
 
 static void	plan(struct jmx_jtl *);
@@ -265,6 +293,9 @@ jmx_jtl_free(struct jmx_jtl *p)
 	if (p == NULL)
 		return;
 	free(p->header);
+	free(p->hl_names);
+	free(p->hl_what);
+	free(p->wpost);
 	free(p->var_idx);
 	free(p->var_names);
 	free(p->var_values);
@@ -307,6 +338,20 @@ void
 jmx_jtl_set_utc_offset(struct jmx_jtl *p, int minutes)
 {
 	p->utc_off_ms = (int64_t)minutes * 60000;
+}
+
+void
+jmx_jtl_set_headerless(struct jmx_jtl *p, const char *names,
+    const char *what, char delim, int force)
+{
+	free(p->hl_names);
+	free(p->hl_what);
+	p->hl_names = names != NULL ? xstrdup(names) : NULL;
+	p->hl_what = names != NULL ? xstrdup(what != NULL ? what :
+	    "the columns given") : NULL;
+	p->hl_force = names != NULL && force;
+	p->hl_delim = names != NULL && delim != '"' && delim != '\n' &&
+	    delim != '\r' ? delim : 0;
 }
 
 void
@@ -789,11 +834,16 @@ digits(const char *s, int n)
 
 /*
  * "yyyy/MM/dd HH:mm:ss.SSS" (also with '-', 'T', ',' or no millis) in
- * the zone utc_off_ms east of UTC, as epoch ms.
+ * the zone utc_off_ms east of UTC, as epoch ms.  -1 if it does not have
+ * that shape; -2 if it has, but is no date, with *why saying which part
+ * is out of range (into why[], at least 32 bytes).
  */
 static int
-parse_date(const char *s, size_t n, int64_t utc_off_ms, int64_t *out)
+parse_date(const char *s, size_t n, int64_t utc_off_ms, int64_t *out,
+    char *why)
 {
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
 	int y, mo, d, h, mi, sec, ms = 0;
 
 	if (n != 19 && n != 23)
@@ -801,18 +851,30 @@ parse_date(const char *s, size_t n, int64_t utc_off_ms, int64_t *out)
 	if ((s[4] != '/' && s[4] != '-') || s[7] != s[4] ||
 	    (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
 		return -1;
-	if ((y = digits(s, 4)) < 0 || (mo = digits(s + 5, 2)) < 1 ||
-	    mo > 12 || (d = digits(s + 8, 2)) < 1 || d > 31 ||
-	    (h = digits(s + 11, 2)) < 0 || h > 23 ||
-	    (mi = digits(s + 14, 2)) < 0 || mi > 59 ||
-	    (sec = digits(s + 17, 2)) < 0 || sec > 60)
+	if ((y = digits(s, 4)) < 0 || (mo = digits(s + 5, 2)) < 0 ||
+	    (d = digits(s + 8, 2)) < 0 || (h = digits(s + 11, 2)) < 0 ||
+	    (mi = digits(s + 14, 2)) < 0 || (sec = digits(s + 17, 2)) < 0)
 		return -1;
 	if (n == 23 && ((s[19] != '.' && s[19] != ',') ||
 	    (ms = digits(s + 20, 3)) < 0))
 		return -1;
-	*out = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 +
-	    (int64_t)sec * 1000 + ms - utc_off_ms;
-	return 0;
+	if (mo < 1 || mo > 12)
+		snprintf(why, 32, "month %d", mo);
+	else if (d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 &&
+	    (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0))))
+		snprintf(why, 32, "day %d of month %d", d, mo);
+	else if (h > 23)
+		snprintf(why, 32, "hour %d", h);
+	else if (mi > 59)
+		snprintf(why, 32, "minute %d", mi);
+	else if (sec > 60)
+		snprintf(why, 32, "second %d", sec);
+	else {
+		*out = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) *
+		    60000 + (int64_t)sec * 1000 + ms - utc_off_ms;
+		return 0;
+	}
+	return -2;
 }
 
 /* Pick the delimiter: the most frequent of , \t ; | outside quotes. */
@@ -861,6 +923,10 @@ set_columns(struct jmx_jtl *p, const char *s, const char *e,
 	p->ncols = n;
 	p->have = 0;
 	p->nvars = 0;
+	p->implicit = NULL;
+	p->wpre = "the header has";
+	free(p->wpost);
+	p->wpost = xstrdup("");
 	for (c = 0; c < NCOL; c++)
 		p->idx[c] = MISSING;
 	free(p->var_idx);
@@ -983,6 +1049,97 @@ plan(struct jmx_jtl *p)
 			p->ndef[k] = c >= 0 ? *lane(&p->s, (int)k) : 0;
 		}
 	}
+}
+
+/* Does field text t (len n) fit column name c of a header? */
+static int
+fits(const char *name, const char *t, size_t n)
+{
+	static const char *const nums[] = { "elapsed", "bytes", "sentBytes",
+	    "grpThreads", "allThreads", "Latency", "IdleTime", "Connect" };
+	char why[32];
+	int64_t v;
+	size_t i;
+
+	if (strcmp(name, "timeStamp") == 0)
+		return parse_int(t, n, NULL, &v) == 0 ||
+		    parse_date(t, n, 0, &v, why) != -1;
+	if (strcmp(name, "success") == 0)
+		return (n == 4 && strncasecmp(t, "true", 4) == 0) ||
+		    (n == 5 && strncasecmp(t, "false", 5) == 0);
+	for (i = 0; i < sizeof nums / sizeof nums[0]; i++)
+		if (strcmp(name, nums[i]) == 0)
+			return parse_int(t, n, NULL, &v) == 0 ||
+			    (n == 0 && i > 0);
+	return 1;
+}
+
+/*
+ * A file without a header, its first record [s, e): take the columns
+ * the caller gave, or the one of implicit_sets[] whose number of fields
+ * and kinds of values (numbers, true/false, a time) the record fits.
+ */
+static enum jmx_code
+implicit_columns(struct jmx_jtl *p, const char *s, const char *e)
+{
+	const struct implicit *im;
+	const char *why = NULL, *c, *w;
+	char *hdr;
+	size_t k;
+	int n = -1, i, ok;
+
+	if (e > s && e[-1] == '\r')
+		e--;
+	if (!p->delim_fixed)
+		p->delim = p->hl_names != NULL && p->hl_delim != 0 ?
+		    p->hl_delim : detect_delim(s, e);
+	if (p->hl_names != NULL) {
+		hdr = xstrdup(p->hl_names);
+		im = NULL;
+	} else {
+		n = split_header(p, s, e, &why);
+		for (k = 0; k < sizeof implicit_sets / sizeof implicit_sets[0];
+		    k++) {
+			im = &implicit_sets[k];
+			ok = n >= 0;
+			for (i = 0, c = im->names; ok && i < n; i++) {
+				char name[32];
+
+				w = strchr(c, ',');
+				if (w == NULL)
+					w = c + strlen(c);
+				snprintf(name, sizeof name, "%.*s",
+				    (int)(w - c), c);
+				ok = fits(name, p->hf[i].p, p->hf[i].len) &&
+				    (*w != '\0' || i == n - 1);
+				c = *w != '\0' ? w + 1 : w;
+			}
+			if (ok && *c == '\0')
+				break;
+		}
+		if (k == sizeof implicit_sets / sizeof implicit_sets[0])
+			return jmx_err_set(&p->fatal, JMX_ERR_DATA,
+			    "no header, and the first record (%d fields) "
+			    "fits neither "
+			    "JMeter 5's default columns (17) nor JMeter 2's "
+			    "(10): give the columns with --properties FILE "
+			    "(the jmeter.save.saveservice settings that wrote "
+			    "it)", n);
+		hdr = xstrdup(im->names);
+	}
+	for (k = 0; hdr[k] != '\0'; k++)
+		if (hdr[k] == ',')
+			hdr[k] = p->delim;
+	if (set_columns(p, hdr, hdr + k, &p->fatal) != JMX_OK) {
+		free(hdr);
+		return JMX_ERR_DATA;
+	}
+	free(hdr);
+	p->implicit = im != NULL ? im->what : p->hl_what;
+	p->wpre = "not the";
+	free(p->wpost);
+	xasprintf(&p->wpost, " of %s (the file has no header)", p->implicit);
+	return JMX_OK;
 }
 
 enum jmx_code
@@ -1112,15 +1269,20 @@ value_slow(struct jmx_jtl *p, const char *s, const int64_t *e, int hasq,
     int c, int64_t *out)
 {
 	struct jmx_span sp;
-	char shown[80];
+	char shown[80], why[32];
+	int r;
 
 	if (field_slow(p, s, e, p->uidx[c], hasq, &sp) != REC_OK)
 		return REC_BAD;
 	switch (c) {
 	case C_TS:
 		if (parse_int(sp.p, sp.len, NULL, out) == 0 ||
-		    parse_date(sp.p, sp.len, p->utc_off_ms, out) == 0)
+		    (r = parse_date(sp.p, sp.len, p->utc_off_ms, out,
+		    why)) == 0)
 			return REC_OK;
+		if (r == -2)
+			return bad(p, "timeStamp '%s' is not a valid date (%s)",
+			    SHOW(sp.len, sp.p), why);
 		return bad(p, "timeStamp '%s' is neither epoch milliseconds "
 		    "nor yyyy/MM/dd HH:mm:ss.SSS", SHOW(sp.len, sp.p));
 	case C_SUCCESS:
@@ -1498,7 +1660,8 @@ record(struct jmx_jtl *p, const char *buf, int64_t *e, int n, int nx,
 		e[n - 1]--;
 	lines = (uint64_t)nlf + (nl < p->lim);
 	if (n + nx != p->ncols)
-		r = bad(p, "%d fields, the header has %d", n + nx, p->ncols);
+		r = bad(p, "%d fields, %s %d%s", n + nx, p->wpre, p->ncols,
+		    p->wpost);
 	else if (nq != 0) {
 		esc_reserve(p, len);
 		p->escw = p->esc;
@@ -1573,21 +1736,13 @@ run_body(struct jmx_jtl *p, const char *buf, size_t len, int eof,
 			nl = end;
 		}
 		next = nl < end ? nl + 1 : end;
-		if (*s >= '0' && *s <= '9') {
+		if ((*s >= '0' && *s <= '9') || (p->hl_force &&
+		    memmem(s, (size_t)(nl - s), "elapsed", 7) == NULL)) {
 			/*
 			 * Data first (no header name starts with a digit):
-			 * no header, JMeter's default columns.
+			 * no header; the columns given, or recognised.
 			 */
-			char hdr[sizeof default_header];
-			size_t i;
-
-			if (!p->delim_fixed)
-				p->delim = detect_delim(s, nl);
-			for (i = 0; i < sizeof hdr; i++)
-				hdr[i] = default_header[i] == ',' ?
-				    p->delim : default_header[i];
-			if (set_columns(p, hdr, hdr + sizeof hdr - 1,
-			    &p->fatal) != JMX_OK)
+			if (implicit_columns(p, s, nl) != JMX_OK)
 				goto fatal;
 			break;
 		}

@@ -16,9 +16,12 @@
  * The first record is the header and decides which column is which (any
  * subset, any order; see JMETER.md).  Quoted or unknown header names are
  * sample variables (sample_variables).  When the first record starts with
- * a digit the file has no header and JMeter's default 17 columns are
- * assumed.  The delimiter is ',' unless set, or seen in the header: the
- * most frequent of ',' '\t' ';' '|' outside quotes.
+ * a digit the file has no header: its columns are those given with
+ * jmx_jtl_set_headerless(), else JMeter 5's 17 default columns or JMeter
+ * 2's 10, whichever the record's fields fit (their number, and numbers,
+ * true/false and a time where those columns are); a record fitting
+ * neither is a fatal error.  The delimiter is ',' unless set, or seen in
+ * the header: the most frequent of ',' '\t' ';' '|' outside quotes.
  *
  * Exactly-once ingestion: jmx_jtl_offset() is the absolute byte offset
  * just past the last record consumed (delivered, skipped as bad, or the
@@ -160,6 +163,18 @@ void		 jmx_jtl_set_skip_bad(struct jmx_jtl *, int);
  * ("yyyy/MM/dd HH:mm:ss.SSS"); 0 (UTC) by default.
  */
 void		 jmx_jtl_set_utc_offset(struct jmx_jtl *, int minutes);
+
+/*
+ * The columns of a file without a header: names as in a header, joined
+ * by ','; the delimiter of such a file (0: detected, or as set with
+ * jmx_jtl_set_delimiter(); a file with a header has its own); what names
+ * them in messages ("the columns of the properties").  With force,
+ * the file has no header: its first record is data even when it does
+ * not start with a digit (but not if it names the elapsed column).
+ * NULL names: recognise JMeter's defaults.
+ */
+void		 jmx_jtl_set_headerless(struct jmx_jtl *, const char *names,
+		    const char *what, char delim, int force);
 
 /*
  * Give the header instead of reading it from the input (len bytes, a

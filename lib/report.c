@@ -19,6 +19,7 @@
 #include "bundle.h"
 #include "hist.h"
 #include "json.h"
+#include "input.h"
 #include "jtl.h"
 #include "report.h"
 #include "stats.h"
@@ -669,62 +670,33 @@ static enum jmx_code
 parse_jtl(struct jtl_ctx *c, const char *path, const char *data, size_t len,
     struct jmx_err *err)
 {
-	struct jmx_jtl *p;
-	enum jmx_code code = JMX_OK;
-	char *buf = NULL;
-	ssize_t got;
-	int fd = -1;
+	struct jmx_input_opts o;
+	struct jmx_input_result res;
+	enum jmx_code code;
 
-	p = jmx_jtl_new(on_sample, c);
-	jmx_jtl_set_skip_bad(p, 1);
-	jmx_jtl_set_fields(p, c->errors_only ? (JMX_JTL_LABEL |
-	    JMX_JTL_SUCCESS | JMX_JTL_RESPONSECODE | JMX_JTL_RESPONSEMESSAGE |
+	if (c->rep->input != NULL)
+		o = *c->rep->input;
+	else
+		memset(&o, 0, sizeof o);
+	o.fields = c->errors_only ? (JMX_JTL_LABEL | JMX_JTL_SUCCESS |
+	    JMX_JTL_RESPONSECODE | JMX_JTL_RESPONSEMESSAGE |
 	    JMX_JTL_FAILUREMESSAGE | JMX_JTL_ERRORCOUNT) : (JMX_AGG_FIELDS |
 	    JMX_JTL_RESPONSECODE | JMX_JTL_RESPONSEMESSAGE |
-	    JMX_JTL_FAILUREMESSAGE));
-	if (data != NULL)
-		code = jmx_jtl_feed(p, data, len, err);
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		code = jmx_err_sys(err, JMX_ERR_IO, "'%s'", path);
-	else {
-		buf = xmalloc(1 << 18);
-		while (code == JMX_OK &&
-		    (got = read(fd, buf, 1 << 18)) != 0) {
-			if (got < 0) {
-				if (errno == EINTR)
-					continue;
-				code = jmx_err_sys(err, JMX_ERR_IO, "'%s'",
-				    path);
-				break;
-			}
-			code = jmx_jtl_feed(p, buf, (size_t)got, err);
-		}
-		close(fd);
-		free(buf);
-	}
-	if (code == JMX_OK)
-		code = jmx_jtl_finish(p, err);
-	if (code == JMX_OK && !jmx_jtl_has_header(p))
-		code = jmx_err_set(err, JMX_ERR_DATA,
-		    "'%s': empty, not a JTL file (no header)", path);
-	if (code == JMX_OK && jmx_jtl_records(p) == 0 && jmx_jtl_bad(p) > 0) {
-		const struct jmx_err *e = jmx_jtl_last_error(p);
-
-		code = jmx_err_set(err, JMX_ERR_DATA, "'%s': no valid record:"
-		    " %s", path, e->msg);
-	}
+	    JMX_JTL_FAILUREMESSAGE);
+	code = jmx_input_load(path, data, data != NULL ? len : 0, &o,
+	    on_sample, c, &res, err);
+	if (code == JMX_OK && res.records == 0 && res.bad > 0)
+		code = jmx_err_set(err, JMX_ERR_DATA, "no valid record: %s",
+		    res.last.msg);
 	if (code == JMX_OK)
 		code = flush(c, err);
-	else if (code != JMX_ERR_IO && code != JMX_ERR_STORE &&
-	    strncmp(err->msg, "'", 1) != 0)
+	else if (code != JMX_ERR_STORE)
 		jmx_err_prefix(err, "'%s'", path);
-	c->rep->bad_records += jmx_jtl_bad(p);
-	c->rep->truncated += jmx_jtl_truncated(p);
+	c->rep->bad_records += res.bad;
+	c->rep->truncated += res.truncated;
 	if (c->st != NULL && code == JMX_OK)
 		code = jmx_store_segment_advance(c->st, c->segment,
-		    (int64_t)jmx_jtl_offset(p), (int64_t)jmx_jtl_records(p),
-		    err);
-	jmx_jtl_free(p);
+		    (int64_t)res.offset, (int64_t)res.records, err);
 	return code;
 }
 
@@ -1040,7 +1012,8 @@ out:
 
 enum jmx_code
 jmx_report_import(struct jmx_store *st, const char *const *files, int n,
-    const char *name, int64_t *run, struct jmx_err *err)
+    const char *name, const struct jmx_input_opts *in, int64_t *run,
+    struct jmx_err *err)
 {
 	struct jmx_report *r = jmx_report_new(0);
 	struct jmx_run_rec rec;
@@ -1053,6 +1026,7 @@ jmx_report_import(struct jmx_store *st, const char *const *files, int n,
 	int i;
 
 	memset(&rec, 0, sizeof rec);
+	r->input = in;
 	if (name == NULL) {
 		base = file_agent(files[0]);
 		name = base;

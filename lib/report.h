@@ -23,6 +23,7 @@ struct jmx_shortfall_rec;
 
 struct jmx_bucket;
 struct jmx_hist;
+struct jmx_input_opts;
 struct jmx_store;
 struct jmx_summary;
 struct jmx_verdict;
@@ -102,6 +103,8 @@ struct jmx_report {
 	int64_t			 jtl_records;	/* -1 unknown */
 	char			**sources;	/* JTL files read */
 	int			 nsources;
+	/* How to read result files (--properties); borrowed, NULL. */
+	const struct jmx_input_opts *input;
 	uint64_t		 bad_records;	/* skipped as malformed */
 	uint64_t		 truncated;	/* cut last records dropped */
 	int64_t			 generated_ms;
@@ -186,10 +189,12 @@ enum jmx_code	 jmx_report_load_run(struct jmx_report *, struct jmx_store *,
  * Store JTL files as a new run named name (NULL: the first file's name):
  * one segment per file.  *run gets its id.  A failed import deletes
  * the run again (*run 0); should that fail too, the run is left marked
- * failed and *run is its id.
+ * failed and *run is its id.  in says how to read them (NULL: as
+ * JMeter's defaults).
  */
 enum jmx_code	 jmx_report_import(struct jmx_store *, const char *const *files,
-		    int n, const char *name, int64_t *run, struct jmx_err *);
+		    int n, const char *name, const struct jmx_input_opts *in,
+		    int64_t *run, struct jmx_err *);
 
 /* The run's time of a series time (s since t0_ms) and back. */
 int64_t		 jmx_report_sec(const struct jmx_report *, int64_t epoch_ms);

@@ -560,6 +560,7 @@ struct acc {
 struct jmx_summary {
 	int64_t			 apdex_t;
 	int64_t			 apdex_f;
+	enum jmx_pct_mode	 pct;		/* --percentiles */
 	struct ltab		 labels;
 	struct acc		*acc;		/* per label id */
 	uint32_t		 acap;
@@ -642,6 +643,29 @@ active_window(const struct jmx_summary *s, int64_t first, int64_t last)
 			w -= to - from;
 	}
 	return w;
+}
+
+void
+jmx_summary_set_percentiles(struct jmx_summary *s, enum jmx_pct_mode m)
+{
+	s->pct = m;
+	s->dirty = 1;
+}
+
+/* The row's percentiles again, the way JMeter's dashboard has them. */
+static void
+jmeter_pct(struct jmx_summary_row *r, struct jmx_hist *h)
+{
+	static const double ps[] = { 50, 90, 95, 99 };
+
+	r->pct_jmeter = 1;
+	if (r->count == 0 || h == NULL || jmx_hist_count(h) == 0)
+		return;
+	jmx_hist_percentiles_jmeter(h, ps, 4, r->pct);
+	r->p50 = llround(r->pct[0]);
+	r->p90 = llround(r->pct[1]);
+	r->p95 = llround(r->pct[2]);
+	r->p99 = llround(r->pct[3]);
 }
 
 static void
@@ -827,6 +851,8 @@ compute(struct jmx_summary *s)
 	for (i = 0; i < s->labels.n; i++) {
 		x = &s->acc[i];
 		fill_row(&s->rows[i], s->labels.v[i].name, x, s);
+		if (s->pct == JMX_PCT_JMETER)
+			jmeter_pct(&s->rows[i], x->h);
 		acc_add(&s->tacc, x->count, x->errors, x->esum, x->emin,
 		    x->emax, x->lsum, x->csum, x->bytes, x->sent, x->grp,
 		    x->all, x->first, x->last);
@@ -837,6 +863,8 @@ compute(struct jmx_summary *s)
 	if (s->labels.n > 1)
 		qsort(s->rows, s->labels.n, sizeof *s->rows, row_cmp);
 	fill_row(&s->total, NULL, &s->tacc, s);
+	if (s->pct == JMX_PCT_JMETER)
+		jmeter_pct(&s->total, s->tacc.h);
 	s->dirty = 0;
 }
 
@@ -902,10 +930,17 @@ jmx_summary_row_json(const struct jmx_summary_row *r, struct jmx_json *w)
 	jmx_json_pair_double(w, "avg", dec3(r->avg));
 	jmx_json_pair_int_or_null(w, "min", r->min, def);
 	jmx_json_pair_int_or_null(w, "max", r->max, def);
-	jmx_json_pair_int_or_null(w, "p50", r->p50, def);
-	jmx_json_pair_int_or_null(w, "p90", r->p90, def);
-	jmx_json_pair_int_or_null(w, "p95", r->p95, def);
-	jmx_json_pair_int_or_null(w, "p99", r->p99, def);
+	if (r->pct_jmeter && def) {
+		jmx_json_pair_double(w, "p50", dec3(r->pct[0]));
+		jmx_json_pair_double(w, "p90", dec3(r->pct[1]));
+		jmx_json_pair_double(w, "p95", dec3(r->pct[2]));
+		jmx_json_pair_double(w, "p99", dec3(r->pct[3]));
+	} else {
+		jmx_json_pair_int_or_null(w, "p50", r->p50, def);
+		jmx_json_pair_int_or_null(w, "p90", r->p90, def);
+		jmx_json_pair_int_or_null(w, "p95", r->p95, def);
+		jmx_json_pair_int_or_null(w, "p99", r->p99, def);
+	}
 	jmx_json_pair_double(w, "throughput", dec3(r->throughput));
 	jmx_json_pair_double(w, "received_kbps", dec3(r->received_kbps));
 	jmx_json_pair_double(w, "sent_kbps", dec3(r->sent_kbps));

@@ -107,6 +107,13 @@ struct jmx_summary_row {
 	double		 avg;		/* elapsed_sum / count, ms */
 	int64_t		 min, max;
 	int64_t		 p50, p90, p95, p99;	/* nearest rank */
+	/*
+	 * With JMX_PCT_JMETER (pct_jmeter set): p50 ... p99 interpolated
+	 * as JMeter's dashboard does, in pct[], and the fields above hold
+	 * them rounded to whole ms.
+	 */
+	int		 pct_jmeter;
+	double		 pct[4];
 	double		 throughput;	/* samples per second of active_ms */
 	int64_t		 active_ms;	/* its window less idle time */
 	double		 received_kbps;	/* KiB per second */
@@ -143,6 +150,16 @@ void		 jmx_summary_set_apdex(struct jmx_summary *, int64_t t_ms,
  */
 void		 jmx_summary_set_idle(struct jmx_summary *, const int64_t *from,
 		    const int64_t *to, size_t n);
+/*
+ * How percentiles are computed: exact nearest rank (the default), or as
+ * JMeter's dashboard does (interpolated; jmx_hist_percentiles_jmeter()).
+ */
+enum jmx_pct_mode {
+	JMX_PCT_EXACT,
+	JMX_PCT_JMETER
+};
+void		 jmx_summary_set_percentiles(struct jmx_summary *,
+		    enum jmx_pct_mode);
 /* Merge a bucket (its label and slot fields are ignored) into label's. */
 void		 jmx_summary_add_bucket(struct jmx_summary *,
 		    const char *label, const struct jmx_bucket *);
@@ -165,7 +182,7 @@ const struct jmx_summary_row *jmx_summary_total(struct jmx_summary *);
  * with, per row, exactly the keys label (not in the total), count,
  * errors, error_pct, avg, min, max, p50, p90, p95, p99, throughput,
  * received_kbps, sent_kbps, apdex (undefined values null; decimals to 3
- * places).
+ * places; the percentiles are decimals too with JMX_PCT_JMETER).
  */
 void		 jmx_summary_json(struct jmx_summary *, struct jmx_json *);
 /* Only the keys "labels" and "total", into an object the caller opened. */

@@ -397,6 +397,39 @@ test_blob(void)
 	jmx_hist_free(d);
 }
 
+/* JMeter's dashboard percentiles (interpolated), computed by hand. */
+static void
+test_jmeter(void)
+{
+	static const double ps[] = { 5, 50, 90, 95, 99 };
+	static const double qs[] = { 25, 50, 60, 70, 90 };
+	struct jmx_hist *h = jmx_hist_new();
+	double out[5];
+	int64_t v;
+
+	jmx_hist_percentiles_jmeter(h, ps, 1, out);
+	is_num(out[0], -1, 0, "jmeter: empty: -1");
+	for (v = 1; v <= 10; v++)
+		jmx_hist_add1(h, v);
+	jmx_hist_percentiles_jmeter(h, ps, 5, out);
+	is_num(out[0], 1, 1e-9, "jmeter 1..10: p5, pos 0.55 < 1: the minimum");
+	is_num(out[1], 5.5, 1e-9, "jmeter 1..10: p50, pos 5.5: 5 + 0.5 x 1");
+	is_num(out[2], 9.9, 1e-9, "jmeter 1..10: p90, pos 9.9: 9 + 0.9 x 1");
+	is_num(out[3], 10, 1e-9, "jmeter 1..10: p95, pos 10.45 >= 10: max");
+	is_num(out[4], 10, 1e-9, "jmeter 1..10: p99: max");
+	jmx_hist_reset(h);
+	jmx_hist_add(h, 10, 2);
+	jmx_hist_add1(h, 20);
+	jmx_hist_add1(h, 40);
+	jmx_hist_percentiles_jmeter(h, qs, 5, out);
+	is_num(out[0], 10, 1e-9, "jmeter 10,10,20,40: p25, pos 1.25: 10");
+	is_num(out[1], 15, 1e-9, "jmeter 10,10,20,40: p50, pos 2.5: 15");
+	is_num(out[2], 20, 1e-9, "jmeter 10,10,20,40: p60, pos 3: 20");
+	is_num(out[3], 30, 1e-9, "jmeter 10,10,20,40: p70, pos 3.5: 30");
+	is_num(out[4], 40, 1e-9, "jmeter 10,10,20,40: p90, pos 4.5: max");
+	jmx_hist_free(h);
+}
+
 int
 main(void)
 {
@@ -411,5 +444,6 @@ main(void)
 	test_noted();
 	test_iter();
 	test_blob();
+	test_jmeter();
 	return done_testing();
 }

@@ -384,6 +384,47 @@ test_dates(void)
 	jmx_jtl_free(p);
 	seen_free(&g);
 	free(data);
+
+	/* the shape of a date, but no date: which part is out of range */
+	{
+		static const struct {
+			const char *ts, *why;
+		} nd[] = {
+			{ "2026/20/03 10:00:00.000", "month 20" },
+			{ "2026/00/03 10:00:00.000", "month 0" },
+			{ "2026/04/31 10:00:00", "day 31 of month 4" },
+			{ "2100/02/29 10:00:00.000", "day 29 of month 2" },
+			{ "2026/02/03 24:00:00.000", "hour 24" },
+			{ "2026/02/03 10:60:00.000", "minute 60" },
+			{ "2026/02/03 10:00:61.000", "second 61" }
+		};
+		char rec[128], want[160];
+		size_t i;
+
+		for (i = 0; i < sizeof nd / sizeof nd[0]; i++) {
+			memset(&g, 0, sizeof g);
+			p = jmx_jtl_new(collect, &g);
+			snprintf(rec, sizeof rec, "timeStamp,elapsed\n%s,1\n",
+			    nd[i].ts);
+			is_int(jmx_jtl_feed(p, rec, strlen(rec), &err),
+			    JMX_ERR_DATA, "no date: an error");
+			snprintf(want, sizeof want, "line 2 (byte 18): "
+			    "timeStamp '%s' is not a valid date (%s)",
+			    nd[i].ts, nd[i].why);
+			is_str(err.msg, want, "no date: says which part");
+			jmx_jtl_free(p);
+			seen_free(&g);
+		}
+		memset(&g, 0, sizeof g);
+		p = jmx_jtl_new(collect, &g);
+		snprintf(rec, sizeof rec, "timeStamp,elapsed\n"
+		    "2000/02/29 23:59:60.999,1\n");
+		is_int(jmx_jtl_feed(p, rec, strlen(rec), &err), JMX_OK,
+		    "29 February 2000 and a leap second are times");
+		is_int(g.ts[0], 951868800999LL, "... that time");
+		jmx_jtl_free(p);
+		seen_free(&g);
+	}
 }
 
 static void
@@ -572,12 +613,79 @@ test_headerless(void)
 {
 	static const char csv[] = "1700000000000,7,A,200,OK,T 1-1,text,true,,"
 	    "1,2,3,4,null,5,6,8\n";
+	static const char old10[] = "1700000000000,7,A,200,OK,T 1-1,text,true,"
+	    "9,4\n1700000000001,8,B,500,x,T 1-1,text,false,9,5\n";
+	static const char not10[] = "1700000000000,7,A,200,OK,T 1-1,9,true,"
+	    "false,4\n";
+	static const char given[] = "1;A,a;x\n2;B\n3;C;y\n";
 	struct seen g = { 0 };
+	struct jmx_jtl *p;
+	struct jmx_err err;
 
 	is_int(parse(csv, sizeof csv - 1, 0, &g, NULL), JMX_OK,
 	    "headerless: parses");
 	is_str(g.out.data, "1700000000000|7|A|200|OK|T 1-1|text|1||1|2|3|4||"
 	    "5|6|8||1|0|@1:0\n", "headerless: default columns");
+	seen_free(&g);
+
+	/* JMeter 2's ten columns, by the fields of the first record */
+	memset(&g, 0, sizeof g);
+	is_int(parse(old10, sizeof old10 - 1, 7, &g, &p), JMX_OK,
+	    "headerless, 10 fields: parses in pieces");
+	is_str(g.out.data, "1700000000000|7|A|200|OK|T 1-1|text|1||9|0|0|0||"
+	    "4|0|0||1|0|@1:0\n1700000000001|8|B|500|x|T 1-1|text|0||9|0|0|0||"
+	    "5|0|0||1|1|@2:45\n", "headerless, 10 fields: JMeter 2's columns");
+	is_int(jmx_jtl_columns(p), 10, "... 10 columns");
+	jmx_jtl_free(p);
+	seen_free(&g);
+
+	/* ten fields that are not those: refused, saying why */
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect, &g);
+	is_int(jmx_jtl_feed(p, not10, sizeof not10 - 1, &err), JMX_ERR_DATA,
+	    "headerless, 10 fields of other columns: an error");
+	is_str(err.msg, "line 1 (byte 0): no header, and the first record "
+	    "(10 fields) fits neither JMeter 5's default columns (17) nor "
+	    "JMeter 2's (10): give the columns with --properties FILE (the "
+	    "jmeter.save.saveservice settings that wrote it)",
+	    "... which says why");
+	is_int(g.n, 0, "... nothing delivered");
+	jmx_jtl_free(p);
+	seen_free(&g);
+
+	/* columns given, with their delimiter; a record of another width */
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect_label, &g);
+	jmx_jtl_set_skip_bad(p, 1);
+	jmx_jtl_set_headerless(p, "elapsed,label,\"v\"", "the test's columns",
+	    ';', 0);
+	is_int(jmx_jtl_feed(p, given, sizeof given - 1, &err), JMX_OK,
+	    "columns given: parses");
+	is_int(jmx_jtl_finish(p, &err), JMX_OK, "... to the end");
+	is_str(g.out.data, "A,a\nC\n", "... with ';', commas in labels");
+	is_int(jmx_jtl_bad(p), 1, "... one bad record");
+	is_str(jmx_jtl_last_error(p)->msg, "line 2 (byte 8): 2 fields, not "
+	    "the 3 of the test's columns (the file has no header)",
+	    "... named by the columns it was read with");
+	jmx_jtl_free(p);
+	seen_free(&g);
+
+	/* forced: a first field that is no number is data, a header not */
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect_label, &g);
+	jmx_jtl_set_headerless(p, "label,elapsed", NULL, 0, 1);
+	is_int(jmx_jtl_feed(p, "Home,5\nCart,6\n", 14, &err), JMX_OK,
+	    "forced headerless: label first");
+	is_str(g.out.data, "Home\nCart\n", "... both records data");
+	jmx_jtl_free(p);
+	seen_free(&g);
+	memset(&g, 0, sizeof g);
+	p = jmx_jtl_new(collect_label, &g);
+	jmx_jtl_set_headerless(p, "label,elapsed", NULL, 0, 1);
+	is_int(jmx_jtl_feed(p, "elapsed,label\n5,Home\n", 21, &err), JMX_OK,
+	    "forced headerless, but a header: read as one");
+	is_str(g.out.data, "Home\n", "... by its own columns");
+	jmx_jtl_free(p);
 	seen_free(&g);
 }
 
