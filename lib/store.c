@@ -186,6 +186,14 @@ static const char *const migrations[] = {
 	 * segments that carry its part on continue after them.
 	 */
 	"ALTER TABLE segments ADD COLUMN data_pos TEXT;",
+	/*
+	 * 6: the reference run of each test case, for jmx-report compare
+	 * --baseline and trend (run_id: deleting the run drops it too).
+	 */
+	"CREATE TABLE baselines ("
+	"  test_case TEXT PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  set_ms INTEGER NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1711,4 +1719,95 @@ jmx_store_run_delete(struct jmx_store *st, int64_t run, struct jmx_err *err)
 		return code;
 	}
 	return jmx_store_commit(st, err);
+}
+
+enum jmx_code
+jmx_store_run_ids(struct jmx_store *st, const char *test_case,
+    int64_t since_ms, int64_t **ids, int *n, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	stmt = prepare(st, err, "SELECT id FROM runs WHERE"
+	    " (?1 IS NULL OR test_case = ?1) AND created_ms >= ?2"
+	    " ORDER BY id", "si", test_case, since_ms);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, (size_t)*n + 1, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return db_error(st, err, "read runs");
+	}
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_baseline_set(struct jmx_store *st, const char *test_case,
+    int64_t run, int64_t now_ms, struct jmx_err *err)
+{
+	if (run == 0)
+		return step_done(st, prepare(st, err,
+		    "DELETE FROM baselines WHERE test_case = ?", "s",
+		    test_case), err);
+	return step_done(st, prepare(st, err,
+	    "INSERT OR REPLACE INTO baselines (test_case, run_id, set_ms)"
+	    " VALUES (?, ?, ?)", "sii", test_case, run, now_ms), err);
+}
+
+enum jmx_code
+jmx_store_baseline_get(struct jmx_store *st, const char *test_case,
+    int64_t *run, int64_t *set_ms, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*run = 0;
+	stmt = prepare(st, err, "SELECT run_id, set_ms FROM baselines"
+	    " WHERE test_case = ?", "s", test_case);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*run = sqlite3_column_int64(stmt, 0);
+		if (set_ms != NULL)
+			*set_ms = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, "read baselines");
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_baselines(struct jmx_store *st, char ***cases, int64_t **runs,
+    int *n, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*cases = NULL;
+	*runs = NULL;
+	*n = 0;
+	stmt = prepare(st, err, "SELECT test_case, run_id FROM baselines"
+	    " ORDER BY test_case", "");
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*cases = xreallocarray(*cases, (size_t)*n + 1,
+		    sizeof **cases);
+		*runs = xreallocarray(*runs, (size_t)*n + 1, sizeof **runs);
+		(*cases)[*n] = col_str(stmt, 0);
+		(*runs)[(*n)++] = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "read baselines");
+	return JMX_OK;
 }

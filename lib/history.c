@@ -1,0 +1,146 @@
+/*
+ * history.c: the list of runs with their key figures, read from the
+ * store's runs and their exact histograms (the same summary as a report).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "config.h"
+#include "history.h"
+#include "stats.h"
+#include "store.h"
+#include "verdict.h"
+#include "xmalloc.h"
+
+int
+jmx_history_usable(const char *state, int include_partial)
+{
+	if (strcmp(state, "completed") == 0)
+		return 1;
+	return include_partial && (strcmp(state, "partial") == 0 ||
+	    strcmp(state, "stopped") == 0);
+}
+
+static int
+verdict(const struct jmx_config *cfg, const char *test_case,
+    struct jmx_summary *sum)
+{
+	const struct jmx_test_conf *t;
+	struct jmx_verdict *v;
+	int failed;
+
+	if (cfg == NULL || (t = jmx_config_test(cfg, test_case)) == NULL ||
+	    t->nthresholds == 0)
+		return -1;
+	v = xcalloc((size_t)t->nthresholds, sizeof *v);
+	failed = jmx_verdict_check(sum, t->thresholds, t->nthresholds, v);
+	free(v);
+	return failed == 0;
+}
+
+static enum jmx_code
+fill(struct jmx_store *st, const struct jmx_config *cfg,
+    const struct jmx_history_query *q, struct jmx_run_rec *rec,
+    struct jmx_history_run *h, struct jmx_err *err)
+{
+	struct jmx_run_agent_rec *ag = NULL;
+	struct jmx_summary *sum;
+	const struct jmx_summary_row *tot, *row;
+	enum jmx_code code;
+	int nag = 0;
+
+	h->id = rec->id;
+	h->test_case = xstrdup(rec->test_case);
+	h->state = xstrdup(jmx_run_state_name(rec->state));
+	h->imported = rec->label != NULL &&
+	    strcmp(rec->label, "imported") == 0;
+	h->usable = jmx_history_usable(h->state, 0);
+	h->start_ms = rec->start_ms;
+	h->duration_ms = rec->active_ms > 0 ? rec->active_ms :
+	    rec->end_ms > rec->start_ms && rec->start_ms > 0 ?
+	    rec->end_ms - rec->start_ms : 0;
+	if ((code = jmx_store_run_agents(st, rec->id, &ag, &nag, err)) !=
+	    JMX_OK)
+		return code;
+	jmx_run_agent_recs_free(ag, nag);
+	h->agents = nag;
+	sum = jmx_summary_new();
+	if ((code = jmx_store_summary(st, rec->id, NULL, sum, err)) ==
+	    JMX_OK) {
+		tot = jmx_summary_total(sum);
+		h->samples = tot->count;
+		h->throughput = jmx_compare_value_of(tot, JMX_CMP_THROUGHPUT);
+		h->p95 = jmx_compare_value_of(tot, JMX_CMP_P95);
+		h->error_pct = jmx_compare_value_of(tot, JMX_CMP_ERROR_PCT);
+		row = q->label != NULL ? jmx_summary_find(sum, q->label) : tot;
+		h->value = jmx_compare_value_of(row,
+		    (enum jmx_compare_metric)q->metric);
+		h->verdict = verdict(cfg, rec->test_case, sum);
+	}
+	jmx_summary_free(sum);
+	return code;
+}
+
+enum jmx_code
+jmx_history_list(struct jmx_store *st, const struct jmx_config *cfg,
+    const struct jmx_history_query *q, struct jmx_history_run **out, int *n,
+    struct jmx_err *err)
+{
+	struct jmx_run_rec rec;
+	int64_t *ids = NULL;
+	enum jmx_code code;
+	int nids = 0, i, keep, from;
+	struct jmx_run_rec *recs;
+
+	*out = NULL;
+	*n = 0;
+	if ((code = jmx_store_run_ids(st, q->test_case, q->since_ms, &ids,
+	    &nids, err)) != JMX_OK)
+		return code;
+	/* Filter on the rows first: the figures cost a read of buckets. */
+	recs = xcalloc((size_t)nids + 1, sizeof *recs);
+	for (i = keep = 0; i < nids && code == JMX_OK; i++) {
+		if ((code = jmx_store_run_get(st, ids[i], &rec, err)) !=
+		    JMX_OK)
+			break;
+		if ((q->state != NULL && strcmp(q->state,
+		    jmx_run_state_name(rec.state)) != 0) ||
+		    (q->usable_only && !jmx_history_usable(
+		    jmx_run_state_name(rec.state), q->usable_only > 1))) {
+			jmx_run_rec_free(&rec);
+			continue;
+		}
+		recs[keep++] = rec;
+	}
+	from = q->limit > 0 && keep > q->limit ? keep - q->limit : 0;
+	if (code == JMX_OK) {
+		*out = xcalloc((size_t)(keep - from) + 1, sizeof **out);
+		for (i = from; i < keep && code == JMX_OK; i++)
+			code = fill(st, cfg, q, &recs[i], &(*out)[(*n)++],
+			    err);
+	}
+	for (i = 0; i < keep; i++)
+		jmx_run_rec_free(&recs[i]);
+	free(recs);
+	free(ids);
+	if (code != JMX_OK) {
+		jmx_history_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return code;
+}
+
+void
+jmx_history_free(struct jmx_history_run *h, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(h[i].test_case);
+		free(h[i].state);
+	}
+	free(h);
+}
