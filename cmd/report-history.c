@@ -226,9 +226,9 @@ cmd_history(struct cli *c, const struct hist_opts *o, char **args, int n)
 	return JMX_EXIT_OK;
 }
 
-/* The baseline of test_case, or 0 with a message. */
+/* The baseline of test_case, or 0 (with a message unless quiet). */
 static int64_t
-baseline_of(struct cli *c, const char *test_case)
+baseline_of(struct cli *c, const char *test_case, int quiet)
 {
 	struct jmx_err err;
 	int64_t run = 0;
@@ -238,7 +238,7 @@ baseline_of(struct cli *c, const char *test_case)
 		cli_fail(c, &err);
 		return -1;
 	}
-	if (run == 0)
+	if (run == 0 && !quiet)
 		cli_warnx(c, "test case '%s' has no baseline: set one with "
 		    "'jmx-report baseline set RUN'", test_case);
 	return run;
@@ -378,7 +378,7 @@ cmd_compare(struct cli *c, const struct hist_opts *o, char **args, int n)
 		jmx_report_finish(reps[i]);
 	}
 	if (o->baseline) {
-		if ((base = baseline_of(c, reps[1]->name)) <= 0) {
+		if ((base = baseline_of(c, reps[1]->name, 0)) <= 0) {
 			rc = base < 0 ? JMX_EXIT_ENV : JMX_EXIT_USAGE;
 			goto out;
 		}
@@ -768,7 +768,7 @@ cmd_trend(struct cli *c, const struct hist_opts *o, char **args, int n)
 		rc = JMX_EXIT_USAGE;
 		goto out;
 	}
-	if ((base = baseline_of(c, args[0])) < 0) {
+	if ((base = baseline_of(c, args[0], 1)) < 0) {
 		rc = JMX_EXIT_ENV;
 		goto out;
 	}

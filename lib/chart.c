@@ -557,9 +557,9 @@ trend_plots(struct jmx_buf *b, const char *ext, const void *arg)
 	jmx_buf_adds(b, "\nset yrange [0:*]\n"
 	    "plot 'trend.dat' u 1:2 w lp lw 2 pt 7 ps 0.5"
 	    " lc rgb '#1f78b4' t 'value',"
-	    " '' u 1:($3 ? $2 : 1/0) w p pt 6 ps 2 lw 2 lc rgb '#e31a1c'"
+	    " '' u 1:($3 > 0 ? $2 : 1/0) w p pt 6 ps 2 lw 2 lc rgb '#e31a1c'"
 	    " t 'anomaly',"
-	    " '' u 1:($4 ? $2 : 1/0) w p pt 5 ps 1.2 lc rgb '#6a3d9a'"
+	    " '' u 1:($4 > 0 ? $2 : 1/0) w p pt 5 ps 1.2 lc rgb '#6a3d9a'"
 	    " t 'change point'\n");
 }
 
