@@ -74,6 +74,25 @@ open_ro(struct cli *c)
 	return -1;
 }
 
+/*
+ * history and trend keep a final run's figures once computed (history.h):
+ * the store read-write when it can be, else read-only as other readers.
+ */
+static int
+open_rw_or_ro(struct cli *c)
+{
+	struct jmx_err err;
+
+	if (cli_load_config(c, &err) != JMX_OK)
+		return cli_fail(c, &err);
+	if (cli_open_store(c, &err) == JMX_OK)
+		return -1;
+	c->store = NULL;
+	if (cli_open_store_ro(c, &err) != JMX_OK)
+		return cli_fail(c, &err);
+	return -1;
+}
+
 static const char *
 verdict_name(int v)
 {
@@ -210,7 +229,7 @@ cmd_history(struct cli *c, const struct hist_opts *o, char **args, int n)
 		return cli_usage(c, "--since takes a date (2026-11-26, "
 		    "2026-11-26T08:00Z) or an age (7d, 12h), not '%s'",
 		    o->since);
-	if ((rc = open_ro(c)) != -1)
+	if ((rc = open_rw_or_ro(c)) != -1)
 		return rc;
 	if (jmx_history_list(c->store, c->cfg, &q, &h, &nh, &err) != JMX_OK)
 		return cli_fail(c, &err);
@@ -741,7 +760,7 @@ cmd_trend(struct cli *c, const struct hist_opts *o, char **args, int n)
 		    "throughput or error_pct, not '%s'", metric);
 	unit = m == JMX_CMP_THROUGHPUT ? "/s" : m == JMX_CMP_ERROR_PCT ?
 	    " %" : " ms";
-	if ((rc = open_ro(c)) != -1)
+	if ((rc = open_rw_or_ro(c)) != -1)
 		return rc;
 	memset(&q, 0, sizeof q);
 	q.test_case = args[0];

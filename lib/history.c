@@ -40,16 +40,63 @@ verdict(const struct jmx_config *cfg, const char *test_case,
 	return failed == 0;
 }
 
+/* The total's figures of a summary, as kept in the store. */
+static void
+figures_of(struct jmx_summary *sum, struct jmx_run_figures *f)
+{
+	const struct jmx_summary_row *tot = jmx_summary_total(sum);
+
+	f->samples = tot->count;
+	f->errors = tot->errors;
+	f->error_pct = jmx_compare_value_of(tot, JMX_CMP_ERROR_PCT);
+	f->avg = jmx_compare_value_of(tot, JMX_CMP_AVG);
+	f->p50 = jmx_compare_value_of(tot, JMX_CMP_P50);
+	f->p90 = jmx_compare_value_of(tot, JMX_CMP_P90);
+	f->p95 = jmx_compare_value_of(tot, JMX_CMP_P95);
+	f->p99 = jmx_compare_value_of(tot, JMX_CMP_P99);
+	f->throughput = jmx_compare_value_of(tot, JMX_CMP_THROUGHPUT);
+}
+
+static double
+figure(const struct jmx_run_figures *f, int metric)
+{
+	switch (metric) {
+	case JMX_CMP_SAMPLES:
+		return (double)f->samples;
+	case JMX_CMP_AVG:
+		return f->avg;
+	case JMX_CMP_P50:
+		return f->p50;
+	case JMX_CMP_P90:
+		return f->p90;
+	case JMX_CMP_P95:
+		return f->p95;
+	case JMX_CMP_P99:
+		return f->p99;
+	case JMX_CMP_THROUGHPUT:
+		return f->throughput;
+	case JMX_CMP_ERROR_PCT:
+		return f->error_pct;
+	}
+	return NAN;
+}
+
+/*
+ * A run's figures: kept ones for a final run, else merged from its
+ * histograms (and kept, if it is final and the store is writable).  The
+ * summary is needed anyway for a label's value or the verdict.
+ */
 static enum jmx_code
 fill(struct jmx_store *st, const struct jmx_config *cfg,
     const struct jmx_history_query *q, struct jmx_run_rec *rec,
     struct jmx_history_run *h, struct jmx_err *err)
 {
 	struct jmx_run_agent_rec *ag = NULL;
-	struct jmx_summary *sum;
-	const struct jmx_summary_row *tot, *row;
+	struct jmx_summary *sum = NULL;
+	struct jmx_run_figures f;
+	const struct jmx_test_conf *t;
 	enum jmx_code code;
-	int nag = 0;
+	int nag = 0, found = 0, final;
 
 	h->id = rec->id;
 	h->test_case = xstrdup(rec->test_case);
@@ -61,26 +108,41 @@ fill(struct jmx_store *st, const struct jmx_config *cfg,
 	h->duration_ms = rec->active_ms > 0 ? rec->active_ms :
 	    rec->end_ms > rec->start_ms && rec->start_ms > 0 ?
 	    rec->end_ms - rec->start_ms : 0;
+	h->verdict = -1;
 	if ((code = jmx_store_run_agents(st, rec->id, &ag, &nag, err)) !=
 	    JMX_OK)
 		return code;
 	jmx_run_agent_recs_free(ag, nag);
 	h->agents = nag;
-	sum = jmx_summary_new();
-	if ((code = jmx_store_summary(st, rec->id, NULL, sum, err)) ==
-	    JMX_OK) {
-		tot = jmx_summary_total(sum);
-		h->samples = tot->count;
-		h->throughput = jmx_compare_value_of(tot, JMX_CMP_THROUGHPUT);
-		h->p95 = jmx_compare_value_of(tot, JMX_CMP_P95);
-		h->error_pct = jmx_compare_value_of(tot, JMX_CMP_ERROR_PCT);
-		row = q->label != NULL ? jmx_summary_find(sum, q->label) : tot;
-		h->value = jmx_compare_value_of(row,
-		    (enum jmx_compare_metric)q->metric);
+	final = jmx_run_state_final(rec->state);
+	if (final && (code = jmx_store_figures_get(st, rec->id, &f, &found,
+	    err)) != JMX_OK)
+		return code;
+	t = cfg != NULL ? jmx_config_test(cfg, rec->test_case) : NULL;
+	if (!found || q->label != NULL || (t != NULL && t->nthresholds > 0)) {
+		sum = jmx_summary_new();
+		if ((code = jmx_store_summary(st, rec->id, NULL, sum, err)) !=
+		    JMX_OK) {
+			jmx_summary_free(sum);
+			return code;
+		}
+		if (!found) {
+			figures_of(sum, &f);
+			/* A read-only store keeps nothing: no matter. */
+			if (final)
+				jmx_store_figures_put(st, rec->id, &f, NULL);
+		}
 		h->verdict = verdict(cfg, rec->test_case, sum);
 	}
+	h->samples = f.samples;
+	h->throughput = f.throughput;
+	h->p95 = f.p95;
+	h->error_pct = f.error_pct;
+	h->value = q->label == NULL ? figure(&f, q->metric) :
+	    jmx_compare_value_of(jmx_summary_find(sum, q->label),
+	    (enum jmx_compare_metric)q->metric);
 	jmx_summary_free(sum);
-	return code;
+	return JMX_OK;
 }
 
 enum jmx_code

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -193,7 +194,15 @@ static const char *const migrations[] = {
 	"CREATE TABLE baselines ("
 	"  test_case TEXT PRIMARY KEY,"
 	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
-	"  set_ms INTEGER NOT NULL);",
+	"  set_ms INTEGER NOT NULL);"
+	/* A final run's total figures, so a long history need not merge
+	 * every run's histograms each time it is listed. */
+	"CREATE TABLE run_figures ("
+	"  run_id INTEGER PRIMARY KEY REFERENCES runs(id),"
+	"  samples INTEGER NOT NULL,"
+	"  errors INTEGER NOT NULL,"
+	"  error_pct REAL, avg REAL, p50 REAL, p90 REAL, p95 REAL,"
+	"  p99 REAL, throughput REAL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1809,5 +1818,56 @@ jmx_store_baselines(struct jmx_store *st, char ***cases, int64_t **runs,
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return db_error(st, err, "read baselines");
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_figures_put(struct jmx_store *st, int64_t run,
+    const struct jmx_run_figures *f, struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "INSERT OR REPLACE INTO run_figures (run_id, samples, errors,"
+	    " error_pct, avg, p50, p90, p95, p99, throughput)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "iiiddddddd", run,
+	    (int64_t)f->samples, (int64_t)f->errors, f->error_pct, f->avg,
+	    f->p50, f->p90, f->p95, f->p99, f->throughput), err);
+}
+
+/* A REAL column, NAN for NULL (SQLite stores NaN as NULL). */
+static double
+col_real(sqlite3_stmt *stmt, int i)
+{
+	return sqlite3_column_type(stmt, i) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(stmt, i);
+}
+
+enum jmx_code
+jmx_store_figures_get(struct jmx_store *st, int64_t run,
+    struct jmx_run_figures *f, int *found, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*found = 0;
+	stmt = prepare(st, err, "SELECT samples, errors, error_pct, avg,"
+	    " p50, p90, p95, p99, throughput FROM run_figures"
+	    " WHERE run_id = ?", "i", run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		f->samples = (uint64_t)sqlite3_column_int64(stmt, 0);
+		f->errors = (uint64_t)sqlite3_column_int64(stmt, 1);
+		f->error_pct = col_real(stmt, 2);
+		f->avg = col_real(stmt, 3);
+		f->p50 = col_real(stmt, 4);
+		f->p90 = col_real(stmt, 5);
+		f->p95 = col_real(stmt, 6);
+		f->p99 = col_real(stmt, 7);
+		f->throughput = col_real(stmt, 8);
+		*found = 1;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, "read run figures");
 	return JMX_OK;
 }

@@ -381,5 +381,17 @@ enum jmx_code	jmx_store_baseline_get(struct jmx_store *,
 		    struct jmx_err *);
 enum jmx_code	jmx_store_baselines(struct jmx_store *, char ***cases,
 		    int64_t **runs, int *n, struct jmx_err *);
+/*
+ * A final run's total figures, kept once computed (NAN: undefined);
+ * get sets *found 0 when none are kept.
+ */
+struct jmx_run_figures {
+	uint64_t	 samples, errors;
+	double		 error_pct, avg, p50, p90, p95, p99, throughput;
+};
+enum jmx_code	jmx_store_figures_put(struct jmx_store *, int64_t run,
+		    const struct jmx_run_figures *, struct jmx_err *);
+enum jmx_code	jmx_store_figures_get(struct jmx_store *, int64_t run,
+		    struct jmx_run_figures *, int *found, struct jmx_err *);
 
 #endif

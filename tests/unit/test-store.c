@@ -98,7 +98,8 @@ test_open(const char *dir, const char *db)
 	    " sqlite_master WHERE type = 'table' ORDER BY name)",
 	    "baselines buckets commands errors events labels reservations"
 	    " run_agents"
-	    " run_options runs segments shares shortfalls", "all tables made");
+	    " run_figures run_options runs segments shares shortfalls",
+	    "all tables made");
 
 	is_int(jmx_store_run_latest(st, &id, &err), JMX_ERR_NOTFOUND,
 	    "latest of no runs: NOTFOUND");
