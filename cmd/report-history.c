@@ -99,17 +99,37 @@ verdict_name(int v)
 	return v < 0 ? NULL : v ? "pass" : "fail";
 }
 
-static int
-is_baseline(struct jmx_store *st, const struct jmx_history_run *h)
-{
-	int64_t run = 0;
+/* The baselines of every test case, read once for a listing. */
+struct bases {
+	char	**cases;
+	int64_t	 *runs;
+	int	  n;
+};
 
-	return jmx_store_baseline_get(st, h->test_case, &run, NULL, NULL) ==
-	    JMX_OK && run == h->id;
+static int
+is_baseline(const struct bases *b, const struct jmx_history_run *h)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->runs[i] == h->id)
+			return 1;
+	return 0;
 }
 
 static void
-history_json(struct cli *c, struct jmx_history_run *h, int n,
+bases_free(struct bases *b)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->cases[i]);
+	free(b->cases);
+	free(b->runs);
+}
+
+static void
+history_json(const struct bases *bs, struct jmx_history_run *h, int n,
     struct jmx_buf *b)
 {
 	struct jmx_json w;
@@ -131,8 +151,7 @@ history_json(struct cli *c, struct jmx_history_run *h, int n,
 		    h[i].duration_ms, h[i].duration_ms > 0);
 		jmx_json_pair_str(&w, "state", h[i].state);
 		jmx_json_pair_bool(&w, "imported", h[i].imported);
-		jmx_json_pair_bool(&w, "baseline", is_baseline(c->store,
-		    &h[i]));
+		jmx_json_pair_bool(&w, "baseline", is_baseline(bs, &h[i]));
 		jmx_json_pair_int(&w, "agents", h[i].agents);
 		jmx_json_pair_uint(&w, "samples", h[i].samples);
 		jmx_json_pair_double(&w, "throughput", h[i].throughput);
@@ -149,7 +168,7 @@ history_json(struct cli *c, struct jmx_history_run *h, int n,
 #define HCOLS	11
 
 static void
-history_text(struct cli *c, struct jmx_history_run *h, int n,
+history_text(const struct bases *bs, struct jmx_history_run *h, int n,
     struct jmx_buf *b)
 {
 	static const char *const heads[HCOLS] = {
@@ -163,7 +182,7 @@ history_text(struct cli *c, struct jmx_history_run *h, int n,
 	bad = xcalloc((size_t)n * HCOLS + 1, sizeof *bad);
 	for (i = 0; i < n; i++) {
 		xasprintf(&cells[k++], "%lld%s", (long long)h[i].id,
-		    is_baseline(c->store, &h[i]) ? "*" : "");
+		    is_baseline(bs, &h[i]) ? "*" : "");
 		cells[k++] = xstrdup(h[i].test_case);
 		if (h[i].start_ms > 0)
 			jmx_format_time(t, sizeof t, h[i].start_ms);
@@ -208,6 +227,7 @@ cmd_history(struct cli *c, const struct hist_opts *o, char **args, int n)
 	struct jmx_history_query q;
 	struct jmx_history_run *h = NULL;
 	struct jmx_buf b = { 0 };
+	struct bases bs = { NULL, NULL, 0 };
 	struct jmx_err err;
 	enum jmx_run_state st;
 	int nh = 0, rc;
@@ -231,17 +251,22 @@ cmd_history(struct cli *c, const struct hist_opts *o, char **args, int n)
 		    o->since);
 	if ((rc = open_rw_or_ro(c)) != -1)
 		return rc;
-	if (jmx_history_list(c->store, c->cfg, &q, &h, &nh, &err) != JMX_OK)
+	if (jmx_history_list(c->store, c->cfg, &q, &h, &nh, &err) != JMX_OK ||
+	    jmx_store_baselines(c->store, &bs.cases, &bs.runs, &bs.n, &err) !=
+	    JMX_OK) {
+		jmx_history_free(h, nh);
 		return cli_fail(c, &err);
+	}
 	if (c->json)
-		history_json(c, h, nh, &b);
+		history_json(&bs, h, nh, &b);
 	else if (nh == 0)
 		jmx_buf_adds(&b, "no runs\n");
 	else
-		history_text(c, h, nh, &b);
+		history_text(&bs, h, nh, &b);
 	fputs(b.data, stdout);
 	jmx_buf_free(&b);
 	jmx_history_free(h, nh);
+	bases_free(&bs);
 	return JMX_EXIT_OK;
 }
 

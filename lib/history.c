@@ -91,12 +91,11 @@ fill(struct jmx_store *st, const struct jmx_config *cfg,
     const struct jmx_history_query *q, struct jmx_run_rec *rec,
     struct jmx_history_run *h, struct jmx_err *err)
 {
-	struct jmx_run_agent_rec *ag = NULL;
 	struct jmx_summary *sum = NULL;
 	struct jmx_run_figures f;
 	const struct jmx_test_conf *t;
 	enum jmx_code code;
-	int nag = 0, found = 0, final;
+	int found = 0, final;
 
 	h->id = rec->id;
 	h->test_case = xstrdup(rec->test_case);
@@ -109,15 +108,11 @@ fill(struct jmx_store *st, const struct jmx_config *cfg,
 	    rec->end_ms > rec->start_ms && rec->start_ms > 0 ?
 	    rec->end_ms - rec->start_ms : 0;
 	h->verdict = -1;
-	if ((code = jmx_store_run_agents(st, rec->id, &ag, &nag, err)) !=
-	    JMX_OK)
-		return code;
-	jmx_run_agent_recs_free(ag, nag);
-	h->agents = nag;
 	final = jmx_run_state_final(rec->state);
-	if (final && (code = jmx_store_figures_get(st, rec->id, &f, &found,
+	if ((code = jmx_store_figures_get(st, rec->id, &f, &found, &h->agents,
 	    err)) != JMX_OK)
 		return code;
+	found = found && final;
 	t = cfg != NULL ? jmx_config_test(cfg, rec->test_case) : NULL;
 	if (!found || q->label != NULL || (t != NULL && t->nthresholds > 0)) {
 		sum = jmx_summary_new();

@@ -1843,28 +1843,33 @@ col_real(sqlite3_stmt *stmt, int i)
 
 enum jmx_code
 jmx_store_figures_get(struct jmx_store *st, int64_t run,
-    struct jmx_run_figures *f, int *found, struct jmx_err *err)
+    struct jmx_run_figures *f, int *found, int *agents, struct jmx_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
 	*found = 0;
-	stmt = prepare(st, err, "SELECT samples, errors, error_pct, avg,"
-	    " p50, p90, p95, p99, throughput FROM run_figures"
-	    " WHERE run_id = ?", "i", run);
+	*agents = 0;
+	/* One statement: history asks for every run. */
+	stmt = prepare(st, err, "SELECT (SELECT count(*) FROM run_agents"
+	    " WHERE run_id = ?1), f.run_id, f.samples, f.errors, f.error_pct,"
+	    " f.avg, f.p50, f.p90, f.p95, f.p99, f.throughput"
+	    " FROM (SELECT 1) LEFT JOIN run_figures f ON f.run_id = ?1",
+	    "i", run);
 	if (stmt == NULL)
 		return JMX_ERR_STORE;
 	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		f->samples = (uint64_t)sqlite3_column_int64(stmt, 0);
-		f->errors = (uint64_t)sqlite3_column_int64(stmt, 1);
-		f->error_pct = col_real(stmt, 2);
-		f->avg = col_real(stmt, 3);
-		f->p50 = col_real(stmt, 4);
-		f->p90 = col_real(stmt, 5);
-		f->p95 = col_real(stmt, 6);
-		f->p99 = col_real(stmt, 7);
-		f->throughput = col_real(stmt, 8);
-		*found = 1;
+		*agents = sqlite3_column_int(stmt, 0);
+		*found = sqlite3_column_type(stmt, 1) != SQLITE_NULL;
+		f->samples = (uint64_t)sqlite3_column_int64(stmt, 2);
+		f->errors = (uint64_t)sqlite3_column_int64(stmt, 3);
+		f->error_pct = col_real(stmt, 4);
+		f->avg = col_real(stmt, 5);
+		f->p50 = col_real(stmt, 6);
+		f->p90 = col_real(stmt, 7);
+		f->p95 = col_real(stmt, 8);
+		f->p99 = col_real(stmt, 9);
+		f->throughput = col_real(stmt, 10);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -383,7 +383,8 @@ enum jmx_code	jmx_store_baselines(struct jmx_store *, char ***cases,
 		    int64_t **runs, int *n, struct jmx_err *);
 /*
  * A final run's total figures, kept once computed (NAN: undefined);
- * get sets *found 0 when none are kept.
+ * get sets *found 0 when none are kept, and *agents to the number of
+ * the run's agents either way.
  */
 struct jmx_run_figures {
 	uint64_t	 samples, errors;
@@ -392,6 +393,7 @@ struct jmx_run_figures {
 enum jmx_code	jmx_store_figures_put(struct jmx_store *, int64_t run,
 		    const struct jmx_run_figures *, struct jmx_err *);
 enum jmx_code	jmx_store_figures_get(struct jmx_store *, int64_t run,
-		    struct jmx_run_figures *, int *found, struct jmx_err *);
+		    struct jmx_run_figures *, int *found, int *agents,
+		    struct jmx_err *);
 
 #endif
