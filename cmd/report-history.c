@@ -360,10 +360,11 @@ cmd_compare(struct cli *c, const struct hist_opts *o, char **args, int n)
 	struct jmx_report **reps;
 	struct jmx_compare **cs;
 	struct jmx_compare_rule *rules = NULL;
+	struct jmx_compare_rates *rates = NULL;
 	struct jmx_buf b = { 0 };
 	struct jmx_err err;
 	int64_t *ids, base;
-	int i, nids = 0, nrules = 0, rc, regressions = 0;
+	int i, nids = 0, nrules = 0, rc, regressions = 0, series;
 
 	if (!o->baseline && n < 2)
 		return cli_usage(c, "compare: give two runs or more (A B "
@@ -412,8 +413,10 @@ cmd_compare(struct cli *c, const struct hist_opts *o, char **args, int n)
 			ids[i] = ids[i + 1];
 		nids = n;
 	}
+	/* The series only for the charts: the tests need none of it. */
+	series = o->output != NULL && !o->no_charts;
 	for (i = o->baseline ? 1 : 0; i < nids; i++) {
-		reps[i] = jmx_report_new(1);
+		reps[i] = jmx_report_new(series);
 		if (jmx_report_load_run(reps[i], c->store, ids[i],
 		    c->home_dir, &err) != JMX_OK) {
 			rc = cli_fail(c, &err);
@@ -427,7 +430,7 @@ cmd_compare(struct cli *c, const struct hist_opts *o, char **args, int n)
 			goto out;
 		}
 		ids[0] = base;
-		reps[0] = jmx_report_new(1);
+		reps[0] = jmx_report_new(series);
 		if (jmx_report_load_run(reps[0], c->store, base, c->home_dir,
 		    &err) != JMX_OK) {
 			rc = cli_fail(c, &err);
@@ -440,10 +443,17 @@ cmd_compare(struct cli *c, const struct hist_opts *o, char **args, int n)
 		    strcmp(reps[i]->state, "completed") != 0)
 			cli_warnx(c, "run %lld is %s, not completed",
 			    (long long)ids[i], reps[i]->state);
+	rates = xcalloc((size_t)nids, sizeof *rates);
+	for (i = 0; i < nids; i++)
+		if (jmx_store_run_rates(c->store, ids[i], (uint64_t **)
+		    &rates[i].counts, &rates[i].n, &err) != JMX_OK) {
+			rc = cli_fail(c, &err);
+			goto out;
+		}
 	rules = rules_of(c, reps[nids - 1]->name, &nrules);
 	for (i = 1; i < nids; i++) {
-		cs[i - 1] = jmx_compare_new(reps[0], reps[i], rules, nrules,
-		    JMX_COMPARE_ALPHA);
+		cs[i - 1] = jmx_compare_new(reps[0], reps[i], &rates[0],
+		    &rates[i], rules, nrules, JMX_COMPARE_ALPHA);
 		regressions += cs[i - 1]->regressions;
 	}
 	if (o->output != NULL && (rc = compare_dir(c, o, reps, nids, cs,
@@ -460,6 +470,9 @@ out:
 		jmx_report_free(reps[i]);
 		jmx_compare_free(cs[i]);
 	}
+	for (i = 0; rates != NULL && i < nids; i++)
+		free((void *)rates[i].counts);
+	free(rates);
 	free(reps);
 	free(cs);
 	free(rules);

@@ -246,21 +246,23 @@ jmx_compare_rates(uint64_t na, double ta, uint64_t nb, double tb)
 }
 
 /*
- * Samples per second of each interval of a model's series, the first
- * and last left out (a run starts and ends part-way through them).
+ * Samples per second of each interval, the first and last left out (a
+ * run starts and ends part-way through them): of the given counts, else
+ * of the model's series.
  */
 static struct jmx_hist *
-rate_hist(const struct jmx_report *r)
+rate_hist(const struct jmx_report *r, const struct jmx_compare_rates *rt)
 {
 	struct jmx_hist *h = jmx_hist_new();
-	int i, from = 0, to = r->npoints;
+	int i, n = rt != NULL ? rt->n : r->npoints, from = 0, to = n;
 
-	if (r->npoints > 4) {
+	if (n > 4) {
 		from = 1;
-		to = r->npoints - 1;
+		to = n - 1;
 	}
 	for (i = from; i < to; i++)
-		jmx_hist_add(h, (int64_t)llround((double)r->points[i].count /
+		jmx_hist_add(h, rt != NULL ? (int64_t)rt->counts[i] :
+		    (int64_t)llround((double)r->points[i].count /
 		    (double)(r->interval_s > 0 ? r->interval_s : 1)), 1);
 	return h;
 }
@@ -362,6 +364,7 @@ cmp_str(const void *x, const void *y)
 
 struct jmx_compare *
 jmx_compare_new(struct jmx_report *a, struct jmx_report *b,
+    const struct jmx_compare_rates *ra, const struct jmx_compare_rates *rb,
     const struct jmx_compare_rule *rules, int nrules, double alpha)
 {
 	struct jmx_compare *c = xcalloc(1, sizeof *c);
@@ -401,9 +404,10 @@ jmx_compare_new(struct jmx_report *a, struct jmx_report *b,
 		compare_row(c, &c->rows[i], jmx_summary_find(a->sum, names[i]),
 		    jmx_summary_find(b->sum, names[i]), -1);
 	}
-	if (a->npoints > 1 && b->npoints > 1) {
-		ha = rate_hist(a);
-		hb = rate_hist(b);
+	if ((ra != NULL && rb != NULL && ra->n > 1 && rb->n > 1) ||
+	    (ra == NULL && rb == NULL && a->npoints > 1 && b->npoints > 1)) {
+		ha = rate_hist(a, ra);
+		hb = rate_hist(b, rb);
 		jmx_compare_mann_whitney(ha, hb, &rate_p, &cliff);
 		jmx_hist_free(ha);
 		jmx_hist_free(hb);

@@ -134,14 +134,24 @@ double		 jmx_compare_proportions(uint64_t xa, uint64_t na,
 double		 jmx_compare_rates(uint64_t na, double ta, uint64_t nb,
 		    double tb);
 
+/* Samples per second of a run, for the throughput test of the total. */
+struct jmx_compare_rates {
+	const uint64_t	*counts;	/* one per second with samples */
+	int		 n;
+};
+
 /*
  * Compare finished models b against a under rules (copied).  Returns a
- * new comparison (jmx_compare_free()); the models are only read, and
- * must have been loaded with series for the throughput test.
+ * new comparison (jmx_compare_free()); the models are only read.  The
+ * total's throughput is tested on ra and rb (jmx_store_run_rates()), or
+ * when they are NULL on the models' series (loaded with series), else
+ * as the labels' are.
  */
 struct jmx_compare *jmx_compare_new(struct jmx_report *a,
-		    struct jmx_report *b, const struct jmx_compare_rule *rules,
-		    int nrules, double alpha);
+		    struct jmx_report *b, const struct jmx_compare_rates *ra,
+		    const struct jmx_compare_rates *rb,
+		    const struct jmx_compare_rule *rules, int nrules,
+		    double alpha);
 void		 jmx_compare_free(struct jmx_compare *);
 
 #endif

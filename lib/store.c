@@ -1876,3 +1876,31 @@ jmx_store_figures_get(struct jmx_store *st, int64_t run,
 		return db_error(st, err, "read run figures");
 	return JMX_OK;
 }
+
+enum jmx_code
+jmx_store_run_rates(struct jmx_store *st, int64_t run, uint64_t **counts,
+    int *n, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*counts = NULL;
+	*n = 0;
+	stmt = prepare(st, err, "SELECT sum(count) FROM buckets"
+	    " WHERE run_id = ? GROUP BY sec ORDER BY sec", "i", run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*counts = xreallocarray(*counts, (size_t)*n + 1,
+		    sizeof **counts);
+		(*counts)[(*n)++] = (uint64_t)sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*counts);
+		*counts = NULL;
+		*n = 0;
+		return db_error(st, err, "read buckets");
+	}
+	return JMX_OK;
+}

@@ -392,6 +392,12 @@ struct jmx_run_figures {
 };
 enum jmx_code	jmx_store_figures_put(struct jmx_store *, int64_t run,
 		    const struct jmx_run_figures *, struct jmx_err *);
+/*
+ * A run's samples per second, the seconds with samples in order (no
+ * histogram read: cheap for the throughput test of compare.h).
+ */
+enum jmx_code	jmx_store_run_rates(struct jmx_store *, int64_t run,
+		    uint64_t **counts, int *n, struct jmx_err *);
 enum jmx_code	jmx_store_figures_get(struct jmx_store *, int64_t run,
 		    struct jmx_run_figures *, int *found, int *agents,
 		    struct jmx_err *);
