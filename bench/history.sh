@@ -7,7 +7,9 @@
 # samples) and two runs of $N records (jtl-gen -t $THREADS), then:
 #   - instructions (valgrind --tool=callgrind, whole process) and the
 #     median wall time of $REPS runs of `jmx-report --json history` and
-#     of `jmx-report --json compare A B`;
+#     of `jmx-report --json compare A B`; history twice under callgrind:
+#     cold (no run's figures kept yet: each run's histograms merged, and
+#     its figures kept) and warm (one row per run);
 #   - as a ratio, the same for `jmx-report --json show RUN --no-charts`
 #     of one 1 M run (a report of one run: what a compare of two should
 #     cost about twice of, the histograms being read the same way).
@@ -91,6 +93,9 @@ wall() {
 	sort -n "$work/$_name.ms" | sed -n "$(((REPS + 1) / 2))p"
 }
 
+command -v sqlite3 >/dev/null || fail "no sqlite3 command"
+sqlite3 "$JMX_HOME/jmx.db" "DELETE FROM run_figures" || fail "sqlite3 failed"
+cold_ir=$(ir cold "$JMX_REPORT" --json history)
 hist_ir=$(ir history "$JMX_REPORT" --json history)
 cmp_ir=$(ir compare "$JMX_REPORT" --json compare "$A" "$B")
 show_ir=$(ir show "$JMX_REPORT" --json show --no-charts -o "$work/show" "$A")
@@ -100,10 +105,11 @@ show_ms=$(wall show "$JMX_REPORT" --json show --no-charts -o "$work/show" "$A")
 nruns=$("$JMX_REPORT" --json history | python3 -c \
     'import json,sys; print(len(json.load(sys.stdin)["runs"]))')
 
-echo "history of $nruns runs ($SMALL samples each): $hist_ir instructions, median $hist_ms ms"
+echo "history of $nruns runs ($SMALL samples each), cold: $cold_ir instructions"
+echo "history of $nruns runs, warm: $hist_ir instructions, median $hist_ms ms"
 echo "compare of runs $A and $B ($N samples each): $cmp_ir instructions, median $cmp_ms ms"
 echo "show --no-charts of run $A: $show_ir instructions, median $show_ms ms"
 awk -v c="$cmp_ir" -v s="$show_ir" -v h="$hist_ir" -v n="$nruns" 'BEGIN {
 	printf "compare / show of one run: %.2f (instructions)\n", c / s
-	printf "history: %.0f instructions per run\n", h / n
+	printf "history, warm: %.0f instructions per run\n", h / n
 }'

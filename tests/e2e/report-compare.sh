@@ -1,8 +1,8 @@
 #!/bin/sh
 # Real runs on the bed, compared: a 2-agent run against itself is no
-# regression (exit 0); a run against the same target made slower (20 ms
-# more network delay at the target, tc netem) is one (exit 1), named by
-# label and metric in JUnit XML; history lists both, trend sees them.
+# regression (exit 0); a run against the same target made slower (its
+# page sent at 100 KB/s) is one (exit 1), named by label and metric in
+# JUnit XML; --baseline and history see both.
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$JMETER_HOME/bin/jmeter" ] || skip_all "no JMeter in $JMETER_HOME"
@@ -20,35 +20,73 @@ tests:
 YAML
 export JMX_AGENT_HEAP="-Xms128m -Xmx256m"
 
-# The target's delay, only while this test holds the bed; always undone.
-slow_off() {
-	ip netns exec jmx-target tc qdisc del dev eth0 root 2>/dev/null
-	return 0
+# The target: an nginx of this test's own in the bed's target namespace,
+# on its own port, serving a 20 KB page; "slower" is the same page sent
+# at 100 KB/s (limit_rate), a real difference in the target.  Stopped
+# when the test ends, whatever happens.
+web=$TEST_DIR/web
+mkdir -p "$web/www" "$web/tmp"
+awk 'BEGIN { for (i = 0; i < 320; i++) printf "%063d\n", i }' \
+    >"$web/www/page.txt"
+web_start() {	# web_start [RATE]
+	cat >"$web/nginx.conf" <<NGINX
+worker_processes 1;
+daemon on;
+user root;
+pid $web/nginx.pid;
+error_log $web/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $web/tmp/body;
+    proxy_temp_path $web/tmp/proxy;
+    fastcgi_temp_path $web/tmp/fastcgi;
+    uwsgi_temp_path $web/tmp/uwsgi;
+    scgi_temp_path $web/tmp/scgi;
+    server {
+        listen $JMX_BED_TARGET:$PORT;
+        location / { root $web/www; index page.txt; ${1:+limit_rate $1;} }
+    }
 }
-trap 'slow_off' EXIT
-slow_off
+NGINX
+	ip netns exec jmx-target nginx -p "$web/" -c "$web/nginx.conf" \
+	    -e "$web/error.log" || bail "cannot start nginx on port $PORT"
+}
+web_stop() {
+	[ -f "$web/nginx.pid" ] || return 0
+	_pid=$(cat "$web/nginx.pid")
+	kill "$_pid" 2>/dev/null
+	_i=0
+	while kill -0 "$_pid" 2>/dev/null && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	rm -f "$web/nginx.pid"
+}
+trap 'web_stop' EXIT
+PORT=18081
+sed -i "s/think: 20}/think: 20, port: $PORT}/" "$conf"
+web_start
 
 run "$JMX_RUN" --config "$conf" --json cmp
 is "$RC" 0 "the first run exits 0"
 [ "$RC" -eq 0 ] || diag "$ERR"
 echo "$OUT" >"$TEST_DIR/a.json"
 a=$(json_get "$TEST_DIR/a.json" 'd["run_id"]')
-is "$(json_get "$TEST_DIR/a.json" 'len(d["agents"]) if "agents" in d else 2')" \
-    2 "two agents"
 
 run "$JMX_REPORT" --config "$conf" compare "$a" "$a"
 is "$RC" 0 "a run against itself: exit 0"
 like "$OUT" 'No regression beyond tolerance' "... no regression"
 
-ip netns exec jmx-target tc qdisc add dev eth0 root netem delay 20ms ||
-    bail "cannot add a delay at the target (tc netem)"
+web_stop
+web_start 100k
 run "$JMX_RUN" --config "$conf" --json cmp
-slow_off
+web_stop
 is "$RC" 0 "the run against the slower target exits 0"
 echo "$OUT" >"$TEST_DIR/b.json"
 b=$(json_get "$TEST_DIR/b.json" 'd["run_id"]')
-ok "$([ "$(json_get "$TEST_DIR/b.json" 'd["total"]["p95"]')" -ge 20 ];
-    echo $?)" "its p95 is 20 ms or more"
+ok "$([ "$(json_get "$TEST_DIR/b.json" 'd["total"]["p95"]')" -ge 100 ];
+    echo $?)" "its p95 is 100 ms or more (20 KB at 100 KB/s)"
 
 out=$TEST_DIR/cmp
 run "$JMX_REPORT" --config "$conf" compare -o "$out" "$a" "$b"
