@@ -15,7 +15,7 @@ python3 "$GEN" "$D/a.jtl:1:2000" "$D/b.jtl:2:2000:1.2" "$D/c.jtl:3:2000" \
 "$JMX_REPORT" import --name shop "$D/d.jtl" >/dev/null ||
     bail "import failed"
 # Run 2 as a run stopped half-way would be.
-sqlite3 "$JMX_HOME/jmx.db" "UPDATE runs SET state = 'stopped' WHERE id = 2" ||
+db "UPDATE runs SET state = 'stopped' WHERE id = 2" ||
     bail "sqlite3 failed"
 
 cat >"$D/jmx.yaml" <<YAML

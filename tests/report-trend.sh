@@ -123,7 +123,7 @@ assert d["change_points"] == [] and d["anomalies"] == [], d
 done
 
 # A stopped run is left out of the trend unless asked for.
-sqlite3 "$JMX_HOME/jmx.db" "UPDATE runs SET state = 'stopped' WHERE id = 34" ||
+db "UPDATE runs SET state = 'stopped' WHERE id = 34" ||
     bail "sqlite3 failed"
 run "$JMX_REPORT" --json trend spike
 printf '%s' "$OUT" | python3 -c '
