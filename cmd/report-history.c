@@ -878,7 +878,8 @@ cmd_trend(struct cli *c, const struct hist_opts *o, char **args, int n)
 		jmx_text_escape(&b, args[0]);
 		jmx_buf_addf(&b, ", %d run%s:\n", nh, nh == 1 ? "" : "s");
 		for (i = 0; i < nh; i++) {
-			jmx_buf_addf(&b, "  %6lld  %12.2f%s", (long long)h[i].id,
+			jmx_buf_addf(&b, "  %6lld  %12.2f%s",
+			    (long long)h[i].id,
 			    h[i].value, unit);
 			for (k = 0; k < t.nchanges; k++)
 				if (t.changes[k].index == i)

@@ -57,7 +57,7 @@ enum jmx_compare_metric {
  */
 struct jmx_compare_rule {
 	enum jmx_compare_metric	 metric;
-	int			 dir;		/* +1 higher is worse, -1 lower */
+	int			 dir;		/* +1: higher is worse */
 	double			 limit;		/* >= 0 */
 	int			 relative;	/* limit in % of A */
 };
@@ -79,7 +79,7 @@ struct jmx_compare_row {
 	struct jmx_compare_value m[JMX_CMP_NMETRICS];
 	double			 mw_p, ks_p;	/* response times' tests */
 	double			 ks_d;		/* largest CDF distance */
-	double			 cliff;		/* Cliff's delta, > 0: B slower */
+	double			 cliff;		/* Cliff's delta: > 0 B slower */
 	int			 regressions;
 };
 

@@ -29,7 +29,7 @@ struct jmx_history_run {
 	char		*test_case;
 	char		*state;		/* completed, partial, ... */
 	int		 imported;	/* stored by jmx-report import */
-	int		 usable;	/* completed: fit for baselines, trends */
+	int		 usable;	/* completed: fit for trends */
 	int64_t		 start_ms;
 	int64_t		 duration_ms;	/* under load; 0 unknown */
 	int		 agents;

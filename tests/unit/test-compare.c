@@ -163,7 +163,8 @@ main(void)
 	for (seed = 1; seed <= 10; seed++) {
 		a = run((uint64_t)seed * 1000003, 20000, 1);
 		b = run((uint64_t)seed * 7919 + 1, 20000, 1);
-		cmp = jmx_compare_new(a, b, NULL, NULL, rules, nrules, JMX_COMPARE_ALPHA);
+		cmp = jmx_compare_new(a, b, NULL, NULL, rules, nrules,
+		    JMX_COMPARE_ALPHA);
 		false_alarms += cmp->regressions;
 		jmx_compare_free(cmp);
 		jmx_report_free(a);
@@ -174,7 +175,8 @@ main(void)
 	/* The slow label 15 % slower: its p95 (and the total's) regress. */
 	a = run(11, 20000, 1);
 	c15 = run(12, 20000, 1.15);
-	cmp = jmx_compare_new(a, c15, NULL, NULL, rules, nrules, JMX_COMPARE_ALPHA);
+	cmp = jmx_compare_new(a, c15, NULL, NULL, rules, nrules,
+	    JMX_COMPARE_ALPHA);
 	r = row(cmp, "slow");
 	ok(r != NULL && r->m[JMX_CMP_P95].regression,
 	    "15 %% slower: p95 of 'slow' regressed (%.1f %%)",
@@ -188,7 +190,8 @@ main(void)
 	    "throughput (same rate) did not regress");
 	jmx_compare_free(cmp);
 	/* The other way round it is an improvement, no regression. */
-	cmp = jmx_compare_new(c15, a, NULL, NULL, rules, nrules, JMX_COMPARE_ALPHA);
+	cmp = jmx_compare_new(c15, a, NULL, NULL, rules, nrules,
+	    JMX_COMPARE_ALPHA);
 	is_int(cmp->regressions, 0, "15 % faster: no regression");
 	jmx_compare_free(cmp);
 	jmx_report_free(a);
