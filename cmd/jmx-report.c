@@ -15,6 +15,7 @@
 #include "json.h"
 #include "recommend.h"
 #include "render.h"
+#include "report-history.h"
 #include "report.h"
 #include "stats.h"
 #include "util.h"
@@ -27,7 +28,15 @@ enum {
 	OPT_NAME,
 	OPT_NO_CHARTS,
 	OPT_PERCENTILES,
-	OPT_PROPERTIES
+	OPT_PROPERTIES,
+	OPT_CASE,
+	OPT_SINCE,
+	OPT_STATE,
+	OPT_LIMIT,
+	OPT_BASELINE,
+	OPT_METRIC,
+	OPT_LABEL,
+	OPT_INCLUDE_PARTIAL
 };
 
 static const struct option longopts[] = {
@@ -39,6 +48,14 @@ static const struct option longopts[] = {
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "percentiles", required_argument,	NULL, OPT_PERCENTILES },
 	{ "properties",	required_argument,	NULL, OPT_PROPERTIES },
+	{ "case",	required_argument,	NULL, OPT_CASE },
+	{ "since",	required_argument,	NULL, OPT_SINCE },
+	{ "state",	required_argument,	NULL, OPT_STATE },
+	{ "limit",	required_argument,	NULL, OPT_LIMIT },
+	{ "baseline",	no_argument,		NULL, OPT_BASELINE },
+	{ "metric",	required_argument,	NULL, OPT_METRIC },
+	{ "label",	required_argument,	NULL, OPT_LABEL },
+	{ "include-partial", no_argument,	NULL, OPT_INCLUDE_PARTIAL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -58,6 +75,7 @@ struct state {
 	char			*dir;
 	struct jmx_input_opts	 input;		/* --properties */
 	enum jmx_pct_mode	 pct;		/* --percentiles */
+	struct hist_opts	 h;		/* history, compare, trend */
 };
 
 static void
@@ -65,9 +83,12 @@ usage(void)
 {
 	printf("usage: jmx-report [options] show [RUN | FILE.jtl...]\n"
 	    "       jmx-report [options] stats FILE.jtl...\n"
-	    "       jmx-report [options] import FILE.jtl... [--name NAME]\n"
-	    "       jmx-report [options] compare RUN RUN...\n"
-	    "       jmx-report [options] history | trend\n"
+	    "       jmx-report [options] import FILE.jtl... [--name CASE]\n"
+	    "       jmx-report [options] history\n"
+	    "       jmx-report [options] compare RUN RUN... | --baseline [RUN]\n"
+	    "       jmx-report [options] baseline set RUN | show [CASE] |"
+	    " clear CASE\n"
+	    "       jmx-report [options] trend CASE\n"
 	    "\n"
 	    "Commands:\n"
 	    "  show [RUN]      write the report of a run (default: the newest)\n"
@@ -75,13 +96,15 @@ usage(void)
 	    "                  report.json, junit.xml, charts; print its path\n"
 	    "  stats FILE...   statistics straight from JTL files\n"
 	    "  import FILE...  store JTL files as a run; print its id\n"
-	    "  compare RUN...  compare runs, highlight regressions (not implemented yet)\n"
-	    "  history         past runs, newest first (not implemented yet)\n"
-	    "  trend           trends and anomalies (not implemented yet)\n"
+	    "  history         past runs, oldest first, with key figures\n"
+	    "  compare A B...  B (and C...) against A; exit 1 on a regression\n"
+	    "  baseline        the reference run of a test case\n"
+	    "  trend CASE      a metric over the runs: change points, anomalies\n"
 	    "\n"
 	    "Options:\n"
 	    "  -o, --output DIR    report directory (default: runs/RUN/report)\n"
-	    "      --name NAME     name of an imported run or file report\n"
+	    "      --name NAME     test case of an imported run, name of a file\n"
+	    "                      report\n"
 	    "      --apdex T[:F]   APDEX satisfied/tolerated ms (default 500:2000)\n"
 	    "      --apdex-label LABEL=T[:F]\n"
 	    "                      APDEX thresholds of one label (repeatable)\n"
@@ -92,6 +115,19 @@ usage(void)
 	    "      --properties FILE\n"
 	    "                      JMeter properties that wrote headerless CSV\n"
 	    "                      files (jmeter.save.saveservice.*)\n"
+	    "      --case NAME     history, compare --baseline: one test case\n"
+	    "      --since DATE    history, trend: runs since DATE (2026-11-26,\n"
+	    "                      2026-11-26T08:00Z) or an age (7d, 12h)\n"
+	    "      --state STATE   history: runs in STATE (completed, partial...)\n"
+	    "      --limit N       history, trend: the newest N runs\n"
+	    "      --baseline      compare: RUN (default: the newest) against\n"
+	    "                      its test case's baseline\n"
+	    "      --metric M      trend: p95 (default), p99, p90, p50, avg,\n"
+	    "                      throughput or error_pct\n"
+	    "      --label LABEL   trend: of one label (default: the total)\n"
+	    "      --include-partial\n"
+	    "                      trend, baseline set: count partial and\n"
+	    "                      stopped runs too\n"
 	    CLI_HELP);
 }
 
@@ -310,11 +346,9 @@ cmd_show(struct state *s, char **args, int n)
 int
 main(int argc, char **argv)
 {
-	static const char *const later[] = { "compare", "history", "trend" };
 	struct state s;
 	struct jmx_err err;
 	const char *cmd;
-	size_t i;
 	int ch, rc = -1;
 
 	memset(&s, 0, sizeof s);
@@ -339,6 +373,33 @@ main(int argc, char **argv)
 			break;
 		case OPT_NO_CHARTS:
 			s.no_charts = 1;
+			s.h.no_charts = 1;
+			break;
+		case OPT_CASE:
+			s.h.test_case = optarg;
+			break;
+		case OPT_SINCE:
+			s.h.since = optarg;
+			break;
+		case OPT_STATE:
+			s.h.state = optarg;
+			break;
+		case OPT_LIMIT:
+			if ((s.h.limit = (int)jmx_parse_count(optarg)) <= 0)
+				rc = cli_usage(&s.c, "--limit takes a positive "
+				    "count, not '%s'", optarg);
+			break;
+		case OPT_BASELINE:
+			s.h.baseline = 1;
+			break;
+		case OPT_METRIC:
+			s.h.metric = optarg;
+			break;
+		case OPT_LABEL:
+			s.h.label = optarg;
+			break;
+		case OPT_INCLUDE_PARTIAL:
+			s.h.include_partial = 1;
 			break;
 		case OPT_PERCENTILES:
 			if (strcmp(optarg, "jmeter") == 0)
@@ -357,6 +418,7 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			s.output = optarg;
+			s.h.output = optarg;
 			break;
 		default:
 			rc = cli_option(&s.c, ch, optarg, usage);
@@ -374,10 +436,18 @@ main(int argc, char **argv)
 			rc = cmd_import(&s, argv + optind, argc - optind);
 		else if (strcmp(cmd, "show") == 0)
 			rc = cmd_show(&s, argv + optind, argc - optind);
-		for (i = 0; rc == -1 && i < sizeof later / sizeof later[0];
-		    i++)
-			if (strcmp(cmd, later[i]) == 0)
-				rc = cli_unimplemented(&s.c, later[i]);
+		else if (strcmp(cmd, "history") == 0)
+			rc = cmd_history(&s.c, &s.h, argv + optind,
+			    argc - optind);
+		else if (strcmp(cmd, "compare") == 0)
+			rc = cmd_compare(&s.c, &s.h, argv + optind,
+			    argc - optind);
+		else if (strcmp(cmd, "baseline") == 0)
+			rc = cmd_baseline(&s.c, &s.h, argv + optind,
+			    argc - optind);
+		else if (strcmp(cmd, "trend") == 0)
+			rc = cmd_trend(&s.c, &s.h, argv + optind,
+			    argc - optind);
 		if (rc == -1)
 			rc = cli_usage(&s.c, "unknown command '%s'", cmd);
 	}

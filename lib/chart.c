@@ -430,3 +430,164 @@ out:
 	free(gp);
 	return code;
 }
+
+/* The gnuplot preamble and the two passes (PNG, SVG) of body(). */
+static void
+script(struct jmx_buf *b, void (*body)(struct jmx_buf *, const char *,
+    const void *), const void *arg)
+{
+	int pass;
+
+	jmx_buf_adds(b, "# Written by jmx-report: gnuplot charts.gp\n"
+	    "set termoption noenhanced\n"
+	    "set grid lc rgb '#dddddd'\n"
+	    "set key outside top center horizontal\n"
+	    "set border lc rgb '#888888'\n"
+	    "set datafile commentschars '#'\n");
+	for (pass = 0; pass < 2; pass++) {
+		jmx_buf_adds(b, pass == 0 ? "set terminal pngcairo size "
+		    "960,400 font 'sans,10' background '#ffffff'\n" :
+		    "set terminal svg size 960,400 font 'sans,10' "
+		    "background '#ffffff'\n");
+		body(b, pass == 0 ? "png" : "svg", arg);
+	}
+	jmx_buf_adds(b, "set output\n");
+}
+
+/* Write the script in b to dir/gnuplot/charts.gp and run it. */
+static enum jmx_code
+draw(const char *dir, struct jmx_buf *b, struct jmx_err *err)
+{
+	enum jmx_code code;
+	char *gp, *gdir;
+
+	if ((gp = jmx_chart_gnuplot()) == NULL)
+		return jmx_err_set(err, JMX_ERR_IO, "gnuplot not found: "
+		    "install it (Debian: gnuplot-nox) or set JMX_GNUPLOT");
+	xasprintf(&gdir, "%s/gnuplot", dir);
+	if ((code = write_buf(gdir, "charts.gp", b, err)) == JMX_OK)
+		code = run_gnuplot(gp, gdir, err);
+	free(gdir);
+	free(gp);
+	return code;
+}
+
+struct overlay {
+	struct jmx_report	**reps;
+	int			  n;
+};
+
+static void
+overlay_plots(struct jmx_buf *b, const char *ext, const void *arg)
+{
+	const struct overlay *o = arg;
+	char name[32];
+	int i;
+
+	jmx_buf_addf(b, "set output '../compare-percentiles.%s'\n"
+	    "set xlabel 'percentile'\nset ylabel 'ms'\n"
+	    "set logscale x\nset xrange [1:10000]\nset yrange [0:*]\n"
+	    "set xtics ('0' 1, '50' 2, '90' 10, '99' 100, '99.9' 1000,"
+	    " '99.99' 10000)\nplot ", ext);
+	for (i = 0; i < o->n; i++) {
+		jmx_buf_addf(b, "%s'pct-%d.dat' u 1:3 w l lw 2 t ",
+		    i ? ", " : "", i);
+		snprintf(name, sizeof name, "run %lld",
+		    (long long)o->reps[i]->run_id);
+		gp_str(b, name);
+	}
+	jmx_buf_addf(b, "\nunset logscale x\nset xtics autofreq\n"
+	    "set xrange [*:*]\n"
+	    "set output '../compare-throughput.%s'\n"
+	    "set xlabel 'seconds since start'\nset ylabel 'samples/s'\n"
+	    "plot ", ext);
+	for (i = 0; i < o->n; i++) {
+		jmx_buf_addf(b, "%s'tput-%d.dat' u 1:2 w l lw 2 t ",
+		    i ? ", " : "", i);
+		snprintf(name, sizeof name, "run %lld",
+		    (long long)o->reps[i]->run_id);
+		gp_str(b, name);
+	}
+	jmx_buf_adds(b, "\nset yrange [*:*]\n");
+}
+
+enum jmx_code
+jmx_chart_compare(struct jmx_report **reps, int n, const char *dir,
+    struct jmx_err *err)
+{
+	const struct jmx_report_point *p;
+	struct overlay o = { reps, n };
+	struct jmx_buf b = { 0 };
+	enum jmx_code code;
+	char *gdir, name[32];
+	int i, k;
+
+	xasprintf(&gdir, "%s/gnuplot", dir);
+	code = jmx_mkdirs(gdir, 0755, err);
+	for (i = 0; i < n && code == JMX_OK; i++) {
+		pct_data(jmx_summary_total(reps[i]->sum)->hist, &b);
+		snprintf(name, sizeof name, "pct-%d.dat", i);
+		if ((code = write_buf(gdir, name, &b, err)) != JMX_OK)
+			break;
+		for (k = 0; k < reps[i]->npoints; k++) {
+			p = &reps[i]->points[k];
+			jmx_buf_addf(&b, "%lld %.4f\n", (long long)p->t,
+			    (double)p->count / (double)reps[i]->interval_s);
+		}
+		snprintf(name, sizeof name, "tput-%d.dat", i);
+		code = write_buf(gdir, name, &b, err);
+	}
+	if (code == JMX_OK) {
+		script(&b, overlay_plots, &o);
+		code = draw(dir, &b, err);
+	}
+	jmx_buf_free(&b);
+	free(gdir);
+	return code;
+}
+
+static void
+trend_plots(struct jmx_buf *b, const char *ext, const void *arg)
+{
+	const char *ylabel = arg;
+
+	jmx_buf_addf(b, "set output '../trend.%s'\n"
+	    "set xlabel 'run'\nset ylabel ", ext);
+	gp_str(b, ylabel);
+	jmx_buf_adds(b, "\nset yrange [0:*]\n"
+	    "plot 'trend.dat' u 1:2 w lp lw 2 pt 7 ps 0.5"
+	    " lc rgb '#1f78b4' t 'value',"
+	    " '' u 1:($3 > 0 ? $2 : 1/0) w p pt 6 ps 2 lw 2 lc rgb '#e31a1c'"
+	    " t 'anomaly',"
+	    " '' u 1:($4 > 0 ? $2 : 1/0) w p pt 5 ps 1.2 lc rgb '#6a3d9a'"
+	    " t 'change point'\n");
+}
+
+enum jmx_code
+jmx_chart_trend(const int64_t *runs, const double *values,
+    const int *flags, int n, const char *ylabel, const char *dir,
+    struct jmx_err *err)
+{
+	struct jmx_buf b = { 0 };
+	enum jmx_code code;
+	char *gdir;
+	int i;
+
+	xasprintf(&gdir, "%s/gnuplot", dir);
+	if ((code = jmx_mkdirs(gdir, 0755, err)) == JMX_OK) {
+		jmx_buf_adds(&b, "# run value anomaly change\n");
+		for (i = 0; i < n; i++)
+			if (!isnan(values[i]))
+				jmx_buf_addf(&b, "%lld %.4f %d %d\n",
+				    (long long)runs[i], values[i],
+				    (flags[i] & 1) != 0, (flags[i] & 2) != 0);
+		code = write_buf(gdir, "trend.dat", &b, err);
+	}
+	if (code == JMX_OK) {
+		script(&b, trend_plots, ylabel);
+		code = draw(dir, &b, err);
+	}
+	jmx_buf_free(&b);
+	free(gdir);
+	return code;
+}

@@ -9,6 +9,8 @@
 #ifndef JMX_CHART_H
 #define JMX_CHART_H
 
+#include <stdint.h>
+
 #include "err.h"
 
 struct jmx_report;
@@ -36,5 +38,20 @@ char		*jmx_chart_gnuplot(void);
  */
 enum jmx_code	 jmx_chart_render(struct jmx_report *, const char *dir,
 		    struct jmx_err *);
+
+/*
+ * Overlay charts of runs (finished models with series) into dir:
+ * compare-percentiles (the total's percentile curves) and
+ * compare-throughput (samples per second over time).
+ */
+enum jmx_code	 jmx_chart_compare(struct jmx_report **, int n,
+		    const char *dir, struct jmx_err *);
+/*
+ * dir/trend.png and .svg: values by run, flags[i] bit 0 an anomaly,
+ * bit 1 a change point (its first run).
+ */
+enum jmx_code	 jmx_chart_trend(const int64_t *runs, const double *values,
+		    const int *flags, int n, const char *ylabel,
+		    const char *dir, struct jmx_err *);
 
 #endif

@@ -26,6 +26,7 @@
 
 #include <yaml.h>
 
+#include "compare.h"
 #include "config.h"
 #include "verdict.h"
 #include "util.h"
@@ -63,7 +64,7 @@ static const char *const agent_keys[] = {
 };
 static const char *const test_keys[] = {
 	"plan", "threads", "duration", "ramp", "properties", "data", "agents",
-	"tag", "setup_on_all", "thresholds", "notify", NULL
+	"tag", "setup_on_all", "thresholds", "notify", "regression", NULL
 };
 static const char *const data_keys[] = { "file", "split", NULL };
 static const char *const threshold_keys[] = {
@@ -818,6 +819,43 @@ load_props(struct ctx *c, yaml_node_t *map, struct jmx_test_conf *t)
 	return rc;
 }
 
+/* tests.X.regression: METRIC: "+10%", each checked by compare.c. */
+static int
+load_regression(struct ctx *c, yaml_node_t *map, struct jmx_test_conf *t)
+{
+	yaml_node_pair_t *p;
+	yaml_node_t *k, *v;
+	struct jmx_err err;
+	char gbuf[64];
+	int rc = 0;
+
+	if (is_null(map))
+		return 0;
+	if (is_map(c, map, "'regression'") == -1)
+		return -1;
+	KEEP(rc, check_keys(c, map, "in regression", NULL));
+	t->regression = xcalloc((size_t)(map->data.mapping.pairs.top -
+	    map->data.mapping.pairs.start) + 1, sizeof *t->regression);
+	for (p = map->data.mapping.pairs.start;
+	    p < map->data.mapping.pairs.top; p++) {
+		k = node(c, p->key);
+		v = node(c, p->value);
+		if (k->type != YAML_SCALAR_NODE)
+			continue;
+		if (v->type != YAML_SCALAR_NODE || is_null(v)) {
+			rc = fail(c, v, "regression '%s' must be a tolerance "
+			    "such as +10%%, got %s", sval(k), GOT(v));
+			continue;
+		}
+		if (jmx_compare_rule_parse(sval(k), sval(v),
+		    &t->regression[t->nregression], &err) != 0)
+			rc = fail(c, v, "%s", err.msg);
+		else
+			t->nregression++;
+	}
+	return rc;
+}
+
 /* "N" threads, or "xF" to scale the plan's counts. */
 static int
 get_threads(struct ctx *c, yaml_node_t *v, char **out)
@@ -881,6 +919,8 @@ load_test(struct ctx *c, yaml_node_t *key, yaml_node_t *map,
 			KEEP(rc, load_props(c, v, t));
 		else if (strcmp(k, "data") == 0)
 			KEEP(rc, load_data(c, v, t));
+		else if (strcmp(k, "regression") == 0)
+			KEEP(rc, load_regression(c, v, t));
 		else if (strcmp(k, "agents") == 0)
 			KEEP(rc, get_list(c, k, v, &t->agents, &t->nagents,
 			    check_agent_ref, t));
@@ -1249,6 +1289,7 @@ jmx_config_free(struct jmx_config *cfg)
 			free(t->thresholds[j].op);
 		}
 		free(t->thresholds);
+		free(t->regression);
 		free_strv(t->agents, t->nagents);
 		free(t->tag);
 		free_strv(t->notify, t->nnotify);

@@ -9,6 +9,8 @@
 
 #include "err.h"
 
+struct jmx_compare_rule;
+
 /* What to do when an agent is lost mid-run (settings.on_agent_failure). */
 enum jmx_failure_policy {
 	JMX_POLICY_REDISTRIBUTE = 0,
@@ -64,6 +66,8 @@ struct jmx_test_conf {
 	int			  ndata;
 	struct jmx_threshold	 *thresholds;	/* tests.X.thresholds */
 	int			  nthresholds;
+	struct jmx_compare_rule	 *regression;	/* tests.X.regression */
+	int			  nregression;
 	char			**agents;	/* tests.X.agents: default names */
 	int			  nagents;
 	char			 *tag;		/* tests.X.tag: default agent tag */

@@ -1656,3 +1656,51 @@ jmx_render_dir(struct jmx_report *r, const struct jmx_rec *recs, int nrec,
 	jmx_buf_free(&b);
 	return code;
 }
+
+/*
+ * A table of plain-text cells for the other renderers (compare, trend,
+ * history), written by the same emitters as a report's tables.
+ */
+void
+jmx_render_cells(struct jmx_buf *b, enum jmx_render_fmt fmt,
+    const char *const *heads, int ncols, uint32_t num_cols,
+    const char *const *cells, const int *bad, size_t ncells)
+{
+	struct col cols[MAXCOLS];
+	struct table t;
+	size_t i;
+	int c;
+
+	for (c = 0; c < ncols && c < MAXCOLS; c++) {
+		cols[c].head = heads[c];
+		cols[c].flags = (num_cols >> c) & 1 ? T_NUM : 0;
+	}
+	table_init(&t, cols, c, 0);
+	for (i = 0; i < ncells; i++)
+		cell_str(&t, cells[i], bad != NULL && bad[i] ? T_BAD : 0);
+	if (fmt == JMX_RENDER_HTML)
+		html_table(b, &t);
+	else if (fmt == JMX_RENDER_MARKDOWN)
+		md_table(b, &t);
+	else
+		text_table(b, &t);
+	table_free(&t);
+}
+
+const char *
+jmx_render_css(void)
+{
+	return css;
+}
+
+void
+jmx_render_png_uri(struct jmx_buf *b, const char *dir, const char *name)
+{
+	png_uri(b, dir, name);
+}
+
+void
+jmx_md_escape(struct jmx_buf *b, const char *s)
+{
+	md_cell(b, s);
+}

@@ -8,6 +8,9 @@
 #ifndef JMX_RENDER_H
 #define JMX_RENDER_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "err.h"
 
 struct jmx_buf;
@@ -17,6 +20,8 @@ struct jmx_report;
 
 /* Append s with & < > " ' as character references. */
 void		 jmx_html_escape(struct jmx_buf *, const char *);
+/* Append s escaped for Markdown text: no markup, no line breaks. */
+void		 jmx_md_escape(struct jmx_buf *, const char *);
 /* dir: where the charts are (NULL: none embedded). */
 void		 jmx_render_html(struct jmx_report *, const struct jmx_rec *,
 		    int nrec, const char *dir, struct jmx_buf *);
@@ -43,5 +48,25 @@ void		 jmx_render_junit(struct jmx_report *, struct jmx_buf *);
 /* index.html, report.md, report.json and junit.xml into dir. */
 enum jmx_code	 jmx_render_dir(struct jmx_report *, const struct jmx_rec *,
 		    int nrec, const char *dir, struct jmx_err *);
+
+/* Formats of jmx_render_cells(). */
+enum jmx_render_fmt {
+	JMX_RENDER_TEXT,
+	JMX_RENDER_MARKDOWN,
+	JMX_RENDER_HTML
+};
+/*
+ * A table of ncols columns (num_cols: bit c set for a numeric column)
+ * from plain-text cells row after row, escaped for fmt; bad[i] (bad may
+ * be NULL) marks a cell as a problem (red in HTML, bold in Markdown).
+ */
+void		 jmx_render_cells(struct jmx_buf *, enum jmx_render_fmt,
+		    const char *const *heads, int ncols, uint32_t num_cols,
+		    const char *const *cells, const int *bad, size_t ncells);
+/* The reports' inline style sheet. */
+const char	*jmx_render_css(void);
+/* dir/name.png as a data: URI (else the file's name). */
+void		 jmx_render_png_uri(struct jmx_buf *, const char *dir,
+		    const char *name);
 
 #endif

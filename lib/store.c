@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -186,6 +187,22 @@ static const char *const migrations[] = {
 	 * segments that carry its part on continue after them.
 	 */
 	"ALTER TABLE segments ADD COLUMN data_pos TEXT;",
+	/*
+	 * 6: the reference run of each test case, for jmx-report compare
+	 * --baseline and trend (run_id: deleting the run drops it too).
+	 */
+	"CREATE TABLE baselines ("
+	"  test_case TEXT PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  set_ms INTEGER NOT NULL);"
+	/* A final run's total figures, so a long history need not merge
+	 * every run's histograms each time it is listed. */
+	"CREATE TABLE run_figures ("
+	"  run_id INTEGER PRIMARY KEY REFERENCES runs(id),"
+	"  samples INTEGER NOT NULL,"
+	"  errors INTEGER NOT NULL,"
+	"  error_pct REAL, avg REAL, p50 REAL, p90 REAL, p95 REAL,"
+	"  p99 REAL, throughput REAL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1711,4 +1728,179 @@ jmx_store_run_delete(struct jmx_store *st, int64_t run, struct jmx_err *err)
 		return code;
 	}
 	return jmx_store_commit(st, err);
+}
+
+enum jmx_code
+jmx_store_run_ids(struct jmx_store *st, const char *test_case,
+    int64_t since_ms, int64_t **ids, int *n, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	stmt = prepare(st, err, "SELECT id FROM runs WHERE"
+	    " (?1 IS NULL OR test_case = ?1) AND created_ms >= ?2"
+	    " ORDER BY id", "si", test_case, since_ms);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, (size_t)*n + 1, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return db_error(st, err, "read runs");
+	}
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_baseline_set(struct jmx_store *st, const char *test_case,
+    int64_t run, int64_t now_ms, struct jmx_err *err)
+{
+	if (run == 0)
+		return step_done(st, prepare(st, err,
+		    "DELETE FROM baselines WHERE test_case = ?", "s",
+		    test_case), err);
+	return step_done(st, prepare(st, err,
+	    "INSERT OR REPLACE INTO baselines (test_case, run_id, set_ms)"
+	    " VALUES (?, ?, ?)", "sii", test_case, run, now_ms), err);
+}
+
+enum jmx_code
+jmx_store_baseline_get(struct jmx_store *st, const char *test_case,
+    int64_t *run, int64_t *set_ms, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*run = 0;
+	stmt = prepare(st, err, "SELECT run_id, set_ms FROM baselines"
+	    " WHERE test_case = ?", "s", test_case);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*run = sqlite3_column_int64(stmt, 0);
+		if (set_ms != NULL)
+			*set_ms = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, "read baselines");
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_baselines(struct jmx_store *st, char ***cases, int64_t **runs,
+    int *n, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*cases = NULL;
+	*runs = NULL;
+	*n = 0;
+	stmt = prepare(st, err, "SELECT test_case, run_id FROM baselines"
+	    " ORDER BY test_case", "");
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*cases = xreallocarray(*cases, (size_t)*n + 1,
+		    sizeof **cases);
+		*runs = xreallocarray(*runs, (size_t)*n + 1, sizeof **runs);
+		(*cases)[*n] = col_str(stmt, 0);
+		(*runs)[(*n)++] = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "read baselines");
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_figures_put(struct jmx_store *st, int64_t run,
+    const struct jmx_run_figures *f, struct jmx_err *err)
+{
+	return step_done(st, prepare(st, err,
+	    "INSERT OR REPLACE INTO run_figures (run_id, samples, errors,"
+	    " error_pct, avg, p50, p90, p95, p99, throughput)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "iiiddddddd", run,
+	    (int64_t)f->samples, (int64_t)f->errors, f->error_pct, f->avg,
+	    f->p50, f->p90, f->p95, f->p99, f->throughput), err);
+}
+
+/* A REAL column, NAN for NULL (SQLite stores NaN as NULL). */
+static double
+col_real(sqlite3_stmt *stmt, int i)
+{
+	return sqlite3_column_type(stmt, i) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(stmt, i);
+}
+
+enum jmx_code
+jmx_store_figures_get(struct jmx_store *st, int64_t run,
+    struct jmx_run_figures *f, int *found, int *agents, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*found = 0;
+	*agents = 0;
+	/* One statement: history asks for every run. */
+	stmt = prepare(st, err, "SELECT (SELECT count(*) FROM run_agents"
+	    " WHERE run_id = ?1), f.run_id, f.samples, f.errors, f.error_pct,"
+	    " f.avg, f.p50, f.p90, f.p95, f.p99, f.throughput"
+	    " FROM (SELECT 1) LEFT JOIN run_figures f ON f.run_id = ?1",
+	    "i", run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*agents = sqlite3_column_int(stmt, 0);
+		*found = sqlite3_column_type(stmt, 1) != SQLITE_NULL;
+		f->samples = (uint64_t)sqlite3_column_int64(stmt, 2);
+		f->errors = (uint64_t)sqlite3_column_int64(stmt, 3);
+		f->error_pct = col_real(stmt, 4);
+		f->avg = col_real(stmt, 5);
+		f->p50 = col_real(stmt, 6);
+		f->p90 = col_real(stmt, 7);
+		f->p95 = col_real(stmt, 8);
+		f->p99 = col_real(stmt, 9);
+		f->throughput = col_real(stmt, 10);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, "read run figures");
+	return JMX_OK;
+}
+
+enum jmx_code
+jmx_store_run_rates(struct jmx_store *st, int64_t run, uint64_t **counts,
+    int *n, struct jmx_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*counts = NULL;
+	*n = 0;
+	stmt = prepare(st, err, "SELECT sum(count) FROM buckets"
+	    " WHERE run_id = ? GROUP BY sec ORDER BY sec", "i", run);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*counts = xreallocarray(*counts, (size_t)*n + 1,
+		    sizeof **counts);
+		(*counts)[(*n)++] = (uint64_t)sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*counts);
+		*counts = NULL;
+		*n = 0;
+		return db_error(st, err, "read buckets");
+	}
+	return JMX_OK;
 }

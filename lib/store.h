@@ -364,4 +364,42 @@ enum jmx_code	jmx_store_errors(struct jmx_store *, int64_t run,
 enum jmx_code	jmx_store_run_delete(struct jmx_store *, int64_t run,
 		    struct jmx_err *);
 
+/*
+ * History.  jmx_store_run_ids() lists the ids of the runs of a test case
+ * (NULL: all) created at or after since_ms, oldest first (*ids owned by
+ * the caller).  A baseline is the reference run of a test case: set
+ * (run 0 clears it), get (*run 0 when none; set_ms may be NULL), and all
+ * of them by test case (caller frees each case, both arrays).
+ */
+enum jmx_code	jmx_store_run_ids(struct jmx_store *, const char *test_case,
+		    int64_t since_ms, int64_t **ids, int *n, struct jmx_err *);
+enum jmx_code	jmx_store_baseline_set(struct jmx_store *,
+		    const char *test_case, int64_t run, int64_t now_ms,
+		    struct jmx_err *);
+enum jmx_code	jmx_store_baseline_get(struct jmx_store *,
+		    const char *test_case, int64_t *run, int64_t *set_ms,
+		    struct jmx_err *);
+enum jmx_code	jmx_store_baselines(struct jmx_store *, char ***cases,
+		    int64_t **runs, int *n, struct jmx_err *);
+/*
+ * A final run's total figures, kept once computed (NAN: undefined);
+ * get sets *found 0 when none are kept, and *agents to the number of
+ * the run's agents either way.
+ */
+struct jmx_run_figures {
+	uint64_t	 samples, errors;
+	double		 error_pct, avg, p50, p90, p95, p99, throughput;
+};
+enum jmx_code	jmx_store_figures_put(struct jmx_store *, int64_t run,
+		    const struct jmx_run_figures *, struct jmx_err *);
+/*
+ * A run's samples per second, the seconds with samples in order (no
+ * histogram read: cheap for the throughput test of compare.h).
+ */
+enum jmx_code	jmx_store_run_rates(struct jmx_store *, int64_t run,
+		    uint64_t **counts, int *n, struct jmx_err *);
+enum jmx_code	jmx_store_figures_get(struct jmx_store *, int64_t run,
+		    struct jmx_run_figures *, int *found, int *agents,
+		    struct jmx_err *);
+
 #endif

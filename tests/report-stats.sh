@@ -97,9 +97,10 @@ is "$(json_get "$dir/report.json" 'sorted((e["label"], e["code"], e["message"], 
 run "$JMX_REPORT" show 999
 is "$RC" 2 "show of an unknown run: exit 2"
 like "$ERR" "no run 999" "unknown run named"
-for c in compare history trend; do
+for c in compare trend; do
 	run "$JMX_REPORT" $c
-	is "$RC" 2 "$c: not implemented, exit 2"
+	is "$RC" 2 "$c without its arguments: exit 2"
+	like "$ERR" "Try 'jmx-report --help'" "$c: the usage hint"
 done
 
 done_testing
