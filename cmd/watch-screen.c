@@ -132,7 +132,7 @@ state_pair(const char *state)
 	    strcmp(state, "done") == 0)
 		return C_OK;
 	if (strcmp(state, "lost") == 0 || strcmp(state, "failed") == 0 ||
-	    strcmp(state, "fenced") == 0)
+	    strcmp(state, "fenced") == 0 || strcmp(state, "silent") == 0)
 		return C_BAD;
 	return C_WARN;
 }

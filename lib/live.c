@@ -86,10 +86,35 @@ rate_window(const struct jmx_live *l, int64_t *from_s, int64_t *to_s)
 }
 
 /*
+ * Is the agent silent: has the controller staged takers for its load
+ * since from_ms (a "standby" event), in case the silence turns out a
+ * loss, and not cancelled them?
+ */
+static int
+silent(const struct jmx_live *l, const char *agent, int64_t from_ms)
+{
+	const struct jmx_live_event *e;
+	int i, on = 0;
+
+	for (i = 0; i < l->nevents; i++) {
+		e = &l->events[i];
+		if (e->agent == NULL || strcmp(e->agent, agent) != 0 ||
+		    e->time_ms < from_ms)
+			continue;
+		if (strcmp(e->kind, "standby") == 0)
+			on = 1;
+		else if (strcmp(e->kind, "standby_cancelled") == 0)
+			on = 0;
+	}
+	return on;
+}
+
+/*
  * An agent's state from its newest segment and the run's state: a
  * segment that ended while the run pauses is paused, one that ended
  * with the run is done; an agent with no segment is a spare, or still
- * starting.
+ * starting.  A running one whose agent went silent is "silent" until
+ * the controller declares it lost or hears from it again.
  */
 static const char *
 agent_state(const struct jmx_live *l, const char *name,
@@ -115,7 +140,9 @@ agent_state(const struct jmx_live *l, const char *name,
 	case JMX_SEGMENT_STARTING:
 		return "starting";
 	case JMX_SEGMENT_RUNNING:
-		return run == JMX_RUN_PAUSING ? "pausing" : "running";
+		if (run == JMX_RUN_PAUSING)
+			return "pausing";
+		return silent(l, name, s->start_ms) ? "silent" : "running";
 	case JMX_SEGMENT_ENDED:
 		if (run == JMX_RUN_PAUSING || run == JMX_RUN_PAUSED)
 			return "paused";
@@ -226,8 +253,8 @@ jmx_live_load(struct jmx_store *st, int64_t run, int64_t now_ms,
 	t = jmx_summary_total(l->rep->sum);
 	if (t->count > 0)
 		l->newest_ms = t->last_end;
-	if ((code = load_agents(l, st, err)) != JMX_OK ||
-	    (code = load_events(l, st, err)) != JMX_OK)
+	if ((code = load_events(l, st, err)) != JMX_OK ||
+	    (code = load_agents(l, st, err)) != JMX_OK)
 		goto fail;
 	rate_window(l, &from, &to);
 	l->rate = (double)count_in(l->rep, -1, 0, from, to) /

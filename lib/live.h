@@ -33,7 +33,9 @@ struct jmx_summary_row;
 /* One agent of the run as it is now. */
 struct jmx_live_agent {
 	const char	*name;		/* borrowed from the report */
-	const char	*state;		/* starting, running, lost, ... */
+	const char	*state;		/* starting, running, silent, lost,
+					   fenced, pausing, paused, done,
+					   spare, failed, idle */
 	int64_t		 threads;	/* planned share */
 	uint64_t	 samples;
 	double		 rate;		/* samples/s, last window */
