@@ -193,8 +193,8 @@ stream(struct watch *w)
 		else if (!l->st.alive && ++gone >= 3) {
 			/* Three looks, so that a controller that has just
 			 * ended its run has time to store the end. */
-			cli_warnx(&w->c, "run %lld has no live controller; take "
-			    "it over with 'jmx-run attach %lld'",
+			cli_warnx(&w->c, "run %lld has no live controller; "
+			    "take it over with 'jmx-run attach %lld'",
 			    (long long)w->run, (long long)w->run);
 			rc = JMX_EXIT_ENV;
 		} else if (l->st.alive)

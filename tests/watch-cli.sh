@@ -27,7 +27,8 @@ is "$RC" 0 "--json: exit 0"
 printf '%s\n' "$OUT" >"$TEST_DIR/w.json"
 is "$(wc -l <"$TEST_DIR/w.json")" 1 "--json: one line"
 is "$(json_get "$TEST_DIR/w.json" \
-    '[d["state"], d["ended"], d["samples"], d["errors"], d["total"]["count"]]')" \
+    '[d["state"], d["ended"], d["samples"], d["errors"],
+    d["total"]["count"]]')" \
     "['completed', True, 14, 2, 14]" "--json: header and total"
 # Hand-computed in tests/data/jtl/stats.jtl: Home's 10 samples.
 is "$(json_get "$TEST_DIR/w.json" \
@@ -57,7 +58,8 @@ done
 db "update runs set state = 'running', heartbeat_ms = 1 where id = $id"
 run "$JMX_WATCH" --plain --interval 100ms
 is "$RC" 3 "no live controller: exit 3"
-like "$ERR" "run $id has no live controller; take it over with 'jmx-run attach $id'" \
+like "$ERR" \
+    "run $id has no live controller; take it over with 'jmx-run attach $id'" \
     "no live controller: said, with what to do"
 is "$(printf '%s\n' "$OUT" | grep -c " run $id running ")" 3 \
     "no live controller: three looks before giving up"
@@ -81,8 +83,10 @@ db "update runs set state = 'completed' where id = $id"
 if command -v script >/dev/null; then
 	TERM=dumb script -qec "$JMX_WATCH $id" /dev/null >"$TEST_DIR/tty" 2>&1
 	is "$?" 0 "TERM=dumb: exit 0"
-	like "$(cat "$TEST_DIR/tty")" "run $id completed" "TERM=dumb: plain lines"
-	is "$(grep -c "$(printf '\033')" "$TEST_DIR/tty")" 0 "TERM=dumb: no escapes"
+	like "$(cat "$TEST_DIR/tty")" "run $id completed" \
+	    "TERM=dumb: plain lines"
+	is "$(grep -c "$(printf '\033')" "$TEST_DIR/tty")" 0 \
+	    "TERM=dumb: no escapes"
 fi
 
 done_testing

@@ -92,8 +92,8 @@ is "$(state)" paused "p paused the run"
 is "$(jmeters "$id" | wc -l)" 0 "no JMeter runs on the agents while paused"
 screen_wait " paused " 10
 ok $? "the screen shows the run paused"
-like "$(db "select actor from events where run_id = $id and kind = 'pausing'")" \
-    "@.*pid" "the pause names who asked"
+like "$(db "select actor from events where run_id = $id and
+    kind = 'pausing'")" "@.*pid" "the pause names who asked"
 
 # r resumes.
 tm send-keys -t w r
