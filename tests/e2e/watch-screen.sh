@@ -5,6 +5,9 @@
 # agents); it stays readable at 80x24 and without colour under NO_COLOR;
 # a killed agent shows as lost within 15 s.  Beside it, --json and
 # --plain follow the same run to its end and agree with the database.
+# The lost agent's share is not moved (continue-partial): with
+# redistribute, the controller stages takers before it records the loss,
+# which on a loaded 2-core box takes longer than the 15 s alone.
 . "$(dirname "$0")/../lib.sh"
 
 command -v tmux >/dev/null || skip_all "no tmux"
@@ -12,6 +15,7 @@ steady_bed
 cat >>"$conf" <<YAML
 settings:
   failure_timeout: 4s
+  on_agent_failure: continue-partial
 YAML
 
 SOCK=jmx-watch-$$
@@ -138,6 +142,8 @@ ok "$([ $((t1 - lost)) -le 2500 ]; echo $?)" \
     "on the screen within 2.5 s of the controller's verdict"
 screen_wait "agent_lost \(agent a3\)" 5
 ok $? "the loss is an event on the screen"
+like "$(screen)" "delivered short 2 thr" \
+    "the header says 2 threads have nowhere to run"
 
 # s asks, y stops: the run stops, the screen keeps its final summary.
 tm send-keys -t w s
@@ -150,10 +156,10 @@ is "$(state)" running "still running"
 tm send-keys -t w s
 screen_wait "stop run $id\?" 5
 tm send-keys -t w y
-wait_state stopped
-is "$(state)" stopped "s, y stopped the run"
+wait_state partial
+is "$(state)" partial "s, y stopped the run (partial: a share did not run)"
 is "$(jmeters "$id" | wc -l)" 0 "every JMeter of the run is gone"
-screen_wait "run $id ended stopped" 20
+screen_wait "run $id ended partial" 20
 ok $? "the screen shows the final summary"
 like "$(screen)" "^ GET / +[0-9]+" "the labels stay"
 tm send-keys -t w q
@@ -165,9 +171,9 @@ wait_gone "$pid"
 # --json and --plain ended with the run, exit 4 (stopped), and agree
 # with the database.
 wait "$jpid"
-is "$?" 4 "--json: exit 4 when the run ends stopped"
+is "$?" 4 "--json: exit 4 when the run ends partial"
 wait "$ppid"
-is "$?" 4 "--plain: exit 4 when the run ends stopped"
+is "$?" 4 "--plain: exit 4 when the run ends partial"
 python3 - "$TEST_DIR/watch.json" >"$TEST_DIR/json.check" <<'PY'
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
@@ -181,13 +187,13 @@ print(len(kinds) == len(set(e["id"] for o in objs for e in o["events"])))
 print(" ".join(k for k in kinds if k in ("pausing", "paused", "resumed",
     "agent_lost", "stopping")))
 print(max(o["samples"] for o in objs[:-1]) <= last["samples"])
-print(all(o["state"] != "stopped" for o in objs[:-1]))
+print(all(not o["ended"] for o in objs[:-1]))
 PY
 ok $? "every --json line parses"
 n=$(sed -n 1p "$TEST_DIR/json.check")
 ok "$([ "$n" -ge 20 ]; echo $?)" "--json: one object per interval ($n)"
 samples=$(db "select samples from runs where id = $id")
-is "$(sed -n 2p "$TEST_DIR/json.check")" "stopped $samples $samples" \
+is "$(sed -n 2p "$TEST_DIR/json.check")" "partial $samples $samples" \
     "--json: the last object is the final state, samples as stored"
 is "$(sed -n 3p "$TEST_DIR/json.check")" \
     "$(db "select l.name || '=' || sum(b.count) from buckets b join labels l
@@ -201,7 +207,8 @@ is "$(sed -n 5p "$TEST_DIR/json.check")" \
 is "$(sed -n 6,7p "$TEST_DIR/json.check" | tr '\n' ' ')" "True True " \
     "--json: samples only grow; the end comes once, last"
 last=$(tail -1 "$TEST_DIR/watch.txt")
-like "$last" "^[0-9T:-]+Z run $id stopped .* samples $samples errors [0-9]+ " \
+like "$last" "^[0-9T:-]+Z run $id partial .* samples $samples errors .* \
+delivered [0-9.]+%$" \
     "--plain: the last line is the final state, samples as stored"
 ok "$([ "$(grep -c " run $id " "$TEST_DIR/watch.txt")" -ge 20 ]; echo $?)" \
     "--plain: one line per interval"
