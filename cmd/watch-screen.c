@@ -2,8 +2,8 @@
  * watch-screen.c: jmx-watch's full screen, the only file that includes
  * curses.h.  It draws a snapshot of the live model (lib/live.h) every
  * interval: a header, then four panes (agents, labels, a chart, events)
- * and a line for messages.  Tab moves between the panes, the arrows
- * scroll the one in focus; keys ask the run's controller to pause,
+ * and a line for messages.  Tab and left/right move between the panes,
+ * up/down scroll the one in focus; keys ask the run's controller to pause,
  * resume or stop (watch_command() in jmx-watch.c).  Laid out for 80x24
  * and up; smaller terminals get what fits.
  */
@@ -397,7 +397,8 @@ draw_help(void)
 		"  p        pause the run",
 		"  r        resume it",
 		"  s        stop it (y confirms)",
-		"  tab      next pane (shift-tab: back)",
+		"  tab      next pane (shift-tab: back);",
+		"           left/right arrows too",
 		"  up/down  scroll the pane in focus",
 		"  1-9      sort labels by a column;",
 		"           again: the other way",
@@ -535,9 +536,11 @@ key(struct screen *s, int ch)
 		s->confirm = 1;
 		break;
 	case '\t':
+	case KEY_RIGHT:
 		s->focus = (s->focus + 1) % NPANES;
 		break;
 	case KEY_BTAB:
+	case KEY_LEFT:
 		s->focus = (s->focus + NPANES - 1) % NPANES;
 		break;
 	case KEY_DOWN:
@@ -567,12 +570,10 @@ key(struct screen *s, int ch)
 		s->whole = !s->whole;
 		break;
 	case '<':
-	case KEY_LEFT:
 		s->sort = (s->sort + JMX_LIVE_NCOLS - 1) % JMX_LIVE_NCOLS;
 		s->ascending = s->sort == JMX_LIVE_COL_LABEL;
 		break;
 	case '>':
-	case KEY_RIGHT:
 		s->sort = (s->sort + 1) % JMX_LIVE_NCOLS;
 		s->ascending = s->sort == JMX_LIVE_COL_LABEL;
 		break;
