@@ -25,16 +25,23 @@ enum jmx_code
 jmx_live_pick(struct jmx_store *st, int64_t *run, int *active,
     struct jmx_err *err)
 {
-	int64_t ids[64];
-	int i, n;
+	int64_t *ids;
+	int i, n, max = 64;
 
 	*active = 0;
-	n = jmx_store_unfinished_runs(st, ids, 64);
-	for (i = 0; i < n && i < 64; i++)
+	/* Runs whose controller died long ago stay unfinished: any number. */
+	ids = xcalloc((size_t)max, sizeof *ids);
+	if ((n = jmx_store_unfinished_runs(st, ids, max)) > max) {
+		ids = xreallocarray(ids, (size_t)n, sizeof *ids);
+		max = n;
+		n = jmx_store_unfinished_runs(st, ids, max);
+	}
+	for (i = 0; i < n && i < max; i++)
 		if (!*active || ids[i] > *run) {
 			*run = ids[i];
 			*active = 1;
 		}
+	free(ids);
 	if (*active)
 		return JMX_OK;
 	return jmx_store_run_latest(st, run, err);

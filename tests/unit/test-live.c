@@ -259,6 +259,26 @@ test_snapshot(struct jmx_store *st)
 	jmx_live_free(l);
 }
 
+/* More runs left unfinished than one read holds: still the newest. */
+static void
+test_many(struct jmx_store *st)
+{
+	struct jmx_run_rec r;
+	struct jmx_err err;
+	int64_t pick = 0;
+	int i, active;
+
+	for (i = 0; i < 70; i++) {
+		memset(&r, 0, sizeof r);
+		r.test_case = "old";
+		r.plan = "p.jmx";
+		r.state = JMX_RUN_RUNNING;
+		jmx_store_run_create(st, &r, &err);
+	}
+	jmx_live_pick(st, &pick, &active, &err);
+	is_int(pick, r.id, "70 unfinished runs: the newest is picked");
+}
+
 int
 main(void)
 {
@@ -281,6 +301,7 @@ main(void)
 	    "no such run: not found");
 	ok(l == NULL, "... and no snapshot");
 	test_snapshot(st);
+	test_many(st);
 	jmx_store_close(st);
 	return done_testing();
 }
