@@ -143,6 +143,11 @@ agent_state(const struct jmx_live *l, const char *name,
 		return stored != NULL && strcmp(stored, "ok") != 0 ?
 		    stored : "idle";
 	}
+	/* The row stays running until its worker is through; the loss is
+	 * recorded at once as its cause. */
+	if (s->cause != NULL && (s->state == JMX_SEGMENT_RUNNING ||
+	    s->state == JMX_SEGMENT_STARTING))
+		return "lost";
 	switch (s->state) {
 	case JMX_SEGMENT_STARTING:
 		return "starting";

@@ -45,7 +45,7 @@ add(struct jmx_agg *agg, const char *label, int64_t ts, int64_t elapsed,
 
 static int64_t
 segment(struct jmx_store *st, int64_t run, const char *agent,
-    enum jmx_segment_state state)
+    enum jmx_segment_state state, const char *cause)
 {
 	struct jmx_segment_rec seg;
 	struct jmx_err err;
@@ -55,6 +55,7 @@ segment(struct jmx_store *st, int64_t run, const char *agent,
 	seg.agent = (char *)agent;
 	seg.state = state;
 	seg.start_ms = T0;
+	seg.cause = (char *)cause;
 	jmx_store_segment_create(st, &seg, &err);
 	return seg.id;
 }
@@ -77,7 +78,8 @@ agent(struct jmx_store *st, int64_t run, const char *name, int64_t threads,
 /*
  * Run: a1 (2 threads) "Home" 10 samples a second, 50 ms, seconds 0-9;
  * a2 (2 threads) "Pay" 2 a second, 200 and 400 ms, seconds 0-4, the
- * first failed, then lost at 5 s; a3 a spare; a1 silent since 8 s.
+ * first failed, then lost at 5 s (its row still running, with a
+ * cause); a3 a spare; a1 silent since 8 s.
  */
 static int64_t
 make_run(struct jmx_store *st, int64_t now)
@@ -105,14 +107,15 @@ make_run(struct jmx_store *st, int64_t now)
 	agent(st, r.id, "a1", 2, "ok");
 	agent(st, r.id, "a2", 2, "ok");
 	agent(st, r.id, "a3", 0, "spare");
-	seg = segment(st, r.id, "a1", JMX_SEGMENT_RUNNING);
+	seg = segment(st, r.id, "a1", JMX_SEGMENT_RUNNING, NULL);
 	agg = jmx_agg_new();
 	for (s = 0; s < 10; s++)
 		for (i = 0; i < 10; i++)
 			add(agg, "Home", T0 + s * 1000 + i * 100, 50, 1, 2);
 	jmx_store_put_agg(st, r.id, seg, agg, &err);
 	jmx_agg_free(agg);
-	seg = segment(st, r.id, "a2", JMX_SEGMENT_LOST);
+	/* Declared lost, its worker still at it: the row says running. */
+	seg = segment(st, r.id, "a2", JMX_SEGMENT_RUNNING, "gone");
 	agg = jmx_agg_new();
 	for (s = 0; s < 5; s++) {
 		add(agg, "Pay", T0 + s * 1000, 200, s != 0, 2);
@@ -179,7 +182,8 @@ test_snapshot(struct jmx_store *st)
 		is_int(a->samples, 100, "a1: samples");
 	}
 	a = find(l, "a2");
-	ok(a != NULL && strcmp(a->state, "lost") == 0, "a2: lost");
+	ok(a != NULL && strcmp(a->state, "lost") == 0,
+	    "a2: lost as soon as the loss has a cause");
 	if (a != NULL) {
 		is_num(a->rate, 0.4, 1e-9, "a2: 2 samples in the window");
 		is_num(a->error_pct, 10, 1e-9, "a2: 1 of 10 failed");
