@@ -2,6 +2,7 @@
 #include <sys/ioctl.h>
 
 #include <locale.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,18 @@ enum jmx_code
 cli_open_store_ro(struct cli *c, struct jmx_err *err)
 {
 	return open_store(c, 1, err);
+}
+
+void
+cli_actor(char *out, size_t len)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	const char *user = pw != NULL ? pw->pw_name : getenv("USER");
+	char host[128] = "";
+
+	gethostname(host, sizeof host - 1);
+	snprintf(out, len, "%s@%s (pid %ld)", user != NULL ? user : "?", host,
+	    (long)getpid());
 }
 
 int

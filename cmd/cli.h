@@ -97,6 +97,8 @@ int	cli_check_config(struct cli *);
 enum jmx_code cli_open_store(struct cli *, struct jmx_err *);
 /* The same for a command that only reads it (jmx_store_open_ro). */
 enum jmx_code cli_open_store_ro(struct cli *, struct jmx_err *);
+/* "root@host (pid 123)": who asks a run's controller, for its timeline. */
+void	cli_actor(char *out, size_t len);
 /* Print a subcommand that is not built yet: exit 2, never faked. */
 int	cli_unimplemented(struct cli *, const char *what);
 

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -496,20 +495,6 @@ follow(struct cli *c, struct jmx_runner *r, struct jmx_err *err)
 	return JMX_OK;
 }
 
-static int
-run_exit(enum jmx_run_state state)
-{
-	switch (state) {
-	case JMX_RUN_COMPLETED:
-		return JMX_EXIT_OK;
-	case JMX_RUN_STOPPED:	/* by a command: it did not run its plan */
-	case JMX_RUN_PARTIAL:
-		return JMX_EXIT_PARTIAL;
-	default:
-		return JMX_EXIT_ENV;
-	}
-}
-
 /*
  * The run's result, from the report model as jmx-report draws it: the
  * text renderer's table and lines, or one JSON document with the
@@ -526,7 +511,7 @@ report_result(struct cli *c, struct jmx_runner *r,
 	struct jmx_buf b = { 0 };
 	struct jmx_err err = { 0 };
 	struct jmx_json w;
-	int rc = run_exit(res->state), failed;
+	int rc = jmx_run_state_exit(res->state), failed;
 
 	if (jmx_report_load_run(rep, c->store, res->run_id, c->home_dir,
 	    &err) != JMX_OK) {
@@ -887,19 +872,6 @@ cli_run_status(struct cli *c, const char *arg)
 	return JMX_EXIT_OK;
 }
 
-/* "root@host (pid 123)": who asked, for the run's timeline. */
-static void
-actor_name(char *out, size_t len)
-{
-	const struct passwd *pw = getpwuid(getuid());
-	const char *user = pw != NULL ? pw->pw_name : getenv("USER");
-	char host[128] = "";
-
-	gethostname(host, sizeof host - 1);
-	snprintf(out, len, "%s@%s (pid %ld)", user != NULL ? user : "?", host,
-	    (long)getpid());
-}
-
 /* A command's answer as jmx-run(1) documents it. */
 static void
 print_command_json(int64_t id, const char *verb, const char *answer)
@@ -946,7 +918,7 @@ cli_run_command(struct cli *c, enum jmx_control_verb verb, const char *arg)
 		    "with 'jmx-run attach %lld'", (long long)id, (long long)id);
 		return JMX_EXIT_ENV;
 	}
-	actor_name(actor, sizeof actor);
+	cli_actor(actor, sizeof actor);
 	if (jmx_control_post(c->store, id, verb, actor, &cmd, &err) !=
 	    JMX_OK ||
 	    jmx_control_wait(c->store, id, cmd, 300000, &ans, &answer,

@@ -270,6 +270,20 @@ jmx_run_state_final(enum jmx_run_state s)
 	    s == JMX_RUN_STOPPED || s == JMX_RUN_FAILED;
 }
 
+int
+jmx_run_state_exit(enum jmx_run_state s)
+{
+	switch (s) {
+	case JMX_RUN_COMPLETED:
+		return JMX_EXIT_OK;
+	case JMX_RUN_STOPPED:	/* by a command: it did not run its plan */
+	case JMX_RUN_PARTIAL:
+		return JMX_EXIT_PARTIAL;
+	default:
+		return JMX_EXIT_ENV;
+	}
+}
+
 int64_t
 jmx_run_active_ms(const struct jmx_run_rec *rec, int64_t gen_t0,
     int64_t now_ms)

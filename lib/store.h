@@ -133,6 +133,12 @@ const char	*jmx_run_state_name(enum jmx_run_state);
 int		 jmx_run_state_parse(const char *, enum jmx_run_state *);
 /* completed, partial, stopped or failed. */
 int		 jmx_run_state_final(enum jmx_run_state);
+/*
+ * The exit status of a program that saw a run end in state s (jmx-run,
+ * jmx-watch): 0 completed, 4 partial or stopped (it did not run its
+ * plan), 3 failed or not ended.
+ */
+int		 jmx_run_state_exit(enum jmx_run_state);
 
 /*
  * How long a controller may go without a heartbeat before it counts as
