@@ -15,7 +15,7 @@
  * (a field's type must not change within a measurement).  Threads: the
  * JTL gives each JMeter's active threads per sample, not thread starts
  * and ends, so the internal point has minAT, meanAT and maxAT (all the
- * sum over agents of each agent's highest count in the interval) and no
+ * sum over JMeters of each one's highest count in the interval) and no
  * startedT or endedT.
  */
 #include <math.h>
@@ -30,6 +30,12 @@
 #include "xmalloc.h"
 
 static const double default_pcts[] = { 99, 95, 90 };
+
+/* A source of buckets (a segment: one JMeter) and its most threads. */
+struct source {
+	int64_t		 id;
+	int64_t		 threads;
+};
 
 /* One label's part of the interval. */
 struct label {
@@ -50,8 +56,8 @@ struct jmx_influx {
 	struct label	*labels;	/* in the order first seen */
 	size_t		 nlabels;
 	size_t		 cap;
-	int64_t		*threads;	/* per agent slot: highest seen */
-	int		 nslots;
+	struct source	*src;		/* threads per source: highest */
+	int		 nsrc;
 	struct jmx_hist	*tmp;		/* scratch for flush */
 };
 
@@ -87,7 +93,7 @@ jmx_influx_free(struct jmx_influx *f)
 		jmx_hist_free(f->labels[i].ko);
 	}
 	free(f->labels);
-	free(f->threads);
+	free(f->src);
 	free(f->pcts);
 	free(f->app);
 	jmx_hist_free(f->tmp);
@@ -145,10 +151,10 @@ add_difference(struct jmx_hist *ok, struct jmx_hist *all,
 
 void
 jmx_influx_add(struct jmx_influx *f, const char *label,
-    const struct jmx_bucket *b)
+    const struct jmx_bucket *b, int64_t source)
 {
 	struct label *l = find_label(f, label);
-	int n;
+	int i;
 
 	l->count += b->count;
 	l->errors += b->errors;
@@ -158,18 +164,16 @@ jmx_influx_add(struct jmx_influx *f, const char *label,
 	if (b->err_hist != NULL)
 		jmx_hist_merge(l->ko, b->err_hist);
 	add_difference(l->ok, b->hist, b->err_hist);
-	if (b->slot < 0)
-		return;
-	if (b->slot >= f->nslots) {
-		n = b->slot + 1;
-		f->threads = xreallocarray(f->threads, (size_t)n,
-		    sizeof *f->threads);
-		memset(f->threads + f->nslots, 0,
-		    (size_t)(n - f->nslots) * sizeof *f->threads);
-		f->nslots = n;
+	for (i = 0; i < f->nsrc && f->src[i].id != source; i++)
+		;
+	if (i == f->nsrc) {
+		f->src = xreallocarray(f->src, (size_t)++f->nsrc,
+		    sizeof *f->src);
+		f->src[i].id = source;
+		f->src[i].threads = 0;
 	}
-	if (b->max_all_threads > f->threads[b->slot])
-		f->threads[b->slot] = b->max_all_threads;
+	if (b->max_all_threads > f->src[i].threads)
+		f->src[i].threads = b->max_all_threads;
 }
 
 void
@@ -384,9 +388,9 @@ jmx_influx_flush(struct jmx_influx *f, int64_t ts_ms, struct jmx_buf *b)
 	jmx_hist_free(tot.ok);
 	jmx_hist_free(tot.ko);
 
-	for (k = 0; k < f->nslots; k++)
-		threads += f->threads[k];
-	memset(f->threads, 0, (size_t)f->nslots * sizeof *f->threads);
+	for (k = 0; k < f->nsrc; k++)
+		threads += f->src[k].threads;
+	f->nsrc = 0;
 	head(f, b, "internal");
 	jmx_buf_addf(b, " minAT=%lld,maxAT=%lld,meanAT=%lld %lld000000\n",
 	    (long long)threads, (long long)threads, (long long)threads,

@@ -50,9 +50,12 @@ void		jmx_influx_url_free(struct jmx_influx_url *);
 struct jmx_influx *jmx_influx_new(const char *application,
 		    const double *pcts, int npcts);
 void		jmx_influx_free(struct jmx_influx *);
-/* Add a bucket (committed to the store) of label to the interval. */
+/*
+ * Add a bucket (committed to the store) of label to the interval; source
+ * names the JMeter it came from (a segment), for the threads.
+ */
 void		jmx_influx_add(struct jmx_influx *, const char *label,
-		    const struct jmx_bucket *);
+		    const struct jmx_bucket *, int64_t source);
 /*
  * Append the interval's points, timestamped ts_ms, to buf and start a
  * new interval; how many points were written (0 for an empty interval).

@@ -223,6 +223,8 @@ jmx_run_request_save(const struct jmx_run_request *q, struct jmx_store *store,
 	opt_add(&v, &n, "ramp_ms", buf);
 	if (q->label != NULL)
 		opt_add(&v, &n, "label", q->label);
+	if (q->stream != NULL)
+		opt_add(&v, &n, "stream", q->stream);
 	if (q->keep)
 		opt_add(&v, &n, "keep", "1");
 	for (i = 0; i < nagents; i++)
@@ -271,6 +273,8 @@ jmx_run_request_from_options(struct jmx_run_request *q,
 			q->ramp_ms = strtoll(val, NULL, 10);
 		else if (strcmp(name, "label") == 0)
 			q->label = val;
+		else if (strcmp(name, "stream") == 0)
+			q->stream = val;
 		else if (strcmp(name, "keep") == 0)
 			q->keep = 1;
 		else if (strcmp(name, "agent") == 0)

@@ -28,6 +28,7 @@ struct jmx_run_request {
 	struct jmx_data_conf	 *data;		/* --data */
 	int			  ndata;
 	const char		 *label;	/* --label */
+	const char		 *stream;	/* --stream URL (no secret) */
 	int			  dry_run;	/* --dry-run */
 	int			  detach;	/* --detach */
 	int			  keep;		/* --keep */

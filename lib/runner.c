@@ -38,6 +38,7 @@
 #include "data.h"
 #include "hist.h"
 #include "jtl.h"
+#include "stream.h"
 #include "log.h"
 #include "part.h"
 #include "plan.h"
@@ -103,6 +104,7 @@ jmx_runner_free(struct jmx_runner *r)
 	jmx_split_free(r->split);
 	jmx_plan_free(r->plan);
 	jmx_hist_free(r->window);
+	jmx_stream_free(r->stream);
 	jmx_run_rec_free(&r->rec);
 	free(r->archive);
 	free(r->cmd_actor);
@@ -506,6 +508,80 @@ seg_state(struct jmx_runner *r, struct jmx_seg *s, enum jmx_segment_state st)
 	jmx_runner_save_segment(r, s);
 }
 
+/* Where the run streams to: --stream, else the test case's; or NULL. */
+static const char *
+stream_url(struct jmx_runner *r)
+{
+	return r->req->stream != NULL ? r->req->stream : r->test->stream;
+}
+
+/*
+ * Start streaming, once, in the process that ingests (after --detach's
+ * fork: the worker is a thread).  The token is read from the file the
+ * test case names, else from JMX_INFLUX_TOKEN; it goes nowhere else.
+ */
+static void
+stream_open(struct jmx_runner *r)
+{
+	struct jmx_stream_conf sc = { 0 };
+	struct jmx_err err = { 0 };
+	char *token = NULL, text[256];
+	size_t n;
+
+	if (r->stream_tried || stream_url(r) == NULL)
+		return;
+	r->stream_tried = 1;
+	sc.url = stream_url(r);
+	sc.application = r->test->stream_app != NULL ? r->test->stream_app :
+	    r->test->name;
+	sc.interval_ms = r->test->stream_interval_ms;
+	if (r->test->stream_token_file != NULL) {
+		if (jmx_read_file(r->test->stream_token_file, &token, &n,
+		    &err) != JMX_OK)
+			goto fail;
+		token[strcspn(token, "\r\n")] = '\0';
+		sc.token = token;
+	} else
+		sc.token = getenv("JMX_INFLUX_TOKEN");
+	if (jmx_stream_open(&sc, &r->stream, &err) != JMX_OK)
+		goto fail;
+	free(token);
+	snprintf(text, sizeof text, "%s run %lld started", r->test->name,
+	    (long long)r->rec.id);
+	jmx_stream_event(r->stream, text, jmx_now_ms());
+	return;
+fail:
+	free(token);
+	log_warn("run %lld: not streaming: %s", (long long)r->rec.id,
+	    err.msg);
+	jmx_runner_event(r, "stream_failed", NULL, err.msg, NULL);
+}
+
+/*
+ * The last interval and the end annotation, a few seconds at most to
+ * send them; what InfluxDB did not get is one event of the run.
+ */
+static void
+stream_close(struct jmx_runner *r)
+{
+	struct jmx_stream_stats *st = &r->stream_st;
+	char text[256];
+
+	if (r->stream == NULL)
+		return;
+	snprintf(text, sizeof text, "%s run %lld ended", r->test->name,
+	    (long long)r->rec.id);
+	jmx_stream_event(r->stream, text, jmx_now_ms());
+	jmx_stream_close(r->stream, 3000);
+	jmx_stream_stats(r->stream, st);
+	if (st->dropped > 0) {
+		snprintf(text, sizeof text, "%lld of %lld points not sent "
+		    "to %s: %s", (long long)st->dropped, (long long)st->points,
+		    stream_url(r), st->last_error);
+		jmx_runner_event(r, "stream_dropped", NULL, text, NULL);
+	}
+}
+
 /* Take what a segment's worker parsed and commit it with its offset. */
 static enum jmx_code
 flush_seg(struct jmx_runner *r, struct jmx_seg *s, struct jmx_err *err)
@@ -535,6 +611,8 @@ flush_seg(struct jmx_runner *r, struct jmx_seg *s, struct jmx_err *err)
 		s->rec.jtl_offset = offset;
 		s->rec.records = records;
 		jmx_agg_foreach(agg, count_bucket, r);
+		stream_open(r);
+		jmx_stream_add_agg(r->stream, agg, s->rec.id);
 	}
 out:
 	jmx_agg_free(agg);
@@ -548,6 +626,8 @@ heartbeat(struct jmx_runner *r)
 	int64_t now = jmx_now_ms();
 	int i;
 
+	stream_open(r);
+	jmx_stream_tick(r->stream, now);
 	if (now - r->last_heartbeat >= 2000) {
 		for (i = 0; i < r->n; i++)
 			jmx_agent_lock_renew(&r->agents[i].a);
@@ -1532,6 +1612,7 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 			jtl += s->jtl_records;
 		record_end(r, s);
 	}
+	stream_close(r);
 	/* The start skew: the first generation's first samples. */
 	for (i = 0; i < r->nsplit && i < r->nsegs; i++) {
 		struct ragent *ra = &r->agents[i];
@@ -1596,5 +1677,11 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	res->t0_ms = r->t0;
 	res->run_dir = r->rec.run_dir;
 	res->archive = r->archive;
+	if (r->stream != NULL) {
+		res->stream_url = stream_url(r);
+		res->stream_sent = r->stream_st.sent;
+		res->stream_dropped = r->stream_st.dropped;
+		res->stream_error = r->stream_st.last_error;
+	}
 	return JMX_OK;
 }

@@ -239,24 +239,31 @@ jmx_stream_open(const struct jmx_stream_conf *conf, struct jmx_stream **out,
 	return JMX_OK;
 }
 
+struct adding {
+	struct jmx_stream	*s;
+	const struct jmx_agg	*agg;
+	int64_t			 source;
+};
+
 static enum jmx_code
 add_bucket(const struct jmx_bucket *b, void *arg)
 {
-	const struct jmx_agg *agg = ((void **)arg)[0];
-	struct jmx_stream *s = ((void **)arg)[1];
-	const char *label = jmx_agg_label(agg, b->label);
+	struct adding *a = arg;
+	const char *label = jmx_agg_label(a->agg, b->label);
 
-	jmx_influx_add(s->influx, label != NULL ? label : "", b);
+	jmx_influx_add(a->s->influx, label != NULL ? label : "", b,
+	    a->source);
 	return JMX_OK;
 }
 
 void
-jmx_stream_add_agg(struct jmx_stream *s, const struct jmx_agg *agg)
+jmx_stream_add_agg(struct jmx_stream *s, const struct jmx_agg *agg,
+    int64_t source)
 {
-	const void *arg[2] = { agg, s };
+	struct adding a = { s, agg, source };
 
 	if (s != NULL && !s->closed)
-		jmx_agg_foreach(agg, add_bucket, (void *)arg);
+		jmx_agg_foreach(agg, add_bucket, &a);
 }
 
 /* Queue the interval's points now. */

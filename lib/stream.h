@@ -46,9 +46,9 @@ struct jmx_stream_stats {
  */
 enum jmx_code	jmx_stream_open(const struct jmx_stream_conf *,
 		    struct jmx_stream **out, struct jmx_err *);
-/* Add a committed batch of buckets to the interval. */
+/* Add a committed batch of buckets of one JMeter (source) to the interval. */
 void		jmx_stream_add_agg(struct jmx_stream *,
-		    const struct jmx_agg *);
+		    const struct jmx_agg *, int64_t source);
 /* Queue the interval's points once interval_ms has passed since the last. */
 void		jmx_stream_tick(struct jmx_stream *, int64_t now_ms);
 /* Queue an annotation (measurement events) now. */

@@ -3,15 +3,15 @@
  * every value computed by hand.
  *
  * Interval 1, application "my app", percentiles 50 and 99.9:
- * "Home page", agent slot 0: 100 200 300(failed) 400, elapsed sum 1000,
- *   4000 B received, 400 sent, 5 threads; slot 1: 600, 100 B, 10 sent,
+ * "Home page", segment 10: 100 200 300(failed) 400, elapsed sum 1000,
+ *   4000 B received, 400 sent, 5 threads; segment 11: 600, 100 B, 10 sent,
  *   3 threads.  all: 5 samples 100 200 300 400 600, avg 1600 / 5 = 320,
  *   p50 = ceil(2.5) = 3rd = 300, p99.9 = 5th = 600; ok: 100 200 400 600,
  *   avg 325, p50 = 2nd = 200; ko: 300.  hit 5, sb 410, rb 4100.
- * "a,b=c", slot 1: 50, 10 B, 1 sent, 3 threads.
+ * "a,b=c", segment 11: 50, 10 B, 1 sent, 3 threads.
  * Total: 6 samples, 1 error; ok 50 100 200 400 600: avg 1350 / 5 = 270,
  *   min 50, max 600; all sorted 50 100 200 300 400 600: p50 = 3rd = 200,
- *   p99.9 = 600; sb 411, rb 4110.  Threads 5 (slot 0) + 3 (slot 1) = 8.
+ *   p99.9 = 600; sb 411, rb 4110.  Threads 5 (segment 10) + 3 (11) = 8.
  * Timestamp 1700000000123 ms = 1700000000123000000 ns.
  */
 #include <stdint.h>
@@ -91,13 +91,13 @@ test_points(void)
 	size_t i;
 
 	bucket(&b, 0, home0, f0, 4, 4000, 400, 5);
-	jmx_influx_add(f, "Home page", &b);
+	jmx_influx_add(f, "Home page", &b, 10);
 	unbucket(&b);
 	bucket(&b, 1, abc, f1, 1, 10, 1, 3);
-	jmx_influx_add(f, "a,b=c", &b);
+	jmx_influx_add(f, "a,b=c", &b, 11);
 	unbucket(&b);
 	bucket(&b, 1, home1, f1, 1, 100, 10, 3);
-	jmx_influx_add(f, "Home page", &b);
+	jmx_influx_add(f, "Home page", &b, 11);
 	unbucket(&b);
 	is_int(jmx_influx_flush(f, 1700000000123LL, &out), 7,
 	    "7 points: 3 + 2 statuses, the total, internal");
@@ -117,7 +117,7 @@ test_points(void)
 
 	/* The next interval holds only what came since. */
 	bucket(&b, 0, home1, f1, 1, 0, 0, 2);
-	jmx_influx_add(f, "Home page", &b);
+	jmx_influx_add(f, "Home page", &b, 10);
 	unbucket(&b);
 	is_int(jmx_influx_flush(f, 1700000010000LL, &out), 4,
 	    "a later interval: only its own label");
