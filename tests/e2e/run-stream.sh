@@ -66,16 +66,21 @@ influxq() {
 # The plan with a label a tag must escape (space, comma, '=').
 sed 's|testname="GET /"|testname="GET /, page=1"|' \
     "$JMX_SRCDIR/share/plans/http-get.jmx" >"$TEST_DIR/plan.jmx"
-conf=$TEST_DIR/jmx.yaml
-bed_config "$conf"
-cat >>"$conf" <<YAML
-tests:
-  streamed:
+# A test case on that plan: test_case NAME THREADS DURATION
+test_case() {
+	cat <<YAML
+  $1:
     plan: $TEST_DIR/plan.jmx
-    threads: 4
-    duration: 6s
+    threads: $2
+    duration: $3
     ramp: 0
     properties: {host: $JMX_BED_TARGET, think: 20}
+YAML
+}
+conf=$TEST_DIR/jmx.yaml
+bed_config "$conf"
+{ echo "tests:"; test_case streamed 4 6s; } >>"$conf"
+cat >>"$conf" <<YAML
     stream:
       url: $IFX_URL/write?db=jmeter
       application: shop front
@@ -186,19 +191,8 @@ done
 token=tok-$$-SeCrEt
 v2=http://127.0.0.1:$cap_port/api/v2/write?org=my-org\&bucket=jm
 echo "$token-file" >"$TEST_DIR/token"
+{ test_case bare 2 2s; test_case v2file 2 2s; } >>"$conf"
 cat >>"$conf" <<YAML
-  bare:
-    plan: $TEST_DIR/plan.jmx
-    threads: 2
-    duration: 2s
-    ramp: 0
-    properties: {host: $JMX_BED_TARGET, think: 20}
-  v2file:
-    plan: $TEST_DIR/plan.jmx
-    threads: 2
-    duration: 2s
-    ramp: 0
-    properties: {host: $JMX_BED_TARGET, think: 20}
     stream:
       url: $v2
       token_file: $TEST_DIR/token

@@ -48,13 +48,12 @@ static const char want[] =
 
 /* A bucket of the given times; those at failed[i] != 0 failed. */
 static void
-bucket(struct jmx_bucket *b, int slot, const int64_t *v, const int *failed,
-    int n, int64_t bytes, int64_t sent, int64_t threads)
+bucket(struct jmx_bucket *b, const int64_t *v, const int *failed, int n,
+    int64_t bytes, int64_t sent, int64_t threads)
 {
 	int i;
 
 	memset(b, 0, sizeof *b);
-	b->slot = slot;
 	b->hist = jmx_hist_new();
 	b->err_hist = jmx_hist_new();
 	for (i = 0; i < n; i++) {
@@ -90,13 +89,13 @@ test_points(void)
 	struct jmx_buf out = { 0 };
 	size_t i;
 
-	bucket(&b, 0, home0, f0, 4, 4000, 400, 5);
+	bucket(&b, home0, f0, 4, 4000, 400, 5);
 	jmx_influx_add(f, "Home page", &b, 10);
 	unbucket(&b);
-	bucket(&b, 1, abc, f1, 1, 10, 1, 3);
+	bucket(&b, abc, f1, 1, 10, 1, 3);
 	jmx_influx_add(f, "a,b=c", &b, 11);
 	unbucket(&b);
-	bucket(&b, 1, home1, f1, 1, 100, 10, 3);
+	bucket(&b, home1, f1, 1, 100, 10, 3);
 	jmx_influx_add(f, "Home page", &b, 11);
 	unbucket(&b);
 	is_int(jmx_influx_flush(f, 1700000000123LL, &out), 7,
@@ -116,7 +115,7 @@ test_points(void)
 	is_int((long long)out.len, 0, "and writes nothing");
 
 	/* The next interval holds only what came since. */
-	bucket(&b, 0, home1, f1, 1, 0, 0, 2);
+	bucket(&b, home1, f1, 1, 0, 0, 2);
 	jmx_influx_add(f, "Home page", &b, 10);
 	unbucket(&b);
 	is_int(jmx_influx_flush(f, 1700000010000LL, &out), 4,
