@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,8 +146,18 @@ worker(void *arg)
 	struct jmx_stream *s = arg;
 	struct batch b;
 	char why[sizeof s->st.last_error];
-	CURL *c = curl_easy_init();
+	sigset_t all;
+	CURL *c;
 
+	/*
+	 * Signals are for the other threads: the runner's handlers, and a
+	 * SIGPIPE from a TLS write to a server gone (curl leaves SIGPIPE to
+	 * the program with CURLOPT_NOSIGNAL) stays blocked here: the write
+	 * fails with EPIPE instead of ending the controller.
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	c = curl_easy_init();
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		while (s->n == 0 && !s->stop)

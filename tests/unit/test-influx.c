@@ -14,13 +14,19 @@
  *   p99.9 = 600; sb 411, rb 4110.  Threads 5 (segment 10) + 3 (11) = 8.
  * Timestamp 1700000000123 ms = 1700000000123000000 ns.
  */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hist.h"
 #include "influx.h"
 #include "stats.h"
+#include "stream.h"
 #include "util.h"
 #include "tap.h"
 
@@ -224,11 +230,96 @@ test_urls(void)
 	}
 }
 
+/* A port on 127.0.0.1 that listens and never answers; its socket. */
+static int
+silent_server(int *port)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&a, sizeof a) == -1 ||
+	    listen(fd, 16) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) == -1)
+		return -1;
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/*
+ * The worker never holds up the caller: a server that hangs fills the
+ * queue, what does not fit is dropped at once, and close gives up after
+ * its wait; a server that refuses drops each batch.  Every point made is
+ * sent or counted as dropped.
+ */
+static void
+test_stream(void)
+{
+	struct jmx_stream_conf sc = { 0 };
+	struct jmx_stream_stats st;
+	struct jmx_stream *s;
+	struct jmx_err err;
+	char url[128];
+	int64_t t;
+	int fd, port, i;
+
+	fd = silent_server(&port);
+	ok(fd != -1, "a silent server listens");
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/write?db=x", port);
+	sc.url = url;
+	sc.application = "app";
+	sc.queue = 2;
+	is_int(jmx_stream_open(&sc, &s, &err), JMX_OK, "stream opened");
+	t = jmx_mono_ms();
+	for (i = 0; i < 5; i++) {
+		jmx_stream_event(s, "e", 1700000000000LL);
+		if (i == 0)
+			usleep(200000);	/* the worker takes the first */
+	}
+	ok(jmx_mono_ms() - t < 1000, "pushing never waits for the server");
+	jmx_stream_stats(s, &st);
+	is_int(st.dropped, 2, "a full queue drops at once");
+	t = jmx_mono_ms();
+	jmx_stream_close(s, 300);
+	t = jmx_mono_ms() - t;
+	ok(t < 2000, "close gives up on a hung server (%lld ms)",
+	    (long long)t);
+	jmx_stream_stats(s, &st);
+	is_int(st.points, 5, "5 points made");
+	is_int(st.sent, 0, "none sent");
+	is_int(st.dropped, 5, "all 5 counted as dropped");
+	jmx_stream_free(s);
+	close(fd);
+
+	/* Refused: port of a closed socket. */
+	fd = silent_server(&port);
+	close(fd);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/write?db=x", port);
+	sc.queue = 0;
+	is_int(jmx_stream_open(&sc, &s, &err), JMX_OK, "stream opened");
+	jmx_stream_event(s, "e", 1700000000000LL);
+	jmx_stream_close(s, 3000);
+	jmx_stream_stats(s, &st);
+	is_int(st.dropped, 1, "a refused post drops its points");
+	ok(strstr(st.last_error, "onnect") != NULL, "and says why: %s",
+	    st.last_error);
+	jmx_stream_free(s);
+
+	sc.url = "http://h/query";
+	is_int(jmx_stream_open(&sc, &s, &err), JMX_ERR_USAGE,
+	    "a bad URL is refused");
+	ok(s == NULL, "and nothing is started");
+}
+
 int
 main(void)
 {
 	test_points();
 	test_names();
 	test_urls();
+	test_stream();
 	return done_testing();
 }
