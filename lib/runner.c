@@ -508,77 +508,20 @@ seg_state(struct jmx_runner *r, struct jmx_seg *s, enum jmx_segment_state st)
 	jmx_runner_save_segment(r, s);
 }
 
-/* Where the run streams to: --stream, else the test case's; or NULL. */
-static const char *
-stream_url(struct jmx_runner *r)
-{
-	return r->req->stream != NULL ? r->req->stream : r->test->stream;
-}
-
-/*
- * Start streaming, once, in the process that ingests (after --detach's
- * fork: the worker is a thread).  The token is read from the file the
- * test case names, else from JMX_INFLUX_TOKEN; it goes nowhere else.
- */
+/* Start streaming, once, in the process that ingests (after a fork). */
 static void
 stream_open(struct jmx_runner *r)
 {
-	struct jmx_stream_conf sc = { 0 };
 	struct jmx_err err = { 0 };
-	char *token = NULL, text[256];
-	size_t n;
 
-	if (r->stream_tried || stream_url(r) == NULL)
+	if (r->stream_tried)
 		return;
 	r->stream_tried = 1;
-	sc.url = stream_url(r);
-	sc.application = r->test->stream_app != NULL ? r->test->stream_app :
-	    r->test->name;
-	sc.interval_ms = r->test->stream_interval_ms;
-	if (r->test->stream_token_file != NULL) {
-		if (jmx_read_file(r->test->stream_token_file, &token, &n,
-		    &err) != JMX_OK)
-			goto fail;
-		token[strcspn(token, "\r\n")] = '\0';
-		sc.token = token;
-	} else
-		sc.token = getenv("JMX_INFLUX_TOKEN");
-	if (jmx_stream_open(&sc, &r->stream, &err) != JMX_OK)
-		goto fail;
-	free(token);
-	snprintf(text, sizeof text, "%s run %lld started", r->test->name,
-	    (long long)r->rec.id);
-	jmx_stream_event(r->stream, text, jmx_now_ms());
-	return;
-fail:
-	free(token);
-	log_warn("run %lld: not streaming: %s", (long long)r->rec.id,
-	    err.msg);
-	jmx_runner_event(r, "stream_failed", NULL, err.msg, NULL);
-}
-
-/*
- * The last interval and the end annotation, a few seconds at most to
- * send them; what InfluxDB did not get is one event of the run.
- */
-static void
-stream_close(struct jmx_runner *r)
-{
-	struct jmx_stream_stats *st = &r->stream_st;
-	char text[256];
-
-	if (r->stream == NULL)
-		return;
-	snprintf(text, sizeof text, "%s run %lld ended", r->test->name,
-	    (long long)r->rec.id);
-	jmx_stream_event(r->stream, text, jmx_now_ms());
-	jmx_stream_close(r->stream, 3000);
-	jmx_stream_stats(r->stream, st);
-	if (st->dropped > 0) {
-		snprintf(text, sizeof text, "%lld of %lld points not sent "
-		    "to %s: %s", (long long)st->dropped, (long long)st->points,
-		    stream_url(r), st->last_error);
-		jmx_runner_event(r, "stream_dropped", NULL, text, NULL);
+	if (jmx_stream_start(r->test, r->req->stream, r->rec.id, &r->stream,
+	    &err) != JMX_OK) {
+		log_warn("run %lld: not streaming: %s", (long long)r->rec.id,
+		    err.msg);
+		jmx_runner_event(r, "stream_failed", NULL, err.msg, NULL);
 	}
 }
 
@@ -1612,7 +1555,9 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 			jtl += s->jtl_records;
 		record_end(r, s);
 	}
-	stream_close(r);
+	if (r->stream != NULL && jmx_stream_end(r->stream, &r->stream_st,
+	    detail, sizeof detail) > 0)
+		jmx_runner_event(r, "stream_dropped", NULL, detail, NULL);
 	/* The start skew: the first generation's first samples. */
 	for (i = 0; i < r->nsplit && i < r->nsegs; i++) {
 		struct ragent *ra = &r->agents[i];
@@ -1678,7 +1623,7 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	res->run_dir = r->rec.run_dir;
 	res->archive = r->archive;
 	if (r->stream != NULL) {
-		res->stream_url = stream_url(r);
+		res->stream_url = jmx_stream_url(r->stream);
 		res->stream_sent = r->stream_st.sent;
 		res->stream_dropped = r->stream_st.dropped;
 		res->stream_error = r->stream_st.last_error;

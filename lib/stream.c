@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "influx.h"
 #include "stats.h"
 #include "stream.h"
@@ -43,6 +44,8 @@ struct jmx_stream {
 	int64_t			 interval_ms;
 	int64_t			 last_flush;	/* 0: none yet */
 	struct jmx_influx	*influx;	/* the caller's thread only */
+	char			*test;		/* test case, for annotations */
+	int64_t			 run_id;
 
 	pthread_mutex_t		 lock;		/* guards what follows */
 	pthread_cond_t		 cond;
@@ -378,7 +381,74 @@ jmx_stream_free(struct jmx_stream *s)
 		free(s->auth);
 	}
 	free(s->ring);
+	free(s->test);
 	free(s);
+}
+
+/* Annotation text: "checkout run 12 started". */
+static void
+annotate(struct jmx_stream *s, const char *what)
+{
+	char text[256];
+
+	snprintf(text, sizeof text, "%s run %lld %s", s->test,
+	    (long long)s->run_id, what);
+	jmx_stream_event(s, text, jmx_now_ms());
+}
+
+enum jmx_code
+jmx_stream_start(const struct jmx_test_conf *t, const char *url,
+    int64_t run_id, struct jmx_stream **out, struct jmx_err *err)
+{
+	struct jmx_stream_conf sc = { 0 };
+	enum jmx_code code;
+	char *token = NULL;
+	size_t n;
+
+	*out = NULL;
+	if ((sc.url = url != NULL ? url : t->stream) == NULL)
+		return JMX_OK;
+	sc.application = t->stream_app != NULL ? t->stream_app : t->name;
+	sc.interval_ms = t->stream_interval_ms;
+	if (t->stream_token_file != NULL) {
+		code = jmx_read_file(t->stream_token_file, &token, &n, err);
+		if (code != JMX_OK)
+			return code;
+		token[strcspn(token, "\r\n")] = '\0';
+		sc.token = token;
+	} else
+		sc.token = getenv("JMX_INFLUX_TOKEN");
+	code = jmx_stream_open(&sc, out, err);
+	if (token != NULL) {
+		memset(token, 0, n);
+		free(token);
+	}
+	if (code != JMX_OK)
+		return code;
+	(*out)->test = xstrdup(t->name);
+	(*out)->run_id = run_id;
+	annotate(*out, "started");
+	return JMX_OK;
+}
+
+int64_t
+jmx_stream_end(struct jmx_stream *s, struct jmx_stream_stats *st,
+    char *detail, size_t size)
+{
+	annotate(s, "ended");
+	jmx_stream_close(s, 3000);
+	jmx_stream_stats(s, st);
+	if (st->dropped > 0)
+		snprintf(detail, size, "%lld of %lld points not sent to %s: "
+		    "%s", (long long)st->dropped, (long long)st->points,
+		    s->url.url, st->last_error);
+	return st->dropped;
+}
+
+const char *
+jmx_stream_url(struct jmx_stream *s)
+{
+	return s->url.url;
 }
 
 const char *

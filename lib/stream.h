@@ -21,6 +21,7 @@
 #include "err.h"
 
 struct jmx_agg;
+struct jmx_test_conf;
 struct jmx_stream;
 
 /* What to stream where; strings are copied. */
@@ -46,6 +47,24 @@ struct jmx_stream_stats {
  */
 enum jmx_code	jmx_stream_open(const struct jmx_stream_conf *,
 		    struct jmx_stream **out, struct jmx_err *);
+/*
+ * The stream of run run_id of test case t, to url (--stream; NULL: t's
+ * stream URL), the token read from t's stream.token_file, else from
+ * JMX_INFLUX_TOKEN; the start annotation queued.  *out stays NULL
+ * (JMX_OK) when the run is not streamed.
+ */
+enum jmx_code	jmx_stream_start(const struct jmx_test_conf *t,
+		    const char *url, int64_t run_id, struct jmx_stream **out,
+		    struct jmx_err *);
+/*
+ * The end annotation, then jmx_stream_close() with a 3 s wait; the
+ * final counts in *st.  Returns the points dropped, and when there are
+ * any, the event's text ("N of M points not sent to URL: why") in detail.
+ */
+int64_t		jmx_stream_end(struct jmx_stream *, struct jmx_stream_stats *st,
+		    char *detail, size_t size);
+/* The write URL (borrowed). */
+const char	*jmx_stream_url(struct jmx_stream *);
 /* Add a committed batch of buckets of one JMeter (source) to the interval. */
 void		jmx_stream_add_agg(struct jmx_stream *,
 		    const struct jmx_agg *, int64_t source);
