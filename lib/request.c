@@ -180,6 +180,10 @@ jmx_run_request_check_inputs(const struct jmx_run_request *q,
 		if ((code = check_file("data file", q->data[i].file, err)) !=
 		    JMX_OK)
 			return code;
+	if (t != NULL && t->stream_token_file != NULL &&
+	    (code = check_file("stream token file", t->stream_token_file,
+	    err)) != JMX_OK)
+		return code;
 	return JMX_OK;
 }
 
