@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "control.h"
+#include "influx.h"
 #include "json.h"
 #include "plan.h"
 #include "render.h"
@@ -38,6 +39,7 @@ enum {
 	OPT_KEEP,
 	OPT_LABEL,
 	OPT_RAMP,
+	OPT_STREAM,
 	OPT_TAG,
 	OPT_THREADS
 };
@@ -55,6 +57,7 @@ static const struct option longopts[] = {
 	{ "label",	required_argument,	NULL, OPT_LABEL },
 	{ "property",	required_argument,	NULL, 'J' },
 	{ "ramp",	required_argument,	NULL, OPT_RAMP },
+	{ "stream",	required_argument,	NULL, OPT_STREAM },
 	{ "tag",	required_argument,	NULL, OPT_TAG },
 	{ "threads",	required_argument,	NULL, OPT_THREADS },
 	{ NULL, 0, NULL, 0 }
@@ -92,6 +95,7 @@ usage(void)
 	    "      --dry-run       validate and show the split; start nothing\n"
 	    "      --detach        run in the background, print the run id\n"
 	    "      --keep          keep the agents' work directories\n"
+	    "      --stream URL    send live metrics to InfluxDB (write URL)\n"
 	    "      --check         only check the configuration file\n"
 	    "\n"
 	    "Commands:\n"
@@ -109,6 +113,7 @@ parse_option(struct cli *c, struct jmx_run_request *req, int ch,
     const char *arg)
 {
 	struct jmx_split_opts threads = { 0 };
+	struct jmx_influx_url url;
 	struct jmx_err err = { 0 };
 
 	switch (ch) {
@@ -153,6 +158,12 @@ parse_option(struct cli *c, struct jmx_run_request *req, int ch,
 		if ((req->ramp_ms = jmx_parse_duration_ms(arg)) < 0)
 			return cli_usage(c, "--ramp takes a duration such as "
 			    "30s, not '%s'", arg);
+		return -1;
+	case OPT_STREAM:
+		if (jmx_influx_url_parse(arg, &url, &err) != JMX_OK)
+			return cli_usage(c, "--stream: %s", err.msg);
+		jmx_influx_url_free(&url);
+		req->stream = arg;
 		return -1;
 	case OPT_TAG:
 		req->tag = arg;
@@ -536,13 +547,29 @@ report_result(struct cli *c, struct jmx_runner *r,
 		jmx_json_pair_str(&w, "archive", res->archive);
 		jmx_json_key(&w, "agents");
 		agents_json(r, &w);
+		if (res->stream_url != NULL) {
+			jmx_json_key(&w, "stream");
+			jmx_json_object_begin(&w);
+			jmx_json_pair_str(&w, "url", res->stream_url);
+			jmx_json_pair_int(&w, "sent", res->stream_sent);
+			jmx_json_pair_int(&w, "dropped", res->stream_dropped);
+			jmx_json_object_end(&w);
+		}
 		jmx_json_object_end(&w);
 	} else {
 		jmx_buf_addc(&b, '\n');
 		jmx_render_text(rep, &b);
 		if (res->archive != NULL)
 			jmx_buf_addf(&b, "results: %s\n", res->archive);
+		if (res->stream_url != NULL)
+			jmx_buf_addf(&b, "streamed: %lld points to %s\n",
+			    (long long)res->stream_sent, res->stream_url);
 	}
+	/* Points the dashboard missed: a warning, not a failed run. */
+	if (res->stream_dropped > 0)
+		cli_warnx(c, "stream: %lld points not sent to %s: %s",
+		    (long long)res->stream_dropped, res->stream_url,
+		    res->stream_error);
 	printf("%s%s", b.data, c->json ? "\n" : "");
 	jmx_buf_free(&b);
 	free(verdict);

@@ -28,6 +28,7 @@
 
 #include "compare.h"
 #include "config.h"
+#include "influx.h"
 #include "verdict.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -64,7 +65,11 @@ static const char *const agent_keys[] = {
 };
 static const char *const test_keys[] = {
 	"plan", "threads", "duration", "ramp", "properties", "data", "agents",
-	"tag", "setup_on_all", "thresholds", "notify", "regression", NULL
+	"tag", "setup_on_all", "thresholds", "notify", "regression", "stream",
+	NULL
+};
+static const char *const stream_keys[] = {
+	"url", "token_file", "application", "interval", NULL
 };
 static const char *const data_keys[] = { "file", "split", NULL };
 static const char *const threshold_keys[] = {
@@ -880,6 +885,56 @@ get_threads(struct ctx *c, yaml_node_t *v, char **out)
 	    "factor such as x2, got %s", GOT(v));
 }
 
+/* A write URL (influx.c checks it), here naming file:line:col. */
+static int
+get_stream_url(struct ctx *c, const char *key, yaml_node_t *v, char **out)
+{
+	struct jmx_influx_url u;
+	struct jmx_err err;
+
+	if (get_str(c, key, v, out) == -1)
+		return -1;
+	if (*out == NULL)
+		return 0;
+	if (jmx_influx_url_parse(*out, &u, &err) != JMX_OK)
+		return fail(c, v, "%s", err.msg);
+	jmx_influx_url_free(&u);
+	return 0;
+}
+
+/* stream: URL, or a mapping with url, token_file, application, interval. */
+static int
+load_stream(struct ctx *c, yaml_node_t *v, struct jmx_test_conf *t)
+{
+	yaml_node_pair_t *p;
+	yaml_node_t *w;
+	const char *k;
+	int rc = 0;
+
+	if (v->type == YAML_SCALAR_NODE)
+		return get_stream_url(c, "stream", v, &t->stream);
+	if (is_map(c, v, "'stream'") == -1)
+		return -1;
+	KEEP(rc, check_keys(c, v, "in stream", stream_keys));
+	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
+	    p++) {
+		k = key_of(c, p);
+		w = node(c, p->value);
+		if (strcmp(k, "url") == 0)
+			KEEP(rc, get_stream_url(c, k, w, &t->stream));
+		else if (strcmp(k, "token_file") == 0)
+			KEEP(rc, get_path(c, k, w, &t->stream_token_file));
+		else if (strcmp(k, "application") == 0)
+			KEEP(rc, get_str(c, k, w, &t->stream_app));
+		else if (strcmp(k, "interval") == 0)
+			KEEP(rc, get_duration(c, k, w, 1,
+			    &t->stream_interval_ms));
+	}
+	if (rc == 0 && t->stream == NULL)
+		rc = fail(c, v, "'stream' has no 'url'");
+	return rc;
+}
+
 static int
 load_test(struct ctx *c, yaml_node_t *key, yaml_node_t *map,
     struct jmx_test_conf *t)
@@ -947,6 +1002,8 @@ load_test(struct ctx *c, yaml_node_t *key, yaml_node_t *map,
 		} else if (strcmp(k, "notify") == 0)
 			KEEP(rc, get_list(c, k, v, &t->notify, &t->nnotify,
 			    check_notify, NULL));
+		else if (strcmp(k, "stream") == 0)
+			KEEP(rc, load_stream(c, v, t));
 	}
 	if (rc == 0 && t->plan == NULL)
 		rc = fail(c, map, "test '%s' has no 'plan'", t->name);
@@ -1293,6 +1350,9 @@ jmx_config_free(struct jmx_config *cfg)
 		free_strv(t->agents, t->nagents);
 		free(t->tag);
 		free_strv(t->notify, t->nnotify);
+		free(t->stream);
+		free(t->stream_token_file);
+		free(t->stream_app);
 	}
 	free(cfg->tests);
 	free(cfg->settings.home);

@@ -74,6 +74,10 @@ struct jmx_test_conf {
 	int			  setup_on_all;	/* tests.X.setup_on_all */
 	char			**notify;	/* tests.X.notify: mail:A, exec:C */
 	int			  nnotify;
+	char			 *stream;	/* tests.X.stream(.url): write URL */
+	char			 *stream_token_file; /* tests.X.stream.token_file */
+	char			 *stream_app;	/* tests.X.stream.application */
+	int64_t			  stream_interval_ms; /* .interval; 0 = 5s */
 	int			  line;
 };
 

@@ -180,6 +180,10 @@ jmx_run_request_check_inputs(const struct jmx_run_request *q,
 		if ((code = check_file("data file", q->data[i].file, err)) !=
 		    JMX_OK)
 			return code;
+	if (t != NULL && t->stream_token_file != NULL &&
+	    (code = check_file("stream token file", t->stream_token_file,
+	    err)) != JMX_OK)
+		return code;
 	return JMX_OK;
 }
 
@@ -223,6 +227,8 @@ jmx_run_request_save(const struct jmx_run_request *q, struct jmx_store *store,
 	opt_add(&v, &n, "ramp_ms", buf);
 	if (q->label != NULL)
 		opt_add(&v, &n, "label", q->label);
+	if (q->stream != NULL)
+		opt_add(&v, &n, "stream", q->stream);
 	if (q->keep)
 		opt_add(&v, &n, "keep", "1");
 	for (i = 0; i < nagents; i++)
@@ -271,6 +277,8 @@ jmx_run_request_from_options(struct jmx_run_request *q,
 			q->ramp_ms = strtoll(val, NULL, 10);
 		else if (strcmp(name, "label") == 0)
 			q->label = val;
+		else if (strcmp(name, "stream") == 0)
+			q->stream = val;
 		else if (strcmp(name, "keep") == 0)
 			q->keep = 1;
 		else if (strcmp(name, "agent") == 0)

@@ -28,6 +28,7 @@ struct jmx_run_request {
 	struct jmx_data_conf	 *data;		/* --data */
 	int			  ndata;
 	const char		 *label;	/* --label */
+	const char		 *stream;	/* --stream URL (no secret) */
 	int			  dry_run;	/* --dry-run */
 	int			  detach;	/* --detach */
 	int			  keep;		/* --keep */
@@ -53,8 +54,9 @@ enum jmx_code jmx_run_request_add_agents(struct jmx_run_request *,
 
 /*
  * Every local input of a run, before anything starts: the test case's
- * plan and data files (t, may be NULL) and --data (q, may be NULL), each
- * a readable regular file.  The first that is not: JMX_ERR_NOTFOUND or
+ * plan, data files and stream token file (t, may be NULL) and --data
+ * (q, may be NULL), each a readable regular file.  The first that is
+ * not: JMX_ERR_NOTFOUND or
  * JMX_ERR_USAGE (exit status 2) naming it.
  */
 enum jmx_code jmx_run_request_check_inputs(const struct jmx_run_request *,

@@ -18,6 +18,7 @@
 #include "err.h"
 #include "runner.h"
 #include "store.h"
+#include "stream.h"
 
 struct jmx_buf;
 struct jmx_data_file;
@@ -135,6 +136,9 @@ struct jmx_runner {
 	int64_t				 last_command;
 	char				*archive;
 	struct jmx_agent_holder		 lock_me; /* of agent locks */
+	struct jmx_stream		*stream;	/* --stream, stream: */
+	int				 stream_tried;	/* opened, or failed */
+	struct jmx_stream_stats		 stream_st;	/* at the end */
 };
 
 /* The run's agent of that name, or NULL. */

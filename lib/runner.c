@@ -38,6 +38,7 @@
 #include "data.h"
 #include "hist.h"
 #include "jtl.h"
+#include "stream.h"
 #include "log.h"
 #include "part.h"
 #include "plan.h"
@@ -103,6 +104,7 @@ jmx_runner_free(struct jmx_runner *r)
 	jmx_split_free(r->split);
 	jmx_plan_free(r->plan);
 	jmx_hist_free(r->window);
+	jmx_stream_free(r->stream);
 	jmx_run_rec_free(&r->rec);
 	free(r->archive);
 	free(r->cmd_actor);
@@ -506,6 +508,23 @@ seg_state(struct jmx_runner *r, struct jmx_seg *s, enum jmx_segment_state st)
 	jmx_runner_save_segment(r, s);
 }
 
+/* Start streaming, once, in the process that ingests (after a fork). */
+static void
+stream_open(struct jmx_runner *r)
+{
+	struct jmx_err err = { 0 };
+
+	if (r->stream_tried)
+		return;
+	r->stream_tried = 1;
+	if (jmx_stream_start(r->test, r->req->stream, r->rec.id, &r->stream,
+	    &err) != JMX_OK) {
+		log_warn("run %lld: not streaming: %s", (long long)r->rec.id,
+		    err.msg);
+		jmx_runner_event(r, "stream_failed", NULL, err.msg, NULL);
+	}
+}
+
 /* Take what a segment's worker parsed and commit it with its offset. */
 static enum jmx_code
 flush_seg(struct jmx_runner *r, struct jmx_seg *s, struct jmx_err *err)
@@ -535,6 +554,8 @@ flush_seg(struct jmx_runner *r, struct jmx_seg *s, struct jmx_err *err)
 		s->rec.jtl_offset = offset;
 		s->rec.records = records;
 		jmx_agg_foreach(agg, count_bucket, r);
+		stream_open(r);
+		jmx_stream_add_agg(r->stream, agg, s->rec.id);
 	}
 out:
 	jmx_agg_free(agg);
@@ -548,6 +569,8 @@ heartbeat(struct jmx_runner *r)
 	int64_t now = jmx_now_ms();
 	int i;
 
+	stream_open(r);
+	jmx_stream_tick(r->stream, now);
 	if (now - r->last_heartbeat >= 2000) {
 		for (i = 0; i < r->n; i++)
 			jmx_agent_lock_renew(&r->agents[i].a);
@@ -1532,6 +1555,9 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 			jtl += s->jtl_records;
 		record_end(r, s);
 	}
+	if (r->stream != NULL && jmx_stream_end(r->stream, &r->stream_st,
+	    detail, sizeof detail) > 0)
+		jmx_runner_event(r, "stream_dropped", NULL, detail, NULL);
 	/* The start skew: the first generation's first samples. */
 	for (i = 0; i < r->nsplit && i < r->nsegs; i++) {
 		struct ragent *ra = &r->agents[i];
@@ -1596,5 +1622,11 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	res->t0_ms = r->t0;
 	res->run_dir = r->rec.run_dir;
 	res->archive = r->archive;
+	if (r->stream != NULL) {
+		res->stream_url = jmx_stream_url(r->stream);
+		res->stream_sent = r->stream_st.sent;
+		res->stream_dropped = r->stream_st.dropped;
+		res->stream_error = r->stream_st.last_error;
+	}
 	return JMX_OK;
 }

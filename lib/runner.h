@@ -73,6 +73,10 @@ struct jmx_runner_result {
 	int64_t		 t0_ms;		/* the first start */
 	char		*run_dir;	/* borrowed */
 	char		*archive;	/* borrowed; NULL if none */
+	const char	*stream_url;	/* borrowed; NULL: not streamed */
+	int64_t		 stream_sent;	/* points InfluxDB took */
+	int64_t		 stream_dropped;	/* points it did not get */
+	const char	*stream_error;	/* borrowed: the last failure */
 };
 
 /* Everything borrowed must outlive the runner. */

@@ -71,6 +71,11 @@ tests:
     plan: $plan
     data:
       - file: $TEST_DIR/nosuch.csv
+  notoken:
+    plan: $plan
+    stream:
+      url: http://127.0.0.1:1/write?db=x
+      token_file: $TEST_DIR/nosuch.token
   fine:
     plan: $plan
 EOF2
@@ -80,6 +85,8 @@ like "$ERR" "test case 'noplan': plan '$TEST_DIR/nosuch.jmx': No such file" \
     "--check names the missing plan"
 like "$ERR" "test case 'nodata': data file '$TEST_DIR/nosuch.csv': No such" \
     "--check names the missing data file"
+like "$ERR" "test case 'notoken': stream token file '$TEST_DIR/nosuch.token': No such" \
+    "--check names the missing stream token file"
 run "$JMX_RUN" --config "$TEST_DIR/inputs.yaml" noplan
 is "$RC" 2 "a missing plan: exit 2"
 like "$ERR" "^jmx-run: plan '$TEST_DIR/nosuch.jmx': No such file" \
