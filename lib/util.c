@@ -308,9 +308,37 @@ int64_t
 jmx_now_ms(void)
 {
 	struct timespec ts;
+	const char *fake = getenv("JMX_NOW");
+	int64_t ms;
 
+	/* For tests only: JMX_NOW=epoch seconds or RFC 3339 UTC. */
+	if (fake != NULL && *fake != '\0' &&
+	    (ms = jmx_parse_time_utc(fake)) >= 0)
+		return ms;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+jmx_parse_time_utc(const char *s)
+{
+	struct tm tm;
+	char *end;
+	long long v;
+
+	if (*s >= '0' && *s <= '9' && strchr(s, '-') == NULL) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 0)
+			return -1;
+		return (int64_t)v * 1000;
+	}
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL || (*end != 'Z' && *end != '\0') ||
+	    (*end == 'Z' && end[1] != '\0'))
+		return -1;
+	return (int64_t)timegm(&tm) * 1000;
 }
 
 int64_t

@@ -69,8 +69,14 @@ void	jmx_format_duration(char *, size_t, int64_t);
 /* Parse a non-negative integer; -1 if malformed or out of range. */
 int64_t	jmx_parse_count(const char *);
 
-/* Wall clock and monotonic clock in milliseconds. */
+/*
+ * Wall clock and monotonic clock in milliseconds.  Every wall-clock time
+ * the library uses comes from jmx_now_ms(); for tests, JMX_NOW (epoch
+ * seconds or RFC 3339 UTC, "2026-12-24T01:45:00Z") sets it.
+ */
 int64_t	jmx_now_ms(void);
+/* Epoch ms of epoch seconds or "YYYY-MM-DDTHH:MM:SS[Z]" (UTC); -1 if bad. */
+int64_t	jmx_parse_time_utc(const char *);
 int64_t	jmx_mono_ms(void);
 /* RFC 3339 UTC time ("2026-11-26T04:52:06Z") of epoch ms, into out. */
 void	jmx_format_time(char *, size_t, int64_t);
