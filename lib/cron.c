@@ -328,3 +328,16 @@ jmx_cron_local(int year, int month, int day, int hour, int minute,
 	tz_leave(&save);
 	return e == -1 ? -1 : ((int64_t)e + second) * 1000;
 }
+
+void
+jmx_cron_format(char *out, size_t len, int64_t ms, const char *tz)
+{
+	struct tzsave save;
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	tz_enter(&save, tz);
+	localtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M %Z", &tm);
+	tz_leave(&save);
+}

@@ -17,6 +17,7 @@
 #ifndef JMX_CRON_H
 #define JMX_CRON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -51,5 +52,9 @@ int64_t		jmx_cron_next(const struct jmx_cron *, int64_t after_ms,
  */
 int64_t		jmx_cron_local(int year, int month, int day, int hour,
 		    int minute, int second, const char *tz);
+
+/* ms as "2026-12-24 02:00 CET", local time in tz (NULL: the process's). */
+void		jmx_cron_format(char *out, size_t len, int64_t ms,
+		    const char *tz);
 
 #endif
