@@ -125,6 +125,7 @@ struct add {
 	char		**args;		/* jmx-run options, argv form */
 	int		 nargs;
 	struct jmx_run_request req;	/* the same, parsed: for the checks */
+	char		*plan;		/* TEST-CASE a .jmx file: its path */
 };
 
 static void
@@ -303,24 +304,35 @@ static int
 cmd_add(struct cli *c, struct add *a, const char *test)
 {
 	const struct jmx_test_conf *tc;
+	struct jmx_test_conf adhoc;
 	struct jmx_task t;
 	struct jmx_err err = { 0 };
 	char buf[64], *real = NULL, *tz;
 	int64_t now = jmx_now_ms(), when = 0, next;
-	int i, n = (a->at != NULL) + (a->in != NULL) + (a->cron != NULL);
+	size_t n;
+	int i;
 
 	if (test == NULL)
 		return cli_usage(c, "add needs a test case");
-	if (n != 1)
+	if ((a->at != NULL) + (a->in != NULL) + (a->cron != NULL) != 1)
 		return cli_usage(c, "add needs one of --at, --in or --cron");
 	if (cli_load_config(c, &err) != JMX_OK)
 		return cli_fail(c, &err);
+	/* As jmx-run: a test case, else a .jmx file (kept absolute). */
 	tc = jmx_config_test(c->cfg, test);
-	if (tc == NULL) {
-		jmx_err_set(&err, JMX_ERR_NOTFOUND, "no test case '%s' in %s",
-		    test, c->cfg->path != NULL ? c->cfg->path :
-		    "the configuration");
+	n = strlen(test);
+	if (tc == NULL && (n < 4 || strcmp(test + n - 4, ".jmx") != 0 ||
+	    (a->plan = realpath(test, NULL)) == NULL)) {
+		jmx_err_set(&err, JMX_ERR_NOTFOUND, "'%s' is neither a test "
+		    "case in %s nor a .jmx file", test, c->cfg->path != NULL ?
+		    c->cfg->path : "the configuration");
 		return cli_fail(c, &err);
+	}
+	if (a->plan != NULL) {
+		memset(&adhoc, 0, sizeof adhoc);
+		adhoc.plan = a->plan;
+		tc = &adhoc;
+		test = a->plan;
 	}
 	a->req.test = test;
 	if (jmx_run_request_check_inputs(&a->req, tc, &err) != JMX_OK ||
@@ -624,8 +636,8 @@ cron_line(struct cli *c)
 	jmx_shquote(&q, self != NULL ? self : "jmx-schedule");
 	jmx_buf_adds(&q, " --home ");
 	jmx_shquote(&q, c->home_dir);
-	if (c->config_path != NULL &&
-	    (cfg = realpath(c->config_path, NULL)) != NULL) {
+	if (c->cfg != NULL && c->cfg->path != NULL &&
+	    (cfg = realpath(c->cfg->path, NULL)) != NULL) {
 		jmx_buf_adds(&q, " --config ");
 		jmx_shquote(&q, cfg);
 	}
@@ -656,7 +668,8 @@ cmd_cron(struct cli *c, int install)
 	int status = 0;
 
 	/* The home is made here, so the line names a real directory. */
-	if (cli_open_store(c, &err) != JMX_OK)
+	if (cli_load_config(c, &err) != JMX_OK ||
+	    cli_open_store(c, &err) != JMX_OK)
 		return cli_fail(c, &err);
 	line = cron_line(c);
 	if (!install) {
@@ -707,6 +720,7 @@ add_free(struct add *a)
 		free(a->args[i]);
 	free(a->args);
 	jmx_run_request_free(&a->req);
+	free(a->plan);
 }
 
 int
