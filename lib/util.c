@@ -567,11 +567,16 @@ spawn_child(const char *const *argv, const char *const *env_set,
 	setpgid(0, 0);
 	if (in == -1 && (null = open("/dev/null", O_RDONLY)) != -1)
 		in = null;
-	if (in != -1)
+	if (in != -1 && in != STDIN_FILENO) {
 		dup2(in, STDIN_FILENO);
+		close(in);
+	}
+	/* Only 1 and 2 hold the pipe: a child that detaches closes them. */
 	if (out != -1) {
 		dup2(out, STDOUT_FILENO);
 		dup2(out, STDERR_FILENO);
+		if (out > STDERR_FILENO)
+			close(out);
 	}
 	for (i = 0; env_unset != NULL && env_unset[i] != NULL; i++)
 		unsetenv(env_unset[i]);
