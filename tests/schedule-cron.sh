@@ -54,9 +54,14 @@ if [ -s crontab.saved ]; then
 fi
 
 if ! pgrep -x cron >/dev/null; then
-	cron || bail "cron did not start"
+	# Without the lock's descriptor: the daemon outlives this test.
+	cron 9>&- || bail "cron did not start"
+	# Its pid once the daemon (forked from the one started) wrote it.
 	i=0
-	until [ -s /run/crond.pid ] || [ $i -ge 50 ]; do
+	while [ $i -lt 50 ]; do
+		p=$(cat /run/crond.pid 2>/dev/null)
+		[ -n "$p" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = cron ] &&
+		    [ "$(ps -o ppid= -p "$p" | tr -d ' ')" = 1 ] && break
 		sleep 0.1
 		i=$((i + 1))
 	done
