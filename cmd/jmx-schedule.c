@@ -642,9 +642,9 @@ cron_line(struct cli *c)
 		jmx_shquote(&q, cfg);
 	}
 	jmx_buf_adds(&q, " tick >>");
-	p = NULL;
 	xasprintf(&p, "%s/schedule.log", c->home_dir);
 	jmx_shquote(&q, p);
+	free(p);
 	jmx_buf_adds(&q, " 2>&1");
 	for (p = q.data; *p != '\0'; p++) {
 		if (*p == '%')
