@@ -601,8 +601,16 @@ jmx_spawn(const char *const *argv, const char *const *env_set,
 	ssize_t r;
 	pid_t pid;
 
-	if ((in != NULL && pipe(ip) == -1) || pipe(op) == -1)
+	if (in != NULL && pipe(ip) == -1)
 		return jmx_err_sys(err, JMX_ERR_IO, "pipe");
+	if (pipe(op) == -1) {
+		jmx_err_sys(err, JMX_ERR_IO, "pipe");
+		if (ip[0] != -1) {
+			close(ip[0]);
+			close(ip[1]);
+		}
+		return JMX_ERR_IO;
+	}
 	if ((pid = fork()) == -1) {
 		jmx_err_sys(err, JMX_ERR_IO, "fork");
 		goto fail;
