@@ -20,6 +20,7 @@
 #include "plan.h"
 #include "render.h"
 #include "report.h"
+#include "schedule.h"
 #include "runner.h"
 #include "split.h"
 #include "stats.h"
@@ -781,7 +782,7 @@ duration(char *out, size_t len, int64_t ms)
 }
 
 static void
-status_json(const struct jmx_control_status *s)
+status_json(const struct jmx_control_status *s, int64_t task)
 {
 	const struct jmx_run_rec *rec = &s->rec;
 	struct jmx_buf b = { 0 };
@@ -794,6 +795,7 @@ status_json(const struct jmx_control_status *s)
 	jmx_json_pair_str(&w, "state", jmx_run_state_name(rec->state));
 	jmx_json_pair_str(&w, "test_case", rec->test_case);
 	jmx_json_pair_str(&w, "label", rec->label);
+	jmx_json_pair_int_or_null(&w, "task_id", task, task > 0);
 	jmx_json_pair_time(&w, "start", rec->start_ms);
 	jmx_json_pair_int(&w, "duration_ms", rec->duration_ms);
 	jmx_json_pair_int(&w, "elapsed_ms", s->elapsed_ms);
@@ -826,7 +828,7 @@ status_json(const struct jmx_control_status *s)
 }
 
 static void
-status_text(const struct jmx_control_status *s)
+status_text(const struct jmx_control_status *s, int64_t task)
 {
 	const struct jmx_run_rec *rec = &s->rec;
 	struct jmx_buf b = { 0 };
@@ -840,6 +842,9 @@ status_text(const struct jmx_control_status *s)
 	printf("test case: %s", text(&b, rec->test_case));
 	if (rec->label != NULL)
 		printf("  label: %s", text(&b, rec->label));
+	/* A run jmx-schedule started names its task. */
+	if (task > 0)
+		printf("  task: %lld", (long long)task);
 	printf("\nstarted: %s\nthreads: %lld\nsamples: %lld (%lld failed)\n",
 	    t0, (long long)rec->threads, (long long)s->samples,
 	    (long long)s->errors);
@@ -892,9 +897,9 @@ cli_run_status(struct cli *c, const char *arg)
 		return cli_fail(c, &err);
 	}
 	if (c->json)
-		status_json(&s);
+		status_json(&s, jmx_schedule_task_of_run(c->store, id));
 	else
-		status_text(&s);
+		status_text(&s, jmx_schedule_task_of_run(c->store, id));
 	jmx_control_status_free(&s);
 	return JMX_EXIT_OK;
 }

@@ -203,6 +203,49 @@ static const char *const migrations[] = {
 	"  errors INTEGER NOT NULL,"
 	"  error_pct REAL, avg REAL, p50 REAL, p90 REAL, p95 REAL,"
 	"  p99 REAL, throughput REAL);",
+	/*
+	 * 7: jmx-schedule: tasks (when, jmx-run's arguments, notice
+	 * targets), the runs each started (one row per due time, the claim)
+	 * and the notices sent (one row per task, due time, kind, target).
+	 */
+	"CREATE TABLE tasks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  test_case TEXT NOT NULL,"
+	"  created_ms INTEGER NOT NULL,"
+	"  cron TEXT,"
+	"  tz TEXT,"
+	"  next_ms INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL,"
+	"  notify_before_ms INTEGER NOT NULL DEFAULT 0,"
+	"  late_ms INTEGER NOT NULL DEFAULT 600000,"
+	"  retry_ms INTEGER NOT NULL DEFAULT 0,"
+	"  config TEXT);"
+	"CREATE TABLE task_args ("
+	"  task_id INTEGER NOT NULL REFERENCES tasks(id),"
+	"  seq INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (task_id, seq));"
+	"CREATE TABLE task_runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  task_id INTEGER NOT NULL REFERENCES tasks(id),"
+	"  due_ms INTEGER NOT NULL,"
+	"  claimed_ms INTEGER NOT NULL,"
+	"  run_id INTEGER,"
+	"  state TEXT NOT NULL,"
+	"  detail TEXT,"
+	"  UNIQUE (task_id, due_ms));"
+	"CREATE INDEX task_runs_run ON task_runs(run_id);"
+	"CREATE TABLE notices ("
+	"  id INTEGER PRIMARY KEY,"
+	"  task_id INTEGER NOT NULL REFERENCES tasks(id),"
+	"  due_ms INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  target TEXT NOT NULL,"
+	"  sent_ms INTEGER NOT NULL,"
+	"  ok INTEGER,"
+	"  detail TEXT,"
+	"  UNIQUE (task_id, due_ms, kind, target));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -361,18 +404,16 @@ exec_sql(struct jmx_store *st, const char *sql, struct jmx_err *err)
  * 'd' double, 's' string (NULL binds NULL), 'b' blob (pointer, int len).
  */
 static sqlite3_stmt *
-prepare(struct jmx_store *st, struct jmx_err *err, const char *sql,
-    const char *types, ...)
+vprepare(struct jmx_store *st, struct jmx_err *err, const char *sql,
+    const char *types, va_list ap)
 {
 	sqlite3_stmt *stmt;
-	va_list ap;
 	int i, rc = SQLITE_OK;
 
 	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		db_error(st, err, "prepare");
 		return NULL;
 	}
-	va_start(ap, types);
 	for (i = 0; types[i] != '\0' && rc == SQLITE_OK; i++) {
 		switch (types[i]) {
 		case 'i':
@@ -395,13 +436,65 @@ prepare(struct jmx_store *st, struct jmx_err *err, const char *sql,
 		}
 		}
 	}
-	va_end(ap);
 	if (rc != SQLITE_OK) {
 		db_error(st, err, "bind");
 		sqlite3_finalize(stmt);
 		return NULL;
 	}
 	return stmt;
+}
+
+static sqlite3_stmt *
+prepare(struct jmx_store *st, struct jmx_err *err, const char *sql,
+    const char *types, ...)
+{
+	sqlite3_stmt *stmt;
+	va_list ap;
+
+	va_start(ap, types);
+	stmt = vprepare(st, err, sql, types, ap);
+	va_end(ap);
+	return stmt;
+}
+
+enum jmx_code
+jmx_store_sql(struct jmx_store *st, int (*row)(void *, int, char **),
+    void *arg, struct jmx_err *err, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *stmt;
+	va_list ap;
+	char **cols;
+	int i, n, rc, stop = 0;
+
+	va_start(ap, types);
+	stmt = vprepare(st, err, sql, types, ap);
+	va_end(ap);
+	if (stmt == NULL)
+		return JMX_ERR_STORE;
+	n = sqlite3_column_count(stmt);
+	cols = xcalloc((size_t)n + 1, sizeof *cols);
+	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			cols[i] = (char *)sqlite3_column_text(stmt, i);
+		stop = row != NULL && row(arg, n, cols) != 0;
+	}
+	free(cols);
+	sqlite3_finalize(stmt);
+	if (!stop && rc != SQLITE_DONE)
+		return db_error(st, err, "query");
+	return JMX_OK;
+}
+
+int64_t
+jmx_store_last_id(struct jmx_store *st)
+{
+	return sqlite3_last_insert_rowid(st->db);
+}
+
+int
+jmx_store_changes(struct jmx_store *st)
+{
+	return sqlite3_changes(st->db);
 }
 
 /* Run a prepared statement that returns no rows, then finalize it. */

@@ -191,6 +191,19 @@ void		jmx_store_close(struct jmx_store *);
 int		jmx_store_schema_version(struct jmx_store *);
 const char	*jmx_store_libversion(void);
 
+/*
+ * One SQL statement for a module whose tables store.c does not model
+ * (schedule): values bound from types ('i' int64, 'd' double, 's'
+ * string), never in sql.  row, if not NULL, gets each result row's
+ * columns as text (NULL for NULL; borrowed for the call); a non-zero
+ * return stops.  _last_id() and _changes() tell about the last write.
+ */
+enum jmx_code	jmx_store_sql(struct jmx_store *,
+		    int (*row)(void *, int ncols, char **cols), void *arg,
+		    struct jmx_err *, const char *sql, const char *types, ...);
+int64_t		jmx_store_last_id(struct jmx_store *);
+int		jmx_store_changes(struct jmx_store *);
+
 /* Transactions: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK. */
 enum jmx_code	jmx_store_begin(struct jmx_store *, struct jmx_err *);
 enum jmx_code	jmx_store_commit(struct jmx_store *, struct jmx_err *);

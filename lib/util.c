@@ -1,10 +1,13 @@
 /* util.c: buffers, quoting, durations, clocks and file helpers. */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,8 @@
 
 #include "util.h"
 #include "xmalloc.h"
+
+extern char **environ;
 
 static void
 buf_grow(struct jmx_buf *b, size_t extra)
@@ -308,9 +313,37 @@ int64_t
 jmx_now_ms(void)
 {
 	struct timespec ts;
+	const char *fake = getenv("JMX_NOW");
+	int64_t ms;
 
+	/* For tests only: JMX_NOW=epoch seconds or RFC 3339 UTC. */
+	if (fake != NULL && *fake != '\0' &&
+	    (ms = jmx_parse_time_utc(fake)) >= 0)
+		return ms;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+jmx_parse_time_utc(const char *s)
+{
+	struct tm tm;
+	char *end;
+	long long v;
+
+	if (*s >= '0' && *s <= '9' && strchr(s, '-') == NULL) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 0)
+			return -1;
+		return (int64_t)v * 1000;
+	}
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL || (*end != 'Z' && *end != '\0') ||
+	    (*end == 'Z' && end[1] != '\0'))
+		return -1;
+	return (int64_t)timegm(&tm) * 1000;
 }
 
 int64_t
@@ -522,4 +555,123 @@ jmx_text_esc(char *dst, size_t size, const char *src, size_t n)
 	}
 	dst[w] = '\0';
 	return dst;
+}
+
+/* The child's side of jmx_spawn(): never returns. */
+static void
+spawn_child(const char *const *argv, const char *const *env_set,
+    const char *const *env_unset, int in, int out)
+{
+	int i, null;
+
+	setpgid(0, 0);
+	if (in == -1 && (null = open("/dev/null", O_RDONLY)) != -1)
+		in = null;
+	if (in != -1 && in != STDIN_FILENO) {
+		dup2(in, STDIN_FILENO);
+		close(in);
+	}
+	/* Only 1 and 2 hold the pipe: a child that detaches closes them. */
+	if (out != -1) {
+		dup2(out, STDOUT_FILENO);
+		dup2(out, STDERR_FILENO);
+		if (out > STDERR_FILENO)
+			close(out);
+	}
+	for (i = 0; env_unset != NULL && env_unset[i] != NULL; i++)
+		unsetenv(env_unset[i]);
+	for (i = 0; env_set != NULL && env_set[i] != NULL; i++)
+		putenv((char *)env_set[i]);
+	signal(SIGPIPE, SIG_DFL);
+	execvp(argv[0], (char *const *)argv);
+	_exit(127);
+}
+
+enum jmx_code
+jmx_spawn(const char *const *argv, const char *const *env_set,
+    const char *const *env_unset, const char *in, struct jmx_buf *out,
+    int timeout_s, int *status, struct jmx_err *err)
+{
+	struct sigaction ign, old;
+	struct pollfd pfd;
+	char buf[4096];
+	int64_t deadline = jmx_mono_ms() + (int64_t)timeout_s * 1000;
+	int ip[2] = { -1, -1 }, op[2] = { -1, -1 }, st = 0, done = 0;
+	size_t off = 0, inlen = in != NULL ? strlen(in) : 0;
+	ssize_t r;
+	pid_t pid;
+
+	if (in != NULL && pipe(ip) == -1)
+		return jmx_err_sys(err, JMX_ERR_IO, "pipe");
+	if (pipe(op) == -1) {
+		jmx_err_sys(err, JMX_ERR_IO, "pipe");
+		if (ip[0] != -1) {
+			close(ip[0]);
+			close(ip[1]);
+		}
+		return JMX_ERR_IO;
+	}
+	if ((pid = fork()) == -1) {
+		jmx_err_sys(err, JMX_ERR_IO, "fork");
+		goto fail;
+	}
+	if (pid == 0) {
+		close(op[0]);
+		if (ip[1] != -1)
+			close(ip[1]);
+		spawn_child(argv, env_set, env_unset, ip[0], op[1]);
+	}
+	close(op[1]);
+	op[1] = -1;
+	/* A reader gone early must not end us with SIGPIPE. */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
+	if (ip[0] != -1) {
+		close(ip[0]);
+		ip[0] = -1;
+		while (off < inlen &&
+		    ((r = write(ip[1], in + off, inlen - off)) > 0 ||
+		    (r == -1 && errno == EINTR)))
+			off += r > 0 ? (size_t)r : 0;
+		close(ip[1]);
+		ip[1] = -1;
+	}
+	sigaction(SIGPIPE, &old, NULL);
+	pfd.fd = op[0];
+	pfd.events = POLLIN;
+	while (!done && jmx_mono_ms() < deadline) {
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		if ((r = read(op[0], buf, sizeof buf)) > 0) {
+			if (out != NULL)
+				jmx_buf_add(out, buf, (size_t)r);
+		} else if (r == 0 || errno != EINTR)
+			done = 1;
+	}
+	close(op[0]);
+	op[0] = -1;
+	while ((r = waitpid(pid, &st, WNOHANG)) == 0 &&
+	    jmx_mono_ms() < deadline)
+		usleep(20000);
+	if (r == 0) {
+		kill(-pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		return jmx_err_set(err, JMX_ERR_TIMEOUT, "'%s' did not end "
+		    "within %d s and was killed", argv[0], timeout_s);
+	}
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) :
+	    WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 255;
+	if (*status == 127)
+		return jmx_err_set(err, JMX_ERR_IO, "'%s' could not be run",
+		    argv[0]);
+	return JMX_OK;
+fail:
+	if (ip[0] != -1) {
+		close(ip[0]);
+		close(ip[1]);
+	}
+	close(op[0]);
+	close(op[1]);
+	return JMX_ERR_IO;
 }

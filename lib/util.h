@@ -69,11 +69,31 @@ void	jmx_format_duration(char *, size_t, int64_t);
 /* Parse a non-negative integer; -1 if malformed or out of range. */
 int64_t	jmx_parse_count(const char *);
 
-/* Wall clock and monotonic clock in milliseconds. */
+/*
+ * Wall clock and monotonic clock in milliseconds.  Every wall-clock time
+ * the library uses comes from jmx_now_ms(); for tests, JMX_NOW (epoch
+ * seconds or RFC 3339 UTC, "2026-12-24T01:45:00Z") sets it.
+ */
 int64_t	jmx_now_ms(void);
+/* Epoch ms of epoch seconds or "YYYY-MM-DDTHH:MM:SS[Z]" (UTC); -1 if bad. */
+int64_t	jmx_parse_time_utc(const char *);
 int64_t	jmx_mono_ms(void);
 /* RFC 3339 UTC time ("2026-11-26T04:52:06Z") of epoch ms, into out. */
 void	jmx_format_time(char *, size_t, int64_t);
+
+/*
+ * Run argv[0] (searched in PATH) with argv, no shell: env_set's
+ * "NAME=VALUE" strings added to its environment and env_unset's names
+ * removed (each NULL-terminated, or NULL), in on its stdin (NULL: none),
+ * its stdout and stderr appended to out (may be NULL), in a process
+ * group of its own that is killed after timeout_s.  *status is its exit
+ * status, or 128 + the signal that ended it.  An error only when it
+ * could not be run or timed out.
+ */
+enum jmx_code jmx_spawn(const char *const *argv, const char *const *env_set,
+		    const char *const *env_unset, const char *in,
+		    struct jmx_buf *out, int timeout_s, int *status,
+		    struct jmx_err *);
 
 /* Read a whole file into a NUL-terminated allocation. */
 enum jmx_code jmx_read_file(const char *, char **, size_t *, struct jmx_err *);

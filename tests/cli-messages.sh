@@ -22,14 +22,11 @@ for p in jmx-run jmx-report jmx-schedule jmx-watch; do
 	is "$(printf '%s\n' "$OUT" | wc -l)" 1 "$p -V: one line, no libraries"
 done
 
-# jmx-schedule is a stub: its usage says so, and the options it lists are
-# taken, so that each command says it is not implemented.
-run "$JMX_SCHEDULE" --help
-like "$OUT" "Not implemented" "jmx-schedule --help says it is a stub"
-run "$JMX_SCHEDULE" add nightly --at 02:00 --every 1d
-is "$RC" 2 "jmx-schedule add --at --every: exit 2"
-like "$ERR" "^jmx-schedule: 'add' is not implemented yet$" \
-    "jmx-schedule add --at: not implemented, not an unknown option"
+# jmx-schedule add wants one time: --at, --in or --cron.
+run "$JMX_SCHEDULE" add nightly --at 02:00 --in 1h
+is "$RC" 2 "jmx-schedule add --at --in: exit 2"
+like "$ERR" "^jmx-schedule: add needs one of --at, --in or --cron$" \
+    "jmx-schedule add with two times says so"
 
 cd "$TEST_DIR" || bail "cd"
 plan=$(ls "$JMX_SRCDIR"/share/plans/*.jmx | head -n 1)

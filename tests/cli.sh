@@ -48,10 +48,8 @@ for page in jmx.7 jmx.conf.5; do
 	is "$OUT$ERR" "" "$page is mandoc -Tlint clean"
 done
 
-# Not-yet-built commands say so and exit 2; they are never faked.
-run "$JMX_SCHEDULE" tick
-is "$RC" 2 "jmx-schedule tick: not implemented exits 2"
-like "$ERR" "not implemented" "jmx-schedule tick says it is not implemented"
+run "$JMX_SCHEDULE" frobnicate
+is "$RC" 2 "jmx-schedule: an unknown command exits 2"
 
 run "$JMX_RUN"
 is "$RC" 2 "jmx-run without a test exits 2"

@@ -38,7 +38,7 @@
 #include "tap.h"
 
 #define T0	1700000000000LL
-#define NMIGRATIONS	6	/* entries of migrations[] in store.c */
+#define NMIGRATIONS	7	/* entries of migrations[] in store.c */
 #define INJECT	"'); DROP TABLE runs; --"
 
 /* Output of the sqlite3 tool running sql on db, trailing newline cut. */
@@ -93,12 +93,12 @@ test_open(const char *dir, const char *db)
 	ok(strncmp(jmx_store_libversion(), "SQLite 3.", 9) == 0,
 	    "libversion '%s'", jmx_store_libversion());
 	is_sql(db, "PRAGMA journal_mode", "wal", "journal mode is WAL");
-	is_sql(db, "PRAGMA user_version", "6", "user_version on disk");
+	is_sql(db, "PRAGMA user_version", "7", "user_version on disk");
 	is_sql(db, "SELECT group_concat(name, ' ') FROM (SELECT name FROM"
 	    " sqlite_master WHERE type = 'table' ORDER BY name)",
-	    "baselines buckets commands errors events labels reservations"
-	    " run_agents"
-	    " run_figures run_options runs segments shares shortfalls",
+	    "baselines buckets commands errors events labels notices"
+	    " reservations run_agents run_figures run_options runs segments"
+	    " shares shortfalls task_args task_runs tasks",
 	    "all tables made");
 
 	is_int(jmx_store_run_latest(st, &id, &err), JMX_ERR_NOTFOUND,
