@@ -89,10 +89,7 @@ int
 jmx_part_group_has_load(const struct jmx_plan *plan,
     const struct jmx_plan_gshare *groups, int g)
 {
-	return (plan->groups[g].kind == JMX_PLAN_THREADS &&
-	    groups[g].threads > 0) ||
-	    (plan->groups[g].kind == JMX_PLAN_OPEN_MODEL &&
-	    groups[g].scale > 0);
+	return jmx_plan_group_runs(plan, groups, g);
 }
 
 int

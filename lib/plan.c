@@ -131,6 +131,16 @@ static const char *calc_modes[] = {
 	"all active threads in current thread group (shared)"
 };
 
+int
+jmx_plan_group_runs(const struct jmx_plan *plan,
+    const struct jmx_plan_gshare *groups, int g)
+{
+	return (plan->groups[g].kind == JMX_PLAN_THREADS &&
+	    groups[g].threads > 0) ||
+	    (plan->groups[g].kind == JMX_PLAN_OPEN_MODEL &&
+	    groups[g].scale > 0);
+}
+
 int64_t
 jmx_plan_slice(int64_t q, int64_t units, int64_t first, int64_t len)
 {
@@ -1339,8 +1349,12 @@ load_group(struct loader *l, const struct item *it, int gidx)
 
 /*
  * calcMode of a Constant Throughput Timer in any form JMeter reads: a
- * number 0..4, the tag "calcMode.1".."calcMode.5", or the English label
- * ("this thread only", ...) older and newer versions write.
+ * number 0..4, or the English label ("this thread only", ...) older and
+ * newer versions write as text.  The tags "calcMode.1".."calcMode.5" of
+ * older plans are read as JMeter 5.6 reads them: it matches text against
+ * the labels only, logs "Could not convert calcMode=calcMode.3" and runs
+ * mode 0, this thread only (measured: 3 threads at 60/min made 18
+ * samples in 6 s with "calcMode.2", 7 with its label).
  */
 static enum jmx_code
 calc_mode(struct loader *l, const struct elinfo *e, xmlNodePtr el,
@@ -1367,7 +1381,7 @@ calc_mode(struct loader *l, const struct elinfo *e, xmlNodePtr el,
 		snprintf(tag, sizeof tag, "calcMode.%zu", i + 1);
 		if (strcasecmp(t, calc_modes[i]) == 0 ||
 		    strcmp(t, tag) == 0) {
-			*mode = (int64_t)i;
+			*mode = strcmp(t, tag) == 0 ? 0 : (int64_t)i;
 			free(v);
 			return JMX_OK;
 		}
@@ -2228,6 +2242,51 @@ inject_sync(xmlNodePtr tree, int warm_up, struct jmx_err *err)
 	return JMX_OK;
 }
 
+/*
+ * A plan-level Throughput Shaping Timer applies to the injected sync
+ * group's sampler too, and starts its load profile at its first sample:
+ * at the sync wait, not at T0, so each agent's profile would be cut short
+ * by its wait.  With one main group running here, the timer is moved
+ * into that group (the same samplers, less the sync one); with several it
+ * stays (it paces them together).
+ */
+static void
+move_shapers(const struct jmx_plan *plan, const struct jmx_plan_share *share,
+    const struct walk *w)
+{
+	xmlNodePtr group = NULL, tree, sub;
+	int i, gi = 0, ti = 0, n = 0;
+	const struct jmx_plan_tput *t;
+
+	for (i = 0; i < w->nitems; i++) {
+		if (w->items[i].type != IT_GROUP)
+			continue;
+		if (plan->groups[gi].enabled && jmx_plan_group_runs(plan,
+		    share->groups, gi)) {
+			group = w->items[i].node;
+			n++;
+		}
+		gi++;
+	}
+	if (n != 1 || (tree = next_elem(group)) == NULL ||
+	    !is_elem(tree, "hashTree"))
+		return;
+	for (i = 0; i < w->nitems; i++) {
+		if (w->items[i].type != IT_TIMER)
+			continue;
+		t = &plan->tputs[plan->xml->timer_tput[ti++]];
+		if (t->kind != JMX_PLAN_SHAPING_TIMER || t->group != -1)
+			continue;
+		sub = next_elem(w->items[i].node);
+		xmlUnlinkNode(w->items[i].node);
+		xmlAddChild(tree, w->items[i].node);
+		if (sub != NULL && is_elem(sub, "hashTree")) {
+			xmlUnlinkNode(sub);
+			xmlAddChild(tree, sub);
+		}
+	}
+}
+
 enum jmx_code
 jmx_plan_write_share(const struct jmx_plan *plan,
     const struct jmx_plan_share *share, const char *path, struct jmx_err *err)
@@ -2283,6 +2342,8 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 			break;
 		}
 	}
+	if (share->sync_start)
+		move_shapers(plan, share, &w);
 	if (share->sync_start && w.tree != NULL)
 		rc = inject_sync(w.tree, share->warm_up, err);
 	free(w.items);

@@ -247,6 +247,10 @@ struct jmx_plan_share {
 	int		 warm_up;
 };
 
+/* Do these shares run main group g (threads, or an open model's rate)? */
+int		jmx_plan_group_runs(const struct jmx_plan *,
+		    const struct jmx_plan_gshare *groups, int g);
+
 /* The name of the injected setUp group. */
 #define JMX_PLAN_SYNC_GROUP	"jmx-sync-start"
 /* The property, and file, the injected group waits for (epoch ms). */

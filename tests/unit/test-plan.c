@@ -759,6 +759,38 @@ test_plugins(void)
 	    !q->groups[2].enabled && q->groups[3].units == 2 &&
 	    q->groups[4].units == 1, "c's share loads back: 2, 3, -, 2, 1");
 	jmx_plan_free(q);
+	/*
+	 * With a synchronized start, a plan-level shaper moves into the one
+	 * main group running here (else its profile would start at the sync
+	 * wait); with several it stays.
+	 */
+	{
+		struct jmx_plan_gshare one[5];
+		struct jmx_plan_share sh = s->agents[2].share;
+		const char *steady, *waves, *shape;
+
+		memset(one, 0, sizeof one);
+		one[0] = s->agents[2].groups[0];
+		sh.groups = one;
+		sh.sync_start = 1;
+		ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
+		    "write a share running one group, synchronized");
+		xml = slurp(out);
+		steady = strstr(xml, "testname=\"Steady\"");
+		waves = strstr(xml, "testname=\"Waves\"");
+		shape = strstr(xml, "testname=\"Shape\"");
+		ok(steady != NULL && shape != NULL && waves != NULL &&
+		    steady < shape && shape < waves,
+		    "the shaper moved into the group that runs");
+		free(xml);
+		sh = s->agents[2].share;
+		sh.sync_start = 1;
+		jmx_plan_write_share(p, &sh, out, &err);
+		xml = slurp(out);
+		ok(strstr(xml, "testname=\"Shape\"") > strstr(xml,
+		    "testname=\"Free\""), "with several groups it stays");
+		free(xml);
+	}
 done:
 	jmx_split_free(s);
 	jmx_plan_free(p);
@@ -784,8 +816,10 @@ test_old_and_fixed(void)
 	ok(p->groups[0].threads == 6 && p->groups[0].ramp_s == 3 &&
 	    p->groups[0].loops == 5, "JMeter 2.x plan: 6 threads, 3 s, 5 loops");
 	ok(p->ntputs == 3 && p->tputs[0].calc_mode == 4 &&
-	    p->tputs[1].calc_mode == 3 && p->tputs[2].calc_mode == 2,
-	    "calcMode as label (4), integer (3), tag calcMode.3 (2)");
+	    p->tputs[1].calc_mode == 3,
+	    "calcMode as label (4), as integer (3)");
+	ok(p->tputs[2].calc_mode == 0 && p->tputs[2].per_thread,
+	    "calcMode.3 read as JMeter 5.6 does: 0, this thread only");
 	jmx_plan_free(p);
 
 	is_int(load_fail("fixed.jmx", NULL, 0, msg, sizeof msg), JMX_ERR_PLAN,
