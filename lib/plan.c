@@ -1157,16 +1157,9 @@ load_plugin_group(struct loader *l, const struct elinfo *e, xmlNodePtr el,
 			if (int_field(l, e, el, "TargetLevel", 0, 1, 0,
 			    INT_MAX, &v) != JMX_OK)
 				return JMX_ERR_PLAN;
-		} else {
-			if ((l->flags & JMX_PLAN_COUNT_FIXED) &&
-			    unresolvable(l, el, "ThreadGroup.num_threads")) {
-				g->unresolved = 1;
-				return JMX_OK;
-			}
-			if (int_field(l, e, el, "ThreadGroup.num_threads", 1,
-			    0, 0, INT_MAX, &v) != JMX_OK)
-				return JMX_ERR_PLAN;
-		}
+		} else if (int_field(l, e, el, "ThreadGroup.num_threads", 1,
+		    0, 0, INT_MAX, &v) != JMX_OK)
+			return JMX_ERR_PLAN;	/* steps need it: no --threads */
 		g->threads = (int)v;
 		g->units = v;
 		for (k = 0; g->variant == JMX_PLAN_STEPPING &&

@@ -3,8 +3,9 @@
  *
  * jmx_plan_load() parses the plan, resolves the numbers that decide the
  * load (thread counts, ramp-up, durations, throughput targets) and lists
- * the thread groups, throughput elements and CSV Data Sets in document
- * order.  jmx_plan_write_share() writes a copy of the plan for one agent:
+ * the thread groups (JMeter's and jmeter-plugins' Custom Thread Groups),
+ * throughput elements (Constant, Precise and Throughput Shaping Timers)
+ * and CSV Data Sets in document order, and the plugins they need.  jmx_plan_write_share() writes a copy of the plan for one agent:
  * its thread counts, scaled throughput targets, renamed data files and
  * an optional synchronized start.  Only plan.c sees libxml2.
  *
@@ -167,7 +168,8 @@ struct jmx_plan {
  * 'Users': num_threads '${x}' cannot be resolved (...)"; also "plan 'P':
  * the plan has no enabled thread group" when no ThreadGroup or
  * OpenModelThreadGroup is enabled, setUp/tearDown not counting), and
- * JMX_ERR_UNSUPPORTED for an enabled plugin thread group.
+ * JMX_ERR_UNSUPPORTED for an enabled thread group jmx cannot divide (one
+ * of another plugin).
  */
 enum jmx_code	jmx_plan_load(const char *path, const struct jmx_prop *props,
 		    int nprops, struct jmx_plan **out, struct jmx_err *err);
@@ -175,7 +177,9 @@ enum jmx_code	jmx_plan_load(const char *path, const struct jmx_prop *props,
 /*
  * The thread counts are fixed by the caller (--threads N): a ThreadGroup
  * num_threads or ConcurrencyThreadGroup TargetLevel that cannot be
- * resolved is no error (the group's unresolved is set).
+ * resolved is no error (the group's unresolved is set).  A Stepping or
+ * Ultimate group's counts must resolve: its steps and rows are divided in
+ * proportion to them.
  */
 #define JMX_PLAN_COUNT_FIXED	0x1
 /* jmx_plan_load with flags (JMX_PLAN_*). */
