@@ -827,8 +827,9 @@ test_old_and_fixed(void)
 	path = fixture("fixed.jmx");
 	p = NULL;
 	ok(jmx_plan_load_flags(path, NULL, 0, JMX_PLAN_COUNT_FIXED, &p, &err) ==
-	    JMX_OK && p->groups[0].unresolved && p->groups[0].ramp_s == 2,
-	    "with the count fixed it loads");
+	    JMX_OK && p->groups[0].unresolved && p->groups[0].ramp_s == 2 &&
+	    p->groups[1].unresolved, "with the count fixed it loads "
+	    "(ThreadGroup and Concurrency)");
 	jmx_plan_free(p);
 	free(path);
 }
