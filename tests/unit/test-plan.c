@@ -791,6 +791,25 @@ test_plugins(void)
 		    "testname=\"Free\""), "with several groups it stays");
 		free(xml);
 	}
+	/*
+	 * Weights 10,1,1: Ultimate slices of 13 are 11,1,1, so b's part of
+	 * the row of 3 is floor(36/13) - floor(33/13) = 0: the row is left
+	 * out of b's plan (a and c carry 2 and 1 of it).
+	 */
+	jmx_split_free(s);
+	ag[0].weight = 10;
+	ag[1].weight = ag[2].weight = 1;
+	if (jmx_split_plan(p, ag, 3, NULL, &s, &err) != JMX_OK ||
+	    jmx_plan_write_share(p, &s->agents[1].share, out, &err) !=
+	    JMX_OK) {
+		ok(0, "write b's share: %s", err.msg);
+		goto done;
+	}
+	xml = slurp(out);
+	ok(count(xml, "collectionProp name=\"1400604753\"") == 0 &&
+	    count(xml, "<stringProp name=\"1567\">1</stringProp>") == 1,
+	    "b: the Ultimate row that comes to 0 is left out, the other is 1");
+	free(xml);
 done:
 	jmx_split_free(s);
 	jmx_plan_free(p);
