@@ -5,7 +5,8 @@
  * load (thread counts, ramp-up, durations, throughput targets) and lists
  * the thread groups (JMeter's and jmeter-plugins' Custom Thread Groups),
  * throughput elements (Constant, Precise and Throughput Shaping Timers)
- * and CSV Data Sets in document order, and the plugins they need.  jmx_plan_write_share() writes a copy of the plan for one agent:
+ * and CSV Data Sets in document order, and the plugins they need.
+ * jmx_plan_write_share() writes a copy of the plan for one agent:
  * its thread counts, scaled throughput targets, renamed data files and
  * an optional synchronized start.  Only plan.c sees libxml2.
  *
