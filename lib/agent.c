@@ -150,6 +150,8 @@ parse_probe(struct jmx_agent *a, char *text, int *have_jar, int *have_tools)
 			*have_jar = 1;
 		else if (strcmp(line, "tools") == 0)
 			*have_tools = atoi(eq);
+		else if (strcmp(line, "ext") == 0)
+			snprintf(a->ext_jars, sizeof a->ext_jars, "%s", eq);
 	}
 }
 
@@ -242,6 +244,9 @@ jmx_agent_probe(struct jmx_agent *a, int64_t min_free_disk_mb,
 	    "[ -f \"$home/bin/jmeter.properties\" ] && echo jar=1\n"
 	    "[ -f \"$home/.jmx-installed\" ] && "
 	    "echo jmeter=$(cat \"$home/.jmx-installed\")\n"
+	    /* Plugins: what a plan's elements need (jmx_plan_missing). */
+	    "echo ext=$(ls \"$home/lib/ext\" 2>/dev/null | "
+	    "grep -v '^ApacheJMeter' | tr '\\n' ' ')\n"
 	    "n=0; for t in timeout setsid tar bash mktemp; do "
 	    "command -v $t >/dev/null && n=$((n+1)); done; echo tools=$n\n"
 	    "exit 0\n");

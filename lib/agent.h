@@ -31,6 +31,8 @@ struct jmx_agent {
 	int64_t		 disk_free_mb;		/* in work_dir */
 	int64_t		 clock_offset_ms;	/* agent clock minus ours */
 	int64_t		 rtt_ms;		/* best round trip measured */
+	/* The jars of lib/ext but JMeter's own, separated by spaces. */
+	char		 ext_jars[2048];
 	int		 probed;
 
 	/*

@@ -89,10 +89,7 @@ int
 jmx_part_group_has_load(const struct jmx_plan *plan,
     const struct jmx_plan_gshare *groups, int g)
 {
-	return (plan->groups[g].kind == JMX_PLAN_THREADS &&
-	    groups[g].threads > 0) ||
-	    (plan->groups[g].kind == JMX_PLAN_OPEN_MODEL &&
-	    groups[g].scale > 0);
+	return jmx_plan_group_runs(plan, groups, g);
 }
 
 int
@@ -114,9 +111,13 @@ jmx_part_format(const struct jmx_part *p)
 	int g;
 
 	jmx_buf_addf(&b, "%.17g", p->scale);
-	for (g = 0; g < p->ngroups; g++)
+	for (g = 0; g < p->ngroups; g++) {
 		jmx_buf_addf(&b, " %d:%.17g", p->groups[g].threads,
 		    p->groups[g].scale);
+		if (p->groups[g].first > 0 || p->groups[g].len > 0)
+			jmx_buf_addf(&b, "@%d+%d", p->groups[g].first,
+			    p->groups[g].len);
+	}
 	return jmx_buf_steal(&b);
 }
 
@@ -126,7 +127,7 @@ jmx_part_parse(const char *s, int ngroups, struct jmx_part *p,
 {
 	const char *c = s;
 	char *end;
-	long t;
+	long t, f, n;
 	int g;
 
 	p->scale = strtod(c, &end);
@@ -138,6 +139,19 @@ jmx_part_parse(const char *s, int ngroups, struct jmx_part *p,
 		p->groups[g].threads = (int)t;
 		c = end + 1;
 		p->groups[g].scale = strtod(c, &end);
+		if (end == c || *end != '@')
+			continue;
+		/* A plugin group's slice: "@first+len". */
+		c = end + 1;
+		f = strtol(c, &end, 10);
+		if (end == c || *end != '+' || f < 0 || f > 2000000000)
+			break;
+		c = end + 1;
+		n = strtol(c, &end, 10);
+		if (end == c || n < 0 || n > 2000000000)
+			break;
+		p->groups[g].first = (int)f;
+		p->groups[g].len = (int)n;
 	}
 	if (g != ngroups || end == c || *end != '\0')
 		return jmx_err_set(err, JMX_ERR_DATA, "bad part \"%s\": want "

@@ -47,7 +47,8 @@ int		jmx_part_has_load(const struct jmx_plan *,
 
 /*
  * Text form: "scale threads:scale threads:scale ..." (one pair per plan
- * group), with %.17g so it parses back exactly.  Caller frees.
+ * group), with %.17g so it parses back exactly; a plugin group's slice
+ * follows its pair as "@first+len".  Caller frees.
  */
 char		*jmx_part_format(const struct jmx_part *);
 /* Parse it into an initialised part of ngroups groups (JMX_ERR_DATA). */

@@ -31,7 +31,7 @@
 enum item_type {
 	IT_TESTPLAN,
 	IT_GROUP,
-	IT_UNSUPPORTED,		/* a plugin thread group */
+	IT_UNSUPPORTED,		/* a thread group jmx does not know */
 	IT_TIMER,
 	IT_CSV,
 	IT_ARGS			/* User Defined Variables element */
@@ -40,7 +40,7 @@ enum item_type {
 struct item {
 	xmlNodePtr	 node;
 	enum item_type	 type;
-	int		 kind;		/* group or throughput kind */
+	int		 kind;	/* group: group_classes index; else kind */
 	int		 group;		/* enclosing group index, -1 */
 	int		 enabled;	/* this and every ancestor enabled */
 };
@@ -76,6 +76,7 @@ struct jmx_plan_xml {
 struct loader {
 	struct jmx_plan		*plan;
 	struct resolver		 r;
+	int			 flags;		/* JMX_PLAN_COUNT_FIXED */
 	struct jmx_err		*err;
 };
 
@@ -86,15 +87,72 @@ struct elinfo {
 	int		 line;
 };
 
+/* The plugins whose elements jmx knows, by tools/install-jmeter.sh name. */
+#define CASUTG	"casutg", "jmeter-plugins-casutg"
+#define TST	"tst", "jmeter-plugins-tst"
+
 static const struct {
-	const char		*cls;
+	const char		*cls;		/* short class name */
 	enum jmx_plan_kind	 kind;
+	enum jmx_plan_variant	 variant;
+	const char		*plugin;	/* NULL: JMeter's own */
+	const char		*jar;
 } group_classes[] = {
-	{ "ThreadGroup", JMX_PLAN_THREADS },
-	{ "SetupThreadGroup", JMX_PLAN_SETUP },
-	{ "PostThreadGroup", JMX_PLAN_TEARDOWN },
-	{ "OpenModelThreadGroup", JMX_PLAN_OPEN_MODEL }
+	{ "ThreadGroup", JMX_PLAN_THREADS, JMX_PLAN_CORE, NULL, NULL },
+	{ "SetupThreadGroup", JMX_PLAN_SETUP, JMX_PLAN_CORE, NULL, NULL },
+	{ "PostThreadGroup", JMX_PLAN_TEARDOWN, JMX_PLAN_CORE, NULL, NULL },
+	{ "OpenModelThreadGroup", JMX_PLAN_OPEN_MODEL, JMX_PLAN_CORE, NULL,
+	    NULL },
+	{ "ConcurrencyThreadGroup", JMX_PLAN_THREADS, JMX_PLAN_CONCURRENCY,
+	    CASUTG },
+	{ "UltimateThreadGroup", JMX_PLAN_THREADS, JMX_PLAN_ULTIMATE, CASUTG },
+	{ "SteppingThreadGroup", JMX_PLAN_THREADS, JMX_PLAN_STEPPING, CASUTG },
+	{ "ArrivalsThreadGroup", JMX_PLAN_OPEN_MODEL, JMX_PLAN_ARRIVALS,
+	    CASUTG },
+	{ "FreeFormArrivalsThreadGroup", JMX_PLAN_OPEN_MODEL,
+	    JMX_PLAN_FREEFORM, CASUTG }
 };
+#define NCLASSES	(sizeof group_classes / sizeof group_classes[0])
+
+/* The Stepping Thread Group's counts, in jmx_plan_group.counts order. */
+static const char *stepping_counts[] = {
+	"Start users count", "Start users count burst", "Stop users count"
+};
+/* The Arrivals groups' limits, in jmx_plan_group.counts order. */
+static const char *arrivals_counts[] = {
+	"ConcurrencyLimit", "ArrivalsLimit"
+};
+
+/* ConstantThroughputTimer calcMode as text: its tag, its English label. */
+static const char *calc_modes[] = {
+	"this thread only", "all active threads",
+	"all active threads in current thread group",
+	"all active threads (shared)",
+	"all active threads in current thread group (shared)"
+};
+
+int
+jmx_plan_group_runs(const struct jmx_plan *plan,
+    const struct jmx_plan_gshare *groups, int g)
+{
+	return (plan->groups[g].kind == JMX_PLAN_THREADS &&
+	    groups[g].threads > 0) ||
+	    (plan->groups[g].kind == JMX_PLAN_OPEN_MODEL &&
+	    groups[g].scale > 0);
+}
+
+int64_t
+jmx_plan_slice(int64_t q, int64_t units, int64_t first, int64_t len)
+{
+	long double a, b;
+
+	if (units <= 0 || q <= 0)
+		return 0;
+	a = floorl((long double)q * (long double)(first + len) /
+	    (long double)units);
+	b = floorl((long double)q * (long double)first / (long double)units);
+	return (int64_t)(a - b);
+}
 
 const char *
 jmx_plan_kind_name(enum jmx_plan_kind kind)
@@ -732,14 +790,12 @@ walk_tree(struct walk *w, xmlNodePtr tree, int enabled, int group)
 			sub = NULL;
 		cls = short_class(elem_class(n, buf, sizeof buf));
 		g = group;
-		for (i = 0; i < sizeof group_classes / sizeof group_classes[0];
-		    i++)
+		for (i = 0; i < NCLASSES; i++)
 			if (strcmp(cls, group_classes[i].cls) == 0)
 				break;
 		len = strlen(cls);
-		if (i < sizeof group_classes / sizeof group_classes[0]) {
-			add_item(w, n, IT_GROUP, (int)group_classes[i].kind,
-			    group, eff);
+		if (i < NCLASSES) {
+			add_item(w, n, IT_GROUP, (int)i, group, eff);
 			g = w->ngroups++;
 		} else if (len >= 11 &&
 		    strcmp(cls + len - 11, "ThreadGroup") == 0) {
@@ -756,6 +812,9 @@ walk_tree(struct walk *w, xmlNodePtr tree, int enabled, int group)
 			    group, eff);
 		else if (strcmp(cls, "PreciseThroughputTimer") == 0)
 			add_item(w, n, IT_TIMER, JMX_PLAN_PRECISE_TIMER,
+			    group, eff);
+		else if (strcmp(cls, "VariableThroughputTimer") == 0)
+			add_item(w, n, IT_TIMER, JMX_PLAN_SHAPING_TIMER,
 			    group, eff);
 		else if (strcmp(cls, "CSVDataSet") == 0)
 			add_item(w, n, IT_CSV, 0, group, eff);
@@ -968,6 +1027,245 @@ add_rate(void *arg, double per_second)
 	add_tput(rc->plan, &t);
 }
 
+/* Does property pname of el hold an expression that cannot be resolved? */
+static int
+unresolvable(struct loader *l, xmlNodePtr el, const char *pname)
+{
+	char *raw = prop_text(el, pname, NULL), *v = NULL;
+	int bad;
+
+	bad = raw != NULL && (v = resolve(&l->r, raw)) == NULL;
+	free(raw);
+	free(v);
+	return bad;
+}
+
+/* The element children of a collectionProp (rows, or a row's cells). */
+static int
+children(xmlNodePtr coll, xmlNodePtr *out, int max)
+{
+	xmlNodePtr n;
+	int k = 0;
+
+	for (n = coll != NULL ? coll->children : NULL; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE) {
+			if (k < max)
+				out[k] = n;
+			k++;
+		}
+	return k;
+}
+
+/*
+ * A number in a table cell (a row of a collectionProp), resolved: a
+ * whole number >= 0 when whole, else a number >= 0.
+ */
+static enum jmx_code
+cell_value(struct loader *l, const struct elinfo *e, xmlNodePtr cell,
+    const char *label, int whole, double *out)
+{
+	xmlChar *x = xmlNodeGetContent(cell);
+	char *raw = xstrdup(x != NULL ? (const char *)x : ""), *v, what[220];
+	int line = (int)xmlGetLineNo(cell);
+	int64_t n;
+
+	xmlFree(x);
+	if ((v = resolve(&l->r, raw)) == NULL) {
+		snprintf(what, sizeof what, "cannot be resolved (%s)",
+		    l->r.why);
+		field_error(l, e, line, label, raw, what);
+		free(raw);
+		return JMX_ERR_PLAN;
+	}
+	if (whole ? parse_int(v, &n) == -1 || n < 0 || n > INT_MAX :
+	    parse_double(v, out) == -1 || *out < 0) {
+		field_error(l, e, line, label, raw, whole ?
+		    "is not a whole number >= 0" : "is not a number >= 0");
+		free(raw);
+		free(v);
+		return JMX_ERR_PLAN;
+	}
+	if (whole)
+		*out = (double)n;
+	free(raw);
+	free(v);
+	return JMX_OK;
+}
+
+/* The rows of a plugin's table property, each with at least ncells. */
+static enum jmx_code
+table_rows(struct loader *l, const struct elinfo *e, xmlNodePtr el,
+    const char *pname, int ncells, xmlNodePtr **rows, int *nrows)
+{
+	xmlNodePtr coll = find_prop(el, pname), cells[8];
+	int i, k;
+
+	*rows = NULL;
+	*nrows = children(coll, NULL, 0);
+	if (coll == NULL || *nrows == 0)
+		return jmx_err_set(l->err, JMX_ERR_PLAN,
+		    "plan '%s': line %d: %s '%s': %s has no rows",
+		    l->plan->path, e->line, e->cls, e->name, pname);
+	*rows = xcalloc((size_t)*nrows, sizeof **rows);
+	children(coll, *rows, *nrows);
+	for (i = 0; i < *nrows; i++) {
+		k = children((*rows)[i], cells, 8);
+		if (k < ncells) {
+			free(*rows);
+			*rows = NULL;
+			return jmx_err_set(l->err, JMX_ERR_PLAN,
+			    "plan '%s': line %ld: %s '%s': %s row %d has %d "
+			    "columns, not %d", l->plan->path,
+			    xmlGetLineNo((*rows)[i]), e->cls, e->name, pname,
+			    i + 1, k, ncells);
+		}
+	}
+	return JMX_OK;
+}
+
+static void
+add_count(struct jmx_plan_group *g, int64_t v)
+{
+	g->counts = xreallocarray(g->counts, (size_t)g->ncounts + 1,
+	    sizeof *g->counts);
+	g->counts[g->ncounts++] = v;
+}
+
+/* The counts of a plugin group, as the plugin reads them. */
+static enum jmx_code
+load_plugin_group(struct loader *l, const struct elinfo *e, xmlNodePtr el,
+    struct jmx_plan_group *g)
+{
+	xmlNodePtr *rows = NULL, cells[8];
+	char label[64];
+	double d;
+	int64_t v;
+	int i, nrows;
+	size_t k;
+
+	switch (g->variant) {
+	case JMX_PLAN_CORE:
+		break;
+	case JMX_PLAN_CONCURRENCY:
+	case JMX_PLAN_STEPPING:
+		if (g->variant == JMX_PLAN_CONCURRENCY) {
+			if ((l->flags & JMX_PLAN_COUNT_FIXED) &&
+			    unresolvable(l, el, "TargetLevel")) {
+				g->unresolved = 1;
+				return JMX_OK;
+			}
+			if (int_field(l, e, el, "TargetLevel", 0, 1, 0,
+			    INT_MAX, &v) != JMX_OK)
+				return JMX_ERR_PLAN;
+		} else if (int_field(l, e, el, "ThreadGroup.num_threads", 1,
+		    0, 0, INT_MAX, &v) != JMX_OK)
+			return JMX_ERR_PLAN;	/* steps need it: no --threads */
+		g->threads = (int)v;
+		g->units = v;
+		for (k = 0; g->variant == JMX_PLAN_STEPPING &&
+		    k < sizeof stepping_counts / sizeof stepping_counts[0];
+		    k++) {
+			if (int_field(l, e, el, stepping_counts[k], 0, 0, 0,
+			    INT_MAX, &v) != JMX_OK)
+				return JMX_ERR_PLAN;
+			add_count(g, v);
+		}
+		return JMX_OK;
+	case JMX_PLAN_ULTIMATE:
+		if (table_rows(l, e, el, "ultimatethreadgroupdata", 5, &rows,
+		    &nrows) != JMX_OK)
+			return JMX_ERR_PLAN;
+		for (i = 0; i < nrows; i++) {
+			children(rows[i], cells, 8);
+			snprintf(label, sizeof label, "row %d threads", i + 1);
+			if (cell_value(l, e, cells[0], label, 1, &d) !=
+			    JMX_OK) {
+				free(rows);
+				return JMX_ERR_PLAN;
+			}
+			add_count(g, (int64_t)d);
+			g->units += (int64_t)d;
+		}
+		free(rows);
+		if (g->units > INT_MAX)
+			return jmx_err_set(l->err, JMX_ERR_PLAN,
+			    "plan '%s': line %d: %s '%s': too many threads",
+			    l->plan->path, e->line, e->cls, e->name);
+		g->threads = (int)g->units;
+		return JMX_OK;
+	case JMX_PLAN_ARRIVALS:
+	case JMX_PLAN_FREEFORM:
+		for (k = 0; k < sizeof arrivals_counts /
+		    sizeof arrivals_counts[0]; k++) {
+			if (int_field(l, e, el, arrivals_counts[k], 0, 0, 0,
+			    INT_MAX, &v) != JMX_OK)
+				return JMX_ERR_PLAN;
+			add_count(g, v);
+		}
+		if (g->variant == JMX_PLAN_ARRIVALS)
+			return int_field(l, e, el, "TargetLevel", 0, 1, 0,
+			    INT_MAX, &g->units);
+		g->units = g->counts[0];
+		if (table_rows(l, e, el, "Schedule", 3, &rows, &nrows) !=
+		    JMX_OK)
+			return JMX_ERR_PLAN;
+		for (i = 0; i < nrows; i++) {
+			children(rows[i], cells, 8);
+			for (k = 0; k < 3; k++) {
+				snprintf(label, sizeof label, "row %d %s",
+				    i + 1, k == 0 ? "start" : k == 1 ?
+				    "end" : "duration");
+				if (cell_value(l, e, cells[k], label, 0, &d) !=
+				    JMX_OK) {
+					free(rows);
+					return JMX_ERR_PLAN;
+				}
+			}
+		}
+		free(rows);
+		return JMX_OK;
+	}
+	return JMX_OK;
+}
+
+/* Note that the plan needs a plugin for element el (class cls). */
+static void
+add_need(struct jmx_plan *plan, const char *plugin, const char *jar,
+    const char *cls, const char *name, int line)
+{
+	struct jmx_plan_need *n;
+
+	plan->needs = xreallocarray(plan->needs, (size_t)plan->nneeds + 1,
+	    sizeof *plan->needs);
+	n = &plan->needs[plan->nneeds++];
+	n->plugin = plugin;
+	n->jar = jar;
+	xasprintf(&n->what, "%s '%s'", cls, name);
+	n->line = line;
+}
+
+const struct jmx_plan_need *
+jmx_plan_missing(const struct jmx_plan *plan, const char *jars)
+{
+	const char *p;
+	size_t len;
+	int i, found;
+
+	for (i = 0; i < plan->nneeds; i++) {
+		len = strlen(plan->needs[i].jar);
+		found = 0;
+		for (p = jars != NULL ? jars : ""; *p != '\0' && !found;) {
+			p += strspn(p, " \t\n");
+			found = strncmp(p, plan->needs[i].jar, len) == 0 &&
+			    (p[len] == '-' || p[len] == '.');
+			p += strcspn(p, " \t\n");
+		}
+		if (!found)
+			return &plan->needs[i];
+	}
+	return NULL;
+}
+
 static enum jmx_code
 load_group(struct loader *l, const struct item *it, int gidx)
 {
@@ -978,7 +1276,8 @@ load_group(struct loader *l, const struct item *it, int gidx)
 	int64_t v;
 	int line = 0;
 
-	g->kind = (enum jmx_plan_kind)it->kind;
+	g->kind = group_classes[it->kind].kind;
+	g->variant = group_classes[it->kind].variant;
 	g->name = attr(el, "testname");
 	if (g->name == NULL)
 		g->name = xstrdup("");
@@ -987,9 +1286,14 @@ load_group(struct loader *l, const struct item *it, int gidx)
 	g->loops = 1;
 	if (!g->enabled)
 		return JMX_OK;	/* never run: leave its fields alone */
-	e.cls = jmx_plan_kind_name(g->kind);
+	e.cls = group_classes[it->kind].cls;
 	e.name = g->name;
 	e.line = g->line;
+	if (g->variant != JMX_PLAN_CORE) {
+		add_need(l->plan, group_classes[it->kind].plugin,
+		    group_classes[it->kind].jar, e.cls, e.name, e.line);
+		return load_plugin_group(l, &e, el, g);
+	}
 	if (g->kind == JMX_PLAN_OPEN_MODEL) {
 		if (str_field(l, &e, el, "OpenModelThreadGroup.schedule",
 		    &g->schedule, &line) != JMX_OK)
@@ -1008,10 +1312,14 @@ load_group(struct loader *l, const struct item *it, int gidx)
 			    e.cls, e.name, g->schedule);
 		return JMX_OK;
 	}
-	if (int_field(l, &e, el, "ThreadGroup.num_threads", 1, 0, 0, INT_MAX,
-	    &v) != JMX_OK)
+	if ((l->flags & JMX_PLAN_COUNT_FIXED) && g->kind == JMX_PLAN_THREADS &&
+	    unresolvable(l, el, "ThreadGroup.num_threads"))
+		g->unresolved = 1;
+	else if (int_field(l, &e, el, "ThreadGroup.num_threads", 1, 0, 0,
+	    INT_MAX, &v) != JMX_OK)
 		return JMX_ERR_PLAN;
-	g->threads = (int)v;
+	else
+		g->threads = (int)v;
 	if (int_field(l, &e, el, "ThreadGroup.ramp_time", 0, 0, 0, INT_MAX,
 	    &v) != JMX_OK)
 		return JMX_ERR_PLAN;
@@ -1029,6 +1337,85 @@ load_group(struct loader *l, const struct item *it, int gidx)
 	    int_field(l, &e, lc, "LoopController.loops", 0, 1, -1, INT64_MAX,
 	    &g->loops) != JMX_OK)
 		return JMX_ERR_PLAN;
+	return JMX_OK;
+}
+
+/*
+ * calcMode of a Constant Throughput Timer in any form JMeter reads: a
+ * number 0..4, or the English label ("this thread only", ...) older and
+ * newer versions write as text.  The tags "calcMode.1".."calcMode.5" of
+ * older plans are read as JMeter 5.6 reads them: it matches text against
+ * the labels only, logs "Could not convert calcMode=calcMode.3" and runs
+ * mode 0, this thread only (measured: 3 threads at 60/min made 18
+ * samples in 6 s with "calcMode.2", 7 with its label).
+ */
+static enum jmx_code
+calc_mode(struct loader *l, const struct elinfo *e, xmlNodePtr el,
+    int64_t *mode)
+{
+	char *v, *raw, *t, tag[16];
+	size_t i, len;
+	int line = e->line;
+
+	if (str_field(l, e, el, "calcMode", &v, &line) != JMX_OK)
+		return JMX_ERR_PLAN;
+	*mode = 0;
+	if (v == NULL)
+		return JMX_OK;
+	t = v + strspn(v, " \t\r\n");
+	len = strlen(t);
+	while (len > 0 && isspace((unsigned char)t[len - 1]))
+		t[--len] = '\0';
+	if (parse_int(t, mode) == 0 && *mode >= 0 && *mode <= 4) {
+		free(v);
+		return JMX_OK;
+	}
+	for (i = 0; i < sizeof calc_modes / sizeof calc_modes[0]; i++) {
+		snprintf(tag, sizeof tag, "calcMode.%zu", i + 1);
+		if (strcasecmp(t, calc_modes[i]) == 0 ||
+		    strcmp(t, tag) == 0) {
+			*mode = strcmp(t, tag) == 0 ? 0 : (int64_t)i;
+			free(v);
+			return JMX_OK;
+		}
+	}
+	raw = prop_text(el, "calcMode", NULL);
+	field_error(l, e, line, "calcMode", raw, "is not a calculation mode "
+	    "(0..4, calcMode.1..calcMode.5 or a label such as 'this thread "
+	    "only')");
+	free(raw);
+	free(v);
+	return JMX_ERR_PLAN;
+}
+
+/* A Throughput Shaping Timer's load_profile rows: start, end, seconds. */
+static enum jmx_code
+load_shaping(struct loader *l, const struct elinfo *e, xmlNodePtr el,
+    struct jmx_plan_tput *t)
+{
+	xmlNodePtr *rows, cells[8];
+	char label[64];
+	double d;
+	int i, k, nrows;
+
+	if (table_rows(l, e, el, "load_profile", 3, &rows, &nrows) != JMX_OK)
+		return JMX_ERR_PLAN;
+	t->period_s = 1;
+	for (i = 0; i < nrows; i++) {
+		children(rows[i], cells, 8);
+		for (k = 0; k < 3; k++) {
+			snprintf(label, sizeof label, "row %d %s", i + 1,
+			    k == 0 ? "start" : k == 1 ? "end" : "duration");
+			if (cell_value(l, e, cells[k], label, k == 2, &d) !=
+			    JMX_OK) {
+				free(rows);
+				return JMX_ERR_PLAN;
+			}
+			if (k < 2 && d > t->throughput)
+				t->throughput = d;
+		}
+	}
+	free(rows);
 	return JMX_OK;
 }
 
@@ -1051,13 +1438,19 @@ load_timer(struct loader *l, const struct item *it)
 	e.cls = short_class(elem_class(it->node, buf, sizeof buf));
 	e.name = t.name;
 	e.line = t.line;
+	if (t.kind == JMX_PLAN_SHAPING_TIMER) {
+		add_need(l->plan, TST, e.cls, e.name, e.line);
+		if (load_shaping(l, &e, it->node, &t) != JMX_OK)
+			goto fail;
+		add_tput(l->plan, &t);
+		return JMX_OK;
+	}
 	if (double_field(l, &e, it->node, "throughput", 0, &t.throughput,
 	    NULL) != JMX_OK)
 		goto fail;
 	if (t.kind == JMX_PLAN_CONSTANT_TIMER) {
 		t.period_s = 60;
-		if (int_field(l, &e, it->node, "calcMode", 0, 0, 0, 4,
-		    &mode) != JMX_OK)
+		if (calc_mode(l, &e, it->node, &mode) != JMX_OK)
 			goto fail;
 		t.calc_mode = (int)mode;
 		t.per_thread = mode == 0;
@@ -1193,6 +1586,13 @@ enum jmx_code
 jmx_plan_load(const char *path, const struct jmx_prop *props, int nprops,
     struct jmx_plan **out, struct jmx_err *err)
 {
+	return jmx_plan_load_flags(path, props, nprops, 0, out, err);
+}
+
+enum jmx_code
+jmx_plan_load_flags(const char *path, const struct jmx_prop *props,
+    int nprops, int flags, struct jmx_plan **out, struct jmx_err *err)
+{
 	struct jmx_plan *plan;
 	struct loader l;
 	struct walk w;
@@ -1223,7 +1623,18 @@ jmx_plan_load(const char *path, const struct jmx_prop *props, int nprops,
 	l.err = err;
 	l.r.props = props;
 	l.r.nprops = props != NULL ? nprops : 0;
+	l.flags = flags;
 
+	memset(&w, 0, sizeof w);
+	if (is_elem(xmlDocGetRootElement(doc), "node") ||
+	    is_elem(xmlDocGetRootElement(doc), "testelement")) {
+		/* JMeter 1.x's format: gone since JMeter 2.x's XStream. */
+		rc = jmx_err_set(err, JMX_ERR_PLAN,
+		    "plan '%s': in JMeter 1.x's format (<%s>), which JMeter "
+		    "5.6 cannot load; open and save it in JMeter 2.x first",
+		    path, (const char *)xmlDocGetRootElement(doc)->name);
+		goto fail;
+	}
 	if (walk_doc(doc, &w) == -1 || w.tree == NULL) {
 		rc = jmx_err_set(err, JMX_ERR_PLAN,
 		    "plan '%s': not a JMeter test plan (no jmeterTestPlan "
@@ -1265,8 +1676,9 @@ jmx_plan_load(const char *path, const struct jmx_prop *props, int nprops,
 			rc = jmx_err_set(err, JMX_ERR_UNSUPPORTED,
 			    "plan '%s': line %ld: %s '%s': this thread group "
 			    "cannot be divided between agents (jmx divides "
-			    "ThreadGroup, setUp/tearDown and "
-			    "OpenModelThreadGroup); disable it or replace it",
+			    "JMeter's thread groups and jmeter-plugins' "
+			    "Concurrency, Ultimate, Stepping, Arrivals and "
+			    "Free-Form Arrivals); disable it or replace it",
 			    path, xmlGetLineNo(it->node),
 			    elem_class(it->node, buf, sizeof buf),
 			    tn != NULL ? (const char *)tn : "");
@@ -1323,7 +1735,11 @@ jmx_plan_free(struct jmx_plan *plan)
 	for (i = 0; i < plan->ngroups; i++) {
 		free(plan->groups[i].name);
 		free(plan->groups[i].schedule);
+		free(plan->groups[i].counts);
 	}
+	for (i = 0; i < plan->nneeds; i++)
+		free(plan->needs[i].what);
+	free(plan->needs);
 	free(plan->groups);
 	for (i = 0; i < plan->ntputs; i++)
 		free(plan->tputs[i].name);
@@ -1406,6 +1822,159 @@ settle_int(xmlNodePtr el, const char *name, int64_t v)
 }
 
 static void
+set_count(xmlNodePtr p, int64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", (long long)v);
+	set_text(p, buf);
+}
+
+/* Remove node n with the white space before it. */
+static void
+drop_node(xmlNodePtr n)
+{
+	xmlNodePtr prev = n->prev;
+
+	if (prev != NULL && prev->type == XML_TEXT_NODE) {
+		xmlUnlinkNode(prev);
+		xmlFreeNode(prev);
+	}
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+}
+
+/*
+ * Multiply cells [0, ncells) of every row of table pname by scale (the
+ * rates of Free-Form Arrivals and the Throughput Shaping Timer).
+ */
+static void
+scale_rows(xmlNodePtr el, const char *pname, int ncells, double scale)
+{
+	xmlNodePtr rows[1024], cells[8];
+	xmlChar *x;
+	char buf[64];
+	double d;
+	int i, k, n;
+
+	n = children(find_prop(el, pname), rows, 1024);
+	for (i = 0; i < n && i < 1024; i++) {
+		children(rows[i], cells, 8);
+		for (k = 0; k < ncells; k++) {
+			x = xmlNodeGetContent(cells[k]);
+			d = x != NULL ? strtod((const char *)x, NULL) : 0;
+			xmlFree(x);
+			fmt_double(buf, sizeof buf, d * scale);
+			set_text(cells[k], buf);
+		}
+	}
+}
+
+/*
+ * A share's slice of a plugin group's units: as the split set it, else
+ * (a part divided on failover) its threads, or its scale of the units.
+ */
+static void
+share_slice(const struct jmx_plan_group *g, const struct jmx_plan_gshare *gs,
+    int64_t *first, int64_t *len)
+{
+	*first = gs->first;
+	*len = gs->len;
+	if (gs->first > 0 || gs->len > 0)
+		return;
+	if (g->kind == JMX_PLAN_THREADS)
+		*len = gs->threads;
+	else if (gs->scale > 0)
+		*len = (int64_t)floor((double)g->units * gs->scale + 0.5);
+	if (*len < 1 && (gs->threads > 0 || gs->scale > 0))
+		*len = 1;
+}
+
+/*
+ * A count of a plugin group on this share; a count that was not 0 stays
+ * at least 1 (0 often means "no limit" or "never").
+ */
+static int64_t
+share_count(const struct jmx_plan_group *g, int64_t q, int64_t first,
+    int64_t len)
+{
+	int64_t v = jmx_plan_slice(q, g->units, first, len);
+
+	return v < 1 && q > 0 ? 1 : v;
+}
+
+/* One share of a jmeter-plugins thread group. */
+static void
+write_plugin_group(const struct jmx_plan_group *g,
+    const struct jmx_plan_gshare *gs, xmlNodePtr el)
+{
+	xmlNodePtr rows[4096], cells[8], p;
+	int64_t first, len, v;
+	size_t k;
+	int i, n;
+
+	share_slice(g, gs, &first, &len);
+	if ((g->kind == JMX_PLAN_THREADS && gs->threads <= 0) ||
+	    (g->kind == JMX_PLAN_OPEN_MODEL && (gs->scale <= 0 ||
+	    (g->variant == JMX_PLAN_ARRIVALS && len <= 0)))) {
+		xmlSetProp(el, X("enabled"), X("false"));
+		return;
+	}
+	switch (g->variant) {
+	case JMX_PLAN_CORE:
+		break;
+	case JMX_PLAN_CONCURRENCY:
+		put_prop(el, "stringProp", "TargetLevel", "");
+		set_count(find_prop(el, "TargetLevel"), gs->threads);
+		break;
+	case JMX_PLAN_STEPPING:
+		put_prop(el, "stringProp", "ThreadGroup.num_threads", "");
+		set_count(find_prop(el, "ThreadGroup.num_threads"),
+		    gs->threads);
+		for (k = 0; k < (size_t)g->ncounts; k++)
+			if ((p = find_prop(el, stepping_counts[k])) != NULL)
+				set_count(p, k == 1 ? jmx_plan_slice(
+				    g->counts[k], g->units, first, len) :
+				    share_count(g, g->counts[k], first, len));
+		break;
+	case JMX_PLAN_ULTIMATE:
+		n = children(find_prop(el, "ultimatethreadgroupdata"), rows,
+		    4096);
+		for (i = 0; i < n && i < 4096 && i < g->ncounts; i++) {
+			v = jmx_plan_slice(g->counts[i], g->units, first, len);
+			if (v <= 0) {
+				drop_node(rows[i]);
+				continue;
+			}
+			children(rows[i], cells, 8);
+			set_count(cells[0], v);
+		}
+		break;
+	case JMX_PLAN_ARRIVALS:
+	case JMX_PLAN_FREEFORM:
+		if (g->variant == JMX_PLAN_ARRIVALS) {
+			put_prop(el, "stringProp", "TargetLevel", "");
+			set_count(find_prop(el, "TargetLevel"), len);
+		} else
+			scale_rows(el, "Schedule", 2, gs->scale);
+		for (k = 0; k < (size_t)g->ncounts; k++) {
+			if ((p = find_prop(el, arrivals_counts[k])) == NULL ||
+			    g->counts[k] <= 0)
+				continue;
+			if (g->units > 0)
+				v = share_count(g, g->counts[k], first, len);
+			else {
+				v = (int64_t)floor((double)g->counts[k] *
+				    gs->scale + 0.5);
+				v = v < 1 ? 1 : v;
+			}
+			set_count(p, v);
+		}
+		break;
+	}
+}
+
+static void
 write_group(const struct jmx_plan_group *g, const struct jmx_plan_gshare *gs,
     const struct jmx_plan_share *share, xmlNodePtr el)
 {
@@ -1414,6 +1983,10 @@ write_group(const struct jmx_plan_group *g, const struct jmx_plan_gshare *gs,
 	char buf[32];
 	int is_main = g->kind == JMX_PLAN_THREADS;
 
+	if (g->variant != JMX_PLAN_CORE) {
+		write_plugin_group(g, gs, el);
+		return;
+	}
 	if (g->kind == JMX_PLAN_OPEN_MODEL) {
 		if (gs->scale <= 0) {
 			xmlSetProp(el, X("enabled"), X("false"));
@@ -1460,6 +2033,11 @@ write_timer(const struct jmx_plan_tput *t, double scale, xmlNodePtr el)
 
 	if (t->per_thread)
 		scale = 1;
+	if (t->kind == JMX_PLAN_SHAPING_TIMER) {
+		if (scale != 1)
+			scale_rows(el, "load_profile", 2, scale);
+		return;
+	}
 	if (scale == 1 && !has_expr(el, "throughput"))
 		return;
 	fmt_double(buf, sizeof buf, t->throughput * scale);
@@ -1657,6 +2235,51 @@ inject_sync(xmlNodePtr tree, int warm_up, struct jmx_err *err)
 	return JMX_OK;
 }
 
+/*
+ * A plan-level Throughput Shaping Timer applies to the injected sync
+ * group's sampler too, and starts its load profile at its first sample:
+ * at the sync wait, not at T0, so each agent's profile would be cut short
+ * by its wait.  With one main group running here, the timer is moved
+ * into that group (the same samplers, less the sync one); with several it
+ * stays (it paces them together).
+ */
+static void
+move_shapers(const struct jmx_plan *plan, const struct jmx_plan_share *share,
+    const struct walk *w)
+{
+	xmlNodePtr group = NULL, tree, sub;
+	int i, gi = 0, ti = 0, n = 0;
+	const struct jmx_plan_tput *t;
+
+	for (i = 0; i < w->nitems; i++) {
+		if (w->items[i].type != IT_GROUP)
+			continue;
+		if (plan->groups[gi].enabled && jmx_plan_group_runs(plan,
+		    share->groups, gi)) {
+			group = w->items[i].node;
+			n++;
+		}
+		gi++;
+	}
+	if (n != 1 || (tree = next_elem(group)) == NULL ||
+	    !is_elem(tree, "hashTree"))
+		return;
+	for (i = 0; i < w->nitems; i++) {
+		if (w->items[i].type != IT_TIMER)
+			continue;
+		t = &plan->tputs[plan->xml->timer_tput[ti++]];
+		if (t->kind != JMX_PLAN_SHAPING_TIMER || t->group != -1)
+			continue;
+		sub = next_elem(w->items[i].node);
+		xmlUnlinkNode(w->items[i].node);
+		xmlAddChild(tree, w->items[i].node);
+		if (sub != NULL && is_elem(sub, "hashTree")) {
+			xmlUnlinkNode(sub);
+			xmlAddChild(tree, sub);
+		}
+	}
+}
+
 enum jmx_code
 jmx_plan_write_share(const struct jmx_plan *plan,
     const struct jmx_plan_share *share, const char *path, struct jmx_err *err)
@@ -1712,6 +2335,8 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 			break;
 		}
 	}
+	if (share->sync_start)
+		move_shapers(plan, share, &w);
 	if (share->sync_start && w.tree != NULL)
 		rc = inject_sync(w.tree, share->warm_up, err);
 	free(w.items);

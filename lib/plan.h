@@ -3,8 +3,10 @@
  *
  * jmx_plan_load() parses the plan, resolves the numbers that decide the
  * load (thread counts, ramp-up, durations, throughput targets) and lists
- * the thread groups, throughput elements and CSV Data Sets in document
- * order.  jmx_plan_write_share() writes a copy of the plan for one agent:
+ * the thread groups (JMeter's and jmeter-plugins' Custom Thread Groups),
+ * throughput elements (Constant, Precise and Throughput Shaping Timers)
+ * and CSV Data Sets in document order, and the plugins they need.
+ * jmx_plan_write_share() writes a copy of the plan for one agent:
  * its thread counts, scaled throughput targets, renamed data files and
  * an optional synchronized start.  Only plan.c sees libxml2.
  *
@@ -35,6 +37,21 @@ enum jmx_plan_kind {
 /* The element name of a kind ("ThreadGroup", "SetupThreadGroup", ...). */
 const char	*jmx_plan_kind_name(enum jmx_plan_kind);
 
+/*
+ * Which element a group is: JMeter's own, or one of jmeter-plugins'
+ * Custom Thread Groups (kg.apc:jmeter-plugins-casutg).  Concurrency,
+ * Ultimate and Stepping groups are JMX_PLAN_THREADS (their threads are
+ * the peak they start); Arrivals groups are JMX_PLAN_OPEN_MODEL (rates).
+ */
+enum jmx_plan_variant {
+	JMX_PLAN_CORE = 0,
+	JMX_PLAN_CONCURRENCY,	/* ConcurrencyThreadGroup: TargetLevel */
+	JMX_PLAN_ULTIMATE,	/* UltimateThreadGroup: rows of threads */
+	JMX_PLAN_STEPPING,	/* SteppingThreadGroup: threads, steps */
+	JMX_PLAN_ARRIVALS,	/* ArrivalsThreadGroup: TargetLevel rate */
+	JMX_PLAN_FREEFORM	/* FreeFormArrivalsThreadGroup: rate rows */
+};
+
 struct jmx_plan_group {
 	enum jmx_plan_kind kind;
 	char		*name;		/* testname */
@@ -47,12 +64,47 @@ struct jmx_plan_group {
 	int64_t		 delay_s;	/* ThreadGroup.delay; 0 if unset */
 	int64_t		 loops;		/* LoopController.loops; -1 = forever */
 	char		*schedule;	/* OpenModelThreadGroup.schedule */
+	enum jmx_plan_variant variant;
+	/*
+	 * Plugin groups: the whole number divided between agents by largest
+	 * remainder (threads; Arrivals: TargetLevel; Free-Form:
+	 * ConcurrencyLimit, 0 when unset), and the counts divided with it by
+	 * jmx_plan_slice(): Ultimate: each row's threads; Stepping: "Start
+	 * users count", "Start users count burst", "Stop users count";
+	 * Arrivals and Free-Form: ConcurrencyLimit, ArrivalsLimit (0 unset).
+	 */
+	int64_t		 units;
+	int64_t		*counts;
+	int		 ncounts;
+	/*
+	 * With JMX_PLAN_COUNT_FIXED: num_threads could not be resolved and
+	 * is left to --threads (threads is 0).
+	 */
+	int		 unresolved;
+};
+
+/*
+ * Agent's part of a count q of a group of units: the agent runs units
+ * [first, first + len) of them, and gets floor(q (first + len) / units) -
+ * floor(q first / units).  Over agents whose slices tile the units the
+ * parts add up exactly to q.  0 when units <= 0.
+ */
+int64_t		jmx_plan_slice(int64_t q, int64_t units, int64_t first,
+		    int64_t len);
+
+/* An element from a plugin, and the plugin's name ("casutg"). */
+struct jmx_plan_need {
+	const char	*plugin;	/* install-jmeter.sh --plugins NAME */
+	const char	*jar;		/* jar name prefix in lib/ext */
+	char		*what;		/* "ConcurrencyThreadGroup 'Users'" */
+	int		 line;
 };
 
 enum jmx_plan_tput_kind {
 	JMX_PLAN_CONSTANT_TIMER = 0,	/* ConstantThroughputTimer */
 	JMX_PLAN_PRECISE_TIMER,		/* PreciseThroughputTimer */
-	JMX_PLAN_OPEN_RATE		/* a rate() of an open model group */
+	JMX_PLAN_OPEN_RATE,		/* a rate() of an open model group */
+	JMX_PLAN_SHAPING_TIMER		/* VariableThroughputTimer */
 };
 
 /* A throughput target; jmx_plan_write_share() scales it. */
@@ -64,6 +116,8 @@ struct jmx_plan_tput {
 	/*
 	 * Constant: samples per minute (throughput).  Precise: samples per
 	 * period_s (throughput, throughputPeriod).  Open rate: per second.
+	 * Shaping: the highest rate of its load_profile rows, per second
+	 * (every row's start and end rates are scaled).
 	 */
 	double		 throughput;
 	double		 period_s;	/* throughputPeriod; else 60 or 1 */
@@ -102,6 +156,8 @@ struct jmx_plan {
 	int			 ntputs;
 	struct jmx_plan_csv	*csvs;		/* enabled CSV Data Sets */
 	int			 ncsvs;
+	struct jmx_plan_need	*needs;		/* enabled plugin elements */
+	int			 nneeds;
 	struct jmx_plan_xml	*xml;		/* private */
 };
 
@@ -113,10 +169,31 @@ struct jmx_plan {
  * 'Users': num_threads '${x}' cannot be resolved (...)"; also "plan 'P':
  * the plan has no enabled thread group" when no ThreadGroup or
  * OpenModelThreadGroup is enabled, setUp/tearDown not counting), and
- * JMX_ERR_UNSUPPORTED for an enabled plugin thread group.
+ * JMX_ERR_UNSUPPORTED for an enabled thread group jmx cannot divide (one
+ * of another plugin).
  */
 enum jmx_code	jmx_plan_load(const char *path, const struct jmx_prop *props,
 		    int nprops, struct jmx_plan **out, struct jmx_err *err);
+
+/*
+ * The thread counts are fixed by the caller (--threads N): a ThreadGroup
+ * num_threads or ConcurrencyThreadGroup TargetLevel that cannot be
+ * resolved is no error (the group's unresolved is set).  A Stepping or
+ * Ultimate group's counts must resolve: its steps and rows are divided in
+ * proportion to them.
+ */
+#define JMX_PLAN_COUNT_FIXED	0x1
+/* jmx_plan_load with flags (JMX_PLAN_*). */
+enum jmx_code	jmx_plan_load_flags(const char *path,
+		    const struct jmx_prop *props, int nprops, int flags,
+		    struct jmx_plan **out, struct jmx_err *err);
+
+/*
+ * The first element of the plan whose plugin has no jar in jars (the jar
+ * names of JMeter's lib/ext, separated by white space), or NULL.
+ */
+const struct jmx_plan_need *jmx_plan_missing(const struct jmx_plan *,
+		    const char *jars);
 void		jmx_plan_free(struct jmx_plan *);
 
 /* One thread group's share on one agent. */
@@ -127,6 +204,13 @@ struct jmx_plan_gshare {
 	 */
 	int		 threads;
 	double		 scale;		/* factor for the targets inside it */
+	/*
+	 * Plugin groups: the units of the group (jmx_plan_group.units, or
+	 * threads scaled by --threads) this share runs: [first, first+len).
+	 * Both 0: not set (then len is taken from threads or scale).
+	 */
+	int		 first;
+	int		 len;
 };
 
 /* A data file renamed in the bundle: CSVDataSet filename from -> to. */
@@ -167,6 +251,10 @@ struct jmx_plan_share {
 	 */
 	int		 warm_up;
 };
+
+/* Do these shares run main group g (threads, or an open model's rate)? */
+int		jmx_plan_group_runs(const struct jmx_plan *,
+		    const struct jmx_plan_gshare *groups, int g);
 
 /* The name of the injected setUp group. */
 #define JMX_PLAN_SYNC_GROUP	"jmx-sync-start"

@@ -151,6 +151,125 @@ group_total(const struct jmx_plan_group *g, const struct jmx_split_opts *o)
 	return g->threads;
 }
 
+/*
+ * How many agents a Stepping Thread Group can run on so that each one's
+ * step ("Start users count", "Stop users count") is at least one thread:
+ * a share whose step rounds to 0 would never ramp.  The group then runs
+ * on that many agents, the heaviest first (see fewer_agents).
+ */
+static int
+max_agents(const struct jmx_plan_group *g, int64_t total, int n)
+{
+	int64_t lim = n;
+	int k;
+
+	if (g->variant != JMX_PLAN_STEPPING || g->units <= 0)
+		return n;
+	/* Steps scale with --threads as the slices do. */
+	for (k = 0; k < g->ncounts; k += 2)
+		if (g->counts[k] > 0 && jmx_plan_slice(g->counts[k],
+		    g->units, 0, total) < lim)
+			lim = jmx_plan_slice(g->counts[k], g->units, 0, total);
+	return lim < 1 ? 1 : (int)lim;
+}
+
+/*
+ * Weights for a group that runs on k of n agents: the k heaviest keep
+ * theirs (ties: the earlier agent), the others get 0.
+ */
+static void
+fewer_agents(const double *w, int n, int k, double *out)
+{
+	int i, j, rank;
+
+	for (i = 0; i < n; i++) {
+		rank = 0;
+		for (j = 0; j < n; j++)
+			if (w[j] > w[i] + EPS || (w[j] > w[i] - EPS && j < i))
+				rank++;
+		out[i] = rank < k ? w[i] : 0;
+	}
+}
+
+/*
+ * Divide a plugin group's units: largest remainder by weight over the
+ * agents that may run it, each agent's slice following the one before
+ * (jmx_plan_slice divides the group's counts by these slices).  Returns
+ * the threads of each agent in t (for Ultimate, its rows' sum).
+ */
+static void
+split_plugin(const struct jmx_plan_group *g, int64_t total, const double *w,
+    int n, const double *prio, struct jmx_split_share *agents, int gi,
+    int64_t *t)
+{
+	double *wk = xcalloc((size_t)n, sizeof *wk);
+	int64_t first, v;
+	int i, k, r, ok;
+
+	for (k = max_agents(g, total, n); ; k--) {
+		fewer_agents(w, n, k, wk);
+		for (i = 0; i < n; i++)
+			wk[i] = wk[i] > 0 ? wk[i] : 1e-300;
+		lr_split(wk, n, total, prio, t);
+		/* Every agent with a slice must have a step to ramp by. */
+		first = 0;
+		for (i = 0, ok = 1; i < n && g->variant == JMX_PLAN_STEPPING;
+		    first += t[i++])
+			for (r = 0; r < g->ncounts && t[i] > 0; r += 2)
+				if (g->counts[r] > 0 &&
+				    jmx_plan_slice(g->counts[r], g->units,
+				    first, t[i]) < 1)
+					ok = 0;
+		if (ok || k <= 1)
+			break;
+	}
+	first = 0;
+	for (i = 0; i < n; i++) {
+		agents[i].groups[gi].first = (int)first;
+		agents[i].groups[gi].len = (int)t[i];
+		first += t[i];
+		if (g->variant == JMX_PLAN_ULTIMATE) {
+			v = 0;
+			for (r = 0; r < g->ncounts; r++)
+				v += jmx_plan_slice(g->counts[r], g->units,
+				    agents[i].groups[gi].first, t[i]);
+			t[i] = v;
+		}
+	}
+	free(wk);
+}
+
+/*
+ * An Arrivals group's rate (TargetLevel), or a Free-Form group's
+ * ConcurrencyLimit, by largest remainder: an agent whose part is 0 does
+ * not run the group, and the others' scale covers it.
+ */
+static void
+split_open(const struct jmx_plan_group *g, const double *w, int n,
+    struct jmx_split_share *agents, int gi, int64_t *t)
+{
+	double wrun = 0;
+	int64_t first = 0;
+	int i;
+
+	lr_split(w, n, g->units, NULL, t);
+	for (i = 0; i < n; i++)
+		if (t[i] > 0)
+			wrun += w[i];
+	for (i = 0; i < n; i++) {
+		agents[i].groups[gi].first = (int)first;
+		agents[i].groups[gi].len = (int)t[i];
+		first += t[i];
+		if (t[i] <= 0)
+			agents[i].groups[gi].scale = 0;
+		else if (g->variant == JMX_PLAN_ARRIVALS)
+			agents[i].groups[gi].scale = (double)t[i] /
+			    (double)g->units;
+		else
+			agents[i].groups[gi].scale = w[i] / wrun;
+	}
+}
+
 void
 jmx_split_free(struct jmx_split *s)
 {
@@ -237,6 +356,10 @@ jmx_split_plan(const struct jmx_plan *plan,
 			}
 			break;
 		case JMX_PLAN_OPEN_MODEL:
+			if (g->units > 0) {
+				split_open(g, w, nagents, s->agents, gi, t);
+				break;
+			}
 			for (i = 0; i < nagents; i++)
 				s->agents[i].groups[gi].scale =
 				    s->agents[i].fraction;
@@ -244,7 +367,11 @@ jmx_split_plan(const struct jmx_plan *plan,
 		case JMX_PLAN_THREADS:
 			total = group_total(g, opts);
 			s->totals[gi] = (int)total;
-			lr_split(w, nagents, total, surplus, t);
+			if (g->variant != JMX_PLAN_CORE)
+				split_plugin(g, total, w, nagents, surplus,
+				    s->agents, gi, t);
+			else
+				lr_split(w, nagents, total, surplus, t);
 			wrun = 0;
 			for (i = 0; i < nagents; i++) {
 				surplus[i] += (double)t[i] -

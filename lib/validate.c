@@ -159,6 +159,7 @@ enum jmx_code
 jmx_runner_resolve(struct jmx_runner *r, struct jmx_err *err)
 {
 	const struct jmx_run_request *req = r->req;
+	struct jmx_split_opts o;
 	struct stat st;
 	int i;
 
@@ -181,7 +182,13 @@ jmx_runner_resolve(struct jmx_runner *r, struct jmx_err *err)
 		add_prop(r, &r->test->props[i]);
 	for (i = 0; i < req->nprops; i++)
 		add_prop(r, &req->props[i]);
-	if (jmx_plan_load(r->test->plan, r->props, r->nprops, &r->plan,
+	/* --threads N fixes every count: one not resolved is no error. */
+	memset(&o, 0, sizeof o);
+	if (jmx_run_request_threads(req->threads, r->test->threads, &o,
+	    err) != JMX_OK)
+		return err->code;
+	if (jmx_plan_load_flags(r->test->plan, r->props, r->nprops,
+	    o.mode == JMX_SPLIT_EACH ? JMX_PLAN_COUNT_FIXED : 0, &r->plan,
 	    err) != JMX_OK)
 		return err->code;
 	return choose_agents(r, err);
@@ -211,12 +218,21 @@ validate_one(void *arg)
 {
 	struct ragent *ra = arg;
 	const struct jmx_settings *s = &ra->r->cfg->settings;
+	const struct jmx_plan_need *nd;
 
 	ra->a.io_timeout_ms = s->failure_timeout_ms > 0 ?
 	    (int)s->failure_timeout_ms : 10000;
-	if (jmx_agent_connect(&ra->a, CONNECT_TIMEOUT_MS, &ra->verr) ==
-	    JMX_OK)
-		jmx_agent_probe(&ra->a, s->min_free_disk_mb, &ra->verr);
+	if (jmx_agent_connect(&ra->a, CONNECT_TIMEOUT_MS, &ra->verr) !=
+	    JMX_OK || jmx_agent_probe(&ra->a, s->min_free_disk_mb,
+	    &ra->verr) != JMX_OK || ra->r->plan == NULL)
+		return NULL;
+	/* An element from a plugin this JMeter does not have. */
+	if ((nd = jmx_plan_missing(ra->r->plan, ra->a.ext_jars)) != NULL)
+		jmx_err_set(&ra->verr, JMX_ERR_AGENT, "JMeter in '%s' lacks "
+		    "plugin %s (lib/ext/%s-*.jar) for %s (plan line %d); "
+		    "tools/install-jmeter.sh --plugins %s adds it",
+		    ra->a.conf->jmeter_home, nd->plugin, nd->jar, nd->what,
+		    nd->line, nd->plugin);
 	return NULL;
 }
 

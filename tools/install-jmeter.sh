@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install-jmeter.sh - install Apache JMeter 5.6.3 from Maven Central artifacts.
 #
-# Usage: tools/install-jmeter.sh [--verify] PREFIX      (e.g. /opt/jmx/jmeter-5.6.3)
+# Usage: tools/install-jmeter.sh [--verify] [--plugins LIST] PREFIX
+#        (e.g. /opt/jmx/jmeter-5.6.3, or --plugins casutg,tst /opt/jmx/jmeter-5.6.3-plugins)
 #
 # Why this way: Maven Central is the only package source the jmx machines reach, so the
 # binary zip from the Apache mirrors cannot be fetched, and Debian's `jmeter` package is
@@ -24,6 +25,16 @@
 #
 # --verify  run a tiny non-GUI plan (1 thread x 3 loops of a Groovy JSR223 sampler, no
 #           network) and check the JTL has 3 successful samples.
+# --plugins LIST  add jmeter-plugins (comma-separated names) from Maven Central, each
+#           kg.apc:jmeter-plugins-NAME into lib/ext and their common library
+#           (jmeter-plugins-cmn-jmeter) into lib/; already present ones are kept:
+#             casutg  Custom Thread Groups: Concurrency, Ultimate, Stepping, Arrivals,
+#                     Free-Form Arrivals (what jmx-run divides between agents)
+#             tst     Throughput Shaping Timer (kg.apc.jmeter.timers.VariableThroughputTimer)
+#           Versions: the newest on Central built for JMeter 5.x with a cmn-jmeter that
+#           runs on 5.6 (casutg 3.x is not on Central; tst 2.6 neither).
+#           Put plugins in their own PREFIX: a JMeter home shared with plans that do not
+#           use them should not change.
 #
 # Environment: JMETER_VERSION (versions to try, newest first; default "5.6.3 5.6.2
 # 5.6.1 5.6"), MVN (default mvn), JMX_MVN_ARGS (extra mvn args, e.g.
@@ -44,13 +55,26 @@ EXCLUDE_IDS=kotlin-stdlib-common,kotlin-logging,kotlinx-coroutines-core,auto-ser
 
 say() { printf 'install-jmeter: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
-usage() { echo "usage: $0 [--verify] PREFIX" >&2; exit 2; }
+usage() { echo "usage: $0 [--verify] [--plugins casutg,tst] PREFIX" >&2; exit 2; }
+
+# name -> groupId:artifactId:version
+plugin_artifact() {
+  case $1 in
+    casutg) echo kg.apc:jmeter-plugins-casutg:2.10 ;;
+    tst) echo kg.apc:jmeter-plugins-tst:2.5 ;;
+    *) return 1 ;;
+  esac
+}
+PLUGINS_COMMON=kg.apc:jmeter-plugins-cmn-jmeter:0.7
 
 verify=0
 prefix=
+plugins=
 while [ $# -gt 0 ]; do
   case $1 in
     --verify) verify=1 ;;
+    --plugins) [ $# -ge 2 ] || usage; plugins=$(echo "$2" | tr ',' ' '); shift ;;
+    --plugins=*) plugins=$(echo "${1#--plugins=}" | tr ',' ' ') ;;
     -h|--help) usage ;;
     -*) usage ;;
     *) [ -z "$prefix" ] || usage; prefix=$1 ;;
@@ -328,12 +352,51 @@ EOF
   return 1
 }
 
+# copy_artifact G:A:V DIR: one jar from Maven Central (not its dependencies: a plugin's
+# pom pulls an old ApacheJMeter_core) into DIR, unless a jar of that artifact is there.
+copy_artifact() {
+  local coord=$1 dir=$2 aid mvn=${MVN:-mvn} log
+  aid=$(echo "$coord" | cut -d: -f2)
+  if ls "$dir/$aid"-[0-9]*.jar >/dev/null 2>&1; then
+    say "$aid already in $dir"
+    return 0
+  fi
+  log=$(mktemp "${TMPDIR:-/tmp}/install-jmeter-mvn.XXXXXX")
+  say "fetching $coord from Maven Central into $dir"
+  # shellcheck disable=SC2086
+  if ! "$mvn" -B -q -Dstyle.color=never ${JMX_MVN_ARGS:-} "$DEP_PLUGIN:copy" \
+      -Dartifact="$coord" -DoutputDirectory="$dir" >"$log" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E 'ERROR' | head -n 5 >&2 || true
+    rm -f "$log"
+    die "could not fetch $coord"
+  fi
+  rm -f "$log"
+}
+
+install_plugins() {
+  local name coord
+  command -v "${MVN:-mvn}" >/dev/null 2>&1 || die "mvn not found"
+  for name in $plugins; do
+    plugin_artifact "$name" >/dev/null || die "unknown plugin '$name' (known: casutg, tst)"
+  done
+  copy_artifact "$PLUGINS_COMMON" "$prefix/lib"
+  for name in $plugins; do
+    coord=$(plugin_artifact "$name")
+    copy_artifact "$coord" "$prefix/lib/ext"
+    grep -qx "$name $coord" "$prefix/.jmx-plugins" 2>/dev/null ||
+      echo "$name $coord" >> "$prefix/.jmx-plugins"
+  done
+  chmod -R u+rwX,go+rX,go-w "$prefix/lib"
+  say "plugins in $prefix: $(cut -d' ' -f1 "$prefix/.jmx-plugins" | tr '\n' ' ')"
+}
+
 if v=$(installed_version); then
   say "JMeter $v already installed in $prefix"
 else
   install
   v=$(installed_version) || die "install did not complete"
 fi
+[ -z "$plugins" ] || install_plugins
 if [ "$verify" -eq 1 ]; then
   verify_install "$v" || exit 1
 fi

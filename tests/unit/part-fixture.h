@@ -28,7 +28,8 @@ static void
 lost_part(struct jmx_part *p)
 {
 	static const struct jmx_plan_gshare g[NG] = {
-		{ 2, 1 }, { 6, 0.5 }, { 2, 0.5 }, { 0, 0.4 }, { 1, 1 }
+		{ 2, 1, 0, 0 }, { 6, 0.5, 0, 0 }, { 2, 0.5, 0, 0 },
+		{ 0, 0.4, 0, 0 }, { 1, 1, 0, 0 }
 	};
 
 	jmx_part_init(p, NG);

@@ -33,6 +33,22 @@ test_text(void)
 	is_int(jmx_part_parse("0.5 2:1 -6:0.5 2:0.5 0:0 1:1", NG, &q, &err),
 	    JMX_ERR_DATA, "negative threads: refused");
 	free(s);
+
+	/* A plugin group's slice of its units comes after its pair. */
+	p.groups[1].first = 3;
+	p.groups[1].len = 6;
+	p.groups[3].len = 2;
+	s = jmx_part_format(&p);
+	is_str(s, "0.5 2:1 6:0.5@3+6 2:0.5 0:0.40000000000000002@0+2 1:1",
+	    "text form with slices");
+	is_int(jmx_part_parse(s, NG, &q, &err), JMX_OK, "parses back");
+	ok(memcmp(p.groups, q.groups, NG * sizeof *p.groups) == 0,
+	    "... slices too");
+	is_int(jmx_part_parse("0.5 2:1 6:0.5@3 2:0.5 0:0 1:1", NG, &q, &err),
+	    JMX_ERR_DATA, "slice without length: refused");
+	is_int(jmx_part_parse("0.5 2:1 6:0.5@3+x 2:0.5 0:0 1:1", NG, &q,
+	    &err), JMX_ERR_DATA, "bad slice length: refused");
+	free(s);
 	jmx_part_free(&p);
 	jmx_part_free(&q);
 }

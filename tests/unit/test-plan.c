@@ -9,6 +9,7 @@
 #include "tap.h"
 #include "../../lib/config.h"	/* struct jmx_prop, not autoconf's */
 #include "plan.h"
+#include "split.h"
 #include "util.h"
 
 static char *
@@ -458,11 +459,22 @@ test_errors(void)
 	is_str(msg, "plan 'funcs.jmx': line 7: SetupThreadGroup 'Warm': "
 	    "num_threads '${__intSum(1,2)}' cannot be resolved (function "
 	    "__intSum is not supported here)", "unsupported function message");
-	is_int(load_fail("plugin.jmx", NULL, 0, msg, sizeof msg),
-	    JMX_ERR_UNSUPPORTED, "enabled plugin group is unsupported");
-	ok(strncmp(msg, "plan 'plugin.jmx': line 10: com.blazemeter.jmeter."
-	    "threads.concurrency.ConcurrencyThreadGroup 'Steady': this thread "
-	    "group cannot be divided", 116) == 0, "plugin message: %s", msg);
+	is_int(load_fail("unknown-group.jmx", NULL, 0, msg, sizeof msg),
+	    JMX_ERR_UNSUPPORTED, "an unknown thread group is unsupported");
+	ok(strncmp(msg, "plan 'unknown-group.jmx': line 10: org.example."
+	    "threads.SurgeThreadGroup 'Steady': this thread group cannot be "
+	    "divided", 106) == 0, "unknown group message: %s", msg);
+	is_int(load_fail("jmeter1.jmx", NULL, 0, msg, sizeof msg),
+	    JMX_ERR_PLAN, "JMeter 1.x format refused");
+	is_str(msg, "plan 'jmeter1.jmx': in JMeter 1.x's format (<node>), "
+	    "which JMeter 5.6 cannot load; open and save it in JMeter 2.x "
+	    "first", "JMeter 1.x format message");
+	is_int(load_fail("calcmode-bad.jmx", NULL, 0, msg, sizeof msg),
+	    JMX_ERR_PLAN, "unknown calcMode text refused");
+	is_str(msg, "plan 'calcmode-bad.jmx': line 55: ConstantThroughputTimer "
+	    "'Bad': calcMode 'every thread' is not a calculation mode (0..4, "
+	    "calcMode.1..calcMode.5 or a label such as 'this thread only')",
+	    "calcMode message");
 	is_int(load_fail("notxml.jmx", NULL, 0, msg, sizeof msg), JMX_ERR_PLAN,
 	    "malformed XML");
 	ok(strncmp(msg, "plan 'notxml.jmx': line 5: ", 27) == 0 &&
@@ -485,13 +497,17 @@ static void
 test_disabled(void)
 {
 	struct jmx_plan *p = load("disabled.jmx", NULL, 0), *q;
-	struct jmx_plan_gshare gs[2] = { { 5, 1 }, { 0, 0 } };
+	struct jmx_plan_gshare gs[3] = {
+		{ 5, 1, 0, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 0 }
+	};
 	struct jmx_plan_share sh;
 	struct jmx_err err;
 	char *out = tmpfile_path("disabled.jmx"), *xml;
 	const char *sync, *old;
 
-	is_int(p->ngroups, 2, "disabled: 2 groups (disabled plugin skipped)");
+	is_int(p->ngroups, 3, "disabled: 3 groups (a disabled plugin group)");
+	ok(!p->groups[2].enabled && p->groups[2].ncounts == 0,
+	    "the disabled Ultimate group is not read");
 	is_str(p->groups[0].name, "Old", "group 0 Old");
 	is_int(p->groups[0].enabled, 0, "Old is disabled, not resolved");
 	is_int(p->groups[1].enabled, 1, "New is enabled");
@@ -503,7 +519,7 @@ test_disabled(void)
 
 	memset(&sh, 0, sizeof sh);
 	sh.groups = gs;
-	sh.ngroups = 2;
+	sh.ngroups = 3;
 	sh.scale = 1;
 	sh.sync_start = 1;
 	ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
@@ -532,7 +548,7 @@ static void
 test_sync_warm_http(void)
 {
 	struct jmx_plan *p = load("http-fixed.jmx", NULL, 0);
-	struct jmx_plan_gshare gs[1] = { { 2, 1 } };
+	struct jmx_plan_gshare gs[1] = { { 2, 1, 0, 0 } };
 	struct jmx_plan_share sh;
 	struct jmx_err err;
 	char *out = tmpfile_path("warm.jmx"), *text, *warm, *ready;
@@ -571,7 +587,7 @@ test_open_model(void)
 {
 	struct jmx_prop rpm[] = { { "rpm", "90" } };
 	struct jmx_plan *p = load("openmodel.jmx", NULL, 0), *q;
-	struct jmx_plan_gshare gs[1] = { { 0, 0.25 } };
+	struct jmx_plan_gshare gs[1] = { { 0, 0.25, 0, 0 } };
 	struct jmx_plan_share sh;
 	struct jmx_err err;
 	char *out = tmpfile_path("open.jmx"), *text;
@@ -648,6 +664,195 @@ test_shipped(void)
 	}
 }
 
+/* Count of <tag name="name">value</tag> in an XML text. */
+static int
+has(const char *xml, const char *what)
+{
+	return count(xml, what);
+}
+
+/*
+ * jmeter-plugins groups and timers, loaded and written for agent c of
+ * weights 3,2,1 (the hand-computed shares are in test-split.c).
+ */
+static void
+test_plugins(void)
+{
+	struct jmx_prop target[] = { { "target", "4" } };
+	struct jmx_split_agent ag[3] = {
+		{ "a", 3, 0 }, { "b", 2, 0 }, { "c", 1, 0 }
+	};
+	struct jmx_plan *p = load("plugins.jmx", NULL, 0), *q;
+	struct jmx_split *s = NULL;
+	struct jmx_err err;
+	char *out = tmpfile_path("c.jmx"), *xml;
+
+	ok(p->ngroups == 5 && p->groups[0].variant == JMX_PLAN_CONCURRENCY &&
+	    p->groups[0].kind == JMX_PLAN_THREADS && p->groups[0].threads == 10,
+	    "Concurrency: TargetLevel 10 (__property default)");
+	ok(p->groups[1].variant == JMX_PLAN_ULTIMATE &&
+	    p->groups[1].threads == 13 && p->groups[1].ncounts == 2 &&
+	    p->groups[1].counts[0] == 10 && p->groups[1].counts[1] == 3,
+	    "Ultimate: rows 10 (a variable) and 3, 13 threads");
+	ok(p->groups[2].variant == JMX_PLAN_STEPPING &&
+	    p->groups[2].threads == 12 && p->groups[2].ncounts == 3 &&
+	    p->groups[2].counts[0] == 2 && p->groups[2].counts[2] == 5,
+	    "Stepping: 12 threads, steps of 2, stops of 5");
+	ok(p->groups[3].kind == JMX_PLAN_OPEN_MODEL &&
+	    p->groups[3].units == 10 && p->groups[3].counts[0] == 5 &&
+	    p->groups[3].counts[1] == 0, "Arrivals: rate 10, limit 5");
+	ok(p->groups[4].kind == JMX_PLAN_OPEN_MODEL &&
+	    p->groups[4].units == 4, "Free-Form: ConcurrencyLimit 4");
+	ok(p->ntputs == 3 && p->tputs[0].calc_mode == 1 &&
+	    !p->tputs[0].per_thread && p->tputs[0].group == 0,
+	    "calcMode 'all active threads' is 1, in the Concurrency group");
+	ok(p->tputs[1].calc_mode == 0 && p->tputs[1].per_thread,
+	    "calcMode 'calcMode.1' is 0: per thread");
+	ok(p->tputs[2].kind == JMX_PLAN_SHAPING_TIMER &&
+	    p->tputs[2].throughput == 30 && p->tputs[2].group == -1,
+	    "Throughput Shaping Timer: 30/s at most, plan level");
+	ok(p->nneeds == 6 && strcmp(p->needs[0].plugin, "casutg") == 0 &&
+	    strcmp(p->needs[5].plugin, "tst") == 0 &&
+	    strcmp(p->needs[5].what, "VariableThroughputTimer 'Shape'") == 0,
+	    "needs: casutg for the groups, tst for the shaper");
+	ok(jmx_plan_missing(p, "ApacheJMeter_core.jar "
+	    "jmeter-plugins-casutg-2.10.jar jmeter-plugins-tst-2.5.jar") ==
+	    NULL, "nothing missing with both jars");
+	ok(jmx_plan_missing(p, "jmeter-plugins-casutg-2.10.jar\n"
+	    "jmeter-plugins-cmn-jmeter-0.7.jar") == &p->needs[5],
+	    "tst missing: the shaper named");
+	ok(jmx_plan_missing(p, "") == &p->needs[0], "none: the first named");
+
+	if (jmx_split_plan(p, ag, 3, NULL, &s, &err) != JMX_OK ||
+	    jmx_plan_write_share(p, &s->agents[2].share, out, &err) !=
+	    JMX_OK) {
+		ok(0, "write c's share: %s", err.msg);
+		goto done;
+	}
+	xml = slurp(out);
+	ok(has(xml, "<stringProp name=\"TargetLevel\">2</stringProp>\n"
+	    "        <stringProp name=\"RampUp\">1</stringProp>\n"
+	    "        <stringProp name=\"Steps\">5</stringProp>") == 1,
+	    "c: Concurrency TargetLevel 2");
+	ok(has(xml, "<stringProp name=\"1567\">2</stringProp>") == 1 &&
+	    has(xml, "<stringProp name=\"51\">1</stringProp>") == 1,
+	    "c: Ultimate rows 2 and 1");
+	ok(count(xml, "SteppingThreadGroup\" testname=\"Stairs\" "
+	    "enabled=\"false\"") == 1, "c: Stepping disabled (no step)");
+	ok(has(xml, "<stringProp name=\"TargetLevel\">2</stringProp>\n"
+	    "        <stringProp name=\"RampUp\">1</stringProp>\n"
+	    "        <stringProp name=\"Steps\"></stringProp>") == 1,
+	    "c: Arrivals TargetLevel 2");
+	ok(has(xml, "<stringProp name=\"ConcurrencyLimit\">1</stringProp>") ==
+	    2, "c: ConcurrencyLimit 1 in both Arrivals groups");
+	ok(has(xml, "<stringProp name=\"1\">10.0</stringProp>") == 2,
+	    "c: Free-Form rate 60 x 1/6 = 10");
+	ok(has(xml, "<stringProp name=\"1629\">5.0</stringProp>") == 3,
+	    "c: shaper rows 30 x 1/6 = 5");
+	ok(has(xml, "<value>100.0</value>") == 1,
+	    "c: Constant 'All' 600 x 1/6 (its group's scale)");
+	ok(has(xml, "<stringProp name=\"throughput\">60</stringProp>") == 1,
+	    "c: Constant 'Each' (this thread only) unchanged");
+	free(xml);
+	q = reload(out);
+	ok(q->groups[0].threads == 2 && q->groups[1].threads == 3 &&
+	    !q->groups[2].enabled && q->groups[3].units == 2 &&
+	    q->groups[4].units == 1, "c's share loads back: 2, 3, -, 2, 1");
+	jmx_plan_free(q);
+	/*
+	 * With a synchronized start, a plan-level shaper moves into the one
+	 * main group running here (else its profile would start at the sync
+	 * wait); with several it stays.
+	 */
+	{
+		struct jmx_plan_gshare one[5];
+		struct jmx_plan_share sh = s->agents[2].share;
+		const char *steady, *waves, *shape;
+
+		memset(one, 0, sizeof one);
+		one[0] = s->agents[2].groups[0];
+		sh.groups = one;
+		sh.sync_start = 1;
+		ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
+		    "write a share running one group, synchronized");
+		xml = slurp(out);
+		steady = strstr(xml, "testname=\"Steady\"");
+		waves = strstr(xml, "testname=\"Waves\"");
+		shape = strstr(xml, "testname=\"Shape\"");
+		ok(steady != NULL && shape != NULL && waves != NULL &&
+		    steady < shape && shape < waves,
+		    "the shaper moved into the group that runs");
+		free(xml);
+		sh = s->agents[2].share;
+		sh.sync_start = 1;
+		jmx_plan_write_share(p, &sh, out, &err);
+		xml = slurp(out);
+		ok(strstr(xml, "testname=\"Shape\"") > strstr(xml,
+		    "testname=\"Free\""), "with several groups it stays");
+		free(xml);
+	}
+	/*
+	 * Weights 10,1,1: Ultimate slices of 13 are 11,1,1, so b's part of
+	 * the row of 3 is floor(36/13) - floor(33/13) = 0: the row is left
+	 * out of b's plan (a and c carry 2 and 1 of it).
+	 */
+	jmx_split_free(s);
+	ag[0].weight = 10;
+	ag[1].weight = ag[2].weight = 1;
+	if (jmx_split_plan(p, ag, 3, NULL, &s, &err) != JMX_OK ||
+	    jmx_plan_write_share(p, &s->agents[1].share, out, &err) !=
+	    JMX_OK) {
+		ok(0, "write b's share: %s", err.msg);
+		goto done;
+	}
+	xml = slurp(out);
+	ok(count(xml, "collectionProp name=\"1400604753\"") == 0 &&
+	    count(xml, "<stringProp name=\"1567\">1</stringProp>") == 1,
+	    "b: the Ultimate row that comes to 0 is left out, the other is 1");
+	free(xml);
+done:
+	jmx_split_free(s);
+	jmx_plan_free(p);
+	free(out);
+
+	p = load("plugins.jmx", target, 1);
+	is_int(p->groups[0].threads, 4, "__property(target,,10) with -J: 4");
+	jmx_plan_free(p);
+	p = load("plugin.jmx", NULL, 0);
+	ok(p->ngroups == 2 && p->groups[1].threads == 50,
+	    "plugin.jmx: the Concurrency group divides (50)");
+	jmx_plan_free(p);
+}
+
+/* Plans as JMeter 2.x wrote them; a count fixed by --threads. */
+static void
+test_old_and_fixed(void)
+{
+	struct jmx_plan *p = load("jmeter2.jmx", NULL, 0);
+	struct jmx_err err;
+	char msg[600], *path;
+
+	ok(p->groups[0].threads == 6 && p->groups[0].ramp_s == 3 &&
+	    p->groups[0].loops == 5, "JMeter 2.x plan: 6 threads, 3 s, 5 loops");
+	ok(p->ntputs == 3 && p->tputs[0].calc_mode == 4 &&
+	    p->tputs[1].calc_mode == 3,
+	    "calcMode as label (4), as integer (3)");
+	ok(p->tputs[2].calc_mode == 0 && p->tputs[2].per_thread,
+	    "calcMode.3 read as JMeter 5.6 does: 0, this thread only");
+	jmx_plan_free(p);
+
+	is_int(load_fail("fixed.jmx", NULL, 0, msg, sizeof msg), JMX_ERR_PLAN,
+	    "an unresolved count blocks a run without --threads");
+	path = fixture("fixed.jmx");
+	p = NULL;
+	ok(jmx_plan_load_flags(path, NULL, 0, JMX_PLAN_COUNT_FIXED, &p, &err) ==
+	    JMX_OK && p->groups[0].unresolved && p->groups[0].ramp_s == 2 &&
+	    p->groups[1].unresolved, "with the count fixed it loads "
+	    "(ThreadGroup and Concurrency)");
+	jmx_plan_free(p);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -661,5 +866,7 @@ main(void)
 	test_sync_warm_http();
 	test_open_model();
 	test_shipped();
+	test_plugins();
+	test_old_and_fixed();
 	return done_testing();
 }

@@ -139,15 +139,18 @@ test_parse_threads(void)
 	    "factor such as x1.5", "threads error message");
 }
 
+/* A core group's plugin fields: none. */
+#define CORE	JMX_PLAN_CORE, 0, NULL, 0, 0
+
 /* A plan as jmx_plan_load would give it, without XML. */
 static struct jmx_plan_group groups[] = {
-	{ JMX_PLAN_SETUP, "Prepare", 1, 3, 1, 0, 0, 0, 0, 1, NULL },
-	{ JMX_PLAN_THREADS, "Browse", 1, 10, 10, 20, 1, 300, 0, -1, NULL },
-	{ JMX_PLAN_THREADS, "Checkout", 1, 20, 7, 14, 0, 0, 0, 5, NULL },
-	{ JMX_PLAN_TEARDOWN, "Cleanup", 1, 30, 2, 0, 0, 0, 0, 1, NULL },
-	{ JMX_PLAN_THREADS, "Old", 0, 40, 0, 0, 0, 0, 0, 1, NULL },
+	{ JMX_PLAN_SETUP, "Prepare", 1, 3, 1, 0, 0, 0, 0, 1, NULL, CORE },
+	{ JMX_PLAN_THREADS, "Browse", 1, 10, 10, 20, 1, 300, 0, -1, NULL, CORE },
+	{ JMX_PLAN_THREADS, "Checkout", 1, 20, 7, 14, 0, 0, 0, 5, NULL, CORE },
+	{ JMX_PLAN_TEARDOWN, "Cleanup", 1, 30, 2, 0, 0, 0, 0, 1, NULL, CORE },
+	{ JMX_PLAN_THREADS, "Old", 0, 40, 0, 0, 0, 0, 0, 1, NULL, CORE },
 	{ JMX_PLAN_OPEN_MODEL, "Arrivals", 1, 50, 0, 0, 0, 0, 0, 1,
-	    (char *)"rate(1/s)" }
+	    (char *)"rate(1/s)", CORE }
 };
 
 static void
@@ -297,9 +300,9 @@ static void
 test_small_groups(void)
 {
 	struct jmx_plan_group g[3] = {
-		{ JMX_PLAN_THREADS, "A", 1, 1, 1, 0, 0, 0, 0, 1, NULL },
-		{ JMX_PLAN_THREADS, "B", 1, 2, 1, 0, 0, 0, 0, 1, NULL },
-		{ JMX_PLAN_THREADS, "C", 1, 3, 1, 0, 0, 0, 0, 1, NULL }
+		{ JMX_PLAN_THREADS, "A", 1, 1, 1, 0, 0, 0, 0, 1, NULL, CORE },
+		{ JMX_PLAN_THREADS, "B", 1, 2, 1, 0, 0, 0, 0, 1, NULL, CORE },
+		{ JMX_PLAN_THREADS, "C", 1, 3, 1, 0, 0, 0, 0, 1, NULL, CORE }
 	};
 	struct jmx_split_agent ag[3] = {
 		{ "a1", 1, 0 }, { "a2", 1, 0 }, { "a3", 1, 0 }
@@ -364,6 +367,188 @@ test_json(void)
 	jmx_split_free(s);
 }
 
+/* Load a fixture of tests/data/plans, or bail out. */
+static struct jmx_plan *
+load_fixture(const char *name, int flags)
+{
+	const char *dir = getenv("JMX_SRCDIR");
+	struct jmx_plan *p = NULL;
+	struct jmx_err err;
+	char path[1024];
+
+	snprintf(path, sizeof path, "%s/tests/data/plans/%s",
+	    dir != NULL ? dir : ".", name);
+	if (jmx_plan_load_flags(path, NULL, 0, flags, &p, &err) != JMX_OK) {
+		printf("Bail out! %s: %s\n", name, err.msg);
+		exit(1);
+	}
+	return p;
+}
+
+/* "a,b,c" of a count per agent. */
+static void
+per_agent(char *buf, size_t len, const struct jmx_split *s, int g,
+    int64_t (*f)(const struct jmx_plan_group *,
+    const struct jmx_plan_gshare *, int), const struct jmx_plan *p, int k)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->nagents; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%lld", i ? "," : "",
+		    (long long)f(&p->groups[g], &s->agents[i].groups[g], k));
+}
+
+static int64_t
+f_threads(const struct jmx_plan_group *g, const struct jmx_plan_gshare *gs,
+    int k)
+{
+	(void)g;
+	(void)k;
+	return gs->threads;
+}
+
+static int64_t
+f_len(const struct jmx_plan_group *g, const struct jmx_plan_gshare *gs,
+    int k)
+{
+	(void)g;
+	(void)k;
+	return gs->len;
+}
+
+/* Count k of the group on this share, as the writer divides it. */
+static int64_t
+f_count(const struct jmx_plan_group *g, const struct jmx_plan_gshare *gs,
+    int k)
+{
+	return jmx_plan_slice(g->counts[k], g->units, gs->first, gs->len);
+}
+
+/*
+ * tests/data/plans/plugins.jmx over weights 3,2,1 (W = 6), by hand:
+ * - Concurrency TargetLevel 10: quotas 5, 3.33, 1.67 -> 5,3,1 + the one
+ *   left to .67: 5,3,2; slices [0,5) [5,8) [8,10).
+ * - Ultimate rows 10 and 3 (13 threads): quotas 6.5, 4.33, 2.17 ->
+ *   7,4,2, slices [0,7) [7,11) [11,13); row 10: floor(70/13) = 5,
+ *   floor(110/13) - 5 = 3, 10 - 8 = 2; row 3: 1, 2 - 1 = 1, 3 - 2 = 1.
+ * - Stepping 12 threads, 2 a step, 5 a stop: at most 2 agents keep a
+ *   step of 1 or more: the two heaviest, 12 over 3,2 = 7.2, 4.8 -> 7,5;
+ *   steps floor(14/12) = 1, 2 - 1 = 1; stops floor(35/12) = 2, 3.
+ * - Arrivals rate 10: 5,3,2, ConcurrencyLimit 5: floor(25/10) = 2,
+ *   4 - 2 = 2, 5 - 4 = 1; scale 5/10, 3/10, 2/10.
+ * - Free-Form ConcurrencyLimit 4: 2, 1.33, .67 -> 2,1,0 + 1 to .67:
+ *   2,1,1; rates scale by weight: .5, .33, .17.
+ */
+static void
+test_plugins(void)
+{
+	struct jmx_split_agent ag[3] = {
+		{ "a", 3, 0 }, { "b", 2, 0 }, { "c", 1, 0 }
+	};
+	struct jmx_split_agent ag1[3] = {
+		{ "a", 1, 0 }, { "b", 1, 0 }, { "c", 1, 0 }
+	};
+	struct jmx_split_opts o;
+	struct jmx_split *s = NULL;
+	struct jmx_plan *p = load_fixture("plugins.jmx", 0);
+	struct jmx_err err;
+	char buf[200];
+	int i, k, g;
+	int64_t sum;
+
+	if (!ok(jmx_split_plan(p, ag, 3, NULL, &s, &err) == JMX_OK,
+	    "plugins.jmx over 3,2,1")) {
+		printf("# %s\n", err.msg);
+		jmx_plan_free(p);
+		return;
+	}
+	per_agent(buf, sizeof buf, s, 0, f_threads, p, 0);
+	is_str(buf, "5,3,2", "Concurrency TargetLevel 10: 5,3,2");
+	per_agent(buf, sizeof buf, s, 1, f_len, p, 0);
+	is_str(buf, "7,4,2", "Ultimate slices of 13: 7,4,2");
+	per_agent(buf, sizeof buf, s, 1, f_count, p, 0);
+	is_str(buf, "5,3,2", "Ultimate row of 10: 5,3,2");
+	per_agent(buf, sizeof buf, s, 1, f_count, p, 1);
+	is_str(buf, "1,1,1", "Ultimate row of 3: 1,1,1");
+	per_agent(buf, sizeof buf, s, 1, f_threads, p, 0);
+	is_str(buf, "6,4,3", "Ultimate threads: the rows' sums");
+	per_agent(buf, sizeof buf, s, 2, f_threads, p, 0);
+	is_str(buf, "7,5,0", "Stepping 12 on the 2 heaviest: 7,5,0");
+	per_agent(buf, sizeof buf, s, 2, f_count, p, 0);
+	is_str(buf, "1,1,0", "Stepping step of 2: 1,1 (none rounds to 0)");
+	per_agent(buf, sizeof buf, s, 2, f_count, p, 2);
+	is_str(buf, "2,3,0", "Stepping stop of 5: 2,3");
+	per_agent(buf, sizeof buf, s, 3, f_len, p, 0);
+	is_str(buf, "5,3,2", "Arrivals rate 10: 5,3,2");
+	per_agent(buf, sizeof buf, s, 3, f_count, p, 0);
+	is_str(buf, "2,2,1", "Arrivals ConcurrencyLimit 5: 2,2,1");
+	per_agent(buf, sizeof buf, s, 4, f_len, p, 0);
+	is_str(buf, "2,1,1", "Free-Form ConcurrencyLimit 4: 2,1,1");
+	is_num(s->agents[0].groups[3].scale, 0.5, 1e-12, "Arrivals scale .5");
+	is_num(s->agents[2].groups[3].scale, 0.2, 1e-12, "Arrivals scale .2");
+	is_num(s->agents[1].groups[4].scale, 1.0 / 3, 1e-12,
+	    "Free-Form scale 2/6");
+	is_num(s->agents[2].groups[2].scale, 0, 0,
+	    "Stepping: no scale where it does not run");
+	is_num(s->agents[1].groups[2].scale, 0.4, 1e-12,
+	    "Stepping: scale 2/5 over the agents that run it");
+	is_int(s->agents[2].peak_threads, 2 + 3 + 0,
+	    "c's peak: Concurrency 2 + Ultimate 3");
+	jmx_split_free(s);
+
+	/* Totals exact for every weight mix: the rows add up. */
+	for (k = 1; k <= 6; k++) {
+		double w[3] = { 1, (double)k, 7 - (double)k };
+
+		for (i = 0; i < 3; i++)
+			ag1[i].weight = w[i];
+		if (jmx_split_plan(p, ag1, 3, NULL, &s, &err) != JMX_OK) {
+			ok(0, "weights 1,%d,%d: %s", k, 7 - k, err.msg);
+			continue;
+		}
+		for (g = 0, buf[0] = '\0'; g < 5; g++) {
+			int r;
+
+			for (r = 0; r < p->groups[g].ncounts; r++) {
+				if (g == 2 && r == 1)
+					continue;	/* burst 0 */
+				for (sum = 0, i = 0; i < 3; i++)
+					sum += jmx_plan_slice(
+					    p->groups[g].counts[r],
+					    p->groups[g].units,
+					    s->agents[i].groups[g].first,
+					    s->agents[i].groups[g].len);
+				if (sum != p->groups[g].counts[r])
+					snprintf(buf, sizeof buf, "group %d "
+					    "count %d: %lld", g, r,
+					    (long long)sum);
+			}
+		}
+		ok(buf[0] == '\0', "weights 1,%d,%d: every row adds up %s", k,
+		    7 - k, buf);
+		jmx_split_free(s);
+	}
+
+	/* --threads 20: slices of 20, counts scaled by 20/13 rounding down. */
+	memset(&o, 0, sizeof o);
+	o.mode = JMX_SPLIT_EACH;
+	o.threads = 20;
+	for (i = 0; i < 3; i++)
+		ag1[i].weight = 1;
+	ok(jmx_split_plan(p, ag1, 3, &o, &s, &err) == JMX_OK, "--threads 20");
+	per_agent(buf, sizeof buf, s, 0, f_threads, p, 0);
+	is_str(buf, "7,7,6", "Concurrency 20 over 1,1,1");
+	/* Row of 10: 10 x 20/13 = 15.4: floor(70/13) = 5, 10 - 5, 15 - 10. */
+	per_agent(buf, sizeof buf, s, 1, f_count, p, 0);
+	is_str(buf, "5,5,5", "Ultimate row of 10 at 20/13: 5,5,5 (15)");
+	per_agent(buf, sizeof buf, s, 1, f_count, p, 1);
+	is_str(buf, "1,2,1", "Ultimate row of 3 at 20/13: 1,2,1 (4)");
+	jmx_split_free(s);
+	jmx_plan_free(p);
+}
+
 int
 main(void)
 {
@@ -374,5 +559,6 @@ main(void)
 	test_overrides();
 	test_small_groups();
 	test_json();
+	test_plugins();
 	return done_testing();
 }
