@@ -1379,8 +1379,13 @@ pump_main(void *arg)
 		if (!(dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND) &&
 		    keepalive_send(js, &next) != 0)
 			break;
+		/* Not input while the bytes read cannot be passed on: the
+		 * socket would stay readable and the loop spin. */
 		pfd[0].fd = js->fd;
-		pfd[0].events = POLLIN;
+		pfd[0].events = 0;
+		if ((dirs & LIBSSH2_SESSION_BLOCK_INBOUND) ||
+		    (down->off == down->len && !ch_eof))
+			pfd[0].events |= POLLIN;
 		if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
 			pfd[0].events |= POLLOUT;
 		pfd[0].revents = pfd[1].revents = 0;
