@@ -756,6 +756,25 @@ auth_agent(struct jmx_ssh *ssh, const char *user, int *nkeys,
 }
 
 /*
+ * Is authentication over after a try that gave rc: logged in (*code
+ * JMX_OK), or the link failed (*code says how)?  0: try the next way.
+ */
+static int
+auth_done(struct jmx_ssh *ssh, int rc, enum jmx_code *code,
+    struct jmx_err *err)
+{
+	if (rc == 0)
+		*code = JMX_OK;
+	else if (rc == AUTH_WAIT_FAILED)
+		*code = err != NULL ? err->code : JMX_ERR_SSH;
+	else if (link_gone(rc))
+		*code = lost(ssh, "authentication", err);
+	else
+		return 0;
+	return 1;
+}
+
+/*
  * Log in as user: with the key file if one is given, then with the keys
  * of ssh-agent if SSH_AUTH_SOCK is set, then (no key given) with the
  * default ~/.ssh/id_ed25519, id_ecdsa, id_rsa, as ssh(1) does.
@@ -769,28 +788,21 @@ authenticate(struct jmx_ssh *ssh, const char *user, const char *key,
 	};
 	const char *sock = getenv("SSH_AUTH_SOCK"), *home = getenv("HOME");
 	char agent_said[96] = "", *path;
+	enum jmx_code code;
 	size_t i;
 	int rc, nkeys = -1;
 
-	if (key != NULL) {
-		rc = auth_file(ssh, user, key, err);
-		if (rc == 0)
-			return JMX_OK;
-		if (rc == AUTH_WAIT_FAILED)
-			return err != NULL ? err->code : JMX_ERR_SSH;
-		if (link_gone(rc))
-			return lost(ssh, "authentication", err);
-	}
+	if (key != NULL && auth_done(ssh, auth_file(ssh, user, key, err),
+	    &code, err))
+		return code;
 	if (sock != NULL && *sock != '\0') {
-		rc = auth_agent(ssh, user, &nkeys, err);
-		if (rc == 0) {
-			log_debug("%s: authenticated by ssh-agent", ssh->name);
-			return JMX_OK;
+		if (auth_done(ssh, auth_agent(ssh, user, &nkeys, err), &code,
+		    err)) {
+			if (code == JMX_OK)
+				log_debug("%s: authenticated by ssh-agent",
+				    ssh->name);
+			return code;
 		}
-		if (rc == AUTH_WAIT_FAILED)
-			return err != NULL ? err->code : JMX_ERR_SSH;
-		if (link_gone(rc))
-			return lost(ssh, "authentication", err);
 		snprintf(agent_said, sizeof agent_said, nkeys < 0 ?
 		    "; ssh-agent at '%.40s' cannot be used" : nkeys == 0 ?
 		    "; ssh-agent holds no keys" :
@@ -811,17 +823,11 @@ authenticate(struct jmx_ssh *ssh, const char *user, const char *key,
 	for (i = 0; home != NULL && i < sizeof defaults / sizeof *defaults;
 	    i++) {
 		xasprintf(&path, "%s/.ssh/%s", home, defaults[i]);
-		if (access(path, R_OK) == 0 && !key_encrypted(path)) {
-			rc = auth_file(ssh, user, path, err);
-			free(path);
-			if (rc == 0)
-				return JMX_OK;
-			if (rc == AUTH_WAIT_FAILED)
-				return err != NULL ? err->code : JMX_ERR_SSH;
-			if (link_gone(rc))
-				return lost(ssh, "authentication", err);
-		} else
-			free(path);
+		rc = access(path, R_OK) == 0 && !key_encrypted(path) ?
+		    auth_file(ssh, user, path, err) : -1;
+		free(path);
+		if (auth_done(ssh, rc, &code, err))
+			return code;
 	}
 	return jmx_err_set(err, JMX_ERR_SSH,
 	    "ssh %s: authentication failed: no key given (agents[].key or "
