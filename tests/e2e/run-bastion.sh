@@ -70,6 +70,14 @@ check_exact "$id" "through the bastion"
 is "$(db "select count(distinct agent) from segments where run_id = $id")" \
     2 "both agents ran their share"
 
+# A user given in the inventory wins over the ssh_config's User.
+sed 's|  - {name: b2, host: lab-b2}|  - {name: b2, host: lab-b2}\
+  - {name: bx, host: lab-b1, user: nosuchuser}|' "$conf" >"$TEST_DIR/bx.yaml"
+run "$JMX_RUN" --config "$TEST_DIR/bx.yaml" --dry-run --agents bx behind
+is "$RC" 3 "an inventory user that cannot log in: exit 3"
+like "$ERR" "nosuchuser@$JMX_BASTION_ADDR_b1:22 \\(via $JMX_BED_USER@$JMX_BASTION_JUMP:22\\)" \
+    "the inventory's user wins over User; the jump host keeps its own"
+
 # Strict host keys on both hops: the jump host's key unknown.
 grep -v "^$JMX_BASTION_JUMP " "$JMX_BASTION_KNOWN_HOSTS" >"$TEST_DIR/kh1"
 sed "s|$JMX_BASTION_KNOWN_HOSTS|$TEST_DIR/kh1|" "$conf" >"$TEST_DIR/kh1.yaml"
