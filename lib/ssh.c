@@ -813,9 +813,9 @@ authenticate(struct jmx_ssh *ssh, const char *user, const char *key,
 		if (key_encrypted(key))
 			return jmx_err_set(err, JMX_ERR_SSH,
 			    "ssh %s: key '%s' is passphrase-protected; jmx "
-			    "cannot ask for the passphrase: add it to ssh-agent "
-			    "(ssh-add) or give a key without one%s", ssh->name,
-			    key, agent_said);
+			    "cannot ask for the passphrase: add it to "
+			    "ssh-agent (ssh-add) or give a key without one%s",
+			    ssh->name, key, agent_said);
 		return jmx_err_set(err, JMX_ERR_SSH,
 		    "ssh %s: authentication failed for key '%s': %s%s",
 		    ssh->name, key, last_error(ssh), agent_said);
@@ -1063,8 +1063,8 @@ jump_open(struct jmx_ssh *ssh, const struct hop *t, const struct hop *j,
 		rc = libssh2_session_last_errno(js->s);
 		if (rc != LIBSSH2_ERROR_EAGAIN) {
 			code = rc == LIBSSH2_ERROR_CHANNEL_FAILURE ?
-			    jmx_err_set(err, JMX_ERR_SSH, "ssh %s: jump host %s "
-			    "cannot reach it: %s", ssh->name, js->name,
+			    jmx_err_set(err, JMX_ERR_SSH, "ssh %s: jump host "
+			    "%s cannot reach it: %s", ssh->name, js->name,
 			    last_error(js)) : lost(js, "open tunnel", err);
 			goto fail;
 		}
