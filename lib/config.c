@@ -585,13 +585,14 @@ apply_defaults(struct jmx_agent_conf *a, const struct jmx_agent_conf *d)
 {
 	char *s;
 
+	/* port and user left unset: ssh_config's, or 22 and root (ssh.h) */
 	if (a->port == 0)
-		a->port = d->port != 0 ? d->port : 22;
+		a->port = d->port;
 #define INHERIT(f, builtin) do {				\
 	if ((s = inherit(a->f, d->f, (builtin))) != NULL)	\
 		a->f = s;					\
 } while (0)
-	INHERIT(user, "root");
+	INHERIT(user, NULL);
 	INHERIT(key, NULL);
 	INHERIT(known_hosts, NULL);
 	INHERIT(jmeter_home, NULL);

@@ -21,9 +21,9 @@ enum jmx_failure_policy {
 struct jmx_agent_conf {
 	char	 *name;		/* agents[].name, unique */
 	char	 *host;		/* agents[].host (address or name) */
-	int	  port;		/* agents[].port, default 22 */
-	char	 *user;		/* agents[].user, default from defaults: or root */
-	char	 *key;		/* agents[].key: private key file */
+	int	  port;		/* agents[].port; 0: ssh_config's or 22 */
+	char	 *user;		/* agents[].user; NULL: ssh_config's or root */
+	char	 *key;		/* agents[].key; NULL: IdentityFile, ssh-agent */
 	char	 *known_hosts;	/* agents[].known_hosts: file used strictly */
 	char	 *jmeter_home;	/* agents[].jmeter_home */
 	char	 *java;		/* agents[].java: java binary, default "java" */

@@ -36,6 +36,8 @@
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,7 @@
 
 #include "log.h"
 #include "ssh.h"
+#include "sshconfig.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -80,7 +83,16 @@ struct jmx_ssh {
 	uint64_t	 stamp;
 	char		*rbuf;		/* read_at/download scratch */
 	size_t		 rcap;
+	/* Through a jump host (ProxyJump): the pump thread owns these. */
+	struct jmx_ssh	*jump;		/* the jump host's session */
+	LIBSSH2_CHANNEL	*tunnel;	/* direct-tcpip channel on it */
+	int		 pump_fd;	/* the pump's end of the socketpair */
+	pthread_t	 pump;
+	int		 pumping;	/* pump started: join it on close */
 };
+
+static void	channel_free(struct jmx_ssh *, LIBSSH2_CHANNEL *);
+static void	*pump_main(void *);
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_rc;			/* written once, under init_once */
@@ -659,11 +671,23 @@ key_encrypted(const char *path)
 	    !(clen == 4 && memcmp(bin + 19, "none", 4) == 0);
 }
 
-static enum jmx_code
-authenticate(struct jmx_ssh *ssh, const char *user, const char *key,
+/* Did authentication fail because the link went? */
+static int
+link_gone(int rc)
+{
+	return rc == LIBSSH2_ERROR_SOCKET_SEND ||
+	    rc == LIBSSH2_ERROR_SOCKET_RECV ||
+	    rc == LIBSSH2_ERROR_SOCKET_DISCONNECT;
+}
+
+/* An ssh_wait() failed during authentication; err says why. */
+#define AUTH_WAIT_FAILED	(-10000)
+
+/* Log in with a key file: 0, a libssh2 error or AUTH_WAIT_FAILED. */
+static int
+auth_file(struct jmx_ssh *ssh, const char *user, const char *key,
     struct jmx_err *err)
 {
-	enum jmx_code code;
 	int64_t dl;
 	char *pub;
 	int rc;
@@ -677,68 +701,442 @@ authenticate(struct jmx_ssh *ssh, const char *user, const char *key,
 	dl = jmx_mono_ms() + ssh->io_ms;
 	while ((rc = libssh2_userauth_publickey_fromfile_ex(ssh->s, user,
 	    (unsigned int)strlen(user), pub, key, NULL)) ==
-	    LIBSSH2_ERROR_EAGAIN) {
-		code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, "authentication", err);
-		if (code != JMX_OK) {
-			free(pub);
+	    LIBSSH2_ERROR_EAGAIN)
+		if (ssh_wait(ssh, DIRS_LIBSSH2, &dl, "authentication", err) !=
+		    JMX_OK) {
+			rc = AUTH_WAIT_FAILED;
+			break;
+		}
+	free(pub);
+	return rc;
+}
+
+/*
+ * Log in with each key ssh-agent holds, in its order: 0, a libssh2 error
+ * or AUTH_WAIT_FAILED; *nkeys counts the keys tried (-1: no agent).
+ */
+static int
+auth_agent(struct jmx_ssh *ssh, const char *user, int *nkeys,
+    struct jmx_err *err)
+{
+	struct libssh2_agent_publickey *id, *prev = NULL;
+	LIBSSH2_AGENT *agent;
+	int64_t dl;
+	int rc = -1;
+
+	*nkeys = -1;
+	if ((agent = libssh2_agent_init(ssh->s)) == NULL)
+		return -1;
+	if (libssh2_agent_connect(agent) != 0 ||
+	    libssh2_agent_list_identities(agent) != 0) {
+		log_debug("%s: ssh-agent: %s", ssh->name, last_error(ssh));
+		libssh2_agent_free(agent);
+		return -1;
+	}
+	*nkeys = 0;
+	while (libssh2_agent_get_identity(agent, &id, prev) == 0) {
+		prev = id;
+		(*nkeys)++;
+		dl = jmx_mono_ms() + ssh->io_ms;
+		while ((rc = libssh2_agent_userauth(agent, user, id)) ==
+		    LIBSSH2_ERROR_EAGAIN)
+			if (ssh_wait(ssh, DIRS_LIBSSH2, &dl, "authentication",
+			    err) != JMX_OK) {
+				rc = AUTH_WAIT_FAILED;
+				break;
+			}
+		if (rc == 0 || rc == AUTH_WAIT_FAILED || link_gone(rc))
+			break;
+		log_debug("%s: ssh-agent key '%s' refused", ssh->name,
+		    id->comment != NULL ? id->comment : "");
+	}
+	libssh2_agent_disconnect(agent);
+	libssh2_agent_free(agent);
+	return *nkeys > 0 ? rc : -1;
+}
+
+/*
+ * Is authentication over after a try that gave rc: logged in (*code
+ * JMX_OK), or the link failed (*code says how)?  0: try the next way.
+ */
+static int
+auth_done(struct jmx_ssh *ssh, int rc, enum jmx_code *code,
+    struct jmx_err *err)
+{
+	if (rc == 0)
+		*code = JMX_OK;
+	else if (rc == AUTH_WAIT_FAILED)
+		*code = err != NULL ? err->code : JMX_ERR_SSH;
+	else if (link_gone(rc))
+		*code = lost(ssh, "authentication", err);
+	else
+		return 0;
+	return 1;
+}
+
+/*
+ * Log in as user: with the key file if one is given, then with the keys
+ * of ssh-agent if SSH_AUTH_SOCK is set, then (no key given) with the
+ * default ~/.ssh/id_ed25519, id_ecdsa, id_rsa, as ssh(1) does.
+ */
+static enum jmx_code
+authenticate(struct jmx_ssh *ssh, const char *user, const char *key,
+    struct jmx_err *err)
+{
+	static const char *const defaults[] = {
+		"id_ed25519", "id_ecdsa", "id_rsa"
+	};
+	const char *sock = getenv("SSH_AUTH_SOCK"), *home = getenv("HOME");
+	char agent_said[96] = "", *path;
+	enum jmx_code code;
+	size_t i;
+	int rc, nkeys = -1;
+
+	if (key != NULL && auth_done(ssh, auth_file(ssh, user, key, err),
+	    &code, err))
+		return code;
+	if (sock != NULL && *sock != '\0') {
+		if (auth_done(ssh, auth_agent(ssh, user, &nkeys, err), &code,
+		    err)) {
+			if (code == JMX_OK)
+				log_debug("%s: authenticated by ssh-agent",
+				    ssh->name);
 			return code;
 		}
+		snprintf(agent_said, sizeof agent_said, nkeys < 0 ?
+		    "; ssh-agent at '%.40s' cannot be used" : nkeys == 0 ?
+		    "; ssh-agent holds no keys" :
+		    "; ssh-agent's keys were refused", sock);
 	}
-	free(pub);
-	if (rc == 0)
-		return JMX_OK;
-	if (rc == LIBSSH2_ERROR_SOCKET_SEND ||
-	    rc == LIBSSH2_ERROR_SOCKET_RECV ||
-	    rc == LIBSSH2_ERROR_SOCKET_DISCONNECT)
-		return lost(ssh, "authentication", err);
-	/* No passphrase can be asked for: say so, not libssh2's words. */
-	if (key_encrypted(key))
+	if (key != NULL) {
+		/* No passphrase can be asked for: say so, not libssh2's. */
+		if (key_encrypted(key))
+			return jmx_err_set(err, JMX_ERR_SSH,
+			    "ssh %s: key '%s' is passphrase-protected; jmx "
+			    "cannot ask for the passphrase: add it to "
+			    "ssh-agent (ssh-add) or give a key without one%s",
+			    ssh->name, key, agent_said);
 		return jmx_err_set(err, JMX_ERR_SSH,
-		    "ssh %s: key '%s' is passphrase-protected; jmx cannot ask "
-		    "for the passphrase and does not use ssh-agent yet: give "
-		    "it a key without a passphrase (ssh-keygen -N '')",
-		    ssh->name, key);
+		    "ssh %s: authentication failed for key '%s': %s%s",
+		    ssh->name, key, last_error(ssh), agent_said);
+	}
+	for (i = 0; home != NULL && i < sizeof defaults / sizeof *defaults;
+	    i++) {
+		xasprintf(&path, "%s/.ssh/%s", home, defaults[i]);
+		rc = access(path, R_OK) == 0 && !key_encrypted(path) ?
+		    auth_file(ssh, user, path, err) : -1;
+		free(path);
+		if (auth_done(ssh, rc, &code, err))
+			return code;
+	}
 	return jmx_err_set(err, JMX_ERR_SSH,
-	    "ssh %s: authentication failed for key '%s': %s", ssh->name, key,
-	    last_error(ssh));
+	    "ssh %s: authentication failed: no key given (agents[].key or "
+	    "IdentityFile), and no key in ~/.ssh was accepted%s%s", ssh->name,
+	    agent_said, sock == NULL || *sock == '\0' ?
+	    "; SSH_AUTH_SOCK is not set" : "");
+}
+
+/* --- connecting: where to, and through what ------------------------ */
+
+/* One SSH hop, resolved: inventory, then ssh_config, then defaults. */
+struct hop {
+	char	*host;		/* address connected to, known_hosts name */
+	int	 port;
+	char	*user;
+	char	*key;		/* NULL: ssh-agent or ~/.ssh keys */
+};
+
+static void
+hop_clear(struct hop *h)
+{
+	free(h->host);
+	free(h->user);
+	free(h->key);
+	memset(h, 0, sizeof *h);
+}
+
+/* The ssh_config file: opts, $JMX_SSH_CONFIG, ~/.ssh/config; NULL none. */
+static char *
+sshconf_path(const struct jmx_ssh_opts *o)
+{
+	const char *p = o->ssh_config, *home;
+	char *s;
+
+	if (p == NULL)
+		p = getenv("JMX_SSH_CONFIG");
+	if (p != NULL)
+		return *p == '\0' || strcmp(p, "none") == 0 ? NULL :
+		    xstrdup(p);
+	if ((home = getenv("HOME")) == NULL)
+		return NULL;
+	xasprintf(&s, "%s/.ssh/config", home);
+	return s;
+}
+
+/*
+ * Fill h for name from what the inventory gave (user, port, key; may be
+ * NULL or 0) and what the ssh_config blocks for name say (sc).
+ */
+static void
+hop_fill(struct hop *h, const char *name, const char *user, int port,
+    const char *key, const struct jmx_sshconf *sc)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *home = getenv("HOME"), *luser;
+
+	luser = pw != NULL ? pw->pw_name : getenv("USER");
+	if (home == NULL && pw != NULL)
+		home = pw->pw_dir;
+	h->host = sc->hostname != NULL ? jmx_sshconf_expand(sc->hostname,
+	    home, name, luser, NULL) : xstrdup(name);
+	h->user = xstrdup(user != NULL && *user != '\0' ? user :
+	    sc->user != NULL ? sc->user : "root");
+	h->port = port > 0 ? port : sc->port > 0 ? sc->port : DEFAULT_PORT;
+	if (key != NULL && *key != '\0')
+		h->key = xstrdup(key);
+	else if (sc->identity_file != NULL)
+		h->key = jmx_sshconf_expand(sc->identity_file, home, h->host,
+		    luser, h->user);
+}
+
+/*
+ * Resolve the target t and, when ssh_config names a ProxyJump for it,
+ * the jump host j (*jump set).  The jump host's own blocks are read too
+ * (its HostName, User, Port, IdentityFile, not its ProxyJump); what it
+ * leaves unset comes from the target: its user and its key.
+ */
+static enum jmx_code
+resolve(const struct jmx_ssh_opts *o, struct hop *t, struct hop *j,
+    int *jump, struct jmx_err *err)
+{
+	struct jmx_sshconf sc, jc;
+	enum jmx_code code;
+	char *path, *juser = NULL, *jhost = NULL;
+	int jport = 0;
+
+	*jump = 0;
+	memset(&sc, 0, sizeof sc);
+	memset(&jc, 0, sizeof jc);
+	path = sshconf_path(o);
+	if (path != NULL && (code = jmx_sshconf_load(path, o->host, &sc,
+	    err)) != JMX_OK)
+		goto out;
+	hop_fill(t, o->host, o->user, o->port, o->key, &sc);
+	if (sc.proxy_jump != NULL) {
+		if ((code = jmx_sshconf_jump(sc.proxy_jump, &juser, &jhost,
+		    &jport, err)) != JMX_OK) {
+			jmx_err_prefix(err, "'%s'", path);
+			goto out;
+		}
+		if ((code = jmx_sshconf_load(path, jhost, &jc, err)) != JMX_OK)
+			goto out;
+		if (jc.user == NULL && juser == NULL)
+			juser = xstrdup(t->user);
+		if (jc.identity_file == NULL && t->key != NULL)
+			jc.identity_file = xstrdup(t->key);
+		hop_fill(j, jhost, juser, jport, NULL, &jc);
+		*jump = 1;
+	}
+	code = JMX_OK;
+out:
+	jmx_sshconf_clear(&sc);
+	jmx_sshconf_clear(&jc);
+	free(juser);
+	free(jhost);
+	free(path);
+	return code;
+}
+
+/* A connection not yet connected, named "user@host:port". */
+static struct jmx_ssh *
+conn_new(const struct hop *h, const struct jmx_ssh_opts *o)
+{
+	struct jmx_ssh *ssh;
+
+	ssh = xcalloc(1, sizeof *ssh);
+	ssh->fd = -1;
+	ssh->pump_fd = -1;
+	ssh->io_ms = o->io_timeout_ms > 0 ? o->io_timeout_ms : DEFAULT_IO_MS;
+	xasprintf(&ssh->name, strchr(h->host, ':') != NULL ? "%s@[%s]:%d" :
+	    "%s@%s:%d", h->user, h->host, h->port);
+	return ssh;
+}
+
+/*
+ * The SSH session over ssh->fd (a TCP socket, or the pump's socketpair):
+ * handshake, host key checked against known_hosts (an unknown or a
+ * different key is refused, never added), then log in.
+ */
+static enum jmx_code
+session_open(struct jmx_ssh *ssh, const struct hop *h, const char *khpath,
+    const struct jmx_ssh_opts *o, int tcp, struct jmx_err *err)
+{
+	LIBSSH2_KNOWNHOSTS *kh = NULL;
+	enum jmx_code code;
+	char ebuf[128];
+	int64_t dl;
+	int rc, ka, connect_ms;
+
+	connect_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms :
+	    DEFAULT_CONNECT_MS;
+	ssh->s = libssh2_session_init_ex(NULL, NULL, NULL, ssh);
+	if (ssh->s == NULL)
+		return jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: cannot create a libssh2 session", ssh->name);
+	libssh2_session_set_blocking(ssh->s, 0);
+
+	/* Read known_hosts first: a missing file fails before any traffic. */
+	kh = libssh2_knownhost_init(ssh->s);
+	if (kh == NULL)
+		return jmx_err_set(err, JMX_ERR_SSH, "ssh %s: %s", ssh->name,
+		    last_error(ssh));
+	rc = libssh2_knownhost_readfile(kh, khpath,
+	    LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+	if (rc < 0) {
+		code = jmx_err_set(err, JMX_ERR_SSH,
+		    "ssh %s: cannot read known_hosts '%s': %s", ssh->name,
+		    khpath, access(khpath, R_OK) == -1 ?
+		    errtext(errno, ebuf, sizeof ebuf) : last_error(ssh));
+		goto out;
+	}
+	hostkey_prefs(ssh, kh, h->host, h->port);
+
+	if (tcp && (code = tcp_connect(ssh, h->host, h->port, connect_ms,
+	    err)) != JMX_OK)
+		goto out;
+	dl = jmx_mono_ms() + ssh->io_ms;
+	while ((rc = libssh2_session_handshake(ssh->s, ssh->fd)) ==
+	    LIBSSH2_ERROR_EAGAIN)
+		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, "handshake",
+		    err)) != JMX_OK)
+			goto out;
+	if (rc != 0) {
+		code = lost(ssh, "handshake", err);
+		goto out;
+	}
+	if ((code = check_hostkey(ssh, kh, h->host, h->port, khpath, err)) !=
+	    JMX_OK)
+		goto out;
+	if ((code = authenticate(ssh, h->user, h->key, err)) != JMX_OK)
+		goto out;
+
+	/*
+	 * Keepalives only now: a global request in the middle of the key
+	 * exchange would break the protocol.  They go out from ssh_wait()
+	 * only, so keep the interval well below io_timeout_ms.
+	 */
+	ka = o->keepalive_s > 0 ? o->keepalive_s : DEFAULT_KEEPALIVE_S;
+	if (ka > ssh->io_ms / 3000)
+		ka = ssh->io_ms / 3000 > 1 ? ssh->io_ms / 3000 : 1;
+	libssh2_keepalive_config(ssh->s, 1, (unsigned int)ka);
+	ssh->keepalive = 1;
+	code = JMX_OK;
+out:
+	libssh2_knownhost_free(kh);
+	return code;
+}
+
+/*
+ * Reach t through the jump host j: log in to j (its host key checked
+ * like any other), open a direct-tcpip channel from it to t, and start
+ * the pump that carries ssh's session over a socketpair through it.
+ */
+static enum jmx_code
+jump_open(struct jmx_ssh *ssh, const struct hop *t, const struct hop *j,
+    const char *khpath, const struct jmx_ssh_opts *o, struct jmx_err *err)
+{
+	struct jmx_ssh *js;
+	LIBSSH2_CHANNEL *ch;
+	enum jmx_code code;
+	sigset_t all, old;
+	int64_t dl;
+	int sv[2], rc;
+
+	js = conn_new(j, o);
+	if ((code = session_open(js, j, khpath, o, 1, err)) != JMX_OK) {
+		jmx_err_prefix(err, "ssh %s: jump host", ssh->name);
+		goto fail;
+	}
+	dl = jmx_mono_ms() + js->io_ms;
+	while ((ch = libssh2_channel_direct_tcpip_ex(js->s, t->host, t->port,
+	    "127.0.0.1", 22)) == NULL) {
+		rc = libssh2_session_last_errno(js->s);
+		if (rc != LIBSSH2_ERROR_EAGAIN) {
+			code = rc == LIBSSH2_ERROR_CHANNEL_FAILURE ?
+			    jmx_err_set(err, JMX_ERR_SSH, "ssh %s: jump host "
+			    "%s cannot reach it: %s", ssh->name, js->name,
+			    last_error(js)) : lost(js, "open tunnel", err);
+			goto fail;
+		}
+		if ((code = ssh_wait(js, DIRS_LIBSSH2, &dl, "open tunnel",
+		    err)) != JMX_OK)
+			goto fail;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+	    sv) == -1) {
+		code = jmx_err_sys(err, JMX_ERR_SSH, "ssh %s: socketpair",
+		    ssh->name);
+		channel_free(js, ch);
+		goto fail;
+	}
+	ssh->fd = sv[0];
+	ssh->pump_fd = sv[1];
+	ssh->jump = js;
+	ssh->tunnel = ch;
+	/* The pump takes no signal: the program's threads handle them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&ssh->pump, NULL, pump_main, ssh);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		ssh->jump = NULL;
+		ssh->tunnel = NULL;
+		channel_free(js, ch);
+		jmx_ssh_close(js);
+		errno = rc;
+		return jmx_err_sys(err, JMX_ERR_SSH, "ssh %s: pthread_create",
+		    ssh->name);
+	}
+	ssh->pumping = 1;
+	log_debug("%s: tunnel through %s", ssh->name, js->name);
+	return JMX_OK;
+
+fail:
+	kill_link(js);
+	jmx_ssh_close(js);
+	return code;
 }
 
 enum jmx_code
 jmx_ssh_connect(const struct jmx_ssh_opts *o, struct jmx_ssh **sshp,
     struct jmx_err *err)
 {
-	LIBSSH2_KNOWNHOSTS *kh = NULL;
+	struct hop t, j;
 	struct jmx_ssh *ssh;
 	enum jmx_code code;
 	const char *home;
-	char *khpath = NULL, ebuf[128];
-	int64_t dl;
-	int port, rc, ka, connect_ms;
+	char *khpath = NULL, ebuf[128], *name;
+	int jump;
 
 	*sshp = NULL;
 	if (o->host == NULL || *o->host == '\0')
 		return jmx_err_set(err, JMX_ERR_USAGE, "ssh: no host given");
-	port = o->port > 0 ? o->port : DEFAULT_PORT;
-	ssh = xcalloc(1, sizeof *ssh);
-	ssh->fd = -1;
-	ssh->io_ms = o->io_timeout_ms > 0 ? o->io_timeout_ms : DEFAULT_IO_MS;
-	connect_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms :
-	    DEFAULT_CONNECT_MS;
-	xasprintf(&ssh->name, strchr(o->host, ':') != NULL ? "%s@[%s]:%d" :
-	    "%s@%s:%d", o->user != NULL ? o->user : "", o->host, port);
-	if (o->user == NULL || *o->user == '\0') {
-		code = jmx_err_set(err, JMX_ERR_USAGE, "ssh %s: no user given",
-		    ssh->name);
-		goto fail;
+	memset(&t, 0, sizeof t);
+	memset(&j, 0, sizeof j);
+	if ((code = resolve(o, &t, &j, &jump, err)) != JMX_OK) {
+		jmx_err_prefix(err, "ssh %s", o->host);
+		return code;
 	}
-	if (o->key == NULL || *o->key == '\0') {
-		code = jmx_err_set(err, JMX_ERR_USAGE, "ssh %s: no key given",
-		    ssh->name);
-		goto fail;
+	ssh = conn_new(&t, o);
+	if (jump) {
+		xasprintf(&name, "%s (via %s@%s:%d)", ssh->name, j.user,
+		    j.host, j.port);
+		free(ssh->name);
+		ssh->name = name;
 	}
-	if (access(o->key, R_OK) == -1) {
+	if (t.key != NULL && access(t.key, R_OK) == -1) {
 		code = jmx_err_set(err, JMX_ERR_SSH,
-		    "ssh %s: cannot read key '%s': %s", ssh->name, o->key,
+		    "ssh %s: cannot read key '%s': %s", ssh->name, t.key,
 		    errtext(errno, ebuf, sizeof ebuf));
 		goto fail;
 	}
@@ -759,72 +1157,21 @@ jmx_ssh_connect(const struct jmx_ssh_opts *o, struct jmx_ssh **sshp,
 		    "ssh %s: libssh2_init failed (%d)", ssh->name, init_rc);
 		goto fail;
 	}
-	ssh->s = libssh2_session_init_ex(NULL, NULL, NULL, ssh);
-	if (ssh->s == NULL) {
-		code = jmx_err_set(err, JMX_ERR_SSH,
-		    "ssh %s: cannot create a libssh2 session", ssh->name);
+	if (jump && (code = jump_open(ssh, &t, &j, khpath, o, err)) != JMX_OK)
 		goto fail;
-	}
-	libssh2_session_set_blocking(ssh->s, 0);
-
-	/* Read known_hosts first: a missing file fails before any traffic. */
-	kh = libssh2_knownhost_init(ssh->s);
-	if (kh == NULL) {
-		code = jmx_err_set(err, JMX_ERR_SSH, "ssh %s: %s", ssh->name,
-		    last_error(ssh));
+	if ((code = session_open(ssh, &t, khpath, o, !jump, err)) != JMX_OK)
 		goto fail;
-	}
-	rc = libssh2_knownhost_readfile(kh, khpath,
-	    LIBSSH2_KNOWNHOST_FILE_OPENSSH);
-	if (rc < 0) {
-		code = jmx_err_set(err, JMX_ERR_SSH,
-		    "ssh %s: cannot read known_hosts '%s': %s", ssh->name,
-		    khpath, access(khpath, R_OK) == -1 ?
-		    errtext(errno, ebuf, sizeof ebuf) : last_error(ssh));
-		goto fail;
-	}
-	hostkey_prefs(ssh, kh, o->host, port);
-
-	if ((code = tcp_connect(ssh, o->host, port, connect_ms, err)) !=
-	    JMX_OK)
-		goto fail;
-	dl = jmx_mono_ms() + ssh->io_ms;
-	while ((rc = libssh2_session_handshake(ssh->s, ssh->fd)) ==
-	    LIBSSH2_ERROR_EAGAIN)
-		if ((code = ssh_wait(ssh, DIRS_LIBSSH2, &dl, "handshake",
-		    err)) != JMX_OK)
-			goto fail;
-	if (rc != 0) {
-		code = lost(ssh, "handshake", err);
-		goto fail;
-	}
-	if ((code = check_hostkey(ssh, kh, o->host, port, khpath, err)) !=
-	    JMX_OK)
-		goto fail;
-	libssh2_knownhost_free(kh);
-	kh = NULL;
-	if ((code = authenticate(ssh, o->user, o->key, err)) != JMX_OK)
-		goto fail;
-
-	/*
-	 * Keepalives only now: a global request in the middle of the key
-	 * exchange would break the protocol.  They go out from ssh_wait()
-	 * only, so keep the interval well below io_timeout_ms.
-	 */
-	ka = o->keepalive_s > 0 ? o->keepalive_s : DEFAULT_KEEPALIVE_S;
-	if (ka > ssh->io_ms / 3000)
-		ka = ssh->io_ms / 3000 > 1 ? ssh->io_ms / 3000 : 1;
-	libssh2_keepalive_config(ssh->s, 1, (unsigned int)ka);
-	ssh->keepalive = 1;
 	log_debug("%s: connected", ssh->name);
 	free(khpath);
+	hop_clear(&t);
+	hop_clear(&j);
 	*sshp = ssh;
 	return JMX_OK;
 
 fail:
-	if (kh != NULL)
-		libssh2_knownhost_free(kh);
 	free(khpath);
+	hop_clear(&t);
+	hop_clear(&j);
 	kill_link(ssh);
 	jmx_ssh_close(ssh);
 	return code;
@@ -919,9 +1266,149 @@ jmx_ssh_close(struct jmx_ssh *ssh)
 	}
 	if (ssh->fd != -1)
 		close(ssh->fd);
+	/* Our end closed, the pump sees end of file and winds down. */
+	if (ssh->pumping)
+		pthread_join(ssh->pump, NULL);
+	else if (ssh->jump != NULL)
+		jmx_ssh_close(ssh->jump);
+	if (ssh->pump_fd != -1)
+		close(ssh->pump_fd);
 	free(ssh->rbuf);
 	free(ssh->name);
 	free(ssh);
+}
+
+/* --- the pump: a session carried through a jump host ----------------- */
+
+#define PUMP_BUF	32768
+
+/* One direction's bytes in flight. */
+struct pipebuf {
+	char	data[PUMP_BUF];
+	size_t	off;
+	size_t	len;
+};
+
+/*
+ * Carry bytes both ways between the socketpair (the target session's
+ * transport) and the direct-tcpip channel on the jump session, until
+ * either side ends.  The jump session is this thread's alone once it
+ * runs.  As in jmx_ssh_exec, a libssh2 call that blocked with half a
+ * packet out is repeated before any other; keepalives keep the jump
+ * link proven.  A dead jump link is seen by the target session as
+ * silence (its own io_timeout_ms), which shuts its end, which ends this.
+ */
+static void *
+pump_main(void *arg)
+{
+	struct jmx_ssh *ssh = arg, *js = ssh->jump;
+	LIBSSH2_CHANNEL *ch = ssh->tunnel;
+	struct pipebuf *up, *down;
+	struct pollfd pfd[2];
+	enum { NONE, WRITE, READ } pending = NONE;
+	int fd = ssh->pump_fd, dirs, moved, ch_eof = 0, fd_eof = 0, next;
+	ssize_t n;
+
+	up = xcalloc(1, sizeof *up);	/* socketpair -> channel */
+	down = xcalloc(1, sizeof *down);	/* channel -> socketpair */
+	for (;;) {
+		moved = 0;
+		dirs = 0;
+		/* To the channel. */
+		if (up->off < up->len && pending != READ) {
+			n = libssh2_channel_write(ch, up->data + up->off,
+			    up->len - up->off);
+			pending = NONE;
+			if (n > 0) {
+				up->off += (size_t)n;
+				moved = 1;
+			} else if (n == LIBSSH2_ERROR_EAGAIN || n == 0) {
+				dirs |= libssh2_session_block_directions(js->s);
+				if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+					pending = WRITE;
+			} else
+				break;
+		}
+		/* From the channel. */
+		if (down->off == down->len && !ch_eof && pending != WRITE) {
+			down->off = down->len = 0;
+			n = libssh2_channel_read(ch, down->data, PUMP_BUF);
+			pending = NONE;
+			if (n > 0) {
+				down->len = (size_t)n;
+				moved = 1;
+			} else if (n == LIBSSH2_ERROR_EAGAIN) {
+				dirs |= libssh2_session_block_directions(js->s);
+				if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+					pending = READ;
+			} else if (n < 0)
+				break;
+			if (libssh2_channel_eof(ch) == 1 && n <= 0)
+				ch_eof = 1;
+		}
+		/* To the socketpair. */
+		pfd[1].fd = fd;
+		pfd[1].events = 0;
+		if (down->off < down->len) {
+			n = write(fd, down->data + down->off,
+			    down->len - down->off);
+			if (n > 0) {
+				down->off += (size_t)n;
+				moved = 1;
+			} else if (n == -1 && errno == EAGAIN)
+				pfd[1].events |= POLLOUT;
+			else
+				break;
+		}
+		if (ch_eof && down->off == down->len)
+			break;		/* the target hung up */
+		/* From the socketpair. */
+		if (up->off == up->len && !fd_eof) {
+			up->off = up->len = 0;
+			n = read(fd, up->data, PUMP_BUF);
+			if (n > 0) {
+				up->len = (size_t)n;
+				moved = 1;
+			} else if (n == -1 && errno == EAGAIN)
+				pfd[1].events |= POLLIN;
+			else if (n == -1 && errno == EINTR)
+				moved = 1;
+			else
+				fd_eof = 1;
+		}
+		if (fd_eof && up->off == up->len)
+			break;		/* the session is closed */
+		if (moved)
+			continue;
+		/* Nothing moved: wait for either side, a keepalive apart. */
+		next = 0;
+		if (!(dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND) &&
+		    keepalive_send(js, &next) != 0)
+			break;
+		/* Not input while the bytes read cannot be passed on: the
+		 * socket would stay readable and the loop spin. */
+		pfd[0].fd = js->fd;
+		pfd[0].events = 0;
+		if ((dirs & LIBSSH2_SESSION_BLOCK_INBOUND) ||
+		    (down->off == down->len && !ch_eof))
+			pfd[0].events |= POLLIN;
+		if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+			pfd[0].events |= POLLOUT;
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, 2, 1000) == -1 && errno != EINTR)
+			break;
+	}
+	/* Either side gone: the other learns it at once. */
+	shutdown(fd, SHUT_RDWR);
+	if (js->io_ms > CLOSE_MS)
+		js->io_ms = CLOSE_MS;
+	if (!fd_eof)
+		kill_link(js);	/* the jump link failed: do not linger */
+	channel_free(js, ch);
+	jmx_ssh_close(js);
+	free(up);
+	free(down);
+	return NULL;
 }
 
 /* --- commands ------------------------------------------------------ */

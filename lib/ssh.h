@@ -27,14 +27,24 @@
 struct jmx_buf;
 struct jmx_ssh;
 
-/* How to reach one host; the strings are only read during connect. */
+/*
+ * How to reach one host; the strings are only read during connect.  host
+ * may name a Host of the ssh_config file: its HostName, User, Port,
+ * IdentityFile and ProxyJump apply where these fields leave a value
+ * unset (NULL or 0); what is given here wins.
+ */
 struct jmx_ssh_opts {
 	const char	*host;		/* agent address or name */
-	int		 port;		/* port; <= 0 means 22 */
-	const char	*user;		/* user */
+	int		 port;		/* port; <= 0: ssh_config's, or 22 */
+	const char	*user;		/* user; NULL: ssh_config's, or
+					   root */
 	const char	*key;		/* private key path; key.pub is
 					   used if present, else libssh2
-					   derives the public key */
+					   derives the public key.  NULL:
+					   ssh_config's IdentityFile, else
+					   ssh-agent and ~/.ssh/id_* */
+	const char	*ssh_config;	/* NULL: $JMX_SSH_CONFIG, else
+					   ~/.ssh/config; "none": none */
 	const char	*known_hosts;	/* known_hosts path; NULL means
 					   $HOME/.ssh/known_hosts */
 	int		 connect_timeout_ms; /* TCP connect; <= 0: 10000 */
@@ -48,8 +58,12 @@ struct jmx_ssh_opts {
 
 /*
  * Connect, check the host key against known_hosts (an unknown or a
- * different key is refused, never added) and authenticate with the key.
- * On success *sshp is a connection the caller frees with jmx_ssh_close().
+ * different key is refused, never added) and authenticate with the key,
+ * then with ssh-agent's keys if SSH_AUTH_SOCK is set.  With a ProxyJump,
+ * the jump host is connected and checked the same way first (same
+ * known_hosts file), and the session runs through a channel it opens
+ * (a thread of the connection's own carries the bytes).  On success
+ * *sshp is a connection the caller frees with jmx_ssh_close().
  */
 enum jmx_code	jmx_ssh_connect(const struct jmx_ssh_opts *,
 		    struct jmx_ssh **sshp, struct jmx_err *);

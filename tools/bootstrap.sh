@@ -24,7 +24,8 @@ libssh2-1-dev libsqlite3-dev libyaml-dev libncurses-dev libarchive-dev
 libxml2-dev sqlite3 gnuplot-nox mandoc openssh-server openssh-client nginx
 iproute2 curl tmux xz-utils procps psmisc default-jre-headless maven
 python3 chromium libxml2-utils zstd time libcurl4-openssl-dev influxdb
-cron exim4-daemon-light bsd-mailx tzdata"
+cron exim4-daemon-light bsd-mailx tzdata
+debhelper dpkg-dev fakeroot bash-completion"
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
