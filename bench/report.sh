@@ -27,15 +27,7 @@
 #      JMX_REPORT (./jmx-report of the tree)
 set -eu
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-if [ $# -gt 0 ]; then
-	work=$1
-	mkdir -p "$work"
-else
-	work=$(mktemp -d "${TMPDIR:-/tmp}/jmx-bench.XXXXXX")
-	trap 'rm -rf "$work"' EXIT
-	trap 'exit 130' INT TERM
-fi
+. "$(dirname "$0")/lib.sh"
 CC=${CC:-cc}
 CFLAGS=${CFLAGS:--g -O2}
 N=${N:-2000000}

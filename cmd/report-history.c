@@ -308,21 +308,6 @@ rules_of(struct cli *c, const char *test_case, int *n)
 	return r;
 }
 
-static enum jmx_code
-write_file(const char *dir, const char *name, struct jmx_buf *b,
-    struct jmx_err *err)
-{
-	char *path;
-	enum jmx_code code;
-
-	xasprintf(&path, "%s/%s", dir, name);
-	code = jmx_write_file(path, b->data != NULL ? b->data : "", b->len,
-	    err);
-	free(path);
-	jmx_buf_reset(b);
-	return code;
-}
-
 /* compare.html, compare.md, compare.json, junit.xml and charts. */
 static int
 compare_dir(struct cli *c, const struct hist_opts *o,
@@ -339,16 +324,16 @@ compare_dir(struct cli *c, const struct hist_opts *o,
 	    JMX_OK)
 		cli_warnx(c, "no charts: %s", err.msg);
 	jmx_render_compare_html(cs, ncs, dir, &b);
-	if ((code = write_file(dir, "compare.html", &b, &err)) != JMX_OK)
+	if ((code = jmx_write_buf(dir, "compare.html", &b, &err)) != JMX_OK)
 		goto out;
 	jmx_render_compare_markdown(cs, ncs, &b);
-	if ((code = write_file(dir, "compare.md", &b, &err)) != JMX_OK)
+	if ((code = jmx_write_buf(dir, "compare.md", &b, &err)) != JMX_OK)
 		goto out;
 	jmx_render_compare_json(cs, ncs, &b);
-	if ((code = write_file(dir, "compare.json", &b, &err)) != JMX_OK)
+	if ((code = jmx_write_buf(dir, "compare.json", &b, &err)) != JMX_OK)
 		goto out;
 	jmx_render_compare_junit(cs, ncs, &b);
-	code = write_file(dir, "junit.xml", &b, &err);
+	code = jmx_write_buf(dir, "junit.xml", &b, &err);
 out:
 	jmx_buf_free(&b);
 	return code == JMX_OK ? -1 : cli_fail(c, &err);
@@ -853,7 +838,7 @@ cmd_trend(struct cli *c, const struct hist_opts *o, char **args, int n)
 		if (rc == -1) {
 			trend_json(&b, args[0], metric, o->label, h, nh, &t,
 			    &p, base, f, nf);
-			if (write_file(o->output, "trend.json", &b, &err) !=
+			if (jmx_write_buf(o->output, "trend.json", &b, &err) !=
 			    JMX_OK)
 				rc = cli_fail(c, &err);
 		}

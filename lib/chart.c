@@ -102,21 +102,6 @@ gp_str(struct jmx_buf *b, const char *s)
 	jmx_buf_addc(b, '"');
 }
 
-static enum jmx_code
-write_buf(const char *dir, const char *name, struct jmx_buf *b,
-    struct jmx_err *err)
-{
-	char *path;
-	enum jmx_code code;
-
-	xasprintf(&path, "%s/%s", dir, name);
-	code = jmx_write_file(path, b->data != NULL ? b->data : "", b->len,
-	    err);
-	free(path);
-	jmx_buf_reset(b);
-	return code;
-}
-
 static double
 xval(const struct jmx_report *r, int64_t t)
 {
@@ -390,16 +375,16 @@ jmx_chart_render(struct jmx_report *r, const char *dir, struct jmx_err *err)
 	if ((code = jmx_mkdirs(gdir, 0755, err)) != JMX_OK)
 		goto out;
 	series_data(r, &b);
-	if ((code = write_buf(gdir, "series.dat", &b, err)) != JMX_OK)
+	if ((code = jmx_write_buf(gdir, "series.dat", &b, err)) != JMX_OK)
 		goto out;
 	agents_data(r, &b);
-	if ((code = write_buf(gdir, "agents.dat", &b, err)) != JMX_OK)
+	if ((code = jmx_write_buf(gdir, "agents.dat", &b, err)) != JMX_OK)
 		goto out;
 	dist_data(tot->hist, &b, &binw);
-	if ((code = write_buf(gdir, "dist.dat", &b, err)) != JMX_OK)
+	if ((code = jmx_write_buf(gdir, "dist.dat", &b, err)) != JMX_OK)
 		goto out;
 	pct_data(tot->hist, &b);
-	if ((code = write_buf(gdir, "pct.dat", &b, err)) != JMX_OK)
+	if ((code = jmx_write_buf(gdir, "pct.dat", &b, err)) != JMX_OK)
 		goto out;
 
 	jmx_buf_addf(&b, "# Written by jmx-report: gnuplot charts.gp\n"
@@ -421,7 +406,7 @@ jmx_chart_render(struct jmx_report *r, const char *dir, struct jmx_err *err)
 		jmx_buf_adds(&b, "set xrange [*:*]\nset yrange [*:*]\n");
 	}
 	jmx_buf_adds(&b, "set output\n");
-	if ((code = write_buf(gdir, "charts.gp", &b, err)) != JMX_OK)
+	if ((code = jmx_write_buf(gdir, "charts.gp", &b, err)) != JMX_OK)
 		goto out;
 	code = run_gnuplot(gp, gdir, err);
 out:
@@ -465,7 +450,7 @@ draw(const char *dir, struct jmx_buf *b, struct jmx_err *err)
 		return jmx_err_set(err, JMX_ERR_IO, "gnuplot not found: "
 		    "install it (Debian: gnuplot-nox) or set JMX_GNUPLOT");
 	xasprintf(&gdir, "%s/gnuplot", dir);
-	if ((code = write_buf(gdir, "charts.gp", b, err)) == JMX_OK)
+	if ((code = jmx_write_buf(gdir, "charts.gp", b, err)) == JMX_OK)
 		code = run_gnuplot(gp, gdir, err);
 	free(gdir);
 	free(gp);
@@ -527,7 +512,7 @@ jmx_chart_compare(struct jmx_report **reps, int n, const char *dir,
 	for (i = 0; i < n && code == JMX_OK; i++) {
 		pct_data(jmx_summary_total(reps[i]->sum)->hist, &b);
 		snprintf(name, sizeof name, "pct-%d.dat", i);
-		if ((code = write_buf(gdir, name, &b, err)) != JMX_OK)
+		if ((code = jmx_write_buf(gdir, name, &b, err)) != JMX_OK)
 			break;
 		for (k = 0; k < reps[i]->npoints; k++) {
 			p = &reps[i]->points[k];
@@ -535,7 +520,7 @@ jmx_chart_compare(struct jmx_report **reps, int n, const char *dir,
 			    (double)p->count / (double)reps[i]->interval_s);
 		}
 		snprintf(name, sizeof name, "tput-%d.dat", i);
-		code = write_buf(gdir, name, &b, err);
+		code = jmx_write_buf(gdir, name, &b, err);
 	}
 	if (code == JMX_OK) {
 		script(&b, overlay_plots, &o);
@@ -581,7 +566,7 @@ jmx_chart_trend(const int64_t *runs, const double *values,
 				jmx_buf_addf(&b, "%lld %.4f %d %d\n",
 				    (long long)runs[i], values[i],
 				    (flags[i] & 1) != 0, (flags[i] & 2) != 0);
-		code = write_buf(gdir, "trend.dat", &b, err);
+		code = jmx_write_buf(gdir, "trend.dat", &b, err);
 	}
 	if (code == JMX_OK) {
 		script(&b, trend_plots, ylabel);

@@ -440,6 +440,21 @@ fail:
 }
 
 enum jmx_code
+jmx_write_buf(const char *dir, const char *name, struct jmx_buf *b,
+    struct jmx_err *err)
+{
+	char *path;
+	enum jmx_code code;
+
+	xasprintf(&path, "%s/%s", dir, name);
+	code = jmx_write_file(path, b->data != NULL ? b->data : "", b->len,
+	    err);
+	free(path);
+	jmx_buf_reset(b);
+	return code;
+}
+
+enum jmx_code
 jmx_mkdirs(const char *path, int mode, struct jmx_err *err)
 {
 	char *copy, *p;

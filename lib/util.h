@@ -100,6 +100,9 @@ enum jmx_code jmx_read_file(const char *, char **, size_t *, struct jmx_err *);
 /* Write a whole file atomically (temp file + rename). */
 enum jmx_code jmx_write_file(const char *, const void *, size_t,
 		    struct jmx_err *);
+/* Write buffer b as file dir/name (as jmx_write_file()), then empty b. */
+enum jmx_code jmx_write_buf(const char *dir, const char *name,
+		    struct jmx_buf *b, struct jmx_err *);
 /* mkdir -p with the given mode for created directories. */
 enum jmx_code jmx_mkdirs(const char *, int, struct jmx_err *);
 /* rm -rf; missing path is not an error. */
