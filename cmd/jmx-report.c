@@ -11,6 +11,7 @@
 
 #include "chart.h"
 #include "cli.h"
+#include "history.h"
 #include "input.h"
 #include "json.h"
 #include "recommend.h"
@@ -225,6 +226,7 @@ cmd_import(struct state *s, char **files, int n)
 {
 	struct jmx_buf b = { 0 };
 	struct jmx_json w;
+	struct jmx_summary *sum;
 	struct jmx_err err;
 	int64_t run = 0;
 
@@ -236,6 +238,10 @@ cmd_import(struct state *s, char **files, int n)
 	if (jmx_report_import(s->c.store, (const char *const *)files, n,
 	    s->name, &s->input, &run, &err) != JMX_OK)
 		return cli_fail(&s->c, &err);
+	/* Its figures for history, at once (an import is final). */
+	if ((sum = jmx_report_run_summary(s->c.store, run, &err)) != NULL)
+		jmx_history_keep(s->c.store, run, sum);
+	jmx_summary_free(sum);
 	if (s->c.json) {
 		json_run_id(&w, &b, run);
 		jmx_json_object_end(&w);

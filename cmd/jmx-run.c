@@ -19,6 +19,7 @@
 #include "json.h"
 #include "plan.h"
 #include "render.h"
+#include "history.h"
 #include "report.h"
 #include "schedule.h"
 #include "runner.h"
@@ -531,6 +532,8 @@ report_result(struct cli *c, struct jmx_runner *r,
 		return cli_fail(c, &err);
 	}
 	jmx_report_finish(rep);
+	if (jmx_run_state_final(res->state))
+		jmx_history_keep(c->store, res->run_id, rep->sum);
 	verdict = xcalloc((size_t)test->nthresholds + 1, sizeof *verdict);
 	failed = jmx_verdict_check(rep->sum, test->thresholds,
 	    test->nthresholds, verdict);

@@ -9,6 +9,7 @@
 #include "compare.h"
 #include "config.h"
 #include "history.h"
+#include "report.h"
 #include "stats.h"
 #include "store.h"
 #include "verdict.h"
@@ -55,6 +56,15 @@ figures_of(struct jmx_summary *sum, struct jmx_run_figures *f)
 	f->p95 = jmx_compare_value_of(tot, JMX_CMP_P95);
 	f->p99 = jmx_compare_value_of(tot, JMX_CMP_P99);
 	f->throughput = jmx_compare_value_of(tot, JMX_CMP_THROUGHPUT);
+}
+
+void
+jmx_history_keep(struct jmx_store *st, int64_t run, struct jmx_summary *sum)
+{
+	struct jmx_run_figures f;
+
+	figures_of(sum, &f);
+	jmx_store_figures_put(st, run, &f, NULL);
 }
 
 static double
@@ -115,12 +125,8 @@ fill(struct jmx_store *st, const struct jmx_config *cfg,
 	found = found && final;
 	t = cfg != NULL ? jmx_config_test(cfg, rec->test_case) : NULL;
 	if (!found || q->label != NULL || (t != NULL && t->nthresholds > 0)) {
-		sum = jmx_summary_new();
-		if ((code = jmx_store_summary(st, rec->id, NULL, sum, err)) !=
-		    JMX_OK) {
-			jmx_summary_free(sum);
-			return code;
-		}
+		if ((sum = jmx_report_run_summary(st, rec->id, err)) == NULL)
+			return err->code;
 		if (!found) {
 			figures_of(sum, &f);
 			/* A read-only store keeps nothing: no matter. */

@@ -11,6 +11,7 @@
 
 struct jmx_config;
 struct jmx_store;
+struct jmx_summary;
 
 /* What to list (jmx-report history options). */
 struct jmx_history_query {
@@ -48,6 +49,12 @@ enum jmx_code	jmx_history_list(struct jmx_store *,
 		    const struct jmx_history_query *q,
 		    struct jmx_history_run **out, int *n, struct jmx_err *);
 void		jmx_history_free(struct jmx_history_run *, int n);
+/*
+ * Keep a final run's figures from its summary (its report's), so that
+ * history need not merge its histograms again; a failure is no matter.
+ */
+void		jmx_history_keep(struct jmx_store *, int64_t run,
+		    struct jmx_summary *);
 
 /*
  * Is a run fit to be a baseline or a trend point: completed (partial,

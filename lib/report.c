@@ -1010,6 +1010,21 @@ out:
 	return code;
 }
 
+struct jmx_summary *
+jmx_report_run_summary(struct jmx_store *st, int64_t run,
+    struct jmx_err *err)
+{
+	struct jmx_report *r = jmx_report_new(0);
+	struct jmx_summary *sum = NULL;
+
+	if (jmx_report_load_run(r, st, run, NULL, err) == JMX_OK) {
+		sum = r->sum;
+		r->sum = jmx_summary_new();
+	}
+	jmx_report_free(r);
+	return sum;
+}
+
 enum jmx_code
 jmx_report_import(struct jmx_store *st, const char *const *files, int n,
     const char *name, const struct jmx_input_opts *in, int64_t *run,

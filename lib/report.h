@@ -145,6 +145,13 @@ struct jmx_report {
  */
 struct jmx_report *jmx_report_new(int series);
 void		 jmx_report_free(struct jmx_report *);
+/*
+ * A stored run's summary as its report has it (a paused run's pauses
+ * left out of throughput), without series or archive: for history,
+ * notices and other one-line views.  The caller frees it; NULL on error.
+ */
+struct jmx_summary *jmx_report_run_summary(struct jmx_store *, int64_t run,
+		    struct jmx_err *);
 /* APDEX T and F in ms for all labels (F <= 0: 4T); before any data. */
 void		 jmx_report_set_apdex(struct jmx_report *, int64_t t_ms,
 		    int64_t f_ms);

@@ -17,6 +17,7 @@
 #include "cron.h"
 #include "log.h"
 #include "notify.h"
+#include "report.h"
 #include "schedule.h"
 #include "stats.h"
 #include "store.h"
@@ -632,8 +633,7 @@ finish(struct jmx_store *st, struct jmx_tick *tk, const struct jmx_task_run *r)
 	n.run = rec.id;
 	n.state = jmx_run_state_name(rec.state);
 	n.report = rec.run_dir;
-	sum = jmx_summary_new();
-	if (jmx_store_summary(st, rec.id, NULL, sum, &err) == JMX_OK &&
+	if ((sum = jmx_report_run_summary(st, rec.id, &err)) != NULL &&
 	    (tot = jmx_summary_total(sum)) != NULL) {
 		n.samples = (int64_t)tot->count;
 		n.throughput = tot->throughput;
@@ -644,7 +644,7 @@ finish(struct jmx_store *st, struct jmx_tick *tk, const struct jmx_task_run *r)
 	if (t.config != NULL && jmx_config_load(t.config, &cfg, NULL) != JMX_OK)
 		cfg = NULL;
 	tc = cfg != NULL ? jmx_config_test(cfg, t.test_case) : NULL;
-	if (tc == NULL || tc->nthresholds == 0)
+	if (tc == NULL || tc->nthresholds == 0 || sum == NULL)
 		n.verdict = "none";
 	else {
 		v = xcalloc((size_t)tc->nthresholds, sizeof *v);

@@ -127,6 +127,12 @@ is "$(json_get "$rj" "abs(d['statistics']['total']['throughput'] * $want / 1000 
     True "report: throughput = samples / active time, not / $span ms"
 like "$(cat "$TEST_DIR/rep/report.md")" "paused [0-9]+s \\(left out of throughput\\)" \
     "report.md says the pause is left out of throughput"
+run "$JMX_REPORT" --config "$conf" --json history
+printf '%s\n' "$OUT" >"$TEST_DIR/history.json"
+hist_tp=$(json_get "$TEST_DIR/history.json" "[r['throughput'] for r in d['runs'] if r['run_id'] == $id][0]")
+rep_tp=$(json_get "$rj" 'd["statistics"]["total"]["throughput"]')
+is "$(python3 -c "print(abs($hist_tp - $rep_tp) < 0.01)")" True \
+    "history's throughput is the report's, over the active time ($hist_tp, $rep_tp)"
 
 # Stop: every JMeter gone within the grace, results up to the stop kept.
 id=$("$JMX_RUN" --config "$conf" --detach steady)
