@@ -197,8 +197,16 @@ small=$(rss "$F/res.xml")
 big=$(rss "$T/big.xml")
 diag "peak RSS: $small KiB on 20 KB of XML, $big KiB on $(($(wc -c \
     <"$T/big.xml") / 1024)) KiB"
-ok "$([ "$big" -lt $((small + 4096)) ]; echo $?)" \
-    "a 40 MB XML file read in flat memory (under 4 MiB more than 20 KB)"
+# AddressSanitizer keeps freed memory in quarantine: a sanitizer build
+# checks the reading, the plain one the memory.
+if grep -qa __asan_init "$JMX_REPORT"; then
+	is "$("$JMX_REPORT" --json stats "$T/big.xml" | python3 -c \
+	    'import json, sys; print(json.load(sys.stdin)["total"]["count"])')" \
+	    150000 "a 40 MB XML file read whole (memory: plain build only)"
+else
+	ok "$([ "$big" -lt $((small + 4096)) ]; echo $?)" \
+	    "a 40 MB XML file read in flat memory (under 4 MiB more than 20 KB)"
+fi
 rm -f "$T/big.xml"
 
 done_testing
