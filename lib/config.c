@@ -75,6 +75,7 @@ static const char *const settings_keys[] = {
 	"stall_timeout", NULL
 };
 
+static void free_strv(char **, int);
 static int fail(struct ctx *, const yaml_node_t *, const char *, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -443,7 +444,7 @@ get_list(struct ctx *c, const char *key, yaml_node_t *v, char ***out,
     int *n, int (*check)(struct ctx *, yaml_node_t *, const char *, void *),
     void *arg)
 {
-	yaml_node_item_t *it, *start, *top;
+	yaml_node_item_t *start, *top;
 	yaml_node_t *item;
 	char gbuf[64];
 	int count, i, rc = 0;
@@ -461,10 +462,13 @@ get_list(struct ctx *c, const char *key, yaml_node_t *v, char ***out,
 		top = v->data.sequence.items.top;
 		count = (int)(top - start);
 	}
+	/* A key given twice (an error already noted) replaces the list. */
+	free_strv(*out, *n);
 	*out = xcalloc((size_t)count + 1, sizeof **out);
 	*n = 0;
-	for (i = 0, it = start; i < count; i++, it++) {
-		item = start == NULL ? v : node(c, *it);
+	/* A scalar is a list of one: start is NULL, never stepped on. */
+	for (i = 0; i < count; i++) {
+		item = start == NULL ? v : node(c, start[i]);
 		if (item->type != YAML_SCALAR_NODE || is_null(item) ||
 		    *sval(item) == '\0') {
 			rc = fail(c, item, "'%s' must be a list of strings, "
