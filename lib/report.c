@@ -589,6 +589,7 @@ struct jtl_ctx {
 	int			 agent;
 	uint64_t		 pending;
 	int			 errors_only;	/* archived JTLs of a run */
+	uint64_t		 bad, cut;	/* this file's, noted by next() */
 	char			*lbuf, *cbuf, *mbuf;
 	size_t			 lcap, ccap, mcap;
 };
@@ -664,6 +665,32 @@ on_sample(const struct jmx_sample *s, void *arg, struct jmx_err *err)
 	return JMX_OK;
 }
 
+/*
+ * After jmx_jtl_feed() or jmx_jtl_finish() returned code: a bad record or
+ * a cut last record (the parser counted it) is noted, the first few with
+ * where it is, and parsing goes on past it; any other code is returned.
+ */
+static enum jmx_code
+next(struct jtl_ctx *c, struct jmx_jtl *p, const char *path,
+    enum jmx_code code, struct jmx_err *err)
+{
+	struct jmx_report *r = c->rep;
+	uint64_t bad = jmx_jtl_bad(p), cut = jmx_jtl_truncated(p);
+
+	while (code == JMX_ERR_DATA && (bad != c->bad || cut != c->cut)) {
+		c->bad = bad;
+		c->cut = cut;
+		if (r->nbad_shown < JMX_REPORT_BAD_SHOWN)
+			snprintf(r->bad_shown[r->nbad_shown++],
+			    sizeof r->bad_shown[0], "'%s': %s", path,
+			    err->msg);
+		code = jmx_jtl_feed(p, NULL, 0, err);
+		bad = jmx_jtl_bad(p);
+		cut = jmx_jtl_truncated(p);
+	}
+	return code;
+}
+
 /* Parse len bytes of a JTL, or the file at path when data is NULL. */
 static enum jmx_code
 parse_jtl(struct jtl_ctx *c, const char *path, const char *data, size_t len,
@@ -673,17 +700,19 @@ parse_jtl(struct jtl_ctx *c, const char *path, const char *data, size_t len,
 	enum jmx_code code = JMX_OK;
 	char *buf = NULL;
 	ssize_t got;
-	int fd = -1;
+	int fd = -1, shown = c->rep->nbad_shown;
 
+	c->bad = c->cut = 0;
 	p = jmx_jtl_new(on_sample, c);
-	jmx_jtl_set_skip_bad(p, 1);
+	/* Stop at each bad record to locate it (skipped in next()). */
+	jmx_jtl_set_skip_bad(p, 0);
 	jmx_jtl_set_fields(p, c->errors_only ? (JMX_JTL_LABEL |
 	    JMX_JTL_SUCCESS | JMX_JTL_RESPONSECODE | JMX_JTL_RESPONSEMESSAGE |
 	    JMX_JTL_FAILUREMESSAGE | JMX_JTL_ERRORCOUNT) : (JMX_AGG_FIELDS |
 	    JMX_JTL_RESPONSECODE | JMX_JTL_RESPONSEMESSAGE |
 	    JMX_JTL_FAILUREMESSAGE));
 	if (data != NULL)
-		code = jmx_jtl_feed(p, data, len, err);
+		code = next(c, p, path, jmx_jtl_feed(p, data, len, err), err);
 	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		code = jmx_err_sys(err, JMX_ERR_IO, "'%s'", path);
 	else {
@@ -697,13 +726,14 @@ parse_jtl(struct jtl_ctx *c, const char *path, const char *data, size_t len,
 				    path);
 				break;
 			}
-			code = jmx_jtl_feed(p, buf, (size_t)got, err);
+			code = next(c, p, path,
+			    jmx_jtl_feed(p, buf, (size_t)got, err), err);
 		}
 		close(fd);
 		free(buf);
 	}
 	if (code == JMX_OK)
-		code = jmx_jtl_finish(p, err);
+		code = next(c, p, path, jmx_jtl_finish(p, err), err);
 	if (code == JMX_OK && !jmx_jtl_has_header(p))
 		code = jmx_err_set(err, JMX_ERR_DATA,
 		    "'%s': empty, not a JTL file (no header)", path);
@@ -712,6 +742,7 @@ parse_jtl(struct jtl_ctx *c, const char *path, const char *data, size_t len,
 
 		code = jmx_err_set(err, JMX_ERR_DATA, "'%s': no valid record:"
 		    " %s", path, e->msg);
+		c->rep->nbad_shown = shown;	/* the error says it */
 	}
 	if (code == JMX_OK)
 		code = flush(c, err);
