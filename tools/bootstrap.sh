@@ -23,7 +23,7 @@ PACKAGES="build-essential autoconf automake pkg-config
 libssh2-1-dev libsqlite3-dev libyaml-dev libncurses-dev libarchive-dev
 libxml2-dev sqlite3 gnuplot-nox mandoc openssh-server openssh-client nginx
 iproute2 curl tmux xz-utils procps psmisc default-jre-headless maven
-python3 chromium libxml2-utils"
+python3 chromium libxml2-utils clang libclang-rt-14-dev"
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 

@@ -12,7 +12,7 @@
 # logs (NAME.log) and any crashing input (crash-NAME-*, leak-NAME-*,
 # timeout-NAME-*): copy one into corpus/NAME once the bug is fixed.
 # One line per harness (runs, coverage, corpus, time), then
-# "fuzz: N passed, N failed"; exit 1 if a harness found a crash, leak,
+# "fuzz: N harnesses passed, N failed"; exit 1 if a harness found a crash, leak,
 # undefined behaviour or time-out, 3 if the harnesses cannot be built.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -101,5 +101,5 @@ for name; do
 	fi
 	rm -f "$TMPDIR"/jmx-fuzz-*
 done
-echo "fuzz: $passed passed, $failed failed"
+echo "fuzz: $passed harnesses passed, $failed failed"
 [ $failed = 0 ]
