@@ -12,8 +12,9 @@
 # logs (NAME.log) and any crashing input (crash-NAME-*, leak-NAME-*,
 # timeout-NAME-*): copy one into corpus/NAME once the bug is fixed.
 # One line per harness (runs, coverage, corpus, time), then
-# "fuzz: N harnesses passed, N failed"; exit 1 if a harness found a crash, leak,
-# undefined behaviour or time-out, 3 if the harnesses cannot be built.
+# "fuzz: N harnesses passed, N failed"; exit 1 if a harness found a
+# crash, leak, undefined behaviour or time-out, 3 if the harnesses
+# cannot be built.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/out
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
 	-o)	out=$2; shift 2 ;;
 	--long)	long=1; shift ;;
 	-h|--help)
-		sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
+		sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*)	echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
 	*)	break ;;
 	esac
