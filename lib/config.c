@@ -235,13 +235,27 @@ lookup(struct ctx *c, yaml_node_t *map, const char *key)
 	return NULL;
 }
 
-/* The key of a pair as a string; "" for one that is not (reported). */
+/*
+ * The key of a pair p of map as a string; "" for one that is not, or
+ * that an earlier pair has too (both reported by check_keys): a key
+ * given twice is loaded once, so nothing is loaded over itself.
+ */
 static const char *
-key_of(struct ctx *c, const yaml_node_pair_t *p)
+key_of(struct ctx *c, yaml_node_t *map, const yaml_node_pair_t *p)
 {
-	yaml_node_t *k = node(c, p->key);
+	yaml_node_pair_t *q;
+	yaml_node_t *k = node(c, p->key), *k2;
 
-	return k->type == YAML_SCALAR_NODE ? sval(k) : "";
+	if (k->type != YAML_SCALAR_NODE)
+		return "";
+	/* Pairs, not values: an alias makes two values one node. */
+	for (q = map->data.mapping.pairs.start; q < p; q++) {
+		k2 = node(c, q->key);
+		if (k2->type == YAML_SCALAR_NODE &&
+		    strcmp(sval(k), sval(k2)) == 0)
+			return "";
+	}
+	return sval(k);
 }
 
 static int
@@ -563,7 +577,8 @@ load_defaults(struct ctx *c, yaml_node_t *map, struct jmx_agent_conf *d)
 	KEEP(rc, check_keys(c, map, "in defaults", default_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++)
-		KEEP(rc, agent_field(c, d, key_of(c, p), node(c, p->value)));
+		KEEP(rc, agent_field(c, d, key_of(c, map, p),
+		    node(c, p->value)));
 	return rc;
 }
 
@@ -620,7 +635,8 @@ load_agent(struct ctx *c, yaml_node_t *map, struct jmx_agent_conf *a,
 	KEEP(rc, check_keys(c, map, where, agent_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++)
-		KEEP(rc, agent_field(c, a, key_of(c, p), node(c, p->value)));
+		KEEP(rc, agent_field(c, a, key_of(c, map, p),
+		    node(c, p->value)));
 	/* Missing keys only when nothing else is wrong: 'hots' */
 	if (rc == 0 && a->name == NULL)
 		rc = fail(c, map, "agent at line %lu has no 'name'",
@@ -871,7 +887,7 @@ load_test(struct ctx *c, yaml_node_t *key, yaml_node_t *map,
 	KEEP(rc, check_keys(c, map, where, test_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
-		k = key_of(c, p);
+		k = key_of(c, map, p);
 		v = node(c, p->value);
 		if (strcmp(k, "plan") == 0)
 			KEEP(rc, get_path(c, k, v, &t->plan));
@@ -960,7 +976,7 @@ load_settings(struct ctx *c, yaml_node_t *map)
 	KEEP(rc, check_keys(c, map, "in settings", settings_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
-		k = key_of(c, p);
+		k = key_of(c, map, p);
 		v = node(c, p->value);
 		if (strcmp(k, "failure_timeout") == 0) {
 			KEEP(rc, get_duration(c, k, v, 1,
