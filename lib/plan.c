@@ -1189,6 +1189,24 @@ parse(const char *path, const char *data, size_t len, struct jmx_err *err)
 	return doc;
 }
 
+/* libxml2's generic error handler, silenced (the library never prints). */
+static void
+quiet(void *ctx, const char *fmt, ...)
+{
+}
+
+/* Does a serialised plan parse back as well-formed XML? */
+static int
+reads_back(const xmlChar *mem, int size)
+{
+	xmlDocPtr doc;
+
+	doc = xmlReadMemory((const char *)mem, size, NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlFreeDoc(doc);
+	return doc != NULL;
+}
+
 enum jmx_code
 jmx_plan_load(const char *path, const struct jmx_prop *props, int nprops,
     struct jmx_plan **out, struct jmx_err *err)
@@ -1719,7 +1737,25 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 	if (rc == JMX_OK) {
 		enc = doc->encoding != NULL ? (const char *)doc->encoding :
 		    "UTF-8";
+		/* A failed conversion would be printed: the library never does. */
+		xmlSetGenericErrorFunc(NULL, quiet);
 		xmlDocDumpMemoryEnc(doc, &mem, &size, enc);
+		/*
+		 * What is written must read back: UTF-7, say, reads but does
+		 * not write back.  Else UTF-8, which JMeter reads whatever
+		 * the plan declared.
+		 */
+		if (mem != NULL && !reads_back(mem, size)) {
+			xmlFree(mem);
+			mem = NULL;
+			enc = "UTF-8";
+			xmlDocDumpMemoryEnc(doc, &mem, &size, enc);
+			if (mem != NULL && !reads_back(mem, size)) {
+				xmlFree(mem);
+				mem = NULL;
+			}
+		}
+		xmlSetGenericErrorFunc(NULL, NULL);
 		if (mem == NULL)
 			rc = jmx_err_set(err, JMX_ERR_PLAN,
 			    "plan '%s': cannot serialise in %s", plan->path,
