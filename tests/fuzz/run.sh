@@ -70,15 +70,16 @@ for name; do
 	    -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 \
 	    -artifact_prefix="$out/" "$corpus" "$here/corpus/$name" \
 	    >"$out/$name.log" 2>&1 || rc=$?
-	# libFuzzer names artifacts crash-SHA1: give them the harness name.
-	for f in "$out"/crash-* "$out"/leak-* "$out"/timeout-* \
-	    "$out"/oom-*; do
-		case $f in
-		*"/crash-$name-"*|*"/leak-$name-"*|*"/timeout-$name-"*) ;;
-		*'*') ;;
-		*) b=$(basename "$f")
-		   mv "$f" "$out/${b%%-*}-$name-${b#*-}" ;;
+	# libFuzzer names artifacts KIND-SHA1: give this run's its name.
+	for f in "$out"/*-*; do
+		b=$(basename "$f")
+		case $b in
+		crash-*|leak-*|timeout-*|oom-*) ;;
+		*) continue ;;
 		esac
+		[ ${#b} -le 48 ] && [ -z "$(echo "${b#*-}" |
+		    tr -d 0-9a-f)" ] || continue
+		mv "$f" "$out/${b%%-*}-$name-${b#*-}"
 	done
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
 	    "$out/$name.log")
