@@ -38,6 +38,8 @@ check() {
 }
 
 # --- configuration (tests/config-errors.sh has one fixture per check) ---
+# duptags and dupprops once leaked and overflowed (found by fuzzing):
+# the sanitizer pass of CI runs this test too.
 printf 'agents:\n\t- name: a\n' >"$T/tab.yaml"
 printf -- '- a\n- b\n' >"$T/list.yaml"
 printf 'agnets: []\n' >"$T/unknown.yaml"
@@ -48,6 +50,8 @@ printf '\001\002\377\376garbage' >"$T/binary.yaml"
 printf 'agents: []\nagents: []\n' >"$T/dup.yaml"
 printf 'agents:\n  - name: a\n    host: h\n    tags: [x]\n    tags: y\n' \
     >"$T/duptags.yaml"
+printf 'tests:\n  t:\n    plan: p.jmx\n    properties: {a: 1}\n    properties: {a: 1, b: 2, c: 3}\n' \
+    >"$T/dupprops.yaml"
 printf 'agents: [\n' >"$T/cut.yaml"
 while IFS='|' read -r name rc line; do
 	check config "$name" "$rc" "$line"
@@ -61,6 +65,7 @@ nul.yaml|2|jmx-run: @:2:12: control characters are not allowed
 binary.yaml|2|jmx-run: @:1:1: control characters are not allowed
 dup.yaml|2|jmx-run: @:2:1: duplicate key 'agents' at top level (first at line 1)
 duptags.yaml|2|jmx-run: @:5:5: duplicate key 'tags' in agent 'a' (first at line 4)
+dupprops.yaml|2|jmx-run: @:5:5: duplicate key 'properties' in test 't' (first at line 4)
 cut.yaml|2|jmx-run: @:2:1: did not find expected node content (while parsing a flow node at line 2)
 EOF2
 printf '\357\273\277agents:\n  - name: a\n    host: h\n' >"$T/bom.yaml"
