@@ -182,6 +182,9 @@ setup_apdex(struct state *s)
 static void
 warn_input(struct state *s)
 {
+	uint64_t more;
+	int i;
+
 	if (s->rep->bad_records > 0)
 		cli_warnx(&s->c, "%llu malformed record%s skipped",
 		    (unsigned long long)s->rep->bad_records,
@@ -190,6 +193,12 @@ warn_input(struct state *s)
 		cli_warnx(&s->c, "%llu truncated last record%s dropped",
 		    (unsigned long long)s->rep->truncated,
 		    PLURAL(s->rep->truncated));
+	for (i = 0; i < s->rep->nbad_shown; i++)
+		cli_warnx(&s->c, "%s", s->rep->bad_shown[i]);
+	more = s->rep->bad_records + s->rep->truncated -
+	    (uint64_t)s->rep->nbad_shown;
+	if (s->rep->nbad_shown > 0 && more > 0)
+		cli_warnx(&s->c, "and %llu more", (unsigned long long)more);
 }
 
 static int

@@ -81,6 +81,7 @@ static const char *const settings_keys[] = {
 	"stall_timeout", NULL
 };
 
+static void free_strv(char **, int);
 static int fail(struct ctx *, const yaml_node_t *, const char *, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -240,13 +241,27 @@ lookup(struct ctx *c, yaml_node_t *map, const char *key)
 	return NULL;
 }
 
-/* The key of a pair as a string; "" for one that is not (reported). */
+/*
+ * The key of a pair p of map as a string; "" for one that is not, or
+ * that an earlier pair has too (both reported by check_keys): a key
+ * given twice is loaded once, so nothing is loaded over itself.
+ */
 static const char *
-key_of(struct ctx *c, const yaml_node_pair_t *p)
+key_of(struct ctx *c, yaml_node_t *map, const yaml_node_pair_t *p)
 {
-	yaml_node_t *k = node(c, p->key);
+	yaml_node_pair_t *q;
+	yaml_node_t *k = node(c, p->key), *k2;
 
-	return k->type == YAML_SCALAR_NODE ? sval(k) : "";
+	if (k->type != YAML_SCALAR_NODE)
+		return "";
+	/* Pairs, not values: an alias makes two values one node. */
+	for (q = map->data.mapping.pairs.start; q < p; q++) {
+		k2 = node(c, q->key);
+		if (k2->type == YAML_SCALAR_NODE &&
+		    strcmp(sval(k), sval(k2)) == 0)
+			return "";
+	}
+	return sval(k);
 }
 
 static int
@@ -449,7 +464,7 @@ get_list(struct ctx *c, const char *key, yaml_node_t *v, char ***out,
     int *n, int (*check)(struct ctx *, yaml_node_t *, const char *, void *),
     void *arg)
 {
-	yaml_node_item_t *it, *start, *top;
+	yaml_node_item_t *start, *top;
 	yaml_node_t *item;
 	char gbuf[64];
 	int count, i, rc = 0;
@@ -467,10 +482,13 @@ get_list(struct ctx *c, const char *key, yaml_node_t *v, char ***out,
 		top = v->data.sequence.items.top;
 		count = (int)(top - start);
 	}
+	/* A key given twice (an error already noted) replaces the list. */
+	free_strv(*out, *n);
 	*out = xcalloc((size_t)count + 1, sizeof **out);
 	*n = 0;
-	for (i = 0, it = start; i < count; i++, it++) {
-		item = start == NULL ? v : node(c, *it);
+	/* A scalar is a list of one: start is NULL, never stepped on. */
+	for (i = 0; i < count; i++) {
+		item = start == NULL ? v : node(c, start[i]);
 		if (item->type != YAML_SCALAR_NODE || is_null(item) ||
 		    *sval(item) == '\0') {
 			rc = fail(c, item, "'%s' must be a list of strings, "
@@ -565,7 +583,8 @@ load_defaults(struct ctx *c, yaml_node_t *map, struct jmx_agent_conf *d)
 	KEEP(rc, check_keys(c, map, "in defaults", default_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++)
-		KEEP(rc, agent_field(c, d, key_of(c, p), node(c, p->value)));
+		KEEP(rc, agent_field(c, d, key_of(c, map, p),
+		    node(c, p->value)));
 	return rc;
 }
 
@@ -623,7 +642,8 @@ load_agent(struct ctx *c, yaml_node_t *map, struct jmx_agent_conf *a,
 	KEEP(rc, check_keys(c, map, where, agent_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++)
-		KEEP(rc, agent_field(c, a, key_of(c, p), node(c, p->value)));
+		KEEP(rc, agent_field(c, a, key_of(c, map, p),
+		    node(c, p->value)));
 	/* Missing keys only when nothing else is wrong: 'hots' */
 	if (rc == 0 && a->name == NULL)
 		rc = fail(c, map, "agent at line %lu has no 'name'",
@@ -919,7 +939,7 @@ load_stream(struct ctx *c, yaml_node_t *v, struct jmx_test_conf *t)
 	KEEP(rc, check_keys(c, v, "in stream", stream_keys));
 	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
 	    p++) {
-		k = key_of(c, p);
+		k = key_of(c, v, p);
 		w = node(c, p->value);
 		if (strcmp(k, "url") == 0)
 			KEEP(rc, get_stream_url(c, k, w, &t->stream));
@@ -961,7 +981,7 @@ load_test(struct ctx *c, yaml_node_t *key, yaml_node_t *map,
 	KEEP(rc, check_keys(c, map, where, test_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
-		k = key_of(c, p);
+		k = key_of(c, map, p);
 		v = node(c, p->value);
 		if (strcmp(k, "plan") == 0)
 			KEEP(rc, get_path(c, k, v, &t->plan));
@@ -1054,7 +1074,7 @@ load_settings(struct ctx *c, yaml_node_t *map)
 	KEEP(rc, check_keys(c, map, "in settings", settings_keys));
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
-		k = key_of(c, p);
+		k = key_of(c, map, p);
 		v = node(c, p->value);
 		if (strcmp(k, "failure_timeout") == 0) {
 			KEEP(rc, get_duration(c, k, v, 1,

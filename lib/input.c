@@ -175,17 +175,36 @@ xml_read(void *arg, char *buf, int len)
 }
 
 static enum jmx_code
-load_xml(struct src *s, uint32_t fields, jmx_jtl_cb cb, void *arg,
-    struct jmx_input_result *res, struct jmx_err *err)
+load_xml(struct src *s, const struct jmx_input_opts *o, jmx_jtl_cb cb,
+    void *arg, struct jmx_input_result *res, struct jmx_err *err)
 {
 	struct jmx_xmlres_counts cnt;
 	enum jmx_code code;
 
 	res->xml = 1;
-	code = jmx_xmlres_parse(xml_read, s, fields, cb, arg, &cnt, err);
+	code = jmx_xmlres_parse(xml_read, s, o->fields != 0 ? o->fields :
+	    JMX_JTL_ALL, cb, arg, o->on_bad, o->bad_arg, &cnt, err);
 	res->records = cnt.records;
 	res->bad = cnt.bad;
 	res->last = cnt.last;
+	return code;
+}
+
+/*
+ * After jmx_jtl_feed() or jmx_jtl_finish() returned code: with on_bad,
+ * the parser stops at each bad or cut record; tell it and go on past it.
+ * Any other code is returned.
+ */
+static enum jmx_code
+past_bad(struct jmx_jtl *p, const struct jmx_input_opts *o,
+    enum jmx_code code, uint64_t *seen, struct jmx_err *err)
+{
+	while (code == JMX_ERR_DATA && o->on_bad != NULL &&
+	    jmx_jtl_bad(p) + jmx_jtl_truncated(p) != *seen) {
+		*seen = jmx_jtl_bad(p) + jmx_jtl_truncated(p);
+		o->on_bad(err, o->bad_arg);
+		code = jmx_jtl_feed(p, NULL, 0, err);
+	}
 	return code;
 }
 
@@ -197,16 +216,19 @@ load_csv(struct src *s, const struct jmx_input_opts *o, jmx_jtl_cb cb,
 	enum jmx_code code = JMX_OK;
 	char *buf;
 	ssize_t got;
+	uint64_t seen = 0;
 
 	p = jmx_jtl_new(cb, arg);
-	jmx_jtl_set_skip_bad(p, 1);
+	/* Told one by one, bad records stop the parser (past_bad()). */
+	jmx_jtl_set_skip_bad(p, o->on_bad == NULL);
 	jmx_jtl_set_fields(p, o->fields != 0 ? o->fields : JMX_JTL_ALL);
 	if (o->columns != NULL)
 		jmx_jtl_set_headerless(p, o->columns, "the columns of the "
 		    "properties", o->delim, o->no_header);
 	if (s->mem != NULL && s->head_len == s->mem_off) {
 		/* in memory: in one piece, as it is */
-		code = jmx_jtl_feed(p, s->mem, s->mem_len, err);
+		code = past_bad(p, o, jmx_jtl_feed(p, s->mem, s->mem_len,
+		    err), &seen, err);
 	} else {
 		buf = xmalloc(PIECE);
 		while (code == JMX_OK && (got = src_read(s, buf, PIECE)) != 0) {
@@ -214,12 +236,13 @@ load_csv(struct src *s, const struct jmx_input_opts *o, jmx_jtl_cb cb,
 				code = err->code;
 				break;
 			}
-			code = jmx_jtl_feed(p, buf, (size_t)got, err);
+			code = past_bad(p, o, jmx_jtl_feed(p, buf,
+			    (size_t)got, err), &seen, err);
 		}
 		free(buf);
 	}
 	if (code == JMX_OK)
-		code = jmx_jtl_finish(p, err);
+		code = past_bad(p, o, jmx_jtl_finish(p, err), &seen, err);
 	if (code == JMX_OK && !jmx_jtl_has_header(p))
 		code = jmx_err_set(err, JMX_ERR_DATA, "empty, not a JTL "
 		    "file (no header)");
@@ -246,8 +269,7 @@ jmx_input_load(const char *path, const void *data, size_t len,
 		o = &none;
 	if ((code = src_open(&s, path, data, len, err)) == JMX_OK) {
 		if (is_xml(&s))
-			code = load_xml(&s, o->fields != 0 ? o->fields :
-			    JMX_JTL_ALL, cb, arg, res, err);
+			code = load_xml(&s, o, cb, arg, res, err);
 		else
 			code = load_csv(&s, o, cb, arg, res, err);
 	}

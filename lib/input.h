@@ -22,6 +22,9 @@
 #include "err.h"
 #include "jtl.h"
 
+/* Called for each skipped record with its error ("line N: ..."). */
+typedef void	(*jmx_input_bad_cb)(const struct jmx_err *, void *arg);
+
 /* How to read result files.  Zero: JMeter's defaults, all columns. */
 struct jmx_input_opts {
 	uint32_t	 fields;	/* JMX_JTL_* wanted; 0: all */
@@ -29,6 +32,8 @@ struct jmx_input_opts {
 	int		 no_header;	/* print_field_names=false */
 	char		 delim;		/* its default_delimiter; 0: detect */
 	char		*source;	/* the properties file, for messages */
+	jmx_input_bad_cb on_bad;	/* NULL: skipped ones only counted */
+	void		*bad_arg;
 };
 
 /* What reading a file met. */

@@ -1554,6 +1554,12 @@ keep_first(void *data, xmlErrorPtr e)
 }
 
 /* Parse data; on a syntax error say where (libxml2 prints nothing). */
+/* libxml2's generic error handler, silenced (the library never prints). */
+static void
+quiet(void *ctx, const char *fmt, ...)
+{
+}
+
 static xmlDocPtr
 parse(const char *path, const char *data, size_t len, struct jmx_err *err)
 {
@@ -1569,9 +1575,11 @@ parse(const char *path, const char *data, size_t len, struct jmx_err *err)
 	}
 	ctxt->_private = &first;
 	ctxt->sax->serror = keep_first;
+	xmlSetGenericErrorFunc(NULL, quiet);	/* encoding errors */
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, path, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 	    XML_PARSE_BIG_LINES);
+	xmlSetGenericErrorFunc(NULL, NULL);
 	if (doc == NULL || !ctxt->wellFormed) {
 		jmx_err_set(err, JMX_ERR_PLAN, "plan '%s': line %d: %s", path,
 		    first.line, first.set ? first.msg : "not well-formed XML");
@@ -1580,6 +1588,18 @@ parse(const char *path, const char *data, size_t len, struct jmx_err *err)
 	}
 	xmlFreeParserCtxt(ctxt);
 	return doc;
+}
+
+/* Does a serialised plan parse back as well-formed XML? */
+static int
+reads_back(const xmlChar *mem, int size)
+{
+	xmlDocPtr doc;
+
+	doc = xmlReadMemory((const char *)mem, size, NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlFreeDoc(doc);
+	return doc != NULL;
 }
 
 enum jmx_code
@@ -2342,9 +2362,29 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 	free(w.items);
 	keep_empty_strings(xmlDocGetRootElement(doc));
 	if (rc == JMX_OK) {
-		enc = doc->encoding != NULL ? (const char *)doc->encoding :
-		    "UTF-8";
+		/*
+		 * The plan's encoding when libxml2 knows it by name (UTF-8,
+		 * UTF-16, ISO-8859-n, ...); else, and when what is written
+		 * would not read back, UTF-8, which JMeter reads whatever the
+		 * plan declared: UTF-7, say, reads but does not write back.
+		 */
+		enc = doc->encoding != NULL && xmlParseCharEncoding(
+		    (const char *)doc->encoding) != XML_CHAR_ENCODING_ERROR ?
+		    (const char *)doc->encoding : "UTF-8";
+		/* A failed conversion would be printed: the library never does. */
+		xmlSetGenericErrorFunc(NULL, quiet);
 		xmlDocDumpMemoryEnc(doc, &mem, &size, enc);
+		if (mem != NULL && !reads_back(mem, size)) {
+			xmlFree(mem);
+			mem = NULL;
+			enc = "UTF-8";
+			xmlDocDumpMemoryEnc(doc, &mem, &size, enc);
+			if (mem != NULL && !reads_back(mem, size)) {
+				xmlFree(mem);
+				mem = NULL;
+			}
+		}
+		xmlSetGenericErrorFunc(NULL, NULL);
 		if (mem == NULL)
 			rc = jmx_err_set(err, JMX_ERR_PLAN,
 			    "plan '%s': cannot serialise in %s", plan->path,

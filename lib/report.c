@@ -590,6 +590,7 @@ struct jtl_ctx {
 	int			 agent;
 	uint64_t		 pending;
 	int			 errors_only;	/* archived JTLs of a run */
+	const char		*path;		/* the file being read */
 	char			*lbuf, *cbuf, *mbuf;
 	size_t			 lcap, ccap, mcap;
 };
@@ -665,6 +666,18 @@ on_sample(const struct jmx_sample *s, void *arg, struct jmx_err *err)
 	return JMX_OK;
 }
 
+/* A skipped record: the first few are noted with where they are. */
+static void
+note_bad(const struct jmx_err *e, void *arg)
+{
+	struct jtl_ctx *c = arg;
+	struct jmx_report *r = c->rep;
+
+	if (r->nbad_shown < JMX_REPORT_BAD_SHOWN)
+		snprintf(r->bad_shown[r->nbad_shown++],
+		    sizeof r->bad_shown[0], "'%s': %s", c->path, e->msg);
+}
+
 /* Parse len bytes of a JTL, or the file at path when data is NULL. */
 static enum jmx_code
 parse_jtl(struct jtl_ctx *c, const char *path, const char *data, size_t len,
@@ -673,6 +686,7 @@ parse_jtl(struct jtl_ctx *c, const char *path, const char *data, size_t len,
 	struct jmx_input_opts o;
 	struct jmx_input_result res;
 	enum jmx_code code;
+	int shown = c->rep->nbad_shown;
 
 	if (c->rep->input != NULL)
 		o = *c->rep->input;
@@ -683,11 +697,16 @@ parse_jtl(struct jtl_ctx *c, const char *path, const char *data, size_t len,
 	    JMX_JTL_FAILUREMESSAGE | JMX_JTL_ERRORCOUNT) : (JMX_AGG_FIELDS |
 	    JMX_JTL_RESPONSECODE | JMX_JTL_RESPONSEMESSAGE |
 	    JMX_JTL_FAILUREMESSAGE);
+	o.on_bad = note_bad;
+	o.bad_arg = c;
+	c->path = path;
 	code = jmx_input_load(path, data, data != NULL ? len : 0, &o,
 	    on_sample, c, &res, err);
-	if (code == JMX_OK && res.records == 0 && res.bad > 0)
+	if (code == JMX_OK && res.records == 0 && res.bad > 0) {
 		code = jmx_err_set(err, JMX_ERR_DATA, "no valid record: %s",
 		    res.last.msg);
+		c->rep->nbad_shown = shown;	/* the error says it */
+	}
 	if (code == JMX_OK)
 		code = flush(c, err);
 	else if (code != JMX_ERR_STORE)

@@ -86,6 +86,9 @@ struct jmx_report_apdex {
 	struct jmx_summary	*sum;
 };
 
+/* How many skipped or dropped records a report locates. */
+#define JMX_REPORT_BAD_SHOWN	3
+
 struct jmx_report {
 	/* Header: a stored run, or the JTL files of stats/show FILE. */
 	int64_t			 run_id;	/* 0: not stored */
@@ -107,6 +110,12 @@ struct jmx_report {
 	const struct jmx_input_opts *input;
 	uint64_t		 bad_records;	/* skipped as malformed */
 	uint64_t		 truncated;	/* cut last records dropped */
+	/*
+	 * Where the first of those are: "'FILE': line N (byte B): why",
+	 * in the order met, nbad_shown of them.
+	 */
+	char			 bad_shown[JMX_REPORT_BAD_SHOWN][320];
+	int			 nbad_shown;
 	int64_t			 generated_ms;
 
 	struct jmx_summary	*sum;		/* per label and total */

@@ -223,8 +223,8 @@ sample_reset(struct jmx_sample *sm)
 
 enum jmx_code
 jmx_xmlres_parse(jmx_xmlres_read_fn rd, void *ctx, uint32_t fields,
-    jmx_jtl_cb cb, void *arg, struct jmx_xmlres_counts *cnt,
-    struct jmx_err *err)
+    jmx_jtl_cb cb, void *arg, jmx_xmlres_bad_fn on_bad, void *bad_arg,
+    struct jmx_xmlres_counts *cnt, struct jmx_err *err)
 {
 	xmlTextReaderPtr r;
 	struct jmx_sample sm;
@@ -272,6 +272,8 @@ jmx_xmlres_parse(jmx_xmlres_read_fn rd, void *ctx, uint32_t fields,
 			cnt->bad++;
 			jmx_err_set(&cnt->last, JMX_ERR_DATA, "line %d: %s",
 			    line_of(r), why);
+			if (on_bad != NULL)
+				on_bad(&cnt->last, bad_arg);
 			continue;
 		}
 		sm.line = (uint64_t)line_of(r);

@@ -35,17 +35,21 @@ struct jmx_xmlres_counts {
 	struct jmx_err	 last;		/* the last skipped one's error */
 };
 
+/* Called for each skipped sample with its error ("line N: ..."). */
+typedef void	(*jmx_xmlres_bad_fn)(const struct jmx_err *, void *arg);
+
 /*
  * Parse a whole file read by rd(ctx, ...), calling cb(sample, arg, err)
  * per sample with the columns in fields (JMX_JTL_* bits) filled, the
  * others as a CSV file without them reads.  A sample with a bad value is
- * skipped and counted.  Returns JMX_OK; JMX_ERR_DATA for a file that is
+ * skipped and counted, and on_bad (if not NULL) told.  Returns JMX_OK; JMX_ERR_DATA for a file that is
  * not well-formed XML or not a JMeter result file (message "line N:
  * ..."); JMX_ERR_IO when rd failed (err as rd left it, if it set it);
  * or the callback's code, which stops the parse.
  */
 enum jmx_code	 jmx_xmlres_parse(jmx_xmlres_read_fn rd, void *ctx,
 		    uint32_t fields, jmx_jtl_cb cb, void *arg,
+		    jmx_xmlres_bad_fn on_bad, void *bad_arg,
 		    struct jmx_xmlres_counts *, struct jmx_err *);
 
 #endif

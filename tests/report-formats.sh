@@ -46,7 +46,9 @@ like "$OUT" '^Total +120 +4 ' "... all 120 samples"
     sed -n 3p "$F/old10.jtl"; } >"$T/short.jtl"
 run "$JMX_REPORT" stats "$T/short.jtl"
 is "$RC" 0 "a short record in a headerless file: skipped"
-is "$ERR" "jmx-report: 1 malformed record skipped" "... and counted"
+is "$ERR" "jmx-report: 1 malformed record skipped
+jmx-report: '$T/short.jtl': line 3 (byte 114): 8 fields, not the 10 of JMeter 2's default columns (the file has no header)" \
+    "... counted and located"
 printf '1796337233900,-5,Home,200,OK,T 1-1,text,true,1,2\n' \
     >"$T/only-short.jtl"
 printf '1796337233900,5,Home,200,OK,T 1-1,text,true,1,2,3\n' \
@@ -134,7 +136,10 @@ like "$ERR" "^jmx-report: '$T/broken.xml': line [23]: not well-formed XML: \
 	echo '</testResults>'
 } >"$T/badval.xml"
 run "$JMX_REPORT" stats "$T/badval.xml"
-is "$ERR" "jmx-report: 2 malformed records skipped" "bad values: skipped"
+is "$ERR" "jmx-report: 2 malformed records skipped
+jmx-report: '$T/badval.xml': line 3: t 'x1' is not a number
+jmx-report: '$T/badval.xml': line 4: t '-3' is negative" \
+    "bad values: skipped, counted and located"
 like "$OUT" '^Total +1 ' "... the good sample counted"
 sed -n '1p;3p;5p' "$T/badval.xml" >"$T/onebad.xml"
 run "$JMX_REPORT" stats "$T/onebad.xml"

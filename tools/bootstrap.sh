@@ -25,7 +25,7 @@ libxml2-dev sqlite3 gnuplot-nox mandoc openssh-server openssh-client nginx
 iproute2 curl tmux xz-utils procps psmisc default-jre-headless maven
 python3 chromium libxml2-utils zstd time libcurl4-openssl-dev influxdb
 cron exim4-daemon-light bsd-mailx tzdata
-debhelper dpkg-dev fakeroot bash-completion"
+debhelper dpkg-dev fakeroot bash-completion clang libclang-rt-14-dev"
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
