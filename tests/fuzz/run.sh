@@ -4,10 +4,10 @@
 #
 #	tests/fuzz/run.sh [-t SECONDS] [-o OUTDIR] [--long] [NAME ...]
 #
-# NAME: jtl, config, plan, duration (default: all).  -t: seconds per
+# NAME: jtl, config, plan, duration, cron (default: all).  -t: seconds per
 # harness (default 20, for CI).  --long: the long run of
 # doc/RELIABILITY.md, 720 s for each of jtl, config and plan and 180 s for
-# duration (39 minutes).  OUTDIR (default tests/fuzz/out) gets the
+# duration and cron (42 minutes).  OUTDIR (default tests/fuzz/out) gets the
 # binaries, the grown corpus (corpus-NAME, seeded again each run), the
 # logs (NAME.log) and any crashing input (crash-NAME-*, leak-NAME-*,
 # timeout-NAME-*): copy one into corpus/NAME once the bug is fixed.
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 	*)	break ;;
 	esac
 done
-[ $# -gt 0 ] || set -- jtl config plan duration
+[ $# -gt 0 ] || set -- jtl config plan duration cron
 for name; do
 	if [ ! -f "$here/fuzz-$name.c" ]; then
 		echo "run.sh: no harness '$name' (tests/fuzz/fuzz-$name.c)" >&2
@@ -58,7 +58,7 @@ failed=0
 for name; do
 	t=$secs
 	if [ $long = 1 ]; then
-		case $name in duration) t=180 ;; *) t=720 ;; esac
+		case $name in duration|cron) t=180 ;; *) t=720 ;; esac
 	fi
 	corpus=$out/corpus-$name
 	rm -rf "$corpus"
