@@ -4,7 +4,7 @@
  * interval: a header, then four panes (agents, labels, a chart, events)
  * and a line for messages.  Tab and left/right move between the panes,
  * up/down scroll the one in focus; keys ask the run's controller to pause,
- * resume or stop (watch_command() in jmx-watch.c).  Laid out for 80x24
+ * resume or stop (watch_command() in watch-command.c).  Laid out for 80x24
  * and up; smaller terminals get what fits.
  */
 #include <curses.h>

@@ -1,7 +1,7 @@
 /*
- * watch-screen.h: what jmx-watch's main (cmd/jmx-watch.c) and its
- * screen (cmd/watch-screen.c, the only file that includes curses.h)
- * share: the program's state, and the commands its keys post.
+ * watch-screen.h: what jmx-watch's main (cmd/jmx-watch.c), its screen
+ * (cmd/watch-screen.c, the only file that includes curses.h) and its
+ * keys' commands (cmd/watch-command.c) share: the program's state.
  */
 #ifndef JMX_WATCH_SCREEN_H
 #define JMX_WATCH_SCREEN_H
