@@ -119,6 +119,48 @@ normal_p(double z)
 }
 
 /*
+ * Two histograms walked together in value order: each step gives the
+ * next value either holds and how many of each have it.
+ */
+struct walk2 {
+	struct jmx_hist_iter	 ia, ib;
+	int64_t			 va, vb;
+	uint64_t		 ca, cb;
+	int			 ha, hb;	/* a value is waiting */
+};
+
+static void
+walk2_init(struct walk2 *w, struct jmx_hist *a, struct jmx_hist *b)
+{
+	memset(w, 0, sizeof *w);
+	jmx_hist_iter_init(&w->ia, a);
+	jmx_hist_iter_init(&w->ib, b);
+	w->ha = jmx_hist_iter_next(&w->ia, &w->va, &w->ca);
+	w->hb = jmx_hist_iter_next(&w->ib, &w->vb, &w->cb);
+}
+
+/* 0 at the end; else 1, with the counts of the next value in a and b. */
+static int
+walk2_next(struct walk2 *w, double *na, double *nb)
+{
+	int64_t v;
+
+	if (!w->ha && !w->hb)
+		return 0;
+	v = w->ha && (!w->hb || w->va <= w->vb) ? w->va : w->vb;
+	*na = *nb = 0;
+	if (w->ha && w->va == v) {
+		*na = (double)w->ca;
+		w->ha = jmx_hist_iter_next(&w->ia, &w->va, &w->ca);
+	}
+	if (w->hb && w->vb == v) {
+		*nb = (double)w->cb;
+		w->hb = jmx_hist_iter_next(&w->ib, &w->vb, &w->cb);
+	}
+	return 1;
+}
+
+/*
  * U counts, over every pair (a, b), 1 when b > a and 1/2 for a tie: one
  * merged walk over both histograms in value order, O(distinct values).
  */
@@ -126,11 +168,9 @@ void
 jmx_compare_mann_whitney(struct jmx_hist *a, struct jmx_hist *b, double *p,
     double *cliff)
 {
-	struct jmx_hist_iter ia, ib;
-	int64_t va = 0, vb = 0;
-	uint64_t ca = 0, cb = 0;
+	struct walk2 w;
 	double na, nb, n, u = 0, below_a = 0, ties = 0, t, sigma, mean;
-	int ha, hb;
+	double xa, xb;
 
 	na = (double)jmx_hist_count(a);
 	nb = (double)jmx_hist_count(b);
@@ -138,26 +178,11 @@ jmx_compare_mann_whitney(struct jmx_hist *a, struct jmx_hist *b, double *p,
 	*cliff = 0;
 	if (na == 0 || nb == 0)
 		return;
-	jmx_hist_iter_init(&ia, a);
-	jmx_hist_iter_init(&ib, b);
-	ha = jmx_hist_iter_next(&ia, &va, &ca);
-	hb = jmx_hist_iter_next(&ib, &vb, &cb);
-	while (ha || hb) {
-		if (ha && (!hb || va < vb)) {
-			below_a += (double)ca;
-			t = (double)ca;
-			ha = jmx_hist_iter_next(&ia, &va, &ca);
-		} else if (hb && (!ha || vb < va)) {
-			u += (double)cb * below_a;
-			t = (double)cb;
-			hb = jmx_hist_iter_next(&ib, &vb, &cb);
-		} else {
-			u += (double)cb * (below_a + (double)ca / 2);
-			below_a += (double)ca;
-			t = (double)ca + (double)cb;
-			ha = jmx_hist_iter_next(&ia, &va, &ca);
-			hb = jmx_hist_iter_next(&ib, &vb, &cb);
-		}
+	walk2_init(&w, a, b);
+	while (walk2_next(&w, &xa, &xb)) {
+		u += xb * (below_a + xa / 2);
+		below_a += xa;
+		t = xa + xb;
 		ties += t * t * t - t;
 	}
 	n = na + nb;
@@ -171,11 +196,9 @@ jmx_compare_mann_whitney(struct jmx_hist *a, struct jmx_hist *b, double *p,
 void
 jmx_compare_ks(struct jmx_hist *a, struct jmx_hist *b, double *d, double *p)
 {
-	struct jmx_hist_iter ia, ib;
-	int64_t va = 0, vb = 0, v;
-	uint64_t ca = 0, cb = 0;
-	double na, nb, fa = 0, fb = 0, ne, lambda, sum;
-	int ha, hb, k;
+	struct walk2 w;
+	double na, nb, fa = 0, fb = 0, ne, lambda, sum, xa, xb;
+	int k;
 
 	na = (double)jmx_hist_count(a);
 	nb = (double)jmx_hist_count(b);
@@ -183,20 +206,10 @@ jmx_compare_ks(struct jmx_hist *a, struct jmx_hist *b, double *d, double *p)
 	*p = 1;
 	if (na == 0 || nb == 0)
 		return;
-	jmx_hist_iter_init(&ia, a);
-	jmx_hist_iter_init(&ib, b);
-	ha = jmx_hist_iter_next(&ia, &va, &ca);
-	hb = jmx_hist_iter_next(&ib, &vb, &cb);
-	while (ha || hb) {
-		v = ha && (!hb || va <= vb) ? va : vb;
-		if (ha && va == v) {
-			fa += (double)ca / na;
-			ha = jmx_hist_iter_next(&ia, &va, &ca);
-		}
-		if (hb && vb == v) {
-			fb += (double)cb / nb;
-			hb = jmx_hist_iter_next(&ib, &vb, &cb);
-		}
+	walk2_init(&w, a, b);
+	while (walk2_next(&w, &xa, &xb)) {
+		fa += xa / na;
+		fb += xb / nb;
 		if (fabs(fa - fb) > *d)
 			*d = fabs(fa - fb);
 	}
