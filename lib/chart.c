@@ -462,37 +462,40 @@ struct overlay {
 	int			  n;
 };
 
+/* One line per run: file PREFIX-i.dat, columns cols, titled "run N". */
+static void
+overlay_lines(struct jmx_buf *b, const struct overlay *o, const char *prefix,
+    const char *cols)
+{
+	char name[32];
+	int i;
+
+	for (i = 0; i < o->n; i++) {
+		jmx_buf_addf(b, "%s'%s-%d.dat' u %s w l lw 2 t ",
+		    i ? ", " : "", prefix, i, cols);
+		snprintf(name, sizeof name, "run %lld",
+		    (long long)o->reps[i]->run_id);
+		gp_str(b, name);
+	}
+}
+
 static void
 overlay_plots(struct jmx_buf *b, const char *ext, const void *arg)
 {
 	const struct overlay *o = arg;
-	char name[32];
-	int i;
 
 	jmx_buf_addf(b, "set output '../compare-percentiles.%s'\n"
 	    "set xlabel 'percentile'\nset ylabel 'ms'\n"
 	    "set logscale x\nset xrange [1:10000]\nset yrange [0:*]\n"
 	    "set xtics ('0' 1, '50' 2, '90' 10, '99' 100, '99.9' 1000,"
 	    " '99.99' 10000)\nplot ", ext);
-	for (i = 0; i < o->n; i++) {
-		jmx_buf_addf(b, "%s'pct-%d.dat' u 1:3 w l lw 2 t ",
-		    i ? ", " : "", i);
-		snprintf(name, sizeof name, "run %lld",
-		    (long long)o->reps[i]->run_id);
-		gp_str(b, name);
-	}
+	overlay_lines(b, o, "pct", "1:3");
 	jmx_buf_addf(b, "\nunset logscale x\nset xtics autofreq\n"
 	    "set xrange [*:*]\n"
 	    "set output '../compare-throughput.%s'\n"
 	    "set xlabel 'seconds since start'\nset ylabel 'samples/s'\n"
 	    "plot ", ext);
-	for (i = 0; i < o->n; i++) {
-		jmx_buf_addf(b, "%s'tput-%d.dat' u 1:2 w l lw 2 t ",
-		    i ? ", " : "", i);
-		snprintf(name, sizeof name, "run %lld",
-		    (long long)o->reps[i]->run_id);
-		gp_str(b, name);
-	}
+	overlay_lines(b, o, "tput", "1:2");
 	jmx_buf_adds(b, "\nset yrange [*:*]\n");
 }
 
