@@ -235,7 +235,7 @@ cmd_import(struct state *s, char **files, int n)
 {
 	struct jmx_buf b = { 0 };
 	struct jmx_json w;
-	struct jmx_summary *sum;
+	struct jmx_summary *sum = NULL;
 	struct jmx_err err;
 	int64_t run = 0;
 
@@ -245,11 +245,10 @@ cmd_import(struct state *s, char **files, int n)
 	    cli_open_store(&s->c, &err) != JMX_OK)
 		return cli_fail(&s->c, &err);
 	if (jmx_report_import(s->c.store, (const char *const *)files, n,
-	    s->name, &s->input, &run, &err) != JMX_OK)
+	    s->name, &s->input, &run, &sum, &err) != JMX_OK)
 		return cli_fail(&s->c, &err);
 	/* Its figures for history, at once (an import is final). */
-	if ((sum = jmx_report_run_summary(s->c.store, run, &err)) != NULL)
-		jmx_history_keep(s->c.store, run, sum);
+	jmx_history_keep(s->c.store, run, sum);
 	jmx_summary_free(sum);
 	if (s->c.json) {
 		json_run_id(&w, &b, run);

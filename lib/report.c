@@ -1047,7 +1047,7 @@ jmx_report_run_summary(struct jmx_store *st, int64_t run,
 enum jmx_code
 jmx_report_import(struct jmx_store *st, const char *const *files, int n,
     const char *name, const struct jmx_input_opts *in, int64_t *run,
-    struct jmx_err *err)
+    struct jmx_summary **sum, struct jmx_err *err)
 {
 	struct jmx_report *r = jmx_report_new(0);
 	struct jmx_run_rec rec;
@@ -1130,6 +1130,10 @@ jmx_report_import(struct jmx_store *st, const char *const *files, int n,
 			    NULL);
 	}
 	*run = rec.id;
+	if (sum != NULL && code == JMX_OK) {
+		*sum = r->sum;
+		r->sum = jmx_summary_new();
+	}
 	ctx_free(&c);
 	jmx_report_free(r);
 	free(base);

@@ -206,11 +206,13 @@ enum jmx_code	 jmx_report_load_run(struct jmx_report *, struct jmx_store *,
  * one segment per file.  *run gets its id.  A failed import deletes
  * the run again (*run 0); should that fail too, the run is left marked
  * failed and *run is its id.  in says how to read them (NULL: as
- * JMeter's defaults).
+ * JMeter's defaults).  sum, if not NULL, receives the run's summary
+ * after a successful import (the caller frees it), so that nothing reads
+ * the buckets again for it.
  */
 enum jmx_code	 jmx_report_import(struct jmx_store *, const char *const *files,
 		    int n, const char *name, const struct jmx_input_opts *in,
-		    int64_t *run, struct jmx_err *);
+		    int64_t *run, struct jmx_summary **sum, struct jmx_err *);
 
 /* The run's time of a series time (s since t0_ms) and back. */
 int64_t		 jmx_report_sec(const struct jmx_report *, int64_t epoch_ms);

@@ -14,6 +14,12 @@ python3 "$GEN" "$D/a.jtl:1:2000" "$D/b.jtl:2:2000:1.2" "$D/c.jtl:3:2000" \
 "$JMX_REPORT" import --name login "$D/c.jtl" >/dev/null &&
 "$JMX_REPORT" import --name shop "$D/d.jtl" >/dev/null ||
     bail "import failed"
+# An import keeps its run's figures at once, from the summary it built.
+is "$(db "SELECT group_concat(run_id || ':' || samples, ' ') FROM
+    (SELECT * FROM run_figures ORDER BY run_id)")" \
+    "$(db "SELECT group_concat(id || ':' || samples, ' ') FROM
+    (SELECT * FROM runs ORDER BY id)")" \
+    "each import's figures kept as it is stored"
 # Run 2 as a run stopped half-way would be.
 db "UPDATE runs SET state = 'stopped' WHERE id = 2" ||
     bail "sqlite3 failed"
