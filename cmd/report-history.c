@@ -29,18 +29,9 @@ parse_since(const char *s, int64_t *ms)
 {
 	struct tm tm;
 	const char *end;
-	char days[16];
 	int64_t d;
-	size_t len = strlen(s);
 
-	if (len > 1 && len < sizeof days && s[len - 1] == 'd') {
-		memcpy(days, s, len - 1);
-		days[len - 1] = '\0';
-		if ((d = jmx_parse_count(days)) >= 0) {
-			*ms = jmx_now_ms() - d * 86400000;
-			return 0;
-		}
-	}
+	/* A duration takes days too ("7d"). */
 	if ((d = jmx_parse_duration_ms(s)) >= 0) {
 		*ms = jmx_now_ms() - d;
 		return 0;
