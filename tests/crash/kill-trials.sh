@@ -1,0 +1,234 @@
+#!/bin/bash
+# tests/crash/kill-trials.sh [N]: crash consistency of the controller.
+# N trials (20 by default) of a real 3-agent run on the test bed, each
+# killing the controller (jmx-run) with SIGKILL at a random point of one
+# phase, then `jmx-run attach RUN`.  Each trial passes when the run ends
+# in a final state, the stored totals equal the records of the agents'
+# JTLs (per segment and in all), `PRAGMA integrity_check` says ok, and no
+# JMeter, work dir, agent lock or reservation of the run is left.
+#
+# Phases, taken in turn: validation (agents probed, run recorded, agent
+# locks taken), start (JMeters launching or held at the sync point),
+# running, pausing (`jmx-run pause` sent, killed while pausing or paused;
+# resumed after the attach), failover (a2's JMeter killed, then the
+# controller while its share moves), collection (around the planned end,
+# while the final drains happen).
+#
+# JMX_CRASH_SEED replays a run of trials (the seed is printed first);
+# JMX_CRASH_PHASES="start running" runs only those phases, in turn.
+# The agents' JTLs are counted from hard links made while they are
+# written (the bed's hosts share /tmp): the controller removes the work
+# dirs when it collects them, and the links keep every byte written.
+# Speaks TAP, one line per trial.  Takes the bed lock itself (bed_up):
+# do not run it under flock(1) on the same lock file.
+. "$(dirname "$0")/../lib.sh"
+
+trials=${1:-20}
+phases=(${JMX_CRASH_PHASES:-validation start running pausing failover collection})
+seed=${JMX_CRASH_SEED:-$(( $(date +%s) % 32768 ))}
+RANDOM=$seed
+echo "# seed $seed (replay: JMX_CRASH_SEED=$seed $0 $trials)"
+
+steady_bed
+DURATION_MS=15000
+begin=$(date +%s)
+
+now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
+rand_ms() { echo $(( RANDOM % ($1 + 1) )); }	# rand_ms MAX: 0..MAX
+sleep_ms() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
+state() { db "select state from runs where id = ${id:-0}" 2>/dev/null; }
+
+# Wait (up to 60 s, while the controller lives) until the run's state
+# is one of STATES; false if it never was.
+wait_state() {	# wait_state STATE...
+	local i=0 s
+	while [ $i -lt 600 ] && kill -0 "$pid" 2>/dev/null; do
+		s=$(state)
+		for w in "$@"; do
+			[ "$s" = "$w" ] && return 0
+		done
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# Hard-link every results.jtl of run $id into $TEST_DIR/jtl as soon as it
+# appears (skipping work dirs older than the trial), until $TEST_DIR/jtl.stop.
+watch_jtls() {
+	local f d
+	while [ ! -e "$TEST_DIR/jtl.stop" ]; do
+		[ -n "$id" ] || id=$(db "select id from runs where id > $before" 2>/dev/null)
+		for f in /tmp/jmx-run-"${id:-x}".*/results.jtl; do
+			[ -f "$f" ] || continue
+			d=$(basename "$(dirname "$f")")
+			grep -qx "$d" "$TEST_DIR/old-dirs" && continue
+			[ -e "$TEST_DIR/jtl/$d" ] ||
+			    ln "$f" "$TEST_DIR/jtl/$d" 2>>"$TEST_DIR/jtl.err"
+		done
+		sleep 0.1
+	done
+}
+
+# Records in a JTL: complete lines but the header (a JMeter killed mid
+# write leaves a partial last line, which nobody counts).
+records() {	# records FILE
+	local n
+	n=$(wc -l <"$1")
+	head -c 9 "$1" | grep -q '^timeStamp' && n=$((n - 1))
+	echo "$n"
+}
+
+fails=
+check() {	# check STATUS WHAT
+	[ "$1" -eq 0 ] || fails="$fails; $2"
+}
+
+# Kill the controller at a random point of PHASE; sets killed_in.
+kill_in() {	# kill_in PHASE
+	local t
+	case $1 in
+	validation)
+		# From the launch: the probes, then the run recorded and the
+		# agent locks taken; never later than the start.
+		t=$(( $(now_ms) + 200 + $(rand_ms 2000) ))
+		while [ "$(now_ms)" -lt "$t" ] && kill -0 "$pid" 2>/dev/null; do
+			id=$(db "select id from runs where id > $before" 2>/dev/null)
+			[ -n "$id" ] && [ "$(state)" != validating ] && break
+			sleep 0.05
+		done ;;
+	start)
+		wait_state starting
+		sleep_ms "$(rand_ms 4000)" ;;
+	running)
+		wait_state running
+		sleep_ms $((1000 + $(rand_ms 7000))) ;;
+	pausing)
+		wait_state running
+		sleep_ms $((1000 + $(rand_ms 2000)))
+		"$JMX_RUN" pause "$id" >/dev/null 2>&1 &
+		sleep_ms "$(rand_ms 3000)" ;;
+	failover)
+		wait_state running
+		sleep 2
+		kill -9 $(java_of "$id" a2) 2>/dev/null
+		wait_db "select count(*) from events where run_id = $id and
+		    kind = 'agent_lost'" 0 2>/dev/null
+		sleep_ms "$(rand_ms 3000)" ;;
+	collection)
+		wait_state running
+		t=$(db "select start_ms + duration_ms from runs where id = $id")
+		t=$((t - 300 + $(rand_ms 2500) - $(now_ms)))
+		[ "$t" -le 0 ] || sleep_ms "$t" ;;
+	esac
+	[ -n "$id" ] || id=$(db "select id from runs where id > $before" 2>/dev/null)
+	killed_in=$(state)
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+# Take the run over and see it to its end; a paused run is resumed.
+attach() {
+	local i=0 att
+	"$JMX_RUN" attach "$id" >"$TEST_DIR/attach.out" 2>"$TEST_DIR/attach.err" &
+	att=$!
+	while kill -0 "$att" 2>/dev/null && [ $i -lt 1200 ]; do
+		[ "$(state)" = paused ] &&
+		    "$JMX_RUN" resume "$id" >/dev/null 2>&1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$att" 2>/dev/null; then
+		check 1 "attach still running after 120 s"
+		kill -9 "$att"
+	fi
+	wait "$att"
+	attach_rc=$?
+}
+
+trial() {	# trial NUMBER PHASE
+	local phase=$2 n=0 t0 wd d got want st segs i=0
+	fails=
+	id=
+	t0=$(date +%s)
+	rm -rf "$TEST_DIR/jtl" "$TEST_DIR/jtl.stop"
+	mkdir "$TEST_DIR/jtl"
+	ls -d /tmp/jmx-run-* 2>/dev/null | xargs -rn1 basename >"$TEST_DIR/old-dirs"
+	before=$(db "select coalesce(max(id), 0) from runs" 2>/dev/null)
+	"$JMX_RUN" --config "$conf" --duration "$((DURATION_MS / 1000))s" \
+	    steady >"$TEST_DIR/run.out" 2>"$TEST_DIR/run.err" &
+	pid=$!
+	watch_jtls &
+	watcher=$!
+	kill_in "$phase"
+	killed_at=$(( $(date +%s) - t0 ))
+	if [ -z "$id" ]; then
+		# Killed before the run was recorded: nothing to take over.
+		touch "$TEST_DIR/jtl.stop"
+		wait "$watcher"
+		check "$([ -z "$(ls "$TEST_DIR/jtl")" ]; echo $?)" \
+		    "no run recorded, yet JTLs written"
+		ok "$([ -z "$fails" ]; echo $?)" "trial $1 $phase: killed after ${killed_at} s, before the run was recorded$fails"
+		[ -n "$fails" ] || passed=$((passed + 1))
+		covered="$covered $phase:unrecorded"
+		return
+	fi
+	attach
+	st=$(state)
+	check "$(case $st in completed|partial|stopped|failed) echo 0 ;;
+	    *) echo 1 ;; esac)" "run $id ends in '$st', not a final state"
+	# Nothing left: no JMeter, no work dir (within 20 s of the end).
+	db "select work_dir from segments where run_id = $id and
+	    work_dir is not null" | xargs -rn1 basename >"$TEST_DIR/dirs"
+	ls "$TEST_DIR/jtl" >>"$TEST_DIR/dirs"
+	sort -u -o "$TEST_DIR/dirs" "$TEST_DIR/dirs"
+	while [ $i -lt 40 ] && { [ -n "$(jmeters "$id")" ] ||
+	    ls -d $(sed 's|^|/tmp/|' "$TEST_DIR/dirs") >/dev/null 2>&1; }; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	touch "$TEST_DIR/jtl.stop"
+	wait "$watcher"
+	check "$([ -z "$(jmeters "$id")" ]; echo $?)" "JMeters left: $(jmeters "$id" | tr '\n' ' ')"
+	while read -r d; do
+		check "$([ ! -e "/tmp/$d" ]; echo $?)" "work dir /tmp/$d left"
+	done <"$TEST_DIR/dirs"
+	# The locks: on the agents (this database's, this run) and local.
+	check "$(! grep -lx "run=$id" /tmp/jmx-agent-*.lock 2>/dev/null |
+	    xargs -r grep -lx "database=$(realpath "$JMX_HOME/jmx.db")" |
+	    grep -q .; echo $?)" "an agent lock of run $id left"
+	check "$([ "$(db "select count(*) from reservations where
+	    run_id = $id")" = 0 ]; echo $?)" "reservations of run $id left"
+	check "$([ "$(db 'PRAGMA integrity_check')" = ok ]; echo $?)" \
+	    "integrity_check: $(db 'PRAGMA integrity_check' | head -3)"
+	# Exactly once: each segment's stored samples = its JTL's records.
+	[ -s "$TEST_DIR/jtl.err" ] && check 1 "$(cat "$TEST_DIR/jtl.err")"
+	for f in "$TEST_DIR"/jtl/*; do
+		[ -f "$f" ] || continue
+		want=$(records "$f")
+		n=$((n + want))
+		got=$(db "select coalesce(sum(b.count), 0) from buckets b join
+		    segments s on s.id = b.segment_id where s.run_id = $id and
+		    s.work_dir like '%/$(basename "$f")'")
+		check "$([ "$got" = "$want" ]; echo $?)" \
+		    "segment in $(basename "$f"): $got stored, $want in its JTL"
+	done
+	got=$(db "select coalesce(sum(count), 0) from buckets where run_id = $id")
+	check "$([ "$got" = "$n" ]; echo $?)" "run $id: $got stored, $n in the JTLs"
+	got=$(db "select samples from runs where id = $id")
+	check "$([ "$got" = "$n" ]; echo $?)" "run $id: total $got, $n in the JTLs"
+	segs=$(ls "$TEST_DIR/jtl" | wc -l)
+	ok "$([ -z "$fails" ]; echo $?)" "trial $1 $phase: killed in '$killed_in' after ${killed_at} s, attach exit $attach_rc, run $id $st, $n records in $segs JTLs$fails"
+	[ -z "$fails" ] && passed=$((passed + 1)) ||
+	    diag "$(tail -3 "$TEST_DIR/attach.err")"
+	covered="$covered $phase:$killed_in"
+}
+
+passed=0
+covered=
+for t in $(seq "$trials"); do
+	trial "$t" "${phases[$(( (t - 1) % ${#phases[@]} ))]}"
+done
+diag "summary: $passed of $trials trials passed in $(( $(date +%s) - begin )) s," \
+    "seed $seed; phase:state at the kill:$covered"
+done_testing
