@@ -220,15 +220,27 @@ jmx_runner_create(struct jmx_runner *r, int64_t *run_id, struct jmx_err *err)
 		names[i] = r->agents[i].a.conf->name;
 	r->rec.options_json = jmx_run_request_json(r->req, r->duration_ms,
 	    r->ramp_ms, r->props, r->nprops, names, r->n);
-	if (jmx_store_run_create(r->store, &r->rec, err) != JMX_OK)
+	/*
+	 * The run and the request attach rebuilds it from, in one
+	 * transaction: a controller killed in between leaves no run that
+	 * cannot be taken over.
+	 */
+	if (jmx_store_begin(r->store, err) != JMX_OK)
 		return err->code;
+	if (jmx_store_run_create(r->store, &r->rec, err) != JMX_OK) {
+		jmx_store_rollback(r->store);
+		return err->code;
+	}
 	xasprintf(&r->rec.run_dir, "%s/runs/%lld", r->home,
 	    (long long)r->rec.id);
 	if (jmx_mkdirs(r->rec.run_dir, 0700, err) != JMX_OK ||
-	    jmx_store_run_update(r->store, &r->rec, err) != JMX_OK)
+	    jmx_store_run_update(r->store, &r->rec, err) != JMX_OK ||
+	    jmx_run_request_save(r->req, r->store, r->rec.id, r->cfg->path,
+	    names, r->n, err) != JMX_OK) {
+		jmx_store_rollback(r->store);
 		return err->code;
-	if (jmx_run_request_save(r->req, r->store, r->rec.id, r->cfg->path,
-	    names, r->n, err) != JMX_OK)
+	}
+	if (jmx_store_commit(r->store, err) != JMX_OK)
 		return err->code;
 	/* Reserve all agents at once; another run may have raced us. */
 	if (jmx_store_reserve(r->store, r->rec.id, names, r->n, jmx_now_ms(),
