@@ -1454,10 +1454,21 @@ archive_results(struct jmx_runner *r)
 
 	xasprintf(&r->archive, "%s/agents%s", r->rec.run_dir,
 	    jmx_archive_suffix());
+	xasprintf(&loose, "%s/segments", r->rec.run_dir);
+	/*
+	 * The loose files go only once the archive is whole: a controller
+	 * killed after that left the archive to keep, not to write again
+	 * from nothing (attach).
+	 */
+	if (stat(loose, &st) == -1 && stat(r->archive, &st) == 0) {
+		free(loose);
+		return;
+	}
 	if ((w = jmx_archive_open(r->archive, &err)) == NULL) {
 		log_warn("%s", err.msg);
 		free(r->archive);
 		r->archive = NULL;
+		free(loose);
 		return;
 	}
 	for (i = 0; i < r->nsegs; i++) {
@@ -1477,9 +1488,9 @@ archive_results(struct jmx_runner *r)
 		log_warn("%s", err.msg);
 		free(r->archive);
 		r->archive = NULL;
+		free(loose);
 		return;
 	}
-	xasprintf(&loose, "%s/segments", r->rec.run_dir);
 	jmx_remove_tree(loose, NULL);
 	free(loose);
 }

@@ -217,6 +217,16 @@ trial() {	# trial NUMBER PHASE
 	check "$([ "$got" = "$n" ]; echo $?)" "run $id: $got stored, $n in the JTLs"
 	got=$(db "select samples from runs where id = $id")
 	check "$([ "$got" = "$n" ]; echo $?)" "run $id: total $got, $n in the JTLs"
+	# Nothing collected is lost: the run's archive holds them all.
+	rm -rf "$TEST_DIR/arch"
+	mkdir "$TEST_DIR/arch"
+	[ ! -f "$JMX_HOME/runs/$id/agents.tar.xz" ] ||
+	    run_archive "$id" "$TEST_DIR/arch"
+	got=0
+	for f in "$TEST_DIR"/arch/*/*/results.jtl; do
+		[ ! -f "$f" ] || got=$((got + $(records "$f")))
+	done
+	check "$([ "$got" = "$n" ]; echo $?)" "run $id: $got records archived, $n in the JTLs"
 	segs=$(ls "$TEST_DIR/jtl" | wc -l)
 	ok "$([ -z "$fails" ]; echo $?)" "trial $1 $phase: killed in '$killed_in' after ${killed_at} s, attach exit $attach_rc, run $id $st, $n records in $segs JTLs$fails"
 	[ -z "$fails" ] && passed=$((passed + 1)) ||
