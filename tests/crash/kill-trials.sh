@@ -181,6 +181,10 @@ trial() {	# trial NUMBER PHASE
 	db "select work_dir from segments where run_id = $id and
 	    work_dir is not null" | xargs -rn1 basename >"$TEST_DIR/dirs"
 	ls "$TEST_DIR/jtl" >>"$TEST_DIR/dirs"
+	# And any dir of the run the store does not name (the bed's hosts
+	# share /tmp), but those of an earlier test.
+	ls -d /tmp/jmx-run-"$id".* 2>/dev/null | xargs -rn1 basename |
+	    grep -vxF -f "$TEST_DIR/old-dirs" >>"$TEST_DIR/dirs"
 	sort -u -o "$TEST_DIR/dirs" "$TEST_DIR/dirs"
 	while [ $i -lt 40 ] && { [ -n "$(jmeters "$id")" ] ||
 	    ls -d $(sed 's|^|/tmp/|' "$TEST_DIR/dirs") >/dev/null 2>&1; }; do
