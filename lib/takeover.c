@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent.h"
 #include "hist.h"
 #include "log.h"
 #include "part.h"
@@ -20,6 +21,9 @@
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
+
+/* An agent out of reach is warned about, not waited for. */
+#define SWEEP_CONNECT_MS	5000
 
 /* An agent as the first controller saw it (its run_agents row). */
 static void
@@ -161,6 +165,33 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 }
 
 /*
+ * Work dirs the controller that is gone made but never recorded (killed
+ * while it unpacked): no segment names them, so nothing else would ever
+ * remove them.  Every agent is asked about all the run's dirs, as agents
+ * may share a /tmp.
+ */
+static void
+sweep_agents(struct jmx_runner *r)
+{
+	const char *keep[r->nsegs > 0 ? r->nsegs : 1];
+	struct jmx_agent *a;
+	struct jmx_err err = { 0 };
+	int i, n = 0;
+
+	for (i = 0; i < r->nsegs; i++)
+		if (r->segs[i]->rec.work_dir != NULL)
+			keep[n++] = r->segs[i]->rec.work_dir;
+	for (i = 0; i < r->n; i++) {
+		a = &r->agents[i].a;
+		if (jmx_agent_connect(a, SWEEP_CONNECT_MS, &err) != JMX_OK ||
+		    jmx_agent_sweep(a, r->rec.id, keep, n, &err) != JMX_OK)
+			log_warn("%s", err.msg);
+		jmx_agent_disconnect(a);
+		jmx_err_clear(&err);
+	}
+}
+
+/*
  * Commands sent to the controller that is gone were never answered;
  * acting on them now, maybe minutes later, would surprise whoever sent
  * them.  Fail them: they can ask again.
@@ -250,6 +281,7 @@ jmx_runner_attach(struct jmx_runner *r, int64_t run_id, struct jmx_err *err)
 	drop_stale_commands(r);
 	if (adopt_segments(r, err) != JMX_OK)
 		return err->code;
+	sweep_agents(r);
 	jmx_runner_probe_spares(r);
 	jmx_runner_lock_agents(r, 0, err);
 	switch (r->rec.state) {

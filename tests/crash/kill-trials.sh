@@ -14,6 +14,9 @@
 # controller while its share moves), collection (around the planned end,
 # while the final drains happen).
 #
+# Before each attach the trial leaves what a kill while bundles unpack
+# leaves, a work dir of the run that no segment names, to be removed.
+#
 # JMX_CRASH_SEED replays a run of trials (the seed is printed first);
 # JMX_CRASH_PHASES="start running" runs only those phases, in turn.
 # The agents' JTLs are counted from hard links made while they are
@@ -173,6 +176,9 @@ trial() {	# trial NUMBER PHASE
 		covered="$covered $phase:unrecorded"
 		return
 	fi
+	# What a controller killed while it unpacks leaves on an agent: a
+	# work dir no segment names (attach must remove it).
+	install -d -o "$JMX_BED_USER" -m 700 "/tmp/jmx-run-$id.unnamed$1"
 	attach
 	st=$(state)
 	check "$(case $st in completed|partial|stopped|failed) echo 0 ;;
