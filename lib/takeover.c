@@ -167,8 +167,9 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 /*
  * Work dirs the controller that is gone made but never recorded (killed
  * while it unpacked): no segment names them, so nothing else would ever
- * remove them.  Every agent is asked about all the run's dirs, as agents
- * may share a /tmp.
+ * remove them.  Only on an agent whose lock is ours again: another
+ * database's run of the same number could be unpacking there.  Every
+ * agent is told all the run's dirs, as agents may share a /tmp.
  */
 static void
 sweep_agents(struct jmx_runner *r)
@@ -183,6 +184,8 @@ sweep_agents(struct jmx_runner *r)
 			keep[n++] = r->segs[i]->rec.work_dir;
 	for (i = 0; i < r->n; i++) {
 		a = &r->agents[i].a;
+		if (a->lease == NULL)
+			continue;
 		if (jmx_agent_connect(a, SWEEP_CONNECT_MS, &err) != JMX_OK ||
 		    jmx_agent_sweep(a, r->rec.id, keep, n, &err) != JMX_OK)
 			log_warn("%s", err.msg);
@@ -281,9 +284,9 @@ jmx_runner_attach(struct jmx_runner *r, int64_t run_id, struct jmx_err *err)
 	drop_stale_commands(r);
 	if (adopt_segments(r, err) != JMX_OK)
 		return err->code;
-	sweep_agents(r);
 	jmx_runner_probe_spares(r);
 	jmx_runner_lock_agents(r, 0, err);
+	sweep_agents(r);
 	switch (r->rec.state) {
 	case JMX_RUN_RUNNING:
 	case JMX_RUN_PAUSED:

@@ -34,6 +34,11 @@ echo "# seed $seed (replay: JMX_CRASH_SEED=$seed $0 $trials)"
 
 steady_bed
 DURATION_MS=15000
+# Run ids of their own: the bed's hosts share /tmp, where work dirs are
+# named by run id, and other tests' run 1 may be there.
+agents_free || bail "the bed's agents stay busy"
+db "insert into runs (id, test_case, plan, state, created_ms) values
+    ($((10000 + $$ % 80000)), 'ids-from-here', '-', 'completed', 0)"
 begin=$(date +%s)
 
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
@@ -45,6 +50,7 @@ state() { db "select state from runs where id = ${id:-0}" 2>/dev/null; }
 # is one of STATES; false if it never was.
 wait_state() {	# wait_state STATE...
 	local i=0 s
+	wait_id
 	while [ $i -lt 600 ] && kill -0 "$pid" 2>/dev/null; do
 		s=$(state)
 		for w in "$@"; do
@@ -54,6 +60,39 @@ wait_state() {	# wait_state STATE...
 		i=$((i + 1))
 	done
 	return 1
+}
+
+# The run's id, once the controller has recorded it (while it lives).
+wait_id() {
+	while [ -z "$id" ] && kill -0 "$pid" 2>/dev/null; do
+		id=$(db "select id from runs where id > $before" 2>/dev/null)
+		[ -n "$id" ] || sleep 0.05
+	done
+}
+
+# Processes working in the trial's work dirs ($TEST_DIR/dirs), found by
+# their working directory (the bed's hosts share /proc).
+trial_jmeters() {
+	local p c
+	for p in /proc/[0-9]*; do
+		c=$(readlink "$p/cwd" 2>/dev/null) || continue
+		c=${c% (deleted)}
+		case $c in
+		/tmp/jmx-run-"$id".*)
+			grep -qxF "${c#/tmp/}" "$TEST_DIR/dirs" && echo "${p#/proc/}" ;;
+		esac
+	done
+}
+
+# Until the agents are free (a lock of another test's run binds them for
+# its lease): a dry run validates them as a run would.
+agents_free() {
+	local i=0
+	until "$JMX_RUN" --config "$conf" --dry-run steady >/dev/null 2>&1; do
+		[ $i -lt 24 ] || { diag "agents still busy after 120 s"; return 1; }
+		sleep 5
+		i=$((i + 1))
+	done
 }
 
 # Hard-link every results.jtl of run $id into $TEST_DIR/jtl as soon as it
@@ -121,11 +160,16 @@ kill_in() {	# kill_in PHASE
 	collection)
 		wait_state running
 		t=$(db "select start_ms + duration_ms from runs where id = $id")
-		t=$((t - 300 + $(rand_ms 2500) - $(now_ms)))
+		t=$((t - 300 + $(rand_ms 1500) - $(now_ms)))
 		[ "$t" -le 0 ] || sleep_ms "$t" ;;
 	esac
 	[ -n "$id" ] || id=$(db "select id from runs where id > $before" 2>/dev/null)
 	killed_in=$(state)
+	if ! kill -0 "$pid" 2>/dev/null; then
+		wait "$pid"
+		check 1 "the controller ended by itself (exit $?) before the kill: $(tail -2 "$TEST_DIR/run.err" | tr '\n' ' ')"
+		return
+	fi
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 }
@@ -157,6 +201,7 @@ trial() {	# trial NUMBER PHASE
 	rm -rf "$TEST_DIR/jtl" "$TEST_DIR/jtl.stop"
 	mkdir "$TEST_DIR/jtl"
 	ls -d /tmp/jmx-run-* 2>/dev/null | xargs -rn1 basename >"$TEST_DIR/old-dirs"
+	agents_free
 	before=$(db "select coalesce(max(id), 0) from runs" 2>/dev/null)
 	"$JMX_RUN" --config "$conf" --duration "$((DURATION_MS / 1000))s" \
 	    steady >"$TEST_DIR/run.out" 2>"$TEST_DIR/run.err" &
@@ -192,14 +237,14 @@ trial() {	# trial NUMBER PHASE
 	ls -d /tmp/jmx-run-"$id".* 2>/dev/null | xargs -rn1 basename |
 	    grep -vxF -f "$TEST_DIR/old-dirs" >>"$TEST_DIR/dirs"
 	sort -u -o "$TEST_DIR/dirs" "$TEST_DIR/dirs"
-	while [ $i -lt 40 ] && { [ -n "$(jmeters "$id")" ] ||
+	while [ $i -lt 40 ] && { [ -n "$(trial_jmeters)" ] ||
 	    ls -d $(sed 's|^|/tmp/|' "$TEST_DIR/dirs") >/dev/null 2>&1; }; do
 		sleep 0.5
 		i=$((i + 1))
 	done
 	touch "$TEST_DIR/jtl.stop"
 	wait "$watcher"
-	check "$([ -z "$(jmeters "$id")" ]; echo $?)" "JMeters left: $(jmeters "$id" | tr '\n' ' ')"
+	check "$([ -z "$(trial_jmeters)" ]; echo $?)" "JMeters left: $(trial_jmeters | tr '\n' ' ')"
 	while read -r d; do
 		check "$([ ! -e "/tmp/$d" ]; echo $?)" "work dir /tmp/$d left"
 	done <"$TEST_DIR/dirs"
