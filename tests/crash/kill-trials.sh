@@ -34,11 +34,6 @@ echo "# seed $seed (replay: JMX_CRASH_SEED=$seed $0 $trials)"
 
 steady_bed
 DURATION_MS=15000
-# Run ids of their own: the bed's hosts share /tmp, where work dirs are
-# named by run id, and other tests' run 1 may be there.
-agents_free || bail "the bed's agents stay busy"
-db "insert into runs (id, test_case, plan, state, created_ms) values
-    ($((10000 + $$ % 80000)), 'ids-from-here', '-', 'completed', 0)"
 begin=$(date +%s)
 
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
@@ -291,6 +286,11 @@ trial() {	# trial NUMBER PHASE
 
 passed=0
 covered=
+# Run ids of their own: the bed's hosts share /tmp, where work dirs are
+# named by run id, and other tests' run 1 may be there.
+agents_free || bail "the bed's agents stay busy"
+db "insert into runs (id, test_case, plan, state, created_ms) values
+    ($((10000 + $$ % 80000)), 'ids-from-here', '-', 'completed', 0)"
 for t in $(seq "$trials"); do
 	trial "$t" "${phases[$(( (t - 1) % ${#phases[@]} ))]}"
 done
