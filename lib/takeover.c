@@ -165,6 +165,49 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 }
 
 /*
+ * A segment lost while its controller died moving its load: the takers
+ * never started (attach ends them, staged), so the load ran nowhere
+ * from the loss on.  Say so as a failed move would (unplaced), or the
+ * run would claim it delivered all its load.
+ */
+static void
+unmoved_losses(struct jmx_runner *r)
+{
+	struct jmx_shortfall_rec *f;
+	const struct jmx_seg *s, *t;
+	int i, j, nf, moved;
+
+	if (jmx_store_shortfalls(r->store, r->rec.id, &f, &nf, NULL) != JMX_OK)
+		return;
+	for (i = 0; i < r->nsegs; i++) {
+		s = r->segs[i];
+		if (s->rec.cause == NULL || s->rec.gen != r->gen ||
+		    (s->rec.state != JMX_SEGMENT_LOST &&
+		    s->rec.state != JMX_SEGMENT_FENCED) ||
+		    !jmx_part_has_load(r->plan, s->part.groups))
+			continue;
+		moved = 0;
+		for (j = 0; j < nf; j++)
+			moved |= f[j].segment_id == s->rec.id;
+		for (j = 0; j < r->nsegs; j++) {
+			t = r->segs[j];
+			moved |= t->rec.replaces == s->rec.id &&
+			    t->rec.state != JMX_SEGMENT_STARTING &&
+			    t->rec.state != JMX_SEGMENT_CANCELLED &&
+			    t->rec.state != JMX_SEGMENT_FAILED;
+		}
+		if (moved)
+			continue;
+		jmx_runner_shortfall(r, s, &s->part, "unplaced",
+		    s->rec.end_ms > 0 ? s->rec.end_ms : jmx_now_ms(), 0,
+		    "its controller died while the load was moved");
+		jmx_runner_event(r, "move_failed", s->rec.agent, "its "
+		    "controller died while the load was moved", NULL);
+	}
+	jmx_shortfall_recs_free(f, nf);
+}
+
+/*
  * Work dirs the controller that is gone made but never recorded (killed
  * while it unpacked): no segment names them, so nothing else would ever
  * remove them.  Only on an agent whose lock is ours again: another
@@ -284,6 +327,7 @@ jmx_runner_attach(struct jmx_runner *r, int64_t run_id, struct jmx_err *err)
 	drop_stale_commands(r);
 	if (adopt_segments(r, err) != JMX_OK)
 		return err->code;
+	unmoved_losses(r);
 	jmx_runner_probe_spares(r);
 	jmx_runner_lock_agents(r, 0, err);
 	sweep_agents(r);

@@ -267,6 +267,16 @@ trial() {	# trial NUMBER PHASE
 	check "$([ "$got" = "$n" ]; echo $?)" "run $id: $got stored, $n in the JTLs"
 	got=$(db "select samples from runs where id = $id")
 	check "$([ "$got" = "$n" ]; echo $?)" "run $id: total $got, $n in the JTLs"
+	# Load lost and never moved (its takers never started) is not
+	# claimed as delivered.
+	if [ "$(db "select count(*) from segments l where l.run_id = $id and
+	    l.cause is not null and l.state in ('lost', 'fenced') and
+	    not exists (select 1 from segments t where t.replaces = l.id and
+	    t.state in ('running', 'ended', 'lost', 'fenced'))")" != 0 ]; then
+		got=$(db "select delivered_pct from runs where id = $id")
+		check "$(awk -v p="$got" 'BEGIN { exit !(p < 100) }'; echo $?)" \
+		    "run $id: a lost share never moved, yet $got % delivered"
+	fi
 	# Nothing collected is lost: the run's archive holds them all.
 	rm -rf "$TEST_DIR/arch"
 	mkdir "$TEST_DIR/arch"
