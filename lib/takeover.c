@@ -11,6 +11,7 @@
 
 #include "agent.h"
 #include "hist.h"
+#include "jtl.h"
 #include "log.h"
 #include "part.h"
 #include "plan.h"
@@ -23,7 +24,7 @@
 #include "xmalloc.h"
 
 /* An agent out of reach is warned about, not waited for. */
-#define SWEEP_CONNECT_MS	5000
+#define AGENT_CONNECT_MS	5000
 
 /* An agent as the first controller saw it (its run_agents row). */
 static void
@@ -87,6 +88,35 @@ adopt_spares(struct jmx_runner *r, const struct jmx_run_agent_rec *v, int n)
 }
 
 /*
+ * A running row whose JTL was collected and all ingested: its JMeter
+ * ended, the JTL was fetched whole into local_dir, and the controller
+ * died before it stored the end (maybe after the work dir went).
+ * Tailing it on would find no work dir and call it lost.  Its work dir
+ * is removed if it is still there.
+ */
+static int
+collected(struct jmx_seg *s)
+{
+	char *path, *data = NULL;
+	size_t len;
+	int64_t n;
+	int got;
+
+	xasprintf(&path, "%s/results.jtl", s->local_dir);
+	got = jmx_read_file(path, &data, &len, NULL) == JMX_OK;
+	free(path);
+	n = got ? (int64_t)jmx_jtl_count(data, len) : -1;
+	free(data);
+	if (n != s->rec.records)
+		return 0;
+	s->jtl_records = n;
+	if (jmx_agent_connect(&s->a, AGENT_CONNECT_MS, &s->err) == JMX_OK)
+		jmx_agent_cleanup(&s->a, s->rec.work_dir, NULL);
+	jmx_agent_disconnect(&s->a);
+	return 1;
+}
+
+/*
  * Segments from the store: live ones are tailed on, ended ones kept.
  * The current generation is the newest; its T0 its first start.
  */
@@ -147,9 +177,14 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 			if (jmx_seg_adopt(s) != JMX_OK)
 				log_warn("%s", s->err.msg);
 		} else if (s->rec.state == JMX_SEGMENT_RUNNING &&
-		    s->rec.work_dir != NULL && !s->lost) {
+		    s->rec.work_dir != NULL && !s->lost && !collected(s)) {
 			if (jmx_seg_adopt(s) != JMX_OK)
 				log_warn("%s", s->err.msg);
+		} else if (s->rec.state == JMX_SEGMENT_RUNNING &&
+		    s->rec.work_dir != NULL && !s->lost) {
+			/* collected(): its end was all that was missing. */
+			s->state = JMX_SEG_DONE;
+			s->status = "done";
 		} else {
 			s->state = s->rec.state == JMX_SEGMENT_ENDED ||
 			    s->rec.state == JMX_SEGMENT_FENCED ?
@@ -229,7 +264,7 @@ sweep_agents(struct jmx_runner *r)
 		a = &r->agents[i].a;
 		if (a->lease == NULL)
 			continue;
-		if (jmx_agent_connect(a, SWEEP_CONNECT_MS, &err) != JMX_OK ||
+		if (jmx_agent_connect(a, AGENT_CONNECT_MS, &err) != JMX_OK ||
 		    jmx_agent_sweep(a, r->rec.id, keep, n, &err) != JMX_OK)
 			log_warn("%s", err.msg);
 		jmx_agent_disconnect(a);
