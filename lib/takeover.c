@@ -216,9 +216,10 @@ unmoved_losses(struct jmx_runner *r)
 		return;
 	for (i = 0; i < r->nsegs; i++) {
 		s = r->segs[i];
+		/* Declared lost (a cause), maybe before its row said so. */
 		if (s->rec.cause == NULL || s->rec.gen != r->gen ||
-		    (s->rec.state != JMX_SEGMENT_LOST &&
-		    s->rec.state != JMX_SEGMENT_FENCED) ||
+		    s->rec.state == JMX_SEGMENT_FAILED ||
+		    s->rec.state == JMX_SEGMENT_CANCELLED ||
 		    !jmx_part_has_load(r->plan, s->part.groups))
 			continue;
 		moved = 0;
