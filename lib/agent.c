@@ -521,6 +521,35 @@ jmx_agent_cleanup(struct jmx_agent *a, const char *work_dir,
 	return code;
 }
 
+enum jmx_code
+jmx_agent_sweep(struct jmx_agent *a, int64_t run_id, const char *const *keep,
+    int n, struct jmx_err *err)
+{
+	struct jmx_buf cmd = { 0 };
+	enum jmx_code code;
+	int i;
+
+	/*
+	 * The names jmx_agent_unpack() makes; '' matches none.  A dir with
+	 * a pid had a launch: another database's run of the same number,
+	 * maybe live.  Another user's dir in a sticky /tmp stays.
+	 */
+	jmx_buf_adds(&cmd, "for d in ");
+	jmx_shquote(&cmd, agent_work_dir(a));
+	jmx_buf_addf(&cmd, "/jmx-run-%lld.*; do [ -d \"$d\" ] && "
+	    "[ ! -e \"$d/pid\" ] && [ ! -e \"$d/pid.tmp\" ] || continue; "
+	    "case $d in ''", (long long)run_id);
+	for (i = 0; i < n; i++) {
+		jmx_buf_addc(&cmd, '|');
+		jmx_shquote(&cmd, keep[i]);
+	}
+	jmx_buf_adds(&cmd, ") ;; *) rm -rf -- \"$d\" 2>/dev/null ;; "
+	    "esac; done; true");
+	code = remote(a, cmd.data, NULL, 0, NULL, err);
+	jmx_buf_free(&cmd);
+	return code;
+}
+
 /* --- the agent's lock ------------------------------------------------ */
 
 /*

@@ -121,6 +121,13 @@ enum jmx_code	jmx_agent_put(struct jmx_agent *, const char *work_dir,
 /* Remove the work directory. */
 enum jmx_code	jmx_agent_cleanup(struct jmx_agent *, const char *work_dir,
 		    struct jmx_err *);
+/*
+ * Remove the work directories of run_id that none of keep[n] names: what
+ * a controller killed while it unpacked bundles made and never recorded
+ * (no JMeter runs there: one is launched only in a recorded directory).
+ */
+enum jmx_code	jmx_agent_sweep(struct jmx_agent *, int64_t run_id,
+		    const char *const *keep, int n, struct jmx_err *);
 
 /*
  * The agent's own reservation: a lock file on the agent names the run

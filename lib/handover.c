@@ -237,9 +237,8 @@ loss_start(struct jmx_seg *s)
 	return t;
 }
 
-/* Record the main load of part as missing from from_ms to to_ms. */
-static void
-shortfall(struct jmx_runner *r, const struct jmx_seg *s,
+void
+jmx_runner_shortfall(struct jmx_runner *r, const struct jmx_seg *s,
     const struct jmx_part *part, const char *kind, int64_t from_ms,
     int64_t to_ms, const char *reason)
 {
@@ -398,7 +397,8 @@ finish_move(struct jmx_runner *r, struct move *m, int64_t from)
 		jmx_runner_release(r, &m->batch, 0, &t0, &err);
 	}
 	if (err.code != JMX_OK) {
-		shortfall(r, s, &s->part, "unplaced", from, 0, err.msg);
+		jmx_runner_shortfall(r, s, &s->part, "unplaced", from, 0,
+		    err.msg);
 		jmx_runner_event(r, "move_failed", s->rec.agent, err.msg, NULL);
 		move_free(m);
 		return;
@@ -407,10 +407,10 @@ finish_move(struct jmx_runner *r, struct move *m, int64_t from)
 	for (i = 0; i < plan->ngroups; i++)
 		placed.groups[i].threads = s->part.groups[i].threads -
 		    m->fo.rest.groups[i].threads;
-	shortfall(r, s, &placed, "handover", from, t0, "moved to other "
-	    "agents");
+	jmx_runner_shortfall(r, s, &placed, "handover", from, t0,
+	    "moved to other agents");
 	if (jmx_part_has_load(plan, m->fo.rest.groups))
-		shortfall(r, s, &m->fo.rest, "unplaced", from, 0,
+		jmx_runner_shortfall(r, s, &m->fo.rest, "unplaced", from, 0,
 		    "no room left for it");
 	jmx_buf_addf(&d, "%lld of %lld threads moved to",
 	    (long long)jmx_part_main_threads(plan, &placed),
@@ -525,7 +525,8 @@ handle_loss(struct jmx_runner *r, struct jmx_seg *s, const char *cause)
 	else if (left < MIN_MOVE_MS)
 		why = "too little of the run was left to move it";
 	if (why != NULL) {
-		shortfall(r, s, &s->part, "unplaced", from, 0, why);
+		jmx_runner_shortfall(r, s, &s->part, "unplaced", from, 0,
+		    why);
 		jmx_runner_event(r, "share_not_moved", s->rec.agent, why, NULL);
 		if (r->standby != NULL && r->standby->lost == s)
 			jmx_runner_cancel_standby(r, why);
@@ -646,8 +647,8 @@ jmx_runner_release_takers(struct jmx_runner *r, struct move **moves, int nm,
 			jmx_runner_event(r, "share_moved", m->lost->rec.agent,
 			    d.data, NULL);
 		} else if (!cancel) {
-			shortfall(r, m->lost, &m->lost->part, "unplaced", t0,
-			    0, err.msg);
+			jmx_runner_shortfall(r, m->lost, &m->lost->part,
+			    "unplaced", t0, 0, err.msg);
 			jmx_runner_event(r, "move_failed", m->lost->rec.agent,
 			    err.msg, NULL);
 		}

@@ -168,8 +168,9 @@ jmx_history_list(struct jmx_store *st, const struct jmx_config *cfg,
 		if ((code = jmx_store_run_get(st, ids[i], &rec, err)) !=
 		    JMX_OK)
 			break;
-		if ((q->state != NULL && strcmp(q->state,
-		    jmx_run_state_name(rec.state)) != 0) ||
+		/* Half an import (store.h) is no run yet. */
+		if (jmx_run_importing(&rec) || (q->state != NULL &&
+		    strcmp(q->state, jmx_run_state_name(rec.state)) != 0) ||
 		    (q->usable_only && !jmx_history_usable(
 		    jmx_run_state_name(rec.state), q->usable_only > 1))) {
 			jmx_run_rec_free(&rec);

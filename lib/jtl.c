@@ -379,6 +379,20 @@ jmx_jtl_records(const struct jmx_jtl *p)
 }
 
 uint64_t
+jmx_jtl_count(const char *data, size_t len)
+{
+	struct jmx_jtl *p = jmx_jtl_new(NULL, NULL);
+	uint64_t n;
+
+	jmx_jtl_set_skip_bad(p, 1);
+	jmx_jtl_feed(p, data, len, NULL);
+	jmx_jtl_finish(p, NULL);
+	n = p->records;
+	jmx_jtl_free(p);
+	return n;
+}
+
+uint64_t
 jmx_jtl_bad(const struct jmx_jtl *p)
 {
 	return p->bad;

@@ -210,6 +210,8 @@ enum jmx_code	 jmx_jtl_finish(struct jmx_jtl *, struct jmx_err *);
 uint64_t	 jmx_jtl_offset(const struct jmx_jtl *);
 /* Records delivered to the callback (the header is not one). */
 uint64_t	 jmx_jtl_records(const struct jmx_jtl *);
+/* Good records in a whole JTL (bad ones skipped): a reconciliation count. */
+uint64_t	 jmx_jtl_count(const char *data, size_t len);
 /* Bad records consumed (reported or skipped). */
 uint64_t	 jmx_jtl_bad(const struct jmx_jtl *);
 /* Truncated last records dropped by jmx_jtl_finish(). */

@@ -628,8 +628,11 @@ flush(struct jtl_ctx *c, struct jmx_err *err)
 	if (c->st != NULL) {
 		if ((code = jmx_store_begin(c->st, err)) != JMX_OK)
 			return code;
+		/* The import is alive: its run is not half a run to drop. */
 		if ((code = jmx_store_put_agg(c->st, c->run, c->segment,
-		    c->agg, err)) != JMX_OK) {
+		    c->agg, err)) != JMX_OK ||
+		    (code = jmx_store_run_heartbeat(c->st, c->run,
+		    jmx_now_ms(), err)) != JMX_OK) {
 			jmx_store_rollback(c->st);
 			return code;
 		}
@@ -1056,7 +1059,7 @@ jmx_report_import(struct jmx_store *st, const char *const *files, int n,
 	const struct jmx_summary_row *tot;
 	struct jtl_ctx c;
 	enum jmx_code code;
-	char *base = NULL, *abs_path;
+	char *base = NULL, *abs_path, host[256] = "";
 	int i;
 
 	memset(&rec, 0, sizeof rec);
@@ -1073,7 +1076,14 @@ jmx_report_import(struct jmx_store *st, const char *const *files, int n,
 	rec.created_ms = jmx_now_ms();
 	rec.skew_ms = -1;
 	rec.jtl_records = -1;
-	code = jmx_store_run_create(st, &rec, err);
+	/* Its importer is its controller (store.h: unfinished imports). */
+	rec.controller_pid = getpid();
+	gethostname(host, sizeof host - 1);
+	rec.controller_host = host;
+	rec.heartbeat_ms = rec.created_ms;
+	if ((code = jmx_store_drop_dead_imports(st, rec.created_ms, err)) ==
+	    JMX_OK)
+		code = jmx_store_run_create(st, &rec, err);
 	memset(&c, 0, sizeof c);
 	c.rep = r;
 	c.st = st;

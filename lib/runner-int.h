@@ -206,6 +206,10 @@ void		jmx_runner_release_takers(struct jmx_runner *, struct move **,
 		    int n, int cancel, int64_t t0);
 /* Act on segments newly declared lost, and on those gone silent. */
 void		jmx_runner_check_losses(struct jmx_runner *);
+/* Record the main load of part as missing from from_ms to to_ms (0: on). */
+void		jmx_runner_shortfall(struct jmx_runner *, const struct jmx_seg *,
+		    const struct jmx_part *, const char *kind, int64_t from_ms,
+		    int64_t to_ms, const char *reason);
 
 /*
  * Where s got to in its data slices: what its worker has seen (maybe not

@@ -220,15 +220,27 @@ jmx_runner_create(struct jmx_runner *r, int64_t *run_id, struct jmx_err *err)
 		names[i] = r->agents[i].a.conf->name;
 	r->rec.options_json = jmx_run_request_json(r->req, r->duration_ms,
 	    r->ramp_ms, r->props, r->nprops, names, r->n);
-	if (jmx_store_run_create(r->store, &r->rec, err) != JMX_OK)
+	/*
+	 * The run and the request attach rebuilds it from, in one
+	 * transaction: a controller killed in between leaves no run that
+	 * cannot be taken over.
+	 */
+	if (jmx_store_begin(r->store, err) != JMX_OK)
 		return err->code;
+	if (jmx_store_run_create(r->store, &r->rec, err) != JMX_OK) {
+		jmx_store_rollback(r->store);
+		return err->code;
+	}
 	xasprintf(&r->rec.run_dir, "%s/runs/%lld", r->home,
 	    (long long)r->rec.id);
 	if (jmx_mkdirs(r->rec.run_dir, 0700, err) != JMX_OK ||
-	    jmx_store_run_update(r->store, &r->rec, err) != JMX_OK)
+	    jmx_store_run_update(r->store, &r->rec, err) != JMX_OK ||
+	    jmx_run_request_save(r->req, r->store, r->rec.id, r->cfg->path,
+	    names, r->n, err) != JMX_OK) {
+		jmx_store_rollback(r->store);
 		return err->code;
-	if (jmx_run_request_save(r->req, r->store, r->rec.id, r->cfg->path,
-	    names, r->n, err) != JMX_OK)
+	}
+	if (jmx_store_commit(r->store, err) != JMX_OK)
 		return err->code;
 	/* Reserve all agents at once; another run may have raced us. */
 	if (jmx_store_reserve(r->store, r->rec.id, names, r->n, jmx_now_ms(),
@@ -1442,10 +1454,21 @@ archive_results(struct jmx_runner *r)
 
 	xasprintf(&r->archive, "%s/agents%s", r->rec.run_dir,
 	    jmx_archive_suffix());
+	xasprintf(&loose, "%s/segments", r->rec.run_dir);
+	/*
+	 * The loose files go only once the archive is whole: a controller
+	 * killed after that left the archive to keep, not to write again
+	 * from nothing (attach).
+	 */
+	if (stat(loose, &st) == -1 && stat(r->archive, &st) == 0) {
+		free(loose);
+		return;
+	}
 	if ((w = jmx_archive_open(r->archive, &err)) == NULL) {
 		log_warn("%s", err.msg);
 		free(r->archive);
 		r->archive = NULL;
+		free(loose);
 		return;
 	}
 	for (i = 0; i < r->nsegs; i++) {
@@ -1465,9 +1488,9 @@ archive_results(struct jmx_runner *r)
 		log_warn("%s", err.msg);
 		free(r->archive);
 		r->archive = NULL;
+		free(loose);
 		return;
 	}
-	xasprintf(&loose, "%s/segments", r->rec.run_dir);
 	jmx_remove_tree(loose, NULL);
 	free(loose);
 }

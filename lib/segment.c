@@ -404,18 +404,12 @@ collect(struct jmx_seg *s)
 {
 	struct jmx_buf jtl = { 0 }, other = { 0 };
 	struct jmx_err err = { 0 };
-	struct jmx_jtl *count;
 
 	if (jmx_mkdirs(s->local_dir, 0700, &err) != JMX_OK)
 		log_warn("%s", err.msg);
-	if (fetch(s, "results.jtl", &jtl) == 0) {
-		count = jmx_jtl_new(NULL, NULL);
-		jmx_jtl_set_skip_bad(count, 1);
-		jmx_jtl_feed(count, jtl.data, jtl.len, NULL);
-		jmx_jtl_finish(count, NULL);
-		s->jtl_records = (int64_t)jmx_jtl_records(count);
-		jmx_jtl_free(count);
-	} else
+	if (fetch(s, "results.jtl", &jtl) == 0)
+		s->jtl_records = (int64_t)jmx_jtl_count(jtl.data, jtl.len);
+	else
 		s->jtl_records = 0;
 	jmx_buf_free(&jtl);
 	fetch(s, "jmeter.log", &other);

@@ -1837,6 +1837,43 @@ jmx_store_run_delete(struct jmx_store *st, int64_t run, struct jmx_err *err)
 	return jmx_store_commit(st, err);
 }
 
+int
+jmx_run_importing(const struct jmx_run_rec *r)
+{
+	return !jmx_run_state_final(r->state) && r->options_json == NULL &&
+	    r->label != NULL && strcmp(r->label, "imported") == 0;
+}
+
+enum jmx_code
+jmx_store_drop_dead_imports(struct jmx_store *st, int64_t now_ms,
+    struct jmx_err *err)
+{
+	struct jmx_run_rec r;
+	enum jmx_code code = JMX_OK;
+	int64_t *ids;
+	int i, n, max = 64;
+
+	for (;;) {
+		ids = xcalloc((size_t)max, sizeof *ids);
+		if ((n = jmx_store_unfinished_runs(st, ids, max)) <= max)
+			break;
+		free(ids);
+		max = n;
+	}
+	if (n < 0)
+		code = db_error(st, err, "list unfinished runs");
+	for (i = 0; i < n && code == JMX_OK; i++) {
+		if (jmx_store_run_get(st, ids[i], &r, NULL) != JMX_OK)
+			continue;
+		if (jmx_run_importing(&r) &&
+		    !jmx_run_controller_alive(&r, now_ms))
+			code = jmx_store_run_delete(st, ids[i], err);
+		jmx_run_rec_free(&r);
+	}
+	free(ids);
+	return code;
+}
+
 enum jmx_code
 jmx_store_run_ids(struct jmx_store *st, const char *test_case,
     int64_t since_ms, int64_t **ids, int *n, struct jmx_err *err)

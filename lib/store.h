@@ -384,6 +384,21 @@ enum jmx_code	jmx_store_run_delete(struct jmx_store *, int64_t run,
 		    struct jmx_err *);
 
 /*
+ * An import (jmx-report import) stores its buckets in a transaction per
+ * batch and completes its run in the last one, so that a large import
+ * never holds the database from a live run for long.  Until then the run
+ * is an unfinished import: not final, labelled "imported", with no run
+ * request (a controller's runs always have one).  History hides it.  Its
+ * importer is its controller and heartbeats at each batch; an unfinished
+ * import whose importer is gone (jmx_run_controller_alive()) is half a
+ * run, removed by jmx_store_drop_dead_imports(), which the next import
+ * calls.
+ */
+int		jmx_run_importing(const struct jmx_run_rec *);
+enum jmx_code	jmx_store_drop_dead_imports(struct jmx_store *,
+		    int64_t now_ms, struct jmx_err *);
+
+/*
  * History.  jmx_store_run_ids() lists the ids of the runs of a test case
  * (NULL: all) created at or after since_ms, oldest first (*ids owned by
  * the caller).  A baseline is the reference run of a test case: set

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent.h"
 #include "hist.h"
+#include "jtl.h"
 #include "log.h"
 #include "part.h"
 #include "plan.h"
@@ -20,6 +22,9 @@
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
+
+/* An agent out of reach is warned about, not waited for. */
+#define AGENT_CONNECT_MS	5000
 
 /* An agent as the first controller saw it (its run_agents row). */
 static void
@@ -83,6 +88,35 @@ adopt_spares(struct jmx_runner *r, const struct jmx_run_agent_rec *v, int n)
 }
 
 /*
+ * A running row whose JTL was collected and all ingested: its JMeter
+ * ended, the JTL was fetched whole into local_dir, and the controller
+ * died before it stored the end (maybe after the work dir went).
+ * Tailing it on would find no work dir and call it lost.  Its work dir
+ * is removed if it is still there.
+ */
+static int
+collected(struct jmx_seg *s)
+{
+	char *path, *data = NULL;
+	size_t len;
+	int64_t n;
+	int got;
+
+	xasprintf(&path, "%s/results.jtl", s->local_dir);
+	got = jmx_read_file(path, &data, &len, NULL) == JMX_OK;
+	free(path);
+	n = got ? (int64_t)jmx_jtl_count(data, len) : -1;
+	free(data);
+	if (n != s->rec.records)
+		return 0;
+	s->jtl_records = n;
+	if (jmx_agent_connect(&s->a, AGENT_CONNECT_MS, &s->err) == JMX_OK)
+		jmx_agent_cleanup(&s->a, s->rec.work_dir, NULL);
+	jmx_agent_disconnect(&s->a);
+	return 1;
+}
+
+/*
  * Segments from the store: live ones are tailed on, ended ones kept.
  * The current generation is the newest; its T0 its first start.
  */
@@ -143,9 +177,14 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 			if (jmx_seg_adopt(s) != JMX_OK)
 				log_warn("%s", s->err.msg);
 		} else if (s->rec.state == JMX_SEGMENT_RUNNING &&
-		    s->rec.work_dir != NULL && !s->lost) {
+		    s->rec.work_dir != NULL && !s->lost && !collected(s)) {
 			if (jmx_seg_adopt(s) != JMX_OK)
 				log_warn("%s", s->err.msg);
+		} else if (s->rec.state == JMX_SEGMENT_RUNNING &&
+		    s->rec.work_dir != NULL && !s->lost) {
+			/* collected(): its end was all that was missing. */
+			s->state = JMX_SEG_DONE;
+			s->status = "done";
 		} else {
 			s->state = s->rec.state == JMX_SEGMENT_ENDED ||
 			    s->rec.state == JMX_SEGMENT_FENCED ?
@@ -158,6 +197,80 @@ adopt_segments(struct jmx_runner *r, struct jmx_err *err)
 	}
 	jmx_segment_recs_free(v, n);
 	return JMX_OK;
+}
+
+/*
+ * A segment lost while its controller died moving its load: the takers
+ * never started (attach ends them, staged), so the load ran nowhere
+ * from the loss on.  Say so as a failed move would (unplaced), or the
+ * run would claim it delivered all its load.
+ */
+static void
+unmoved_losses(struct jmx_runner *r)
+{
+	struct jmx_shortfall_rec *f;
+	const struct jmx_seg *s, *t;
+	int i, j, nf, moved;
+
+	if (jmx_store_shortfalls(r->store, r->rec.id, &f, &nf, NULL) != JMX_OK)
+		return;
+	for (i = 0; i < r->nsegs; i++) {
+		s = r->segs[i];
+		/* Declared lost (a cause), maybe before its row said so. */
+		if (s->rec.cause == NULL || s->rec.gen != r->gen ||
+		    s->rec.state == JMX_SEGMENT_FAILED ||
+		    s->rec.state == JMX_SEGMENT_CANCELLED ||
+		    !jmx_part_has_load(r->plan, s->part.groups))
+			continue;
+		moved = 0;
+		for (j = 0; j < nf; j++)
+			moved |= f[j].segment_id == s->rec.id;
+		for (j = 0; j < r->nsegs; j++) {
+			t = r->segs[j];
+			moved |= t->rec.replaces == s->rec.id &&
+			    t->rec.state != JMX_SEGMENT_STARTING &&
+			    t->rec.state != JMX_SEGMENT_CANCELLED &&
+			    t->rec.state != JMX_SEGMENT_FAILED;
+		}
+		if (moved)
+			continue;
+		jmx_runner_shortfall(r, s, &s->part, "unplaced",
+		    s->rec.end_ms > 0 ? s->rec.end_ms : jmx_now_ms(), 0,
+		    "its controller died while the load was moved");
+		jmx_runner_event(r, "move_failed", s->rec.agent, "its "
+		    "controller died while the load was moved", NULL);
+	}
+	jmx_shortfall_recs_free(f, nf);
+}
+
+/*
+ * Work dirs the controller that is gone made but never recorded (killed
+ * while it unpacked): no segment names them, so nothing else would ever
+ * remove them.  Only on an agent whose lock is ours again: another
+ * database's run of the same number could be unpacking there.  Every
+ * agent is told all the run's dirs, as agents may share a /tmp.
+ */
+static void
+sweep_agents(struct jmx_runner *r)
+{
+	const char *keep[r->nsegs > 0 ? r->nsegs : 1];
+	struct jmx_agent *a;
+	struct jmx_err err = { 0 };
+	int i, n = 0;
+
+	for (i = 0; i < r->nsegs; i++)
+		if (r->segs[i]->rec.work_dir != NULL)
+			keep[n++] = r->segs[i]->rec.work_dir;
+	for (i = 0; i < r->n; i++) {
+		a = &r->agents[i].a;
+		if (a->lease == NULL)
+			continue;
+		if (jmx_agent_connect(a, AGENT_CONNECT_MS, &err) != JMX_OK ||
+		    jmx_agent_sweep(a, r->rec.id, keep, n, &err) != JMX_OK)
+			log_warn("%s", err.msg);
+		jmx_agent_disconnect(a);
+		jmx_err_clear(&err);
+	}
 }
 
 /*
@@ -250,8 +363,10 @@ jmx_runner_attach(struct jmx_runner *r, int64_t run_id, struct jmx_err *err)
 	drop_stale_commands(r);
 	if (adopt_segments(r, err) != JMX_OK)
 		return err->code;
+	unmoved_losses(r);
 	jmx_runner_probe_spares(r);
 	jmx_runner_lock_agents(r, 0, err);
+	sweep_agents(r);
 	switch (r->rec.state) {
 	case JMX_RUN_RUNNING:
 	case JMX_RUN_PAUSED:

@@ -424,8 +424,11 @@ start_nginx() {
     kill_ns_procs target
     rm -f "$t/nginx.pid"
     ip netns exec $TARGET_NS nginx -t -q -p "$t/" -c "$cfg" -e "$t/error.log" || die "nginx config test failed ($cfg)"
-    ip netns exec $TARGET_NS nginx -p "$t/" -c "$cfg" -e "$t/error.log" 9>&- \
-        || die "starting nginx in $TARGET_NS failed, see $t/error.log"
+    # nginx keeps every descriptor it inherits for its life: a lock of
+    # whoever brought the bed up (`flock LOCK bench/x.sh` opens LOCK on
+    # fd 3) would be held until the bed goes down.
+    ip netns exec $TARGET_NS nginx -p "$t/" -c "$cfg" -e "$t/error.log" \
+        3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- || die "starting nginx in $TARGET_NS failed, see $t/error.log"
 }
 
 target_healthy() {

@@ -1016,6 +1016,48 @@ test_active(void)
 	    "active: before T0 adds nothing");
 }
 
+/*
+ * Unfinished imports: hidden from history, and removed once their
+ * importer is gone, but not a finished import nor a controller's run
+ * that happens to be labelled "imported" (it awaits attach).
+ */
+static void
+test_imports(struct jmx_store *st, const char *db)
+{
+	static const char *const names[] = { "imp-dead", "imp-live",
+	    "imp-done", "ctl-dead" };
+	const int64_t now = 2000000000000LL, stale = JMX_CONTROLLER_STALE_MS;
+	struct jmx_run_rec r;
+	struct jmx_err err;
+	int64_t ids[4];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		memset(&r, 0, sizeof r);
+		r.test_case = (char *)names[i];
+		r.plan = "p.jtl";
+		r.label = "imported";
+		r.state = i == 2 ? JMX_RUN_COMPLETED : JMX_RUN_RUNNING;
+		r.heartbeat_ms = i == 1 ? now : now - stale - 1;
+		r.options_json = i == 3 ? "{}" : NULL;
+		jmx_store_run_create(st, &r, &err);
+		ids[i] = r.id;
+		ok(jmx_run_importing(&r) == (i < 2), "imports: %s is %san "
+		    "unfinished import", r.test_case, i < 2 ? "" : "not ");
+	}
+	is_int(jmx_store_drop_dead_imports(st, now, &err), JMX_OK,
+	    "imports: dropping the dead ones");
+	is_sql(db, "SELECT group_concat(test_case, ' ') FROM runs WHERE "
+	    "test_case LIKE 'imp-%' OR test_case = 'ctl-dead'",
+	    "imp-live imp-done ctl-dead", "imports: only the dead one is gone");
+	is_int(jmx_store_drop_dead_imports(st, now + stale + 1, &err), JMX_OK,
+	    "imports: later, the live one's importer gone silent");
+	is_sql(db, "SELECT count(*) FROM runs WHERE test_case = 'imp-live'",
+	    "0", "imports: ... it is dropped too");
+	for (i = 1; i < 4; i++)
+		jmx_store_run_delete(st, ids[i], NULL);
+}
+
 int
 main(void)
 {
@@ -1045,6 +1087,7 @@ main(void)
 	test_commands(st, run, other);
 	test_reserve(st);
 	test_buckets(st, db);
+	test_imports(st, db);
 	jmx_store_close(st);
 	test_home();
 	return done_testing();
