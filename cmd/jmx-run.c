@@ -110,9 +110,22 @@ usage(void)
 	    "Options:\n" CLI_HELP);
 }
 
+/*
+ * Blank the value of a -J NAME=VALUE already copied, in our argv, which
+ * ps(1) shows to every user: a secret is there only from exec to here.
+ */
+static void
+hide_value(char *arg)
+{
+	char *eq = strchr(arg, '=');
+
+	if (eq != NULL)
+		memset(eq + 1, 'x', strlen(eq + 1));
+}
+
 static int
 parse_option(struct cli *c, struct jmx_run_request *req, int ch,
-    const char *arg)
+    char *arg)
 {
 	struct jmx_split_opts threads = { 0 };
 	struct jmx_influx_url url;
@@ -155,6 +168,7 @@ parse_option(struct cli *c, struct jmx_run_request *req, int ch,
 		if (jmx_run_request_add_prop(req, arg, NULL) != JMX_OK)
 			return cli_usage(c, "-J takes NAME=VALUE, not '%s'",
 			    arg);
+		hide_value(arg);
 		return -1;
 	case OPT_RAMP:
 		if ((req->ramp_ms = jmx_parse_duration_ms(arg)) < 0)

@@ -100,6 +100,10 @@ ok "$(grep -Fq -e "$secret" -e 'jmx-pwned-10' -e "think" -e "$JMX_BED_TARGET" \
     "no property name or value in the agents' process lists"
 ok "$(grep -Fq "$secret" "$TEST_DIR/ps.all" && echo 1 || echo 0)" \
     "the secret in the configuration is in no process list"
+ok "$(grep -Fq 'jmx-pwned-10' "$TEST_DIR/ps.all" && echo 1 || echo 0)" \
+    "the -J value is blanked in the controller's own argv"
+ok "$(grep -Fq 'lbl=xxxx' "$TEST_DIR/ps.all"; echo $?)" \
+    "... which still shows the -J name (the controller was seen)"
 
 # Nothing the names hold ran: not in /tmp, the agent's home or work dir.
 is "$(ls /tmp/jmx-pwned-* 2>/dev/null)" "" "no /tmp/jmx-pwned-* file"
