@@ -24,9 +24,13 @@ evil() {	# evil N: quotes, $(touch), backticks, ';' (pwned files N, N+1, N+2)
 	printf "'sq' \"dq\" \$(touch /tmp/jmx-pwned-%d) \`touch /tmp/jmx-pwned-%d\`; touch /tmp/jmx-pwned-%d ;" \
 	    "$1" $(($1 + 1)) $(($1 + 2))
 }
+# A file name holds no '/': its commands would touch in $HOME.
+evilname() {
+	evil "$1" | sed 's|touch /tmp/|cd; touch |g'
+}
 wd="/tmp/jmx-hostile wd $(evil 1)
 x"
-csv="data $(evil 4)
+csv="data $(evilname 4)
 rows.csv"
 label1="L $(evil 7) <b>x</b> & a,b
 L2 "
@@ -107,8 +111,8 @@ ok "$(grep -Fq 'lbl=xxxx' "$TEST_DIR/ps.all"; echo $?)" \
 
 # Nothing the names hold ran: not in /tmp, the agent's home or work dir.
 is "$(ls /tmp/jmx-pwned-* 2>/dev/null)" "" "no /tmp/jmx-pwned-* file"
-is "$(find "$JMX_BED_DIR/home" "$wd" "$TEST_DIR" -name 'jmx-pwned*' 2>/dev/null)" "" \
-    "none in the agent's home, the work dir or the test dir"
+is "$(find "$JMX_BED_DIR/home" "$HOME" "$wd" "$TEST_DIR" -name 'jmx-pwned*' 2>/dev/null)" "" \
+    "none in the agent's or our home, the work dir or the test dir"
 is "$(ls -A "$wd" 2>&1)" "" "the agents' work dir is left empty"
 
 # Labels stored exactly; totals right (20 rows on each of 2 agents).
@@ -147,5 +151,5 @@ is "$(mode "$JMX_HOME")" 700 "settings.home is 0700 under umask 000"
 is "$(mode "$JMX_HOME/runs/$id")" 700 "the run dir is 0700 under umask 000"
 is "$(mode "$JMX_HOME/jmx.db")" 600 "jmx.db is 0600 under umask 000"
 
-rm -rf "$wd" /tmp/jmx-pwned-*
+rm -rf "$wd"
 done_testing
