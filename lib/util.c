@@ -151,7 +151,11 @@ java_escape(struct jmx_buf *b, const char *s, int is_key)
 	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
 		n = 1;
 		switch (*p) {
-		case '\\': case '=': case ':': case '#': case '!':
+		case '\\':
+		case '=':
+		case ':':
+		case '#':
+		case '!':
 			jmx_buf_addc(b, '\\');
 			jmx_buf_addc(b, (char)*p);
 			continue;
@@ -161,10 +165,18 @@ java_escape(struct jmx_buf *b, const char *s, int is_key)
 				jmx_buf_addc(b, '\\');
 			jmx_buf_addc(b, ' ');
 			continue;
-		case '\t': jmx_buf_adds(b, "\\t"); continue;
-		case '\n': jmx_buf_adds(b, "\\n"); continue;
-		case '\r': jmx_buf_adds(b, "\\r"); continue;
-		case '\f': jmx_buf_adds(b, "\\f"); continue;
+		case '\t':
+			jmx_buf_adds(b, "\\t");
+			continue;
+		case '\n':
+			jmx_buf_adds(b, "\\n");
+			continue;
+		case '\r':
+			jmx_buf_adds(b, "\\r");
+			continue;
+		case '\f':
+			jmx_buf_adds(b, "\\f");
+			continue;
 		}
 		if (*p > 0x20 && *p < 0x7f) {
 			jmx_buf_addc(b, (char)*p);
