@@ -81,19 +81,20 @@ like "$ERR" "badname.yaml:2:3: test name 'case 'sq' \"dq\" .*' may only hold let
 # The run, under umask 000, with the agents' processes watched.
 "$BED" clear-log >/dev/null
 rm -rf "$wd"
-ok "$(umask 000; "$JMX_RUN" --config "$conf" --detach -J "lbl=$jval" \
-    hostile >"$TEST_DIR/id" 2>"$TEST_DIR/err"; echo $?)" "run started (detached)"
-id=$(cat "$TEST_DIR/id")
+(umask 000; exec "$JMX_RUN" --config "$conf" --json -J "lbl=$jval" hostile \
+    >"$TEST_DIR/run.json" 2>"$TEST_DIR/run.err") &
+pid=$!
 : >"$TEST_DIR/ps.agent"
 : >"$TEST_DIR/ps.all"
-i=0
-while [ $i -lt 300 ] && [ "$(db "select count(*) from runs where id = $id and
-    state in ('completed', 'partial', 'stopped', 'failed')")" = 0 ]; do
+while kill -0 $pid 2>/dev/null; do
 	ps -u "$JMX_BED_USER" -o args= >>"$TEST_DIR/ps.agent"
 	ps -eo args= >>"$TEST_DIR/ps.all"
 	sleep 0.3
-	i=$((i + 1))
 done
+wait $pid
+is "$?" 0 "the run exits 0"
+diag "$(cat "$TEST_DIR/run.err")"
+id=$(json_get "$TEST_DIR/run.json" 'd["run_id"]')
 is "$(db "select state from runs where id = $id")" completed "the run completed"
 ok "$(grep -q 'ApacheJMeter.jar' "$TEST_DIR/ps.agent"; echo $?)" \
     "the agents' JMeter processes were seen"
