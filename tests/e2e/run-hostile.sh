@@ -86,6 +86,8 @@ rm -rf "$wd"
 pid=$!
 : >"$TEST_DIR/ps.agent"
 : >"$TEST_DIR/ps.all"
+# Its -J value is in its argv from exec until its options are parsed.
+sleep 0.5
 while kill -0 $pid 2>/dev/null; do
 	ps -u "$JMX_BED_USER" -o args= >>"$TEST_DIR/ps.agent"
 	ps -eo args= >>"$TEST_DIR/ps.all"
