@@ -110,9 +110,22 @@ usage(void)
 	    "Options:\n" CLI_HELP);
 }
 
+/*
+ * Blank the value of a -J NAME=VALUE already copied, in our argv, which
+ * ps(1) shows to every user: a secret is there only from exec to here.
+ */
+static void
+hide_value(char *arg)
+{
+	char *eq = strchr(arg, '=');
+
+	if (eq != NULL)
+		memset(eq + 1, 'x', strlen(eq + 1));
+}
+
 static int
 parse_option(struct cli *c, struct jmx_run_request *req, int ch,
-    const char *arg)
+    char *arg)
 {
 	struct jmx_split_opts threads = { 0 };
 	struct jmx_influx_url url;
@@ -155,6 +168,7 @@ parse_option(struct cli *c, struct jmx_run_request *req, int ch,
 		if (jmx_run_request_add_prop(req, arg, NULL) != JMX_OK)
 			return cli_usage(c, "-J takes NAME=VALUE, not '%s'",
 			    arg);
+		hide_value(arg);
 		return -1;
 	case OPT_RAMP:
 		if ((req->ramp_ms = jmx_parse_duration_ms(arg)) < 0)
@@ -991,18 +1005,30 @@ check_config(struct cli *c)
 {
 	struct jmx_err err = { 0 };
 	struct jmx_buf b = { 0 };
+	const struct jmx_test_conf *t;
+	struct jmx_split_opts o;
+	struct jmx_plan *plan;
 	struct jmx_json w;
 	int i, rc;
 
 	if ((rc = cli_check_config(c)) != -1)
 		return rc;
-	/* The files the test cases name, each test case on its own. */
+	/*
+	 * The files the test cases name, each test case on its own, and
+	 * each plan read as a run without -J would read it.
+	 */
 	for (i = 0, rc = JMX_EXIT_OK; i < c->cfg->ntests; i++) {
-		if (jmx_run_request_check_inputs(NULL, &c->cfg->tests[i],
-		    &err) == JMX_OK)
+		t = &c->cfg->tests[i];
+		memset(&o, 0, sizeof o);
+		plan = NULL;
+		if (jmx_run_request_check_inputs(NULL, t, &err) == JMX_OK &&
+		    jmx_run_request_threads(NULL, t->threads, &o, &err) ==
+		    JMX_OK && jmx_run_request_load_plan(t, t->props, t->nprops,
+		    &o, &plan, &err) == JMX_OK) {
+			jmx_plan_free(plan);
 			continue;
-		cli_warnx(c, "test case '%s': %s", c->cfg->tests[i].name,
-		    err.msg);
+		}
+		cli_warnx(c, "test case '%s': %s", t->name, err.msg);
 		rc = jmx_code_exit(err.code);
 	}
 	if (rc != JMX_EXIT_OK)

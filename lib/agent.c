@@ -314,7 +314,9 @@ jmx_agent_unpack(struct jmx_agent *a, int64_t run_id, const void *bundle,
 			code = jmx_err_set(err, JMX_ERR_REMOTE, "agent '%s': "
 			    "no work directory made", a->conf->name);
 		} else {
-			out.data[strcspn(out.data, "\n")] = '\0';
+			/* Only echo's newline: a work_dir may hold one. */
+			if (out.len > 0 && out.data[out.len - 1] == '\n')
+				out.data[--out.len] = '\0';
 			*work_dir = xstrdup(out.data);
 		}
 	}

@@ -971,8 +971,8 @@ load_test(struct ctx *c, yaml_node_t *key, yaml_node_t *map,
 	t->line = (int)line_of(key);
 	t->ramp_ms = -1;
 	if (!valid_name(t->name))
-		return fail(c, key, "test name '%s' may only hold letters, "
-		    "digits, '.', '_' and '-'", t->name);
+		return fail(c, key, "test name %s may only hold letters, "
+		    "digits, '.', '_' and '-'", GOT(key));
 	if (is_null(map))
 		return fail(c, key, "test '%s' has no 'plan'", t->name);
 	snprintf(where, sizeof where, "in test '%.64s'", t->name);

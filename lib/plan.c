@@ -154,6 +154,26 @@ jmx_plan_slice(int64_t q, int64_t units, int64_t first, int64_t len)
 	return (int64_t)(a - b);
 }
 
+const struct jmx_plan_group *
+jmx_plan_idle(const struct jmx_plan *p)
+{
+	const struct jmx_plan_group *g, *first = NULL;
+	int i;
+
+	for (i = 0; i < p->ngroups; i++) {
+		g = &p->groups[i];
+		if (!g->enabled || g->kind == JMX_PLAN_SETUP ||
+		    g->kind == JMX_PLAN_TEARDOWN)
+			continue;
+		if (g->kind == JMX_PLAN_OPEN_MODEL || g->unresolved ||
+		    g->threads > 0 || g->units > 0)
+			return NULL;
+		if (first == NULL)
+			first = g;
+	}
+	return first;
+}
+
 const char *
 jmx_plan_kind_name(enum jmx_plan_kind kind)
 {

@@ -189,6 +189,14 @@ enum jmx_code	jmx_plan_load_flags(const char *path,
 		    struct jmx_plan **out, struct jmx_err *err);
 
 /*
+ * The first enabled main group (JMX_PLAN_THREADS) when no enabled main
+ * group would start a thread, all of them given 0 threads: the run would
+ * send nothing.  NULL when one would, or when an open model group sets
+ * the load by rates, or a count is left to --threads (unresolved).
+ */
+const struct jmx_plan_group *jmx_plan_idle(const struct jmx_plan *);
+
+/*
  * The first element of the plan whose plugin has no jar in jars (the jar
  * names of JMeter's lib/ext, separated by white space), or NULL.
  */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "plan.h"
 #include "request.h"
 #include "split.h"
 #include "store.h"
@@ -162,6 +163,21 @@ check_file(const char *what, const char *path, struct jmx_err *err)
 	return JMX_OK;
 }
 
+/* A data file is read for rows: an empty one would end its threads. */
+static enum jmx_code
+check_data_file(const char *path, struct jmx_err *err)
+{
+	struct stat st;
+	enum jmx_code code;
+
+	if ((code = check_file("data file", path, err)) != JMX_OK)
+		return code;
+	if (stat(path, &st) == 0 && st.st_size == 0)
+		return jmx_err_set(err, JMX_ERR_DATA, "data file '%s': line 1: "
+		    "the file is empty, there is no row to read", path);
+	return JMX_OK;
+}
+
 enum jmx_code
 jmx_run_request_check_inputs(const struct jmx_run_request *q,
     const struct jmx_test_conf *t, struct jmx_err *err)
@@ -173,18 +189,39 @@ jmx_run_request_check_inputs(const struct jmx_run_request *q,
 	    (code = check_file("plan", t->plan, err)) != JMX_OK)
 		return code;
 	for (i = 0; t != NULL && i < t->ndata; i++)
-		if ((code = check_file("data file", t->data[i].file, err)) !=
-		    JMX_OK)
+		if ((code = check_data_file(t->data[i].file, err)) != JMX_OK)
 			return code;
 	for (i = 0; q != NULL && i < q->ndata; i++)
-		if ((code = check_file("data file", q->data[i].file, err)) !=
-		    JMX_OK)
+		if ((code = check_data_file(q->data[i].file, err)) != JMX_OK)
 			return code;
 	if (t != NULL && t->stream_token_file != NULL &&
 	    (code = check_file("stream token file", t->stream_token_file,
 	    err)) != JMX_OK)
 		return code;
 	return JMX_OK;
+}
+
+enum jmx_code
+jmx_run_request_load_plan(const struct jmx_test_conf *t,
+    const struct jmx_prop *props, int nprops, const struct jmx_split_opts *o,
+    struct jmx_plan **plan, struct jmx_err *err)
+{
+	const struct jmx_plan_group *g;
+
+	/* --threads N fixes every count: one not resolved is no error. */
+	if (jmx_plan_load_flags(t->plan, props, nprops,
+	    o->mode == JMX_SPLIT_EACH ? JMX_PLAN_COUNT_FIXED : 0, plan,
+	    err) != JMX_OK)
+		return err->code;
+	if (o->mode == JMX_SPLIT_EACH || (g = jmx_plan_idle(*plan)) == NULL)
+		return JMX_OK;
+	jmx_err_set(err, JMX_ERR_PLAN, "plan '%s': line %d: %s '%s' has 0 "
+	    "threads, and so has every thread group: the run would send "
+	    "nothing (give the test case threads: N, or --threads N)",
+	    t->plan, g->line, jmx_plan_kind_name(g->kind), g->name);
+	jmx_plan_free(*plan);
+	*plan = NULL;
+	return err->code;
 }
 
 static void

@@ -11,6 +11,8 @@
 #include "config.h"
 #include "err.h"
 
+struct jmx_plan;
+struct jmx_split_opts;
 struct jmx_store;
 
 /* What the operator asked for (jmx-run's command line). */
@@ -63,6 +65,17 @@ enum jmx_code jmx_run_request_check_inputs(const struct jmx_run_request *,
 	    const struct jmx_test_conf *, struct jmx_err *);
 
 /*
+ * Load test case t's plan with props[nprops] for the thread counts of o
+ * (jmx_run_request_threads): JMX_ERR_PLAN (exit status 2) when it cannot
+ * be read, or when it would start no thread ("plan 'P': line N:
+ * ThreadGroup 'G' has 0 threads ..."), before any agent is touched.
+ */
+enum jmx_code jmx_run_request_load_plan(const struct jmx_test_conf *,
+	    const struct jmx_prop *props, int nprops,
+	    const struct jmx_split_opts *o, struct jmx_plan **,
+	    struct jmx_err *);
+
+/*
  * Keep the request with run_id (jmx_store_run_options_put), resolved
  * where it matters: the configuration file, and the agents actually
  * chosen (agents[nagents]), not the selectors.  Properties from the test
@@ -97,7 +110,6 @@ char	*jmx_run_request_json(const struct jmx_run_request *,
  * group; on "x1.5", x3), and without one the plan's.  JMX_ERR_USAGE for
  * a malformed one.
  */
-struct jmx_split_opts;
 enum jmx_code jmx_run_request_threads(const char *asked, const char *test,
 	    struct jmx_split_opts *o, struct jmx_err *);
 

@@ -59,6 +59,8 @@
 #define START_MARGIN_MS		250
 /* Longest run when neither the request nor the plan sets a duration. */
 #define UNBOUNDED_DEADLINE_S	(24 * 3600)
+/* The run's JMeter properties in the work dir (launch_properties). */
+#define PROPERTIES_FILE		"jmx.properties"
 
 static void	while_starting(struct jmx_runner *, struct phase *, int,
 		    int);
@@ -300,6 +302,38 @@ split_data(struct jmx_runner *r, struct jmx_err *err)
 }
 
 /*
+ * The run's JMeter properties, as the text of a properties file: on the
+ * agent's command line a value (a password) would show in ps(1).
+ */
+static char *
+launch_properties(struct jmx_runner *r, struct jmx_data_file *data,
+    int ndata)
+{
+	struct jmx_buf text = { 0 };
+	const char *theirs = NULL;
+	char *vars;
+	int i;
+
+	/*
+	 * Every sample reaches the file at once: live figures stay fresh,
+	 * a JMeter killed with SIGKILL loses none it finished, and a quiet
+	 * file means a stalled JMeter.  A property of the run comes after
+	 * and wins.
+	 */
+	jmx_java_property(&text, "jmeter.save.saveservice.autoflush", "true");
+	for (i = 0; i < r->nprops; i++) {
+		jmx_java_property(&text, r->props[i].name, r->props[i].value);
+		if (strcmp(r->props[i].name, "sample_variables") == 0)
+			theirs = r->props[i].value;
+	}
+	/* The data rows each record used (data.h): theirs, then ours. */
+	if ((vars = jmx_data_sample_vars(data, ndata, theirs)) != NULL)
+		jmx_java_property(&text, "sample_variables", vars);
+	free(vars);
+	return jmx_buf_steal(&text);
+}
+
+/*
  * Write each placement's plan (its part; duration_s and ramp_s override
  * when >= 0) and pack its bundle into bundles[i], with the data slices
  * its tag names.
@@ -314,12 +348,13 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 	struct jmx_plan_rename *ren;
 	struct jmx_bundle *b;
 	const void *bytes;
-	char *path;
+	char *path, *props;
 	size_t len;
 	int i, j, ndata, nren;
 	enum jmx_code code = JMX_OK;
 
 	ndata = jmx_runner_run_data(r, &data);
+	props = launch_properties(r, data, ndata);
 	ren = xcalloc((size_t)ndata + 1, sizeof *ren);
 	for (nren = 0, j = 0; j < ndata; j++) {
 		if (data[j].csv == NULL)
@@ -362,6 +397,9 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 			code = jmx_bundle_add_data(b, "run.sh",
 			    jmx_agent_run_script(),
 			    strlen(jmx_agent_run_script()), 0700, err);
+		if (code == JMX_OK)
+			code = jmx_bundle_add_data(b, PROPERTIES_FILE, props,
+			    strlen(props), 0600, err);
 		for (j = 0; j < ndata && code == JMX_OK; j++) {
 			path = data[j].split ? jmx_data_slice_path(
 			    r->rec.run_dir, &data[j], pl[i].slice) :
@@ -375,6 +413,7 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 		jmx_bundle_free(b);
 	}
 	free(ren);
+	free(props);
 	jmx_data_files_free(data, ndata);
 	return code;
 }
@@ -648,34 +687,14 @@ run_phase(struct jmx_runner *r, struct phase *ph, int n,
 	return JMX_OK;
 }
 
-/* The JMeter arguments: the run's properties. */
+/* The JMeter arguments: the properties file of the bundle. */
 static char **
-launch_args(struct jmx_runner *r)
+launch_args(void)
 {
-	char **args = xcalloc((size_t)r->nprops + 3, sizeof *args);
-	struct jmx_data_file *data;
-	const char *theirs = NULL;
-	char *vars;
-	int i, ndata;
+	char **args = xcalloc(3, sizeof *args);
 
-	/*
-	 * Every sample reaches the file at once: live figures stay fresh,
-	 * a JMeter killed with SIGKILL loses none it finished, and a quiet
-	 * file means a stalled JMeter.  A -J of the run comes after and wins.
-	 */
-	args[0] = xstrdup("-Jjmeter.save.saveservice.autoflush=true");
-	for (i = 0; i < r->nprops; i++) {
-		xasprintf(&args[i + 1], "-J%s=%s", r->props[i].name,
-		    r->props[i].value);
-		if (strcmp(r->props[i].name, "sample_variables") == 0)
-			theirs = r->props[i].value;
-	}
-	/* The data rows each record used (data.h): theirs, then ours. */
-	ndata = jmx_runner_run_data(r, &data);
-	if ((vars = jmx_data_sample_vars(data, ndata, theirs)) != NULL)
-		xasprintf(&args[i + 1], "-Jsample_variables=%s", vars);
-	free(vars);
-	jmx_data_files_free(data, ndata);
+	args[0] = xstrdup("-q");
+	args[1] = xstrdup(PROPERTIES_FILE);
 	return args;
 }
 
@@ -799,7 +818,7 @@ jmx_runner_stage(struct jmx_runner *r, const struct placement *pl, int n,
 	deadline_s = (READY_TIMEOUT_MS + ramp + set->deadline_grace_ms) / 1000 +
 	    (duration_ms > 0 ? duration_ms / 1000 : r->duration_ms > 0 ?
 	    r->duration_ms / 1000 : UNBOUNDED_DEADLINE_S);
-	b->args = launch_args(r);
+	b->args = launch_args();
 	for (i = 0; i < n; i++) {
 		struct jmx_seg *s = jmx_seg_new(&r->agents[pl[i].agent].a,
 		    r->rec.id, set, r->req->keep);

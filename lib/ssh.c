@@ -587,10 +587,32 @@ fingerprint(struct jmx_ssh *ssh, char *out, size_t len)
 	snprintf(out, len, "SHA256:%s", buf);
 }
 
+/*
+ * The command that adds host's key of this type to known_hosts file
+ * khpath, in the "[host]:port" form libssh2 looks up for a port not 22;
+ * a type jmx does not know (NULL) is left to ssh-keyscan.
+ */
+static void
+trust_command(struct jmx_buf *b, const char *host, int port,
+    const char *type, const char *khpath)
+{
+	jmx_buf_adds(b, "ssh-keyscan");
+	if (port != 22)
+		jmx_buf_addf(b, " -p %d", port);
+	if (type != NULL)
+		jmx_buf_addf(b, " -t %s", type);
+	jmx_buf_addc(b, ' ');
+	jmx_shquote(b, host);
+	jmx_buf_adds(b, " >> ");
+	jmx_shquote(b, khpath);
+}
+
 static enum jmx_code
 check_hostkey(struct jmx_ssh *ssh, LIBSSH2_KNOWNHOSTS *kh, const char *host,
     int port, const char *khpath, struct jmx_err *err)
 {
+	struct jmx_buf cmd = { 0 };
+	enum jmx_code code;
 	const char *key;
 	char fp[64];
 	size_t len;
@@ -610,10 +632,18 @@ check_hostkey(struct jmx_ssh *ssh, LIBSSH2_KNOWNHOSTS *kh, const char *host,
 		    hostkey_name(type), fp);
 		return JMX_OK;
 	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
-		return jmx_err_set(err, JMX_ERR_SSH,
+		trust_command(&cmd, host, port, knownhost_algs(
+		    knownhost_type(type)) != NULL ? hostkey_name(type) : NULL,
+		    khpath);
+		code = jmx_err_set(err, JMX_ERR_SSH,
 		    "ssh %s: host key for '%s' is not in known_hosts '%s' "
-		    "(server offered %s %s)", ssh->name, host, khpath,
-		    hostkey_name(type), fp);
+		    "(server offered %s %s); if that is the host's key "
+		    "(compare it out of band: ssh-keygen -lf "
+		    "/etc/ssh/ssh_host_*_key.pub on the host), trust it with: "
+		    "%s", ssh->name, host, khpath, hostkey_name(type), fp,
+		    cmd.data);
+		jmx_buf_free(&cmd);
+		return code;
 	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
 		return jmx_err_set(err, JMX_ERR_SSH,
 		    "ssh %s: host key for '%s' does not match known_hosts '%s' "

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -621,11 +622,27 @@ open_db(struct jmx_store *st, const char *uri, int flags,
 	return JMX_OK;
 }
 
+/*
+ * A new database is made 0600, whatever the umask: it holds every run's
+ * figures and how each was started.  SQLite gives the -wal and -shm files
+ * the database's mode.  An existing file keeps the mode it has.
+ */
+static void
+create_private(const char *path)
+{
+	int fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) != -1)
+		close(fd);
+}
+
 enum jmx_code
 jmx_store_open(const char *path, struct jmx_store **out, struct jmx_err *err)
 {
 	struct jmx_store *st = store_new(path);
 
+	create_private(path);
 	if (open_db(st, NULL, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 	    err) != JMX_OK) {
 		jmx_store_close(st);

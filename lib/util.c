@@ -128,6 +128,81 @@ jmx_shquote(struct jmx_buf *b, const char *s)
 	jmx_buf_addc(b, '\'');
 }
 
+/* The code point of the well-formed UTF-8 sequence of n bytes at p. */
+static long
+utf8_code(const unsigned char *p, int n)
+{
+	static const unsigned char lead[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	long c = p[0] & lead[n];
+	int i;
+
+	for (i = 1; i < n; i++)
+		c = c << 6 | (p[i] & 0x3f);
+	return c;
+}
+
+static void
+java_escape(struct jmx_buf *b, const char *s, int is_key)
+{
+	const unsigned char *p;
+	int n, code;
+	long c;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
+		n = 1;
+		switch (*p) {
+		case '\\':
+		case '=':
+		case ':':
+		case '#':
+		case '!':
+			jmx_buf_addc(b, '\\');
+			jmx_buf_addc(b, (char)*p);
+			continue;
+		case ' ':
+			/* Only a value's leading space would be lost. */
+			if (is_key || p == (const unsigned char *)s)
+				jmx_buf_addc(b, '\\');
+			jmx_buf_addc(b, ' ');
+			continue;
+		case '\t':
+			jmx_buf_adds(b, "\\t");
+			continue;
+		case '\n':
+			jmx_buf_adds(b, "\\n");
+			continue;
+		case '\r':
+			jmx_buf_adds(b, "\\r");
+			continue;
+		case '\f':
+			jmx_buf_adds(b, "\\f");
+			continue;
+		}
+		if (*p > 0x20 && *p < 0x7f) {
+			jmx_buf_addc(b, (char)*p);
+			continue;
+		}
+		n = jmx_utf8_char(p, &code);
+		c = code >= 0 ? code : code == JMX_UTF8_BAD ? 0xfffd :
+		    utf8_code(p, n);
+		if (c > 0xffff) {
+			c -= 0x10000;
+			jmx_buf_addf(b, "\\u%04lx", 0xd800 + (c >> 10));
+			c = 0xdc00 + (c & 0x3ff);
+		}
+		jmx_buf_addf(b, "\\u%04lx", c);
+	}
+}
+
+void
+jmx_java_property(struct jmx_buf *b, const char *key, const char *value)
+{
+	java_escape(b, key, 1);
+	jmx_buf_addc(b, '=');
+	java_escape(b, value, 0);
+	jmx_buf_addc(b, '\n');
+}
+
 /*
  * The length of the UTF-8 sequence at p (1 to 4), or 0 when it is not
  * well formed: overlong forms, surrogates and code points past U+10FFFF

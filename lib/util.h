@@ -31,6 +31,15 @@ char	*jmx_buf_steal(struct jmx_buf *);
 
 /* Append s quoted for a POSIX shell: 'it'\''s'. */
 void	jmx_shquote(struct jmx_buf *, const char *);
+/*
+ * Append "key=value\n" as a line of a Java .properties file, which
+ * java.util.Properties reads as ISO-8859-1: separators, comment marks,
+ * spaces, backslashes and control characters escaped, every character
+ * past U+007E as \uXXXX (two for one past U+FFFF), a byte that is not
+ * UTF-8 as \ufffd.  Each side comes back byte for byte.
+ */
+void	jmx_java_property(struct jmx_buf *, const char *key,
+	    const char *value);
 
 /*
  * The character at p (not at its end): returns its length in bytes and

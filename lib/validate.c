@@ -182,14 +182,11 @@ jmx_runner_resolve(struct jmx_runner *r, struct jmx_err *err)
 		add_prop(r, &r->test->props[i]);
 	for (i = 0; i < req->nprops; i++)
 		add_prop(r, &req->props[i]);
-	/* --threads N fixes every count: one not resolved is no error. */
 	memset(&o, 0, sizeof o);
 	if (jmx_run_request_threads(req->threads, r->test->threads, &o,
-	    err) != JMX_OK)
-		return err->code;
-	if (jmx_plan_load_flags(r->test->plan, r->props, r->nprops,
-	    o.mode == JMX_SPLIT_EACH ? JMX_PLAN_COUNT_FIXED : 0, &r->plan,
-	    err) != JMX_OK)
+	    err) != JMX_OK ||
+	    jmx_run_request_load_plan(r->test, r->props, r->nprops, &o,
+	    &r->plan, err) != JMX_OK)
 		return err->code;
 	return choose_agents(r, err);
 }

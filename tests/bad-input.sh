@@ -103,6 +103,56 @@ unresolved.jmx|2|jmx-run: plan '@': line 14: ThreadGroup 'Users': num_threads '$
 no-load.jmx|2|jmx-run: plan '@': the plan has no enabled thread group
 EOF2
 
+# --- refused before any agent is probed ---
+# The agent has no known_hosts file: probing it would stop on that, so a
+# message about the plan or a data file shows nothing was probed.
+printf 'agents:\n  - {name: x, host: 198.18.0.254, known_hosts: %s}\n' \
+    "$T/no_known_hosts" >"$T/agent.yaml"
+probed="jmx-run: the agent is unusable; nothing started"
+# early CONFIG-TAIL EXIT LINE [ARGS...]: jmx-run ARGS on the agent above
+# and test case t (plan, data ... given by CONFIG-TAIL), want EXIT and
+# LINE as one whole line of standard error, @ standing for $T.
+early() {
+	{ cat "$T/agent.yaml"; printf 'tests:\n  t:\n%s\n' "$1"; } \
+	    >"$T/early.yaml"
+	_rc=$2 _want=$(printf '%s' "$3" | sed "s|@|$T|g")
+	shift 3
+	run "$JMX_RUN" --config "$T/early.yaml" "$@"
+	is "$RC" "$_rc" "early $*: exit $_rc"
+	if printf '%s\n' "$ERR" | grep -Fqx -- "$_want"; then
+		ok 0 "early $*: says where and what"
+	else
+		ok 1 "early $*: says where and what"
+		diag "want: $_want"
+		diag "got:  $ERR"
+	fi
+}
+sed 's|\(ThreadGroup.num_threads">\)[^<]*|\10|' "$G" >"$T/zero.jmx"
+: >"$T/empty.csv"
+printf 'id\n1\n' >"$T/rows.csv"
+zero="plan '@/zero.jmx': line 15: ThreadGroup 'Users' has 0 threads, and so has every thread group: the run would send nothing (give the test case threads: N, or --threads N)"
+early "    plan: $T/zero.jmx" 2 "jmx-run: $zero" --dry-run t
+early "    plan: $T/zero.jmx" 2 "jmx-run: $zero" t
+early "    plan: $T/zero.jmx" 2 "jmx-run: test case 't': $zero" --check
+# A count from --threads or the test case is load: it goes on to probe.
+early "    plan: $T/zero.jmx" 3 "$probed" --dry-run --threads 3 t
+early "    plan: $T/zero.jmx
+    threads: 4" 3 "$probed" --dry-run t
+empty="data file '@/empty.csv': line 1: the file is empty, there is no row to read"
+early "    plan: $G
+    data: [{file: $T/empty.csv}]" 2 "jmx-run: $empty" --dry-run t
+early "    plan: $G
+    data: [{file: $T/empty.csv}]" 2 "jmx-run: test case 't': $empty" --check
+early "    plan: $G" 2 "jmx-run: $empty" --dry-run --data "$T/empty.csv" t
+early "    plan: $G
+    data: [{file: $T/rows.csv}]" 3 "$probed" --dry-run t
+# --check reads each plan, as a run without -J would.
+early "    plan: $T/notxml.jmx" 2 \
+    "jmx-run: test case 't': plan '@/notxml.jmx': line 5: Opening and ending tag mismatch: TestPlan line 4 and hashTree" --check
+early "    plan: $T/unresolved.jmx" 2 \
+    "jmx-run: test case 't': plan '@/unresolved.jmx': line 14: ThreadGroup 'Users': num_threads '\${__P(x)}' cannot be resolved (no property 'x' and no default)" --check
+early "    plan: $G" 0 "" --check
+
 # --- JTL files: fatal ---
 : >"$T/empty.jtl"
 printf 'timeStamp,label\n1,a\n' >"$T/nocol.jtl"

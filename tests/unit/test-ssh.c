@@ -471,6 +471,19 @@ test_refusals(void)
 	is_int(code, JMX_ERR_SSH, "unknown host key refused");
 	ok(strstr(err.msg, "is not in known_hosts") != NULL &&
 	    strstr(err.msg, kh) != NULL, "  says so: %s", err.msg);
+	/* The command it prints, run as printed, makes the key known. */
+	cp = strstr(err.msg, "trust it with: ");
+	ok(cp != NULL && strstr(err.msg, "SHA256:") != NULL &&
+	    strstr(err.msg, "out of band") != NULL,
+	    "  gives the fingerprint, a hint and a command");
+	if (cp != NULL) {
+		snprintf(keygen, sizeof keygen, "%s 2>/dev/null",
+		    cp + strlen("trust it with: "));
+		ok(system(keygen) == 0, "  the command runs: %s",
+		    cp + strlen("trust it with: "));
+		code = try_connect(kh, NULL, 0, NULL, 0, &err);
+		ok(code == JMX_OK, "  then the host is known: %s", err.msg);
+	}
 
 	/* Another key for this host: mismatch. */
 	snprintf(kh, sizeof kh, "%s/wrong_known_hosts", tmp);
@@ -483,8 +496,9 @@ test_refusals(void)
 	code = try_connect(kh, NULL, 0, NULL, 0, &err);
 	is_int(code, JMX_ERR_SSH, "wrong host key refused");
 	ok(strstr(err.msg, "does not match") != NULL &&
-	    strstr(err.msg, "man-in-the-middle") != NULL, "  says so: %s",
-	    err.msg);
+	    strstr(err.msg, "man-in-the-middle") != NULL &&
+	    strstr(err.msg, "ssh-keyscan") == NULL, "  says so, "
+	    "and offers no command to trust it: %s", err.msg);
 
 	/* A missing known_hosts file. */
 	snprintf(kh, sizeof kh, "%s/no_such_known_hosts", tmp);

@@ -20,6 +20,7 @@
  * Stored twice (two segments): every count doubles, avg/min/max stay,
  *   p50 = 7th of 14 = 300, p95 = 14th = 2500.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -1056,6 +1057,41 @@ test_imports(struct jmx_store *st, const char *db)
 	    "0", "imports: ... it is dropped too");
 	for (i = 1; i < 4; i++)
 		jmx_store_run_delete(st, ids[i], NULL);
+/* The database and its -wal and -shm files are 0600 whatever the umask. */
+static void
+test_modes(const char *dir)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	static const mode_t masks[] = { 022, 0 };
+	struct jmx_store *st = NULL;
+	struct jmx_err err;
+	struct stat sb;
+	char db[512], path[530];
+	size_t i, k;
+	mode_t old;
+
+	for (k = 0; k < sizeof masks / sizeof masks[0]; k++) {
+		snprintf(db, sizeof db, "%s/modes-%03o.db", dir,
+		    (unsigned)masks[k]);
+		old = umask(masks[k]);
+		if (jmx_store_open(db, &st, &err) != JMX_OK) {
+			umask(old);
+			ok(0, "umask %03o: open: %s", (unsigned)masks[k],
+			    err.msg);
+			continue;
+		}
+		/* Open, in WAL mode: all three files are there. */
+		for (i = 0; i < 3; i++) {
+			snprintf(path, sizeof path, "%s%s", db, suffix[i]);
+			memset(&sb, 0, sizeof sb);
+			ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600,
+			    "umask %03o: jmx.db%s is 0600 (%03o)",
+			    (unsigned)masks[k], suffix[i],
+			    (unsigned)(sb.st_mode & 0777));
+		}
+		jmx_store_close(st);
+		umask(old);
+	}
 }
 
 int
@@ -1071,6 +1107,7 @@ main(void)
 	test_open(dir, db);
 	test_states();
 	test_active();
+	test_modes(dir);
 	if (jmx_store_open(db, &st, &err) != JMX_OK) {
 		printf("Bail out! %s\n", err.msg);
 		return 1;

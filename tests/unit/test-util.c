@@ -206,6 +206,37 @@ test_shquote(void)
 	}
 }
 
+/* Lines of a Java .properties file (read by java.util.Properties). */
+static void
+test_java_property(void)
+{
+	static const struct { const char *key, *val, *want; } t[] = {
+		{ "host", "198.18.0.100", "host=198.18.0.100\n" },
+		{ "a b=c:d", "x", "a\\ b\\=c\\:d=x\n" },
+		{ "k", " lead and inner ", "k=\\ lead and inner \n" },
+		{ "#k", "!v#", "\\#k=\\!v\\#\n" },
+		{ "k", "a\\b\nc\rd\te\ff", "k=a\\\\b\\nc\\rd\\te\\ff\n" },
+		{ "k", "$(touch x); `id` 'q' \"d\"",
+		    "k=$(touch x); `id` 'q' \"d\"\n" },
+		{ "k", "caf\xc3\xa9 \xe2\x82\xac", "k=caf\\u00e9 \\u20ac\n" },
+		{ "k", "\xf0\x9f\x98\x80", "k=\\ud83d\\ude00\n" },
+		{ "k", "\x01\x7f\xc2\x85", "k=\\u0001\\u007f\\u0085\n" },
+		{ "k", "bad\xff", "k=bad\\ufffd\n" },
+		{ "k", "", "k=\n" },
+	};
+	struct jmx_buf b = { 0 };
+	char name[40];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		jmx_java_property(&b, t[i].key, t[i].val);
+		snprintf(name, sizeof name, "java property line %zu", i);
+		is_str(b.data, t[i].want, name);
+		jmx_buf_reset(&b);
+	}
+	jmx_buf_free(&b);
+}
+
 static void
 test_text_escape(void)
 {
@@ -689,6 +720,7 @@ main(void)
 
 	test_buf();
 	test_shquote();
+	test_java_property();
 	test_text_escape();
 	test_duration();
 	test_format_duration();
