@@ -395,12 +395,42 @@ jmx_hist_count_le(const struct jmx_hist *h, int64_t v)
 	return total;
 }
 
-static int
-pair_cmp(const void *a, const void *b)
+/*
+ * Sort n pairs by value: an LSD radix sort, a byte a pass and only as
+ * many passes as the largest value needs (two for values below 65536
+ * ms).  qsort() was most of the cost of encoding and of percentiles.
+ */
+static void
+sort_pairs(struct pair *a, size_t n)
 {
-	const struct pair *x = a, *y = b;
+	struct pair *tmp, *src = a, *dst, *t;
+	size_t cnt[256], i, sum, c;
+	uint64_t top = 0;
+	int shift;
 
-	return x->v < y->v ? -1 : x->v > y->v;
+	for (i = 0; i < n; i++)
+		top |= (uint64_t)a[i].v;
+	tmp = xreallocarray(NULL, n, sizeof *tmp);
+	dst = tmp;
+	for (shift = 0; shift < 64 && (top >> shift) != 0; shift += 8) {
+		memset(cnt, 0, sizeof cnt);
+		for (i = 0; i < n; i++)
+			cnt[((uint64_t)src[i].v >> shift) & 0xff]++;
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[((uint64_t)src[i].v >> shift) & 0xff]++] =
+			    src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
+	free(tmp);
 }
 
 /* Build the sorted copy of the sparse part if a change made it stale. */
@@ -424,7 +454,7 @@ sort_sparse(struct jmx_hist *h)
 		}
 	}
 	if (k > 1)
-		qsort(h->sorted, k, sizeof *h->sorted, pair_cmp);
+		sort_pairs(h->sorted, k);
 	h->nsorted = k;
 	h->sorted_ok = 1;
 }

@@ -5,6 +5,13 @@
  * folds it into intervals; failed samples are counted in a hash keyed by
  * (label, code, message).  Neither grows with the number of samples, only
  * with the run's length and the variety of its errors.
+ *
+ * A second's histogram as a table takes ~10 KB; encoded (hist.h's blob:
+ * varint deltas and counts) a few hundred bytes.  So a second is kept
+ * as a table only while buckets arrive for it ("hot"): after each JTL
+ * flush, or when more than HOT_SECS are hot, every hot second is
+ * encoded, and decoded again if a later bucket falls in it.  Encoding is
+ * exact, so the series does not change; its memory is ~1/20.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -36,12 +43,20 @@ struct sec_data {
 	int64_t		*athreads;	/* per agent: max allThreads */
 	uint64_t	*acount;	/* per agent: samples */
 	int		 na;
-	struct jmx_hist	*h;
+	struct jmx_hist	*h;		/* hot: a table; else NULL */
+	unsigned char	*blob;		/* cold: h encoded; NULL if empty */
+	size_t		 bloblen;
 };
+
+/* Seconds kept as tables at most, between JTL flushes. */
+#define HOT_SECS	1024
 
 struct report_priv {
 	struct sec_data	*secs;
 	size_t		 nsecs, capsecs;
+	size_t		 nhot;		/* seconds with a table */
+	struct jmx_buf	 enc;		/* encoding scratch */
+	struct jmx_hist	*dec;		/* decoding scratch */
 	size_t		*sidx;		/* hash: index + 1, 0 empty */
 	size_t		 sidx_cap;
 	size_t		*eidx;		/* errors hash: index + 1 */
@@ -87,12 +102,16 @@ free_secs(struct report_priv *p)
 		free(p->secs[i].athreads);
 		free(p->secs[i].acount);
 		jmx_hist_free(p->secs[i].h);
+		free(p->secs[i].blob);
 	}
 	free(p->secs);
 	free(p->sidx);
+	jmx_buf_free(&p->enc);
+	jmx_hist_free(p->dec);
 	p->secs = NULL;
 	p->sidx = NULL;
-	p->nsecs = p->capsecs = p->sidx_cap = 0;
+	p->dec = NULL;
+	p->nsecs = p->capsecs = p->sidx_cap = p->nhot = 0;
 }
 
 void
@@ -283,8 +302,63 @@ sec_get(struct report_priv *p, int64_t sec)
 	memset(d, 0, sizeof *d);
 	d->sec = sec;
 	d->h = jmx_hist_new();
+	p->nhot++;
 	p->sidx[i] = ++p->nsecs;
 	return d;
+}
+
+/* Encode every hot second's table (see the top of the file). */
+static void
+cool_secs(struct report_priv *p)
+{
+	struct sec_data *d;
+	size_t i;
+
+	for (i = 0; i < p->nsecs && p->nhot > 0; i++) {
+		d = &p->secs[i];
+		if (d->h == NULL)
+			continue;
+		jmx_buf_reset(&p->enc);
+		jmx_hist_encode(d->h, &p->enc);
+		d->bloblen = p->enc.len;
+		d->blob = xmalloc(d->bloblen);
+		memcpy(d->blob, p->enc.data, d->bloblen);
+		jmx_hist_free(d->h);
+		d->h = NULL;
+		p->nhot--;
+	}
+}
+
+/*
+ * Decode blob into h (replacing its contents).  The blob is one this
+ * file encoded: it cannot be corrupt.
+ */
+static void
+decode_sec(const struct sec_data *d, struct jmx_hist *h)
+{
+	struct jmx_err err;
+
+	if (jmx_hist_decode(d->blob, d->bloblen, h, &err) != JMX_OK) {
+		fprintf(stderr, "jmx: a second's histogram: %s\n", err.msg);
+		abort();
+	}
+}
+
+/* The second's histogram as a table, to add to. */
+static struct jmx_hist *
+sec_hist(struct report_priv *p, struct sec_data *d)
+{
+	if (d->h != NULL)
+		return d->h;
+	if (p->nhot >= HOT_SECS)
+		cool_secs(p);
+	d->h = jmx_hist_new();
+	decode_sec(d, d->h);
+	free(d->blob);
+	d->blob = NULL;
+	d->bloblen = 0;
+	p->nhot++;
+	return d->h;
 }
 
 void
@@ -306,6 +380,8 @@ jmx_report_add_bucket(struct jmx_report *r, const char *label, int agent,
 		return;
 	if (agent >= 0 && agent < r->nagents)
 		jmx_summary_add_bucket(r->agents[agent].sum, label, b);
+	if (r->priv->nhot >= HOT_SECS)
+		cool_secs(r->priv);
 	d = sec_get(r->priv, b->second);
 	d->count += b->count;
 	d->errors += b->errors;
@@ -314,7 +390,7 @@ jmx_report_add_bucket(struct jmx_report *r, const char *label, int agent,
 	d->connect_sum += b->connect_sum;
 	d->bytes += b->bytes;
 	d->sent_bytes += b->sent_bytes;
-	jmx_hist_merge(d->h, b->hist);
+	jmx_hist_merge(sec_hist(r->priv, d), b->hist);
 	if (agent >= 0) {
 		if (agent >= d->na) {
 			d->athreads = xreallocarray(d->athreads,
@@ -514,6 +590,7 @@ build_series(struct jmx_report *r)
 			break;
 	r->interval_s = widths[w];
 	h = jmx_hist_new();
+	p->dec = jmx_hist_new();
 	for (i = 0; i < p->nsecs; i = j) {
 		d = &p->secs[i];
 		k = floor_div(floor_div(d->sec * 1000 - r->t0_ms, 1000),
@@ -538,7 +615,12 @@ build_series(struct jmx_report *r)
 			pt->connect_sum += d->connect_sum;
 			pt->bytes += d->bytes;
 			pt->sent_bytes += d->sent_bytes;
-			jmx_hist_merge(h, d->h);
+			if (d->h != NULL)
+				jmx_hist_merge(h, d->h);
+			else if (d->blob != NULL) {
+				decode_sec(d, p->dec);
+				jmx_hist_merge(h, p->dec);
+			}
 			threads = 0;
 			for (a = 0; a < d->na; a++) {
 				threads += d->athreads[a];
@@ -625,6 +707,7 @@ flush(struct jtl_ctx *c, struct jmx_err *err)
 	if (c->agg == NULL)
 		return JMX_OK;
 	jmx_agg_foreach(c->agg, flush_report, c);
+	cool_secs(c->rep->priv);
 	if (c->st != NULL) {
 		if ((code = jmx_store_begin(c->st, err)) != JMX_OK)
 			return code;
