@@ -408,6 +408,18 @@ sort_pairs(struct pair *a, size_t n)
 	uint64_t top = 0;
 	int shift;
 
+	if (n <= 32) {		/* a bucket's: insertion is cheaper */
+		struct pair x;
+		size_t j;
+
+		for (i = 1; i < n; i++) {
+			x = a[i];
+			for (j = i; j > 0 && a[j - 1].v > x.v; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+		return;
+	}
 	for (i = 0; i < n; i++)
 		top |= (uint64_t)a[i].v;
 	tmp = xreallocarray(NULL, n, sizeof *tmp);
@@ -624,18 +636,36 @@ jmx_hist_percentile(struct jmx_hist *h, double p)
 	return v;
 }
 
-static void
-put_varint(struct jmx_buf *b, uint64_t x)
-{
-	unsigned char tmp[10];
-	size_t n = 0;
+/*
+ * Varints are written through a small array flushed into the buffer,
+ * not a jmx_buf_add() each: encoding a second's buckets for the report
+ * series is on the path of every record.
+ */
+struct varint_out {
+	struct jmx_buf	*b;
+	unsigned char	 tmp[240];
+	size_t		 n;
+};
 
+static void
+put_varint(struct varint_out *o, uint64_t x)
+{
+	if (o->n > sizeof o->tmp - 10) {
+		jmx_buf_add(o->b, o->tmp, o->n);
+		o->n = 0;
+	}
 	while (x >= 0x80) {
-		tmp[n++] = (unsigned char)(x | 0x80);
+		o->tmp[o->n++] = (unsigned char)(x | 0x80);
 		x >>= 7;
 	}
-	tmp[n++] = (unsigned char)x;
-	jmx_buf_add(b, tmp, n);
+	o->tmp[o->n++] = (unsigned char)x;
+}
+
+static void
+flush_varints(struct varint_out *o)
+{
+	jmx_buf_add(o->b, o->tmp, o->n);
+	o->n = 0;
 }
 
 /* Read one LEB128 varint; 0 on truncation or overflow. */
@@ -666,7 +696,7 @@ get_varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
  * they are few, so sorted in place by insertion, then counted in runs.
  */
 static void
-encode_noted(struct jmx_hist *h, struct jmx_buf *b)
+encode_noted(struct jmx_hist *h, struct varint_out *b)
 {
 	int64_t *v = h->note.pend, x, prev = 0;
 	uint32_t i, j, n = h->note.npend, runs = 0;
@@ -693,21 +723,26 @@ void
 jmx_hist_encode(struct jmx_hist *h, struct jmx_buf *b)
 {
 	struct jmx_hist_iter it;
+	struct varint_out o;
 	int64_t v, prev = 0;
 	uint64_t c;
 
-	jmx_buf_addc(b, 1);
-	if (h->note.n == h->note.npend) {
-		encode_noted(h, b);
-		return;
+	o.b = b;
+	o.n = 0;
+	o.tmp[o.n++] = 1;
+	if (h->note.n == h->note.npend)
+		encode_noted(h, &o);
+	else {
+		/* settles the note: distinct is cheap */
+		jmx_hist_iter_init(&it, h);
+		put_varint(&o, jmx_hist_distinct(h));
+		while (jmx_hist_iter_next(&it, &v, &c)) {
+			put_varint(&o, (uint64_t)(v - prev));
+			put_varint(&o, c);
+			prev = v;
+		}
 	}
-	jmx_hist_iter_init(&it, h);	/* settles the note: distinct is cheap */
-	put_varint(b, jmx_hist_distinct(h));
-	while (jmx_hist_iter_next(&it, &v, &c)) {
-		put_varint(b, (uint64_t)(v - prev));
-		put_varint(b, c);
-		prev = v;
-	}
+	flush_varints(&o);
 }
 
 enum jmx_code

@@ -6,12 +6,14 @@
  * (label, code, message).  Neither grows with the number of samples, only
  * with the run's length and the variety of its errors.
  *
- * A second's histogram as a table takes ~10 KB; encoded (hist.h's blob:
- * varint deltas and counts) a few hundred bytes.  So a second is kept
- * as a table only while buckets arrive for it ("hot"): after each JTL
- * flush, or when more than HOT_SECS are hot, every hot second is
- * encoded, and decoded again if a later bucket falls in it.  Encoding is
- * exact, so the series does not change; its memory is ~1/20.
+ * A second does not keep a histogram table (~10 KB each, most of the
+ * memory of a long report): it keeps its buckets' histograms encoded
+ * (hist.h's blob, varint deltas and counts: ~2.5 bytes a distinct value
+ * of a label), one after the other, and build_series() merges them into
+ * the intervals' histograms.  Encoding is exact, so the series is what
+ * the tables gave, in a tenth of the memory and less time: a bucket's
+ * histogram is small and encodes cheaply, where merging it into a
+ * table, and then that table into the interval's, cost more.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -43,20 +45,12 @@ struct sec_data {
 	int64_t		*athreads;	/* per agent: max allThreads */
 	uint64_t	*acount;	/* per agent: samples */
 	int		 na;
-	struct jmx_hist	*h;		/* hot: a table; else NULL */
-	unsigned char	*blob;		/* cold: h encoded; NULL if empty */
-	size_t		 bloblen;
+	struct jmx_buf	 hists;		/* per bucket: uint32 length, blob */
 };
-
-/* Seconds kept as tables at most, between JTL flushes. */
-#define HOT_SECS	1024
 
 struct report_priv {
 	struct sec_data	*secs;
 	size_t		 nsecs, capsecs;
-	size_t		 nhot;		/* seconds with a table */
-	struct jmx_buf	 enc;		/* encoding scratch */
-	struct jmx_hist	*dec;		/* decoding scratch */
 	size_t		*sidx;		/* hash: index + 1, 0 empty */
 	size_t		 sidx_cap;
 	size_t		*eidx;		/* errors hash: index + 1 */
@@ -101,17 +95,13 @@ free_secs(struct report_priv *p)
 	for (i = 0; i < p->nsecs; i++) {
 		free(p->secs[i].athreads);
 		free(p->secs[i].acount);
-		jmx_hist_free(p->secs[i].h);
-		free(p->secs[i].blob);
+		jmx_buf_free(&p->secs[i].hists);
 	}
 	free(p->secs);
 	free(p->sidx);
-	jmx_buf_free(&p->enc);
-	jmx_hist_free(p->dec);
 	p->secs = NULL;
 	p->sidx = NULL;
-	p->dec = NULL;
-	p->nsecs = p->capsecs = p->sidx_cap = p->nhot = 0;
+	p->nsecs = p->capsecs = p->sidx_cap = 0;
 }
 
 void
@@ -301,64 +291,43 @@ sec_get(struct report_priv *p, int64_t sec)
 	d = &p->secs[p->nsecs];
 	memset(d, 0, sizeof *d);
 	d->sec = sec;
-	d->h = jmx_hist_new();
-	p->nhot++;
 	p->sidx[i] = ++p->nsecs;
 	return d;
 }
 
-/* Encode every hot second's table (see the top of the file). */
+/* Append h, encoded, to the second's histograms. */
 static void
-cool_secs(struct report_priv *p)
+sec_add_hist(struct sec_data *d, struct jmx_hist *h)
 {
-	struct sec_data *d;
-	size_t i;
+	size_t at = d->hists.len;
+	uint32_t len = 0;
 
-	for (i = 0; i < p->nsecs && p->nhot > 0; i++) {
-		d = &p->secs[i];
-		if (d->h == NULL)
-			continue;
-		jmx_buf_reset(&p->enc);
-		jmx_hist_encode(d->h, &p->enc);
-		d->bloblen = p->enc.len;
-		d->blob = xmalloc(d->bloblen);
-		memcpy(d->blob, p->enc.data, d->bloblen);
-		jmx_hist_free(d->h);
-		d->h = NULL;
-		p->nhot--;
-	}
+	jmx_buf_add(&d->hists, &len, sizeof len);
+	jmx_hist_encode(h, &d->hists);
+	len = (uint32_t)(d->hists.len - at - sizeof len);
+	memcpy(d->hists.data + at, &len, sizeof len);
 }
 
-/*
- * Decode blob into h (replacing its contents).  The blob is one this
- * file encoded: it cannot be corrupt.
- */
+/* Merge the second's histograms into h; tmp is scratch. */
 static void
-decode_sec(const struct sec_data *d, struct jmx_hist *h)
+sec_merge_hists(const struct sec_data *d, struct jmx_hist *h,
+    struct jmx_hist *tmp)
 {
 	struct jmx_err err;
+	size_t at;
+	uint32_t len;
 
-	if (jmx_hist_decode(d->blob, d->bloblen, h, &err) != JMX_OK) {
-		fprintf(stderr, "jmx: a second's histogram: %s\n", err.msg);
-		abort();
+	for (at = 0; at < d->hists.len; at += sizeof len + len) {
+		memcpy(&len, d->hists.data + at, sizeof len);
+		/* Blobs this file encoded: they cannot be corrupt. */
+		if (jmx_hist_decode(d->hists.data + at + sizeof len, len, tmp,
+		    &err) != JMX_OK) {
+			fprintf(stderr, "jmx: a second's histogram: %s\n",
+			    err.msg);
+			abort();
+		}
+		jmx_hist_merge(h, tmp);
 	}
-}
-
-/* The second's histogram as a table, to add to. */
-static struct jmx_hist *
-sec_hist(struct report_priv *p, struct sec_data *d)
-{
-	if (d->h != NULL)
-		return d->h;
-	if (p->nhot >= HOT_SECS)
-		cool_secs(p);
-	d->h = jmx_hist_new();
-	decode_sec(d, d->h);
-	free(d->blob);
-	d->blob = NULL;
-	d->bloblen = 0;
-	p->nhot++;
-	return d->h;
 }
 
 void
@@ -380,8 +349,6 @@ jmx_report_add_bucket(struct jmx_report *r, const char *label, int agent,
 		return;
 	if (agent >= 0 && agent < r->nagents)
 		jmx_summary_add_bucket(r->agents[agent].sum, label, b);
-	if (r->priv->nhot >= HOT_SECS)
-		cool_secs(r->priv);
 	d = sec_get(r->priv, b->second);
 	d->count += b->count;
 	d->errors += b->errors;
@@ -390,7 +357,7 @@ jmx_report_add_bucket(struct jmx_report *r, const char *label, int agent,
 	d->connect_sum += b->connect_sum;
 	d->bytes += b->bytes;
 	d->sent_bytes += b->sent_bytes;
-	jmx_hist_merge(sec_hist(r->priv, d), b->hist);
+	sec_add_hist(d, b->hist);
 	if (agent >= 0) {
 		if (agent >= d->na) {
 			d->athreads = xreallocarray(d->athreads,
@@ -570,7 +537,7 @@ build_series(struct jmx_report *r)
 	    600, 900, 1800, 3600, 7200, 21600, 43200, 86400 };
 	struct report_priv *p = r->priv;
 	struct jmx_report_point *pt;
-	struct jmx_hist *h;
+	struct jmx_hist *h, *tmp;
 	struct sec_data *d;
 	double ps[4] = { 50, 90, 95, 99 };
 	int64_t out[4], span, first, k, threads;
@@ -590,7 +557,7 @@ build_series(struct jmx_report *r)
 			break;
 	r->interval_s = widths[w];
 	h = jmx_hist_new();
-	p->dec = jmx_hist_new();
+	tmp = jmx_hist_new();
 	for (i = 0; i < p->nsecs; i = j) {
 		d = &p->secs[i];
 		k = floor_div(floor_div(d->sec * 1000 - r->t0_ms, 1000),
@@ -615,12 +582,7 @@ build_series(struct jmx_report *r)
 			pt->connect_sum += d->connect_sum;
 			pt->bytes += d->bytes;
 			pt->sent_bytes += d->sent_bytes;
-			if (d->h != NULL)
-				jmx_hist_merge(h, d->h);
-			else if (d->blob != NULL) {
-				decode_sec(d, p->dec);
-				jmx_hist_merge(h, p->dec);
-			}
+			sec_merge_hists(d, h, tmp);
 			threads = 0;
 			for (a = 0; a < d->na; a++) {
 				threads += d->athreads[a];
@@ -638,6 +600,7 @@ build_series(struct jmx_report *r)
 		pt->max = jmx_hist_max(h);
 	}
 	jmx_hist_free(h);
+	jmx_hist_free(tmp);
 }
 
 void
@@ -707,7 +670,6 @@ flush(struct jtl_ctx *c, struct jmx_err *err)
 	if (c->agg == NULL)
 		return JMX_OK;
 	jmx_agg_foreach(c->agg, flush_report, c);
-	cool_secs(c->rep->priv);
 	if (c->st != NULL) {
 		if ((code = jmx_store_begin(c->st, err)) != JMX_OK)
 			return code;
