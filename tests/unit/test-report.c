@@ -1,8 +1,8 @@
 /*
  * test-report.c: the report model from a hand-computed JTL fixture
  * (labels with commas, quotes and line breaks), its series and errors,
- * and the renderers' escaping; a long series stays exact while its
- * seconds are encoded (report.c's hot and cold seconds).
+ * and the renderers' escaping; a long series stays exact through its
+ * seconds' encoded buckets.
  */
 #include <stdint.h>
 #include <string.h>
@@ -38,7 +38,7 @@ one_sample(struct jmx_report *r, const char *label, const char *agent)
 	jmx_hist_free(bk.hist);
 }
 
-/* The value of sample j of second s in series_through_cooling(). */
+/* The value of sample j of second s in series_from_encoded_buckets(). */
 static int64_t
 series_value(int64_t s, int j)
 {
@@ -46,13 +46,12 @@ series_value(int64_t s, int j)
 }
 
 /*
- * A 3000-second series: more seconds than are kept as tables, so most
- * are encoded while the buckets come, and second 0 gets one more bucket
- * (a tail sample) after it was.  Every 10-second point must be what the
- * plain samples give.
+ * A 3001-second series, each second's buckets kept encoded, second 0
+ * with a second bucket (a tail sample) long after its first.  Every
+ * 10-second point must be what the plain samples give.
  */
 static void
-series_through_cooling(void)
+series_from_encoded_buckets(void)
 {
 	static const double ps[4] = { 50, 90, 95, 99 };
 	const int64_t t0 = 1700000000;
@@ -297,6 +296,6 @@ main(void)
 	jmx_buf_free(&b);
 	jmx_report_free(r);
 
-	series_through_cooling();
+	series_from_encoded_buckets();
 	return done_testing();
 }
