@@ -289,7 +289,7 @@ for n in "$SMALL" "$LARGE"; do
 		measure "stats$n.$i" -- "$JMX_REPORT" stats "$work/s.jtl"
 		i=$((i + 1))
 	done
-	grep -q '^TOTAL ' "$work/stats$n.1.out" ||
+	grep -q '^Total ' "$work/stats$n.1.out" ||
 	    fail "stats printed no total"
 	rm -f "$work/s.jtl"
 done
