@@ -745,14 +745,14 @@ jmx_hist_encode(struct jmx_hist *h, struct jmx_buf *b)
 	flush_varints(&o);
 }
 
-enum jmx_code
-jmx_hist_decode(const void *blob, size_t len, struct jmx_hist *h,
+/* Add the blob's counts to h; on corrupt input h holds part of them. */
+static enum jmx_code
+add_blob(const void *blob, size_t len, struct jmx_hist *h,
     struct jmx_err *err)
 {
 	const unsigned char *p = blob, *end = p + len;
 	uint64_t npairs, i, delta, c, v = 0, total = 0;
 
-	jmx_hist_reset(h);
 	if (len < 2 || p[0] != 1)
 		return jmx_err_set(err, JMX_ERR_DATA,
 		    "histogram blob: bad version or length %zu", len);
@@ -774,8 +774,26 @@ jmx_hist_decode(const void *blob, size_t len, struct jmx_hist *h,
 		goto bad;
 	return JMX_OK;
 bad:
-	jmx_hist_reset(h);
 	return jmx_err_set(err, JMX_ERR_DATA,
 	    "histogram blob: corrupt at byte %zu of %zu",
 	    (size_t)(p - (const unsigned char *)blob), len);
+}
+
+enum jmx_code
+jmx_hist_decode(const void *blob, size_t len, struct jmx_hist *h,
+    struct jmx_err *err)
+{
+	enum jmx_code code;
+
+	jmx_hist_reset(h);
+	if ((code = add_blob(blob, len, h, err)) != JMX_OK)
+		jmx_hist_reset(h);
+	return code;
+}
+
+enum jmx_code
+jmx_hist_merge_blob(struct jmx_hist *h, const void *blob, size_t len,
+    struct jmx_err *err)
+{
+	return add_blob(blob, len, h, err);
 }

@@ -308,10 +308,9 @@ sec_add_hist(struct sec_data *d, struct jmx_hist *h)
 	memcpy(d->hists.data + at, &len, sizeof len);
 }
 
-/* Merge the second's histograms into h; tmp is scratch. */
+/* Merge the second's histograms into h. */
 static void
-sec_merge_hists(const struct sec_data *d, struct jmx_hist *h,
-    struct jmx_hist *tmp)
+sec_merge_hists(const struct sec_data *d, struct jmx_hist *h)
 {
 	struct jmx_err err;
 	size_t at;
@@ -320,13 +319,12 @@ sec_merge_hists(const struct sec_data *d, struct jmx_hist *h,
 	for (at = 0; at < d->hists.len; at += sizeof len + len) {
 		memcpy(&len, d->hists.data + at, sizeof len);
 		/* Blobs this file encoded: they cannot be corrupt. */
-		if (jmx_hist_decode(d->hists.data + at + sizeof len, len, tmp,
-		    &err) != JMX_OK) {
+		if (jmx_hist_merge_blob(h, d->hists.data + at + sizeof len,
+		    len, &err) != JMX_OK) {
 			fprintf(stderr, "jmx: a second's histogram: %s\n",
 			    err.msg);
 			abort();
 		}
-		jmx_hist_merge(h, tmp);
 	}
 }
 
@@ -537,7 +535,7 @@ build_series(struct jmx_report *r)
 	    600, 900, 1800, 3600, 7200, 21600, 43200, 86400 };
 	struct report_priv *p = r->priv;
 	struct jmx_report_point *pt;
-	struct jmx_hist *h, *tmp;
+	struct jmx_hist *h;
 	struct sec_data *d;
 	double ps[4] = { 50, 90, 95, 99 };
 	int64_t out[4], span, first, k, threads;
@@ -557,7 +555,6 @@ build_series(struct jmx_report *r)
 			break;
 	r->interval_s = widths[w];
 	h = jmx_hist_new();
-	tmp = jmx_hist_new();
 	for (i = 0; i < p->nsecs; i = j) {
 		d = &p->secs[i];
 		k = floor_div(floor_div(d->sec * 1000 - r->t0_ms, 1000),
@@ -582,7 +579,7 @@ build_series(struct jmx_report *r)
 			pt->connect_sum += d->connect_sum;
 			pt->bytes += d->bytes;
 			pt->sent_bytes += d->sent_bytes;
-			sec_merge_hists(d, h, tmp);
+			sec_merge_hists(d, h);
 			threads = 0;
 			for (a = 0; a < d->na; a++) {
 				threads += d->athreads[a];
@@ -600,7 +597,6 @@ build_series(struct jmx_report *r)
 		pt->max = jmx_hist_max(h);
 	}
 	jmx_hist_free(h);
-	jmx_hist_free(tmp);
 }
 
 void
