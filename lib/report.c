@@ -306,6 +306,9 @@ sec_add_hist(struct sec_data *d, struct jmx_hist *h)
 	jmx_hist_encode(h, &d->hists);
 	len = (uint32_t)(d->hists.len - at - sizeof len);
 	memcpy(d->hists.data + at, &len, sizeof len);
+	/* No doubling slack: these are most of a long report's memory. */
+	d->hists.cap = d->hists.len + 1;
+	d->hists.data = xrealloc(d->hists.data, d->hists.cap);
 }
 
 /* Merge the second's histograms into h. */
@@ -620,8 +623,13 @@ jmx_report_finish(struct jmx_report *r)
 
 /* Reading JTL files. */
 
-/* Buckets are handed over every this many records, to bound memory. */
+/*
+ * Buckets are handed over every this many records, or sooner once there
+ * are this many (a slow test's 100000 records span hours: ~1 KB each),
+ * to bound memory.
+ */
 #define FLUSH_RECORDS	100000
+#define FLUSH_BUCKETS	4096
 
 struct jtl_ctx {
 	struct jmx_report	*rep;
@@ -688,12 +696,15 @@ on_sample(const struct jmx_sample *s, void *arg, struct jmx_err *err)
 	struct jtl_ctx *c = arg;
 	const char *label, *code, *msg;
 	struct jmx_span m;
+	enum jmx_code rc;
 	uint64_t n;
 
 	if (!c->errors_only) {
 		jmx_agg_add(c->agg, s, 0);
-		if (++c->pending >= FLUSH_RECORDS)
-			return flush(c, err);
+		if ((++c->pending >= FLUSH_RECORDS || ((c->pending & 1023) ==
+		    0 && jmx_agg_nbuckets(c->agg) >= FLUSH_BUCKETS)) &&
+		    (rc = flush(c, err)) != JMX_OK)
+			return rc;
 	}
 	if (s->success && s->error_count <= 0)
 		return JMX_OK;
