@@ -104,20 +104,27 @@ measure() {
 		echo "# $name: killed by signal $((rc - 128)), once more"
 		try=$((try + 1))
 	done
-	if [ "$rc" -ne 0 ]; then
+	rm -f "$work/$name.oom"
+	if [ "$rc" -ne 0 ] && grep -q OutOfMemoryError "$work/$name.out" \
+	    "$work/$name.err"; then
+		# JMeter's heap was too small: a result, not a failure.
+		touch "$work/$name.oom"
+		rm -f "$work"/*.hprof
+	elif [ "$rc" -ne 0 ]; then
 		tail -n 5 "$work/$name.out" "$work/$name.err" >&2
-		log=$work/jmeter.${name#jm.}.log
+		log=$work/jmeter.$name.log
 		[ ! -f "$log" ] || grep -E 'ERROR|Exception' "$log" | tail -n 5 >&2
 		fail "$name failed: $*"
 	fi
 }
-# col NAME K: field K of NAME's time line.
+# col NAME K: field K of NAME's time line (the last: GNU time puts
+# "Command exited with non-zero status N" before it).
 col() {
-	awk -v k="$2" '{ print $k }' "$work/$1.time"
+	tail -n 1 "$work/$1.time" | awk -v k="$2" '{ print $k }'
 }
 # median: of the numbers on stdin.
 median() {
-	sort -n | awk '{ v[NR] = $1 } END {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR > 0)
 		print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
@@ -131,14 +138,20 @@ echo "# $("$JMX_REPORT" --version), $(gnuplot --version);" \
 echo "# $(nproc) CPUs, $(uname -m), load average" \
     "$(cut -d ' ' -f 1-3 /proc/loadavg); $REPS runs each, alternating"
 
-stat() {	# stat PREFIX FIELD: the median over the runs
+# The time files of the runs of PREFIX that did not run out of memory.
+finished() {
 	for f in "$work/$1".*.time; do
-		awk -v k="$2" '{ print $k }' "$f"
+		[ -e "${f%.time}.oom" ] || echo "$f"
+	done
+}
+stat() {	# stat PREFIX FIELD: the median over those runs
+	for f in $(finished "$1"); do
+		tail -n 1 "$f" | awk -v k="$2" '{ print $k }'
 	done | median
 }
 cpu() {		# cpu PREFIX: median of user + sys
-	for f in "$work/$1".*.time; do
-		awk '{ print $2 + $3 }' "$f"
+	for f in $(finished "$1"); do
+		tail -n 1 "$f" | awk '{ print $2 + $3 }'
 	done | median
 }
 # jmeter NAME JTL [PROP=VALUE...]: its dashboard of JTL in $work/NAME-out,
@@ -149,7 +162,7 @@ jmeter() {
 	jjtl=$2
 	shift 2
 	measure "$jname" "$work/$jname-out" "$work/jm-temp" -- \
-	    env -u HEAP -u GC_ALGO -u JVM_ARGS -u JMETER_OPTS \
+	    env -C "$work" -u HEAP -u GC_ALGO -u JVM_ARGS -u JMETER_OPTS \
 	    "$JMETER_HOME/bin/jmeter" -g "$jjtl" -o "$work/$jname-out" \
 	    -j "$work/jmeter.$jname.log" \
 	    -Jjmeter.reportgenerator.temp_dir="$work/jm-temp" "$@"
@@ -204,7 +217,8 @@ for n in $SIZES; do
 	echo
 	echo "## $n records (jtl-gen -t $THREADS): $(wc -c < "$jtl") bytes"
 	cat "$jtl" > /dev/null
-	rm -f "$work"/jmx.*.time "$work"/jm.*.time "$work"/jx.*.time
+	rm -f "$work"/jmx.*.time "$work"/jm.*.time "$work"/jx.*.time \
+	    "$work"/*.oom
 	i=1
 	while [ "$i" -le "$REPS" ]; do
 		measure "jmx.$i" "$work/jmx-out" -- \
@@ -212,10 +226,14 @@ for n in $SIZES; do
 		jmeter "jm.$i" "$jtl"
 		jmeter "jx.$i" "$jtl" \
 		    -Jjmeter.reportgenerator.statistic_window=-1
+		oom_jm=
+		oom_jx=
+		[ ! -e "$work/jm.$i.oom" ] || oom_jm=" (OutOfMemoryError)"
+		[ ! -e "$work/jx.$i.oom" ] || oom_jx=" (OutOfMemoryError)"
 		echo "run $i: jmx-report show $(col "jmx.$i" 1) s," \
 		    "$(col "jmx.$i" 4) KB; jmeter -g $(col "jm.$i" 1) s," \
-		    "$(col "jm.$i" 4) KB; exact $(col "jx.$i" 1) s," \
-		    "$(col "jx.$i" 4) KB"
+		    "$(col "jm.$i" 4) KB$oom_jm; exact $(col "jx.$i" 1) s," \
+		    "$(col "jx.$i" 4) KB$oom_jx"
 		i=$((i + 1))
 	done
 
@@ -223,11 +241,18 @@ for n in $SIZES; do
 	cj=$(python3 -c 'import json, sys
 print(json.load(open(sys.argv[1]))["statistics"]["total"]["count"])' \
 	    "$work/jmx-out/report.json")
-	for j in jm jx; do
+	# The last run of each mode that finished: its statistics.json.
+	last_jm=$(finished jm | tail -n 1)
+	last_jx=$(finished jx | tail -n 1)
+	[ -n "$last_jm" ] ||
+	    fail "JMeter's default dashboard ran out of memory every time"
+	[ -n "$last_jx" ] || echo "JMeter exact (window -1): OutOfMemoryError" \
+	    "every time, with bin/jmeter's default heap"
+	for f in $last_jm $last_jx; do
 		cm=$(python3 -c 'import json, sys
 print(json.load(open(sys.argv[1]))["Total"]["sampleCount"])' \
-		    "$work/$j.$REPS-out/statistics.json")
-		[ "$cm" = "$n" ] || fail "JMeter ($j) counted $cm of $n"
+		    "${f%.time}-out/statistics.json")
+		[ "$cm" = "$n" ] || fail "JMeter ($f) counted $cm of $n"
 	done
 	[ "$cj" = "$n" ] || fail "jmx-report counted $cj of $n"
 	ls "$work"/jmx-out/*.png "$work"/jmx-out/*.svg > /dev/null ||
@@ -244,18 +269,24 @@ print(json.load(open(sys.argv[1]))["Total"]["sampleCount"])' \
 		    " its gnuplot alone %.1f MB\n", a / 1024, g / 1024 }'
 
 	wj=$(stat jmx 1)
+	# exact X J UNIT SCALE: JMeter exact's figure and ratio, if it has one
+	ex='function exact(x, j, unit, scale) {
+		if (x == "")
+			return "exact: out of memory"
+		return sprintf("exact %.2f %s (%.1fx)", x / scale, unit, x / j)
+	}'
 	awk -v j="$wj" -v m="$(stat jm 1)" -v x="$(stat jx 1)" \
-	    -v n="$REPS" 'BEGIN {
+	    -v n="$REPS" "$ex"' BEGIN {
 		printf "wall (median of %d): jmx-report %.2f s; JMeter %.2f s" \
-		    " (%.1fx), exact %.2f s (%.1fx)\n", n, j, m, m / j, x, x / j }'
-	awk -v j="$(cpu jmx)" -v m="$(cpu jm)" -v x="$(cpu jx)" 'BEGIN {
+		    " (%.1fx), %s\n", n, j, m, m / j, exact(x, j, "s", 1) }'
+	awk -v j="$(cpu jmx)" -v m="$(cpu jm)" -v x="$(cpu jx)" "$ex"' BEGIN {
 		printf "CPU (user + sys): jmx-report %.2f s; JMeter %.2f s" \
-		    " (%.1fx), exact %.2f s (%.1fx)\n", j, m, m / j, x, x / j }'
+		    " (%.1fx), %s\n", j, m, m / j, exact(x, j, "s", 1) }'
 	awk -v j="$(stat jmx 4)" -v m="$(stat jm 4)" -v x="$(stat jx 4)" \
-	    'BEGIN {
+	    "$ex"' BEGIN {
 		printf "peak RSS: jmx-report %.1f MB; JMeter %.1f MB (%.1fx)," \
-		    " exact %.1f MB (%.1fx)\n", j / 1024, m / 1024, m / j,
-		    x / 1024, x / j }'
+		    " %s\n", j / 1024, m / 1024, m / j,
+		    exact(x, j, "MB", 1024) }'
 	if [ "$n" = 2000000 ]; then
 		awk -v j="$wj" -v m="$(stat jm 1)" -v rj="$(stat jmx 4)" \
 		    -v rm="$(stat jm 4)" 'BEGIN {
@@ -270,12 +301,18 @@ print(json.load(open(sys.argv[1]))["Total"]["sampleCount"])' \
 	    > "$work/pct-jmeter.json"
 	"$JMX_REPORT" --json stats "$jtl" > "$work/pct-exact.json"
 	echo "agreement with JMeter's statistics.json:"
-	agree "$work/jx.$REPS-out/statistics.json" "$work/pct-jmeter.json" \
-	    "JMeter exact (window -1) vs jmx-report --percentiles jmeter"
-	agree "$work/jm.$REPS-out/statistics.json" "$work/pct-jmeter.json" \
+	if [ -n "$last_jx" ]; then
+		agree "${last_jx%.time}-out/statistics.json" \
+		    "$work/pct-jmeter.json" \
+		    "JMeter exact (window -1) vs jmx-report --percentiles jmeter"
+	fi
+	agree "${last_jm%.time}-out/statistics.json" "$work/pct-jmeter.json" \
 	    "JMeter default (window 20000) vs jmx-report --percentiles jmeter"
-	agree "$work/jx.$REPS-out/statistics.json" "$work/pct-exact.json" \
-	    "JMeter exact vs jmx-report's nearest rank (default)"
+	if [ -n "$last_jx" ]; then
+		agree "${last_jx%.time}-out/statistics.json" \
+		    "$work/pct-exact.json" \
+		    "JMeter exact vs jmx-report's nearest rank (default)"
+	fi
 	rm -rf "$jtl" "$work/jmx-out" "$work/jmx-alone" "$work"/jm.*-out \
 	    "$work"/jx.*-out
 done
