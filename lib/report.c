@@ -11,9 +11,9 @@
  * (hist.h's blob, varint deltas and counts: ~2.5 bytes a distinct value
  * of a label), one after the other, and build_series() merges them into
  * the intervals' histograms.  Encoding is exact, so the series is what
- * the tables gave, in a tenth of the memory and less time: a bucket's
- * histogram is small and encodes cheaply, where merging it into a
- * table, and then that table into the interval's, cost more.
+ * the tables gave, in a tenth of the memory and about the same time: a
+ * bucket's histogram is small and encodes cheaply, as cheaply as merging
+ * it into a table was.
  */
 #include <ctype.h>
 #include <errno.h>
