@@ -395,12 +395,54 @@ jmx_hist_count_le(const struct jmx_hist *h, int64_t v)
 	return total;
 }
 
-static int
-pair_cmp(const void *a, const void *b)
+/*
+ * Sort n pairs by value: an LSD radix sort, a byte a pass and only as
+ * many passes as the largest value needs (two for values below 65536
+ * ms).  qsort() was most of the cost of encoding and of percentiles.
+ */
+static void
+sort_pairs(struct pair *a, size_t n)
 {
-	const struct pair *x = a, *y = b;
+	struct pair *tmp, *src = a, *dst, *t;
+	size_t cnt[256], i, sum, c;
+	uint64_t top = 0;
+	int shift;
 
-	return x->v < y->v ? -1 : x->v > y->v;
+	if (n <= 32) {		/* a bucket's: insertion is cheaper */
+		struct pair x;
+		size_t j;
+
+		for (i = 1; i < n; i++) {
+			x = a[i];
+			for (j = i; j > 0 && a[j - 1].v > x.v; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+		return;
+	}
+	for (i = 0; i < n; i++)
+		top |= (uint64_t)a[i].v;
+	tmp = xreallocarray(NULL, n, sizeof *tmp);
+	dst = tmp;
+	for (shift = 0; shift < 64 && (top >> shift) != 0; shift += 8) {
+		memset(cnt, 0, sizeof cnt);
+		for (i = 0; i < n; i++)
+			cnt[((uint64_t)src[i].v >> shift) & 0xff]++;
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[((uint64_t)src[i].v >> shift) & 0xff]++] =
+			    src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
+	free(tmp);
 }
 
 /* Build the sorted copy of the sparse part if a change made it stale. */
@@ -424,7 +466,7 @@ sort_sparse(struct jmx_hist *h)
 		}
 	}
 	if (k > 1)
-		qsort(h->sorted, k, sizeof *h->sorted, pair_cmp);
+		sort_pairs(h->sorted, k);
 	h->nsorted = k;
 	h->sorted_ok = 1;
 }
@@ -594,18 +636,36 @@ jmx_hist_percentile(struct jmx_hist *h, double p)
 	return v;
 }
 
-static void
-put_varint(struct jmx_buf *b, uint64_t x)
-{
-	unsigned char tmp[10];
-	size_t n = 0;
+/*
+ * Varints are written through a small array flushed into the buffer,
+ * not a jmx_buf_add() each: encoding a second's buckets for the report
+ * series is on the path of every record.
+ */
+struct varint_out {
+	struct jmx_buf	*b;
+	unsigned char	 tmp[240];
+	size_t		 n;
+};
 
+static void
+put_varint(struct varint_out *o, uint64_t x)
+{
+	if (o->n > sizeof o->tmp - 10) {
+		jmx_buf_add(o->b, o->tmp, o->n);
+		o->n = 0;
+	}
 	while (x >= 0x80) {
-		tmp[n++] = (unsigned char)(x | 0x80);
+		o->tmp[o->n++] = (unsigned char)(x | 0x80);
 		x >>= 7;
 	}
-	tmp[n++] = (unsigned char)x;
-	jmx_buf_add(b, tmp, n);
+	o->tmp[o->n++] = (unsigned char)x;
+}
+
+static void
+flush_varints(struct varint_out *o)
+{
+	jmx_buf_add(o->b, o->tmp, o->n);
+	o->n = 0;
 }
 
 /* Read one LEB128 varint; 0 on truncation or overflow. */
@@ -636,7 +696,7 @@ get_varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
  * they are few, so sorted in place by insertion, then counted in runs.
  */
 static void
-encode_noted(struct jmx_hist *h, struct jmx_buf *b)
+encode_noted(struct jmx_hist *h, struct varint_out *b)
 {
 	int64_t *v = h->note.pend, x, prev = 0;
 	uint32_t i, j, n = h->note.npend, runs = 0;
@@ -663,31 +723,36 @@ void
 jmx_hist_encode(struct jmx_hist *h, struct jmx_buf *b)
 {
 	struct jmx_hist_iter it;
+	struct varint_out o;
 	int64_t v, prev = 0;
 	uint64_t c;
 
-	jmx_buf_addc(b, 1);
-	if (h->note.n == h->note.npend) {
-		encode_noted(h, b);
-		return;
+	o.b = b;
+	o.n = 0;
+	o.tmp[o.n++] = 1;
+	if (h->note.n == h->note.npend)
+		encode_noted(h, &o);
+	else {
+		/* settles the note: distinct is cheap */
+		jmx_hist_iter_init(&it, h);
+		put_varint(&o, jmx_hist_distinct(h));
+		while (jmx_hist_iter_next(&it, &v, &c)) {
+			put_varint(&o, (uint64_t)(v - prev));
+			put_varint(&o, c);
+			prev = v;
+		}
 	}
-	jmx_hist_iter_init(&it, h);	/* settles the note: distinct is cheap */
-	put_varint(b, jmx_hist_distinct(h));
-	while (jmx_hist_iter_next(&it, &v, &c)) {
-		put_varint(b, (uint64_t)(v - prev));
-		put_varint(b, c);
-		prev = v;
-	}
+	flush_varints(&o);
 }
 
-enum jmx_code
-jmx_hist_decode(const void *blob, size_t len, struct jmx_hist *h,
+/* Add the blob's counts to h; on corrupt input h holds part of them. */
+static enum jmx_code
+add_blob(const void *blob, size_t len, struct jmx_hist *h,
     struct jmx_err *err)
 {
 	const unsigned char *p = blob, *end = p + len;
 	uint64_t npairs, i, delta, c, v = 0, total = 0;
 
-	jmx_hist_reset(h);
 	if (len < 2 || p[0] != 1)
 		return jmx_err_set(err, JMX_ERR_DATA,
 		    "histogram blob: bad version or length %zu", len);
@@ -709,8 +774,26 @@ jmx_hist_decode(const void *blob, size_t len, struct jmx_hist *h,
 		goto bad;
 	return JMX_OK;
 bad:
-	jmx_hist_reset(h);
 	return jmx_err_set(err, JMX_ERR_DATA,
 	    "histogram blob: corrupt at byte %zu of %zu",
 	    (size_t)(p - (const unsigned char *)blob), len);
+}
+
+enum jmx_code
+jmx_hist_decode(const void *blob, size_t len, struct jmx_hist *h,
+    struct jmx_err *err)
+{
+	enum jmx_code code;
+
+	jmx_hist_reset(h);
+	if ((code = add_blob(blob, len, h, err)) != JMX_OK)
+		jmx_hist_reset(h);
+	return code;
+}
+
+enum jmx_code
+jmx_hist_merge_blob(struct jmx_hist *h, const void *blob, size_t len,
+    struct jmx_err *err)
+{
+	return add_blob(blob, len, h, err);
 }

@@ -135,5 +135,12 @@ void		 jmx_hist_encode(struct jmx_hist *, struct jmx_buf *);
  */
 enum jmx_code	 jmx_hist_decode(const void *blob, size_t len,
 		    struct jmx_hist *h, struct jmx_err *);
+/*
+ * Add the blob's counts to h: jmx_hist_merge() of the decoded histogram,
+ * without decoding it first.  Corrupt input fails as above, h then
+ * holding part of the blob's counts.
+ */
+enum jmx_code	 jmx_hist_merge_blob(struct jmx_hist *h, const void *blob,
+		    size_t len, struct jmx_err *);
 
 #endif

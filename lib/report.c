@@ -5,6 +5,15 @@
  * folds it into intervals; failed samples are counted in a hash keyed by
  * (label, code, message).  Neither grows with the number of samples, only
  * with the run's length and the variety of its errors.
+ *
+ * A second does not keep a histogram table (~10 KB each, most of the
+ * memory of a long report): it keeps its buckets' histograms encoded
+ * (hist.h's blob, varint deltas and counts: ~2.5 bytes a distinct value
+ * of a label), one after the other, and build_series() merges them into
+ * the intervals' histograms.  Encoding is exact, so the series is what
+ * the tables gave, in a tenth of the memory and about the same time: a
+ * bucket's histogram is small and encodes cheaply, as cheaply as merging
+ * it into a table was.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -36,7 +45,7 @@ struct sec_data {
 	int64_t		*athreads;	/* per agent: max allThreads */
 	uint64_t	*acount;	/* per agent: samples */
 	int		 na;
-	struct jmx_hist	*h;
+	struct jmx_buf	 hists;		/* per bucket: uint32 length, blob */
 };
 
 struct report_priv {
@@ -86,7 +95,7 @@ free_secs(struct report_priv *p)
 	for (i = 0; i < p->nsecs; i++) {
 		free(p->secs[i].athreads);
 		free(p->secs[i].acount);
-		jmx_hist_free(p->secs[i].h);
+		jmx_buf_free(&p->secs[i].hists);
 	}
 	free(p->secs);
 	free(p->sidx);
@@ -282,9 +291,44 @@ sec_get(struct report_priv *p, int64_t sec)
 	d = &p->secs[p->nsecs];
 	memset(d, 0, sizeof *d);
 	d->sec = sec;
-	d->h = jmx_hist_new();
 	p->sidx[i] = ++p->nsecs;
 	return d;
+}
+
+/* Append h, encoded, to the second's histograms. */
+static void
+sec_add_hist(struct sec_data *d, struct jmx_hist *h)
+{
+	size_t at = d->hists.len;
+	uint32_t len = 0;
+
+	jmx_buf_add(&d->hists, &len, sizeof len);
+	jmx_hist_encode(h, &d->hists);
+	len = (uint32_t)(d->hists.len - at - sizeof len);
+	memcpy(d->hists.data + at, &len, sizeof len);
+	/* No doubling slack: these are most of a long report's memory. */
+	d->hists.cap = d->hists.len + 1;
+	d->hists.data = xrealloc(d->hists.data, d->hists.cap);
+}
+
+/* Merge the second's histograms into h. */
+static void
+sec_merge_hists(const struct sec_data *d, struct jmx_hist *h)
+{
+	struct jmx_err err;
+	size_t at;
+	uint32_t len;
+
+	for (at = 0; at < d->hists.len; at += sizeof len + len) {
+		memcpy(&len, d->hists.data + at, sizeof len);
+		/* Blobs this file encoded: they cannot be corrupt. */
+		if (jmx_hist_merge_blob(h, d->hists.data + at + sizeof len,
+		    len, &err) != JMX_OK) {
+			fprintf(stderr, "jmx: a second's histogram: %s\n",
+			    err.msg);
+			abort();
+		}
+	}
 }
 
 void
@@ -314,7 +358,7 @@ jmx_report_add_bucket(struct jmx_report *r, const char *label, int agent,
 	d->connect_sum += b->connect_sum;
 	d->bytes += b->bytes;
 	d->sent_bytes += b->sent_bytes;
-	jmx_hist_merge(d->h, b->hist);
+	sec_add_hist(d, b->hist);
 	if (agent >= 0) {
 		if (agent >= d->na) {
 			d->athreads = xreallocarray(d->athreads,
@@ -538,7 +582,7 @@ build_series(struct jmx_report *r)
 			pt->connect_sum += d->connect_sum;
 			pt->bytes += d->bytes;
 			pt->sent_bytes += d->sent_bytes;
-			jmx_hist_merge(h, d->h);
+			sec_merge_hists(d, h);
 			threads = 0;
 			for (a = 0; a < d->na; a++) {
 				threads += d->athreads[a];
@@ -579,8 +623,13 @@ jmx_report_finish(struct jmx_report *r)
 
 /* Reading JTL files. */
 
-/* Buckets are handed over every this many records, to bound memory. */
+/*
+ * Buckets are handed over every this many records, or sooner once there
+ * are this many (a slow test's 100000 records span hours: ~1 KB each),
+ * to bound memory.
+ */
 #define FLUSH_RECORDS	100000
+#define FLUSH_BUCKETS	4096
 
 struct jtl_ctx {
 	struct jmx_report	*rep;
@@ -650,12 +699,15 @@ on_sample(const struct jmx_sample *s, void *arg, struct jmx_err *err)
 	struct jtl_ctx *c = arg;
 	const char *label, *code, *msg;
 	struct jmx_span m;
+	enum jmx_code rc;
 	uint64_t n;
 
 	if (!c->errors_only) {
 		jmx_agg_add(c->agg, s, 0);
-		if (++c->pending >= FLUSH_RECORDS)
-			return flush(c, err);
+		if ((++c->pending >= FLUSH_RECORDS || ((c->pending & 1023) ==
+		    0 && jmx_agg_nbuckets(c->agg) >= FLUSH_BUCKETS)) &&
+		    (rc = flush(c, err)) != JMX_OK)
+			return rc;
 	}
 	if (s->success && s->error_count <= 0)
 		return JMX_OK;

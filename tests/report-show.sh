@@ -86,6 +86,27 @@ like "$(cat "$TEST_DIR/fail/index.html")" 'Many samples failed' \
     "only failures: the errors recommendation fires"
 like "$(cat "$TEST_DIR/fail/index.html")" 'java.net.SocketTimeoutException' \
     "only failures: errors listed by code"
+# A slow test: 100000 records, one every 3 s over 3.5 days, so the
+# buckets are handed over by number, not every 100000 records; every
+# 7th fails, and so does the 100000th, the one a flush by records
+# comes with.
+awk 'BEGIN {
+	print "timeStamp,elapsed,label,responseCode,responseMessage," \
+	    "threadName,dataType,success,failureMessage,bytes,sentBytes," \
+	    "grpThreads,allThreads,URL,Latency,IdleTime,Connect"
+	for (i = 1; i <= 100000; i++) {
+		bad = i % 7 == 0 || i == 100000
+		printf "%d,%d,l%d,%s,%s,T 1-1,text,%s,,10,10,1,1,null,5,0,1\n",
+		    1700000000000 + i * 3000, i % 997, i % 5,
+		    bad ? 500 : 200, bad ? "boom" : "OK", bad ? "false" : "true"
+	}
+}' > "$TEST_DIR/slow.jtl"
+run "$JMX_REPORT" show --no-charts -o "$TEST_DIR/slow" "$TEST_DIR/slow.jtl"
+is "$RC" 0 "100000 records over 3.5 days: report written"
+is "$(json_get "$TEST_DIR/slow/report.json" '(d["statistics"]["total"]["count"],
+    d["statistics"]["total"]["errors"], sum(e["count"] for e in d["errors"]),
+    sum(p[1] for p in d["series"]["points"]))')" "(100000, 14286, 14286, 100000)" \
+    "... every sample in the statistics and the series, every failure in the errors"
 run "$JMX_REPORT" show -o "$TEST_DIR/one" "$D/one.jtl"
 is "$RC" 0 "one sample: report written"
 png_ok "$TEST_DIR/one/percentiles.png"

@@ -367,6 +367,18 @@ test_blob(void)
 	is_int(jmx_hist_count(d), 10, "decode: count");
 	is_int(jmx_hist_percentile(d, 35), 10, "decode: p35");
 	is_int(jmx_hist_max(d), 20, "decode: max");
+	/* merge_blob adds to what is there: 5x3 10x1 20x6 + 10x2 30x1 */
+	jmx_hist_reset(d);
+	jmx_hist_add(d, 10, 2);
+	jmx_hist_add(d, 30, 1);
+	is_int(jmx_hist_merge_blob(d, b.data, b.len, NULL), JMX_OK,
+	    "merge_blob ok");
+	is_int(jmx_hist_count(d), 13, "merge_blob: count 10 + 3");
+	is_int(jmx_hist_percentile(d, 46), 10, "merge_blob: p46 rank 6 = 10");
+	is_int(jmx_hist_percentile(d, 47), 20, "merge_blob: p47 rank 7 = 20");
+	is_int(jmx_hist_max(d), 30, "merge_blob: max kept");
+	ok(jmx_hist_merge_blob(d, bad[6].b, bad[6].len, &err) == JMX_ERR_DATA,
+	    "merge_blob rejects a corrupt blob");
 
 	jmx_hist_reset(h);
 	jmx_buf_reset(&b);

@@ -1,7 +1,8 @@
 /*
  * test-report.c: the report model from a hand-computed JTL fixture
  * (labels with commas, quotes and line breaks), its series and errors,
- * and the renderers' escaping.
+ * and the renderers' escaping; a long series stays exact through its
+ * seconds' encoded buckets.
  */
 #include <stdint.h>
 #include <string.h>
@@ -35,6 +36,69 @@ one_sample(struct jmx_report *r, const char *label, const char *agent)
 	jmx_hist_add(bk.hist, 5, 1);
 	jmx_report_add_bucket(r, label, jmx_report_agent(r, agent), &bk);
 	jmx_hist_free(bk.hist);
+}
+
+/* The value of sample j of second s in series_from_encoded_buckets(). */
+static int64_t
+series_value(int64_t s, int j)
+{
+	return (s * 37 + j * 211) % 1500 + (s % 50 == 0 ? 9000 : 0);
+}
+
+/*
+ * A 3001-second series, each second's buckets kept encoded, second 0
+ * with a second bucket (a tail sample) long after its first.  Every
+ * 10-second point must be what the plain samples give.
+ */
+static void
+series_from_encoded_buckets(void)
+{
+	static const double ps[4] = { 50, 90, 95, 99 };
+	const int64_t t0 = 1700000000;
+	struct jmx_report *r = jmx_report_new(1);
+	struct jmx_bucket bk;
+	struct jmx_hist *ref = jmx_hist_new();
+	int64_t s, out[4];
+	int agent = jmx_report_agent(r, "a"), j, k, bad = 0;
+
+	memset(&bk, 0, sizeof bk);
+	bk.hist = jmx_hist_new();
+	for (s = 0; s <= 3000; s++) {
+		jmx_hist_reset(bk.hist);
+		for (j = 0; j < 5; j++)
+			jmx_hist_add(bk.hist, series_value(s, j), 1);
+		bk.second = t0 + s;
+		bk.count = 5;
+		jmx_report_add_bucket(r, "l", agent, &bk);
+	}
+	jmx_hist_reset(bk.hist);
+	jmx_hist_add(bk.hist, 20000, 1);
+	bk.second = t0;
+	bk.count = 1;
+	jmx_report_add_bucket(r, "l", agent, &bk);
+	jmx_report_finish(r);
+	is_int(r->interval_s, 10, "3001 s: 10 s points");
+	is_int(r->npoints, 301, "3001 s: 301 points");
+	for (k = 0; k < r->npoints && k < 301; k++) {
+		jmx_hist_reset(ref);
+		for (s = k * 10; s < k * 10 + 10 && s <= 3000; s++)
+			for (j = 0; j < 5; j++)
+				jmx_hist_add(ref, series_value(s, j), 1);
+		if (k == 0)
+			jmx_hist_add(ref, 20000, 1);
+		jmx_hist_percentiles(ref, ps, 4, out);
+		if (r->points[k].count != jmx_hist_count(ref) ||
+		    r->points[k].p50 != out[0] || r->points[k].p90 != out[1] ||
+		    r->points[k].p95 != out[2] || r->points[k].p99 != out[3] ||
+		    r->points[k].max != jmx_hist_max(ref))
+			bad++;
+	}
+	is_int(bad, 0, "every point's count, percentiles and max exact");
+	is_int(r->points[0].max, 20000,
+	    "a bucket for a second already encoded is counted");
+	jmx_hist_free(bk.hist);
+	jmx_hist_free(ref);
+	jmx_report_free(r);
 }
 
 int
@@ -231,5 +295,7 @@ main(void)
 	    NULL && strchr(b.data, '\x1b') == NULL, "JSON: \\u escapes");
 	jmx_buf_free(&b);
 	jmx_report_free(r);
+
+	series_from_encoded_buckets();
 	return done_testing();
 }
