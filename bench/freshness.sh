@@ -53,7 +53,7 @@ poller=$!
     done >"$BENCH_DIR/shown"
 wait "$poller"
 mkdir -p "$BENCH_DIR/agents"
-tar -xJf "$JMX_HOME/runs/$id/agents.tar.xz" -C "$BENCH_DIR/agents"
+tar -xf "$JMX_HOME/runs/$id"/agents.tar.* -C "$BENCH_DIR/agents"
 sqlite3 "$JMX_HOME/jmx.db" "select id, agent, clock_offset_ms from segments
     where run_id = $id order by id" >"$BENCH_DIR/segments"
 python3 - "$BENCH_DIR" "$iv" <<'PY'

@@ -37,7 +37,8 @@
 /* And into result archives for entries that have no local file. */
 #define RESULT_FILE_MODE	0644
 #define RESULT_DIR_MODE		0755
-/* xz preset and most encoder threads for result archives (see below). */
+/* zstd level; xz preset and most encoder threads (result archives). */
+#define ZSTD_LEVEL		"1"
 #define XZ_LEVEL		"1"
 #define XZ_THREADS		4
 
@@ -535,30 +536,77 @@ jmx_bundle_free(struct jmx_bundle *b)
  * Result archives.
  */
 
-/* Can the linked libarchive write xz itself (not through an xz program)? */
+/*
+ * The result archive's filters, best first: zstd, else xz, else gzip.
+ * The JTLs make nearly all of an archive, and compressing them was the
+ * largest part of the controller's CPU per sample: on an http-get JTL
+ * xz -1 took 10.5 ns a byte (~0.9 us a sample), zstd -1 1 ns for a file
+ * 1.5 times xz's and a third of gzip -1's (BENCHMARKS.md, "Controller
+ * CPU").  Older runs' archives keep their suffix: jmx_archive_find.
+ */
+static const struct archive_filter {
+	const char	*name;
+	const char	*suffix;
+	int		(*add)(struct archive *);
+} filters[] = {
+	{ "zstd", ".tar.zst", archive_write_add_filter_zstd },
+	{ "xz", ".tar.xz", archive_write_add_filter_xz },
+	{ "gzip", ".tar.gz", archive_write_add_filter_gzip },
+};
+#define NFILTERS	(sizeof filters / sizeof filters[0])
+
+/* Can the linked libarchive apply f itself (not through a program)? */
 static int
-have_xz(void)
+have_filter(const struct archive_filter *f)
 {
 	struct archive *a;
 	int r;
 
 	if ((a = archive_write_new()) == NULL)
 		return 0;
-	r = archive_write_add_filter_xz(a);
+	r = f->add(a);
 	archive_write_free(a);
 	return r == ARCHIVE_OK;
+}
+
+/* The filter result archives are written with (gzip always works). */
+static const struct archive_filter *
+best_filter(void)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < NFILTERS; i++)
+		if (have_filter(&filters[i]))
+			return &filters[i];
+	return &filters[NFILTERS - 1];
 }
 
 const char *
 jmx_archive_default_compression(void)
 {
-	return have_xz() ? "xz" : "gzip";
+	return best_filter()->name;
 }
 
 const char *
 jmx_archive_suffix(void)
 {
-	return have_xz() ? ".tar.xz" : ".tar.gz";
+	return best_filter()->suffix;
+}
+
+char *
+jmx_archive_find(const char *stem)
+{
+	char *path;
+	size_t i;
+
+	for (i = 0; i < NFILTERS; i++) {
+		xasprintf(&path, "%s%s", stem, filters[i].suffix);
+		if (access(path, F_OK) == 0)
+			return path;
+		free(path);
+	}
+	xasprintf(&path, "%s%s", stem, jmx_archive_suffix());
+	return path;
 }
 
 const char *
@@ -589,7 +637,7 @@ archive_open(const char *out_path, struct jmx_archive_writer **wp,
 	struct archive *a;
 	char threads[16];
 	long ncpu;
-	int xz = have_xz();
+	const struct archive_filter *f = best_filter();
 	enum jmx_code rc;
 
 	*wp = NULL;
@@ -597,7 +645,7 @@ archive_open(const char *out_path, struct jmx_archive_writer **wp,
 	w->fd = -1;
 	w->path = xstrdup(out_path);
 	xasprintf(&w->tmp, "%s.tmp.%ld", out_path, (long)getpid());
-	w->comp = xz ? "xz" : "gzip";
+	w->comp = f->name;
 	if ((a = archive_write_new()) == NULL) {
 		archive_writer_free(w, 0);
 		return jmx_err_set(err, JMX_ERR_IO, "'%s': out of memory",
@@ -606,9 +654,12 @@ archive_open(const char *out_path, struct jmx_archive_writer **wp,
 	w->w.a = a;
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK)
 		goto fail;
-	if (xz) {
-		if (archive_write_add_filter_xz(a) != ARCHIVE_OK)
-			goto fail;
+	if (f->add(a) < ARCHIVE_WARN)
+		goto fail;
+	if (strcmp(f->name, "zstd") == 0)
+		archive_write_set_filter_option(a, "zstd", "compression-level",
+		    ZSTD_LEVEL);
+	else if (strcmp(f->name, "xz") == 0) {
 		/*
 		 * JTLs run to gigabytes.  On a synthetic 50 MB JTL xz -6 ran
 		 * at 1.4 MB/s (minutes per agent at the end of a run), xz -1
@@ -623,8 +674,7 @@ archive_open(const char *out_path, struct jmx_archive_writer **wp,
 		archive_write_set_filter_option(a, "xz", "compression-level",
 		    XZ_LEVEL);
 		archive_write_set_filter_option(a, "xz", "threads", threads);
-	} else if (archive_write_add_filter_gzip(a) < ARCHIVE_WARN)
-		goto fail;
+	}
 	archive_write_set_bytes_in_last_block(a, 1);
 	w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (w->fd == -1) {

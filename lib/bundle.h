@@ -64,12 +64,19 @@ enum jmx_code	 jmx_bundle_finish(struct jmx_bundle *, const void **data,
 void		 jmx_bundle_free(struct jmx_bundle *);
 
 /*
- * The compression jmx_archive_open uses with this libarchive, "xz" or
- * "gzip", and the matching file name suffix, ".tar.xz" or ".tar.gz", so
- * callers can name the output truthfully before opening it.
+ * The compression jmx_archive_open uses with this libarchive, "zstd",
+ * "xz" or "gzip", and the matching file name suffix, ".tar.zst",
+ * ".tar.xz" or ".tar.gz", so callers can name the output truthfully
+ * before opening it.
  */
 const char	*jmx_archive_default_compression(void);
 const char	*jmx_archive_suffix(void);
+/*
+ * The archive stem + one of those suffixes that exists (an older run's
+ * may have another compression), else stem + jmx_archive_suffix();
+ * the caller frees it.
+ */
+char		*jmx_archive_find(const char *stem);
 
 /*
  * Start writing a compressed tarball to out_path; NULL with err filled on

@@ -1010,7 +1010,7 @@ jmx_report_load_run(struct jmx_report *r, struct jmx_store *st, int64_t run,
 	struct jmx_event_rec *ev = NULL;
 	const struct jmx_summary_row *tot;
 	enum jmx_code code;
-	char *archive;
+	char *archive, *stem;
 	int i, k, nag = 0, nseg = 0, nev = 0;
 
 	if ((code = jmx_store_run_get(st, run, &rec, err)) != JMX_OK)
@@ -1069,11 +1069,11 @@ jmx_report_load_run(struct jmx_report *r, struct jmx_store *st, int64_t run,
 		goto out;
 	tot = jmx_summary_total(r->sum);
 	if (rec.run_dir != NULL && *rec.run_dir != '\0')
-		xasprintf(&archive, "%s/agents%s", rec.run_dir,
-		    jmx_archive_suffix());
+		xasprintf(&stem, "%s/agents", rec.run_dir);
 	else
-		xasprintf(&archive, "%s/runs/%lld/agents%s", home,
-		    (long long)run, jmx_archive_suffix());
+		xasprintf(&stem, "%s/runs/%lld/agents", home, (long long)run);
+	archive = jmx_archive_find(stem);
+	free(stem);
 	load_archive(r, archive, r->nerrors == 0 && tot->errors > 0);
 	free(archive);
 out:

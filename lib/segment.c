@@ -1,12 +1,15 @@
 /*
  * segment.c: one JMeter on one agent, from unpacking to collection.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "jtl.h"
 #include "log.h"
@@ -73,6 +76,7 @@ jmx_seg_new(const struct jmx_agent *agent, int64_t run_id,
 	s->status = "new";
 	s->first_start = INT64_MAX;
 	s->jtl_records = -1;
+	s->mirror_fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	return s;
 }
@@ -96,6 +100,8 @@ jmx_seg_free(struct jmx_seg *s)
 	jmx_part_free(&s->part);
 	jmx_jtl_free(s->jtl);
 	jmx_agg_free(s->agg);
+	if (s->mirror_fd != -1)
+		close(s->mirror_fd);
 	free(s->local_dir);
 	jmx_seg_set_side_groups(s, NULL, 0);
 	pthread_mutex_destroy(&s->lock);
@@ -315,6 +321,97 @@ on_sample(const struct jmx_sample *sm, void *arg, struct jmx_err *err)
 	return JMX_OK;
 }
 
+/* local_dir's results.jtl.part, the mirror's file; the caller frees it. */
+static char *
+mirror_path(const struct jmx_seg *s)
+{
+	char *path;
+
+	xasprintf(&path, "%s/results.jtl.part", s->local_dir);
+	return path;
+}
+
+/*
+ * Keep the JTL bytes tailed from the start in local_dir: downloading the
+ * whole JTL again at the end cost as much SSH and SFTP as tailing it.
+ * A segment taken over mid-file has no copy of the earlier bytes here
+ * (they may be lost with the machine that read them), so it downloads.
+ */
+static void
+mirror_open(struct jmx_seg *s)
+{
+	struct jmx_err err = { 0 };
+	char *path;
+
+	if (s->rec.jtl_offset != 0 || s->local_dir == NULL)
+		return;
+	path = mirror_path(s);
+	if (jmx_mkdirs(s->local_dir, 0700, &err) != JMX_OK)
+		log_warn("%s", err.msg);
+	else if ((s->mirror_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0644)) == -1)
+		log_warn("'%s': %s", path, strerror(errno));
+	free(path);
+}
+
+/* Write a chunk read at offset to the mirror; on failure, drop it. */
+static void
+mirror_write(struct jmx_seg *s, const char *data, size_t len, int64_t offset)
+{
+	ssize_t n;
+
+	while (s->mirror_fd != -1 && len > 0) {
+		n = pwrite(s->mirror_fd, data, len, (off_t)offset);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			log_warn("agent '%s': no local copy of its JTL (%s): "
+			    "it is downloaded at the end", s->a.conf->name,
+			    n == -1 ? strerror(errno) : "short write");
+			close(s->mirror_fd);
+			s->mirror_fd = -1;
+			return;
+		}
+		data += n;
+		len -= (size_t)n;
+		offset += n;
+	}
+}
+
+/*
+ * The mirror, complete once the JTL is drained, becomes the collected
+ * results.jtl, read into jtl; 0 if it did, -1 to download instead.
+ */
+static int
+mirror_keep(struct jmx_seg *s, struct jmx_buf *jtl)
+{
+	struct jmx_err err = { 0 };
+	char *part, *path, *data = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	if (s->mirror_fd == -1)
+		return -1;
+	part = mirror_path(s);
+	xasprintf(&path, "%s/results.jtl", s->local_dir);
+	if (close(s->mirror_fd) == -1)
+		log_warn("'%s': %s", part, strerror(errno));
+	else if (rename(part, path) == -1)
+		log_warn("'%s': %s", path, strerror(errno));
+	else if (jmx_read_file(path, &data, &len, &err) != JMX_OK)
+		log_warn("%s", err.msg);
+	else {
+		jmx_buf_add(jtl, data, len);
+		rc = 0;
+	}
+	s->mirror_fd = -1;
+	unlink(part);
+	free(data);
+	free(part);
+	free(path);
+	return rc;
+}
+
 /* Read what is new in results.jtl and parse it; bytes read or -1. */
 static int64_t
 tail_once(struct jmx_seg *s, int64_t *fed)
@@ -336,6 +433,8 @@ tail_once(struct jmx_seg *s, int64_t *fed)
 	}
 	n = (int64_t)chunk.len;
 	if (n > 0) {
+		/* Before the parser: a committed offset is in the copy. */
+		mirror_write(s, chunk.data, chunk.len, *fed);
 		pthread_mutex_lock(&s->lock);
 		/* Bad records are counted and skipped: nothing stops. */
 		jmx_jtl_feed(s->jtl, chunk.data, chunk.len, NULL);
@@ -410,6 +509,14 @@ collect(struct jmx_seg *s)
 	if (fetch(s, "results.jtl", &jtl) == 0)
 		s->jtl_records = (int64_t)jmx_jtl_count(jtl.data, jtl.len);
 	else
+	if (mirror_keep(s, &jtl) == 0 || fetch(s, "results.jtl", &jtl) == 0) {
+		count = jmx_jtl_new(NULL, NULL);
+		jmx_jtl_set_skip_bad(count, 1);
+		jmx_jtl_feed(count, jtl.data, jtl.len, NULL);
+		jmx_jtl_finish(count, NULL);
+		s->jtl_records = (int64_t)jmx_jtl_records(count);
+		jmx_jtl_free(count);
+	} else
 		s->jtl_records = 0;
 	jmx_buf_free(&jtl);
 	fetch(s, "jmeter.log", &other);
@@ -720,6 +827,7 @@ jmx_seg_start_worker(struct jmx_seg *s)
 		jmx_jtl_set_offset(s->jtl, (uint64_t)s->rec.jtl_offset);
 	}
 	s->agg = jmx_agg_new();
+	mirror_open(s);
 	pthread_mutex_lock(&s->lock);
 	s->state = JMX_SEG_RUNNING;
 	s->status = "running";

@@ -88,6 +88,13 @@ struct jmx_seg {
 	 * over finds them too.
 	 */
 	char			*local_dir;
+	/*
+	 * The JTL bytes as they are tailed, written to local_dir's
+	 * results.jtl.part (worker only): collecting then downloads
+	 * nothing again.  -1: none (a segment taken over mid-file, or a
+	 * failed write), and the JTL is downloaded whole at the end.
+	 */
+	int			 mirror_fd;
 	int64_t			 jtl_records;	/* counted afresh; -1 */
 	int64_t			 base_records;	/* ingested before this
 						   controller took over */

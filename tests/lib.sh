@@ -146,7 +146,7 @@ json_get() {
 # Unpack a run's archive of agent results into DIR: run_archive RUN DIR
 run_archive() {
 	mkdir -p "$2"
-	tar -xJf "$JMX_HOME/runs/$1/agents.tar.xz" -C "$2"
+	tar -xf "$JMX_HOME/runs/$1"/agents.tar.* -C "$2"
 }
 
 # SQL against the test's database.

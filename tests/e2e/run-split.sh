@@ -90,6 +90,21 @@ is "$(db "select count(*) from run_agents where run_id = $id and skew_ms >= 0")"
 is "$(db "select count(*) from reservations")" 0 "agents released"
 is "$(leftovers)" "" "agents' work directories removed"
 
+# The archived JTLs are the agents' own, byte for byte: the controller
+# keeps what it tails and does not download them again at the end.
+run "$JMX_RUN" --config "$conf" --json --keep --duration 3s weighted
+is "$RC" 0 "a run with --keep exits 0"
+echo "$OUT" >"$TEST_DIR/keep.json"
+kid=$(json_get "$TEST_DIR/keep.json" 'd["run_id"]')
+run_archive "$kid" "$TEST_DIR/kept"
+for a in a1 a2 a3; do
+	seg=$(db "select id from segments where run_id = $kid and agent = '$a'")
+	wd=$(db "select work_dir from segments where id = $seg")
+	cmp -s "$TEST_DIR/kept/$a/$seg/results.jtl" "$wd/results.jtl"
+	ok $? "$a: the archived JTL is the agent's, byte for byte"
+	rm -rf "$wd"
+done
+
 # The plain summary and status.
 run "$JMX_RUN" status "$id"
 is "$RC" 0 "status exits 0"

@@ -224,7 +224,7 @@ is "$RC" 0 "the run streaming with a token file exits 0"
 first=$(ls "$cap"/req.* 2>/dev/null | head -1)
 is "$(sed -n 2p "$first")" "Token $token-file" "Authorization: Token from token_file"
 leak=$( { sqlite3 "$JMX_HOME/jmx.db" .dump; cat "$TEST_DIR"/out* "$TEST_DIR"/err*;
-    find "$JMX_HOME" -type f ! -name '*.xz' ! -name 'jmx.db*' -exec cat {} +; } |
+    find "$JMX_HOME" -type f ! -name '*.xz' ! -name '*.zst' ! -name 'jmx.db*' -exec cat {} +; } |
     grep -c "$token")
 is "$leak" 0 "the tokens are nowhere in the database, output or run files"
 

@@ -404,7 +404,8 @@ test_archive(void)
 	    comp);
 	ok(strncmp(jmx_bundle_libversion(), "libarchive ", 11) == 0,
 	    "libversion names libarchive");
-	ok((strcmp(comp, "xz") == 0 && strcmp(suffix, ".tar.xz") == 0) ||
+	ok((strcmp(comp, "zstd") == 0 && strcmp(suffix, ".tar.zst") == 0) ||
+	    (strcmp(comp, "xz") == 0 && strcmp(suffix, ".tar.xz") == 0) ||
 	    (strcmp(comp, "gzip") == 0 && strcmp(suffix, ".tar.gz") == 0),
 	    "compression and suffix agree");
 
@@ -446,7 +447,9 @@ test_archive(void)
 			magic[0] = 0;
 		fclose(f);
 	}
-	if (strcmp(comp, "xz") == 0)
+	if (strcmp(comp, "zstd") == 0)
+		ok(memcmp(magic, "\x28\xb5\x2f\xfd", 4) == 0, "file is zstd");
+	else if (strcmp(comp, "xz") == 0)
 		ok(memcmp(magic, "\xfd" "7zXZ\0", 6) == 0, "file is xz");
 	else
 		ok(magic[0] == 0x1f && magic[1] == 0x8b, "file is gzip");
@@ -526,6 +529,23 @@ test_archive(void)
 	    "abort leaves no file");
 	free(cmd);
 	free(out);
+	/* An older run's archive is found whatever its compression. */
+	xasprintf(&dir, "%s/old/agents", tap_tmpdir());
+	out = jmx_archive_find(dir);
+	xasprintf(&cmd, "%s%s", dir, suffix);
+	is_str(out, cmd, "find: none there gives today's suffix");
+	free(out);
+	free(cmd);
+	xasprintf(&cmd, "mkdir -p '%s/old' && : >'%s.tar.gz'", tap_tmpdir(),
+	    dir);
+	is_int(system(cmd), 0, "an old gzip archive");
+	free(cmd);
+	out = jmx_archive_find(dir);
+	xasprintf(&cmd, "%s.tar.gz", dir);
+	is_str(out, cmd, "find: the existing .tar.gz");
+	free(out);
+	free(cmd);
+	free(dir);
 	w = jmx_archive_open("/nonexistent/dir/a.tar.xz", &err);
 	ok(w == NULL && err.code == JMX_ERR_IO &&
 	    strstr(err.msg, "/nonexistent/dir/a.tar.xz") != NULL,
