@@ -547,8 +547,15 @@ agent_field(struct ctx *c, struct jmx_agent_conf *a, const char *k,
 		a->max_threads = (int)i;
 	} else if (strcmp(k, "tags") == 0)
 		return get_list(c, k, v, &a->tags, &a->ntags, NULL, NULL);
-	else if (strcmp(k, "spare") == 0)
-		return get_bool(c, k, v, &a->spare);
+	else if (strcmp(k, "spare") == 0) {
+		/* warm: a spare whose JMeter is held ready all the run. */
+		a->warm = v->type == YAML_SCALAR_NODE &&
+		    strcasecmp(sval(v), "warm") == 0;
+		if (a->warm)
+			a->spare = 1;
+		else
+			return get_bool(c, k, v, &a->spare);
+	}
 	return 0;
 }
 
