@@ -4,18 +4,24 @@
 # measures and stores it; the lag is how long after T0 the last agent's
 # first sample started (T0 is the instant jmx-run chose for all).
 # Prints every run, then median, p95 and max of each (p95 between the
-# closest ranks, interpolated).
+# closest ranks, interpolated).  PHASES=1: each agent's lag taken apart
+# from its jmeter.log (bench/skew-phases.py).
 . "$(dirname "$0")/bed-run.sh"
 runs=${1:-10}
 skews=() lags=()
 for i in $(seq "$runs"); do
-	read -r s l per < <("$JMX_RUN" --config "$CONF" --json --threads 6 \
+	read -r id s l per < <("$JMX_RUN" --config "$CONF" --json --threads 6 \
 	    --duration 3s --ramp 0 bench 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(d["skew_ms"], max(a["skew_ms"] for a in d["agents"]),
+print(d["run_id"], d["skew_ms"], max(a["skew_ms"] for a in d["agents"]),
     " ".join("%s:%s" % (a["name"], a["skew_ms"]) for a in d["agents"]))')
 	echo "run $i: skew $s ms, lag after T0 $l ms (per agent: $per)"
+	if [ -n "${PHASES:-}" ]; then
+		rm -rf "$BENCH_DIR/arch" && mkdir "$BENCH_DIR/arch" &&
+		    tar -xJf "$JMX_HOME/runs/$id/agents.tar.xz" -C "$BENCH_DIR/arch" &&
+		    python3 "$top/bench/skew-phases.py" "$BENCH_DIR/arch"
+	fi
 	skews+=("$s") lags+=("$l")
 done
 summary() {
