@@ -522,7 +522,6 @@ take_warm(struct jmx_runner *r, struct move *m)
 	    JMX_PLAN_WARM_RAMP "=%lld\n", (long long)((left + 999) / 1000),
 	    (long long)(ramp > 0 ? (ramp + 999) / 1000 : 0));
 	/* The held segment now carries the part. */
-	jmx_part_free(&s->part);
 	jmx_part_set(&s->part, part->groups, part->ngroups, part->scale);
 	free(s->rec.part);
 	s->rec.part = jmx_part_format(&s->part);
