@@ -553,8 +553,14 @@ agent_field(struct ctx *c, struct jmx_agent_conf *a, const char *k,
 		    strcasecmp(sval(v), "warm") == 0;
 		if (a->warm)
 			a->spare = 1;
-		else
-			return get_bool(c, k, v, &a->spare);
+		else if (get_bool(c, k, v, &a->spare) == -1) {
+			/* Say warm is allowed too: the last error, reworded. */
+			char gbuf[64];
+
+			c->nerrs--;
+			return fail(c, v, "'spare' must be true, false or warm, "
+			    "got %s", GOT(v));
+		}
 	}
 	return 0;
 }
