@@ -466,6 +466,7 @@ stage_warm(struct jmx_runner *r)
 		    r->test->setup_on_all)
 			m->part.groups[g].threads = r->plan->groups[g].threads;
 	m->pl = xcalloc(1, sizeof *m->pl);
+	m->tags = xcalloc(1, sizeof *m->tags);	/* no slice of its own */
 	m->pl[0].agent = idx;
 	m->pl[0].part = &m->part;
 	m->pl[0].slice = "warm";
