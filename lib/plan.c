@@ -2164,37 +2164,8 @@ write_timer(const struct jmx_plan_tput *t, double scale, xmlNodePtr el)
 	"while (p == null &amp;&amp; (t = num(hd(s = rd(f)))) &lt; 0) " \
 	"Thread.sleep(10); " \
 	"if (p == null) setp(s); " \
-	"long at = p != null ? num(p.trim()) : t; " \
-	"props['" JMX_PLAN_T0_AT "'] = String.valueOf(at); " \
-	"log.info('jmx-sync: T0 in ' + left(at) + ' ms'); " \
-	"long d = left(at) - lead; d &gt; 0 ? d : 0"
-
-/*
- * Each main thread's own wait for T0 (with an early start): first in its
- * group, once (Once Only Controller), a pause to T0, and the thread's
- * scheduler end moved to T0 + duration (JMeter set it from the group's
- * start, SYNC_LEAD_MS before T0).
- */
-#define T0_WAIT \
-	"long a = Long.parseLong(props.get('" JMX_PLAN_T0_AT "') ?: '0'); " \
-	"def th = ctx.getThread(); " \
-	"if (a &gt; 0 &amp;&amp; th.getEndTime() &gt; 0) " \
-	"th.setEndTime(th.getEndTime() + a - th.getStartTime() + " \
-	"ctx.getThreadGroup().getDelay() * 1000); " \
-	"long d = a - System.currentTimeMillis(); d &gt; 0 ? d : 0"
-static const char t0_wait_xml[] =
-	"<OnceOnlyController guiclass=\"OnceOnlyControllerGui\" "
-	    "testclass=\"OnceOnlyController\" testname=\"jmx-t0\"/>"
-	"<hashTree>"
-	"<TestAction guiclass=\"TestActionGui\" testclass=\"TestAction\" "
-	    "testname=\"jmx-t0-wait\">"
-	"<intProp name=\"ActionProcessor.action\">1</intProp>"
-	"<intProp name=\"ActionProcessor.target\">0</intProp>"
-	"<stringProp name=\"ActionProcessor.duration\">${__groovy("
-	    T0_WAIT ")}</stringProp>"
-	"</TestAction>"
-	"<hashTree/>"
-	"</hashTree>";
+	"long d = left(p != null ? num(p.trim()) : t); " \
+	"log.info('jmx-sync: T0 in ' + d + ' ms'); d &gt; 0 ? d : 0"
 
 /* SYNC_DURATION stands for the action's duration, written at run time. */
 #define SYNC_DURATION	"@duration@"
@@ -2250,52 +2221,8 @@ has_class(xmlNodePtr n, const char *cls)
 	return 0;
 }
 
-/*
- * Early start: can every main thread wait for T0 itself?  Only core
- * ThreadGroups (the wait is a child element of theirs) and no throughput
- * target (it would count the wait as a sample and pace around it).
- */
-static int
-early_start(const struct jmx_plan *plan)
-{
-	int i;
-
-	for (i = 0; i < plan->ngroups; i++)
-		if (plan->groups[i].enabled &&
-		    plan->groups[i].kind == JMX_PLAN_OPEN_MODEL)
-			return 0;
-		else if (plan->groups[i].enabled &&
-		    plan->groups[i].kind == JMX_PLAN_THREADS &&
-		    plan->groups[i].variant != JMX_PLAN_CORE)
-			return 0;
-	return plan->ntputs == 0;
-}
-
-/* Put t0_wait_xml first in group el's hashTree. */
-static void
-inject_t0_wait(xmlNodePtr el)
-{
-	xmlNodePtr ht = next_elem(el), list = NULL, n, next, first;
-
-	if (ht == NULL || !is_elem(ht, "hashTree") ||
-	    xmlParseInNodeContext(ht, t0_wait_xml, (int)strlen(t0_wait_xml),
-	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING, &list) != XML_ERR_OK) {
-		xmlFreeNodeList(list);
-		return;
-	}
-	first = ht->children;
-	for (n = list; n != NULL; n = next) {
-		next = n->next;
-		xmlUnlinkNode(n);
-		if (first != NULL)
-			xmlAddPrevSibling(first, n);
-		else
-			xmlAddChild(ht, n);
-	}
-}
-
 static enum jmx_code
-inject_sync(xmlNodePtr tree, int warm_up, int lead_ms, struct jmx_err *err)
+inject_sync(xmlNodePtr tree, int warm_up, struct jmx_err *err)
 {
 	xmlNodePtr n, ref = NULL, first_group = NULL, last_setup = NULL;
 	xmlNodePtr list = NULL, next, trail = NULL;
@@ -2333,9 +2260,8 @@ inject_sync(xmlNodePtr tree, int warm_up, int lead_ms, struct jmx_err *err)
 		if (i > 0)
 			jmx_buf_add(&b, indent.data, indent.len);
 		if (strcmp(sync_lines[i], SYNC_DURATION) == 0) {
-			jmx_buf_addf(&b, "    <stringProp "
-			    "name=\"ActionProcessor.duration\">${__groovy("
-			    "long lead = %d; ", lead_ms);
+			jmx_buf_adds(&b, "    <stringProp "
+			    "name=\"ActionProcessor.duration\">${__groovy(");
 			if (warm_up && has_class(tree, "HTTPSamplerProxy"))
 				jmx_buf_adds(&b, SYNC_WARM_HTTP);
 			jmx_buf_adds(&b, SYNC_WAIT ")}</stringProp>");
@@ -2457,7 +2383,6 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 	struct walk w;
 	const char *enc;
 	int i, j, gi = 0, ti = 0, ci = 0, size = 0;
-	int early = share->sync_start && early_start(plan);
 	enum jmx_code rc = JMX_OK;
 	double scale;
 
@@ -2481,10 +2406,6 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 			else if (plan->groups[gi].enabled)
 				write_group(&plan->groups[gi],
 				    &share->groups[gi], share, it->node);
-			if (early && plan->groups[gi].enabled &&
-			    plan->groups[gi].kind == JMX_PLAN_THREADS &&
-			    !attr_is_false(it->node, "enabled"))
-				inject_t0_wait(it->node);
 			gi++;
 			break;
 		case IT_TIMER:
@@ -2515,8 +2436,7 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 	if (share->sync_start)
 		move_shapers(plan, share, &w);
 	if (share->sync_start && w.tree != NULL)
-		rc = inject_sync(w.tree, share->warm_up, early ?
-		    JMX_PLAN_SYNC_LEAD_MS : 0, err);
+		rc = inject_sync(w.tree, share->warm_up, err);
 	free(w.items);
 	keep_empty_strings(xmlDocGetRootElement(doc));
 	if (rc == JMX_OK) {

@@ -283,18 +283,6 @@ int		jmx_plan_group_runs(const struct jmx_plan *,
 #define JMX_PLAN_SYNC_GROUP	"jmx-sync-start"
 /* The property, and file, the injected group waits for (epoch ms). */
 #define JMX_PLAN_SYNC_PROP	"jmx.t0"
-/*
- * Early start (a plan of core ThreadGroups only, without throughput
- * targets): the sync group returns this long before T0 and leaves T0 in
- * property JMX_PLAN_T0_AT; each main thread, started meanwhile, waits
- * for it in its group's first element (a Once Only Controller's pause)
- * and has its scheduler end moved to T0 + duration.  What JMeter does
- * between the setUp groups' end and a thread's first sample (joining
- * the setUp thread, starting groups and threads: 50 to 200 ms, more on
- * a loaded host) is then done before T0.
- */
-#define JMX_PLAN_SYNC_LEAD_MS	300
-#define JMX_PLAN_T0_AT		"jmx.t0.at"
 /* The file it writes on reaching the wait. */
 #define JMX_PLAN_READY_FILE	"jmx.ready"
 

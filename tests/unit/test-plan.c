@@ -248,8 +248,7 @@ test_classic_write(void)
 	    "          <intProp name=\"ActionProcessor.action\">1</intProp>\n"
 	    "          <intProp name=\"ActionProcessor.target\">0</intProp>\n"
 	    "          <stringProp name=\"ActionProcessor.duration\">"
-	    "${__groovy(long lead = 0; "
-	    "def rd = { File x -&gt; x.exists() ? x.text.trim() : '' }; "
+	    "${__groovy(def rd = { File x -&gt; x.exists() ? x.text.trim() : '' }; "
 	    "def hd = { String x -&gt; x.readLines() ? x.readLines()[0].trim() : "
 	    "'' }; "
 	    "def num = { String x -&gt; x.isLong() ? Long.parseLong(x) : -1L }; "
@@ -265,10 +264,8 @@ test_classic_write(void)
 	    "while (p == null &amp;&amp; (t = num(hd(s = rd(f)))) &lt; 0) "
 	    "Thread.sleep(10); "
 	    "if (p == null) setp(s); "
-	    "long at = p != null ? num(p.trim()) : t; "
-	    "props['jmx.t0.at'] = String.valueOf(at); "
-	    "log.info('jmx-sync: T0 in ' + left(at) + ' ms'); "
-	    "long d = left(at) - lead; d &gt; 0 ? d : 0)}"
+	    "long d = left(p != null ? num(p.trim()) : t); "
+	    "log.info('jmx-sync: T0 in ' + d + ' ms'); d &gt; 0 ? d : 0)}"
 	    "</stringProp>\n"
 	    "        </TestAction>\n"
 	    "        <hashTree/>\n"
@@ -276,10 +273,7 @@ test_classic_write(void)
 	    "      <ThreadGroup guiclass=\"ThreadGroupGui\" "
 	    "testclass=\"ThreadGroup\" testname=\"Browse\">";
 	ok(strstr(text, script) != NULL, "sync group: a pause (action 1) "
-	    "whose duration waits for jmx.t0 (no lead: the plan has throughput "
-	    "timers), nothing else, before Browse");
-	ok(strstr(text, "jmx-t0-wait") == NULL,
-	    "no early start with throughput timers: no wait in the groups");
+	    "whose duration waits for jmx.t0, nothing else, before Browse");
 	is_int(count(text, "HTTPSamplerProxy"), 0,
 	    "no HTTP sampler in the plan: no HTTP warm-up");
 	is_int(count(text, "testname=\"" JMX_PLAN_SYNC_GROUP "\""), 1,
@@ -580,17 +574,7 @@ test_sync_warm_http(void)
 	ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
 	    "HTTP plan: write with the sync group and the warm-up");
 	text = slurp(out);
-	ok(strstr(text, "${__groovy(long lead = 300; try {") != NULL,
-	    "HTTP plan (no throughput target): early start, 300 ms ahead");
-	ok(strstr(text, "<hashTree><OnceOnlyController guiclass="
-	    "\"OnceOnlyControllerGui\" testclass=\"OnceOnlyController\" "
-	    "testname=\"jmx-t0\"/><hashTree><TestAction") != NULL &&
-	    count(text, "testname=\"jmx-t0-wait\"") == 1,
-	    "... and the main group's first element waits for T0, once");
-	ok(strstr(text, "th.setEndTime(th.getEndTime() + a - th.getStartTime()"
-	    " + ctx.getThreadGroup().getDelay() * 1000)") != NULL,
-	    "... and moves the thread's scheduler end to T0 + duration");
-	warm = strstr(text, "try { def w = new org.apache.jmeter."
+	warm = strstr(text, "${__groovy(try { def w = new org.apache.jmeter."
 	    "protocol.http.sampler.HTTPSamplerProxy(); w.setDomain('127.0.0.1'); "
 	    "w.setPort(9); w.setPath('/'); w.setMethod('GET'); "
 	    "w.setConnectTimeout('500'); w.sample() } catch (Throwable e) { }; "
