@@ -548,14 +548,18 @@ jmx_runner_cancel_warm(struct jmx_runner *r, const char *why)
 {
 	struct move *m = r->warm;
 	struct jmx_err err = { 0 };
+	char text[sizeof err.msg];
 	int64_t t0 = 0;
 
 	if (m == NULL)
 		return;
+	/* why may be the batch's own error, which the release frees. */
+	snprintf(text, sizeof text, "%s", why[0] != '\0' ? why :
+	    "its JMeter did not reach the sync point");
 	r->warm = NULL;
 	jmx_runner_release(r, &m->batch, 1, &t0, &err);
 	jmx_runner_event(r, "warm_spare_stopped",
-	    r->agents[m->pl[0].agent].a.conf->name, why, NULL);
+	    r->agents[m->pl[0].agent].a.conf->name, text, NULL);
 	move_free(m);
 }
 
