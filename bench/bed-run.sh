@@ -9,7 +9,9 @@ export JMX_HOME=$BENCH_DIR/home
 export JMX_AGENT_HEAP="-Xms128m -Xmx256m"
 trap 'rm -rf "$BENCH_DIR"' EXIT
 
-"$top/tests/bed/testbed.sh" up 3 >/dev/null || exit 1
+# BED_AGENTS=4: a4 too, in the inventory as a spare (BED_SPARE: true or
+# warm), for the failover benchmarks.
+"$top/tests/bed/testbed.sh" up "${BED_AGENTS:-3}" >/dev/null || exit 1
 eval "$("$top/tests/bed/testbed.sh" env)"
 CONF=$BENCH_DIR/jmx.yaml
 cat >"$CONF" <<YAML
@@ -22,6 +24,8 @@ agents:
   - {name: a1, host: $JMX_BED_ADDR_a1}
   - {name: a2, host: $JMX_BED_ADDR_a2}
   - {name: a3, host: $JMX_BED_ADDR_a3}
+$([ "${BED_AGENTS:-3}" -ge 4 ] &&
+    echo "  - {name: a4, host: $JMX_BED_ADDR_a4, spare: ${BED_SPARE:-true}}")
 tests:
   bench:
     plan: $top/share/plans/http-get.jmx

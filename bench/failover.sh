@@ -9,8 +9,18 @@
 # For each: detection (failure injected -> agent_lost event) and
 # replacement (failure injected -> the takers' T0, when load is back:
 # the handover shortfall's end).  Prints medians and maxima.  HOW="kill"
-# or "partition" runs one of them.
+# or "partition" runs one of them.  Two more, with a4 as a spare:
+#   spare:     kill -9 on a2, its load to a cold spare (a new JMeter);
+#   warm:      the same with a4 a warm spare (spare: warm), whose JMeter
+#              waits at the sync point from the start of the run.
+# HOW="spare warm" compares them in one session.
+BED_AGENTS=4
+BED_SPARE=warm
 . "$(dirname "$0")/bed-run.sh"
+# The same inventory with a4 a cold spare (HOW=spare), and without a4
+# (kill, partition: the survivors take the load, as before).
+sed 's/spare: warm}/spare: true}/' "$CONF" >"$BENCH_DIR/cold.yaml"
+sed '/name: a4/d' "$CONF" >"$BENCH_DIR/nospare.yaml"
 tries=${1:-3}
 THINK=${THINK:-50}
 db() { sqlite3 "$JMX_HOME/jmx.db" "$@"; }
@@ -27,15 +37,25 @@ java_of() {	# java_of RUN AGENT
 for how in ${HOW:-kill partition}; do
 	: >"$BENCH_DIR/$how"
 	for i in $(seq "$tries"); do
-		id=$("$JMX_RUN" --config "$CONF" --detach --threads 6 \
+		case $how in
+		warm) conf=$CONF ;;
+		spare) conf=$BENCH_DIR/cold.yaml ;;
+		*) conf=$BENCH_DIR/nospare.yaml ;;
+		esac
+		id=$("$JMX_RUN" --config "$conf" --detach --threads 6 \
 		    -Jthink="$THINK" --duration 60s --ramp 0 bench 2>/dev/null)
 		until [ "$(db "select state from runs where id = $id")" = running ]; do
 			sleep 0.2
 		done
 		sleep 5
+		# A warm spare is held at the sync point before the kill.
+		[ "$how" = warm ] && until [ "$(db "select count(*) from events
+		    where run_id = $id and kind = 'warm_spare'")" != 0 ]; do
+			sleep 0.2
+		done
 		t=$(now_ms)
 		case $how in
-		kill) kill -9 $(java_of "$id" a2) ;;
+		kill|spare|warm) kill -9 $(java_of "$id" a2) ;;
 		partition) "$top/tests/bed/testbed.sh" partition a2 >/dev/null ;;
 		esac
 		until [ "$(db "select count(*) from events where run_id = $id
@@ -52,7 +72,7 @@ for how in ${HOW:-kill partition}; do
 		    run_id = $id and kind = 'share_moved'"))"
 		echo "$((lost - t)) $((back - t))" >>"$BENCH_DIR/$how"
 		"$JMX_RUN" stop "$id" >/dev/null 2>&1
-		while pgrep -f "jmx-run --config $CONF" >/dev/null; do sleep 0.2; done
+		while pgrep -f "jmx-run --config $conf" >/dev/null; do sleep 0.2; done
 	done
 	echo "$how over $tries tries: detection $(cut -d' ' -f1 "$BENCH_DIR/$how" | stats);" \
 	    "failure to replacement $(cut -d' ' -f2 "$BENCH_DIR/$how" | stats)"

@@ -3,17 +3,25 @@
 # The skew is the spread of the agents' first samples, as jmx-run
 # measures and stores it; the lag is how long after T0 the last agent's
 # first sample started (T0 is the instant jmx-run chose for all).
-# Prints every run, then median and max of each.
+# Prints every run, then median, p95 and max of each (p95 between the
+# closest ranks, interpolated).  PHASES=1: each agent's lag taken apart
+# from its jmeter.log (bench/skew-phases.py).
 . "$(dirname "$0")/bed-run.sh"
 runs=${1:-10}
 skews=() lags=()
 for i in $(seq "$runs"); do
-	read -r s l < <("$JMX_RUN" --config "$CONF" --json --threads 6 \
+	read -r id s l per < <("$JMX_RUN" --config "$CONF" --json --threads 6 \
 	    --duration 3s --ramp 0 bench 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(d["skew_ms"], max(a["skew_ms"] for a in d["agents"]))')
-	echo "run $i: skew $s ms, lag after T0 $l ms"
+print(d["run_id"], d["skew_ms"], max(a["skew_ms"] for a in d["agents"]),
+    " ".join("%s:%s" % (a["name"], a["skew_ms"]) for a in d["agents"]))')
+	echo "run $i: skew $s ms, lag after T0 $l ms (per agent: $per)"
+	if [ -n "${PHASES:-}" ]; then
+		rm -rf "$BENCH_DIR/arch" && mkdir "$BENCH_DIR/arch" &&
+		    tar -xJf "$JMX_HOME/runs/$id/agents.tar.xz" -C "$BENCH_DIR/arch" &&
+		    python3 "$top/bench/skew-phases.py" "$BENCH_DIR/arch"
+	fi
 	skews+=("$s") lags+=("$l")
 done
 summary() {
@@ -21,7 +29,11 @@ summary() {
 	{ v[NR] = $1 }
 	END {
 		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		printf "%s over %d runs: median %s ms, max %s ms\n", what, NR, m, v[NR]
+		# p95 by linear interpolation between the closest ranks.
+		r = 1 + 0.95 * (NR - 1); k = int(r)
+		p = k < NR ? v[k] + (r - k) * (v[k + 1] - v[k]) : v[NR]
+		printf "%s over %d runs: median %s ms, p95 %.1f ms, max %s ms\n",
+		    what, NR, m, p, v[NR]
 	}'
 }
 printf '%s\n' "${skews[@]}" | summary "start skew"

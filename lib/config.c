@@ -547,8 +547,21 @@ agent_field(struct ctx *c, struct jmx_agent_conf *a, const char *k,
 		a->max_threads = (int)i;
 	} else if (strcmp(k, "tags") == 0)
 		return get_list(c, k, v, &a->tags, &a->ntags, NULL, NULL);
-	else if (strcmp(k, "spare") == 0)
-		return get_bool(c, k, v, &a->spare);
+	else if (strcmp(k, "spare") == 0) {
+		/* warm: a spare whose JMeter is held ready all the run. */
+		a->warm = v->type == YAML_SCALAR_NODE &&
+		    strcasecmp(sval(v), "warm") == 0;
+		if (a->warm)
+			a->spare = 1;
+		else if (get_bool(c, k, v, &a->spare) == -1) {
+			/* Say warm is allowed too: the last error, reworded. */
+			char gbuf[64];
+
+			c->nerrs--;
+			return fail(c, v, "'spare' must be true, false or warm, "
+			    "got %s", GOT(v));
+		}
+	}
 	return 0;
 }
 

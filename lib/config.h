@@ -31,6 +31,7 @@ struct jmx_agent_conf {
 	double	  weight;	/* agents[].weight; 0 = derive from probe */
 	int	  max_threads;	/* agents[].max_threads; 0 = derive from probe */
 	int	  spare;	/* agents[].spare: used only to replace lost agents */
+	int	  warm;		/* spare: warm: its JMeter started with the run */
 	char	**tags;		/* agents[].tags, NULL-terminated (or NULL) */
 	int	  ntags;
 	int	  line;		/* where it was defined (1-based), for messages */

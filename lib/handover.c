@@ -59,7 +59,18 @@ struct move {
 	int			 whole;		/* data rows reused */
 	struct batch		 batch;
 	int			 staged;	/* batch staged ahead */
+	int			 warm;		/* the warm spare took it */
+	char			*props;		/* its release file's rest */
+	struct jmx_part		 part;		/* a warm spare's, held */
 };
+
+/* The warm spare's held segment, or NULL. */
+static struct jmx_seg *
+warm_seg(struct jmx_runner *r)
+{
+	return r->warm != NULL && r->warm->batch.n > 0 ?
+	    r->warm->batch.ph[0].seg : NULL;
+}
 
 /*
  * The agent's segments now: how many carry load, the threads they hold
@@ -82,7 +93,9 @@ agent_load(struct jmx_runner *r, const struct ragent *ra,
 	l->doubt = ra->lost;
 	for (i = 0; i < r->nsegs; i++) {
 		s = r->segs[i];
-		if (strcmp(s->rec.agent, ra->a.conf->name) != 0)
+		/* A warm spare held at the sync point carries nothing. */
+		if (strcmp(s->rec.agent, ra->a.conf->name) != 0 ||
+		    s == warm_seg(r))
 			continue;
 		if (jmx_seg_live(s))
 			l->live++;
@@ -305,8 +318,10 @@ move_free(struct move *m)
 	for (i = 0; i < m->k; i++)
 		free(m->tags[i]);
 	jmx_failover_free(&m->fo);
+	jmx_part_free(&m->part);
 	free(m->pl);
 	free(m->tags);
+	free(m->props);
 	free(m);
 }
 
@@ -375,6 +390,179 @@ takers_in(struct jmx_runner *r, struct move *m, struct jmx_buf *d)
 }
 
 /*
+ * Warm spares.  A spare configured `spare: warm` has its JMeter started
+ * as soon as the run runs, with a plan whose thread counts, ramp-up and
+ * duration are properties (plan.c, share->warm), and held at the sync
+ * point: not released at the run's T0.  When a lost part goes to it
+ * whole (failover.c chooses spares first), its data slices are uploaded
+ * and the release file carries T0 and those properties: no JVM starts
+ * then.  One warm spare per run; a second loss, a part that goes
+ * elsewhere or a plan it cannot run (plugin groups, throughput targets)
+ * take the cold way.  Not used, it is stopped at the run's end (or a
+ * pause) with nothing collected.
+ */
+
+/* The split data files' slices tag, uploaded into s's work dir. */
+static enum jmx_code
+upload_slices(struct jmx_runner *r, struct jmx_seg *s, const char *tag,
+    struct jmx_err *err)
+{
+	struct jmx_data_file *data;
+	enum jmx_code code = JMX_OK;
+	char *path, *text;
+	size_t len;
+	int j, ndata;
+
+	ndata = jmx_runner_run_data(r, &data);
+	for (j = 0; j < ndata && code == JMX_OK; j++) {
+		if (!data[j].split)
+			continue;
+		path = jmx_data_slice_path(r->rec.run_dir, &data[j], tag);
+		if ((code = jmx_read_file(path, &text, &len, err)) == JMX_OK) {
+			code = jmx_agent_put(&s->a, s->rec.work_dir,
+			    data[j].name, text, err);
+			free(text);
+		}
+		free(path);
+	}
+	jmx_data_files_free(data, ndata);
+	return code;
+}
+
+/*
+ * Start the warm spare, once, when the run runs: join it, stage its
+ * JMeter (held) for the whole run.
+ */
+static void
+stage_warm(struct jmx_runner *r)
+{
+	struct ragent *sp = NULL;
+	struct move *m;
+	int i, g, idx;
+
+	if (r->warm_tried || r->rec.state != JMX_RUN_RUNNING || r->stopping ||
+	    r->pausing || r->finishing)
+		return;
+	r->warm_tried = 1;
+	for (i = 0; i < r->nspares && sp == NULL; i++)
+		if (r->spares[i].a.conf->warm && !r->spares[i].joined)
+			sp = &r->spares[i];
+	if (sp == NULL || r->cfg->settings.on_agent_failure !=
+	    JMX_POLICY_REDISTRIBUTE || r->duration_ms <= 0)
+		return;
+	if (!jmx_plan_warm_ok(r->plan)) {
+		jmx_runner_event(r, "warm_spare_cold", sp->a.conf->name,
+		    "the plan has plugin thread groups or throughput targets: "
+		    "it takes over the cold way", NULL);
+		return;
+	}
+	if ((idx = join_spare(r, sp)) < 0)
+		return;
+	m = xcalloc(1, sizeof *m);
+	jmx_part_init(&m->part, r->plan->ngroups);
+	for (g = 0; g < r->plan->ngroups; g++)
+		if (r->plan->groups[g].kind == JMX_PLAN_SETUP &&
+		    r->test->setup_on_all)
+			m->part.groups[g].threads = r->plan->groups[g].threads;
+	m->pl = xcalloc(1, sizeof *m->pl);
+	m->tags = xcalloc(1, sizeof *m->tags);	/* no slice of its own */
+	m->pl[0].agent = idx;
+	m->pl[0].part = &m->part;
+	m->pl[0].slice = "warm";
+	m->pl[0].warm = 1;
+	m->k = 1;
+	r->warm = m;
+	jmx_runner_stage(r, m->pl, 1, r->duration_ms, -1, &m->batch);
+	m->staged = 1;
+	if (m->batch.code != JMX_OK) {
+		jmx_runner_cancel_warm(r, m->batch.err.msg);
+		return;
+	}
+	jmx_runner_event(r, "warm_spare", sp->a.conf->name, "its JMeter "
+	    "is held at the sync point, ready to take over", NULL);
+}
+
+/*
+ * If m's one taker is the warm spare, it takes m's part: slices
+ * uploaded, the part's threads and time left for its release file, its
+ * held batch m's.  Else (or if the upload fails) m stays to be staged,
+ * and a warm spare m puts load on is stopped (the cold way takes it).
+ */
+static void
+take_warm(struct jmx_runner *r, struct move *m)
+{
+	struct move *w = r->warm;
+	struct jmx_seg *s = warm_seg(r);
+	const struct jmx_part *part = m->pl[0].part;
+	int64_t left = jmx_runner_planned_end(r) - jmx_now_ms();
+	int64_t ramp = r->ramp_ms - jmx_run_active_ms(&r->rec, r->gen_t0,
+	    jmx_now_ms());
+	struct jmx_err err = { 0 };
+	struct jmx_buf props = { 0 };
+	int i, g;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < m->k; i++)
+		if (m->pl[i].agent == w->pl[0].agent)
+			break;
+	if (i == m->k)
+		return;
+	if (m->k > 1 || upload_slices(r, s, m->pl[0].slice, &err) != JMX_OK) {
+		jmx_runner_cancel_warm(r, m->k > 1 ? "the load goes to more "
+		    "than it" : err.msg);
+		return;
+	}
+	for (g = 0; g < r->plan->ngroups; g++)
+		if (r->plan->groups[g].enabled &&
+		    jmx_plan_warm_group(&r->plan->groups[g]))
+			jmx_buf_addf(&props, JMX_PLAN_WARM_THREADS "%d=%d\n", g,
+			    part->groups[g].threads);
+	jmx_buf_addf(&props, JMX_PLAN_WARM_DURATION "=%lld\n"
+	    JMX_PLAN_WARM_RAMP "=%lld\n", (long long)((left + 999) / 1000),
+	    (long long)(ramp > 0 ? (ramp + 999) / 1000 : 0));
+	/* The held segment now carries the part. */
+	jmx_part_set(&s->part, part->groups, part->ngroups, part->scale);
+	free(s->rec.part);
+	s->rec.part = jmx_part_format(&s->part);
+	free(s->rec.slice);
+	s->rec.slice = xstrdup(m->pl[0].slice);
+	s->rec.replaces = m->pl[0].replaces;
+	jmx_runner_save_segment(r, s);
+	jmx_runner_side_groups(r, s);
+	m->batch = w->batch;
+	m->batch.duration_ms = left;
+	m->props = props.data;
+	m->batch.ph[0].props = m->props;
+	m->staged = 1;
+	m->warm = 1;
+	memset(&w->batch, 0, sizeof w->batch);
+	r->warm = NULL;
+	move_free(w);
+}
+
+/* Stop the warm spare's held JMeter, if any, saying why. */
+void
+jmx_runner_cancel_warm(struct jmx_runner *r, const char *why)
+{
+	struct move *m = r->warm;
+	struct jmx_err err = { 0 };
+	char text[sizeof err.msg];
+	int64_t t0 = 0;
+
+	if (m == NULL)
+		return;
+	/* why may be the batch's own error, which the release frees. */
+	snprintf(text, sizeof text, "%s", why[0] != '\0' ? why :
+	    "its JMeter did not reach the sync point");
+	r->warm = NULL;
+	jmx_runner_release(r, &m->batch, 1, &t0, &err);
+	jmx_runner_event(r, "warm_spare_stopped",
+	    r->agents[m->pl[0].agent].a.conf->name, text, NULL);
+	move_free(m);
+}
+
+/*
  * Carry a move out (its takers staged ahead or now) and record it: the
  * handover gap from from, what found no room, the event.  Frees m.
  */
@@ -392,6 +580,8 @@ finish_move(struct jmx_runner *r, struct move *m, int64_t from)
 	if (m->k == 0)
 		jmx_err_set(&err, JMX_ERR_AGENT, "no agent has room for it");
 	else {
+		if (!m->staged)
+			take_warm(r, m);
 		if (!m->staged)
 			stage_move(r, m);
 		jmx_runner_release(r, &m->batch, 0, &t0, &err);
@@ -419,8 +609,8 @@ finish_move(struct jmx_runner *r, struct move *m, int64_t from)
 	jmx_buf_addf(&d, "; load back %.1f s after it stopped (lost "
 	    "%.1f s after, takers started in %.1f s%s)%s",
 	    (double)(t0 - from) / 1000, (double)(s->lost_ms - from) / 1000,
-	    (double)(t0 - s->lost_ms) / 1000, ahead ? ", staged ahead" :
-	    "", m->whole ? "; data rows reused: too few to cut" : "");
+	    (double)(t0 - s->lost_ms) / 1000, m->warm ? ", warm spare" :
+	    ahead ? ", staged ahead" : "", m->whole ? "; data rows reused: too few to cut" : "");
 	jmx_runner_event(r, "share_moved", s->rec.agent, d.data, NULL);
 	jmx_part_free(&placed);
 	jmx_buf_free(&d);
@@ -665,6 +855,8 @@ jmx_runner_check_losses(struct jmx_runner *r)
 	char cause[256];
 	int i;
 
+	if (r->warm != NULL && (r->finishing || r->stopping || r->pausing))
+		jmx_runner_cancel_warm(r, "the run is ending or pausing");
 	for (i = 0; i < r->nsegs; i++) {
 		struct jmx_seg *s = r->segs[i];
 
@@ -685,4 +877,5 @@ jmx_runner_check_losses(struct jmx_runner *r)
 		handle_loss(r, s, cause);
 	}
 	check_suspects(r);
+	stage_warm(r);
 }

@@ -2014,6 +2014,49 @@ write_plugin_group(const struct jmx_plan_group *g,
 	}
 }
 
+/* Set name to a ${__P()} expression: a stringProp, whatever it was. */
+static void
+put_expr(xmlNodePtr el, const char *name, const char *expr)
+{
+	xmlNodePtr p = find_prop(el, name);
+
+	if (p != NULL)
+		xmlNodeSetName(p, X("stringProp"));
+	put_prop(el, "stringProp", name, expr);
+}
+
+/*
+ * A warm spare's group (share->warm): its threads, and for a main group
+ * its ramp-up and duration, are properties the sync group sets from the
+ * release file (JMeter reads them when the group starts, after setUp).
+ */
+static void
+write_warm_group(const struct jmx_plan_group *g, int gi, xmlNodePtr el)
+{
+	xmlNodePtr lc = find_prop(el, "ThreadGroup.main_controller");
+	char buf[96];
+
+	snprintf(buf, sizeof buf, "${__P(" JMX_PLAN_WARM_THREADS "%d,0)}", gi);
+	put_expr(el, "ThreadGroup.num_threads", buf);
+	settle_int(el, "ThreadGroup.delay", g->delay_s);
+	if (g->kind != JMX_PLAN_THREADS) {
+		settle_int(el, "ThreadGroup.ramp_time", g->ramp_s);
+		settle_int(el, "ThreadGroup.duration", g->duration_s);
+		settle_int(lc, "LoopController.loops", g->loops);
+		return;
+	}
+	put_expr(el, "ThreadGroup.ramp_time",
+	    "${__P(" JMX_PLAN_WARM_RAMP ",0)}");
+	put_prop(el, "boolProp", "ThreadGroup.scheduler", "true");
+	put_expr(el, "ThreadGroup.duration",
+	    "${__P(" JMX_PLAN_WARM_DURATION ",1)}");
+	if (lc != NULL) {
+		put_prop(lc, "stringProp", "LoopController.loops", "-1");
+		put_prop(lc, "boolProp", "LoopController.continue_forever",
+		    "false");
+	}
+}
+
 static void
 write_group(const struct jmx_plan_group *g, const struct jmx_plan_gshare *gs,
     const struct jmx_plan_share *share, xmlNodePtr el)
@@ -2104,7 +2147,9 @@ write_timer(const struct jmx_plan_tput *t, double scale, xmlNodePtr el)
  *
  * The handshake (agent.c): write jmx.ready in the working directory on
  * reaching the wait, then take T0 from property jmx.t0 or, failing that,
- * wait for the file jmx.t0 to hold a number.  No commas: they would split
+ * wait for the first line of the file jmx.t0 to hold a number; its
+ * later lines, name=value, are set as properties (a warm spare's
+ * threads and time left, read when the main groups start).  No commas: they would split
  * the function's arguments.
  *
  * Whatever a cold JVM does for the first time after T0 delays that agent
@@ -2124,15 +2169,21 @@ write_timer(const struct jmx_plan_tput *t, double scale, xmlNodePtr el)
 	"w.sample() } catch (Throwable e) { }; "
 #define SYNC_WAIT \
 	"def rd = { File x -&gt; x.exists() ? x.text.trim() : '' }; " \
+	"def hd = { String x -&gt; x.readLines() ? x.readLines()[0].trim() : " \
+	"'' }; " \
 	"def num = { String x -&gt; x.isLong() ? Long.parseLong(x) : -1L }; " \
+	"def setp = { String x -&gt; x.readLines().drop(1).each { String l " \
+	"-&gt; int i = l.indexOf('='); if (i &gt; 0) " \
+	"props[l.take(i).trim()] = l.drop(i + 1).trim() } }; " \
 	"def left = { long x -&gt; x - System.currentTimeMillis() }; " \
 	"def f = new File('" JMX_PLAN_SYNC_PROP "'); " \
 	"def r = new File('" JMX_PLAN_READY_FILE "'); r.text = 'ready'; " \
-	"long t = left(num(rd(r)) + num('0')); " \
+	"long t = left(num(hd(rd(r))) + num('0')); setp(rd(r)); " \
 	"log.info('jmx-sync: ready'); " \
-	"def p = props.get('" JMX_PLAN_SYNC_PROP "'); " \
-	"while (p == null &amp;&amp; (t = num(rd(f))) &lt; 0) " \
+	"def p = props.get('" JMX_PLAN_SYNC_PROP "'); String s = ''; " \
+	"while (p == null &amp;&amp; (t = num(hd(s = rd(f)))) &lt; 0) " \
 	"Thread.sleep(10); " \
+	"if (p == null) setp(s); " \
 	"long d = left(p != null ? num(p.trim()) : t); " \
 	"log.info('jmx-sync: T0 in ' + d + ' ms'); d &gt; 0 ? d : 0"
 
@@ -2320,6 +2371,29 @@ move_shapers(const struct jmx_plan *plan, const struct jmx_plan_share *share,
 	}
 }
 
+int
+jmx_plan_warm_group(const struct jmx_plan_group *g)
+{
+	return g->variant == JMX_PLAN_CORE && (g->kind == JMX_PLAN_THREADS ||
+	    g->kind == JMX_PLAN_TEARDOWN);
+}
+
+int
+jmx_plan_warm_ok(const struct jmx_plan *plan)
+{
+	int i;
+
+	for (i = 0; i < plan->ngroups; i++)
+		if (plan->groups[i].enabled &&
+		    plan->groups[i].kind != JMX_PLAN_SETUP &&
+		    !jmx_plan_warm_group(&plan->groups[i]))
+			return 0;
+	for (i = 0; i < plan->ntputs; i++)
+		if (!plan->tputs[i].per_thread)
+			return 0;
+	return 1;
+}
+
 enum jmx_code
 jmx_plan_write_share(const struct jmx_plan *plan,
     const struct jmx_plan_share *share, const char *path, struct jmx_err *err)
@@ -2345,7 +2419,11 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 
 		switch (it->type) {
 		case IT_GROUP:
-			if (plan->groups[gi].enabled)
+			if (plan->groups[gi].enabled && share->warm &&
+			    jmx_plan_warm_group(&plan->groups[gi]))
+				write_warm_group(&plan->groups[gi], gi,
+				    it->node);
+			else if (plan->groups[gi].enabled)
 				write_group(&plan->groups[gi],
 				    &share->groups[gi], share, it->node);
 			gi++;

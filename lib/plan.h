@@ -246,8 +246,10 @@ struct jmx_plan_share {
 	/*
 	 * Inject the setUp group "jmx-sync-start" that holds the main groups
 	 * until T0 (epoch milliseconds on the agent's clock): property
-	 * jmx.t0 (-Jjmx.t0=...) if set, else the contents of the file jmx.t0
-	 * in JMeter's working directory, waited for (write it atomically).
+	 * jmx.t0 (-Jjmx.t0=...) if set, else the first line of the file
+	 * jmx.t0 in JMeter's working directory, waited for (write it
+	 * atomically); each later line name=value of that file is set as
+	 * a JMeter property before the main groups start.
 	 * On reaching the wait it writes the file jmx.ready there.  Its one
 	 * Flow Control Action records no sample.
 	 */
@@ -258,7 +260,28 @@ struct jmx_plan_share {
 	 * client): a tighter start for a longer start-up.
 	 */
 	int		 warm_up;
+	/*
+	 * A warm spare's plan: every core ThreadGroup's and tearDown
+	 * group's threads come from property JMX_PLAN_WARM_THREADS<index>
+	 * (0 if unset), main groups' ramp-up and duration (seconds) from
+	 * JMX_PLAN_WARM_RAMP and JMX_PLAN_WARM_DURATION: the release file
+	 * sets them (see sync_start).  Only for a plan jmx_plan_warm_ok().
+	 */
+	int		 warm;
 };
+
+#define JMX_PLAN_WARM_THREADS	"jmx.warm.threads."
+#define JMX_PLAN_WARM_RAMP	"jmx.warm.ramp"
+#define JMX_PLAN_WARM_DURATION	"jmx.warm.duration"
+
+/* Is g a group a warm spare's plan takes its threads for at release? */
+int		jmx_plan_warm_group(const struct jmx_plan_group *);
+/*
+ * Can a warm spare run this plan: every enabled group but setUp ones a
+ * core ThreadGroup or tearDown group, no throughput target to scale.
+ * Else a lost part goes to spares the cold way (a new JMeter).
+ */
+int		jmx_plan_warm_ok(const struct jmx_plan *);
 
 /* Do these shares run main group g (threads, or an open model's rate)? */
 int		jmx_plan_group_runs(const struct jmx_plan *,

@@ -57,6 +57,7 @@ struct placement {
 	const struct jmx_part	*part;
 	const char		*slice;		/* tag of its data slices */
 	int64_t			 replaces;	/* the lost segment, or 0 */
+	int			 warm;		/* a warm spare's plan */
 };
 
 /* One phase of starting a generation, for every segment in parallel. */
@@ -68,6 +69,7 @@ struct phase {
 	int64_t			 deadline_s;
 	const char *const	*args;
 	int64_t			 t0;
+	const char		*props;		/* more of the release file */
 	int			 seen;		/* its failure acted on */
 	struct move		*move;		/* died before ready: its
 						   takers (first start) */
@@ -112,6 +114,8 @@ struct jmx_runner {
 	int				 aborted;	/* on_agent_failure: abort */
 	int				 finishing;	/* in jmx_runner_finish */
 	struct move			*standby;	/* takers staged ahead */
+	struct move			*warm;		/* a warm spare, held */
+	int				 warm_tried;	/* staged once, at most */
 	int64_t				 duration_ms;	/* planned, 0 unknown */
 	int64_t				 ramp_ms;
 
@@ -196,6 +200,8 @@ void		jmx_runner_end_takeovers(struct jmx_runner *);
 int		jmx_runner_has_live(struct jmx_runner *, const struct ragent *);
 /* Stop the standby's staged takers, if any, saying why. */
 void		jmx_runner_cancel_standby(struct jmx_runner *, const char *why);
+/* Stop the warm spare's held JMeter, if any, saying why. */
+void		jmx_runner_cancel_warm(struct jmx_runner *, const char *why);
 /* A JMeter of the first start died before ready: its move, or NULL. */
 struct move	*jmx_runner_move_early(struct jmx_runner *, struct jmx_seg *);
 /* Stage the takers of moves made while b staged; a failure fails b. */

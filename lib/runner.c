@@ -91,6 +91,7 @@ jmx_runner_free(struct jmx_runner *r)
 	if (r == NULL)
 		return;
 	jmx_runner_cancel_standby(r, "the controller is ending");
+	jmx_runner_cancel_warm(r, "the controller is ending");
 	for (i = 0; i < r->nsegs; i++)
 		jmx_seg_free(r->segs[i]);
 	free(r->segs);
@@ -379,6 +380,7 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 		 * by more than it saves after it.
 		 */
 		share.warm_up = pl[i].replaces == 0;
+		share.warm = pl[i].warm;
 		if (duration_s > 0)
 			share.duration_s = duration_s;
 		if (ramp_s >= 0) {
@@ -401,6 +403,17 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 			code = jmx_bundle_add_data(b, PROPERTIES_FILE, props,
 			    strlen(props), 0600, err);
 		for (j = 0; j < ndata && code == JMX_OK; j++) {
+			/*
+			 * A warm spare's slices come when it takes over; an
+			 * empty stand-in beside them makes their directory.
+			 */
+			if (data[j].split && pl[i].warm) {
+				xasprintf(&path, "%s.warm", data[j].name);
+				code = jmx_bundle_add_data(b, path, "", 0,
+				    0644, err);
+				free(path);
+				continue;
+			}
 			path = data[j].split ? jmx_data_slice_path(
 			    r->rec.run_dir, &data[j], pl[i].slice) :
 			    xstrdup(data[j].local);
@@ -501,7 +514,7 @@ phase_ready(struct phase *ph)
 static enum jmx_code
 phase_go(struct phase *ph)
 {
-	return jmx_seg_go(ph->seg, ph->t0);
+	return jmx_seg_go(ph->seg, ph->t0, ph->props);
 }
 
 static void *
@@ -1572,6 +1585,7 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	/* A lost agent that has not come back by now is given up. */
 	r->finishing = 1;
 	jmx_runner_cancel_standby(r, "the run is ending");
+	jmx_runner_cancel_warm(r, "the run is ending");
 	for (i = 0; i < r->nsegs; i++)
 		if (jmx_seg_lost(r->segs[i], NULL, 0))
 			jmx_seg_abandon(r->segs[i]);

@@ -288,17 +288,19 @@ jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
 }
 
 enum jmx_code
-jmx_seg_go(struct jmx_seg *s, int64_t t0)
+jmx_seg_go(struct jmx_seg *s, int64_t t0, const char *props)
 {
-	char text[32];
+	struct jmx_buf text = { 0 };
+	enum jmx_code code;
 
 	/* T0 on the agent's own clock. */
-	snprintf(text, sizeof text, "%lld\n",
-	    (long long)(t0 + s->a.clock_offset_ms));
-	if (jmx_agent_put(&s->a, s->rec.work_dir, JMX_PLAN_SYNC_PROP, text,
-	    &s->err) != JMX_OK)
-		return fail(s);
-	return JMX_OK;
+	jmx_buf_addf(&text, "%lld\n", (long long)(t0 + s->a.clock_offset_ms));
+	if (props != NULL)
+		jmx_buf_adds(&text, props);
+	code = jmx_agent_put(&s->a, s->rec.work_dir, JMX_PLAN_SYNC_PROP,
+	    text.data, &s->err);
+	jmx_buf_free(&text);
+	return code != JMX_OK ? fail(s) : JMX_OK;
 }
 
 /* Parser callback, on the worker thread, under the segment's lock. */

@@ -131,8 +131,12 @@ enum jmx_code	jmx_seg_launch(struct jmx_seg *, int64_t deadline_s,
 		    const char *const *args);
 /* Wait until JMeter holds at the sync point (or fails, or stop asked). */
 enum jmx_code	jmx_seg_wait_ready(struct jmx_seg *, int64_t timeout_ms);
-/* Release it at t0 (controller clock). */
-enum jmx_code	jmx_seg_go(struct jmx_seg *, int64_t t0);
+/*
+ * Release it at t0 (controller clock); props (NULL: none) are more lines
+ * of the release file, name=value, set as JMeter properties (a warm
+ * spare's load).
+ */
+enum jmx_code	jmx_seg_go(struct jmx_seg *, int64_t t0, const char *props);
 /*
  * Start the worker that tails the JTL from rec.jtl_offset (rec.jtl_header
  * is used when resuming mid-file) until JMeter ends, then collects.

@@ -1155,11 +1155,12 @@ jmx_store_segment_update(struct jmx_store *st,
 	    "UPDATE segments SET work_dir = ?, state = ?, pid = ?,"
 	    " udp_port = ?, start_ms = ?, end_ms = ?, deadline_ms = ?,"
 	    " jtl_header = ?, jtl_records = ?, clock_offset_ms = ?,"
-	    " cause = ?, data_pos = ? WHERE id = ?", "ssiiiiisiissi",
+	    " cause = ?, data_pos = ?, part = ?, slice = ?, replaces = ?"
+	    " WHERE id = ?", "ssiiiiisiissssii",
 	    s->work_dir, jmx_segment_state_name(s->state), s->pid,
 	    (int64_t)s->udp_port, s->start_ms, s->end_ms, s->deadline_ms,
 	    s->jtl_header, s->jtl_records, s->clock_offset_ms, s->cause,
-	    s->data_pos, s->id), err);
+	    s->data_pos, s->part, s->slice, s->replaces, s->id), err);
 }
 
 enum jmx_code

@@ -172,6 +172,7 @@ test_full(void)
 	is_num(a->weight, 0, 0, "a2 weight unset = 0");
 	is_int(a->max_threads, 0, "a2 max_threads unset = 0");
 	is_int(a->spare, 1, "a2 spare: yes");
+	is_int(a->warm, 0, "a2 spare: yes is not warm");
 	is_int(a->ntags, 1, "a2 block-style tags");
 	is_str(a->tags[0], "us", "a2 tag");
 	ok(jmx_config_agent(cfg, "a3") == NULL, "no agent a3");
@@ -377,7 +378,15 @@ test_errors(void)
 	    "weight: .nan}\n", "2:33", "'weight' must be a positive number");
 	bad("type-bool.yaml", "agents:\n  - {name: a1, host: h, "
 	    "spare: maybe}\n", "2:32",
-	    "'spare' must be true or false, got 'maybe'");
+	    "'spare' must be true, false or warm, got 'maybe'");
+	{
+		struct jmx_config *w = load("warm.yaml", "agents:\n  - {name: "
+		    "a1, host: h, spare: warm}\n", &err);
+
+		ok(w != NULL && w->agents[0].spare && w->agents[0].warm,
+		    "spare: warm is a spare, and warm");
+		jmx_config_free(w);
+	}
 	bad("type-tags.yaml", "agents:\n  - {name: a1, host: h, "
 	    "tags: {eu: 1}}\n", "2:31",
 	    "'tags' must be a list of strings, got a mapping");

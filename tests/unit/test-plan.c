@@ -249,15 +249,21 @@ test_classic_write(void)
 	    "          <intProp name=\"ActionProcessor.target\">0</intProp>\n"
 	    "          <stringProp name=\"ActionProcessor.duration\">"
 	    "${__groovy(def rd = { File x -&gt; x.exists() ? x.text.trim() : '' }; "
+	    "def hd = { String x -&gt; x.readLines() ? x.readLines()[0].trim() : "
+	    "'' }; "
 	    "def num = { String x -&gt; x.isLong() ? Long.parseLong(x) : -1L }; "
+	    "def setp = { String x -&gt; x.readLines().drop(1).each { String l "
+	    "-&gt; int i = l.indexOf('='); if (i &gt; 0) "
+	    "props[l.take(i).trim()] = l.drop(i + 1).trim() } }; "
 	    "def left = { long x -&gt; x - System.currentTimeMillis() }; "
 	    "def f = new File('jmx.t0'); "
 	    "def r = new File('jmx.ready'); r.text = 'ready'; "
-	    "long t = left(num(rd(r)) + num('0')); "
+	    "long t = left(num(hd(rd(r))) + num('0')); setp(rd(r)); "
 	    "log.info('jmx-sync: ready'); "
-	    "def p = props.get('jmx.t0'); "
-	    "while (p == null &amp;&amp; (t = num(rd(f))) &lt; 0) "
+	    "def p = props.get('jmx.t0'); String s = ''; "
+	    "while (p == null &amp;&amp; (t = num(hd(s = rd(f)))) &lt; 0) "
 	    "Thread.sleep(10); "
+	    "if (p == null) setp(s); "
 	    "long d = left(p != null ? num(p.trim()) : t); "
 	    "log.info('jmx-sync: T0 in ' + d + ' ms'); d &gt; 0 ? d : 0)}"
 	    "</stringProp>\n"
@@ -582,6 +588,60 @@ test_sync_warm_http(void)
 	jmx_plan_free(p);
 }
 
+/* A warm spare's plan: threads, ramp-up and duration from properties. */
+static void
+test_warm_share(void)
+{
+	struct jmx_prop load_props[] = {
+		{ JMX_PLAN_WARM_THREADS "0", "3" },
+		{ JMX_PLAN_WARM_DURATION, "40" },
+		{ JMX_PLAN_WARM_RAMP, "2" }
+	};
+	struct jmx_plan *p = load("http-fixed.jmx", NULL, 0), *q;
+	struct jmx_plan_gshare gs[1] = { { 0, 0, 0, 0 } };
+	struct jmx_plan_share sh;
+	struct jmx_err err;
+	char *out = tmpfile_path("warm-spare.jmx"), *text;
+
+	ok(jmx_plan_warm_ok(p), "warm: a plain ThreadGroup plan can run warm");
+	q = load("classic.jmx", NULL, 0);
+	ok(!jmx_plan_warm_ok(q), "warm: not a plan with throughput timers");
+	jmx_plan_free(q);
+	q = load("plugins.jmx", NULL, 0);
+	ok(!jmx_plan_warm_ok(q), "warm: not a plan with plugin groups");
+	jmx_plan_free(q);
+	memset(&sh, 0, sizeof sh);
+	sh.groups = gs;
+	sh.ngroups = 1;
+	sh.sync_start = 1;
+	sh.warm = 1;
+	ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
+	    "warm: write with 0 threads in its part");
+	text = slurp(out);
+	ok(strstr(text, "<stringProp name=\"ThreadGroup.num_threads\">"
+	    "${__P(" JMX_PLAN_WARM_THREADS "0,0)}</stringProp>") != NULL,
+	    "warm: the thread count is a property named by the plan's group");
+	ok(strstr(text, "setp(s)") != NULL,
+	    "warm: the sync group sets the release file's properties");
+	free(text);
+	q = reload(out);
+	is_int(q->groups[1].enabled, 1, "warm: the group stays enabled");
+	is_int(q->groups[1].threads, 0, "warm: 0 threads until released");
+	jmx_plan_free(q);
+	if (jmx_plan_load(out, load_props, 3, &q, &err) != JMX_OK) {
+		printf("Bail out! %s\n", err.msg);
+		exit(1);
+	}
+	is_int(q->groups[1].threads, 3, "warm: released with 3 threads");
+	is_int(q->groups[1].duration_s, 40, "warm: for the 40 s left");
+	is_int(q->groups[1].ramp_s, 2, "warm: with the ramp left");
+	is_int(q->groups[1].scheduler, 1, "warm: scheduler on");
+	is_int(q->groups[1].loops, -1, "warm: loops for ever, to the end");
+	jmx_plan_free(q);
+	free(out);
+	jmx_plan_free(p);
+}
+
 static void
 test_open_model(void)
 {
@@ -864,6 +924,7 @@ main(void)
 	test_errors();
 	test_disabled();
 	test_sync_warm_http();
+	test_warm_share();
 	test_open_model();
 	test_shipped();
 	test_plugins();

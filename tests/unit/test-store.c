@@ -478,6 +478,10 @@ test_segments(struct jmx_store *st, int64_t run, int64_t other,
 	s.clock_offset_ms = 5;
 	s.cause = "JMeter was killed (SIGKILL)";
 	s.data_pos = "1:4210:4207 2:80:80";
+	/* Update stores these too: a warm spare's gets its part late. */
+	s.part = "0.5 3:0.5 0:0";
+	s.slice = "agent-a";
+	s.replaces = 41;
 	is_int(jmx_store_segment_update(st, &s, &err), JMX_OK,
 	    "segment update");
 	is_int(jmx_store_segment_advance(st, *seg_a, 4096, 50, &err), JMX_OK,
