@@ -4,7 +4,7 @@
 #
 #   fleet.sh up N       N agents f1..fN (1 <= N <= 200); replaces any fleet
 #   fleet.sh down       remove the fleet's namespaces and sshds
-#   fleet.sh env        JMX_FLEET_AGENTS, JMX_FLEET_KNOWN_HOSTS (eval it)
+#   fleet.sh env        JMX_FLEET_AGENTS, _KEY, _USER, _KNOWN_HOSTS, _STATE (eval it)
 #   fleet.sh inventory  one line per agent: NAME ADDRESS PORT
 #   fleet.sh sshd-pids  the fleet's sshd pids (to measure them)
 #
@@ -115,9 +115,11 @@ cmd_fleet_up() {
 cmd_fleet_env() {
     [[ -s $FLEET_STATE ]] || die "fleet is not up (no $FLEET_STATE); run: $PROG up N"
     emit JMX_FLEET_AGENTS "$(cut -d' ' -f1 "$FLEET_STATE" | tr '\n' ' ' | sed 's/ $//')"
+    emit JMX_FLEET_KEY "$KEY"
+    emit JMX_FLEET_USER "$AGENT_USER"
     emit JMX_FLEET_KNOWN_HOSTS "$FLEET_KNOWN_HOSTS"
     emit JMX_FLEET_STATE "$FLEET_STATE"
-    echo "export JMX_FLEET_AGENTS JMX_FLEET_KNOWN_HOSTS JMX_FLEET_STATE"
+    echo "export JMX_FLEET_AGENTS JMX_FLEET_KEY JMX_FLEET_USER JMX_FLEET_KNOWN_HOSTS JMX_FLEET_STATE"
 }
 
 case ${1:-} in
