@@ -18,7 +18,7 @@
 # --limit: then at 50 agents, raise the per-agent rate (x2 each step)
 # until the lag grows without bound (the last 5 s p95 over 5 s or 3 s
 # over the first 5 s, or samples never stored), and
-# print what the controller's busiest thread was doing.
+# the controller's cores and its busiest thread's at each step.
 # QUICK=1: 10 agents, 10 s, the limit search from 4,000/s for two steps.
 # KEEP=DIR keeps the runs' files there (databases, JTLs, samples).
 # Needs root.  Uses the fleet from jmx-f1 (tests/bed/fleet.sh); holds

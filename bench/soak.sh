@@ -47,8 +47,11 @@ warm = int(sys.argv[3])
 print("soak: %s min, %d agents, %d samples stored (JTLs %d), state %s" % (
     sys.argv[4], len(run["agents"]), run["samples"], run["jtl_records"],
     run["state"]))
-steady = [r for r in rows if r[1] == "running" and int(r[0]) >= warm]
-end = [r for r in rows if r[1] == "ending"]
+# The run's state says "running" through the collect too: the steady
+# state ends at the planned end.
+planned = int(sys.argv[4]) * 60
+steady = [r for r in rows if r[1] == "running" and warm <= int(r[0]) < planned]
+end = [r for r in rows if int(r[0]) >= planned]
 if len(steady) < 2:
     sys.exit("soak: too few samples after the warm-up")
 ok = True

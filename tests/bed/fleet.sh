@@ -18,22 +18,32 @@
 # with the bed's key; host keys are checked strictly against
 # $JMX_BED_DIR/fleet/known_hosts ("[addr]:port key" off port 22).
 # The fleet needs no target: the stand-in sends no traffic.
+# JMX_FLEET_FIRST=i (default 1) makes a second fleet beside the first,
+# from namespace f<i> (198.18.0.(100+i)), with its files in fleet<i>/:
+# bench/soak.sh uses f81.. so that it can run beside bench/fleet.sh.
 set -euo pipefail
 # shellcheck source=testbed.sh
 . "$(dirname "$0")/testbed.sh"
 
+FLEET_FIRST=${JMX_FLEET_FIRST:-1}
+[[ $FLEET_FIRST =~ ^[0-9]+$ ]] && ((FLEET_FIRST >= 1 && FLEET_FIRST <= 99)) || die "JMX_FLEET_FIRST must be 1..99"
 FLEET_DIR=$BED_DIR/fleet
+((FLEET_FIRST == 1)) || FLEET_DIR=$BED_DIR/fleet$FLEET_FIRST
 FLEET_KNOWN_HOSTS=$FLEET_DIR/known_hosts
 FLEET_STATE=$FLEET_DIR/agents          # "NAME ADDR PORT" lines of the last `up`
 FLEET_MAX=200
 FLEET_NS_MAX=${JMX_FLEET_NS_MAX:-50}    # fewer: more agents per namespace
+# the namespaces this fleet may own (and `down` removes): 50, up to .199
+FLEET_SPAN=$((100 - FLEET_FIRST < 50 ? 100 - FLEET_FIRST : 50))
+((FLEET_NS_MAX <= FLEET_SPAN)) || FLEET_NS_MAX=$FLEET_SPAN
 
 fleet_port() {  # slot 0..3 -> sshd port
     if (($1 == 0)); then echo 22; else echo $((2200 + $1)); fi
 }
 
-fleet_namespaces() {  # the fleet namespaces that exist now (f1 f2 ...)
-    ls /run/netns 2>/dev/null | sed -n 's/^jmx-\(f[0-9]\+\)$/\1/p' | sort -t f -k2 -n
+fleet_namespaces() {  # this fleet's namespaces that exist now (f1 f2 ...)
+    ls /run/netns 2>/dev/null | sed -n 's/^jmx-f\([0-9]\+\)$/\1/p' | sort -n |
+        awk -v a="$FLEET_FIRST" -v n="$FLEET_SPAN" '$1 >= a && $1 < a + n {print "f" $1}'
 }
 
 fleet_down() {
@@ -41,8 +51,9 @@ fleet_down() {
     rm -f "$FLEET_STATE"
     for h in $(fleet_namespaces); do remove_host "$h"; done
     # veths left by a namespace deleted behind our back
-    for h in $(ip -o link show 2>/dev/null | sed -n 's/^[0-9]*: \(jmxv-f[0-9]*\)[@:].*/\1/p'); do
-        ip link del "$h" 2>/dev/null || true
+    for h in $(ip -o link show 2>/dev/null | sed -n 's/^[0-9]*: jmxv-f\([0-9]*\)[@:].*/\1/p'); do
+        ((h >= FLEET_FIRST && h < FLEET_FIRST + FLEET_SPAN)) || continue
+        ip link del "jmxv-f$h" 2>/dev/null || true
     done
     # sshds started from the fleet dir whose namespace is gone
     local p cmd
@@ -82,11 +93,11 @@ cmd_fleet_up() {
     fleet_down
     mkdir -p "$FLEET_DIR"
     k=$((n < FLEET_NS_MAX ? n : FLEET_NS_MAX))
-    for ((i = 1; i <= k; i++)); do create_netns_host "f$i"; done
+    for ((i = 0; i < k; i++)); do create_netns_host "f$((FLEET_FIRST + i))"; done
     : >"$FLEET_STATE.tmp"
     : >"$FLEET_KNOWN_HOSTS.tmp"
     for ((j = 1; j <= n; j++)); do
-        ns=f$(( (j - 1) % k + 1 )); addr=$(fleet_addr "$ns")
+        ns=f$(( FLEET_FIRST + (j - 1) % k )); addr=$(fleet_addr "$ns")
         port=$(fleet_port $(( (j - 1) / k ))); name=f$j
         fleet_sshd "$name" "$ns" "$addr" "$port"
         echo "$name $addr $port" >>"$FLEET_STATE.tmp"
@@ -109,7 +120,7 @@ cmd_fleet_up() {
     done
     mv "$FLEET_STATE.tmp" "$FLEET_STATE"
     log "up took $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2fs", b-a}')"
-    echo "fleet up: $n agents in $k namespaces"
+    echo "fleet up: $n agents in $k namespaces from jmx-f$FLEET_FIRST"
 }
 
 cmd_fleet_env() {
