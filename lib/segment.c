@@ -18,6 +18,8 @@
 
 /* A tail read takes at most this much of a JTL at once. */
 #define READ_CHUNK		(1024 * 1024)
+/* Reconnections while collecting a JTL. */
+#define COLLECT_TRIES		3
 #define POLL_MS			250
 #define CONNECT_TIMEOUT_MS	10000
 
@@ -411,6 +413,7 @@ fetch_jtl(struct jmx_seg *s)
 	int64_t off = 0, records;
 	FILE *f = NULL;
 	char *path;
+	int tries = 0;
 
 	xasprintf(&path, "%s/results.jtl", s->local_dir);
 	jmx_jtl_set_skip_bad(count, 1);
@@ -418,6 +421,21 @@ fetch_jtl(struct jmx_seg *s)
 		jmx_buf_reset(&chunk);
 		if (jmx_agent_read(&s->a, s->rec.work_dir, "results.jtl", off,
 		    READ_CHUNK, &chunk, &err) != JMX_OK) {
+			/*
+			 * A stall on a busy agent: go on from the offset on a
+			 * new connection, or the whole count (and the logs and
+			 * the work dir's removal after it) is lost.
+			 */
+			if ((err.code == JMX_ERR_SSH ||
+			    err.code == JMX_ERR_TIMEOUT) &&
+			    tries++ < COLLECT_TRIES) {
+				log_warn("agent '%s': %s; reconnecting",
+				    s->a.conf->name, err.msg);
+				jmx_agent_disconnect(&s->a);
+				if (jmx_agent_connect(&s->a,
+				    CONNECT_TIMEOUT_MS, &err) == JMX_OK)
+					continue;
+			}
 			if (err.code != JMX_ERR_NOTFOUND)
 				log_warn("agent '%s': %s", s->a.conf->name,
 				    err.msg);
