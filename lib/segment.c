@@ -20,6 +20,8 @@
 
 /* A tail read takes at most this much of a JTL at once. */
 #define READ_CHUNK		(1024 * 1024)
+/* Reconnections while collecting a JTL. */
+#define COLLECT_TRIES		3
 #define POLL_MS			250
 #define CONNECT_TIMEOUT_MS	10000
 
@@ -497,13 +499,76 @@ fetch(struct jmx_seg *s, const char *name, struct jmx_buf *into)
 }
 
 /*
+ * Copy results.jtl into local_dir a chunk at a time, counting its
+ * records afresh (the reconciliation figure): a whole JTL in memory was
+ * the controller's peak, gigabytes per agent after a long run.
+ * The number of records, 0 without a file.
+ */
+static int64_t
+fetch_jtl(struct jmx_seg *s)
+{
+	struct jmx_buf chunk = { 0 };
+	struct jmx_err err = { 0 };
+	struct jmx_jtl *count = jmx_jtl_new(NULL, NULL);
+	int64_t off = 0, records;
+	FILE *f = NULL;
+	char *path;
+	int tries = 0;
+
+	xasprintf(&path, "%s/results.jtl", s->local_dir);
+	jmx_jtl_set_skip_bad(count, 1);
+	for (;;) {
+		jmx_buf_reset(&chunk);
+		if (jmx_agent_read(&s->a, s->rec.work_dir, "results.jtl", off,
+		    READ_CHUNK, &chunk, &err) != JMX_OK) {
+			/*
+			 * A stall on a busy agent: go on from the offset on a
+			 * new connection, or the whole count (and the logs and
+			 * the work dir's removal after it) is lost.
+			 */
+			if ((err.code == JMX_ERR_SSH ||
+			    err.code == JMX_ERR_TIMEOUT) &&
+			    tries++ < COLLECT_TRIES) {
+				log_warn("agent '%s': %s; reconnecting",
+				    s->a.conf->name, err.msg);
+				jmx_agent_disconnect(&s->a);
+				if (jmx_agent_connect(&s->a,
+				    CONNECT_TIMEOUT_MS, &err) == JMX_OK)
+					continue;
+			}
+			if (err.code != JMX_ERR_NOTFOUND)
+				log_warn("agent '%s': %s", s->a.conf->name,
+				    err.msg);
+			break;
+		}
+		if (f == NULL && (f = fopen(path, "w")) == NULL)
+			log_warn("'%s': %s", path, strerror(errno));
+		if (chunk.len == 0)
+			break;
+		if (f != NULL && fwrite(chunk.data, 1, chunk.len, f) !=
+		    chunk.len)
+			log_warn("'%s': %s", path, strerror(errno));
+		jmx_jtl_feed(count, chunk.data, chunk.len, NULL);
+		off += (int64_t)chunk.len;
+	}
+	if (f != NULL && fclose(f) != 0)
+		log_warn("'%s': %s", path, strerror(errno));
+	jmx_jtl_finish(count, NULL);
+	records = (int64_t)jmx_jtl_records(count);
+	jmx_jtl_free(count);
+	jmx_buf_free(&chunk);
+	free(path);
+	return records;
+}
+
+/*
  * Fetch the JTL and logs into local_dir, count the JTL's records afresh
  * (the reconciliation figure), and remove the work dir.
  */
 static void
 collect(struct jmx_seg *s)
 {
-	struct jmx_buf jtl = { 0 }, other = { 0 };
+	struct jmx_buf other = { 0 };
 	struct jmx_err err = { 0 };
 
 	if (jmx_mkdirs(s->local_dir, 0700, &err) != JMX_OK)
@@ -521,6 +586,7 @@ collect(struct jmx_seg *s)
 	} else
 		s->jtl_records = 0;
 	jmx_buf_free(&jtl);
+	s->jtl_records = fetch_jtl(s);
 	fetch(s, "jmeter.log", &other);
 	jmx_buf_reset(&other);
 	fetch(s, "jmeter.out", &other);
