@@ -10,7 +10,7 @@
 #   jmx: jmx-run, then jmx-report show RUN -o DIR.
 # Truth is the target's nginx access log (one line per request, by the
 # agent's address).  Prints every run, then medians side by side.
-# QUICK=1: one run each of 15 s (about 3 minutes).  GRACE (s, 60; QUICK
+# QUICK=1: one run each of 15 s (about 3 minutes).  GRACE (s, 30; QUICK
 # 15): how long past the planned end a controller may take to exit
 # before it counts as hung (then SIGINT, then SIGKILL 10 s later).
 # KEEP=1 keeps the working directory (printed at the end).
@@ -19,14 +19,18 @@ if [ -z "${RMI_BED_LOCKED:-}" ]; then
 	export RMI_BED_LOCKED=1
 	exec flock /tmp/jmx-bed.test.lock bash "$0" "$@"
 fi
+# In braces: bash reads all of it before it starts, so an edit to this
+# file during a run (its long wait for the lock, say) cannot derail it.
+{
 . "$(dirname "$0")/bed-run.sh"
-runs=${1:-3} GRACE=${GRACE:-60}
+runs=${1:-3} GRACE=${GRACE:-30}
 THREADS=${THREADS:-12} DURATION=${DURATION:-30} THINK=${THINK:-0}
 if [ -n "${QUICK:-}" ]; then runs=1 DURATION=15 GRACE=15; fi
 PLAN=$top/share/plans/http-get.jmx
 RESULTS=$BENCH_DIR/results.jsonl
 ADDRS="a1=$JMX_BED_ADDR_a1,a2=$JMX_BED_ADDR_a2,a3=$JMX_BED_ADDR_a3"
 servers=()	# agent work dirs of the running jmeter-servers
+trap 'exit 130' INT TERM
 trap 'stop_servers; [ -n "${KEEP:-}" ] && echo "kept $BENCH_DIR" || rm -rf "$BENCH_DIR"' EXIT
 
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
@@ -42,7 +46,9 @@ start_servers() {
 	for h in a1 a2 a3; do
 		eval "addr=\$JMX_BED_ADDR_$h"
 		wd=$(agent_ssh "$addr" 'mktemp -d /tmp/jmx-rmi.XXXXXX') || return 1
-		agent_ssh "$addr" "cd $wd && HEAP=$(printf %q "$JMX_AGENT_HEAP") \
+		# "cd || exit;": a backgrounded "cd && ..." list would hold the
+		# SSH channel open.
+		agent_ssh "$addr" "cd $wd || exit; HEAP=$(printf %q "$JMX_AGENT_HEAP") \
 		    nohup $JMETER_HOME/bin/jmeter -Djava.rmi.server.hostname=$addr \
 		    -Dserver_port=1099 -s -j jmeter-server.log \
 		    -Jserver.rmi.ssl.disable=true -Jserver.rmi.localport=4000 \
@@ -110,7 +116,7 @@ run_rmi() {	# run_rmi KIND RUN
 	    -Djava.rmi.server.hostname="$JMX_BED_CONTROLLER_ADDR" \
 	    -l client.jtl -j client.log -e -o report >out 2>&1 ) &
 	tpid=$!
-	until jpid=$(pgrep -P "$tpid"); do sleep 0.05; done
+	until jpid=$(pgrep -P "$tpid") || [ ! -d "/proc/$tpid" ]; do sleep 0.05; done
 	deadline=$((t0 + 120000 + DURATION * 1000 + GRACE * 1000))
 	# Follow the client's output: the start, the kill, the end of the
 	# test (its CPU then, before the dashboard), or a hang.
@@ -191,3 +197,5 @@ done
 echo
 uptime
 python3 "$top/bench/rmi.py" summary "$RESULTS"
+exit
+}
