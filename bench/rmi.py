@@ -30,7 +30,11 @@ def facts(argv):
     rows, first, last_end = 0, {}, 0
     for spec in jtls:
         agent, _, path = spec.rpartition('=')
-        with open(path, newline='', errors='replace') as f:
+        try:
+            f = open(path, newline='', errors='replace')
+        except FileNotFoundError:     # a client killed before it wrote
+            continue
+        with f:
             for r in csv.DictReader(f):
                 try:
                     ts, el = int(r['timeStamp']), int(r['elapsed'])
@@ -49,7 +53,8 @@ def facts(argv):
              jtl_rows=rows, last_end_ms=last_end,
              first_ms=first, agents_seen=len(first),
              skew_ms=max(first.values()) - min(first.values())
-             if first else None)
+             if len(first) == len(truth) and '?' not in first else None)
+    d.setdefault('collected', rows)
     d['missing'] = d['truth'] - d['collected']
     n = d['collected']
     if n > 0 and 'cpu_test' in d:

@@ -121,7 +121,8 @@ run_rmi() {	# run_rmi KIND RUN
 	# Follow the client's output: the start, the kill, the end of the
 	# test (its CPU then, before the dashboard), or a hang.
 	while [ -d "/proc/$tpid" ] && [ -z "$cpu_test" ]; do
-		if [ "$start" = 0 ] && grep -q 'Remote engines have been started' "$d/out"; then
+		if [ "$start" = 0 ] && grep -qs 'Remote engines have been started' \
+		    "$d/out" "$d/client.log"; then
 			start=$(now_ms)
 			deadline=$((start + DURATION * 1000 + GRACE * 1000))
 		fi
@@ -131,6 +132,7 @@ run_rmi() {	# run_rmi KIND RUN
 		fi
 		if grep -q 'Tidying up remote' "$d/out"; then
 			cpu_test=$(cpu_of "$jpid")
+			deadline=$(( $(now_ms) + 120000 ))	# for the dashboard
 		fi
 		[ "$(now_ms)" -gt "$deadline" ] && break
 		sleep 0.05
@@ -159,7 +161,8 @@ run_jmx() {	# run_jmx KIND RUN
 	tpid=$!
 	if [ "$1" = kill ]; then
 		until [ "$(sqlite3 "$JMX_HOME/jmx.db" "select state from runs
-		    order by id desc limit 1" 2>/dev/null)" = running ]; do
+		    order by id desc limit 1" 2>/dev/null)" = running ] ||
+		    [ ! -d "/proc/$tpid" ]; do
 			sleep 0.1
 		done
 		id=$(sqlite3 "$JMX_HOME/jmx.db" "select max(id) from runs")
@@ -180,7 +183,7 @@ run_jmx() {	# run_jmx KIND RUN
 	mkdir -p "$d/agents"
 	tar -xf "$(json_key archive <"$d/run.json")" -C "$d/agents"
 	facts jmx "$1" "$2" $(cd "$d/agents" && for f in */*/results.jtl; do
-	    echo "${f%%/*}=$d/agents/$f"; done) -- \
+	    [ -e "$f" ] && echo "${f%%/*}=$d/agents/$f"; done) -- \
 	    collected="$(json_key samples <"$d/run.json")" exit=$rc hung=$hung \
 	    cpu_test="$(cpu_s "$d/cpu")" cpu_report="$(cpu_s "$d/rcpu")" \
 	    exit_ms="$exit_ms" report_ms="$report_ms" \
