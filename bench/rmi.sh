@@ -74,17 +74,18 @@ stop_servers() {
 	servers=()
 }
 
-# wait_exit PID DEADLINE_MS CPID COMM: wait for the controller PID (its
-# process CPID, named COMM); past the deadline it is hung: SIGINT (a
-# user's ^C), 10 s later SIGKILL.  Sets hung and exit_ms.
+# wait_exit PID DEADLINE_MS COMM: wait for the controller under
+# /usr/bin/time PID (its child, named COMM); past the deadline it is
+# hung: SIGINT (a user's ^C), 10 s later SIGKILL.  Sets hung and exit_ms.
 wait_exit() {
+	local c
 	hung=0
 	while [ -d "/proc/$1" ]; do
 		if [ "$hung" = 0 ] && [ "$(now_ms)" -gt "$2" ]; then
-			hung=1
-			kill -INT "$3" 2>/dev/null
-			( sleep 10; [ "$(cat "/proc/$3/comm" 2>/dev/null)" = \
-			    "$4" ] && kill -9 "$3" ) &
+			hung=1 c=$(pgrep -P "$1")
+			kill -INT "$c" 2>/dev/null
+			( sleep 10; [ "$(cat "/proc/$c/comm" 2>/dev/null)" = \
+			    "$3" ] && kill -9 "$c" ) &
 		fi
 		sleep 0.1
 	done
@@ -137,7 +138,7 @@ run_rmi() {	# run_rmi KIND RUN
 		[ "$(now_ms)" -gt "$deadline" ] && break
 		sleep 0.05
 	done
-	wait_exit "$tpid" "$deadline" "$jpid" java
+	wait_exit "$tpid" "$deadline" java
 	rc=$?
 	cpu=$(cpu_s "$d/cpu")
 	# The dashboard is written before the client exits.
@@ -173,7 +174,7 @@ run_jmx() {	# run_jmx KIND RUN
 		    order by id limit 1")")"
 	fi
 	wait_exit "$tpid" $((t0 + 120000 + DURATION * 1000 + GRACE * 1000)) \
-	    "$(pgrep -P "$tpid")" jmx-run
+	    jmx-run
 	rc=$?
 	id=$(json_key run_id <"$d/run.json" 2>/dev/null ||
 	    sqlite3 "$JMX_HOME/jmx.db" "select max(id) from runs")
