@@ -36,3 +36,13 @@ YAML
 json_key() {
 	python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
 }
+
+# The pid of the JVM running in directory DIR (an agent's work directory:
+# all namespaces share /proc), if any.
+java_in_dir() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/cwd" 2>/dev/null)" = "$1" ] &&
+		    [ "$(cat "$p/comm" 2>/dev/null)" = java ] && echo "${p#/proc/}"
+	done
+}

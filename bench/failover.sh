@@ -27,12 +27,8 @@ db() { sqlite3 "$JMX_HOME/jmx.db" "$@"; }
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 stats() { sort -n | awk '{ v[NR] = $1 } END { printf "median %.1f s, max %.1f s", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1000, v[NR] / 1000 }'; }
 java_of() {	# java_of RUN AGENT
-	wd=$(db "select work_dir from segments where run_id = $1 and
-	    agent = '$2' order by id limit 1")
-	for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/cwd" 2>/dev/null)" = "$wd" ] &&
-		    [ "$(cat "$p/comm" 2>/dev/null)" = java ] && echo "${p#/proc/}"
-	done
+	java_in_dir "$(db "select work_dir from segments where run_id = $1
+	    and agent = '$2' order by id limit 1")"
 }
 for how in ${HOW:-kill partition}; do
 	: >"$BENCH_DIR/$how"
