@@ -555,8 +555,6 @@ agent_field(struct ctx *c, struct jmx_agent_conf *a, const char *k,
 			a->spare = 1;
 		else if (get_bool(c, k, v, &a->spare) == -1) {
 			/* Say warm is allowed too: the last error, reworded. */
-			char gbuf[64];
-
 			c->nerrs--;
 			return fail(c, v, "'spare' must be true, false or warm, "
 			    "got %s", GOT(v));

@@ -384,14 +384,12 @@ mirror_write(struct jmx_seg *s, const char *data, size_t len, int64_t offset)
 
 /*
  * The mirror, complete once the JTL is drained, becomes the collected
- * results.jtl, read into jtl; 0 if it did, -1 to download instead.
+ * results.jtl; 0 if it did, -1 to download instead.
  */
 static int
-mirror_keep(struct jmx_seg *s, struct jmx_buf *jtl)
+mirror_keep(struct jmx_seg *s)
 {
-	struct jmx_err err = { 0 };
-	char *part, *path, *data = NULL;
-	size_t len = 0;
+	char *part, *path;
 	int rc = -1;
 
 	if (s->mirror_fd == -1)
@@ -402,15 +400,10 @@ mirror_keep(struct jmx_seg *s, struct jmx_buf *jtl)
 		log_warn("'%s': %s", part, strerror(errno));
 	else if (rename(part, path) == -1)
 		log_warn("'%s': %s", path, strerror(errno));
-	else if (jmx_read_file(path, &data, &len, &err) != JMX_OK)
-		log_warn("%s", err.msg);
-	else {
-		jmx_buf_add(jtl, data, len);
+	else
 		rc = 0;
-	}
 	s->mirror_fd = -1;
 	unlink(part);
-	free(data);
 	free(part);
 	free(path);
 	return rc;
@@ -562,6 +555,39 @@ fetch_jtl(struct jmx_seg *s)
 }
 
 /*
+ * The records of the collected local results.jtl, read a chunk at a
+ * time (a whole JTL in memory was the controller's peak after a long
+ * run).
+ */
+static int64_t
+count_local_jtl(struct jmx_seg *s)
+{
+	struct jmx_jtl *count = jmx_jtl_new(NULL, NULL);
+	char *path, *chunk = xmalloc(READ_CHUNK);
+	int64_t records;
+	size_t n;
+	FILE *f;
+
+	xasprintf(&path, "%s/results.jtl", s->local_dir);
+	jmx_jtl_set_skip_bad(count, 1);
+	if ((f = fopen(path, "r")) == NULL)
+		log_warn("'%s': %s", path, strerror(errno));
+	else {
+		while ((n = fread(chunk, 1, READ_CHUNK, f)) > 0)
+			jmx_jtl_feed(count, chunk, n, NULL);
+		if (ferror(f))
+			log_warn("'%s': %s", path, strerror(errno));
+		fclose(f);
+	}
+	jmx_jtl_finish(count, NULL);
+	records = (int64_t)jmx_jtl_records(count);
+	jmx_jtl_free(count);
+	free(chunk);
+	free(path);
+	return records;
+}
+
+/*
  * Fetch the JTL and logs into local_dir, count the JTL's records afresh
  * (the reconciliation figure), and remove the work dir.
  */
@@ -573,20 +599,8 @@ collect(struct jmx_seg *s)
 
 	if (jmx_mkdirs(s->local_dir, 0700, &err) != JMX_OK)
 		log_warn("%s", err.msg);
-	if (fetch(s, "results.jtl", &jtl) == 0)
-		s->jtl_records = (int64_t)jmx_jtl_count(jtl.data, jtl.len);
-	else
-	if (mirror_keep(s, &jtl) == 0 || fetch(s, "results.jtl", &jtl) == 0) {
-		count = jmx_jtl_new(NULL, NULL);
-		jmx_jtl_set_skip_bad(count, 1);
-		jmx_jtl_feed(count, jtl.data, jtl.len, NULL);
-		jmx_jtl_finish(count, NULL);
-		s->jtl_records = (int64_t)jmx_jtl_records(count);
-		jmx_jtl_free(count);
-	} else
-		s->jtl_records = 0;
-	jmx_buf_free(&jtl);
-	s->jtl_records = fetch_jtl(s);
+	s->jtl_records = mirror_keep(s) == 0 ? count_local_jtl(s) :
+	    fetch_jtl(s);
 	fetch(s, "jmeter.log", &other);
 	jmx_buf_reset(&other);
 	fetch(s, "jmeter.out", &other);

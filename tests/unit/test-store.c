@@ -1061,6 +1061,8 @@ test_imports(struct jmx_store *st, const char *db)
 	    "0", "imports: ... it is dropped too");
 	for (i = 1; i < 4; i++)
 		jmx_store_run_delete(st, ids[i], NULL);
+}
+
 /* The database and its -wal and -shm files are 0600 whatever the umask. */
 static void
 test_modes(const char *dir)
