@@ -100,7 +100,7 @@ PY
 		fi
 	fi
 	mkdir -p "$d/agents"
-	tar -xJf "$JMX_HOME/runs/$(json_of "$d/run.json" run_id)/agents.tar.xz" -C "$d/agents"
+	tar -xf "$JMX_HOME/runs/$(json_of "$d/run.json" run_id)"/agents.tar.* -C "$d/agents"
 	sqlite3 "$JMX_HOME/jmx.db" "pragma wal_checkpoint(truncate)" >/dev/null
 	sqlite3 "$JMX_HOME/jmx.db" "select r.created_ms, r.start_ms, r.end_ms,
 	    (select time_ms from events where run_id = r.id and kind = 'validated'),

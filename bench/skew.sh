@@ -19,7 +19,7 @@ print(d["run_id"], d["skew_ms"], max(a["skew_ms"] for a in d["agents"]),
 	echo "run $i: skew $s ms, lag after T0 $l ms (per agent: $per)"
 	if [ -n "${PHASES:-}" ]; then
 		rm -rf "$BENCH_DIR/arch" && mkdir "$BENCH_DIR/arch" &&
-		    tar -xJf "$JMX_HOME/runs/$id/agents.tar.xz" -C "$BENCH_DIR/arch" &&
+		    tar -xf "$JMX_HOME/runs/$id"/agents.tar.* -C "$BENCH_DIR/arch" &&
 		    python3 "$top/bench/skew-phases.py" "$BENCH_DIR/arch"
 	fi
 	skews+=("$s") lags+=("$l")

@@ -8,7 +8,7 @@
  *    JMX_BUNDLE_MTIME, uid/gid 0, files 0600 or 0700, directories 0700) so
  *    the same inputs added in the same order give the same bytes;
  *  - an archive writer packs collected results (each agent's JTL and
- *    jmeter.log) into runs/<id>/agents.tar.xz on the controller, keeping
+ *    jmeter.log) into runs/<id>/agents.tar.zst on the controller, keeping
  *    the files' own modes and times.  It prefers xz and falls back to gzip
  *    when the linked libarchive cannot write xz itself.
  *

@@ -1470,7 +1470,7 @@ jmx_runner_stop(struct jmx_runner *r, int level)
 
 /*
  * Pack every segment's collected JTL and logs (runs/<id>/segments/) into
- * runs/<id>/agents.tar.xz as <agent>/<segment>/<file>, then drop the
+ * runs/<id>/agents.tar.zst as <agent>/<segment>/<file>, then drop the
  * loose copies.
  */
 static void

@@ -296,6 +296,40 @@ wait_t0(const char *prop, int fd)
 	}
 }
 
+/* One name=value property, as -Jname=value or a line of a -q file. */
+static void
+take_prop(const char *nv, double *rate, const char **t0prop,
+    const char **vars)
+{
+	if (strncmp(nv, "standin.rate=", 13) == 0)
+		*rate = atof(nv + 13);
+	else if (strncmp(nv, "jmx.t0=", 7) == 0)
+		*t0prop = strdup(nv + 7);
+	else if (strncmp(nv, "sample_variables=", 17) == 0)
+		*vars = strdup(nv + 17);
+}
+
+/* jmx-run passes the run's properties in a file (-q), as to JMeter. */
+static void
+read_props(const char *path, double *rate, const char **t0prop,
+    const char **vars)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		die("cannot open '%s': %s", path, strerror(errno));
+	while ((n = getline(&line, &cap, f)) > 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		take_prop(line, rate, t0prop, vars);
+	}
+	free(line);
+	fclose(f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -319,12 +353,10 @@ main(int argc, char **argv)
 			jtlpath = argv[++i];
 		else if (strcmp(argv[i], "-j") == 0 && i + 1 < argc)
 			logpath = argv[++i];
-		else if (strncmp(argv[i], "-Jstandin.rate=", 15) == 0)
-			rate = atof(argv[i] + 15);
-		else if (strncmp(argv[i], "-Jjmx.t0=", 9) == 0)
-			t0prop = argv[i] + 9;
-		else if (strncmp(argv[i], "-Jsample_variables=", 19) == 0)
-			vars = argv[i] + 19;
+		else if (strcmp(argv[i], "-q") == 0 && i + 1 < argc)
+			read_props(argv[++i], &rate, &t0prop, &vars);
+		else if (strncmp(argv[i], "-J", 2) == 0)
+			take_prop(argv[i] + 2, &rate, &t0prop, &vars);
 	}
 	if (planpath == NULL || jtlpath == NULL)
 		die("usage: jmeter -n -t PLAN -l JTL [-j LOG] [-Jname=value...]");

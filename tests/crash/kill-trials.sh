@@ -285,7 +285,7 @@ trial() {	# trial NUMBER PHASE
 	# Nothing collected is lost: the run's archive holds them all.
 	rm -rf "$TEST_DIR/arch"
 	mkdir "$TEST_DIR/arch"
-	[ ! -f "$JMX_HOME/runs/$id/agents.tar.xz" ] ||
+	! ls "$JMX_HOME/runs/$id"/agents.tar.* >/dev/null 2>&1 ||
 	    run_archive "$id" "$TEST_DIR/arch"
 	got=0
 	for f in "$TEST_DIR"/arch/*/*/results.jtl; do

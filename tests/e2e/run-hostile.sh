@@ -114,7 +114,7 @@ ok "$(grep -Fq 'lbl=xxxx' "$TEST_DIR/ps.all"; echo $?)" \
 
 # Nothing the names hold ran: not in /tmp, the agent's home or work dir.
 is "$(ls /tmp/jmx-pwned-* 2>/dev/null)" "" "no /tmp/jmx-pwned-* file"
-is "$(find "$JMX_BED_DIR/home" "$HOME" "$wd" "$TEST_DIR" -name 'jmx-pwned*' 2>/dev/null)" "" \
+is "$(find "$JMX_BED_DIR/home" "$HOME" "$wd" "$TEST_DIR" -type f -name 'jmx-pwned*' 2>/dev/null)" "" \
     "none in the agent's or our home, the work dir or the test dir"
 is "$(ls -A "$wd" 2>&1)" "" "the agents' work dir is left empty"
 
