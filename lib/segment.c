@@ -57,6 +57,7 @@ jmx_seg_new(const struct jmx_agent *agent, int64_t run_id,
     const struct jmx_settings *settings, int keep)
 {
 	struct jmx_seg *s = xcalloc(1, sizeof *s);
+	pthread_condattr_t ca;
 
 	s->a = *agent;
 	s->a.ssh = NULL;
@@ -80,6 +81,10 @@ jmx_seg_new(const struct jmx_agent *agent, int64_t run_id,
 	s->jtl_records = -1;
 	s->mirror_fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	return s;
 }
 
@@ -106,6 +111,7 @@ jmx_seg_free(struct jmx_seg *s)
 		close(s->mirror_fd);
 	free(s->local_dir);
 	jmx_seg_set_side_groups(s, NULL, 0);
+	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
@@ -684,15 +690,30 @@ recover(struct jmx_seg *s, int64_t last)
 	return -1;
 }
 
-/* Sleep up to ms, waking early when a stop is asked: pauses act fast. */
+/*
+ * Sleep up to ms, waking at once when a stop is asked or the segment is
+ * abandoned: pauses act fast.  One wakeup per nap, not a wakeup every
+ * few milliseconds: idle workers cost the controller nothing.
+ */
 static void
 nap(struct jmx_seg *s, int ms)
 {
-	struct timespec slice = { 0, 10 * 1000000L };
-	int sent = s->stop_level;
+	struct timespec until;
+	int sent;
 
-	for (; ms > 0 && s->stop_level == sent; ms -= 10)
-		nanosleep(&slice, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->lock);
+	sent = s->stop_level;
+	while (s->stop_level == sent && !s->abandon &&
+	    pthread_cond_timedwait(&s->wake, &s->lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&s->lock);
 }
 
 /*
@@ -936,14 +957,20 @@ jmx_seg_adopt(struct jmx_seg *s)
 void
 jmx_seg_stop(struct jmx_seg *s, int level)
 {
+	pthread_mutex_lock(&s->lock);
 	if (level > s->stop_level)
 		s->stop_level = level;
+	pthread_cond_broadcast(&s->wake);
+	pthread_mutex_unlock(&s->lock);
 }
 
 void
 jmx_seg_abandon(struct jmx_seg *s)
 {
+	pthread_mutex_lock(&s->lock);
 	s->abandon = 1;
+	pthread_cond_broadcast(&s->wake);
+	pthread_mutex_unlock(&s->lock);
 }
 
 int

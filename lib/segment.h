@@ -78,6 +78,7 @@ struct jmx_seg {
 
 	volatile sig_atomic_t	 stop_level;	/* 1 Shutdown, 2 StopTestNow */
 	volatile sig_atomic_t	 abandon;	/* stop fencing: the run ends */
+	pthread_cond_t		 wake;	/* with lock: a stop or abandon came */
 	int64_t			 pid;
 	pthread_t		 tid;
 	int			 thread_started;

@@ -113,6 +113,10 @@ bed_up() {
 	"$BED" up "$1" >"$TEST_DIR/bed.log" 2>&1 ||
 	    bail "test bed did not come up: $(tail -5 "$TEST_DIR/bed.log")"
 	eval "$("$BED" env)"
+	# What an earlier test left is its failure, not this one's.
+	_agent_dirs >"$TEST_DIR/bed-before"
+	[ ! -s "$TEST_DIR/bed-before" ] ||
+	    diag "on the agents before this test: $(sort -u "$TEST_DIR/bed-before" | tr '\n' ' ')"
 }
 
 # Write a jmx.yaml for the bed's agents: bed_config FILE [WEIGHTS...]
@@ -156,7 +160,12 @@ db() {
 
 # Work directories jmx left on the agents (should be none after a run),
 # listed as root, who sees what any user left; or what matches GLOB.
+# Only those made since this test took the bed (bed_up).
 leftovers() {	# leftovers [GLOB]
+	_agent_dirs "$@" | grep -vxF -f "$TEST_DIR/bed-before"
+}
+
+_agent_dirs() {	# _agent_dirs [GLOB]
 	for _a in $JMX_BED_AGENTS; do
 		eval "_addr=\$JMX_BED_ADDR_$_a"
 		ssh $JMX_BED_SSH_OPTS "root@$_addr" \
