@@ -3,7 +3,7 @@
 # the tree and JMeter (tools/bootstrap.sh check gives all three).
 top=$(cd "$(dirname "$0")/.." && pwd)
 JMETER_HOME=${JMETER_HOME:-/opt/jmx/jmeter-5.6.3}
-JMX_RUN=$top/jmx-run
+JMX_RUN=${JMX_RUN:-$top/jmx-run}	# another build to compare
 BENCH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/jmx-bench.XXXXXX")
 export JMX_HOME=$BENCH_DIR/home
 export JMX_AGENT_HEAP="-Xms128m -Xmx256m"

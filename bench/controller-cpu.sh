@@ -14,8 +14,20 @@
 # pairs (3) alternate long and short runs; medians are printed.  QUICK=1:
 # one pair of 15 s and 5 s (under two minutes).  The JVMs and nginx share
 # the same two cores, so the figures are an upper bound for a real fleet.
+# PIN=1: the agents' side (the bed's sshds, so their JMeters, and nginx)
+# on the last CPU and jmx-run on the first, as on a fleet where the
+# controller has a machine of its own; without it the figure counts the
+# scheduler's cost of sharing two cores with three JVMs.
 # Hold the bed lock: flock /tmp/jmx-bed.test.lock bash bench/controller-cpu.sh
 . "$(dirname "$0")/bed-run.sh"
+pin=
+if [ "${PIN:-0}" = 1 ]; then
+	last=$(($(nproc) - 1))
+	pin="taskset -c 0"
+	bedpids=$(pgrep -f "sshd -f /tmp/jmx-bed/|nginx -p /tmp/jmx-bed/")
+	for p in $bedpids; do taskset -a -p -c "$last" "$p" >/dev/null; done
+	trap 'for p in $bedpids; do taskset -a -p -c 0-$last "$p" >/dev/null 2>&1; done; rm -rf "$BENCH_DIR"' EXIT
+fi
 if [ "${QUICK:-0}" = 1 ]; then
 	long=${1:-15s} short=${SHORT:-5s} reps=1
 else
@@ -25,7 +37,7 @@ TIMEFORMAT='%U %S'
 
 # One run: prints "cpu_seconds samples".
 one() {	# one DURATION
-	{ time "$JMX_RUN" --config "$CONF" --json --threads 12 \
+	{ time $pin "$JMX_RUN" --config "$CONF" --json --threads 12 \
 	    --duration "$1" --ramp 0 bench >"$BENCH_DIR/run.json" \
 	    2>/dev/null; } 2>"$BENCH_DIR/time"
 	read -r user sys <"$BENCH_DIR/time"

@@ -5,13 +5,17 @@
 # first sample started (T0 is the instant jmx-run chose for all).
 # Prints every run, then median, p95 and max of each (p95 between the
 # closest ranks, interpolated).  PHASES=1: each agent's lag taken apart
-# from its jmeter.log (bench/skew-phases.py).
+# from its jmeter.log (bench/skew-phases.py).  THINK (ms, 0): the plan's
+# think time; at 0 the first agent's threads take both of this box's
+# cores the moment they start, and the others' JVMs start theirs late
+# (agents on machines of their own do not share a CPU).
 . "$(dirname "$0")/bed-run.sh"
 runs=${1:-10}
+THINK=${THINK:-0}
 skews=() lags=()
 for i in $(seq "$runs"); do
 	read -r id s l per < <("$JMX_RUN" --config "$CONF" --json --threads 6 \
-	    --duration 3s --ramp 0 bench 2>/dev/null | python3 -c '
+	    --duration 3s --ramp 0 -J think="$THINK" bench 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 print(d["run_id"], d["skew_ms"], max(a["skew_ms"] for a in d["agents"]),

@@ -175,11 +175,20 @@ _agent_dirs() {	# _agent_dirs [GLOB]
 
 # Processes (JMeter and its launcher) working in a run's agent work dirs,
 # found by their working directory, as every namespace host shares /proc.
+# Only in work dirs made since this test took the bed (bed_up): another
+# database's run of the same number (a soak, a benchmark) is not this one.
 jmeters() {	# jmeters RUN
 	for _p in /proc/[0-9]*; do
-		case $(readlink "$_p/cwd" 2>/dev/null) in
-		*/jmx-run-"$1".*) echo "${_p#/proc/}" ;;
+		_d=$(readlink "$_p/cwd" 2>/dev/null)
+		case $_d in
+		*/jmx-run-"$1".*) ;;
+		*) continue ;;
 		esac
+		# The work dir: the path up to the component after the run's.
+		_w=${_d#*/jmx-run-"$1".}
+		_w=${_d%"$_w"}${_w%%/*}
+		grep -qxF "$_w" "$TEST_DIR/bed-before" 2>/dev/null ||
+		    echo "${_p#/proc/}"
 	done
 }
 
