@@ -162,6 +162,7 @@ db() {
 # listed as root, who sees what any user left; or what matches GLOB.
 # Only those made since this test took the bed (bed_up).
 leftovers() {	# leftovers [GLOB]
+	[ -f "$TEST_DIR/bed-before" ] || : >"$TEST_DIR/bed-before"
 	_agent_dirs "$@" | grep -vxF -f "$TEST_DIR/bed-before"
 }
 
