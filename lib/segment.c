@@ -109,6 +109,7 @@ jmx_seg_free(struct jmx_seg *s)
 	jmx_agg_free(s->agg);
 	if (s->mirror_fd != -1)
 		close(s->mirror_fd);
+	jmx_buf_free(&s->chunk);
 	free(s->local_dir);
 	jmx_seg_set_side_groups(s, NULL, 0);
 	pthread_cond_destroy(&s->wake);
@@ -419,32 +420,30 @@ mirror_keep(struct jmx_seg *s)
 static int64_t
 tail_once(struct jmx_seg *s, int64_t *fed)
 {
-	struct jmx_buf chunk = { 0 };
+	struct jmx_buf *chunk = &s->chunk;
 	enum jmx_code code;
 	int64_t n;
 
+	/* One buffer for the segment's life: no allocation a poll. */
+	jmx_buf_reset(chunk);
 	code = jmx_agent_read(&s->a, s->rec.work_dir, "results.jtl", *fed,
-	    READ_CHUNK, &chunk, &s->err);
+	    READ_CHUNK, chunk, &s->err);
 	if (code == JMX_ERR_NOTFOUND) {
-		jmx_buf_free(&chunk);
 		jmx_err_clear(&s->err);
 		return 0;
 	}
-	if (code != JMX_OK) {
-		jmx_buf_free(&chunk);
+	if (code != JMX_OK)
 		return -1;
-	}
-	n = (int64_t)chunk.len;
+	n = (int64_t)chunk->len;
 	if (n > 0) {
 		/* Before the parser: a committed offset is in the copy. */
-		mirror_write(s, chunk.data, chunk.len, *fed);
+		mirror_write(s, chunk->data, chunk->len, *fed);
 		pthread_mutex_lock(&s->lock);
 		/* Bad records are counted and skipped: nothing stops. */
-		jmx_jtl_feed(s->jtl, chunk.data, chunk.len, NULL);
+		jmx_jtl_feed(s->jtl, chunk->data, chunk->len, NULL);
 		pthread_mutex_unlock(&s->lock);
 		*fed += n;
 	}
-	jmx_buf_free(&chunk);
 	return n;
 }
 

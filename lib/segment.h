@@ -96,6 +96,7 @@ struct jmx_seg {
 	 * failed write), and the JTL is downloaded whole at the end.
 	 */
 	int			 mirror_fd;
+	struct jmx_buf		 chunk;		/* the JTL bytes of a poll */
 	int64_t			 jtl_records;	/* counted afresh; -1 */
 	int64_t			 base_records;	/* ingested before this
 						   controller took over */
