@@ -599,7 +599,7 @@ flush_seg(struct jmx_runner *r, struct jmx_seg *s, struct jmx_err *err)
 	enum jmx_code code;
 
 	if (!jmx_seg_take(s, &agg, &offset, &records, &rec_new)) {
-		jmx_agg_free(agg);
+		jmx_seg_recycle(s, agg);
 		return JMX_OK;
 	}
 	if ((code = jmx_store_begin(r->store, err)) != JMX_OK)
@@ -622,7 +622,7 @@ flush_seg(struct jmx_runner *r, struct jmx_seg *s, struct jmx_err *err)
 		jmx_stream_add_agg(r->stream, agg, s->rec.id);
 	}
 out:
-	jmx_agg_free(agg);
+	jmx_seg_recycle(s, agg);
 	return code;
 }
 

@@ -107,6 +107,7 @@ jmx_seg_free(struct jmx_seg *s)
 	jmx_part_free(&s->part);
 	jmx_jtl_free(s->jtl);
 	jmx_agg_free(s->agg);
+	jmx_agg_free(s->spare);
 	if (s->mirror_fd != -1)
 		close(s->mirror_fd);
 	jmx_buf_free(&s->chunk);
@@ -1027,7 +1028,8 @@ jmx_seg_take(struct jmx_seg *s, struct jmx_agg **agg, int64_t *offset,
 	*rec_new = 0;
 	if (s->jtl == NULL)
 		return 0;
-	fresh = jmx_agg_new();
+	fresh = s->spare != NULL ? s->spare : jmx_agg_new();
+	s->spare = NULL;
 	pthread_mutex_lock(&s->lock);
 	*agg = s->agg;
 	s->agg = fresh;
@@ -1046,4 +1048,23 @@ jmx_seg_take(struct jmx_seg *s, struct jmx_agg **agg, int64_t *offset,
 	}
 	pthread_mutex_unlock(&s->lock);
 	return *offset != s->rec.jtl_offset || *rec_new;
+}
+
+/*
+ * The aggregate jmx_seg_take() gave, committed: cleared, it becomes the
+ * next one the worker fills.  Allocating a fresh one a poll, filled in
+ * the worker's thread and freed in the main one, made the controller's
+ * RSS creep (glibc's arenas; bench/soak.sh).
+ */
+void
+jmx_seg_recycle(struct jmx_seg *s, struct jmx_agg *agg)
+{
+	if (agg == NULL)
+		return;
+	if (s->spare != NULL) {
+		jmx_agg_free(agg);
+		return;
+	}
+	jmx_agg_clear(agg);
+	s->spare = agg;
 }

@@ -97,6 +97,7 @@ struct jmx_seg {
 	 */
 	int			 mirror_fd;
 	struct jmx_buf		 chunk;		/* the JTL bytes of a poll */
+	struct jmx_agg		*spare;		/* main thread: the next agg */
 	int64_t			 jtl_records;	/* counted afresh; -1 */
 	int64_t			 base_records;	/* ingested before this
 						   controller took over */
@@ -172,5 +173,7 @@ enum jmx_seg_state jmx_seg_state(struct jmx_seg *);
  */
 int		 jmx_seg_take(struct jmx_seg *, struct jmx_agg **agg,
 		    int64_t *offset, int64_t *records, int *rec_new);
+/* Hand back what jmx_seg_take() gave, once committed (main thread). */
+void		 jmx_seg_recycle(struct jmx_seg *, struct jmx_agg *);
 
 #endif

@@ -41,7 +41,8 @@ a=$("$JMX_RUN" -H "$home1" --config "$conf" --agents a1,a2 --detach steady \
 wait_running "$a"
 is "$(locks_of "$a")" 2 "run A holds a lock on each of its two agents"
 # Kept to play an agent that was out of reach when run A ended.
-lock_kept=$(grep -l "^run=$a\$" /tmp/jmx-agent-*.lock | head -1)
+lock_kept=$(grep -l "^run=$a\$" /tmp/jmx-agent-*.lock |
+    xargs -r grep -l "^database=$home1/jmx.db\$" | head -1)
 cp -p "$lock_kept" "$TEST_DIR/lock_kept"
 
 run2 a2,a3
