@@ -18,7 +18,10 @@ export JMX_FLEET_FIRST=81
 exec 8>/tmp/jmx-fleet81.lock
 flock 8
 trap '"$FLEET" down >/dev/null 2>&1; [ $# -gt 0 ] || rm -rf "$work"' EXIT
-AGENTS=10 RATE=2000 EVERY=10 WARM=60
+AGENTS=10 RATE=2000 EVERY=10 WARM=${WARM:-60}
+# The private part of the RSS: what the process allocated, without the
+# pages of its shared libraries, which count as they are first touched.
+anon() { awk '/^RssAnon:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 fleet_setup $AGENTS
 "$top/jmx-run" --config "$work/jmx.yaml" --json --threads $AGENTS \
     --duration "${minutes}m" --ramp 0 -J standin.rate=$RATE fleet \
@@ -32,9 +35,9 @@ while kill -0 "$pid" 2>/dev/null; do
 	st=$(sqlite3 "$db" "select state || ' ' || start_ms from runs order by id desc limit 1" 2>/dev/null || true)
 	if [ "${st%% *}" = running ]; then
 		[ -n "$t0" ] || t0=$(( ${st#* } / 1000 ))
-		s=$(proc_sample "$pid") && echo "$((now - t0)) running $s" >>"$work/samples"
+		s=$(proc_sample "$pid") && echo "$((now - t0)) running $s $(anon "$pid")" >>"$work/samples"
 	elif [ -n "$t0" ]; then
-		s=$(proc_sample "$pid") && echo "$((now - t0)) ending $s" >>"$work/samples"
+		s=$(proc_sample "$pid") && echo "$((now - t0)) ending $s $(anon "$pid")" >>"$work/samples"
 	fi
 	sleep $EVERY
 done
@@ -57,7 +60,10 @@ if len(steady) < 2:
 ok = True
 print("  %-10s %10s %10s %10s %10s  %s" % ("", "after warm", "min", "max",
     "last", "within 10 %"))
-for i, name in ((2, "RSS kB"), (3, "fds"), (4, "threads"), (5, "TCP conns")):
+for i, name in ((2, "RSS kB"), (7, "anon kB"), (3, "fds"), (4, "threads"),
+        (5, "TCP conns")):
+    if any(len(r) <= i for r in steady):
+        continue
     v = [int(r[i]) for r in steady]
     ref = v[0]
     within = all(abs(x - ref) <= 0.10 * ref for x in v)

@@ -87,7 +87,7 @@ is "$(db "select state from segments where run_id = $id and agent = 'a3'
     order by id limit 1")" lost "a3's segment stays lost (never came back)"
 check_exact "$id" "host gone"
 "$BED" restart-sshd a3 >/dev/null
-rm -rf /tmp/jmx-run-"$id".*
+leftovers "/tmp/jmx-run-$id.*" | sort -u | xargs -r rm -rf	# only this test's
 
 # 3. A partition past the timeout, then healed: fenced, never doubled.
 start "$conf" --duration 35s

@@ -217,6 +217,6 @@ ok "$([ "$(grep -c " run $id " "$TEST_DIR/watch.txt")" -ge 20 ]; echo $?)" \
     "--plain: one line per interval"
 like "$(grep '^event ' "$TEST_DIR/watch.txt")" "agent_lost \(agent a3\)" \
     "--plain: events on their own lines"
-rm -rf /tmp/jmx-run-"$id".*
+leftovers "/tmp/jmx-run-$id.*" | sort -u | xargs -r rm -rf	# only this test's
 
 done_testing
