@@ -59,7 +59,11 @@ wait_java() {	# wait_java AGENT...
 
 # Was any JMeter of run $id ready (at the sync point) yet?
 any_ready() {
-	ls -d /tmp/jmx-run-"$id".*/jmx.ready >/dev/null 2>&1
+	for _r in /tmp/jmx-run-"$id".*/jmx.ready; do
+		[ -e "$_r" ] && ! grep -qxF "${_r%/jmx.ready}" \
+		    "$TEST_DIR/bed-before" && return 0
+	done
+	return 1
 }
 
 finish() {
