@@ -19,16 +19,7 @@ fleet_setup() {
 	chmod 755 "$work"	# the stand-in home, for the agents' user
 	sh "$top/bench/standin/make-home.sh" "$work/standin"
 	{
-		echo "defaults:"
-		echo "  user: $JMX_FLEET_USER"
-		echo "  key: $JMX_FLEET_KEY"
-		echo "  known_hosts: $JMX_FLEET_KNOWN_HOSTS"
-		echo "  jmeter_home: $work/standin"
-		echo "  java: $work/standin/bin/java"
-		echo "agents:"
-		while read -r name addr port; do
-			echo "  - {name: $name, host: $addr, port: $port}"
-		done <"$JMX_FLEET_STATE"
+		"$FLEET" config "$work/standin"
 		echo "tests:"
 		echo "  fleet:"
 		echo "    plan: $top/share/plans/http-get.jmx"

@@ -6,6 +6,7 @@
 #   fleet.sh down       remove the fleet's namespaces and sshds
 #   fleet.sh env        JMX_FLEET_AGENTS, _KEY, _USER, _KNOWN_HOSTS, _STATE (eval it)
 #   fleet.sh inventory  one line per agent: NAME ADDRESS PORT
+#   fleet.sh config HOME  jmx.yaml defaults and agents for a stand-in HOME
 #   fleet.sh sshd-pids  the fleet's sshd pids (to measure them)
 #
 # 200 agents do not fit in the free addresses (198.18.0.101..150 are
@@ -133,11 +134,24 @@ cmd_fleet_env() {
     echo "export JMX_FLEET_AGENTS JMX_FLEET_KEY JMX_FLEET_USER JMX_FLEET_KNOWN_HOSTS JMX_FLEET_STATE"
 }
 
+# The inventory's defaults and agents, for a stand-in home (YAML).
+cmd_fleet_config() {
+    [[ -s $FLEET_STATE ]] || die "fleet is not up"
+    [[ -n ${1:-} ]] || die "usage: $PROG config STANDIN_HOME"
+    printf 'defaults:\n  user: %s\n  key: %s\n  known_hosts: %s\n' \
+        "$AGENT_USER" "$KEY" "$FLEET_KNOWN_HOSTS"
+    printf '  jmeter_home: %s\n  java: %s/bin/java\nagents:\n' "$1" "$1"
+    while read -r name addr port; do
+        echo "  - {name: $name, host: $addr, port: $port}"
+    done <"$FLEET_STATE"
+}
+
 case ${1:-} in
     up)        shift; cmd_fleet_up "$@" ;;
+    config)    shift; cmd_fleet_config "$@" ;;
     down)      [[ $(id -u) == 0 ]] || die "must run as root"; take_lock; fleet_down; echo "fleet down" ;;
     env)       cmd_fleet_env ;;
     inventory) [[ -s $FLEET_STATE ]] || die "fleet is not up"; cat "$FLEET_STATE" ;;
     sshd-pids) cat "$FLEET_DIR"/f*/sshd.pid 2>/dev/null | tr -dc '0-9\n' ;;
-    *)         sed -n '4,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *)         sed -n '4,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -25,16 +25,7 @@ ok $? "the stand-in home builds"
 
 conf=$TEST_DIR/jmx.yaml
 {
-	echo "defaults:"
-	echo "  user: $JMX_FLEET_USER"
-	echo "  key: $JMX_FLEET_KEY"
-	echo "  known_hosts: $JMX_FLEET_KNOWN_HOSTS"
-	echo "  jmeter_home: $standin"
-	echo "  java: $standin/bin/java"
-	echo "agents:"
-	while read -r name addr port; do
-		echo "  - {name: $name, host: $addr, port: $port}"
-	done <"$JMX_FLEET_STATE"
+	"$FLEET" config "$standin"
 	echo "tests:"
 	echo "  fleet:"
 	echo "    plan: $JMX_SHARE/plans/http-get.jmx"
