@@ -216,6 +216,18 @@ tests:
 YAML
 }
 
+# The id of the first run after PREV (0), once it is recorded (up to a
+# minute: until then the database may not even exist).
+new_run() {	# new_run [PREV]
+	_i=0
+	until [ "$(db "select count(*) from runs where id > ${1:-0}" \
+	    2>/dev/null)" = 1 ] || [ $_i -ge 120 ]; do
+		sleep 0.5
+		_i=$((_i + 1))
+	done
+	db "select min(id) from runs where id > ${1:-0}"
+}
+
 # Wait (up to a minute) until an SQL value is no longer NOT-VALUE.
 wait_db() {	# wait_db SQL NOT-VALUE
 	_i=0

@@ -9,13 +9,7 @@ steady_bed
 
 # The id of the first run after PREV, once it has samples.
 running() {	# running PREV
-	_i=0
-	until [ "$(db "select count(*) from runs where id > $1" 2>/dev/null)" = 1 ] ||
-	    [ $_i -ge 120 ]; do
-		sleep 0.5
-		_i=$((_i + 1))
-	done
-	_id=$(db "select min(id) from runs where id > $1")
+	_id=$(new_run "$1")
 	wait_db "select coalesce(sum(count), 0) from buckets where run_id = $_id" 0
 	echo "$_id"
 }

@@ -23,13 +23,7 @@ now_ms() { python3 -c 'import time; print(int(time.time() * 1000))'; }
 "$JMX_RUN" --config "$conf" --json --agents a1,a2,a3 --duration 25s steady \
     >"$TEST_DIR/run.json" 2>"$TEST_DIR/run.err" &
 pid=$!
-_i=0
-until [ "$(db "select count(*) from runs" 2>/dev/null)" = 1 ] ||
-    [ $_i -ge 120 ]; do
-	sleep 0.5
-	_i=$((_i + 1))
-done
-id=$(db "select max(id) from runs")
+id=$(new_run)
 wait_db "select count(*) from events where run_id = $id and kind = 'warm_spare'" 0
 is "$(db "select state from segments where run_id = $id and agent = 'a4'")" \
     starting "the warm spare's JMeter is held at the sync point"
