@@ -28,13 +28,7 @@ check() {
 	esac
 	want=$(printf '%s' "$4" | sed "s|@|$f|g")
 	is "$RC" "$3" "$1 $2: exit $3"
-	if printf '%s\n' "$ERR" | grep -Fqx -- "$want"; then
-		ok 0 "$1 $2: says where and what"
-	else
-		ok 1 "$1 $2: says where and what"
-		diag "want: $want"
-		diag "got:  $ERR"
-	fi
+	has_line "$ERR" "$want" "$1 $2: says where and what"
 }
 
 # --- configuration (tests/config-errors.sh has one fixture per check) ---
@@ -119,13 +113,7 @@ early() {
 	shift 3
 	run "$JMX_RUN" --config "$T/early.yaml" "$@"
 	is "$RC" "$_rc" "early $*: exit $_rc"
-	if printf '%s\n' "$ERR" | grep -Fqx -- "$_want"; then
-		ok 0 "early $*: says where and what"
-	else
-		ok 1 "early $*: says where and what"
-		diag "want: $_want"
-		diag "got:  $ERR"
-	fi
+	has_line "$ERR" "$_want" "early $*: says where and what"
 }
 sed 's|\(ThreadGroup.num_threads">\)[^<]*|\10|' "$G" >"$T/zero.jmx"
 : >"$T/empty.csv"
@@ -192,8 +180,7 @@ for want in "1 truncated last record dropped" \
     "'@': line 5 (byte 115): 3 fields, the header has 5" \
     "and 3 more"; do
 	want=$(printf 'jmx-report: %s' "$want" | sed "s|@|$T/mixed.jtl|g")
-	printf '%s\n' "$ERR" | grep -Fqx -- "$want"
-	ok $? "mixed.jtl: says '$want'"
+	has_line "$ERR" "$want" "mixed.jtl: says '$want'"
 done
 run "$JMX_REPORT" stats --json "$T/mixed.jtl"
 is "$(json_get "$T/out" '[d["total"][k] for k in ("count","min","max")]')" \

@@ -54,6 +54,16 @@ like() {	# like TEXT PATTERN DESCRIPTION (grep -E)
 	fi
 }
 
+has_line() {	# has_line TEXT LINE DESCRIPTION: LINE is one of TEXT's, exactly
+	if printf '%s\n' "$1" | grep -Fqx -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "want: $2"
+		diag "got:  $1"
+	fi
+}
+
 diag() {
 	printf '%s\n' "$*" | sed 's/^/# /'
 }
