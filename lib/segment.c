@@ -698,16 +698,11 @@ recover(struct jmx_seg *s, int64_t last)
 static void
 nap(struct jmx_seg *s, int ms)
 {
-	struct timespec until;
+	int64_t at = jmx_mono_ms() + ms;	/* the clock s->wake waits on */
+	struct timespec until = { (time_t)(at / 1000),
+	    (long)(at % 1000) * 1000000L };
 	int sent;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&s->lock);
 	sent = s->stop_level;
 	while (s->stop_level == sent && !s->abandon &&
@@ -1052,9 +1047,9 @@ jmx_seg_take(struct jmx_seg *s, struct jmx_agg **agg, int64_t *offset,
 
 /*
  * The aggregate jmx_seg_take() gave, committed: cleared, it becomes the
- * next one the worker fills.  Allocating a fresh one a poll, filled in
- * the worker's thread and freed in the main one, made the controller's
- * RSS creep (glibc's arenas; bench/soak.sh).
+ * next one the worker fills, instead of a fresh one a poll that the
+ * worker's thread filled and the main one freed (allocations churned
+ * across glibc's arenas; bench/soak.sh measures the controller's RSS).
  */
 void
 jmx_seg_recycle(struct jmx_seg *s, struct jmx_agg *agg)
