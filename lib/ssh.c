@@ -13,7 +13,11 @@
  * JMX_ERR_TIMEOUT when the socket stays silent for io_timeout_ms, and
  * while a call waits, keepalives that want a reply go out every
  * keepalive_s, so a long silent command on a healthy link keeps hearing
- * from the server and only a dead link times out.
+ * from the server and only a dead link times out.  Only after that much
+ * silence: libssh2 (1.10 to 1.11.1 at least) queues each reply, an
+ * SSH_MSG_REQUEST_FAILURE nothing ever takes from the queue, until the
+ * session ends; a keepalive every interval on a busy link made a
+ * controller grow by ~30 kB a minute.
  *
  * libssh2 keeps at most one half-sent packet; while one is pending,
  * sending anything else fails with LIBSSH2_ERROR_BAD_USE.  So after a
@@ -41,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libssh2.h>
@@ -77,6 +82,11 @@ struct jmx_ssh {
 	int		 fd;
 	int		 io_ms;		/* io_timeout_ms */
 	int		 keepalive;	/* keepalives configured */
+	int		 ka_ms;		/* their interval */
+	int64_t		 heard_ms;	/* the server's last bytes: note_recv */
+	int64_t		 said_ms;	/* our last bytes: note_send */
+	int		 ka_sent;	/* jmx_ssh_keepalives_sent() */
+	time_t		 ka_last;	/* when the last was counted */
 	int		 dead;		/* see kill_link() */
 	char		*name;		/* "user@host:port" */
 	struct tail	 tails[NTAIL];
@@ -225,8 +235,9 @@ sftp_failed(struct jmx_ssh *ssh, int rc, const char *what,
 }
 
 /*
- * Send a keepalive wanting a reply if one is due; *next is the seconds to
- * the next one (0: unknown).  Only when the socket has room: libssh2 1.10
+ * Send a keepalive wanting a reply if one is due and the link has been
+ * silent both ways for the interval (a request just sent needs none yet);
+ * *next is the seconds to the next one (0: unknown).  Only when the socket has room: libssh2 1.10
  * forgets a keepalive it could only half send, and with that half packet
  * pending nothing else can ever be sent (LIBSSH2_ERROR_BAD_USE).
  */
@@ -234,9 +245,15 @@ static int
 keepalive_send(struct jmx_ssh *ssh, int *next)
 {
 	struct pollfd pfd;
+	int64_t quiet = jmx_mono_ms() - (ssh->heard_ms > ssh->said_ms ?
+	    ssh->heard_ms : ssh->said_ms);
 	int rc;
 
 	*next = 0;
+	if (quiet < ssh->ka_ms) {
+		*next = (int)((ssh->ka_ms - quiet + 999) / 1000);
+		return 0;
+	}
 	pfd.fd = ssh->fd;
 	pfd.events = POLLOUT;
 	pfd.revents = 0;
@@ -244,6 +261,15 @@ keepalive_send(struct jmx_ssh *ssh, int *next)
 	    (pfd.revents & (POLLOUT | POLLERR | POLLHUP)) != POLLOUT)
 		return 0;
 	rc = libssh2_keepalive_send(ssh->s, next);
+	/*
+	 * It sent if it says the full interval to the next, unless it sent
+	 * already this second (its clock is time()): counted then.
+	 */
+	if (rc == 0 && *next * 1000 == ssh->ka_ms &&
+	    time(NULL) != ssh->ka_last) {
+		ssh->ka_sent++;
+		ssh->ka_last = time(NULL);
+	}
 	/* BAD_USE: another packet is half sent; it goes first. */
 	if (rc == LIBSSH2_ERROR_EAGAIN || rc == LIBSSH2_ERROR_BAD_USE)
 		rc = 0;
@@ -993,6 +1019,56 @@ conn_new(const struct hop *h, const struct jmx_ssh_opts *o)
 }
 
 /*
+ * libssh2's socket reads and writes, as its own (_libssh2_recv,
+ * _libssh2_send), noting when each side last spoke: keepalives go out
+ * only after silence.
+ */
+/* A socket call's result as libssh2 wants it, noting *when on bytes. */
+static ssize_t
+noted(ssize_t n, int64_t *when)
+{
+	if (n > 0)
+		*when = jmx_mono_ms();
+	else if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return n;
+}
+
+static LIBSSH2_RECV_FUNC(note_recv)
+{
+	struct jmx_ssh *ssh = *abstract;
+
+	return noted(recv(socket, buffer, length, flags), &ssh->heard_ms);
+}
+
+static LIBSSH2_SEND_FUNC(note_send)
+{
+	struct jmx_ssh *ssh = *abstract;
+
+	return noted(send(socket, buffer, length, flags), &ssh->said_ms);
+}
+
+static void
+note_io_set(struct jmx_ssh *ssh)
+{
+	/* libssh2 1.10 takes the functions as void *. */
+	union {
+		LIBSSH2_RECV_FUNC((*f));
+		void *p;
+	} r;
+	union {
+		LIBSSH2_SEND_FUNC((*f));
+		void *p;
+	} w;
+
+	r.f = note_recv;
+	w.f = note_send;
+	ssh->heard_ms = ssh->said_ms = jmx_mono_ms();
+	libssh2_session_callback_set(ssh->s, LIBSSH2_CALLBACK_RECV, r.p);
+	libssh2_session_callback_set(ssh->s, LIBSSH2_CALLBACK_SEND, w.p);
+}
+
+/*
  * The SSH session over ssh->fd (a TCP socket, or the pump's socketpair):
  * handshake, host key checked against known_hosts (an unknown or a
  * different key is refused, never added), then log in.
@@ -1014,6 +1090,7 @@ session_open(struct jmx_ssh *ssh, const struct hop *h, const char *khpath,
 		return jmx_err_set(err, JMX_ERR_SSH,
 		    "ssh %s: cannot create a libssh2 session", ssh->name);
 	libssh2_session_set_blocking(ssh->s, 0);
+	note_io_set(ssh);
 
 	/* Read known_hosts first: a missing file fails before any traffic. */
 	kh = libssh2_knownhost_init(ssh->s);
@@ -1059,6 +1136,7 @@ session_open(struct jmx_ssh *ssh, const struct hop *h, const char *khpath,
 	if (ka > ssh->io_ms / 3000)
 		ka = ssh->io_ms / 3000 > 1 ? ssh->io_ms / 3000 : 1;
 	libssh2_keepalive_config(ssh->s, 1, (unsigned int)ka);
+	ssh->ka_ms = ka * 1000;
 	ssh->keepalive = 1;
 	code = JMX_OK;
 out:
@@ -1618,8 +1696,9 @@ done:
 
 /*
  * One round trip to prove the link: an SFTP stat if SFTP is running, else
- * a channel opened and closed.  libssh2_keepalive_send() alone cannot
- * tell: it only queues a packet and the reply is never waited for.
+ * a channel opened and closed.  libssh2_keepalive_send() cannot tell: it
+ * only queues a packet and the reply is never waited for (and it stays
+ * in libssh2's queue, so none is sent here).
  */
 enum jmx_code
 jmx_ssh_keepalive(struct jmx_ssh *ssh, struct jmx_err *err)
@@ -1632,8 +1711,6 @@ jmx_ssh_keepalive(struct jmx_ssh *ssh, struct jmx_err *err)
 
 	if ((code = usable(ssh, err)) != JMX_OK)
 		return code;
-	if (keepalive_send(ssh, &rc) != 0)
-		return lost(ssh, "keepalive", err);
 	dl = jmx_mono_ms() + ssh->io_ms;
 	if (ssh->sftp != NULL) {
 		while ((rc = libssh2_sftp_stat_ex(ssh->sftp, "/", 1,
@@ -1653,6 +1730,12 @@ jmx_ssh_keepalive(struct jmx_ssh *ssh, struct jmx_err *err)
 		return code;
 	channel_free(ssh, ch);
 	return usable(ssh, err);
+}
+
+int
+jmx_ssh_keepalives_sent(const struct jmx_ssh *ssh)
+{
+	return ssh->ka_sent;
 }
 
 /* --- files --------------------------------------------------------- */

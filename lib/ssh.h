@@ -112,11 +112,17 @@ enum jmx_code	jmx_ssh_read_at(struct jmx_ssh *, const char *remote_path,
 		    uint64_t *file_size, struct jmx_err *);
 
 /*
- * Prove the link alive now: send a keepalive and wait for one reply (an
- * SFTP stat, or a channel opened and closed).  A dead link gives
+ * Prove the link alive now: one round trip (an SFTP stat, or a channel
+ * opened and closed).  A dead link gives
  * JMX_ERR_TIMEOUT within io_timeout_ms.
  */
 enum jmx_code	jmx_ssh_keepalive(struct jmx_ssh *, struct jmx_err *);
+
+/*
+ * Keepalives sent so far.  They go out only after keepalive_s of silence
+ * both ways: libssh2 keeps every reply until the session ends.
+ */
+int		jmx_ssh_keepalives_sent(const struct jmx_ssh *);
 
 /* Set *mtime_s to remote_path's modification time (seconds). */
 enum jmx_code	jmx_ssh_mtime(struct jmx_ssh *, const char *remote_path,

@@ -195,6 +195,30 @@ test_exec(struct jmx_ssh *ssh)
 		jmx_ssh_close(slow);
 	}
 
+	/*
+	 * Keepalives (every 1 s here) only after a second of silence:
+	 * none while commands keep the link busy, since libssh2 keeps
+	 * each reply until the session ends; some while one is silent.
+	 */
+	{
+		struct jmx_ssh *k = connect_or_bail(3000);
+		int64_t t0 = jmx_mono_ms();
+		int n = 0, ok_all = 1;
+
+		while (jmx_mono_ms() - t0 < 3500) {
+			ok_all = ok_all && run(k, "echo busy", &out) == 0;
+			n++;
+		}
+		ok(ok_all && jmx_ssh_keepalives_sent(k) == 0,
+		    "keepalive: none on a busy link (%d sent, %d commands)",
+		    jmx_ssh_keepalives_sent(k), n);
+		status = run(k, "sleep 3; echo late", &out);
+		ok(status == 0 && jmx_ssh_keepalives_sent(k) >= 1,
+		    "keepalive: sent while a command is silent (%d)",
+		    jmx_ssh_keepalives_sent(k));
+		jmx_ssh_close(k);
+	}
+
 	jmx_buf_free(&out);
 	jmx_buf_free(&errout);
 	jmx_buf_free(&cmd);
