@@ -45,7 +45,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libssh2.h>
@@ -86,7 +85,6 @@ struct jmx_ssh {
 	int64_t		 heard_ms;	/* the server's last bytes: note_recv */
 	int64_t		 said_ms;	/* our last bytes: note_send */
 	int		 ka_sent;	/* jmx_ssh_keepalives_sent() */
-	time_t		 ka_last;	/* when the last was counted */
 	int		 dead;		/* see kill_link() */
 	char		*name;		/* "user@host:port" */
 	struct tail	 tails[NTAIL];
@@ -235,18 +233,20 @@ sftp_failed(struct jmx_ssh *ssh, int rc, const char *what,
 }
 
 /*
- * Send a keepalive wanting a reply if one is due and the link has been
- * silent both ways for the interval (a request just sent needs none yet);
- * *next is the seconds to the next one (0: unknown).  Only when the socket has room: libssh2 1.10
- * forgets a keepalive it could only half send, and with that half packet
- * pending nothing else can ever be sent (LIBSSH2_ERROR_BAD_USE).
+ * Send a keepalive wanting a reply once the link has been silent both
+ * ways for the interval (a request just sent needs none yet); *next is
+ * the seconds to the next one (0: unknown).  libssh2's own schedule then
+ * always agrees (its interval is ours, and its clock has moved on by at
+ * least that).  Only when the socket has room: libssh2 1.10 forgets a
+ * keepalive it could only half send, and with that half packet pending
+ * nothing else can ever be sent (LIBSSH2_ERROR_BAD_USE).
  */
 static int
 keepalive_send(struct jmx_ssh *ssh, int *next)
 {
 	struct pollfd pfd;
 	int64_t quiet = jmx_mono_ms() - (ssh->heard_ms > ssh->said_ms ?
-	    ssh->heard_ms : ssh->said_ms);
+	    ssh->heard_ms : ssh->said_ms), said = ssh->said_ms;
 	int rc;
 
 	*next = 0;
@@ -261,15 +261,8 @@ keepalive_send(struct jmx_ssh *ssh, int *next)
 	    (pfd.revents & (POLLOUT | POLLERR | POLLHUP)) != POLLOUT)
 		return 0;
 	rc = libssh2_keepalive_send(ssh->s, next);
-	/*
-	 * It sent if it says the full interval to the next, unless it sent
-	 * already this second (its clock is time()): counted then.
-	 */
-	if (rc == 0 && *next * 1000 == ssh->ka_ms &&
-	    time(NULL) != ssh->ka_last) {
+	if (ssh->said_ms != said)	/* bytes went out: note_send */
 		ssh->ka_sent++;
-		ssh->ka_last = time(NULL);
-	}
 	/* BAD_USE: another packet is half sent; it goes first. */
 	if (rc == LIBSSH2_ERROR_EAGAIN || rc == LIBSSH2_ERROR_BAD_USE)
 		rc = 0;
@@ -1021,9 +1014,9 @@ conn_new(const struct hop *h, const struct jmx_ssh_opts *o)
 /*
  * libssh2's socket reads and writes, as its own (_libssh2_recv,
  * _libssh2_send), noting when each side last spoke: keepalives go out
- * only after silence.
+ * only after silence.  noted(): a socket call's result as libssh2 wants
+ * it, *when set if bytes moved.
  */
-/* A socket call's result as libssh2 wants it, noting *when on bytes. */
 static ssize_t
 noted(ssize_t n, int64_t *when)
 {
@@ -1134,7 +1127,9 @@ session_open(struct jmx_ssh *ssh, const struct hop *h, const char *khpath,
 	 */
 	ka = o->keepalive_s > 0 ? o->keepalive_s : DEFAULT_KEEPALIVE_S;
 	if (ka > ssh->io_ms / 3000)
-		ka = ssh->io_ms / 3000 > 1 ? ssh->io_ms / 3000 : 1;
+		ka = ssh->io_ms / 3000;
+	if (ka < 2)
+		ka = 2;		/* libssh2 makes 1 into 2 */
 	libssh2_keepalive_config(ssh->s, 1, (unsigned int)ka);
 	ssh->ka_ms = ka * 1000;
 	ssh->keepalive = 1;

@@ -113,8 +113,8 @@ enum jmx_code	jmx_ssh_read_at(struct jmx_ssh *, const char *remote_path,
 
 /*
  * Prove the link alive now: one round trip (an SFTP stat, or a channel
- * opened and closed).  A dead link gives
- * JMX_ERR_TIMEOUT within io_timeout_ms.
+ * opened and closed).  A dead link gives JMX_ERR_TIMEOUT within
+ * io_timeout_ms.
  */
 enum jmx_code	jmx_ssh_keepalive(struct jmx_ssh *, struct jmx_err *);
 

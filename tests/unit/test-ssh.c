@@ -196,9 +196,10 @@ test_exec(struct jmx_ssh *ssh)
 	}
 
 	/*
-	 * Keepalives (every 1 s here) only after a second of silence:
-	 * none while commands keep the link busy, since libssh2 keeps
-	 * each reply until the session ends; some while one is silent.
+	 * Keepalives (every 2 s here, libssh2's least) only after that
+	 * much silence: none while commands keep the link busy, since
+	 * libssh2 keeps each reply until the session ends; one while a
+	 * command is silent for 3 s.
 	 */
 	{
 		struct jmx_ssh *k = connect_or_bail(3000);
