@@ -25,9 +25,17 @@
 #include "store.h"
 #include "xmalloc.h"
 
+/*
+ * Statements kept prepared between uses, by their SQL text: the runner
+ * writes the same few every half second, and parsing them again was a
+ * twentieth of the controller's CPU.
+ */
+#define IDLE_STATEMENTS	24
+
 struct jmx_store {
-	sqlite3	*db;
-	char	*path;
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*idle[IDLE_STATEMENTS];	/* reset, none in use */
 };
 
 /*
@@ -401,6 +409,71 @@ exec_sql(struct jmx_store *st, const char *sql, struct jmx_err *err)
 }
 
 /*
+ * A prepared statement for sql: an idle one with the same text, else a
+ * new one (NULL with err set on a failure).  The connection's mutex
+ * guards the idle list: validation threads share the store.
+ */
+static sqlite3_stmt *
+take_prepared(struct jmx_store *st, const char *sql, struct jmx_err *err)
+{
+	sqlite3_mutex *mu = sqlite3_db_mutex(st->db);
+	sqlite3_stmt *stmt = NULL;
+	int i;
+
+	sqlite3_mutex_enter(mu);
+	for (i = 0; i < IDLE_STATEMENTS && stmt == NULL; i++)
+		if (st->idle[i] != NULL &&
+		    strcmp(sqlite3_sql(st->idle[i]), sql) == 0) {
+			stmt = st->idle[i];
+			st->idle[i] = NULL;
+		}
+	if (stmt == NULL && sqlite3_prepare_v3(st->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
+		db_error(st, err, "prepare");
+		stmt = NULL;
+	}
+	sqlite3_mutex_leave(mu);
+	return stmt;
+}
+
+/*
+ * Done with a statement of take_prepared: reset (which ends its read),
+ * kept for the next use while there is room, else finalized.
+ */
+static void
+put_back(struct jmx_store *st, sqlite3_stmt *stmt)
+{
+	sqlite3_mutex *mu;
+	int i;
+
+	if (stmt == NULL)
+		return;
+	mu = sqlite3_db_mutex(st->db);
+	sqlite3_mutex_enter(mu);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	for (i = 0; i < IDLE_STATEMENTS && st->idle[i] != NULL; i++)
+		;
+	if (i < IDLE_STATEMENTS)
+		st->idle[i] = stmt;
+	else
+		sqlite3_finalize(stmt);
+	sqlite3_mutex_leave(mu);
+}
+
+/* Before the connection closes: SQLite closes none with statements. */
+static void
+forget_prepared(struct jmx_store *st)
+{
+	int i;
+
+	for (i = 0; i < IDLE_STATEMENTS; i++) {
+		sqlite3_finalize(st->idle[i]);
+		st->idle[i] = NULL;
+	}
+}
+
+/*
  * Prepare sql and bind its parameters from a format string: 'i' int64,
  * 'd' double, 's' string (NULL binds NULL), 'b' blob (pointer, int len).
  */
@@ -411,10 +484,8 @@ vprepare(struct jmx_store *st, struct jmx_err *err, const char *sql,
 	sqlite3_stmt *stmt;
 	int i, rc = SQLITE_OK;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		db_error(st, err, "prepare");
+	if ((stmt = take_prepared(st, sql, err)) == NULL)
 		return NULL;
-	}
 	for (i = 0; types[i] != '\0' && rc == SQLITE_OK; i++) {
 		switch (types[i]) {
 		case 'i':
@@ -439,7 +510,7 @@ vprepare(struct jmx_store *st, struct jmx_err *err, const char *sql,
 	}
 	if (rc != SQLITE_OK) {
 		db_error(st, err, "bind");
-		sqlite3_finalize(stmt);
+		put_back(st, stmt);
 		return NULL;
 	}
 	return stmt;
@@ -480,7 +551,7 @@ jmx_store_sql(struct jmx_store *st, int (*row)(void *, int, char **),
 		stop = row != NULL && row(arg, n, cols) != 0;
 	}
 	free(cols);
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (!stop && rc != SQLITE_DONE)
 		return db_error(st, err, "query");
 	return JMX_OK;
@@ -507,10 +578,10 @@ step_done(struct jmx_store *st, sqlite3_stmt *stmt, struct jmx_err *err)
 	if (stmt == NULL)
 		return JMX_ERR_STORE;
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_error(st, err, "write");
-	return JMX_OK;
+		db_error(st, err, "write");
+	put_back(st, stmt);
+	return rc != SQLITE_DONE && rc != SQLITE_ROW ? JMX_ERR_STORE : JMX_OK;
 }
 
 static char *
@@ -733,6 +804,7 @@ jmx_store_open_ro(const char *path, struct jmx_store **out,
 	version = jmx_store_schema_version(st);
 	xasprintf(&wal, "%s-wal", path);
 	if (version < 0 && is_readonly(st) && stat(wal, &sb) != 0) {
+		forget_prepared(st);
 		sqlite3_close(st->db);
 		st->db = NULL;
 		uri = file_uri(path, "?mode=ro&immutable=1");
@@ -772,6 +844,7 @@ jmx_store_close(struct jmx_store *st)
 {
 	if (st == NULL)
 		return;
+	forget_prepared(st);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -788,7 +861,7 @@ jmx_store_schema_version(struct jmx_store *st)
 		return -1;
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		v = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	return v;
 }
 
@@ -885,7 +958,7 @@ jmx_store_run_get(struct jmx_store *st, int64_t id, struct jmx_run_rec *r,
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		run_from_row(stmt, r);
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (rc == SQLITE_ROW)
 		return JMX_OK;
 	if (rc == SQLITE_DONE)
@@ -905,7 +978,7 @@ jmx_store_run_latest(struct jmx_store *st, int64_t *id, struct jmx_err *err)
 		return JMX_ERR_STORE;
 	rc = sqlite3_step(stmt);
 	*id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (*id == 0)
 		return jmx_err_set(err, JMX_ERR_NOTFOUND, "no runs yet");
 	return JMX_OK;
@@ -966,7 +1039,7 @@ jmx_store_run_counts(struct jmx_store *st, int64_t run, int64_t *samples,
 		*samples = sqlite3_column_int64(stmt, 0);
 		*errors = sqlite3_column_int64(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (rc != SQLITE_ROW)
 		return db_error(st, err, "count samples");
 	return JMX_OK;
@@ -1035,7 +1108,7 @@ jmx_store_run_agents(struct jmx_store *st, int64_t run,
 		a->mem_mb = sqlite3_column_int64(stmt, 9);
 		a->state = col_str(stmt, 10);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	*out = v;
 	*n = count;
 	if (rc != SQLITE_DONE) {
@@ -1095,7 +1168,7 @@ jmx_store_run_options(struct jmx_store *st, int64_t run,
 		v[count].value = col_str(stmt, 1);
 		count++;
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	*out = v;
 	*n = count;
 	if (rc != SQLITE_DONE)
@@ -1217,7 +1290,7 @@ jmx_store_segments(struct jmx_store *st, int64_t run,
 		s->cause = col_str(stmt, 19);
 		s->data_pos = col_str(stmt, 20);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	*out = v;
 	*n = count;
 	if (rc != SQLITE_DONE) {
@@ -1293,7 +1366,7 @@ jmx_store_shortfalls(struct jmx_store *st, int64_t run,
 		f->to_ms = sqlite3_column_int64(stmt, 7);
 		f->reason = col_str(stmt, 8);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	*out = v;
 	*n = count;
 	if (rc != SQLITE_DONE) {
@@ -1353,7 +1426,7 @@ jmx_store_events(struct jmx_store *st, int64_t run,
 		e->detail = col_str(stmt, 4);
 		e->actor = col_str(stmt, 5);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	*out = v;
 	*n = count;
 	if (rc != SQLITE_DONE) {
@@ -1415,7 +1488,7 @@ jmx_store_unfinished_runs(struct jmx_store *st, int64_t *ids, int max)
 			ids[n] = id;
 		n++;
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	return n;
 }
 
@@ -1432,7 +1505,7 @@ jmx_store_reserved_by(struct jmx_store *st, const char *agent,
 		return 0;
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		run = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (run != 0 && !holder_alive(st, run, now_ms))
 		run = 0;
 	return run;
@@ -1507,7 +1580,7 @@ jmx_store_command_next(struct jmx_store *st, int64_t run, int64_t after,
 		*verb = col_str(stmt, 1);
 		*actor = col_str(stmt, 2);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(st, err, "read commands");
 	return JMX_OK;
@@ -1539,7 +1612,7 @@ jmx_store_command_get(struct jmx_store *st, int64_t id, char **state,
 		*state = col_str(stmt, 0);
 		*result = col_str(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (rc != SQLITE_ROW)
 		return jmx_err_set(err, JMX_ERR_NOTFOUND, "no command %lld",
 		    (long long)id);
@@ -1656,25 +1729,22 @@ jmx_store_put_agg(struct jmx_store *st, int64_t run, int64_t segment,
 	c.run = run;
 	c.segment = segment;
 	c.err = err;
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO labels (run_id, name)"
-	    " VALUES (?,?) ON CONFLICT DO NOTHING", -1, &c.label_ins,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(st->db, "SELECT id FROM labels"
-	    " WHERE run_id = ? AND name = ?", -1, &c.label_get,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(st->db, "INSERT INTO buckets (run_id,"
+	if ((c.label_ins = take_prepared(st, "INSERT INTO labels (run_id,"
+	    " name) VALUES (?,?) ON CONFLICT DO NOTHING", err)) == NULL ||
+	    (c.label_get = take_prepared(st, "SELECT id FROM labels"
+	    " WHERE run_id = ? AND name = ?", err)) == NULL ||
+	    (c.bucket_ins = take_prepared(st, "INSERT INTO buckets (run_id,"
 	    " segment_id, sec, label_id, count, errors, elapsed_sum,"
 	    " elapsed_min, elapsed_max, latency_sum, connect_sum, bytes,"
 	    " sent_bytes, grp_threads, all_threads, first_start, last_end,"
 	    " hist, err_hist)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
-	    &c.bucket_ins, NULL) != SQLITE_OK)
-		code = db_error(st, err, "prepare buckets");
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err)) == NULL)
+		code = JMX_ERR_STORE;
 	else
 		code = jmx_agg_foreach(agg, put_bucket, &c);
-	sqlite3_finalize(c.label_ins);
-	sqlite3_finalize(c.label_get);
-	sqlite3_finalize(c.bucket_ins);
+	put_back(st, c.label_ins);
+	put_back(st, c.label_get);
+	put_back(st, c.bucket_ins);
 	jmx_buf_free(&c.blob);
 	jmx_buf_free(&c.eblob);
 	return code;
@@ -1766,7 +1836,7 @@ jmx_store_buckets(struct jmx_store *st, int64_t run,
 	}
 	if (code == JMX_OK && rc != SQLITE_DONE)
 		code = db_error(st, err, "read buckets");
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	jmx_hist_free(b.hist);
 	jmx_hist_free(ehist);
 	return code;
@@ -1810,7 +1880,7 @@ jmx_store_errors(struct jmx_store *st, int64_t run,
 		    sqlite3_column_int64(stmt, 3), arg);
 	if (code == JMX_OK && rc != SQLITE_DONE)
 		code = db_error(st, err, "read errors");
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	return code;
 }
 
@@ -1844,7 +1914,7 @@ jmx_store_run_delete(struct jmx_store *st, int64_t run, struct jmx_err *err)
 	}
 	if (code == JMX_OK && rc != SQLITE_DONE)
 		code = db_error(st, err, "read schema");
-	sqlite3_finalize(tables);
+	put_back(st, tables);
 	if (code == JMX_OK)
 		code = step_done(st, prepare(st, err,
 		    "DELETE FROM runs WHERE id = ?", "i", run), err);
@@ -1910,7 +1980,7 @@ jmx_store_run_ids(struct jmx_store *st, const char *test_case,
 		*ids = xreallocarray(*ids, (size_t)*n + 1, sizeof **ids);
 		(*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (rc != SQLITE_DONE) {
 		free(*ids);
 		*ids = NULL;
@@ -1950,7 +2020,7 @@ jmx_store_baseline_get(struct jmx_store *st, const char *test_case,
 		if (set_ms != NULL)
 			*set_ms = sqlite3_column_int64(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(st, err, "read baselines");
 	return JMX_OK;
@@ -1977,7 +2047,7 @@ jmx_store_baselines(struct jmx_store *st, char ***cases, int64_t **runs,
 		(*cases)[*n] = col_str(stmt, 0);
 		(*runs)[(*n)++] = sqlite3_column_int64(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (rc != SQLITE_DONE)
 		return db_error(st, err, "read baselines");
 	return JMX_OK;
@@ -2033,7 +2103,7 @@ jmx_store_figures_get(struct jmx_store *st, int64_t run,
 		f->p99 = col_real(stmt, 9);
 		f->throughput = col_real(stmt, 10);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(st, err, "read run figures");
 	return JMX_OK;
@@ -2057,7 +2127,7 @@ jmx_store_run_rates(struct jmx_store *st, int64_t run, uint64_t **counts,
 		    sizeof **counts);
 		(*counts)[(*n)++] = (uint64_t)sqlite3_column_int64(stmt, 0);
 	}
-	sqlite3_finalize(stmt);
+	put_back(st, stmt);
 	if (rc != SQLITE_DONE) {
 		free(*counts);
 		*counts = NULL;

@@ -1100,6 +1100,92 @@ test_modes(const char *dir)
 	}
 }
 
+/* The first column of the last row, copied (NULL for NULL). */
+static int
+first_col(void *arg, int ncols, char **cols)
+{
+	char **v = arg;
+
+	free(*v);
+	*v = ncols > 0 && cols[0] != NULL ? strdup(cols[0]) : NULL;
+	return 0;
+}
+
+/* Rows of "SELECT n FROM seq", each asking the same statement again. */
+struct nested {
+	struct jmx_store *st;
+	int outer, inner, depth;
+};
+
+static int
+nested_row(void *arg, int ncols, char **cols)
+{
+	struct nested *n = arg;
+	struct jmx_err err;
+
+	(void)ncols;
+	(void)cols;
+	if (n->depth > 0) {
+		n->inner++;
+		return 0;
+	}
+	n->outer++;
+	n->depth = 1;
+	/* The outer statement is in use: this one must be another. */
+	if (jmx_store_sql(n->st, nested_row, n, &err,
+	    "SELECT n FROM seq ORDER BY n", "") != JMX_OK)
+		printf("# %s\n", err.msg);
+	n->depth = 0;
+	return 0;
+}
+
+/*
+ * Statements are kept prepared between uses: the same text nested in
+ * its own rows, more texts than are kept, and the answers unchanged.
+ */
+static void
+test_statement_reuse(struct jmx_store *st)
+{
+	struct jmx_err err;
+	struct nested n = { st, 0, 0, 0 };
+	enum jmx_code rc;
+	char sql[64], *v;
+	int i, same = 1;
+
+	ok(jmx_store_sql(st, NULL, NULL, &err, "CREATE TEMP TABLE seq (n)",
+	    "") == JMX_OK, "reuse: a table");
+	for (i = 1; i <= 3; i++)
+		jmx_store_sql(st, NULL, NULL, &err,
+		    "INSERT INTO seq VALUES (?)", "i", (int64_t)i);
+	/* Twice: the second time both are kept ones. */
+	for (i = 0; i < 2; i++) {
+		n.outer = n.inner = 0;
+		rc = jmx_store_sql(st, nested_row, &n, &err,
+		    "SELECT n FROM seq ORDER BY n", "");
+		ok(rc == JMX_OK && n.outer == 3 && n.inner == 9,
+		    "reuse: a statement nested in its own rows runs apart "
+		    "(%d rows, %d inside)", n.outer, n.inner);
+	}
+	/* Forty texts, each twice: more than the store keeps. */
+	for (i = 0; i < 80; i++) {
+		snprintf(sql, sizeof sql, "SELECT %d + n FROM seq WHERE n = ?",
+		    i % 40);
+		v = NULL;
+		if (jmx_store_sql(st, first_col, &v, &err, sql, "i",
+		    (int64_t)2) != JMX_OK || v == NULL ||
+		    atoi(v) != i % 40 + 2)
+			same = 0;
+		free(v);
+	}
+	ok(same, "reuse: forty texts twice over, every answer right");
+	/* Bindings do not carry over: a NULL now finds nothing. */
+	v = NULL;
+	jmx_store_sql(st, first_col, &v, &err,
+	    "SELECT 0 + n FROM seq WHERE n = ?", "s", (const char *)NULL);
+	ok(v == NULL, "reuse: a kept statement is bound afresh");
+	free(v);
+}
+
 int
 main(void)
 {
@@ -1131,6 +1217,7 @@ main(void)
 	test_reserve(st);
 	test_buckets(st, db);
 	test_imports(st, db);
+	test_statement_reuse(st);
 	jmx_store_close(st);
 	test_home();
 	return done_testing();
