@@ -362,7 +362,7 @@ jmx_agent_launch(struct jmx_agent *a, const char *work_dir,
 }
 
 enum jmx_code
-jmx_agent_status(struct jmx_agent *a, const char *work_dir,
+jmx_agent_status(struct jmx_agent *a, const char *work_dir, int wait_ms,
     struct jmx_agent_status *st, struct jmx_err *err)
 {
 	struct jmx_buf cmd = { 0 }, out = { 0 };
@@ -374,7 +374,13 @@ jmx_agent_status(struct jmx_agent *a, const char *work_dir,
 	jmx_buf_adds(&cmd, "cd ");
 	jmx_shquote(&cmd, work_dir);
 	jmx_buf_adds(&cmd, " || exit 3\n"
-	    "pid=$(cat pid 2>/dev/null)\n"
+	    "pid=$(cat pid 2>/dev/null)\n");
+	if (wait_ms > 0)
+		jmx_buf_addf(&cmd, "i=0; while [ $i -lt %d ] && "
+		    "[ ! -f " JMX_PLAN_READY_FILE " ] && [ ! -f exit_code ] && "
+		    "[ -n \"$pid\" ] && kill -0 -- \"-$pid\" 2>/dev/null; "
+		    "do sleep 0.1; i=$((i+1)); done\n", (wait_ms + 99) / 100);
+	jmx_buf_adds(&cmd,
 	    "[ -n \"$pid\" ] && kill -0 -- \"-$pid\" 2>/dev/null && "
 	    "echo running=1\n"
 	    "[ -f exit_code ] && echo exit=$(cat exit_code)\n"

@@ -95,8 +95,12 @@ struct jmx_agent_status {
 	int	ready;		/* the sync group waits for T0 (jmx.ready) */
 	int64_t	jtl_size;	/* bytes in results.jtl, -1 if none */
 };
+/*
+ * With wait_ms > 0 the agent first waits, up to that long, until the
+ * ready file is there, JMeter has exited or its process group is gone.
+ */
 enum jmx_code	jmx_agent_status(struct jmx_agent *, const char *work_dir,
-		    struct jmx_agent_status *, struct jmx_err *);
+		    int wait_ms, struct jmx_agent_status *, struct jmx_err *);
 
 /* Send JMeter's "Shutdown" (graceful) or "StopTestNow" to its port. */
 enum jmx_code	jmx_agent_signal(struct jmx_agent *, int udp_port,

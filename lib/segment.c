@@ -24,6 +24,7 @@
 #define COLLECT_TRIES		3
 #define POLL_MS			250
 #define CONNECT_TIMEOUT_MS	10000
+#define READY_WAIT_MS		1000
 
 static void
 set_status(struct jmx_seg *s, const char *status)
@@ -270,7 +271,12 @@ jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
 
 	set_status(s, "starting JMeter");
 	while (jmx_mono_ms() < until && s->stop_level == 0) {
-		if (jmx_agent_status(&s->a, s->rec.work_dir, &st,
+		/*
+		 * The agent waits for the ready file itself, up to a second
+		 * a command: polling from here every 100 ms, SSH packets
+		 * were most of a short run's CPU.
+		 */
+		if (jmx_agent_status(&s->a, s->rec.work_dir, READY_WAIT_MS, &st,
 		    &s->err) != JMX_OK)
 			return fail(s);
 		if (st.ready && !st.exited && st.running)
@@ -285,7 +291,8 @@ jmx_seg_wait_ready(struct jmx_seg *s, int64_t timeout_ms)
 		gone = st.running ? 0 : gone + 1;
 		if (st.exited || gone >= 2)
 			return died_early(s, &st);
-		nanosleep(&pause, NULL);
+		if (gone > 0)
+			nanosleep(&pause, NULL);
 	}
 	if (s->stop_level != 0)
 		jmx_err_set(&s->err, JMX_ERR_STATE, "agent '%s': stopped "
@@ -753,7 +760,7 @@ check_exit(struct jmx_seg *s, struct jmx_agent_status *st)
 	if (!st->exited) {
 		/* run.sh writes the status just after JMeter's group ends. */
 		nap(s, 500);
-		if (jmx_agent_status(&s->a, s->rec.work_dir, st, &err) !=
+		if (jmx_agent_status(&s->a, s->rec.work_dir, 0, st, &err) !=
 		    JMX_OK)
 			return;
 	}
@@ -814,7 +821,7 @@ fence(struct jmx_seg *s, int64_t *fed)
 			set_status(s, "fencing");
 			jmx_agent_kill(&s->a, s->rec.work_dir, 1, &err);
 			for (i = 0; i < 60; i++) {
-				if (jmx_agent_status(&s->a, s->rec.work_dir,
+				if (jmx_agent_status(&s->a, s->rec.work_dir, 0,
 				    &st, &s->err) != JMX_OK || !st.running)
 					break;
 				nap(s, 250);
@@ -856,7 +863,7 @@ worker(void *arg)
 	while (!exited) {
 		forward_stop(s, &sent, &sent_ms);
 		if (jmx_mono_ms() - last_status >= 1000) {
-			if (jmx_agent_status(&s->a, s->rec.work_dir, &st,
+			if (jmx_agent_status(&s->a, s->rec.work_dir, 0, &st,
 			    &s->err) != JMX_OK) {
 				if (recover(s, last) != 0)
 					goto lost;
@@ -889,7 +896,12 @@ worker(void *arg)
 			exited = 0;
 			continue;
 		}
-		if (!exited && n == 0)
+		/*
+		 * Caught up: wait for the next poll.  Reading again at once
+		 * fetched each of JMeter's writes on its own, dozens of SFTP
+		 * round trips a second an agent for the same bytes.
+		 */
+		if (!exited && n < READ_CHUNK)
 			nap(s, POLL_MS);
 	}
 	check_exit(s, &st);
