@@ -421,11 +421,13 @@ take_prepared(struct jmx_store *st, const char *sql, struct jmx_err *err)
 	int i;
 
 	sqlite3_mutex_enter(mu);
-	for (i = 0; i < IDLE_STATEMENTS && stmt == NULL; i++)
-		if (st->idle[i] != NULL &&
-		    strcmp(sqlite3_sql(st->idle[i]), sql) == 0) {
+	for (i = 0; i < IDLE_STATEMENTS && st->idle[i] != NULL; i++)
+		if (strcmp(sqlite3_sql(st->idle[i]), sql) == 0) {
 			stmt = st->idle[i];
-			st->idle[i] = NULL;
+			memmove(&st->idle[i], &st->idle[i + 1],
+			    (IDLE_STATEMENTS - i - 1) * sizeof st->idle[0]);
+			st->idle[IDLE_STATEMENTS - 1] = NULL;
+			break;
 		}
 	if (stmt == NULL && sqlite3_prepare_v3(st->db, sql, -1,
 	    SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
@@ -437,14 +439,15 @@ take_prepared(struct jmx_store *st, const char *sql, struct jmx_err *err)
 }
 
 /*
- * Done with a statement of take_prepared: reset (which ends its read),
- * kept for the next use while there is room, else finalized.
+ * Done with a statement of take_prepared: reset (which ends its read)
+ * and kept first in the idle list; the least recently used one falls
+ * off the end, so a start-up's one-off statements make way for the
+ * ones a run repeats.
  */
 static void
 put_back(struct jmx_store *st, sqlite3_stmt *stmt)
 {
 	sqlite3_mutex *mu;
-	int i;
 
 	if (stmt == NULL)
 		return;
@@ -452,13 +455,24 @@ put_back(struct jmx_store *st, sqlite3_stmt *stmt)
 	sqlite3_mutex_enter(mu);
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
-	for (i = 0; i < IDLE_STATEMENTS && st->idle[i] != NULL; i++)
-		;
-	if (i < IDLE_STATEMENTS)
-		st->idle[i] = stmt;
-	else
-		sqlite3_finalize(stmt);
+	sqlite3_finalize(st->idle[IDLE_STATEMENTS - 1]);
+	memmove(&st->idle[1], &st->idle[0],
+	    (IDLE_STATEMENTS - 1) * sizeof st->idle[0]);
+	st->idle[0] = stmt;
 	sqlite3_mutex_leave(mu);
+}
+
+int
+jmx_store_kept(struct jmx_store *st, const char *sql)
+{
+	sqlite3_mutex *mu = sqlite3_db_mutex(st->db);
+	int i, kept = 0;
+
+	sqlite3_mutex_enter(mu);
+	for (i = 0; i < IDLE_STATEMENTS && st->idle[i] != NULL && !kept; i++)
+		kept = strcmp(sqlite3_sql(st->idle[i]), sql) == 0;
+	sqlite3_mutex_leave(mu);
+	return kept;
 }
 
 /* Before the connection closes: SQLite closes none with statements. */

@@ -201,6 +201,8 @@ const char	*jmx_store_libversion(void);
 enum jmx_code	jmx_store_sql(struct jmx_store *,
 		    int (*row)(void *, int ncols, char **cols), void *arg,
 		    struct jmx_err *, const char *sql, const char *types, ...);
+/* Is a statement of this text kept prepared, idle?  For the tests. */
+int		jmx_store_kept(struct jmx_store *, const char *sql);
 int64_t		jmx_store_last_id(struct jmx_store *);
 int		jmx_store_changes(struct jmx_store *);
 

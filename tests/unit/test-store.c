@@ -1178,6 +1178,16 @@ test_statement_reuse(struct jmx_store *st)
 		free(v);
 	}
 	ok(same, "reuse: forty texts twice over, every answer right");
+	/*
+	 * After more one-off texts than are kept, a text used now is
+	 * kept all the same: the least recently used make way.
+	 */
+	ok(jmx_store_kept(st, "SELECT 39 + n FROM seq WHERE n = ?") &&
+	    !jmx_store_kept(st, "SELECT 0 + n FROM seq WHERE n = ?"),
+	    "reuse: the newest texts are kept, the oldest fell off");
+	jmx_store_sql(st, NULL, NULL, &err, "SELECT count(*) FROM seq", "");
+	ok(jmx_store_kept(st, "SELECT count(*) FROM seq"),
+	    "reuse: a text first used once the list is full is kept");
 	/* Bindings do not carry over: a NULL now finds nothing. */
 	v = NULL;
 	jmx_store_sql(st, first_col, &v, &err,
