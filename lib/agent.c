@@ -374,15 +374,16 @@ jmx_agent_status(struct jmx_agent *a, const char *work_dir, int wait_ms,
 	jmx_buf_adds(&cmd, "cd ");
 	jmx_shquote(&cmd, work_dir);
 	jmx_buf_adds(&cmd, " || exit 3\n"
-	    "pid=$(cat pid 2>/dev/null)\n");
+	    "pid=$(cat pid 2>/dev/null)\n"
+	    "alive() { [ -n \"$pid\" ] && "
+	    "kill -0 -- \"-$pid\" 2>/dev/null; }\n");
 	if (wait_ms > 0)
 		jmx_buf_addf(&cmd, "i=0; while [ $i -lt %d ] && "
 		    "[ ! -f " JMX_PLAN_READY_FILE " ] && [ ! -f exit_code ] && "
-		    "[ -n \"$pid\" ] && kill -0 -- \"-$pid\" 2>/dev/null; "
-		    "do sleep 0.1; i=$((i+1)); done\n", (wait_ms + 99) / 100);
+		    "alive; do sleep 0.1; i=$((i+1)); done\n",
+		    (wait_ms + 99) / 100);
 	jmx_buf_adds(&cmd,
-	    "[ -n \"$pid\" ] && kill -0 -- \"-$pid\" 2>/dev/null && "
-	    "echo running=1\n"
+	    "alive && echo running=1\n"
 	    "[ -f exit_code ] && echo exit=$(cat exit_code)\n"
 	    "sed -n 's/.*Waiting for possible .* on port \\([0-9]*\\).*/"
 	    "port=\\1/p' jmeter.out 2>/dev/null | head -1\n"
