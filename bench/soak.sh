@@ -7,8 +7,9 @@
 # within 10 % of its value at the end of the warm-up to the end of the
 # run.  The warm-up (WARM, seconds) is 6 minutes, 1 with QUICK=1: at this
 # rate SQLite's page cache takes that long to fill to its 2 MB cap.  The
-# end (collect, archive) is reported apart: it is not the steady state.  Needs root; runs its own fleet from jmx-f81
-# (JMX_FLEET_FIRST=81), so it may run beside bench/fleet.sh.
+# end (collect, archive) is reported apart: it is not the steady state.
+# Needs root; runs its own fleet from jmx-f81 (JMX_FLEET_FIRST=81), so it
+# may run beside bench/fleet.sh.
 set -eu
 minutes=${1:-30}
 [ "${QUICK:-0}" = 1 ] && minutes=2
