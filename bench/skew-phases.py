@@ -4,7 +4,9 @@
 # Per agent, in ms after its T0 (T0 from the sync group's "T0 in X ms"
 # line): when the sync group read T0 (negative: ahead of it), when its
 # pause ended (the setUp thread done), when the main group and its first
-# thread started, and the first main-group sample.  The bed's agents
+# thread started, and the first main-group sample.  With an early start
+# the group starts about 1000 ms before T0 and "thread" is when its first
+# thread woke at its start time.  The bed's agents
 # share the controller's clock; on real hosts the offsets differ.
 import datetime, glob, os, re, sys
 

@@ -7,8 +7,9 @@
 # closest ranks, interpolated).  PHASES=1: each agent's lag taken apart
 # from its jmeter.log (bench/skew-phases.py).  THINK (ms, 0): the plan's
 # think time; at 0 the first agent's threads take both of this box's
-# cores the moment they start, and the others' JVMs start theirs late
-# (agents on machines of their own do not share a CPU).
+# cores the moment they start (agents on machines of their own do not
+# share a CPU), which delayed the others' thread creation until the
+# early start made their threads before T0.
 . "$(dirname "$0")/bed-run.sh"
 runs=${1:-10}
 THINK=${THINK:-0}

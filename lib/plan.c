@@ -2057,13 +2057,20 @@ write_warm_group(const struct jmx_plan_group *g, int gi, xmlNodePtr el)
 	}
 }
 
+/*
+ * Write main group gi's share.  With lead (early start, see
+ * JMX_PLAN_LEAD_MS) a core ThreadGroup's start-up delay becomes property
+ * JMX_PLAN_DELAY_PROP<gi>, its own delay unless the sync group sets it
+ * (the statement doing that is added to lead).
+ */
 static void
-write_group(const struct jmx_plan_group *g, const struct jmx_plan_gshare *gs,
-    const struct jmx_plan_share *share, xmlNodePtr el)
+write_group(const struct jmx_plan_group *g, int gi,
+    const struct jmx_plan_gshare *gs, const struct jmx_plan_share *share,
+    struct jmx_buf *lead, xmlNodePtr el)
 {
 	xmlNodePtr lc = find_prop(el, "ThreadGroup.main_controller");
 	struct jmx_buf b = { 0 };
-	char buf[32];
+	char buf[64];
 	int is_main = g->kind == JMX_PLAN_THREADS;
 
 	if (g->variant != JMX_PLAN_CORE) {
@@ -2106,6 +2113,14 @@ write_group(const struct jmx_plan_group *g, const struct jmx_plan_gshare *gs,
 			put_prop(lc, "boolProp",
 			    "LoopController.continue_forever", "false");
 		}
+	}
+	if (is_main && lead != NULL) {
+		snprintf(buf, sizeof buf, "${__P(" JMX_PLAN_DELAY_PROP
+		    "%d,%lld)}", gi, (long long)g->delay_s);
+		put_expr(el, "ThreadGroup.delay", buf);
+		jmx_buf_addf(lead, "props['" JMX_PLAN_DELAY_PROP "%d'] = "
+		    "'%lld'; ", gi,
+		    (long long)g->delay_s + JMX_PLAN_LEAD_MS / 1000);
 	}
 }
 
@@ -2160,7 +2175,10 @@ write_timer(const struct jmx_plan_tput *t, double scale, xmlNodePtr el)
  * - with share->warm_up and HTTP samplers in the plan, one throwaway HTTP
  *   sample (a connection refused by the agent's own loopback, discard
  *   port; it reaches no listener and no result file) loads the HTTP
- *   client, whose first use otherwise came inside the first sample.
+ *   client, whose first use otherwise came inside the first sample;
+ * - with an early start (plan.h, JMX_PLAN_LEAD_MS) the main groups'
+ *   threads are made: a T0 read at least the lead ahead ends the wait
+ *   that much early and sets each group's delay property (SYNC_LEAD).
  */
 #define SYNC_WARM_HTTP \
 	"try { def w = new org.apache.jmeter.protocol.http.sampler." \
@@ -2185,7 +2203,12 @@ write_timer(const struct jmx_plan_tput *t, double scale, xmlNodePtr el)
 	"Thread.sleep(10); " \
 	"if (p == null) setp(s); " \
 	"long d = left(p != null ? num(p.trim()) : t); " \
-	"log.info('jmx-sync: T0 in ' + d + ' ms'); d &gt; 0 ? d : 0"
+	"log.info('jmx-sync: T0 in ' + d + ' ms'); "
+/* With early start: the lead taken off d, the groups' delays set. */
+#define SYNC_LEAD \
+	"if (d &gt;= %d) { d -= %d; %s" \
+	"log.info('jmx-sync: threads made %d ms early') }; "
+#define SYNC_END	"d &gt; 0 ? d : 0"
 
 /* SYNC_DURATION stands for the action's duration, written at run time. */
 #define SYNC_DURATION	"@duration@"
@@ -2242,7 +2265,8 @@ has_class(xmlNodePtr n, const char *cls)
 }
 
 static enum jmx_code
-inject_sync(xmlNodePtr tree, int warm_up, struct jmx_err *err)
+inject_sync(xmlNodePtr tree, int warm_up, const struct jmx_buf *lead,
+    struct jmx_err *err)
 {
 	xmlNodePtr n, ref = NULL, first_group = NULL, last_setup = NULL;
 	xmlNodePtr list = NULL, next, trail = NULL;
@@ -2284,7 +2308,12 @@ inject_sync(xmlNodePtr tree, int warm_up, struct jmx_err *err)
 			    "name=\"ActionProcessor.duration\">${__groovy(");
 			if (warm_up && has_class(tree, "HTTPSamplerProxy"))
 				jmx_buf_adds(&b, SYNC_WARM_HTTP);
-			jmx_buf_adds(&b, SYNC_WAIT ")}</stringProp>");
+			jmx_buf_adds(&b, SYNC_WAIT);
+			if (lead->len > 0)
+				jmx_buf_addf(&b, SYNC_LEAD, JMX_PLAN_LEAD_MS,
+				    JMX_PLAN_LEAD_MS, lead->data,
+				    JMX_PLAN_LEAD_MS);
+			jmx_buf_adds(&b, SYNC_END ")}</stringProp>");
 		} else
 			jmx_buf_adds(&b, sync_lines[i]);
 		jmx_buf_addc(&b, '\n');
@@ -2379,6 +2408,27 @@ jmx_plan_warm_group(const struct jmx_plan_group *g)
 }
 
 int
+jmx_plan_early_start(const struct jmx_plan *plan, int64_t duration_s)
+{
+	const struct jmx_plan_group *g;
+	int i;
+
+	if (plan->serialize)
+		return 0;
+	for (i = 0; i < plan->ngroups; i++) {
+		g = &plan->groups[i];
+		if (!g->enabled || g->kind == JMX_PLAN_SETUP ||
+		    g->kind == JMX_PLAN_TEARDOWN)
+			continue;
+		if (g->kind != JMX_PLAN_THREADS || g->variant != JMX_PLAN_CORE)
+			return 0;
+		if (duration_s <= 0 && !(g->scheduler && g->duration_s > 0))
+			return 0;
+	}
+	return 1;
+}
+
+int
 jmx_plan_warm_ok(const struct jmx_plan *plan)
 {
 	int i;
@@ -2401,8 +2451,11 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 	xmlDocPtr doc;
 	xmlChar *mem = NULL;
 	struct walk w;
+	struct jmx_buf lead = { 0 };
 	const char *enc;
 	int i, j, gi = 0, ti = 0, ci = 0, size = 0;
+	int early = share->sync_start && !share->warm &&
+	    jmx_plan_early_start(plan, share->duration_s);
 	enum jmx_code rc = JMX_OK;
 	double scale;
 
@@ -2424,8 +2477,9 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 				write_warm_group(&plan->groups[gi], gi,
 				    it->node);
 			else if (plan->groups[gi].enabled)
-				write_group(&plan->groups[gi],
-				    &share->groups[gi], share, it->node);
+				write_group(&plan->groups[gi], gi,
+				    &share->groups[gi], share,
+				    early ? &lead : NULL, it->node);
 			gi++;
 			break;
 		case IT_TIMER:
@@ -2456,7 +2510,8 @@ jmx_plan_write_share(const struct jmx_plan *plan,
 	if (share->sync_start)
 		move_shapers(plan, share, &w);
 	if (share->sync_start && w.tree != NULL)
-		rc = inject_sync(w.tree, share->warm_up, err);
+		rc = inject_sync(w.tree, share->warm_up, &lead, err);
+	jmx_buf_free(&lead);
 	free(w.items);
 	keep_empty_strings(xmlDocGetRootElement(doc));
 	if (rc == JMX_OK) {

@@ -251,7 +251,8 @@ struct jmx_plan_share {
 	 * atomically); each later line name=value of that file is set as
 	 * a JMeter property before the main groups start.
 	 * On reaching the wait it writes the file jmx.ready there.  Its one
-	 * Flow Control Action records no sample.
+	 * Flow Control Action records no sample.  Unless warm, a plan that
+	 * jmx_plan_early_start() allows starts early (see there).
 	 */
 	int		 sync_start;
 	/*
@@ -286,6 +287,29 @@ int		jmx_plan_warm_ok(const struct jmx_plan *);
 /* Do these shares run main group g (threads, or an open model's rate)? */
 int		jmx_plan_group_runs(const struct jmx_plan *,
 		    const struct jmx_plan_gshare *groups, int g);
+
+/*
+ * Early start.  A main group's threads are made (each a copy of the test
+ * tree) when the group starts; on a busy agent that took up to 90 ms,
+ * which came after T0.  So when T0 is known at least JMX_PLAN_LEAD_MS
+ * ahead, the sync group ends its wait that much early, and each main
+ * group starts with its scheduler's start-up delay lengthened by the
+ * lead: its threads are made before T0 and each sleeps until its own
+ * start time, T0.  The delay is in whole seconds (ThreadGroup.delay),
+ * hence a lead of one second.  A T0 known later starts as before.
+ *
+ * Can shares of this plan start early: no serialized groups, and every
+ * enabled main group a core ThreadGroup on its scheduler (its own or,
+ * duration_s > 0, the run's duration).  Otherwise a lengthened delay
+ * would move a group the lead cannot move (an open model's schedule, a
+ * plugin group, a group run after another) and every group waits as it
+ * did.
+ */
+#define JMX_PLAN_LEAD_MS	1000
+int		jmx_plan_early_start(const struct jmx_plan *,
+		    int64_t duration_s);
+/* Main group i's start-up delay (s), set by the sync group. */
+#define JMX_PLAN_DELAY_PROP	"jmx.delay."
 
 /* The name of the injected setUp group. */
 #define JMX_PLAN_SYNC_GROUP	"jmx-sync-start"

@@ -948,8 +948,15 @@ start_segments(struct jmx_runner *r, const struct placement *pl, int n,
 		if (b.ph[i].move != NULL)
 			moves[nm++] = b.ph[i].move;
 	jmx_runner_stage_takers(r, &b, moves, nm);
-	/* Two batches to release: room for both before T0. */
-	*t0 = nm > 0 ? jmx_now_ms() + 2 * START_MARGIN_MS + max_rtt(r) : 0;
+	/*
+	 * Two batches to release: room for both before T0.  A plan that
+	 * can start early (plan.h) gets its lead on top, so that its
+	 * threads are made before T0.
+	 */
+	*t0 = jmx_now_ms() + (nm > 0 ? 2 : 1) * START_MARGIN_MS + max_rtt(r);
+	if (jmx_plan_early_start(r->plan, duration_ms > 0 ?
+	    (duration_ms + 999) / 1000 : r->split->agents[0].share.duration_s))
+		*t0 += JMX_PLAN_LEAD_MS;
 	code = jmx_runner_release(r, &b, 0, t0, err);
 	jmx_runner_release_takers(r, moves, nm, code != JMX_OK, *t0);
 	free(moves);

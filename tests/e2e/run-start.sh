@@ -2,7 +2,8 @@
 # The start phase, on real hosts: a JMeter killed before it is ready (its
 # share goes to a spare before T0, or the run fails at once naming the
 # agent), stop and Ctrl-C while JMeters start, a controller killed during
-# start-up then attach, and the start skew of a plan with a setUp group.
+# start-up then attach, and the start skew of a plan with a setUp group
+# (started early: its threads made before T0).
 # Whatever happens, no JMeter and no work dir is left on any agent.
 . "$(dirname "$0")/../lib.sh"
 
@@ -179,6 +180,16 @@ ok "$([ "$skew" -ge 0 ] && [ "$skew" -lt 1000 ]; echo $?)" \
     "run skew $skew ms, under 1 s"
 is "$(db "select count(*) from run_agents where run_id = $id and
     skew_ms < -50")" 0 "no agent starts before T0 (setUp samples ignored)"
+# Early start: each JMeter made its threads a second ahead; the main
+# group still ran from T0 for its 6 s, not a second early or late.
+run_archive "$id" "$TEST_DIR/arch-$id"
+is "$(find "$TEST_DIR/arch-$id" -name jmeter.log -exec cat {} + |
+    grep -c "jmx-sync: threads made 1000 ms early")" 3 \
+    "every agent's threads made a second before T0"
+last=$(db "select max(last_end) - (select start_ms from runs where id = $id)
+    from buckets where run_id = $id")
+ok "$([ "$last" -gt 5000 ] && [ "$last" -lt 7000 ]; echo $?)" \
+    "the last sample ends $last ms after T0: the 6 s from T0"
 nothing_left "setUp plan"
 
 done_testing

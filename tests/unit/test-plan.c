@@ -265,7 +265,10 @@ test_classic_write(void)
 	    "Thread.sleep(10); "
 	    "if (p == null) setp(s); "
 	    "long d = left(p != null ? num(p.trim()) : t); "
-	    "log.info('jmx-sync: T0 in ' + d + ' ms'); d &gt; 0 ? d : 0)}"
+	    "log.info('jmx-sync: T0 in ' + d + ' ms'); "
+	    "if (d &gt;= 1000) { d -= 1000; props['jmx.delay.1'] = '6'; "
+	    "log.info('jmx-sync: threads made 1000 ms early') }; "
+	    "d &gt; 0 ? d : 0)}"
 	    "</stringProp>\n"
 	    "        </TestAction>\n"
 	    "        <hashTree/>\n"
@@ -273,7 +276,11 @@ test_classic_write(void)
 	    "      <ThreadGroup guiclass=\"ThreadGroupGui\" "
 	    "testclass=\"ThreadGroup\" testname=\"Browse\">";
 	ok(strstr(text, script) != NULL, "sync group: a pause (action 1) "
-	    "whose duration waits for jmx.t0, nothing else, before Browse");
+	    "whose duration waits for jmx.t0 (less the lead when it comes "
+	    "early: Browse's delay 5 + 1), nothing else, before Browse");
+	ok(strstr(text, "<stringProp name=\"ThreadGroup.delay\">"
+	    "${__P(jmx.delay.1,5)}</stringProp>") != NULL,
+	    "Browse's delay: the property the sync group sets, else its own");
 	is_int(count(text, "HTTPSamplerProxy"), 0,
 	    "no HTTP sampler in the plan: no HTTP warm-up");
 	is_int(count(text, "testname=\"" JMX_PLAN_SYNC_GROUP "\""), 1,
@@ -550,6 +557,72 @@ test_disabled(void)
 }
 
 /* A plan with HTTP samplers warms the HTTP client before jmx.ready. */
+/*
+ * Early start (plan.h): which plans, and what a share holds without it.
+ * With it, test_classic_write has the sync group's statements.
+ */
+static void
+test_early_start(void)
+{
+	struct jmx_plan *p = load("classic.jmx", NULL, 0);
+	struct jmx_plan_gshare gs[4] = { { 1, 1, 0, 0 }, { 4, 1, 0, 0 },
+	    { 2, 1, 0, 0 }, { 0, 0, 0, 0 } };
+	struct jmx_plan_share sh;
+	struct jmx_err err;
+	char *out = tmpfile_path("early.jmx"), *text;
+
+	ok(jmx_plan_early_start(p, 120), "early: every main group on the "
+	    "run's duration");
+	ok(!jmx_plan_early_start(p, 0), "early: not with Checkout on loops "
+	    "alone (no scheduler to delay)");
+	p->serialize = 1;
+	ok(!jmx_plan_early_start(p, 120), "early: not with the groups run "
+	    "one after another");
+	p->serialize = 0;
+
+	memset(&sh, 0, sizeof sh);
+	sh.groups = gs;
+	sh.ngroups = 4;
+	sh.scale = 1;
+	sh.sync_start = 1;
+	ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
+	    "early: write without a run duration");
+	text = slurp(out);
+	is_int(count(text, "jmx.delay."), 0, "early: no delay property, no "
+	    "lead taken off the wait");
+	ok(strstr(text, "<stringProp name=\"ThreadGroup.delay\">5"
+	    "</stringProp>") != NULL, "early: Browse's delay as written");
+	free(text);
+
+	sh.duration_s = 60;
+	ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
+	    "early: write with a run duration");
+	text = slurp(out);
+	ok(strstr(text, "props['jmx.delay.1'] = '6'; props['jmx.delay.2'] = "
+	    "'1'; log.info('jmx-sync: threads made 1000 ms early')") != NULL,
+	    "early: the lead sets both running groups' delays");
+	ok(strstr(text, "${__P(jmx.delay.2,0)}") != NULL,
+	    "early: Checkout's delay 0 unless the sync group sets it");
+	free(text);
+
+	sh.warm = 1;
+	ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
+	    "early: write a warm spare's plan");
+	text = slurp(out);
+	is_int(count(text, "jmx.delay."), 0, "early: not for a warm spare "
+	    "(released at once)");
+	free(text);
+	jmx_plan_free(p);
+
+	p = load("openmodel.jmx", NULL, 0);
+	ok(!jmx_plan_early_start(p, 60), "early: not with an open model");
+	jmx_plan_free(p);
+	p = load("plugins.jmx", NULL, 0);
+	ok(!jmx_plan_early_start(p, 60), "early: not with plugin groups");
+	jmx_plan_free(p);
+	free(out);
+}
+
 static void
 test_sync_warm_http(void)
 {
@@ -923,6 +996,7 @@ main(void)
 	test_props();
 	test_errors();
 	test_disabled();
+	test_early_start();
 	test_sync_warm_http();
 	test_warm_share();
 	test_open_model();
