@@ -3,7 +3,8 @@
 # share goes to a spare before T0, or the run fails at once naming the
 # agent), stop and Ctrl-C while JMeters start, a controller killed during
 # start-up then attach, and the start skew of a plan with a setUp group
-# (started early: its threads made before T0).
+# (started early: its threads made before T0; not while a slow setUp
+# group still runs).
 # Whatever happens, no JMeter and no work dir is left on any agent.
 . "$(dirname "$0")/../lib.sh"
 
@@ -191,5 +192,28 @@ last=$(db "select max(last_end) - (select start_ms from runs where id = $id)
 ok "$([ "$last" -gt 5000 ] && [ "$last" -lt 7000 ]; echo $?)" \
     "the last sample ends $last ms after T0: the 6 s from T0"
 nothing_left "setUp plan"
+
+# 7. A setUp group still running a second before T0: no early start on
+# the agent running it (its main group, which waits for it, would start
+# a second after its end); the others, whose share has no setUp thread,
+# start early.
+start "$conf" withsetup -J prepare_ms=8000
+finish
+is "$RC" 0 "a plan with a slow setUp group runs"
+run_archive "$id" "$TEST_DIR/arch-$id"
+with=0 without=0
+for log in $(find "$TEST_DIR/arch-$id" -name jmeter.log); do
+	if grep -q "Thread started: Prepare" "$log"; then
+		grep -q "setUp threads running: no early start" "$log" &&
+		    ! grep -q "threads made" "$log" && with=$((with + 1))
+	else
+		grep -q "threads made 1000 ms early" "$log" &&
+		    without=$((without + 1))
+	fi
+done
+is "$with $without" "1 2" "slow setUp: its agent waits for T0 without the lead, the two others start early"
+is "$(db "select count(*) from run_agents where run_id = $id and
+    skew_ms < -50")" 0 "slow setUp: no agent starts before T0"
+nothing_left "slow setUp plan"
 
 done_testing
