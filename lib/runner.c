@@ -150,6 +150,23 @@ jmx_runner_nagents(struct jmx_runner *r)
 	return r->n;
 }
 
+/*
+ * An agent's first sample against T0 (ms), -1 unknown.  A first sample
+ * in the millisecond before T0 (an early start wakes threads at T0 to
+ * the millisecond, and the clocks compare to a millisecond at best)
+ * counts as at T0, not as unknown.
+ */
+static int64_t
+agent_skew(const struct jmx_runner *r, const struct ragent *ra)
+{
+	int64_t d;
+
+	if (ra->first_start == INT64_MAX || r->t0 <= 0)
+		return -1;
+	d = ra->first_start - r->t0;
+	return d == -1 ? 0 : d;
+}
+
 void
 jmx_runner_agent(struct jmx_runner *r, int i, struct jmx_runner_agent *v)
 {
@@ -171,8 +188,7 @@ jmx_runner_agent(struct jmx_runner *r, int i, struct jmx_runner_agent *v)
 	v->threads = ra->peak_threads;
 	v->problem = ra->verr.code != JMX_OK ? ra->verr.msg : NULL;
 	v->state = ra->state;
-	v->skew_ms = ra->first_start != INT64_MAX && r->t0 > 0 ?
-	    ra->first_start - r->t0 : -1;
+	v->skew_ms = agent_skew(r, ra);
 	/* The state of its newest segment. */
 	for (j = 0; j < r->nsegs; j++) {
 		struct jmx_seg *s = r->segs[j];
@@ -1637,8 +1653,8 @@ jmx_runner_finish(struct jmx_runner *r, struct jmx_runner_result *res,
 	for (i = 0; i < r->n; i++) {
 		struct ragent *ra = &r->agents[i];
 
-		jmx_runner_put_agent(r, ra, ra->first_start != INT64_MAX ?
-		    ra->first_start - r->t0 : -1, ra->lost ? "lost" : "ok");
+		jmx_runner_put_agent(r, ra, agent_skew(r, ra),
+		    ra->lost ? "lost" : "ok");
 	}
 	if (r->rec.state == JMX_RUN_RUNNING)
 		close_generation(r, jmx_now_ms());
