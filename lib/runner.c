@@ -351,13 +351,24 @@ launch_properties(struct jmx_runner *r, struct jmx_data_file *data,
 }
 
 /*
- * Write each placement's plan (its part; duration_s and ramp_s override
- * when >= 0) and pack its bundle into bundles[i], with the data slices
- * its tag names.
+ * The main groups' duration (s) the shares are written with: duration_ms
+ * (rounded up) when set, else the split's own.
+ */
+static int64_t
+share_duration_s(const struct jmx_runner *r, int64_t duration_ms)
+{
+	return duration_ms > 0 ? (duration_ms + 999) / 1000 :
+	    r->split->agents[0].share.duration_s;
+}
+
+/*
+ * Write each placement's plan (its part, for duration_ms: see
+ * share_duration_s; ramp_s overrides when >= 0) and pack its bundle into
+ * bundles[i], with the data slices its tag names.
  */
 static enum jmx_code
 build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
-    int64_t duration_s, int64_t ramp_s, struct jmx_buf *bundles,
+    int64_t duration_ms, int64_t ramp_s, struct jmx_buf *bundles,
     struct jmx_err *err)
 {
 	const struct jmx_plan_share *base = &r->split->agents[0].share;
@@ -397,8 +408,7 @@ build_bundles(struct jmx_runner *r, const struct placement *pl, int n,
 		 */
 		share.warm_up = pl[i].replaces == 0;
 		share.warm = pl[i].warm;
-		if (duration_s > 0)
-			share.duration_s = duration_s;
+		share.duration_s = share_duration_s(r, duration_ms);
 		if (ramp_s >= 0) {
 			share.ramp_set = 1;
 			share.ramp_s = ramp_s;
@@ -838,7 +848,7 @@ jmx_runner_stage(struct jmx_runner *r, const struct placement *pl, int n,
 	b->bundles = xcalloc((size_t)n + 1, sizeof *b->bundles);
 	b->ph = xcalloc((size_t)n + 1, sizeof *b->ph);
 	ramp = ramp_ms >= 0 ? ramp_ms : r->ramp_ms;
-	b->code = build_bundles(r, pl, n, (duration_ms + 999) / 1000,
+	b->code = build_bundles(r, pl, n, duration_ms,
 	    ramp_ms >= 0 ? (ramp_ms + 999) / 1000 : -1, b->bundles, &b->err);
 	if (b->code != JMX_OK) {
 		b->n = 0;
@@ -970,8 +980,7 @@ start_segments(struct jmx_runner *r, const struct placement *pl, int n,
 	 * threads are made before T0.
 	 */
 	*t0 = jmx_now_ms() + (nm > 0 ? 2 : 1) * START_MARGIN_MS + max_rtt(r);
-	if (jmx_plan_early_start(r->plan, duration_ms > 0 ?
-	    (duration_ms + 999) / 1000 : r->split->agents[0].share.duration_s))
+	if (jmx_plan_early_start(r->plan, share_duration_s(r, duration_ms)))
 		*t0 += JMX_PLAN_LEAD_MS;
 	code = jmx_runner_release(r, &b, 0, t0, err);
 	jmx_runner_release_takers(r, moves, nm, code != JMX_OK, *t0);

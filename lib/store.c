@@ -413,6 +413,18 @@ exec_sql(struct jmx_store *st, const char *sql, struct jmx_err *err)
  * new one (NULL with err set on a failure).  The connection's mutex
  * guards the idle list: validation threads share the store.
  */
+/* The idle statement of this text, its index; -1 none.  Under the mutex. */
+static int
+find_idle(const struct jmx_store *st, const char *sql)
+{
+	int i;
+
+	for (i = 0; i < IDLE_STATEMENTS && st->idle[i] != NULL; i++)
+		if (strcmp(sqlite3_sql(st->idle[i]), sql) == 0)
+			return i;
+	return -1;
+}
+
 static sqlite3_stmt *
 take_prepared(struct jmx_store *st, const char *sql, struct jmx_err *err)
 {
@@ -421,14 +433,12 @@ take_prepared(struct jmx_store *st, const char *sql, struct jmx_err *err)
 	int i;
 
 	sqlite3_mutex_enter(mu);
-	for (i = 0; i < IDLE_STATEMENTS && st->idle[i] != NULL; i++)
-		if (strcmp(sqlite3_sql(st->idle[i]), sql) == 0) {
-			stmt = st->idle[i];
-			memmove(&st->idle[i], &st->idle[i + 1],
-			    (IDLE_STATEMENTS - i - 1) * sizeof st->idle[0]);
-			st->idle[IDLE_STATEMENTS - 1] = NULL;
-			break;
-		}
+	if ((i = find_idle(st, sql)) >= 0) {
+		stmt = st->idle[i];
+		memmove(&st->idle[i], &st->idle[i + 1],
+		    (IDLE_STATEMENTS - i - 1) * sizeof st->idle[0]);
+		st->idle[IDLE_STATEMENTS - 1] = NULL;
+	}
 	if (stmt == NULL && sqlite3_prepare_v3(st->db, sql, -1,
 	    SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
 		db_error(st, err, "prepare");
@@ -466,11 +476,10 @@ int
 jmx_store_kept(struct jmx_store *st, const char *sql)
 {
 	sqlite3_mutex *mu = sqlite3_db_mutex(st->db);
-	int i, kept = 0;
+	int kept;
 
 	sqlite3_mutex_enter(mu);
-	for (i = 0; i < IDLE_STATEMENTS && st->idle[i] != NULL && !kept; i++)
-		kept = strcmp(sqlite3_sql(st->idle[i]), sql) == 0;
+	kept = find_idle(st, sql) >= 0;
 	sqlite3_mutex_leave(mu);
 	return kept;
 }
@@ -587,15 +596,17 @@ jmx_store_changes(struct jmx_store *st)
 static enum jmx_code
 step_done(struct jmx_store *st, sqlite3_stmt *stmt, struct jmx_err *err)
 {
+	enum jmx_code code;
 	int rc;
 
 	if (stmt == NULL)
 		return JMX_ERR_STORE;
 	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		db_error(st, err, "write");
+	/* The error's words before the reset. */
+	code = rc == SQLITE_DONE || rc == SQLITE_ROW ? JMX_OK :
+	    db_error(st, err, "write");
 	put_back(st, stmt);
-	return rc != SQLITE_DONE && rc != SQLITE_ROW ? JMX_ERR_STORE : JMX_OK;
+	return code;
 }
 
 static char *

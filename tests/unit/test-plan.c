@@ -587,11 +587,8 @@ test_early_start(void)
 	    "one after another");
 	p->serialize = 0;
 
-	memset(&sh, 0, sizeof sh);
-	sh.groups = gs;
-	sh.ngroups = 4;
-	sh.scale = 1;
-	sh.sync_start = 1;
+	sh = (struct jmx_plan_share){ .groups = gs, .ngroups = 4, .scale = 1,
+	    .sync_start = 1 };
 	ok(jmx_plan_write_share(p, &sh, out, &err) == JMX_OK,
 	    "early: write without a run duration");
 	text = slurp(out);

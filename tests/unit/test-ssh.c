@@ -714,6 +714,22 @@ test_threads(void)
 	is_int(all, 40, "four threads, one connection each");
 }
 
+/* Run "cd DIR && what" on the agent; its exit status. */
+static int
+run_in(struct jmx_ssh *ssh, const char *dir, const char *what)
+{
+	struct jmx_buf cmd = { 0 };
+	int rc;
+
+	jmx_buf_adds(&cmd, "cd ");
+	jmx_shquote(&cmd, dir);
+	jmx_buf_adds(&cmd, " && ");
+	jmx_buf_adds(&cmd, what);
+	rc = run(ssh, cmd.data, NULL);
+	jmx_buf_free(&cmd);
+	return rc;
+}
+
 /*
  * The status command's wait (jmx_agent_status with wait_ms), on the real
  * sshd: it waits while JMeter (a sleep in its own process group here)
@@ -726,7 +742,6 @@ test_status_wait(struct jmx_ssh *ssh, const char *dir)
 	struct jmx_agent_conf conf = { 0 };
 	struct jmx_agent a = { 0 };
 	struct jmx_agent_status st;
-	struct jmx_buf cmd = { 0 };
 	struct jmx_err err = { 0 };
 	enum jmx_code rc;
 	int64_t t0, took;
@@ -734,11 +749,9 @@ test_status_wait(struct jmx_ssh *ssh, const char *dir)
 	conf.name = "a1";
 	a.conf = &conf;
 	a.ssh = ssh;
-	jmx_buf_adds(&cmd, "cd ");
-	jmx_shquote(&cmd, dir);
-	jmx_buf_adds(&cmd, " && rm -f " JMX_PLAN_READY_FILE " exit_code && "
-	    "{ setsid sleep 60 </dev/null >/dev/null 2>&1 & echo $! >pid; }");
-	is_int(run(ssh, cmd.data, NULL), 0, "status wait: a process group");
+	is_int(run_in(ssh, dir, "rm -f " JMX_PLAN_READY_FILE " exit_code && "
+	    "{ setsid sleep 60 </dev/null >/dev/null 2>&1 & echo $! >pid; }"),
+	    0, "status wait: a process group");
 
 	t0 = jmx_mono_ms();
 	rc = jmx_agent_status(&a, dir, 1000, &st, &err);
@@ -747,12 +760,8 @@ test_status_wait(struct jmx_ssh *ssh, const char *dir)
 	    "status wait: nothing happens, it waits the second (%lld ms)",
 	    (long long)took);
 
-	jmx_buf_reset(&cmd);
-	jmx_buf_adds(&cmd, "cd ");
-	jmx_shquote(&cmd, dir);
-	jmx_buf_adds(&cmd, " && { (sleep 0.3; touch " JMX_PLAN_READY_FILE
+	run_in(ssh, dir, "{ (sleep 0.3; touch " JMX_PLAN_READY_FILE
 	    ") </dev/null >/dev/null 2>&1 & }");
-	run(ssh, cmd.data, NULL);
 	t0 = jmx_mono_ms();
 	rc = jmx_agent_status(&a, dir, 10000, &st, &err);
 	took = jmx_mono_ms() - t0;
@@ -760,19 +769,14 @@ test_status_wait(struct jmx_ssh *ssh, const char *dir)
 	    "status wait: the ready file ends it (%lld ms of 10 s)",
 	    (long long)took);
 
-	jmx_buf_reset(&cmd);
-	jmx_buf_adds(&cmd, "cd ");
-	jmx_shquote(&cmd, dir);
-	jmx_buf_adds(&cmd, " && rm -f " JMX_PLAN_READY_FILE
-	    " && kill -- \"-$(cat pid)\"");
-	is_int(run(ssh, cmd.data, NULL), 0, "status wait: the group killed");
+	is_int(run_in(ssh, dir, "rm -f " JMX_PLAN_READY_FILE
+	    " && kill -- \"-$(cat pid)\""), 0, "status wait: the group killed");
 	t0 = jmx_mono_ms();
 	rc = jmx_agent_status(&a, dir, 10000, &st, &err);
 	took = jmx_mono_ms() - t0;
 	ok(rc == JMX_OK && !st.running && !st.ready && took < 8000,
 	    "status wait: a group gone ends it (%lld ms of 10 s)",
 	    (long long)took);
-	jmx_buf_free(&cmd);
 }
 
 int

@@ -1188,11 +1188,23 @@ test_statement_reuse(struct jmx_store *st)
 	jmx_store_sql(st, NULL, NULL, &err, "SELECT count(*) FROM seq", "");
 	ok(jmx_store_kept(st, "SELECT count(*) FROM seq"),
 	    "reuse: a text first used once the list is full is kept");
-	/* Bindings do not carry over: a NULL now finds nothing. */
+	/*
+	 * Bindings do not carry over: the kept statement was last bound
+	 * to 2; used now without a binding its parameter is NULL and it
+	 * finds nothing (with the 2 kept it would find "2").
+	 */
 	v = NULL;
 	jmx_store_sql(st, first_col, &v, &err,
-	    "SELECT 0 + n FROM seq WHERE n = ?", "s", (const char *)NULL);
-	ok(v == NULL, "reuse: a kept statement is bound afresh");
+	    "SELECT 0 + n FROM seq WHERE n = ?", "i", (int64_t)2);
+	ok(v != NULL && strcmp(v, "2") == 0 &&
+	    jmx_store_kept(st, "SELECT 0 + n FROM seq WHERE n = ?"),
+	    "reuse: bound to 2 it finds 2, and is kept");
+	free(v);
+	v = NULL;
+	jmx_store_sql(st, first_col, &v, &err,
+	    "SELECT 0 + n FROM seq WHERE n = ?", "");
+	ok(v == NULL, "reuse: a kept statement is bound afresh (%s)",
+	    v != NULL ? v : "no row");
 	free(v);
 }
 
